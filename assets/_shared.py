@@ -1,0 +1,169 @@
+"""Building blocks every domain folder uses: the source-asset factory and the asset-check factories.
+
+A source asset discovers its raw files, calls one plain loader from :mod:`pipelines.ingest`, writes the
+result atomically and reports row counts, the per-file log (rows read = loaded + quarantined) and a
+preview. The checks run SQL against the warehouse; blocking ones stop downstream joins.
+"""
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetChecksDefinition,
+    AssetExecutionContext,
+    AssetKey,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+    asset_check,
+)
+
+from pipelines import lineage
+from pipelines.discovery import Discovery, discover
+from pipelines.ingest import SourceLoad
+from pipelines.markdown import markdown_table
+from pipelines.resources import DuckDBWarehouse, RawData
+from pipelines.warehouse import write_asset
+
+def load_metadata(load: SourceLoad, counts: dict[str, int]) -> dict[str, object]:
+    """Metadata every source asset reports: rows per table, the read/loaded/quarantined balance."""
+    meta: dict[str, object] = {
+        "dagster/row_count": MetadataValue.int(sum(counts.values())),
+        "rows_read": MetadataValue.int(load.rows_read),
+        "rows_loaded": MetadataValue.int(load.rows_loaded),
+        "rows_quarantined": MetadataValue.int(len(load.rejects)),
+        "files": MetadataValue.md(markdown_table(load.log)) if len(load.log) else MetadataValue.text("no files found"),
+        "preview": MetadataValue.md(markdown_table(load.preview.head(20))),
+    }
+    for name, n in counts.items():
+        meta[f"rows_{name}"] = MetadataValue.int(n)
+    if len(load.rejects):
+        meta["quarantine_reasons"] = MetadataValue.md(
+            markdown_table(load.rejects.groupby("reason", as_index=False).size().sort_values("size", ascending=False).head(15))
+        )
+    return meta
+
+def source_asset(
+    *,
+    name: str,
+    group: str,
+    kinds: Sequence[str],
+    description: str,
+    load: Callable[[Discovery], SourceLoad],
+    deps: Sequence[str] = (),
+):
+    """A source asset: raw files of ``kinds`` → ``load`` → one atomic write of its tables."""
+
+    @asset(
+        name=name, group_name=group, kinds={"duckdb"}, description=description, deps=list(deps),
+        metadata={"source_kinds": list(kinds)},
+    )
+    def _source(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: RawData) -> MaterializeResult:
+        found = discover(raw_data.resolved())
+        paths: list[Path] = found.of(*kinds)
+        context.log.info(f"{name}: {len(paths)} file(s) of kind {', '.join(kinds)} in {found.raw_dir}")
+        result = load(found)
+        with warehouse.connect() as con:
+            counts = write_asset(
+                con, asset=name, tables=result.tables, quarantine=result.rejects, ingest_log=result.log,
+                fingerprint=lineage.source_fingerprint(paths),
+            )
+        return MaterializeResult(metadata=load_metadata(result, counts))
+
+    return _source
+
+def _query(warehouse: DuckDBWarehouse, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
+    with warehouse.connect(read_only=True) as con:
+        return con.execute(sql, list(params) or None).df()
+
+def sql_check(
+    *,
+    asset_name: str,
+    name: str,
+    description: str,
+    sql: str,
+    blocking: bool,
+    params: Sequence[object] = (),
+    additional_deps: Sequence[str] = (),
+    land_param: bool = False,
+) -> AssetChecksDefinition:
+    """A check that passes when ``sql`` returns no rows; the offending rows go into its metadata.
+
+    Blocking checks are errors that stop downstream assets; the others are warnings. With
+    ``land_param`` the configured Land key is passed as the last ``?`` parameter.
+    """
+
+    @asset_check(
+        asset=AssetKey(asset_name), name=name, description=description, blocking=blocking,
+        additional_deps=[AssetKey(d) for d in additional_deps],
+    )
+    def _check(warehouse: DuckDBWarehouse, raw_data: RawData) -> AssetCheckResult:
+        values = [*params, raw_data.land_key()] if land_param else list(params)
+        bad = _query(warehouse, sql, values)
+        return AssetCheckResult(
+            passed=bad.empty,
+            severity=AssetCheckSeverity.ERROR if blocking else AssetCheckSeverity.WARN,
+            metadata={
+                "violations": MetadataValue.int(len(bad)),
+                "examples": MetadataValue.md(markdown_table(bad.head(20))) if len(bad) else MetadataValue.text("none"),
+            },
+        )
+
+    return _check
+
+
+def unique_key_check(asset_name: str, table: str, keys: Sequence[str]) -> AssetChecksDefinition:
+    cols = ", ".join(keys)
+    return sql_check(
+        asset_name=asset_name, name="key_unique", blocking=True,
+        description=f"Blocking: ({cols}) identifies each row of {table}.",
+        sql=f"SELECT {cols}, count(*) AS n FROM {table} GROUP BY ALL HAVING count(*) > 1 ORDER BY n DESC",
+    )
+
+def columns_check(asset_name: str, table: str, columns: Sequence[str]) -> AssetChecksDefinition:
+    """Blocking schema check: the columns later joins rely on exist."""
+    expected = list(columns)
+    return sql_check(
+        asset_name=asset_name, name="schema", blocking=True,
+        description=f"Blocking: {table} has the columns {', '.join(expected)}.",
+        sql="SELECT unnest(?::VARCHAR[]) AS missing_column EXCEPT "
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+        params=(expected, table),
+    )
+
+def years_check(asset_name: str, table: str, low: int, high: int, column: str = "year") -> AssetChecksDefinition:
+    return sql_check(
+        asset_name=asset_name, name="years_plausible", blocking=True,
+        description=f"Blocking: every {column} of {table} lies in {low}–{high}.",
+        sql=f"SELECT {column}, count(*) AS n FROM {table} WHERE {column} NOT BETWEEN ? AND ? GROUP BY ALL",
+        params=(low, high),
+    )
+
+def ags_known_checks(asset_name: str, table: str, select_keys_sql: str) -> list[AssetChecksDefinition]:
+    """Every key the table uses is a Gemeinde or Kreis of some Gebietsstand in ``boundaries``.
+
+    Blocking for the configured Land (the one the products are for); a warning for the rest of
+    Germany, whose newer territorial changes the stored boundary vintages may not know.
+    ``select_keys_sql`` returns one column ``ags`` (5 or 8 digits).
+    """
+    unknown = f"""
+        WITH keys AS ({select_keys_sql})
+        SELECT DISTINCT k.ags FROM keys k
+        WHERE k.ags NOT IN (SELECT ags FROM boundaries)
+          AND NOT (length(k.ags) = 5 AND k.ags IN (SELECT DISTINCT substr(ags, 1, 5) FROM boundaries WHERE level = 'Gemeinde'))
+    """
+    return [
+        sql_check(
+            asset_name=asset_name, name="ags_known", blocking=True, land_param=True,
+            description=f"Blocking: every AGS of the Land in {table} is a Gemeinde or Kreis in `boundaries`.",
+            sql=f"SELECT ags FROM ({unknown}) WHERE substr(ags, 1, 2) = ? ORDER BY 1", additional_deps=["boundaries"],
+        ),
+        sql_check(
+            asset_name=asset_name, name="ags_known_germany", blocking=False, land_param=True,
+            description=f"Warning: AGS of other Länder in {table} missing from the stored boundary vintages.",
+            sql=f"SELECT ags FROM ({unknown}) WHERE substr(ags, 1, 2) <> ? ORDER BY 1", additional_deps=["boundaries"],
+        ),
+    ]

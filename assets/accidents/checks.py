@@ -1,0 +1,59 @@
+"""Quality checks on the accident tables."""
+
+from __future__ import annotations
+
+from assets._shared import ags_known_checks, columns_check, sql_check, unique_key_check, years_check
+
+checks = [
+    columns_check("accident_points", "accident_points",
+                  ["accident_uid", "year", "month", "ags", "category", "geom_25832", "geom_4326"]),
+    unique_key_check("accident_points", "accident_points", ["accident_uid"]),
+    years_check("accident_points", "accident_points", 2016, 2035),
+    *ags_known_checks("accident_points", "accident_points", "SELECT DISTINCT ags FROM accident_points"),
+    sql_check(
+        asset_name="accident_points",
+        name="magdeburg_2023",
+        blocking=False,
+        description="Warning: Magdeburg 2023 has the 925 records documented in PROVENANCE-geo-accidents.md §1.1.",
+        sql="SELECT count(*) AS records FROM accident_points WHERE ags = '15003000' AND year = 2023 "
+            "HAVING count(*) NOT IN (0, 925)",
+    ),
+    columns_check("accident_counts", "accident_counts",
+                  ["level", "ags", "year", "month", "measure", "breakdown", "value", "source"]),
+    unique_key_check("accident_counts", "accident_counts", ["source", "level", "ags", "year", "month", "measure", "breakdown"]),
+    years_check("accident_counts", "accident_counts", 1990, 2035),
+    # historic Kreise and Gemeinden are legitimate in old years; the latest year of each source uses today's units
+    *ags_known_checks(
+        "accident_counts", "accident_counts",
+        "SELECT DISTINCT ags FROM accident_counts a WHERE level IN ('Kreis', 'Gemeinde') AND flag IS DISTINCT FROM '-' "
+        "AND year = (SELECT max(year) FROM accident_counts b WHERE b.source = a.source)",
+    ),
+    sql_check(
+        asset_name="accident_counts",
+        name="sources_agree",
+        blocking=False,
+        description="Warning: Regionalstatistik and GENESIS agree for Land figures both publish (same definition).",
+        sql="""
+            SELECT r.ags, r.year, r.measure, r.value AS regionalstatistik, g.value AS genesis
+            FROM accident_counts r JOIN accident_counts g
+              ON r.ags = g.ags AND r.year = g.year AND r.measure = g.measure AND g.breakdown = '' AND g.month IS NULL
+            WHERE r.source LIKE 'Regionalstatistik%' AND g.source LIKE 'GENESIS%' AND r.level = 'Land'
+              AND r.breakdown = '' AND r.value <> g.value
+        """,
+    ),
+    sql_check(
+        asset_name="accident_counts",
+        name="kreise_add_up",
+        blocking=False,
+        description="Warning: the Kreise of Sachsen-Anhalt add up to the Land row (Regionalstatistik, 2006–2015).",
+        sql="""
+            WITH k AS (SELECT year, measure, sum(value) AS kreise FROM accident_counts
+                       WHERE source = 'Regionalstatistik 46241-01-03-4' AND level = 'Kreis' AND year >= 2007
+                         AND (ags IN ('15001', '15002', '15003') OR ags BETWEEN '15081' AND '15091')
+                       GROUP BY ALL)
+            SELECT k.year, k.measure, kreise, l.value AS land FROM k JOIN accident_counts l
+              ON l.source = 'Regionalstatistik 46241-01-03-4' AND l.ags = '15' AND l.year = k.year AND l.measure = k.measure
+            WHERE kreise <> l.value
+        """,
+    ),
+]

@@ -1,0 +1,38 @@
+"""Quality checks on the population table."""
+
+from __future__ import annotations
+
+from assets._shared import ags_known_checks, columns_check, sql_check, unique_key_check
+
+# Sachsen-Anhalt totals per reference date (PROVENANCE-geo-accidents.md §3.4)
+_LSA_TOTALS = {
+    "2013-12-31": 2_244_577, "2014-12-31": 2_235_548, "2016-12-31": 2_236_252, "2018-12-31": 2_208_321,
+    "2019-12-31": 2_194_782, "2020-12-31": 2_180_684, "2022-12-31": 2_186_643, "2024-12-31": 2_135_597,
+}
+
+checks = [
+    columns_check("population", "population", ["ags", "reference_date", "population", "area_km2", "source"]),
+    unique_key_check("population", "population", ["ags", "reference_date", "source"]),
+    *ags_known_checks("population", "population", "SELECT DISTINCT ags FROM population"),
+    sql_check(
+        asset_name="population",
+        name="reference_dates_plausible",
+        blocking=True,
+        description="Blocking: reference dates lie in 1990–2035 and populations are non-negative.",
+        sql="SELECT ags, reference_date, population FROM population "
+            "WHERE reference_date NOT BETWEEN DATE '1990-01-01' AND DATE '2035-12-31' OR population < 0",
+    ),
+    sql_check(
+        asset_name="population",
+        name="lsa_totals",
+        blocking=False,
+        description="Warning: Sachsen-Anhalt sums per reference date equal the published totals.",
+        sql="""
+            WITH ref AS (SELECT unnest(?::DATE[]) AS reference_date, unnest(?::BIGINT[]) AS expected)
+            SELECT p.reference_date, p.source, sum(population) AS loaded, any_value(expected) AS expected
+            FROM population p JOIN ref USING (reference_date) WHERE p.ags LIKE '15%'
+            GROUP BY ALL HAVING sum(population) <> any_value(expected)
+        """,
+        params=(list(_LSA_TOTALS), list(_LSA_TOTALS.values())),
+    ),
+]

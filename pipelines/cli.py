@@ -1,0 +1,60 @@
+"""The ``praevention`` command line. Each subcommand lives in its own module and registers itself here.
+
+Errors are printed as one clear line (exit code 2 for problems the user can fix, 1 for unexpected
+ones); ``--debug`` shows the traceback for developers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# Modules that expose ``add_parser(subparsers)``; each sets ``handler`` on its parser.
+COMMAND_MODULES = (
+    "pipelines.commands.pipeline",
+    "pipelines.register.cli",
+    "pipelines.fetch.cli",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="praevention",
+        description="Präventionsmonitor Sachsen-Anhalt: ingest, evaluate and report.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks (for developers)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from pipelines.errors import PipelineError, SourceFormatError
+
+    try:
+        return int(args.handler(args) or 0)
+    except (PipelineError, SourceFormatError) as exc:
+        if args.debug:
+            raise
+        print(f"praevention: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("praevention: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(
+            f"praevention: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

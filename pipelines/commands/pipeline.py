@@ -1,0 +1,129 @@
+"""``praevention ingest`` and ``praevention run``: materialise assets in-process with a progress display."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+
+def _paths(parser: argparse.ArgumentParser, *, out: bool) -> None:
+    parser.add_argument("--raw-dir", help="raw-data directory (default: $PRAEVENTION_RAW_DIR or data/raw)")
+    parser.add_argument("--warehouse", help="DuckDB file (default: $PRAEVENTION_WAREHOUSE or data/warehouse.duckdb)")
+    parser.add_argument("--register", help="register file or folder, if not in <raw-dir>/councils "
+                                           "(default: $PRAEVENTION_REGISTER)")
+    if out:
+        parser.add_argument("--out", help="output directory (default: $PRAEVENTION_OUT or reports/)")
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    ingest = subparsers.add_parser("ingest", help="load every raw source into the warehouse")
+    _paths(ingest, out=False)
+    ingest.set_defaults(handler=run_ingest)
+    run = subparsers.add_parser("run", help="materialise everything whose inputs changed (sources, evaluation, reports)")
+    _paths(run, out=True)
+    run.add_argument("--full", action="store_true", help="re-materialise every asset, changed or not")
+    run.set_defaults(handler=run_all)
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    from dagster import AssetSelection
+
+    from pipelines.definitions import SOURCE_GROUPS
+
+    ctx = Context.from_args(args)
+    keys = AssetSelection.groups(*SOURCE_GROUPS).resolve(ctx.defs.resolve_asset_graph())
+    return ctx.execute(sorted(keys), "ingest")
+
+
+def run_all(args: argparse.Namespace) -> int:
+    from pipelines.staleness import stale_assets
+
+    ctx = Context.from_args(args)
+    graph = ctx.defs.resolve_asset_graph()
+    keys = list(graph.toposorted_asset_keys) if args.full else stale_assets(
+        ctx.defs, ctx.warehouse, ctx.raw_dir, ctx.register, ctx.settings
+    )
+    if not keys:
+        print("Everything is up to date: no input changed since the last run.", file=sys.stderr)
+        return 0
+    return ctx.execute(keys, "run")
+
+
+class Context:
+    """Resolved paths plus the Definitions built for them."""
+
+    def __init__(self, raw_dir: Path, warehouse: Path, out_dir: Path, register: Path | None, synthetic: bool = False):
+        from pipelines.definitions import build_definitions
+
+        self.raw_dir, self.warehouse, self.out_dir, self.register = raw_dir, warehouse, out_dir, register
+        self.settings = {"out_dir": str(out_dir), "synthetic": synthetic}
+        self.defs = build_definitions(
+            raw_dir=str(raw_dir), warehouse=str(warehouse), out_dir=str(out_dir),
+            register=str(register or ""), synthetic=synthetic,
+        )
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> Context:
+        from pipelines import config
+        from pipelines.errors import PipelineError
+
+        raw = config.raw_dir(args.raw_dir)
+        if not raw.is_dir():
+            raise PipelineError(f"raw-data directory {raw} does not exist (use --raw-dir or PRAEVENTION_RAW_DIR)")
+        return cls(raw, config.warehouse_path(args.warehouse), config.out_dir(getattr(args, "out", None)),
+                   config.register_path(getattr(args, "register", None)))
+
+    def execute(self, keys: list, label: str) -> int:
+        """Run the selected assets (and their checks) in one in-process Dagster run."""
+        from dagster import DagsterInstance
+
+        from pipelines import warehouse
+
+        names = ", ".join(k.to_user_string() for k in keys)
+        print(f"praevention {label}: {len(keys)} asset(s): {names}", file=sys.stderr)
+        print(f"  raw data  {self.raw_dir}\n  warehouse {self.warehouse}", file=sys.stderr)
+        started = time.monotonic()
+        with warehouse.run_lock(self.warehouse, wait_seconds=0):
+            con = warehouse.connect(self.warehouse)
+            warehouse.drop_stale_staging(con)
+            con.close()
+            job = self.defs.resolve_implicit_global_asset_job_def()
+            with DagsterInstance.ephemeral() as instance:
+                result = job.execute_in_process(
+                    asset_selection=keys, instance=instance, raise_on_error=False,
+                    run_config={"loggers": {"progress": {}}},
+                )
+        took = time.monotonic() - started
+        return report(result, took)
+
+
+def report(result, took: float) -> int:
+    """Print failures as one line each (file, line, problem) and return the exit code."""
+    failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    failed_checks = [
+        e.event_specific_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+        and not e.event_specific_data.passed
+        and str(e.event_specific_data.severity).endswith("ERROR")
+    ]
+    for event in failures:
+        err = event.event_specific_data.error
+        cause = err
+        while cause.cause is not None:
+            cause = cause.cause
+        message = (cause.message or err.message).strip().splitlines()[-1]
+        print(f"praevention: error in {event.step_key}: {message}", file=sys.stderr)
+    for check in failed_checks:
+        print(f"praevention: blocking check failed: {check.asset_key.to_user_string()} / {check.check_name}",
+              file=sys.stderr)
+    skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
+    if skipped:
+        print(f"praevention: skipped because an upstream step failed: {', '.join(skipped)}", file=sys.stderr)
+    if failures or failed_checks or not result.success:
+        print(f"praevention: failed after {took:.1f} s", file=sys.stderr)
+        return 1
+    print(f"praevention: done in {took:.1f} s", file=sys.stderr)
+    return 0

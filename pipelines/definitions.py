@@ -1,0 +1,48 @@
+"""The code location: every domain's assets and checks, the resources, jobs, sensor and executor.
+
+``workspace.yaml`` loads :data:`defs`. The CLI builds its own :class:`Definitions` with explicit paths
+through :func:`build_definitions`; both use the same assets.
+"""
+
+from __future__ import annotations
+
+from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
+
+import assets.accidents
+import assets.boundaries
+import assets.crime
+import assets.population
+from pipelines.progress import progress_logger
+from pipelines.resources import DuckDBWarehouse, RawData, ReportSettings
+
+DOMAINS = (assets.crime, assets.accidents, assets.boundaries, assets.population)
+
+ALL_ASSETS = [a for d in DOMAINS for a in d.assets]
+ALL_CHECKS = [c for d in DOMAINS for c in d.checks]
+SOURCE_GROUPS = ("crime", "accidents", "boundaries", "population", "register")
+
+ingest_job = define_asset_job(
+    "ingest", selection=AssetSelection.groups(*SOURCE_GROUPS), description="All source assets and their checks."
+)
+everything_job = define_asset_job("run_all", selection=AssetSelection.all(), description="Every asset.")
+
+
+def build_definitions(raw_dir: str = "", warehouse: str = "", out_dir: str = "", register: str = "",
+                      synthetic: bool = False) -> Definitions:
+    """Definitions with explicit paths (empty = resolve from the environment at run time)."""
+    return Definitions(
+        assets=ALL_ASSETS,
+        asset_checks=ALL_CHECKS,
+        jobs=[ingest_job, everything_job],
+        resources={
+            "warehouse": DuckDBWarehouse(path=warehouse),
+            "raw_data": RawData(raw_dir=raw_dir, register_path=register),
+            "report_settings": ReportSettings(out_dir=out_dir, synthetic=synthetic),
+        },
+        # one DuckDB file takes one writer at a time: warehouse steps run in one process
+        executor=in_process_executor,
+        loggers={"progress": progress_logger},
+    )
+
+
+defs = build_definitions()

@@ -1,0 +1,167 @@
+"""Find raw files by name pattern and by content, so official download names and the names in
+``../shared/data`` both work.
+
+Every file under the raw-data directory is classified into one source kind, or listed as
+unrecognised. Classification looks at the content first (a few KB, or a zip's member list) and falls
+back to the file name only where the content alone is ambiguous.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import re
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipelines.errors import PipelineError
+
+KINDS = (
+    "pks_t01", "kiss_md", "unfallatlas_csv", "unfallatlas_geojson", "regionalstatistik", "genesis", "inkar",
+    "boundaries", "gv100ad", "gv_isys_json", "gv_auszug_csv", "register",
+)
+# derived twins of originals that are read instead: recognised, not loaded
+DERIVED = "derived_twin"
+_IGNORED_SUFFIXES = {".md", ".txt~", ".rds", ".pdf", ".prj", ".cpg", ".dbf", ".shx", ".shp", ".lock", ".part"}
+
+
+@dataclass
+class Discovery:
+    raw_dir: Path
+    files: dict[str, list[Path]] = field(default_factory=lambda: defaultdict(list))
+    unrecognised: list[Path] = field(default_factory=list)
+    derived: list[Path] = field(default_factory=list)
+
+    def of(self, *kinds: str) -> list[Path]:
+        return sorted(p for k in kinds for p in self.files.get(k, []))
+
+
+def _head(path: Path, size: int = 4096) -> str:
+    try:
+        if path.suffix == ".gz":
+            with gzip.open(path, "rb") as fh:
+                data = fh.read(size)
+        else:
+            with path.open("rb") as fh:
+                data = fh.read(size)
+    except (OSError, EOFError):
+        return ""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    return data.decode("utf-8", errors="replace") if b"\x00" not in data else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _classify_cached(path: Path, size: int, mtime_ns: int) -> str | None:
+    return classify(path)
+
+
+def classify(path: Path) -> str | None:
+    """The source kind of one file, ``"derived_twin"`` or ``None``."""
+    name = path.name.lower()
+    if path.suffix.lower() in _IGNORED_SUFFIXES or name.startswith("hinweise") or name.startswith("."):
+        return None
+    if zipfile.is_zipfile(path):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                members = [m.lower() for m in zf.namelist()]
+        except (zipfile.BadZipFile, OSError):
+            return None
+        if path.suffix.lower() == ".xlsx":
+            return _classify_xlsx(path, name)
+        if any(re.search(r"unfallorte.*\.(csv|txt)$", m) for m in members):
+            return "unfallatlas_csv"
+        if any(re.search(r"_(gem|krs)\.shp$", m) for m in members):
+            return "boundaries"
+        if any(re.search(r"gv100ad.*\.(asc|txt)$", m) for m in members):
+            return "gv100ad"
+        return None
+    head = _head(path)
+    first = head.splitlines()[0] if head.strip() else ""
+    if not head:
+        return _by_name(name)
+    if name.endswith((".geojson", ".json", ".geojson.gz", ".json.gz")):
+        if '"FeatureCollection"' in head or '"features"' in head:
+            if "UKATEGORIE" in head:
+                return "unfallatlas_geojson"
+            if '"AGS"' in head and '"GEN"' in head:
+                return "boundaries"
+            return _by_name(name)
+        if re.match(r'^\s*\{\s*"\d{12}"', head) and '"population"' in head:
+            return "gv_isys_json"
+        return None
+    if re.match(r"^Tabelle:\s*46241-00", first):
+        return "genesis"
+    if re.search(r"46241-01-0[34]-[45]", first):
+        return "regionalstatistik"
+    if "ULAND" in first.upper() and "UKATEGORIE" in first.upper():
+        return "unfallatlas_csv"
+    if "Straftat" in head and re.search(r"Gemeinde-?schl", head):
+        return "pks_t01"
+    if re.search(r"K11_T\d_var1", first):
+        return DERIVED if (path.with_suffix(".xlsx")).exists() else "kiss_md"
+    if "verunglueckte_je_100000_ew" in first:
+        return "inkar"
+    if first.startswith("satzart,") and "bevoelkerung" in first:
+        return "gv_auszug_csv"
+    if re.match(r"^10\d{8}\d{2}", first) or re.match(r"^(10|20|30|40|50|60)\d{8}\d{2}", first):
+        return "gv100ad"
+    if "gremium_type" in first or "measure_as_in_source" in first:
+        return "register"
+    if first.startswith(("table,land,year", "year,code,name")):
+        return DERIVED  # derived long forms of GENESIS / Regionalstatistik: the originals are read
+    if first.startswith("ags,name,kreis_ags"):
+        return DERIVED  # derived long population table: built from the GV files, which are read
+    if first.startswith("AGS,") or first.startswith("year,kreis_ags"):
+        return None
+    return _by_name(name)
+
+
+def _classify_xlsx(path: Path, name: str) -> str | None:
+    if re.search(r"k11_t\d", name):
+        return "kiss_md"
+    if re.search(r"(t01.*kreise|tb01_.*kreise|kreise-faelle)", name):
+        return "pks_t01"
+    if re.search(r"register|praevention|gremien", name):
+        return "register"
+    try:
+        from pipelines.readers.pks import read_workbook_rows
+
+        rows = read_workbook_rows(path)[:12]
+    except Exception:  # an unreadable workbook is simply not recognised here; its reader says why
+        return None
+    text = " ".join(str(c) for r in rows for c in r if c is not None)
+    if "Polizeiliche Kriminalstatistik" in text and "Kreise" in text:
+        return "pks_t01"
+    if re.search(r"K11_T\d_var1", text):
+        return "kiss_md"
+    return None
+
+
+def _by_name(name: str) -> str | None:
+    if re.search(r"unfallorte", name):
+        return "unfallatlas_csv"
+    if re.search(r"(t01.*kreise|tb01_.*kreise|kreise-faelle)", name):
+        return "pks_t01"
+    if name.startswith("gv100ad"):
+        return "gv100ad"
+    return None
+
+
+def discover(raw_dir: Path) -> Discovery:
+    """Classify every file below ``raw_dir``."""
+    if not raw_dir.is_dir():
+        raise PipelineError(f"raw-data directory {raw_dir} does not exist (set --raw-dir or PRAEVENTION_RAW_DIR)")
+    found = Discovery(raw_dir)
+    for path in sorted(p for p in raw_dir.rglob("*") if p.is_file()):
+        stat = path.stat()
+        kind = _classify_cached(path, stat.st_size, stat.st_mtime_ns)
+        if kind == DERIVED:
+            found.derived.append(path)
+        elif kind is None:
+            found.unrecognised.append(path)
+        else:
+            found.files[kind].append(path)
+    return found

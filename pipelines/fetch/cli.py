@@ -1,0 +1,5 @@
+"""Placeholder: the 'fetch' subcommand is being built."""
+
+
+def add_parser(subparsers):  # pragma: no cover - replaced by the real module
+    subparsers.add_parser("fetch", help="(in progress)")

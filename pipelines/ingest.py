@@ -1,0 +1,155 @@
+"""Plain functions that turn the discovered raw files of one source into warehouse tables.
+
+Each returns a :class:`SourceLoad`; the Dagster assets in ``assets/`` only call them and write the
+result with :func:`pipelines.warehouse.write_asset`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.readers.accident_counts import read_genesis, read_inkar, read_regionalstatistik
+from pipelines.readers.base import ReadResult, combine, drop_covered, empty_rejects
+from pipelines.readers.boundaries import read_boundaries
+from pipelines.readers.kiss_md import read_kiss_md
+from pipelines.readers.pks import read_pks
+from pipelines.readers.population import read_gv100ad, read_gv_auszug_csv, read_gv_isys_json
+from pipelines.readers.unfallatlas import SOURCE_CSV, read_unfallatlas_csv, read_unfallatlas_geojson
+from pipelines.warehouse import TableWrite
+
+
+@dataclass
+class SourceLoad:
+    """What one source asset writes: its tables, the quarantined rows and the per-file log."""
+
+    tables: list[TableWrite]
+    rejects: pd.DataFrame
+    log: pd.DataFrame
+    preview: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return int(self.log["rows_read"].sum()) if len(self.log) else 0
+
+    @property
+    def rows_loaded(self) -> int:
+        return int(self.log["rows_loaded"].sum()) if len(self.log) else 0
+
+
+def _finish(results: list[ReadResult], extra_log: Iterable[dict] = ()) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    frame, rejects, log = combine(results)
+    extra = list(extra_log)
+    if extra:
+        log = pd.concat([log, pd.DataFrame(extra)], ignore_index=True)
+    if len(log):
+        log = log.sort_values("source_file").reset_index(drop=True)
+    return frame, rejects, log
+
+
+def _read_all(paths: list[Path], reader: Callable[[Path], ReadResult]) -> list[ReadResult]:
+    return [reader(p) for p in paths]
+
+
+def load_crime_cases(paths: list[Path]) -> SourceLoad:
+    """BKA PKS T01 Kreise, all years found; one file per year (CSV and XLSX twins: the fuller one)."""
+    results = _read_all(paths, read_pks)
+    kept, superseded = drop_covered(results, lambda r: int(r.frame["year"].iloc[0]) if len(r.frame) else r.source_file,
+                                    ["ags", "offence_key"])
+    frame, rejects, log = _finish(kept, superseded)
+    table = TableWrite("crime_cases", frame, order_by=("year", "ags", "offence_key"))
+    preview = frame[frame["offence_key"] == "------"].groupby("year", as_index=False)["cases"].sum() if len(frame) else frame
+    return SourceLoad([table], rejects, log, preview)
+
+
+def load_crime_city_stats(paths: list[Path]) -> SourceLoad:
+    """Magdeburg KISS-MD crime tables (Stadtteile, Magdeburg vs Halle, Länder)."""
+    frame, rejects, log = _finish(_read_all(paths, read_kiss_md))
+    table = TableWrite("crime_city_stats", frame, order_by=("table_id", "year", "unit_ags", "measure"))
+    return SourceLoad([table], rejects, log, frame.head(10))
+
+
+def load_accident_points(paths: list[Path], geojson_paths: list[Path]) -> SourceLoad:
+    """Unfallatlas records of every layout; the derived GeoJSON only where no official file has the row."""
+    from pipelines.warehouse import memory
+
+    con = memory()
+    results = [read_unfallatlas_csv(p, con) for p in paths] + [read_unfallatlas_geojson(p, con) for p in geojson_paths]
+    frame, rejects, log = _finish(results)
+    if len(frame):
+        official = frame["source"] == SOURCE_CSV
+        dup = ~official & frame["accident_uid"].isin(frame.loc[official, "accident_uid"])
+        if dup.any():
+            moved = frame.loc[dup]
+            extra = pd.DataFrame({
+                "source_file": moved["source_file"], "line": moved["source_line"], "field": "UIDENTSTLAE",
+                "raw": moved["accident_uid"], "reason": "same accident is in an official Unfallatlas file, which is used",
+            })
+            rejects = pd.concat([rejects, extra], ignore_index=True)
+            counts = moved.groupby("source_file").size()
+            for f, n in counts.items():
+                i = log.index[log["source_file"] == f]
+                log.loc[i, "rows_loaded"] -= n
+                log.loc[i, "rows_quarantined"] += n
+            frame = frame.loc[~dup]
+    table = TableWrite(
+        "accident_points", frame, order_by=("year", "ags", "accident_uid"),
+        transform="SELECT *, ST_Point(x_25832, y_25832) AS geom_25832, ST_Point(lon, lat) AS geom_4326 FROM {input}",
+    )
+    preview = frame.groupby(["year", "ags"], as_index=False).size().head(20) if len(frame) else frame
+    return SourceLoad([table], rejects, log, preview)
+
+
+def load_accident_counts(regio: list[Path], genesis: list[Path], inkar: list[Path]) -> SourceLoad:
+    """Regionalstatistik, GENESIS and INKAR accident statistics in one long table."""
+    results = _read_all(regio, read_regionalstatistik) + _read_all(genesis, read_genesis) + _read_all(inkar, read_inkar)
+    frame, rejects, log = _finish(results)
+    table = TableWrite("accident_counts", frame,
+                       order_by=("source", "level", "ags", "year", "month", "measure", "breakdown"))
+    preview = frame[(frame["ags"] == "15") & (frame["breakdown"] == "")].head(12) if len(frame) else frame
+    return SourceLoad([table], rejects, log, preview)
+
+
+def load_boundaries(paths: list[Path]) -> SourceLoad:
+    """VG250 / VG5000 Gemeinden and Kreise in EPSG:25832; subset files of the same vintage are not doubled."""
+    results = [r for p in paths for r in read_boundaries(p)]
+    kept, superseded = drop_covered(
+        results, lambda r: (str(r.frame["valid_from"].iloc[0]), r.frame["level"].iloc[0]) if len(r.frame) else r.source_file,
+        ["ags"],
+    )
+    frame, rejects, log = _finish(kept, superseded)
+    table = TableWrite("boundaries", frame, order_by=("level", "valid_from", "ags"), geometry=("geometry",))
+    preview = frame.groupby(["level", "valid_from", "source"], as_index=False).size() if len(frame) else frame
+    return SourceLoad([table], rejects, log, preview)
+
+
+POPULATION_READERS: dict[str, Callable[[Path], ReadResult]] = {
+    "gv100ad": read_gv100ad,
+    "gv_isys_json": read_gv_isys_json,
+    "gv_auszug_csv": read_gv_auszug_csv,
+}
+
+
+def load_population(paths_by_kind: dict[str, list[Path]]) -> SourceLoad:
+    """Gemeindeverzeichnis population in every stored form; subset extracts of one edition not doubled."""
+    results = [POPULATION_READERS[k](p) for k, ps in sorted(paths_by_kind.items()) for p in ps]
+    kept, superseded = drop_covered(
+        results,
+        lambda r: (r.frame["source"].iloc[0], str(r.frame["reference_date"].iloc[0])) if len(r.frame) else r.source_file,
+        ["ags"],
+    )
+    frame, rejects, log = _finish(kept, superseded)
+    table = TableWrite("population", frame, order_by=("ags", "reference_date", "source"))
+    preview = (frame[frame["ags"].str.startswith("15")].groupby(["reference_date", "source"], as_index=False)["population"].sum()
+               if len(frame) else frame)
+    return SourceLoad([table], rejects, log, preview)
+
+
+def empty_load(table: str, columns: list[str]) -> SourceLoad:
+    """No file of a source was found: an empty table, so that downstream joins still work."""
+    frame = pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    return SourceLoad([TableWrite(table, frame, order_by=())], empty_rejects(), pd.DataFrame(), frame)

@@ -1,0 +1,60 @@
+"""Fingerprints that tell whether an asset's inputs changed since it was last written.
+
+A source asset's fingerprint covers the content of its raw files and the pipeline code; a derived
+asset's covers the fingerprints of its upstream assets, its settings and the code. They are stored in
+``pipeline_state`` in the same transaction as the asset's tables, so ``praevention run`` re-materialises
+exactly the assets whose inputs changed, and everything downstream of them.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+CODE_ROOTS = ("pipelines", "assets")
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Hash of every Python and SQL file of the pipeline: any code change makes all assets stale."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for sub in CODE_ROOTS:
+        for path in sorted((root / sub).rglob("*")):
+            if path.suffix in (".py", ".sql", ".typ", ".html", ".j2", ".yaml") and "__pycache__" not in path.parts:
+                h.update(str(path.relative_to(root)).encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=1024)
+def _file_digest(path: Path, size: int, mtime_ns: int) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    stat = path.stat()
+    return _file_digest(path, stat.st_size, stat.st_mtime_ns)
+
+
+def source_fingerprint(paths: Iterable[Path]) -> str:
+    h = hashlib.sha256(code_fingerprint().encode())
+    for p in sorted(paths):
+        h.update(p.name.encode())
+        h.update(file_digest(p).encode())
+    return h.hexdigest()
+
+
+def derived_fingerprint(upstream: Mapping[str, str | None], settings: Mapping[str, object] | None = None) -> str:
+    h = hashlib.sha256(code_fingerprint().encode())
+    for name in sorted(upstream):
+        h.update(f"{name}={upstream[name]};".encode())
+    for key in sorted(settings or {}):
+        h.update(f"{key}={(settings or {})[key]};".encode())
+    return h.hexdigest()

@@ -1,0 +1,135 @@
+"""Small parsers shared by every reader: numbers in German and English notation, AGS keys, text decoding.
+
+They are pure functions, property-tested in ``tests/test_parsing.py``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+_SPACES = re.compile(r"[\s\u00a0\u202f']+")
+_EN_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_DE_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
+_PLAIN_EN = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_PLAIN_DE = re.compile(r"^[+-]?\d+,\d+$")
+
+
+class NumberFormatError(ValueError):
+    """A text that is not a number in any of the notations the sources use."""
+
+
+def parse_number(text: object, *, decimal: str | None = None) -> float | None:
+    """Parse a published number: ``"1.234"``, ``"1 234"``, ``"1,234.0"``, ``"12,5"``, ``"9993"``.
+
+    ``decimal`` pins the decimal separator (``"."`` or ``","``) when the file's convention is known;
+    without it the notation is inferred from the text. An ambiguous value such as ``"1.234"`` or
+    ``"1,234"`` is then read as a thousands-grouped integer, which is what the statistical offices
+    publish. Empty cells, ``"-"`` (nothing) and ``"."`` (secret or unknown) return ``None``.
+    """
+    if text is None:
+        return None
+    if isinstance(text, bool):
+        raise NumberFormatError(f"not a number: {text!r}")
+    if isinstance(text, int | float):
+        if isinstance(text, float) and math.isnan(text):
+            return None
+        return float(text)
+    s = _SPACES.sub("", str(text))
+    if s in ("", "-", ".", "x", "..."):
+        return None
+    if decimal == ",":
+        s = s.replace(".", "").replace(",", ".")
+        if not _PLAIN_EN.match(s):
+            raise NumberFormatError(f"not a number: {text!r}")
+        return float(s)
+    if decimal == ".":
+        s = s.replace(",", "")
+        if not _PLAIN_EN.match(s):
+            raise NumberFormatError(f"not a number: {text!r}")
+        return float(s)
+    if _EN_THOUSANDS.match(s):
+        return float(s.replace(",", ""))
+    if _DE_THOUSANDS.match(s):
+        return float(s.replace(".", "").replace(",", "."))
+    if _PLAIN_DE.match(s):
+        return float(s.replace(",", "."))
+    if _PLAIN_EN.match(s):
+        return float(s)
+    raise NumberFormatError(f"not a number: {text!r}")
+
+
+def parse_count(text: object, *, decimal: str | None = None) -> int | None:
+    """A non-negative whole count (cases, persons). Raises on fractions and negatives."""
+    value = parse_number(text, decimal=decimal)
+    if value is None:
+        return None
+    if value < 0:
+        raise NumberFormatError(f"negative count: {text!r}")
+    if not float(value).is_integer():
+        raise NumberFormatError(f"count is not a whole number: {text!r}")
+    return int(value)
+
+
+class AgsError(ValueError):
+    """A text that cannot be an official municipality key (Amtlicher Gemeindeschlüssel)."""
+
+
+AGS_LENGTHS = {"land": 2, "regbez": 3, "kreis": 5, "gemeinde": 8}
+
+
+def normalize_ags(value: object, length: int) -> str:
+    """Zero-pad a key that lost its leading zero (``1001`` → ``01001``) and check it.
+
+    Accepts numbers stored as floats by spreadsheets (``1001.0``). Letters, wrong lengths and
+    empty values raise :class:`AgsError`.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        raise AgsError("empty key")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise AgsError(f"key is not a whole number: {value!r}")
+        text = str(int(value))
+    else:
+        text = str(value).strip()
+        if text.endswith(".0") and text[:-2].isdigit():
+            text = text[:-2]
+    if not text.isdigit() or not text.isascii():
+        raise AgsError(f"key has characters other than digits: {text!r}")
+    if len(text) > length:
+        raise AgsError(f"key has {len(text)} digits, expected {length}: {text!r}")
+    if len(text) < length - 1:
+        raise AgsError(f"key has {len(text)} digits, expected {length}: {text!r}")
+    return text.zfill(length)
+
+
+def ags_from_ars(ars: str) -> str:
+    """The 8-digit AGS from a 12-digit Regionalschlüssel: Land+RB+Kreis (5) and Gemeinde (last 3)."""
+    ars = str(ars).strip()
+    if len(ars) != 12 or not ars.isdigit():
+        raise AgsError(f"not a 12-digit Regionalschlüssel: {ars!r}")
+    return ars[:5] + ars[9:]
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+
+
+def decode_bytes(data: bytes, *, path: str = "") -> Decoded:
+    """Decode a published text file: UTF-8 (with or without BOM), else Windows-1252 / ISO-8859-1.
+
+    Binary files (NUL bytes) are refused, because no publisher here ships UTF-16.
+    """
+    if b"\x00" in data[:65536]:
+        from pipelines.errors import SourceFormatError
+
+        raise SourceFormatError(path, "binary content (NUL bytes): not a text table")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return Decoded(data[3:].decode("utf-8", errors="strict"), "utf-8-sig")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        return Decoded(data.decode("cp1252", errors="replace"), "cp1252")

@@ -1,0 +1,1 @@
+"""Readers for the published source formats. Each returns a :class:`~pipelines.readers.base.ReadResult`."""

@@ -1,0 +1,61 @@
+"""Dagster resources: the one DuckDB warehouse, the raw-data location and the report settings.
+
+Paths default to empty strings and are resolved when a run uses them (``pipelines.config``), so the
+code location loads without reading the environment at import time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+from dagster import ConfigurableResource
+
+from pipelines import config, warehouse
+
+
+class DuckDBWarehouse(ConfigurableResource):
+    """The DuckDB file every asset reads and writes (``--warehouse`` / ``$PRAEVENTION_WAREHOUSE``)."""
+
+    path: str = ""
+
+    def resolved(self) -> Path:
+        return config.warehouse_path(self.path)
+
+    @contextlib.contextmanager
+    def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = warehouse.connect(self.resolved(), read_only=read_only)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+class RawData(ConfigurableResource):
+    """Where the published source files are (``--raw-dir``), and optionally the register file."""
+
+    raw_dir: str = ""
+    register_path: str = ""
+    land: str = ""
+
+    def resolved(self) -> Path:
+        return config.raw_dir(self.raw_dir)
+
+    def register(self) -> Path | None:
+        return config.register_path(self.register_path)
+
+    def land_key(self) -> str:
+        return config.land(self.land)
+
+
+class ReportSettings(ConfigurableResource):
+    """Output folder and labelling of the products for people (``--out``)."""
+
+    out_dir: str = ""
+    synthetic: bool = False
+    regions: str = "kreise"
+
+    def resolved(self) -> Path:
+        return config.out_dir(self.out_dir)
