@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 from dagster import (
     AssetCheckResult,
-    AssetCheckSeverity,
     AssetChecksDefinition,
+    AssetCheckSeverity,
     AssetExecutionContext,
     AssetKey,
     MaterializeResult,
@@ -28,6 +28,7 @@ from pipelines.markdown import markdown_table
 from pipelines.resources import DuckDBWarehouse, RawData
 from pipelines.warehouse import write_asset
 
+
 def load_metadata(load: SourceLoad, counts: dict[str, int]) -> dict[str, object]:
     """Metadata every source asset reports: rows per table, the read/loaded/quarantined balance."""
     meta: dict[str, object] = {
@@ -42,9 +43,12 @@ def load_metadata(load: SourceLoad, counts: dict[str, int]) -> dict[str, object]
         meta[f"rows_{name}"] = MetadataValue.int(n)
     if len(load.rejects):
         meta["quarantine_reasons"] = MetadataValue.md(
-            markdown_table(load.rejects.groupby("reason", as_index=False).size().sort_values("size", ascending=False).head(15))
+            markdown_table(
+                load.rejects.groupby("reason", as_index=False).size().sort_values("size", ascending=False).head(15)
+            )
         )
     return meta
+
 
 def source_asset(
     *,
@@ -58,7 +62,11 @@ def source_asset(
     """A source asset: raw files of ``kinds`` → ``load`` → one atomic write of its tables."""
 
     @asset(
-        name=name, group_name=group, kinds={"duckdb"}, description=description, deps=list(deps),
+        name=name,
+        group_name=group,
+        kinds={"duckdb"},
+        description=description,
+        deps=list(deps),
         metadata={"source_kinds": list(kinds)},
     )
     def _source(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: RawData) -> MaterializeResult:
@@ -68,16 +76,22 @@ def source_asset(
         result = load(found)
         with warehouse.connect() as con:
             counts = write_asset(
-                con, asset=name, tables=result.tables, quarantine=result.rejects, ingest_log=result.log,
+                con,
+                asset=name,
+                tables=result.tables,
+                quarantine=result.rejects,
+                ingest_log=result.log,
                 fingerprint=lineage.source_fingerprint(paths),
             )
         return MaterializeResult(metadata=load_metadata(result, counts))
 
     return _source
 
+
 def _query(warehouse: DuckDBWarehouse, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
     with warehouse.connect(read_only=True) as con:
         return con.execute(sql, list(params) or None).df()
+
 
 def sql_check(
     *,
@@ -97,7 +111,10 @@ def sql_check(
     """
 
     @asset_check(
-        asset=AssetKey(asset_name), name=name, description=description, blocking=blocking,
+        asset=AssetKey(asset_name),
+        name=name,
+        description=description,
+        blocking=blocking,
         additional_deps=[AssetKey(d) for d in additional_deps],
     )
     def _check(warehouse: DuckDBWarehouse, raw_data: RawData) -> AssetCheckResult:
@@ -118,29 +135,38 @@ def sql_check(
 def unique_key_check(asset_name: str, table: str, keys: Sequence[str]) -> AssetChecksDefinition:
     cols = ", ".join(keys)
     return sql_check(
-        asset_name=asset_name, name="key_unique", blocking=True,
+        asset_name=asset_name,
+        name="key_unique",
+        blocking=True,
         description=f"Blocking: ({cols}) identifies each row of {table}.",
         sql=f"SELECT {cols}, count(*) AS n FROM {table} GROUP BY ALL HAVING count(*) > 1 ORDER BY n DESC",
     )
+
 
 def columns_check(asset_name: str, table: str, columns: Sequence[str]) -> AssetChecksDefinition:
     """Blocking schema check: the columns later joins rely on exist."""
     expected = list(columns)
     return sql_check(
-        asset_name=asset_name, name="schema", blocking=True,
+        asset_name=asset_name,
+        name="schema",
+        blocking=True,
         description=f"Blocking: {table} has the columns {', '.join(expected)}.",
         sql="SELECT unnest(?::VARCHAR[]) AS missing_column EXCEPT "
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
         params=(expected, table),
     )
 
+
 def years_check(asset_name: str, table: str, low: int, high: int, column: str = "year") -> AssetChecksDefinition:
     return sql_check(
-        asset_name=asset_name, name="years_plausible", blocking=True,
+        asset_name=asset_name,
+        name="years_plausible",
+        blocking=True,
         description=f"Blocking: every {column} of {table} lies in {low}–{high}.",
         sql=f"SELECT {column}, count(*) AS n FROM {table} WHERE {column} NOT BETWEEN ? AND ? GROUP BY ALL",
         params=(low, high),
     )
+
 
 def ags_known_checks(asset_name: str, table: str, select_keys_sql: str) -> list[AssetChecksDefinition]:
     """Every key the table uses is a Gemeinde or Kreis of some Gebietsstand in ``boundaries``.
@@ -157,13 +183,21 @@ def ags_known_checks(asset_name: str, table: str, select_keys_sql: str) -> list[
     """
     return [
         sql_check(
-            asset_name=asset_name, name="ags_known", blocking=True, land_param=True,
+            asset_name=asset_name,
+            name="ags_known",
+            blocking=True,
+            land_param=True,
             description=f"Blocking: every AGS of the Land in {table} is a Gemeinde or Kreis in `boundaries`.",
-            sql=f"SELECT ags FROM ({unknown}) WHERE substr(ags, 1, 2) = ? ORDER BY 1", additional_deps=["boundaries"],
+            sql=f"SELECT ags FROM ({unknown}) WHERE substr(ags, 1, 2) = ? ORDER BY 1",
+            additional_deps=["boundaries"],
         ),
         sql_check(
-            asset_name=asset_name, name="ags_known_germany", blocking=False, land_param=True,
+            asset_name=asset_name,
+            name="ags_known_germany",
+            blocking=False,
+            land_param=True,
             description=f"Warning: AGS of other Länder in {table} missing from the stored boundary vintages.",
-            sql=f"SELECT ags FROM ({unknown}) WHERE substr(ags, 1, 2) <> ? ORDER BY 1", additional_deps=["boundaries"],
+            sql=f"SELECT ags FROM ({unknown}) WHERE substr(ags, 1, 2) <> ? ORDER BY 1",
+            additional_deps=["boundaries"],
         ),
     ]

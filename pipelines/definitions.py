@@ -12,10 +12,11 @@ import assets.accidents
 import assets.boundaries
 import assets.crime
 import assets.population
+import assets.register
 from pipelines.progress import progress_logger
 from pipelines.resources import DuckDBWarehouse, RawData, ReportSettings
 
-DOMAINS = (assets.crime, assets.accidents, assets.boundaries, assets.population)
+DOMAINS = (assets.crime, assets.accidents, assets.boundaries, assets.population, assets.register)
 
 ALL_ASSETS = [a for d in DOMAINS for a in d.assets]
 ALL_CHECKS = [c for d in DOMAINS for c in d.checks]
@@ -27,13 +28,15 @@ ingest_job = define_asset_job(
 everything_job = define_asset_job("run_all", selection=AssetSelection.all(), description="Every asset.")
 
 
-def build_definitions(raw_dir: str = "", warehouse: str = "", out_dir: str = "", register: str = "",
-                      synthetic: bool = False) -> Definitions:
+def build_definitions(
+    raw_dir: str = "", warehouse: str = "", out_dir: str = "", register: str = "", synthetic: bool = False
+) -> Definitions:
     """Definitions with explicit paths (empty = resolve from the environment at run time)."""
     return Definitions(
         assets=ALL_ASSETS,
         asset_checks=ALL_CHECKS,
         jobs=[ingest_job, everything_job],
+        sensors=assets.register.sensors,
         resources={
             "warehouse": DuckDBWarehouse(path=warehouse),
             "raw_data": RawData(raw_dir=raw_dir, register_path=register),

@@ -19,8 +19,18 @@ from pathlib import Path
 from pipelines.errors import PipelineError
 
 KINDS = (
-    "pks_t01", "kiss_md", "unfallatlas_csv", "unfallatlas_geojson", "regionalstatistik", "genesis", "inkar",
-    "boundaries", "gv100ad", "gv_isys_json", "gv_auszug_csv", "register",
+    "pks_t01",
+    "kiss_md",
+    "unfallatlas_csv",
+    "unfallatlas_geojson",
+    "regionalstatistik",
+    "genesis",
+    "inkar",
+    "boundaries",
+    "gv100ad",
+    "gv_isys_json",
+    "gv_auszug_csv",
+    "register",
 )
 # derived twins of originals that are read instead: recognised, not loaded
 DERIVED = "derived_twin"

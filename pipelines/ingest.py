@@ -41,7 +41,9 @@ class SourceLoad:
         return int(self.log["rows_loaded"].sum()) if len(self.log) else 0
 
 
-def _finish(results: list[ReadResult], extra_log: Iterable[dict] = ()) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _finish(
+    results: list[ReadResult], extra_log: Iterable[dict] = ()
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     frame, rejects, log = combine(results)
     extra = list(extra_log)
     if extra:
@@ -58,11 +60,14 @@ def _read_all(paths: list[Path], reader: Callable[[Path], ReadResult]) -> list[R
 def load_crime_cases(paths: list[Path]) -> SourceLoad:
     """BKA PKS T01 Kreise, all years found; one file per year (CSV and XLSX twins: the fuller one)."""
     results = _read_all(paths, read_pks)
-    kept, superseded = drop_covered(results, lambda r: int(r.frame["year"].iloc[0]) if len(r.frame) else r.source_file,
-                                    ["ags", "offence_key"])
+    kept, superseded = drop_covered(
+        results, lambda r: int(r.frame["year"].iloc[0]) if len(r.frame) else r.source_file, ["ags", "offence_key"]
+    )
     frame, rejects, log = _finish(kept, superseded)
     table = TableWrite("crime_cases", frame, order_by=("year", "ags", "offence_key"))
-    preview = frame[frame["offence_key"] == "------"].groupby("year", as_index=False)["cases"].sum() if len(frame) else frame
+    preview = (
+        frame[frame["offence_key"] == "------"].groupby("year", as_index=False)["cases"].sum() if len(frame) else frame
+    )
     return SourceLoad([table], rejects, log, preview)
 
 
@@ -85,10 +90,15 @@ def load_accident_points(paths: list[Path], geojson_paths: list[Path]) -> Source
         dup = ~official & frame["accident_uid"].isin(frame.loc[official, "accident_uid"])
         if dup.any():
             moved = frame.loc[dup]
-            extra = pd.DataFrame({
-                "source_file": moved["source_file"], "line": moved["source_line"], "field": "UIDENTSTLAE",
-                "raw": moved["accident_uid"], "reason": "same accident is in an official Unfallatlas file, which is used",
-            })
+            extra = pd.DataFrame(
+                {
+                    "source_file": moved["source_file"],
+                    "line": moved["source_line"],
+                    "field": "UIDENTSTLAE",
+                    "raw": moved["accident_uid"],
+                    "reason": "same accident is in an official Unfallatlas file, which is used",
+                }
+            )
             rejects = pd.concat([rejects, extra], ignore_index=True)
             counts = moved.groupby("source_file").size()
             for f, n in counts.items():
@@ -97,7 +107,9 @@ def load_accident_points(paths: list[Path], geojson_paths: list[Path]) -> Source
                 log.loc[i, "rows_quarantined"] += n
             frame = frame.loc[~dup]
     table = TableWrite(
-        "accident_points", frame, order_by=("year", "ags", "accident_uid"),
+        "accident_points",
+        frame,
+        order_by=("year", "ags", "accident_uid"),
         transform="SELECT *, ST_Point(x_25832, y_25832) AS geom_25832, ST_Point(lon, lat) AS geom_4326 FROM {input}",
     )
     preview = frame.groupby(["year", "ags"], as_index=False).size().head(20) if len(frame) else frame
@@ -108,8 +120,9 @@ def load_accident_counts(regio: list[Path], genesis: list[Path], inkar: list[Pat
     """Regionalstatistik, GENESIS and INKAR accident statistics in one long table."""
     results = _read_all(regio, read_regionalstatistik) + _read_all(genesis, read_genesis) + _read_all(inkar, read_inkar)
     frame, rejects, log = _finish(results)
-    table = TableWrite("accident_counts", frame,
-                       order_by=("source", "level", "ags", "year", "month", "measure", "breakdown"))
+    table = TableWrite(
+        "accident_counts", frame, order_by=("source", "level", "ags", "year", "month", "measure", "breakdown")
+    )
     preview = frame[(frame["ags"] == "15") & (frame["breakdown"] == "")].head(12) if len(frame) else frame
     return SourceLoad([table], rejects, log, preview)
 
@@ -118,7 +131,8 @@ def load_boundaries(paths: list[Path]) -> SourceLoad:
     """VG250 / VG5000 Gemeinden and Kreise in EPSG:25832; subset files of the same vintage are not doubled."""
     results = [r for p in paths for r in read_boundaries(p)]
     kept, superseded = drop_covered(
-        results, lambda r: (str(r.frame["valid_from"].iloc[0]), r.frame["level"].iloc[0]) if len(r.frame) else r.source_file,
+        results,
+        lambda r: (str(r.frame["valid_from"].iloc[0]), r.frame["level"].iloc[0]) if len(r.frame) else r.source_file,
         ["ags"],
     )
     frame, rejects, log = _finish(kept, superseded)
@@ -139,13 +153,20 @@ def load_population(paths_by_kind: dict[str, list[Path]]) -> SourceLoad:
     results = [POPULATION_READERS[k](p) for k, ps in sorted(paths_by_kind.items()) for p in ps]
     kept, superseded = drop_covered(
         results,
-        lambda r: (r.frame["source"].iloc[0], str(r.frame["reference_date"].iloc[0])) if len(r.frame) else r.source_file,
+        lambda r: (
+            (r.frame["source"].iloc[0], str(r.frame["reference_date"].iloc[0])) if len(r.frame) else r.source_file
+        ),
         ["ags"],
     )
     frame, rejects, log = _finish(kept, superseded)
     table = TableWrite("population", frame, order_by=("ags", "reference_date", "source"))
-    preview = (frame[frame["ags"].str.startswith("15")].groupby(["reference_date", "source"], as_index=False)["population"].sum()
-               if len(frame) else frame)
+    preview = (
+        frame[frame["ags"].str.startswith("15")]
+        .groupby(["reference_date", "source"], as_index=False)["population"]
+        .sum()
+        if len(frame)
+        else frame
+    )
     return SourceLoad([table], rejects, log, preview)
 
 

@@ -45,7 +45,7 @@ class _ProgressHandler(logging.Handler):
 
 
 @logger(description="One line per step on stderr (used by the praevention CLI).")
-def progress_logger(init_context) -> logging.Logger:  # noqa: ARG001 - signature required by Dagster
+def progress_logger(init_context) -> logging.Logger:
     log = logging.getLogger("praevention.progress")
     log.setLevel(logging.DEBUG)
     log.handlers = [_ProgressHandler()]

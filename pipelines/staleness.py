@@ -31,8 +31,9 @@ def settings_for(key: AssetKey, settings: Mapping[str, object]) -> dict[str, obj
     return dict(settings) if key.path[0].startswith("report") else {}
 
 
-def current_fingerprints(defs: Definitions, raw_dir: Path, register: Path | None,
-                         settings: Mapping[str, object]) -> dict[AssetKey, str]:
+def current_fingerprints(
+    defs: Definitions, raw_dir: Path, register: Path | None, settings: Mapping[str, object]
+) -> dict[AssetKey, str]:
     graph = defs.resolve_asset_graph()
     out: dict[AssetKey, str] = {}
     for key in graph.toposorted_asset_keys:
@@ -46,8 +47,9 @@ def current_fingerprints(defs: Definitions, raw_dir: Path, register: Path | None
     return out
 
 
-def stale_assets(defs: Definitions, warehouse_file: Path, raw_dir: Path, register: Path | None,
-                 settings: Mapping[str, object]) -> list[AssetKey]:
+def stale_assets(
+    defs: Definitions, warehouse_file: Path, raw_dir: Path, register: Path | None, settings: Mapping[str, object]
+) -> list[AssetKey]:
     """Assets to run, in topological order."""
     stored: dict[str, str] = {}
     if warehouse_file.exists():

@@ -111,9 +111,7 @@ def _stage(con: duckdb.DuckDBPyConnection, write: TableWrite) -> str:
             for c in cols
         )
         order = ", ".join(f'"{c}"' for c in write.order_by) or "ALL"
-        con.execute(
-            f"CREATE OR REPLACE TABLE {staging} AS SELECT {select} FROM ({sql}) ORDER BY {order}", params
-        )
+        con.execute(f"CREATE OR REPLACE TABLE {staging} AS SELECT {select} FROM ({sql}) ORDER BY {order}", params)
     finally:
         if registered:
             con.unregister("_incoming_df")
@@ -139,14 +137,17 @@ def write_asset(
     quarantine: pd.DataFrame | None = None,
     ingest_log: pd.DataFrame | None = None,
     fingerprint: str | None = None,
+    state: dict[str, str] | None = None,
 ) -> dict[str, int]:
     """Write an asset's tables atomically and return their row counts.
 
     ``quarantine`` and ``ingest_log`` rows replace the asset's earlier rows in those shared tables.
+    ``fingerprint`` is stored for ``asset`` in ``pipeline_state``; a multi-asset passes ``state``
+    (asset key → fingerprint) instead.
     """
     staged = [(w.name, _stage(con, w)) for w in tables]
-    q = _frame(quarantine, QUARANTINE_COLUMNS, asset)
-    log = _frame(ingest_log, INGEST_LOG_COLUMNS, asset)
+    con.register("_quarantine_in", _frame(quarantine, QUARANTINE_COLUMNS, asset))
+    con.register("_log_in", _frame(ingest_log, INGEST_LOG_COLUMNS, asset))
     con.execute("BEGIN TRANSACTION")
     try:
         for name, staging in staged:
@@ -155,19 +156,25 @@ def write_asset(
         con.execute("DELETE FROM quarantine WHERE asset = ?", [asset])
         con.execute(
             "INSERT INTO quarantine SELECT asset, source_file, CAST(line AS BIGINT), field, raw, reason "
-            "FROM q ORDER BY source_file, line, field, reason"
+            "FROM _quarantine_in ORDER BY source_file, line, field, reason"
         )
         con.execute("DELETE FROM ingest_log WHERE asset = ?", [asset])
         con.execute(
             "INSERT INTO ingest_log SELECT asset, source_file, CAST(rows_read AS BIGINT), "
-            "CAST(rows_loaded AS BIGINT), CAST(rows_quarantined AS BIGINT), note FROM log ORDER BY source_file"
+            "CAST(rows_loaded AS BIGINT), CAST(rows_quarantined AS BIGINT), note FROM _log_in ORDER BY source_file"
         )
+        states = dict(state or {})
         if fingerprint is not None:
-            con.execute("INSERT OR REPLACE INTO pipeline_state VALUES (?, ?)", [asset, fingerprint])
+            states[asset] = fingerprint
+        for key, value in sorted(states.items()):
+            con.execute("INSERT OR REPLACE INTO pipeline_state VALUES (?, ?)", [key, value])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
+    finally:
+        con.unregister("_quarantine_in")
+        con.unregister("_log_in")
     return {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name, _ in staged}
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from assets._shared import ags_known_checks, columns_check, sql_check, unique_key_check, years_check
 
 checks = [
-    columns_check("accident_points", "accident_points",
-                  ["accident_uid", "year", "month", "ags", "category", "geom_25832", "geom_4326"]),
+    columns_check(
+        "accident_points",
+        "accident_points",
+        ["accident_uid", "year", "month", "ags", "category", "geom_25832", "geom_4326"],
+    ),
     unique_key_check("accident_points", "accident_points", ["accident_uid"]),
     years_check("accident_points", "accident_points", 2016, 2035),
     *ags_known_checks("accident_points", "accident_points", "SELECT DISTINCT ags FROM accident_points"),
@@ -16,15 +19,21 @@ checks = [
         blocking=False,
         description="Warning: Magdeburg 2023 has the 925 records documented in PROVENANCE-geo-accidents.md §1.1.",
         sql="SELECT count(*) AS records FROM accident_points WHERE ags = '15003000' AND year = 2023 "
-            "HAVING count(*) NOT IN (0, 925)",
+        "HAVING count(*) NOT IN (0, 925)",
     ),
-    columns_check("accident_counts", "accident_counts",
-                  ["level", "ags", "year", "month", "measure", "breakdown", "value", "source"]),
-    unique_key_check("accident_counts", "accident_counts", ["source", "level", "ags", "year", "month", "measure", "breakdown"]),
+    columns_check(
+        "accident_counts",
+        "accident_counts",
+        ["level", "ags", "year", "month", "measure", "breakdown", "value", "source"],
+    ),
+    unique_key_check(
+        "accident_counts", "accident_counts", ["source", "level", "ags", "year", "month", "measure", "breakdown"]
+    ),
     years_check("accident_counts", "accident_counts", 1990, 2035),
     # historic Kreise and Gemeinden are legitimate in old years; the latest year of each source uses today's units
     *ags_known_checks(
-        "accident_counts", "accident_counts",
+        "accident_counts",
+        "accident_counts",
         "SELECT DISTINCT ags FROM accident_counts a WHERE level IN ('Kreis', 'Gemeinde') AND flag IS DISTINCT FROM '-' "
         "AND year = (SELECT max(year) FROM accident_counts b WHERE b.source = a.source)",
     ),

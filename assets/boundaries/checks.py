@@ -13,7 +13,7 @@ checks = [
         blocking=True,
         description="Blocking: every Gebietsstand has Sachsen-Anhalt's 218 Gemeinden (PROVENANCE-geo-accidents.md §2).",
         sql="SELECT valid_from, count(*) AS gemeinden FROM boundaries WHERE level = 'Gemeinde' AND ags LIKE '15%' "
-            "GROUP BY valid_from HAVING count(*) <> 218",
+        "GROUP BY valid_from HAVING count(*) <> 218",
     ),
     sql_check(
         asset_name="boundaries",

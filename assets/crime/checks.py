@@ -8,7 +8,9 @@ from pipelines.readers.pks import LSA_TOTALS
 _LSA = "(ags IN ('15001', '15002', '15003') OR ags BETWEEN '15081' AND '15091')"
 
 checks = [
-    columns_check("crime_cases", "crime_cases", ["year", "ags", "offence_key", "offence_label", "cases", "hz", "hz_basis"]),
+    columns_check(
+        "crime_cases", "crime_cases", ["year", "ags", "offence_key", "offence_label", "cases", "hz", "hz_basis"]
+    ),
     unique_key_check("crime_cases", "crime_cases", ["year", "ags", "offence_key"]),
     years_check("crime_cases", "crime_cases", 2000, 2035),
     *ags_known_checks("crime_cases", "crime_cases", "SELECT DISTINCT ags FROM crime_cases"),

@@ -6,8 +6,14 @@ from assets._shared import ags_known_checks, columns_check, sql_check, unique_ke
 
 # Sachsen-Anhalt totals per reference date (PROVENANCE-geo-accidents.md §3.4)
 _LSA_TOTALS = {
-    "2013-12-31": 2_244_577, "2014-12-31": 2_235_548, "2016-12-31": 2_236_252, "2018-12-31": 2_208_321,
-    "2019-12-31": 2_194_782, "2020-12-31": 2_180_684, "2022-12-31": 2_186_643, "2024-12-31": 2_135_597,
+    "2013-12-31": 2_244_577,
+    "2014-12-31": 2_235_548,
+    "2016-12-31": 2_236_252,
+    "2018-12-31": 2_208_321,
+    "2019-12-31": 2_194_782,
+    "2020-12-31": 2_180_684,
+    "2022-12-31": 2_186_643,
+    "2024-12-31": 2_135_597,
 }
 
 checks = [
@@ -20,7 +26,7 @@ checks = [
         blocking=True,
         description="Blocking: reference dates lie in 1990–2035 and populations are non-negative.",
         sql="SELECT ags, reference_date, population FROM population "
-            "WHERE reference_date NOT BETWEEN DATE '1990-01-01' AND DATE '2035-12-31' OR population < 0",
+        "WHERE reference_date NOT BETWEEN DATE '1990-01-01' AND DATE '2035-12-31' OR population < 0",
     ),
     sql_check(
         asset_name="population",

@@ -11,8 +11,9 @@ from pathlib import Path
 def _paths(parser: argparse.ArgumentParser, *, out: bool) -> None:
     parser.add_argument("--raw-dir", help="raw-data directory (default: $PRAEVENTION_RAW_DIR or data/raw)")
     parser.add_argument("--warehouse", help="DuckDB file (default: $PRAEVENTION_WAREHOUSE or data/warehouse.duckdb)")
-    parser.add_argument("--register", help="register file or folder, if not in <raw-dir>/councils "
-                                           "(default: $PRAEVENTION_REGISTER)")
+    parser.add_argument(
+        "--register", help="register file or folder, if not in <raw-dir>/councils (default: $PRAEVENTION_REGISTER)"
+    )
     if out:
         parser.add_argument("--out", help="output directory (default: $PRAEVENTION_OUT or reports/)")
 
@@ -21,7 +22,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     ingest = subparsers.add_parser("ingest", help="load every raw source into the warehouse")
     _paths(ingest, out=False)
     ingest.set_defaults(handler=run_ingest)
-    run = subparsers.add_parser("run", help="materialise everything whose inputs changed (sources, evaluation, reports)")
+    run = subparsers.add_parser(
+        "run", help="materialise everything whose inputs changed (sources, evaluation, reports)"
+    )
     _paths(run, out=True)
     run.add_argument("--full", action="store_true", help="re-materialise every asset, changed or not")
     run.set_defaults(handler=run_all)
@@ -42,8 +45,10 @@ def run_all(args: argparse.Namespace) -> int:
 
     ctx = Context.from_args(args)
     graph = ctx.defs.resolve_asset_graph()
-    keys = list(graph.toposorted_asset_keys) if args.full else stale_assets(
-        ctx.defs, ctx.warehouse, ctx.raw_dir, ctx.register, ctx.settings
+    keys = (
+        list(graph.toposorted_asset_keys)
+        if args.full
+        else stale_assets(ctx.defs, ctx.warehouse, ctx.raw_dir, ctx.register, ctx.settings)
     )
     if not keys:
         print("Everything is up to date: no input changed since the last run.", file=sys.stderr)
@@ -60,8 +65,11 @@ class Context:
         self.raw_dir, self.warehouse, self.out_dir, self.register = raw_dir, warehouse, out_dir, register
         self.settings = {"out_dir": str(out_dir), "synthetic": synthetic}
         self.defs = build_definitions(
-            raw_dir=str(raw_dir), warehouse=str(warehouse), out_dir=str(out_dir),
-            register=str(register or ""), synthetic=synthetic,
+            raw_dir=str(raw_dir),
+            warehouse=str(warehouse),
+            out_dir=str(out_dir),
+            register=str(register or ""),
+            synthetic=synthetic,
         )
 
     @classmethod
@@ -72,8 +80,12 @@ class Context:
         raw = config.raw_dir(args.raw_dir)
         if not raw.is_dir():
             raise PipelineError(f"raw-data directory {raw} does not exist (use --raw-dir or PRAEVENTION_RAW_DIR)")
-        return cls(raw, config.warehouse_path(args.warehouse), config.out_dir(getattr(args, "out", None)),
-                   config.register_path(getattr(args, "register", None)))
+        return cls(
+            raw,
+            config.warehouse_path(args.warehouse),
+            config.out_dir(getattr(args, "out", None)),
+            config.register_path(getattr(args, "register", None)),
+        )
 
     def execute(self, keys: list, label: str) -> int:
         """Run the selected assets (and their checks) in one in-process Dagster run."""
@@ -92,7 +104,9 @@ class Context:
             job = self.defs.resolve_implicit_global_asset_job_def()
             with DagsterInstance.ephemeral() as instance:
                 result = job.execute_in_process(
-                    asset_selection=keys, instance=instance, raise_on_error=False,
+                    asset_selection=keys,
+                    instance=instance,
+                    raise_on_error=False,
                     run_config={"loggers": {"progress": {}}},
                 )
         took = time.monotonic() - started
@@ -117,8 +131,10 @@ def report(result, took: float) -> int:
         message = (cause.message or err.message).strip().splitlines()[-1]
         print(f"praevention: error in {event.step_key}: {message}", file=sys.stderr)
     for check in failed_checks:
-        print(f"praevention: blocking check failed: {check.asset_key.to_user_string()} / {check.check_name}",
-              file=sys.stderr)
+        print(
+            f"praevention: blocking check failed: {check.asset_key.to_user_string()} / {check.check_name}",
+            file=sys.stderr,
+        )
     skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
     if skipped:
         print(f"praevention: skipped because an upstream step failed: {', '.join(skipped)}", file=sys.stderr)

@@ -31,8 +31,19 @@ from pipelines.errors import SourceFormatError
 from pipelines.parsing import NumberFormatError, decode_bytes, parse_number
 from pipelines.readers.base import ReadResult, empty_rejects, reject
 
-OUTPUT_COLUMNS = ["source", "level", "ags", "year", "month", "measure", "breakdown", "value", "flag",
-                  "source_file", "source_line"]
+OUTPUT_COLUMNS = [
+    "source",
+    "level",
+    "ags",
+    "year",
+    "month",
+    "measure",
+    "breakdown",
+    "value",
+    "flag",
+    "source_file",
+    "source_line",
+]
 
 SOURCE_GENESIS = "GENESIS-Online 46241"
 SOURCE_INKAR = "INKAR 2023 (BBSR)"
@@ -67,14 +78,44 @@ GENESIS_DIMS = {
     "46241-0024": ("ortslage", "severity"),
 }
 LAENDER = {
-    "schleswig-holstein": "01", "hamburg": "02", "niedersachsen": "03", "bremen": "04",
-    "nordrhein-westfalen": "05", "hessen": "06", "rheinland-pfalz": "07", "baden-wuerttemberg": "08",
-    "bayern": "09", "saarland": "10", "berlin": "11", "brandenburg": "12", "mecklenburg-vorpommern": "13",
-    "sachsen": "14", "sachsen-anhalt": "15", "thueringen": "16", "deutschland": "DG",
+    "schleswig-holstein": "01",
+    "hamburg": "02",
+    "niedersachsen": "03",
+    "bremen": "04",
+    "nordrhein-westfalen": "05",
+    "hessen": "06",
+    "rheinland-pfalz": "07",
+    "baden-wuerttemberg": "08",
+    "bayern": "09",
+    "saarland": "10",
+    "berlin": "11",
+    "brandenburg": "12",
+    "mecklenburg-vorpommern": "13",
+    "sachsen": "14",
+    "sachsen-anhalt": "15",
+    "thueringen": "16",
+    "deutschland": "DG",
 }
-MONTHS = {m: i for i, m in enumerate(
-    ["januar", "februar", "maerz", "april", "mai", "juni", "juli", "august", "september", "oktober",
-     "november", "dezember"], start=1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "januar",
+            "februar",
+            "maerz",
+            "april",
+            "mai",
+            "juni",
+            "juli",
+            "august",
+            "september",
+            "oktober",
+            "november",
+            "dezember",
+        ],
+        start=1,
+    )
+}
 
 
 def fold(text: str) -> str:
@@ -187,12 +228,18 @@ def read_regionalstatistik(path: str | Path) -> ReadResult:
             prev_no, prev_line, prev_values = rows[key]
             empty_now = all(f == "-" for _, f in values)
             if empty_now:
-                rejects.append(reject(path, no, "code", line, f"same unit as line {prev_no}, listed again without figures"))
+                rejects.append(
+                    reject(path, no, "code", line, f"same unit as line {prev_no}, listed again without figures")
+                )
                 continue
             if all(f == "-" for _, f in prev_values):
-                rejects.append(reject(path, prev_no, "code", prev_line, f"same unit as line {no}, listed again without figures"))
+                rejects.append(
+                    reject(path, prev_no, "code", prev_line, f"same unit as line {no}, listed again without figures")
+                )
             else:
-                rejects.append(reject(path, no, "code", line, f"duplicate of line {prev_no} for the same unit and year"))
+                rejects.append(
+                    reject(path, no, "code", line, f"duplicate of line {prev_no} for the same unit and year")
+                )
                 continue
         rows[key] = (no, line, values)
     records = []
@@ -200,7 +247,9 @@ def read_regionalstatistik(path: str | Path) -> ReadResult:
         for measure, (value, flag) in zip(measures, values, strict=True):
             if measure == "unfaelle_sachschaden_berauscht" and year <= 2007:
                 measure = "unfaelle_sachschaden_alkohol_bis_2007"
-            records.append((f"Regionalstatistik {table}", level, ags, year, None, measure, "", value, flag, str(path), no))
+            records.append(
+                (f"Regionalstatistik {table}", level, ags, year, None, measure, "", value, flag, str(path), no)
+            )
     frame = pd.DataFrame.from_records(records, columns=OUTPUT_COLUMNS)
     return _result(path, frame, rejects, n_rows, "one row per unit and year; each holds six measures")
 
@@ -253,8 +302,11 @@ def read_genesis(path: str | Path) -> ReadResult:
         if measure is None:
             rejects.append(reject(path, no, None, line, f"unknown category {cells[1]!r} / {cells[2]!r}"))
             continue
-        parts = [f"{d}={cells[i + 1].strip()}" for i, d in enumerate(dims)
-                 if d not in ("category", "severity") and labels[d] != "insgesamt"]
+        parts = [
+            f"{d}={cells[i + 1].strip()}"
+            for i, d in enumerate(dims)
+            if d not in ("category", "severity") and labels[d] != "insgesamt"
+        ]
         try:
             values = [_value(c) for c in cells[3:]]
         except NumberFormatError as exc:
@@ -263,16 +315,27 @@ def read_genesis(path: str | Path) -> ReadResult:
         parsed.append((no, land, measure, ";".join(parts), values))
     # in monthly tables '-' also marks months not yet published: every column after the last one
     # in which any row holds a figure is skipped (a '-' before it is a published zero)
-    last_published = max(
-        (i for *_, values in parsed for i, (_, flag) in enumerate(values) if flag != "-"), default=-1
-    )
+    last_published = max((i for *_, values in parsed for i, (_, flag) in enumerate(values) if flag != "-"), default=-1)
     records = []
     for no, land, measure, breakdown, values in parsed:
         for i, ((value, flag), year, month) in enumerate(zip(values, years, months, strict=True)):
             if month is not None and i > last_published:
                 continue
-            records.append((SOURCE_GENESIS + f" {table}", "Land", land, year, month, measure, breakdown,
-                            value, flag, str(path), no))
+            records.append(
+                (
+                    SOURCE_GENESIS + f" {table}",
+                    "Land",
+                    land,
+                    year,
+                    month,
+                    measure,
+                    breakdown,
+                    value,
+                    flag,
+                    str(path),
+                    no,
+                )
+            )
     frame = pd.DataFrame.from_records(records, columns=OUTPUT_COLUMNS)
     return _result(path, frame, rejects, n_rows, "one row per Land and label combination")
 
@@ -287,7 +350,9 @@ def read_inkar(path: str | Path) -> ReadResult:
     key = "ags" if "ags" in raw.columns else "kreis_ags"
     needed = {key, "year", "verunglueckte_je_100000_ew", "verunglueckte_count_derived"}
     if not needed <= set(raw.columns):
-        raise SourceFormatError(str(path), f"not an INKAR Verunglückte table: columns {sorted(needed - set(raw.columns))} missing")
+        raise SourceFormatError(
+            str(path), f"not an INKAR Verunglückte table: columns {sorted(needed - set(raw.columns))} missing"
+        )
     level = "Gemeinde" if key == "ags" else "Kreis"
     width = 8 if level == "Gemeinde" else 5
     records, rejects = [], []
@@ -303,7 +368,9 @@ def read_inkar(path: str | Path) -> ReadResult:
         except (ValueError, NumberFormatError) as exc:
             rejects.append(reject(path, no, None, ",".join(map(str, row.tolist())), str(exc)))
             continue
-        records.append((SOURCE_INKAR, level, ags, year, None, "verunglueckte_je_100000_ew", "", rate, None, str(path), no))
+        records.append(
+            (SOURCE_INKAR, level, ags, year, None, "verunglueckte_je_100000_ew", "", rate, None, str(path), no)
+        )
         records.append((SOURCE_INKAR, level, ags, year, None, "verunglueckte", "", count, "derived", str(path), no))
     frame = pd.DataFrame.from_records(records, columns=OUTPUT_COLUMNS)
     return _result(path, frame, rejects, len(raw), "one row per unit; rate and recovered count")

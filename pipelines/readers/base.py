@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,7 +59,10 @@ def reject(path: str | Path, line: int | None, field_name: str | None, raw: str,
 def combine(results: list[ReadResult]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Concatenate the loaded rows, the rejects and the per-file log of several reads."""
     frames = [r.frame for r in results if not r.frame.empty]
-    loaded = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    with warnings.catch_warnings():
+        # files without a column's values (e.g. no Kreisart in 2014) are all-NA there; that is expected
+        warnings.simplefilter("ignore", FutureWarning)
+        loaded = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     rej = [r.rejects for r in results if not r.rejects.empty]
     rejects = pd.concat(rej, ignore_index=True) if rej else empty_rejects()
     log = pd.DataFrame([r.log_row() for r in results])
@@ -86,10 +90,15 @@ def drop_covered(
             key_set = set(map(tuple, r.frame[list(keys)].astype(str).to_numpy().tolist()))
             cover = next((c for c, s in chosen if key_set <= s), None)
             if cover is not None and len(r.frame):
-                log.append({
-                    "source_file": r.source_file, "rows_read": 0, "rows_loaded": 0, "rows_quarantined": 0,
-                    "note": f"not loaded: all {len(r.frame)} units are also in {cover.source_file}, which is used",
-                })
+                log.append(
+                    {
+                        "source_file": r.source_file,
+                        "rows_read": 0,
+                        "rows_loaded": 0,
+                        "rows_quarantined": 0,
+                        "note": f"not loaded: all {len(r.frame)} units are also in {cover.source_file}, which is used",
+                    }
+                )
                 continue
             chosen.append((r, key_set))
             kept.append(r)

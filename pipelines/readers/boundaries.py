@@ -31,8 +31,18 @@ from pipelines.errors import SourceFormatError
 from pipelines.readers.base import ReadResult, empty_rejects, reject
 
 TARGET_CRS = "EPSG:25832"
-OUTPUT_COLUMNS = ["ags", "name", "level", "valid_from", "kreis_type", "area_km2", "geometry", "source",
-                  "source_file", "source_line"]
+OUTPUT_COLUMNS = [
+    "ags",
+    "name",
+    "level",
+    "valid_from",
+    "kreis_type",
+    "area_km2",
+    "geometry",
+    "source",
+    "source_file",
+    "source_line",
+]
 WATER_GF = {1, 2}
 _DATE_IN_NAME = [
     (re.compile(r"(\d{4})-(\d{2})-(\d{2})"), (1, 2, 3)),
@@ -78,7 +88,9 @@ def _gebietsstand(path: Path, frame: pd.DataFrame) -> dt.date:
         wsk = pd.to_datetime(frame["WSK"].astype(str).str[:10], errors="coerce").max()
         if pd.notna(wsk):
             return wsk.date()
-    raise SourceFormatError(str(path), "cannot tell the Gebietsstand: no aktualitaet.txt, no WSK column, no date in the name")
+    raise SourceFormatError(
+        str(path), "cannot tell the Gebietsstand: no aktualitaet.txt, no WSK column, no date in the name"
+    )
 
 
 def _check_geojson(path: Path) -> None:
@@ -132,11 +144,17 @@ def _convert(path: Path, label: str, frame: gpd.GeoDataFrame, hint: str | None) 
     empty = ~water & (frame.geometry.isna() | frame.geometry.is_empty)
     bad_key = ~water & ~empty & ~ags.str.fullmatch(r"\d{5}|\d{8}")
     rejects = (
-        [reject(label, int(i) + 1, "GF", raw(i), f"water-only part (GF={int(gf.loc[i])}), not municipal land: dropped")
-         for i in frame.index[water]]
+        [
+            reject(
+                label, int(i) + 1, "GF", raw(i), f"water-only part (GF={int(gf.loc[i])}), not municipal land: dropped"
+            )
+            for i in frame.index[water]
+        ]
         + [reject(label, int(i) + 1, "geometry", raw(i), "empty or missing geometry") for i in frame.index[empty]]
-        + [reject(label, int(i) + 1, "AGS", raw(i), f"AGS is not a 5- or 8-digit key: {ags.loc[i]!r}")
-           for i in frame.index[bad_key]]
+        + [
+            reject(label, int(i) + 1, "AGS", raw(i), f"AGS is not a 5- or 8-digit key: {ags.loc[i]!r}")
+            for i in frame.index[bad_key]
+        ]
     )
     keep = ~(water | empty | bad_key)
     good = frame.loc[keep].copy()
@@ -171,4 +189,3 @@ def _convert(path: Path, label: str, frame: gpd.GeoDataFrame, hint: str | None) 
         note = "; ".join(x for x in (note, f"{int(water.sum())} water-only parts dropped") if x)
     rej = pd.DataFrame(rejects) if rejects else empty_rejects()
     return ReadResult(label, out[OUTPUT_COLUMNS], rej, note=note)
-

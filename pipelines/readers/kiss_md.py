@@ -29,8 +29,18 @@ from pipelines.readers.accident_counts import LAENDER, fold
 from pipelines.readers.base import ReadResult, empty_rejects, reject
 from pipelines.readers.pks import cell_text, read_workbook_rows
 
-OUTPUT_COLUMNS = ["table_id", "year", "unit_level", "unit_ags", "unit_label", "measure", "value", "source",
-                  "source_file", "source_line"]
+OUTPUT_COLUMNS = [
+    "table_id",
+    "year",
+    "unit_level",
+    "unit_ags",
+    "unit_label",
+    "measure",
+    "value",
+    "source",
+    "source_file",
+    "source_line",
+]
 SOURCE = "Landeshauptstadt Magdeburg, KISS-MD"
 LAND_SPELLINGS = {"baden-wuertemberg": "08", "nordrhien-westfalen": "05", "bundesgebiet": "DG"}
 NOT_LOADED = {
@@ -76,15 +86,33 @@ def read_kiss_md(path: str | Path) -> ReadResult:
                 code = col(row, 2)
                 value = float(col(row, 3))
                 if code == "15003":
-                    records.append((table, year, "Gemeinde", "15003000", "Magdeburg (Summenzeile)", "straftaten_summenzeile", value, no))
+                    records.append(
+                        (
+                            table,
+                            year,
+                            "Gemeinde",
+                            "15003000",
+                            "Magdeburg (Summenzeile)",
+                            "straftaten_summenzeile",
+                            value,
+                            no,
+                        )
+                    )
                 elif code == "99998":
-                    records.append((table, year, "Stadtteil", stadtteil_ags("99"), "nicht zuordenbar", "straftaten", value, no))
+                    records.append(
+                        (table, year, "Stadtteil", stadtteil_ags("99"), "nicht zuordenbar", "straftaten", value, no)
+                    )
                 elif re.fullmatch(r"\d{2}", code):
-                    records.append((table, year, "Stadtteil", stadtteil_ags(code), f"Stadtteil {code}", "straftaten", value, no))
+                    records.append(
+                        (table, year, "Stadtteil", stadtteil_ags(code), f"Stadtteil {code}", "straftaten", value, no)
+                    )
                 else:
                     raise ValueError(f"unknown Stadtteil number {code!r}")
             elif table == "K11_T4":
-                for ags, label, cases, pop, hz in (("15003000", "Magdeburg", 2, 4, 6), ("15002000", "Halle (Saale)", 3, 5, 7)):
+                for ags, label, cases, pop, hz in (
+                    ("15003000", "Magdeburg", 2, 4, 6),
+                    ("15002000", "Halle (Saale)", 3, 5, 7),
+                ):
                     records.append((table, year, "Gemeinde", ags, label, "straftaten", float(col(row, cases)), no))
                     records.append((table, year, "Gemeinde", ags, label, "einwohner", float(col(row, pop)), no))
                     records.append((table, year, "Gemeinde", ags, label, "hz", float(col(row, hz)), no))

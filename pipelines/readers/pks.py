@@ -34,8 +34,18 @@ from pipelines.readers.base import ReadResult, empty_rejects, reject
 #: Sum of "Straftaten insgesamt" over the 14 Kreise of Sachsen-Anhalt, from the files
 #: (PROVENANCE-crime-councils.md §1). Used by the warning check on ``crime_cases``.
 LSA_TOTALS = {
-    2013: 193_046, 2014: 194_220, 2015: 197_839, 2016: 194_087, 2017: 182_839, 2018: 170_589,
-    2019: 165_600, 2020: 168_027, 2021: 158_292, 2022: 162_679, 2023: 176_718, 2024: 172_736,
+    2013: 193_046,
+    2014: 194_220,
+    2015: 197_839,
+    2016: 194_087,
+    2017: 182_839,
+    2018: 170_589,
+    2019: 165_600,
+    2020: 168_027,
+    2021: 158_292,
+    2022: 162_679,
+    2023: 176_718,
+    2024: 172_736,
 }
 
 ALL_OFFENCES = "------"
@@ -63,15 +73,42 @@ HEADER_PATTERNS: list[tuple[str, str]] = [
 ]
 REQUIRED = ("offence_key", "offence_label", "ags", "cases")
 COUNT_COLUMNS = (
-    "cases", "attempts", "firearm_threatened", "firearm_shot", "cleared", "suspects", "suspects_male",
-    "suspects_female", "suspects_non_german", "population_published",
+    "cases",
+    "attempts",
+    "firearm_threatened",
+    "firearm_shot",
+    "cleared",
+    "suspects",
+    "suspects_male",
+    "suspects_female",
+    "suspects_non_german",
+    "population_published",
 )
 DECIMAL_COLUMNS = ("hz", "attempts_pct", "clearance_rate", "suspects_non_german_pct")
 OUTPUT_COLUMNS = [
-    "year", "ags", "kreis_name", "kreis_type", "offence_key", "offence_label", "cases", "hz", "hz_basis",
-    "attempts", "attempts_pct", "firearm_threatened", "firearm_shot", "cleared", "clearance_rate",
-    "suspects", "suspects_male", "suspects_female", "suspects_non_german", "suspects_non_german_pct",
-    "population_published", "source_file", "source_line",
+    "year",
+    "ags",
+    "kreis_name",
+    "kreis_type",
+    "offence_key",
+    "offence_label",
+    "cases",
+    "hz",
+    "hz_basis",
+    "attempts",
+    "attempts_pct",
+    "firearm_threatened",
+    "firearm_shot",
+    "cleared",
+    "clearance_rate",
+    "suspects",
+    "suspects_male",
+    "suspects_female",
+    "suspects_non_german",
+    "suspects_non_german_pct",
+    "population_published",
+    "source_file",
+    "source_line",
 ]
 _KEY = re.compile(r"^[0-9*\-]{6}$")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
@@ -104,9 +141,7 @@ def map_header(headers: list[str], path: str) -> dict[int, str]:
     if missing:
         raise SourceFormatError(
             path,
-            "unknown PKS layout: required columns "
-            + ", ".join(missing)
-            + f" not found in header {headers!r}",
+            "unknown PKS layout: required columns " + ", ".join(missing) + f" not found in header {headers!r}",
         )
     return mapping
 
@@ -176,13 +211,7 @@ def _read_xlsx(path: Path) -> ReadResult:
         first = row[0] if row else None
         if header_top is None and isinstance(first, str) and fold(first).startswith("schl"):
             header_top = i
-        if (
-            header_top is not None
-            and row
-            and row[0] == 1
-            and len(row) > 1
-            and row[1] == 2
-        ):
+        if header_top is not None and row and row[0] == 1 and len(row) > 1 and row[1] == 2:
             number_row = i
             break
     if header_top is None or number_row is None:
@@ -201,7 +230,9 @@ def _read_xlsx(path: Path) -> ReadResult:
             top[j] = last
         else:
             last = None
-    headers = [" ".join(str(block[k][j]) for k in range(len(block)) if block[k][j] not in (None, "")) for j in range(width)]
+    headers = [
+        " ".join(str(block[k][j]) for k in range(len(block)) if block[k][j] not in (None, "")) for j in range(width)
+    ]
     title = " ".join(str(c) for r in all_rows[:header_top] for c in r if c is not None)
     m = re.search(r"Berichtszeitraum:\s*\d\d\.\d\d\.(\d{4})", title)
     year = int(m.group(1)) if m else year_from_path(path)
@@ -265,14 +296,23 @@ def _frame_from_rows(
             cells += [""] * (width - len(cells))
         if len(cells) != width:
             rejects.append(
-                reject(path, line_no, None, raw, f"line has {len(cells)} fields, the header has {width} (truncated or shifted line)")
+                reject(
+                    path,
+                    line_no,
+                    None,
+                    raw,
+                    f"line has {len(cells)} fields, the header has {width} (truncated or shifted line)",
+                )
             )
             continue
         good_lines.append(line_no)
         good_raw.append(raw)
         cells_list.append([c.strip() for c in cells])
-    df = pd.DataFrame(cells_list, columns=range(width), dtype="string[pyarrow]") if cells_list else pd.DataFrame(
-        columns=range(width), dtype="string[pyarrow]")
+    df = (
+        pd.DataFrame(cells_list, columns=range(width), dtype="string[pyarrow]")
+        if cells_list
+        else pd.DataFrame(columns=range(width), dtype="string[pyarrow]")
+    )
     out = pd.DataFrame({canon: df[i] for i, canon in mapping.items()})
     notes: list[str] = []
     if unnamed:
@@ -308,11 +348,21 @@ def _frame_from_rows(
         flag((check != "00000") & (check != out["ags"]), "ags", "repeated Kreis key in the working columns differs")
 
     count_cols = [c for c in COUNT_COLUMNS if c in out]
-    sample = pd.concat([out[c] for c in count_cols if c != "population_published"]) if count_cols else pd.Series([], dtype=object)
-    german = bool(sample.str.contains(r"^\d{1,3}(?:\.\d{3})+$", regex=True).any()) and not bool(sample.str.contains(",", regex=False).any())
+    sample = (
+        pd.concat([out[c] for c in count_cols if c != "population_published"])
+        if count_cols
+        else pd.Series([], dtype=object)
+    )
+    german = bool(sample.str.contains(r"^\d{1,3}(?:\.\d{3})+$", regex=True).any()) and not bool(
+        sample.str.contains(",", regex=False).any()
+    )
     for c in count_cols + [c for c in DECIMAL_COLUMNS if c in out]:
         s = out[c].astype("string[pyarrow]").fillna("").str.replace("[\\s\u00a0]", "", regex=True)
-        s = s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False) if german else s.str.replace(",", "", regex=False)
+        s = (
+            s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+            if german
+            else s.str.replace(",", "", regex=False)
+        )
         if c in DECIMAL_COLUMNS:
             # shares with a zero denominator are published as Excel's "#DIV/0!" (2022): undefined, not bad
             excel_error = s.str.startswith("#")
@@ -337,9 +387,7 @@ def _frame_from_rows(
 
     bad_mask = bad != ""
     for idx in np.flatnonzero(bad_mask.to_numpy()):
-        rejects.append(
-            reject(path, good_lines[idx], bad_field.iloc[idx], good_raw[idx], bad.iloc[idx])
-        )
+        rejects.append(reject(path, good_lines[idx], bad_field.iloc[idx], good_raw[idx], bad.iloc[idx]))
     loaded = out.loc[~bad_mask].copy()
     for c in OUTPUT_COLUMNS:
         if c not in loaded:
@@ -347,6 +395,9 @@ def _frame_from_rows(
     loaded = loaded[OUTPUT_COLUMNS]
     for c in COUNT_COLUMNS:
         loaded[c] = loaded[c].astype("Int64")
+    for c in loaded.columns:  # plain Python strings downstream (DuckDB scans object columns natively)
+        if isinstance(loaded[c].dtype, pd.StringDtype):
+            loaded[c] = loaded[c].astype(object).where(loaded[c].notna(), None)
     rej = pd.DataFrame(rejects) if rejects else empty_rejects()
     rej = rej.sort_values("line", kind="stable").reset_index(drop=True) if len(rej) else rej
     return ReadResult(str(path), loaded.reset_index(drop=True), rej, note="; ".join(notes))

@@ -34,8 +34,20 @@ from pipelines.errors import SourceFormatError
 from pipelines.parsing import AgsError, NumberFormatError, ags_from_ars, decode_bytes, parse_number
 from pipelines.readers.base import ReadResult, empty_rejects, reject
 
-OUTPUT_COLUMNS = ["ags", "level", "name", "reference_date", "population", "population_male", "area_km2",
-                  "census_basis", "edition", "source", "source_file", "source_line"]
+OUTPUT_COLUMNS = [
+    "ags",
+    "level",
+    "name",
+    "reference_date",
+    "population",
+    "population_male",
+    "area_km2",
+    "census_basis",
+    "edition",
+    "source",
+    "source_file",
+    "source_line",
+]
 
 #: Gebietsstand of a GV100AD edition -> reference date of its population figures (Destatis Hinweise;
 #: checked against the Landesamt's published totals, PROVENANCE-geo-accidents.md §3.1).
@@ -91,7 +103,9 @@ def read_gv100ad(path: str | Path) -> ReadResult:
             continue
         kind = line[:2]
         if not kind.isdigit():
-            raise SourceFormatError(str(path), "not a GV100AD record (Satzart must be 2 digits)", line=no, value=line[:40])
+            raise SourceFormatError(
+                str(path), "not a GV100AD record (Satzart must be 2 digits)", line=no, value=line[:40]
+            )
         if kind != "60":
             continue
         try:
@@ -106,7 +120,9 @@ def read_gv100ad(path: str | Path) -> ReadResult:
             rejects.append(reject(path, no, None, line, f"Satzart 60 record: {exc}"))
             continue
         if population is None or population < 0 or len(line.rstrip()) < 150:
-            rejects.append(reject(path, no, "Bevölkerung", line, "no population in a Gemeinde record (line too short?)"))
+            rejects.append(
+                reject(path, no, "Bevölkerung", line, "no population in a Gemeinde record (line too short?)")
+            )
             continue
         if edition is None:
             edition = stand
@@ -120,7 +136,9 @@ def read_gv100ad(path: str | Path) -> ReadResult:
     if reference is None:
         reference = dt.date(edition.year - 1, 12, 31)
         note = f"edition {edition} not in the known list: population date assumed {reference}"
-    frame = pd.DataFrame.from_records(records, columns=["ags", "name", "population", "population_male", "area_km2", "source_line"])
+    frame = pd.DataFrame.from_records(
+        records, columns=["ags", "name", "population", "population_male", "area_km2", "source_line"]
+    )
     frame["level"] = "Gemeinde"
     frame["reference_date"] = reference
     frame["edition"] = edition
@@ -155,7 +173,9 @@ def read_gv_isys_json(path: str | Path) -> ReadResult:
             rejects.append(reject(path, no, "population", raw, "missing or negative population"))
             continue
         records.append((ags, None, population, male, area, no))
-    frame = pd.DataFrame.from_records(records, columns=["ags", "name", "population", "population_male", "area_km2", "source_line"])
+    frame = pd.DataFrame.from_records(
+        records, columns=["ags", "name", "population", "population_male", "area_km2", "source_line"]
+    )
     frame["level"] = "Gemeinde"
     frame["reference_date"] = reference
     frame["edition"] = None
@@ -174,7 +194,9 @@ def read_gv_auszug_csv(path: str | Path) -> ReadResult:
         raise SourceFormatError(str(path), f"not a readable CSV: {exc}") from exc
     needed = {"satzart", "land", "rb", "kreis", "gemeinde", "bevoelkerung", "flaeche"}
     if not needed <= set(raw.columns):
-        raise SourceFormatError(str(path), f"not a Gemeindeverzeichnis extract: missing columns {sorted(needed - set(raw.columns))}")
+        raise SourceFormatError(
+            str(path), f"not a Gemeindeverzeichnis extract: missing columns {sorted(needed - set(raw.columns))}"
+        )
     reference = _reference_from_name(path)
     records, rejects = [], []
     n_rows = 0
@@ -198,7 +220,9 @@ def read_gv_auszug_csv(path: str | Path) -> ReadResult:
             rejects.append(reject(path, no, "bevoelkerung", text, "missing or negative population"))
             continue
         records.append((ags, row.get("gemeindename", "").strip() or None, population, male, area, no))
-    frame = pd.DataFrame.from_records(records, columns=["ags", "name", "population", "population_male", "area_km2", "source_line"])
+    frame = pd.DataFrame.from_records(
+        records, columns=["ags", "name", "population", "population_male", "area_km2", "source_line"]
+    )
     frame["level"] = "Gemeinde"
     frame["reference_date"] = reference
     frame["edition"] = None

@@ -66,9 +66,32 @@ HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("uland", "uregbez", "ukreis", "ugemeinde", "ujahr", "umonat", "ukategorie")
 OUTPUT_COLUMNS = [
-    "accident_uid", "object_id", "year", "month", "hour", "weekday", "ags", "category", "type", "kind",
-    "light", "road_condition", "is_bicycle", "is_car", "is_pedestrian", "is_motorcycle", "is_goods_vehicle",
-    "is_other", "plausibility", "x_25832", "y_25832", "lon", "lat", "source", "source_file", "source_line",
+    "accident_uid",
+    "object_id",
+    "year",
+    "month",
+    "hour",
+    "weekday",
+    "ags",
+    "category",
+    "type",
+    "kind",
+    "light",
+    "road_condition",
+    "is_bicycle",
+    "is_car",
+    "is_pedestrian",
+    "is_motorcycle",
+    "is_goods_vehicle",
+    "is_other",
+    "plausibility",
+    "x_25832",
+    "y_25832",
+    "lon",
+    "lat",
+    "source",
+    "source_file",
+    "source_line",
 ]
 SOURCE_CSV = "Unfallatlas (Statistische Ämter des Bundes und der Länder)"
 SOURCE_GEOJSON = "Unfallatlas, Auszug Magdeburg (Smart City Hackathon 2026, abgeleitet)"
@@ -139,7 +162,8 @@ def read_unfallatlas_csv(path: str | Path, con: duckdb.DuckDBPyConnection | None
     con = con or memory()
     with tempfile.TemporaryDirectory(prefix="unfallatlas_") as tmp:
         table, label = _csv_member(path, Path(tmp))
-        head = table.open("rb").read(1 << 20)
+        with table.open("rb") as fh:
+            head = fh.read(1 << 20)
         if not head.strip():
             raise SourceFormatError(label, "empty file")
         decoded = decode_bytes(head, path=label)
@@ -150,13 +174,15 @@ def read_unfallatlas_csv(path: str | Path, con: duckdb.DuckDBPyConnection | None
         encoding = "utf-8" if decoded.encoding.startswith("utf-8") else "latin-1"
         con.execute("DROP TABLE IF EXISTS reject_errors")
         con.execute("DROP TABLE IF EXISTS reject_scans")
+        # no sniffing: the header is known, every column is read as text and typed in SQL
+        columns = {f"c{i}": "VARCHAR" for i in range(len(header))}
         rel_sql = (
-            "SELECT * FROM read_csv(?, delim = ?, header = true, all_varchar = true, encoding = ?, "
-            "quote = '\"', store_rejects = true, null_padding = false, strict_mode = true)"
+            "SELECT * FROM read_csv(?, delim = ?, header = false, skip = 1, columns = ?, auto_detect = false, "
+            "encoding = ?, quote = '\"', escape = '\"', store_rejects = true, null_padding = false, strict_mode = false)"
         )
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _ua_file AS {rel_sql}", [str(table), delim, encoding])
-        file_cols = [r[0] for r in con.execute("DESCRIBE _ua_file").fetchall()]
-        by_upper = {c.strip().upper(): c for c in file_cols}
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _ua_file AS {rel_sql}", [str(table), delim, columns, encoding])
+        file_cols = list(columns)
+        by_upper = {h.strip().upper(): c for h, c in zip(header, file_cols, strict=True)}
         select = []
         for canon in HEADER_VARIANTS:
             src = mapping.get(canon)
@@ -181,7 +207,9 @@ def read_unfallatlas_csv(path: str | Path, con: duckdb.DuckDBPyConnection | None
             rejects["line"] = _to_file_lines(rejects["line"], bad_lines)
     else:
         loaded["source_line"] = loaded["source_line"] + 1
-    extra = [reject(label, int(line), None, str(text), f"unreadable CSV line: {msg}") for line, text, msg in reader_rejects]
+    extra = [
+        reject(label, int(line), None, str(text), f"unreadable CSV line: {msg}") for line, text, msg in reader_rejects
+    ]
     if extra:
         rejects = pd.concat([rejects, pd.DataFrame(extra)], ignore_index=True)
     unknown = [h for h in header if h and h.strip().upper() not in {v for vs in HEADER_VARIANTS.values() for v in vs}]
@@ -245,10 +273,14 @@ def read_unfallatlas_geojson(path: str | Path, con: duckdb.DuckDBPyConnection | 
         # the hackathon's own lon/lat must agree with the recovered XGCSWGS84/YGCSWGS84
         check_lon, check_lat = props.get("lon"), props.get("lat")
         if row["lon"] is not None and check_lon is not None and abs(float(row["lon"]) - float(check_lon)) > 1e-6:
-            rejects.append(reject(path, i, "XGCSWGS84", json.dumps(props)[:500], "recovered XGCSWGS84 disagrees with lon"))
+            rejects.append(
+                reject(path, i, "XGCSWGS84", json.dumps(props)[:500], "recovered XGCSWGS84 disagrees with lon")
+            )
             continue
         if row["lat"] is not None and check_lat is not None and abs(float(row["lat"]) - float(check_lat)) > 1e-6:
-            rejects.append(reject(path, i, "YGCSWGS84", json.dumps(props)[:500], "recovered YGCSWGS84 disagrees with lat"))
+            rejects.append(
+                reject(path, i, "YGCSWGS84", json.dumps(props)[:500], "recovered YGCSWGS84 disagrees with lat")
+            )
             continue
         row["raw_line"] = json.dumps(props, ensure_ascii=False)[:1000]
         row["source_line"] = i

@@ -37,7 +37,7 @@ checked AS (
     SELECT
         *,
         CASE
-            WHEN land IS NULL OR land NOT BETWEEN 1 AND 16 THEN 'ULAND is not a Land key 01-16'
+            WHEN land IS NULL OR land NOT BETWEEN 1 AND 99 THEN 'ULAND is not a 2-digit Land key'
             WHEN regbez IS NULL OR regbez NOT BETWEEN 0 AND 9 THEN 'UREGBEZ is not a digit'
             WHEN kreis IS NULL OR kreis NOT BETWEEN 0 AND 99 THEN 'UKREIS is not a 2-digit key'
             WHEN gemeinde IS NULL OR gemeinde NOT BETWEEN 0 AND 999 THEN 'UGEMEINDE is not a 3-digit key'

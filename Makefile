@@ -1,0 +1,23 @@
+# Targets match the README.
+.PHONY: setup demo run test lint docs bench
+
+setup:
+	bash scripts/setup.sh
+
+demo:
+	uv run praevention demo --out reports/demo
+
+run:
+	uv run praevention run --raw-dir ../shared/data
+
+test:
+	uv run pytest
+
+lint:
+	uv run ruff check . && uv run ruff format --check .
+
+docs:
+	uv run python -m pipelines.tables > docs/data-dictionary.md
+
+bench:
+	uv run python benchmarks/run.py

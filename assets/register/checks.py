@@ -1,0 +1,21 @@
+"""Quality checks on the register tables."""
+
+from __future__ import annotations
+
+from assets._shared import ags_known_checks, sql_check, unique_key_check
+
+checks = [
+    unique_key_check("register_bodies", "register_bodies", ["body_id"]),
+    unique_key_check("register_measures", "register_measures", ["measure_id"]),
+    *ags_known_checks(
+        "register_bodies", "register_bodies", "SELECT DISTINCT ags FROM register_bodies WHERE length(ags) IN (5, 8)"
+    ),
+    sql_check(
+        asset_name="register_measures",
+        name="bodies_exist",
+        blocking=True,
+        description="Blocking: every measure belongs to a body in register_bodies.",
+        sql="SELECT measure_id, body_id FROM register_measures WHERE body_id NOT IN (SELECT body_id FROM register_bodies)",
+        additional_deps=["register_bodies"],
+    ),
+]

@@ -1,0 +1,238 @@
+"""From the register to evaluation designs: which unit, indicator, periods and comparison units.
+
+A design fixes, before any estimate is computed, what is compared with what:
+
+* **Unit.** Crime is published per Kreis only, so a Gemeinde's measure is evaluated on its Kreis (and
+  the outputs say so); a Land-wide measure on the Land, compared with the other Länder. Traffic
+  measures use the smallest unit whose accident data cover both periods.
+* **Periods.** The year a measure starts is a transition year and belongs to neither period; the
+  after period ends with the measure's end, if it has one.
+* **Indicators.** PKS offence keys as registered; accident groups map to panel indicators
+  (:data:`ACCIDENT_GROUPS`); groups without data (children, seniors, speed) are not evaluable.
+* Bodies count as interventions too: the founding of a council (and its relaunch) is evaluated on all
+  offences and on street crime.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+#: accident group of the register -> panel indicators, by preference (points are finer than counts)
+ACCIDENT_GROUPS: dict[str, tuple[str, ...]] = {
+    "all": ("acc:points_all", "acc:unfaelle_personenschaden"),
+    "killed_or_seriously_injured": ("acc:points_ksi",),
+    "pedestrians": ("acc:points_pedestrian",),
+    "cyclists": ("acc:points_bicycle",),
+    "motorcycles": ("acc:points_motorcycle",),
+    "alcohol_drugs": ("acc:unfaelle_sachschaden_berauscht",),
+}
+NO_DATA_GROUPS = {
+    "children": "Unfalldaten nach Alter der Beteiligten liegen nicht vor",
+    "seniors": "Unfalldaten nach Alter der Beteiligten liegen nicht vor",
+    "speed": "Unfallursachen (Geschwindigkeit) liegen in den Daten nicht vor",
+}
+BODY_TARGETS = ("------", "899000")
+
+
+@dataclass(frozen=True)
+class Design:
+    """One evaluation: a measure (or a body's founding) × an indicator on one unit."""
+
+    measure_id: str
+    body_id: str
+    label: str
+    group: str
+    domain: str
+    indicator: str
+    unit_ags: str
+    unit_level: str
+    start: dt.date | None
+    end: dt.date | None
+    before: tuple[int, ...] = ()
+    after: tuple[int, ...] = ()
+    reason: str | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def evaluable(self) -> bool:
+        return self.reason is None
+
+    @property
+    def period_before(self) -> str:
+        return _span(self.before)
+
+    @property
+    def period_after(self) -> str:
+        return _span(self.after)
+
+
+def _span(years: tuple[int, ...]) -> str:
+    if not years:
+        return ""
+    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+
+
+def _date(value: object) -> dt.date | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return None
+    try:
+        return pd.Timestamp(value).date()
+    except (TypeError, ValueError):
+        return None
+
+
+def _crime_unit(ags: str, land: str) -> tuple[str, str, tuple[str, ...]]:
+    if ags == land:
+        return land, "Land", ("Landesweite Maßnahme: Vergleich mit den anderen Ländern",)
+    if len(ags) == 8:
+        return ags[:5], "Kreis", ("Kriminalitätsdaten liegen nur auf Kreisebene vor: ausgewertet wird der Kreis",)
+    return ags[:5], "Kreis", ()
+
+
+def interventions(bodies: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+    """Register measures plus the foundings and relaunches of bodies, as one table of interventions."""
+    rows = []
+    for _, m in measures.iterrows():
+        rows.append(
+            {
+                "measure_id": m["measure_id"],
+                "body_id": m["body_id"],
+                "label": m["title"],
+                "domain": m["domain"],
+                "pks_keys": list(m.get("target_pks_keys") or []),
+                "accident_groups": list(m.get("target_accident_groups") or []),
+                "ags": m["ags"],
+                "start": _date(m["start"]),
+                "end": _date(m.get("end")),
+                "group": m.get("group") or "Maßnahme",
+                "register_evaluable": bool(m.get("evaluable", True)),
+                "register_reason": m.get("not_evaluable_reason"),
+            }
+        )
+    for _, b in bodies.iterrows():
+        if b["level"] == "Land" or not isinstance(b["ags"], str):
+            continue
+        for kind, column in (("gruendung", "founded"), ("neustart", "relaunched")):
+            start = _date(b.get(column))
+            if start is None and kind == "neustart":
+                continue
+            rows.append(
+                {
+                    "measure_id": f"{b['body_id']}:{kind}",
+                    "body_id": b["body_id"],
+                    "label": f"{'Einrichtung' if kind == 'gruendung' else 'Neustart'}: {b['name']}",
+                    "domain": "crime",
+                    "pks_keys": list(BODY_TARGETS),
+                    "accident_groups": [],
+                    "ags": b["ags"],
+                    "start": start,
+                    "end": _date(b.get("ended")),
+                    "group": str(b["body_type"]),
+                    "register_evaluable": start is not None,
+                    "register_reason": None if start is not None else "kein Gründungsdatum im Register",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def designs(interv: pd.DataFrame, available: pd.DataFrame, land: str) -> list[Design]:
+    """Every (intervention, indicator) with its unit and periods, or the reason it cannot be evaluated.
+
+    ``available`` lists the panel's (unit_ags, indicator, year) cells with a count.
+    """
+    years_of = available.groupby(["unit_ags", "indicator"])["year"].apply(lambda s: tuple(sorted(set(s)))).to_dict()
+    out: list[Design] = []
+    for _, m in interv.iterrows():
+        base = {
+            "measure_id": m["measure_id"],
+            "body_id": m["body_id"],
+            "label": m["label"],
+            "group": m["group"],
+            "start": m["start"],
+            "end": m["end"],
+        }
+        targets: list[tuple[str, str, tuple[str, ...]]] = []
+        for key in m["pks_keys"]:
+            targets.append(("crime", f"pks:{key}", ()))
+        for group in m["accident_groups"]:
+            if group in NO_DATA_GROUPS:
+                targets.append(("traffic", f"acc:{group}", (NO_DATA_GROUPS[group],)))
+            else:
+                targets.append(("traffic", group, ACCIDENT_GROUPS.get(group, ())))
+        if not targets:
+            out.append(
+                Design(
+                    **base,
+                    domain=m["domain"] or "crime",
+                    indicator="",
+                    unit_ags=m["ags"] or "",
+                    unit_level="",
+                    reason=m["register_reason"] or "keine auswertbare Zielgröße",
+                )
+            )
+            continue
+        for domain, indicator, options in targets:
+            out.append(_design(base, domain, indicator, options, m, years_of, land))
+    return out
+
+
+def _design(
+    base: dict, domain: str, indicator: str, options: tuple[str, ...], m: pd.Series, years_of: dict, land: str
+) -> Design:
+    ags = str(m["ags"] or "")
+    if domain == "crime":
+        unit, level, notes = _crime_unit(ags, land)
+        candidates = [(unit, level, indicator)]
+    else:
+        notes = ()
+        if indicator.startswith("acc:") and options and indicator[4:] in NO_DATA_GROUPS:
+            return Design(**base, domain=domain, indicator=indicator, unit_ags=ags, unit_level="", reason=options[0])
+        units = [(ags, "Gemeinde" if len(ags) == 8 else "Kreis" if len(ags) == 5 else "Land")]
+        if len(ags) == 8:
+            units.append((ags[:5], "Kreis"))
+        candidates = [(u, lv, ind) for ind in options for u, lv in units]
+        indicator = options[0] if options else indicator
+    if not m["register_evaluable"] or m["start"] is None:
+        return Design(
+            **base,
+            domain=domain,
+            indicator=indicator,
+            unit_ags=candidates[0][0],
+            unit_level=candidates[0][1],
+            notes=notes,
+            reason=m["register_reason"] or "kein Startdatum",
+        )
+    start_year = m["start"].year
+    end_year = m["end"].year if m["end"] is not None else 9999
+    best = None
+    for unit, level, ind in candidates:
+        years = years_of.get((unit, ind), ())
+        before = tuple(y for y in years if y < start_year)
+        after = tuple(y for y in years if start_year < y <= end_year)
+        d = Design(
+            **base,
+            domain=domain,
+            indicator=ind,
+            unit_ags=unit,
+            unit_level=level,
+            before=before,
+            after=after,
+            notes=notes,
+        )
+        if before and after:
+            return d
+        best = best or d
+    if best is None:
+        raise ValueError(f"no candidate unit for {base['measure_id']}")
+    years = years_of.get((best.unit_ags, best.indicator), ())
+    if not years:
+        reason = "keine Daten für diese Zielgröße und Ebene"
+    elif not best.before:
+        reason = f"Beginn {start_year} liegt vor oder am Anfang der Datenreihe ({years[0]}–{years[-1]}): kein Vorher-Zeitraum"
+    else:
+        reason = f"Nachher-Zeitraum fehlt (Beginn {start_year}, Daten bis {years[-1]})"
+    return Design(**{**best.__dict__, "reason": reason})

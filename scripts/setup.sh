@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Set up the Präventionsmonitor: uv, the locked Python environment, and the headless browser that the
+# static exports (kaleido) and the site test (Playwright) use. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v uv >/dev/null 2>&1; then
+  echo "installing uv (Python package manager) ..."
+  python3 -m pip install --quiet uv
+fi
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+[ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "installing Debian packages: ${missing[*]} ..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "please install these Debian packages: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+uv sync --frozen
+echo "setup done: try 'uv run praevention demo --out reports/demo'"

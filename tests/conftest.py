@@ -1,0 +1,41 @@
+"""Shared fixtures. Real data lives in ../shared/data beside the project; tests that need it fail
+(never skip) when it is missing, because CI must run them."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not (SHARED_DATA / "crime").is_dir():
+        pytest.fail(
+            f"real data not found at {SHARED_DATA}: these tests must run in CI with ../shared beside the project"
+        )
+    return SHARED_DATA
+
+
+def table_digest(con, table: str) -> str:
+    """Checksum over a table's sorted content (geometry as WKB), independent of physical row order."""
+    cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+    rows = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+    h = hashlib.sha256(",".join(cols).encode())
+    for row in rows:
+        h.update(repr(row).encode())
+    return h.hexdigest()
+
+
+@pytest.fixture(scope="session")
+def real_warehouse(tmp_path_factory, shared_data) -> Path:
+    """One ingest of the real data for the whole session (about 35 s)."""
+    from pipelines.cli import main
+
+    path = tmp_path_factory.mktemp("real") / "warehouse.duckdb"
+    assert main(["ingest", "--raw-dir", str(shared_data), "--warehouse", str(path)]) == 0
+    return path

@@ -1,0 +1,179 @@
+"""Unfallatlas reader: the real Magdeburg GeoJSON and generated files in every published header layout."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from pipelines.errors import SourceFormatError
+from pipelines.readers.unfallatlas import read_unfallatlas_csv, read_unfallatlas_geojson
+
+# header variants, PROVENANCE-geo-accidents.md §1.2 (2019 has no published header: same as 2018)
+LAYOUTS = {
+    2016: "FID;OBJECTID;ULAND;UREGBEZ;UKREIS;UGEMEINDE;UJAHR;UMONAT;USTUNDE;UWOCHENTAG;UKATEGORIE;UART;UTYP1;"
+    "ULICHTVERH;IstStrasse;IstRad;IstPKW;IstFuss;IstKrad;IstGkfz;IstSonstig;LINREFX;LINREFY;XGCSWGS84;YGCSWGS84",
+    2017: "OBJECTID;UIDENTSTLA;ULAND;UREGBEZ;UKREIS;UGEMEINDE;UJAHR;UMONAT;USTUNDE;UWOCHENTAG;UKATEGORIE;UART;UTYP1;"
+    "IstRad;IstPKW;IstFuss;IstKrad;IstSonstig;LICHT;STRZUSTAND;LINREFX;LINREFY;XGCSWGS84;YGCSWGS84",
+    2018: "OBJECTID_1;ULAND;UREGBEZ;UKREIS;UGEMEINDE;UJAHR;UMONAT;USTUNDE;UWOCHENTAG;UKATEGORIE;UART;UTYP1;ULICHTVERH;"
+    "IstRad;IstPKW;IstFuss;IstKrad;IstGkfz;IstSonstig;STRZUSTAND;LINREFX;LINREFY;XGCSWGS84;YGCSWGS84",
+    2020: "OBJECTID;UIDENTSTLAE;ULAND;UREGBEZ;UKREIS;UGEMEINDE;UJAHR;UMONAT;USTUNDE;UWOCHENTAG;UKATEGORIE;UART;UTYP1;"
+    "ULICHTVERH;IstRad;IstPKW;IstFuss;IstKrad;IstGkfz;IstSonstige;STRZUSTAND;LINREFX;LINREFY;XGCSWGS84;YGCSWGS84",
+    2022: "OBJECTID;UIDENTSTLAE;ULAND;UREGBEZ;UKREIS;UGEMEINDE;UJAHR;UMONAT;USTUNDE;UWOCHENTAG;UKATEGORIE;UART;UTYP1;"
+    "ULICHTVERH;IstRad;IstPKW;IstFuss;IstKrad;IstGkfz;IstSonstige;IstStrassenzustand;LINREFX;LINREFY;XGCSWGS84;YGCSWGS84",
+    2023: "OID_;UIDENTSTLAE;ULAND;UREGBEZ;UKREIS;UGEMEINDE;UJAHR;UMONAT;USTUNDE;UWOCHENTAG;UKATEGORIE;UART;UTYP1;"
+    "ULICHTVERH;IstRad;IstPKW;IstFuss;IstKrad;IstGkfz;IstSonstige;IstStrassenzustand;LINREFX;LINREFY;XGCSWGS84;YGCSWGS84;PLST",
+}
+VALUES = {
+    "FID": "7",
+    "OBJECTID": "101",
+    "OBJECTID_1": "101",
+    "OID_": "101",
+    "UIDENTSTLA": "15170501115200000001",
+    "UIDENTSTLAE": "15170501115200000001",
+    "ULAND": "15",
+    "UREGBEZ": "0",
+    "UKREIS": "03",
+    "UGEMEINDE": "000",
+    "UMONAT": "05",
+    "USTUNDE": "08",
+    "UWOCHENTAG": "3",
+    "UKATEGORIE": "2",
+    "UART": "5",
+    "UTYP1": "3",
+    "ULICHTVERH": "0",
+    "LICHT": "1",
+    "IstStrasse": "1",
+    "STRZUSTAND": "1",
+    "IstStrassenzustand": "1",
+    "IstRad": "1",
+    "IstPKW": "1",
+    "IstFuss": "0",
+    "IstKrad": "0",
+    "IstGkfz": "0",
+    "IstSonstig": "0",
+    "IstSonstige": "0",
+    "LINREFX": "679174,042000000000000",
+    "LINREFY": "5779856,014000000000000",
+    "XGCSWGS84": "11,618349789000036",
+    "YGCSWGS84": "52,140118131000072",
+    "PLST": "1",
+}
+
+
+def layout_file(tmp_path, year, *, extra_rows=(), suffix=".txt", encoding="latin-1"):
+    header = LAYOUTS[year].split(";")
+    row = ";".join(str(year) if h == "UJAHR" else VALUES[h] for h in header)
+    lines = [LAYOUTS[year], row, *extra_rows]
+    path = tmp_path / f"Unfallorte{year}_LinRef{suffix}"
+    path.write_bytes("\r\n".join(lines).encode(encoding) + b"\r\n")
+    return path, row
+
+
+@pytest.mark.parametrize("year", sorted(LAYOUTS))
+def test_every_header_layout(tmp_path, year):
+    path, _ = layout_file(tmp_path, year, suffix=".txt" if year < 2020 else ".csv")
+    r = read_unfallatlas_csv(path)
+    assert len(r.frame) == 1 and len(r.rejects) == 0
+    row = r.frame.iloc[0]
+    assert row["ags"] == "15003000" and row["year"] == year and row["month"] == 5 and row["category"] == 2
+    assert row["x_25832"] == pytest.approx(679174.042) and row["lat"] == pytest.approx(52.140118131)
+    assert bool(row["is_bicycle"]) and bool(row["is_car"]) and not bool(row["is_pedestrian"])
+    assert row["road_condition"] == 1
+    assert row["source_line"] == 2
+
+
+def test_inside_official_zip_and_bad_rows(tmp_path):
+    path, row = layout_file(
+        tmp_path,
+        2020,
+        extra_rows=[
+            "x;y;z",  # wrong number of fields
+        ],
+    )
+    bad_category = row.replace(";2;5;3;", ";7;5;3;")
+    bad_coords = row.replace("679174,042", "79174,042")
+    text = path.read_text(encoding="latin-1").rstrip("\r\n") + "\r\n" + bad_category + "\r\n" + bad_coords + "\r\n"
+    archive = tmp_path / "Unfallorte2020_EPSG25832_CSV.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("csv/Unfallorte2020_LinRef.csv", text)
+        zf.writestr("readme.txt", "x")
+    r = read_unfallatlas_csv(archive)
+    assert len(r.frame) == 1
+    by_line = dict(zip(r.rejects["line"], r.rejects["reason"], strict=True))
+    assert set(by_line) == {3, 4, 5}
+    assert "Expected Number of Columns" in by_line[3] or "columns" in by_line[3].lower()
+    assert "UKATEGORIE" in by_line[4]
+    assert "outside Germany" in by_line[5]
+    assert r.source_file.endswith("!csv/Unfallorte2020_LinRef.csv")
+
+
+def test_unknown_layout_and_zip_without_member(tmp_path):
+    other = tmp_path / "Unfallorte2021.csv"
+    other.write_text("A;B;C\n1;2;3\n")
+    with pytest.raises(SourceFormatError, match="unknown Unfallatlas layout"):
+        read_unfallatlas_csv(other)
+    archive = tmp_path / "Unfallorte2021_EPSG25832_CSV.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("other.csv", "x")
+    with pytest.raises(SourceFormatError, match="members"):
+        read_unfallatlas_csv(archive)
+
+
+def test_real_magdeburg_geojson(shared_data):
+    r = read_unfallatlas_geojson(shared_data / "accidents" / "magdeburg_derived" / "Magdeburg_Unfallatlas.geojson")
+    frame = r.frame
+    assert len(frame) == 3456 and len(r.rejects) == 0
+    assert frame.groupby("year").size().to_dict() == {2020: 810, 2022: 864, 2023: 925, 2024: 857}
+    assert (frame["ags"] == "15003000").all()
+    # the mangled decimal commas are undone: Magdeburg lies at about 11.6 E, 52.1 N / 680 km E, 5780 km N
+    assert frame["lon"].between(11.4, 11.8).all() and frame["lat"].between(52.0, 52.3).all()
+    # and LINREFX/LINREFY (EPSG:25832) agree with the recovered WGS84 coordinates within a metre
+    from pyproj import Transformer
+
+    x, y = Transformer.from_crs(4326, 25832, always_xy=True).transform(frame["lon"].to_numpy(), frame["lat"].to_numpy())
+    assert abs(x - frame["x_25832"].to_numpy()).max() < 1.0 and abs(y - frame["y_25832"].to_numpy()).max() < 1.0
+    assert frame["accident_uid"].is_unique
+    assert set(frame["category"]) <= {1, 2, 3}
+
+
+def test_geojson_with_disagreeing_coordinates_is_quarantined(tmp_path):
+    import json
+
+    props = {
+        "UIDENTSTLAE": "1",
+        "ULAND": "15",
+        "UREGBEZ": 0.0,
+        "UKREIS": "03",
+        "UGEMEINDE": "000",
+        "UJAHR": 2020.0,
+        "UMONAT": "01",
+        "USTUNDE": "15",
+        "UWOCHENTAG": 1.0,
+        "UKATEGORIE": 3.0,
+        "UART": 5.0,
+        "UTYP1": 3.0,
+        "ULICHTVERH": 0.0,
+        "IstRad": 1.0,
+        "IstPKW": 1.0,
+        "IstFuss": 0.0,
+        "IstKrad": 0.0,
+        "IstGkfz": 0.0,
+        "IstSonstige": 0.0,
+        "LINREFX": 6.79174042e20,
+        "LINREFY": 5.779856014e21,
+        "XGCSWGS84": 11618349789000036.0,
+        "YGCSWGS84": 52140118131000072.0,
+        "lon": 11.618349789000035,
+        "lat": 52.140118131000072,
+    }
+    wrong = dict(props, UIDENTSTLAE="2", lon=12.5)
+    doc = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": p, "geometry": None} for p in (props, wrong)],
+    }
+    path = tmp_path / "x.geojson"
+    path.write_text(json.dumps(doc))
+    r = read_unfallatlas_geojson(path)
+    assert len(r.frame) == 1 and r.frame["lon"].iloc[0] == pytest.approx(11.618349789)
+    assert r.rejects["reason"].iloc[0] == "recovered XGCSWGS84 disagrees with lon" and r.rejects["line"].iloc[0] == 2
