@@ -1,0 +1,25 @@
+"""Naive before/after comparison: the rate after over the rate before, nothing else.
+
+It ignores trends shared with other places, regression to the mean after a bad year and everything
+else that changed; it is therefore only ever shown next to the other methods and labelled naive.
+Interval and p-value: exact conditional binomial (see :mod:`pipelines.stats.rates`).
+"""
+
+from __future__ import annotations
+
+from pipelines.stats.rates import rate_ratio_exact
+from pipelines.stats.types import Effect, not_evaluable
+
+METHOD = "naive_before_after"
+
+
+def naive_before_after(
+    count_before: float, exposure_before: float, count_after: float, exposure_after: float
+) -> Effect:
+    """Rate ratio after/before with its exact 95 % interval (exposure: person-years or years)."""
+    if count_before <= 0:
+        return not_evaluable(METHOD, "no_cases_before", "vorher keine Fälle: keine Verhältniszahl möglich")
+    rr, lo, hi, p = rate_ratio_exact(count_after, exposure_after, count_before, exposure_before)
+    return Effect(
+        METHOD, rr, lo, hi, p, count_before, count_after, {"design": "naiv: Vorher-Nachher ohne Vergleichsgruppe"}
+    )

@@ -1,0 +1,52 @@
+"""The result every estimator returns, on the rate-ratio scale (0.85 = 15 % fewer)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+
+@dataclass(frozen=True)
+class Effect:
+    """An estimated effect with its 95 % interval.
+
+    ``estimate`` is a rate ratio (for WDQ the target-area ratio relative to the control area; the
+    quotient itself is in ``diagnostics``). ``reason`` says why an effect is not evaluable or why no
+    effect can be shown (machine-readable code plus German text in ``diagnostics['reason_de']``).
+    """
+
+    method: str
+    estimate: float
+    ci_low: float
+    ci_high: float
+    p_value: float | None = None
+    n_before: float | None = None
+    n_after: float | None = None
+    diagnostics: dict = field(default_factory=dict)
+    evaluable: bool = True
+    reason: str | None = None
+
+    @property
+    def log_se(self) -> float:
+        """Standard error of log(estimate) implied by the 95 % interval."""
+        if not (self.ci_low > 0 and self.ci_high > 0):
+            return math.inf
+        return (math.log(self.ci_high) - math.log(self.ci_low)) / (2 * 1.959963984540054)
+
+    def with_(self, **changes: object) -> Effect:
+        return replace(self, **changes)
+
+
+def not_evaluable(method: str, reason: str, reason_de: str, **diagnostics: object) -> Effect:
+    return Effect(
+        method,
+        math.nan,
+        math.nan,
+        math.nan,
+        None,
+        None,
+        None,
+        {"reason_de": reason_de, **diagnostics},
+        evaluable=False,
+        reason=reason,
+    )
