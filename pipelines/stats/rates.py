@@ -32,7 +32,7 @@ def rate_ratio_exact(
     count_1: float, exposure_1: float, count_0: float, exposure_0: float, *, alpha: float = 0.05
 ) -> tuple[float, float, float, float]:
     """Rate ratio (1 over 0) with its exact conditional-binomial interval and two-sided p-value."""
-    x1, x0 = int(round(count_1)), int(round(count_0))
+    x1, x0 = round(count_1), round(count_0)
     n = x1 + x0
     if n == 0:
         return math.nan, 0.0, math.inf, 1.0
