@@ -11,12 +11,13 @@ from dagster import AssetSelection, Definitions, define_asset_job, in_process_ex
 import assets.accidents
 import assets.boundaries
 import assets.crime
+import assets.evaluation
 import assets.population
 import assets.register
 from pipelines.progress import progress_logger
 from pipelines.resources import DuckDBWarehouse, RawData, ReportSettings
 
-DOMAINS = (assets.crime, assets.accidents, assets.boundaries, assets.population, assets.register)
+DOMAINS = (assets.crime, assets.accidents, assets.boundaries, assets.population, assets.register, assets.evaluation)
 
 ALL_ASSETS = [a for d in DOMAINS for a in d.assets]
 ALL_CHECKS = [c for d in DOMAINS for c in d.checks]

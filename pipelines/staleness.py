@@ -40,7 +40,7 @@ def current_fingerprints(
         node = graph.get(key)
         kinds = node.metadata.get("source_kinds")
         if kinds is not None:
-            out[key] = lineage.source_fingerprint(source_paths(list(kinds.value), raw_dir, register))
+            out[key] = lineage.source_fingerprint(source_paths(list(getattr(kinds, "value", kinds)), raw_dir, register))
         else:
             ups = {k.to_user_string(): out.get(k) for k in node.parent_keys}
             out[key] = lineage.derived_fingerprint(ups, settings_for(key, settings))

@@ -93,6 +93,12 @@ def _crime_unit(ags: str, land: str) -> tuple[str, str, tuple[str, ...]]:
     return ags[:5], "Kreis", ()
 
 
+def _list(value: object) -> list:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return []
+    return [str(v) for v in value]
+
+
 def interventions(bodies: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
     """Register measures plus the foundings and relaunches of bodies, as one table of interventions."""
     rows = []
@@ -103,16 +109,17 @@ def interventions(bodies: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
                 "body_id": m["body_id"],
                 "label": m["title"],
                 "domain": m["domain"],
-                "pks_keys": list(m.get("target_pks_keys") or []),
-                "accident_groups": list(m.get("target_accident_groups") or []),
+                "pks_keys": _list(m.get("target_pks_keys")),
+                "accident_groups": _list(m.get("target_accident_groups")),
                 "ags": m["ags"],
                 "start": _date(m["start"]),
                 "end": _date(m.get("end")),
-                "group": m.get("group") or "Maßnahme",
+                "group": m.get("measure_type") or "Sonstiges",
                 "register_evaluable": bool(m.get("evaluable", True)),
                 "register_reason": m.get("not_evaluable_reason"),
             }
         )
+    measure_starts = {(r["body_id"], r["start"]) for r in rows}
     for _, b in bodies.iterrows():
         if b["level"] == "Land" or not isinstance(b["ags"], str):
             continue
@@ -120,6 +127,8 @@ def interventions(bodies: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
             start = _date(b.get(column))
             if start is None and kind == "neustart":
                 continue
+            if kind == "gruendung" and (b["body_id"], start) in measure_starts:
+                continue  # the body was set up by one of its measures: that measure is evaluated
             rows.append(
                 {
                     "measure_id": f"{b['body_id']}:{kind}",
@@ -144,7 +153,11 @@ def designs(interv: pd.DataFrame, available: pd.DataFrame, land: str) -> list[De
 
     ``available`` lists the panel's (unit_ags, indicator, year) cells with a count.
     """
-    years_of = available.groupby(["unit_ags", "indicator"])["year"].apply(lambda s: tuple(sorted(set(s)))).to_dict()
+    wanted = {f"pks:{k}" for ks in interv["pks_keys"] for k in ks} | {
+        i for opts in ACCIDENT_GROUPS.values() for i in opts
+    }
+    cells = available[available["indicator"].isin(wanted)].drop_duplicates().sort_values("year")
+    years_of = {key: tuple(g.tolist()) for key, g in cells.groupby(["unit_ags", "indicator"], sort=False)["year"]}
     out: list[Design] = []
     for _, m in interv.iterrows():
         base = {
@@ -152,8 +165,8 @@ def designs(interv: pd.DataFrame, available: pd.DataFrame, land: str) -> list[De
             "body_id": m["body_id"],
             "label": m["label"],
             "group": m["group"],
-            "start": m["start"],
-            "end": m["end"],
+            "start": _date(m["start"]),
+            "end": _date(m["end"]),
         }
         targets: list[tuple[str, str, tuple[str, ...]]] = []
         for key in m["pks_keys"]:
@@ -196,7 +209,8 @@ def _design(
             units.append((ags[:5], "Kreis"))
         candidates = [(u, lv, ind) for ind in options for u, lv in units]
         indicator = options[0] if options else indicator
-    if not m["register_evaluable"] or m["start"] is None:
+    start, end = _date(m["start"]), _date(m["end"])
+    if not m["register_evaluable"] or start is None:
         return Design(
             **base,
             domain=domain,
@@ -206,8 +220,8 @@ def _design(
             notes=notes,
             reason=m["register_reason"] or "kein Startdatum",
         )
-    start_year = m["start"].year
-    end_year = m["end"].year if m["end"] is not None else 9999
+    start_year = start.year
+    end_year = end.year if end is not None else 9999
     best = None
     for unit, level, ind in candidates:
         years = years_of.get((unit, ind), ())

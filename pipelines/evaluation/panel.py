@@ -87,15 +87,17 @@ def pks_kreis_panel(crime: pd.DataFrame) -> pd.DataFrame:
     labels = c.sort_values("year").groupby("offence_key")["offence_label"].last().map(offence_label)
     grouped = c.groupby(["unit_ags", "year", "offence_key"], as_index=False).agg(
         count=("cases", "sum"),
-        published=("ags", lambda s: "+".join(sorted(set(s)))),
-        n_published=("ags", "nunique"),
+        n_published=("ags", "size"),
         hz_published=("hz", "first"),
         hz_basis=("hz_basis", "first"),
     )
+    # territory: the keys summed into a harmonised unit (only the merged units need the string join)
+    merged = c[c["ags"] != c["unit_ags"]]
+    parts = {u: "+".join(sorted(set(g["ags"]))) for u, g in merged.groupby("unit_ags")}
+    harmonised = grouped["unit_ags"].isin(parts) & (grouped["n_published"] > 1)
+    grouped["territory"] = "as_published"
+    grouped.loc[harmonised, "territory"] = "harmonized:" + grouped.loc[harmonised, "unit_ags"].map(parts)
     grouped.loc[grouped["n_published"] > 1, "hz_published"] = np.nan
-    grouped["territory"] = np.where(
-        grouped["published"] == grouped["unit_ags"], "as_published", "harmonized:" + grouped["published"]
-    )
     out = grouped.merge(pop, on=["unit_ags", "year"], how="left")
     out["unit_level"] = "Kreis"
     out["unit_name"] = out["unit_ags"].map(names)
@@ -269,8 +271,9 @@ def build_panel(
     own = pks["population_destatis"].notna()
     pks.loc[own, "population"] = pks.loc[own, "population_destatis"]
     pks.loc[own, "population_method"] = pks.loc[own, "population_method_destatis"]
-    pks.loc[own, "break_flag"] = pks.loc[own, "zensus_2022"].astype(bool)
-    pks.loc[own, "break_reason"] = np.where(pks.loc[own, "zensus_2022"].astype(bool), ZENSUS_2022_BREAK, None)
+    own_zensus = pks["zensus_2022"].eq(True)
+    pks.loc[own, "break_flag"] = own_zensus[own]
+    pks.loc[own, "break_reason"] = np.where(own_zensus[own], ZENSUS_2022_BREAK, None)
 
     gemeinden = sorted(names.loc[(names["level"] == "Gemeinde") & (names["ags"].str[:2] == land), "ags"])
     acc = pd.concat(
@@ -279,8 +282,9 @@ def build_panel(
     )
     acc = pd.concat([acc, single_gemeinde_rows(acc, gemeinden)], ignore_index=True)
     acc = acc.merge(destatis, on=["unit_ags", "unit_level", "year"], how="left")
-    acc["break_flag"] = acc["break_flag"].fillna(False).astype(bool) | acc["zensus_2022"].fillna(False).astype(bool)
-    acc.loc[acc["zensus_2022"].fillna(False).astype(bool), "break_reason"] = ZENSUS_2022_BREAK
+    zensus = acc["zensus_2022"].eq(True)
+    acc["break_flag"] = acc["break_flag"].eq(True) | zensus
+    acc.loc[zensus, "break_reason"] = ZENSUS_2022_BREAK
 
     panel = pd.concat([pks, acc, stadtteil_panel(city)], ignore_index=True)
     name_map = dict(zip(names["ags"], names["name"], strict=False))
@@ -322,7 +326,8 @@ def finalize(panel: pd.DataFrame) -> pd.DataFrame:
     ):
         if col not in p:
             p[col] = default
-    p["break_flag"] = p["break_flag"].fillna(False).astype(bool)
+    p["break_flag"] = p["break_flag"].eq(True)
+    p["year"] = p["year"].astype("int64")
     p["count"] = p["count"].astype(float)
     has_pop = p["population"].notna() & (p["population"] > 0) & p["count"].notna()
     rate, lo, hi = poisson_rate_ci(
@@ -337,7 +342,7 @@ def finalize(panel: pd.DataFrame) -> pd.DataFrame:
         ["unit_ags", "indicator", "source"]
     ]
     p = p.merge(broken.assign(gap=True), on=["unit_ags", "indicator", "source"], how="left")
-    p["comparison_eligible"] = ~p["gap"].fillna(False).astype(bool)
+    p["comparison_eligible"] = ~p["gap"].eq(True)
     gap = ~p["comparison_eligible"]
     p.loc[gap, "break_flag"] = True
     p.loc[gap, "break_reason"] = p.loc[gap, "break_reason"].fillna("Reihe lückenhaft: nicht in Vergleichsgruppen")

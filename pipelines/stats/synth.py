@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
+from scipy.optimize import nnls
 
 from pipelines.stats.types import Effect, not_evaluable
 
@@ -33,22 +33,15 @@ MIN_BEFORE = 4
 def synth_weights(treated: np.ndarray, donors: np.ndarray) -> np.ndarray:
     """Convex weights (w ≥ 0, Σw = 1) minimising ‖treated − donors·w‖² over the before periods.
 
-    ``treated``: shape (T,); ``donors``: shape (T, J).
+    ``treated``: shape (T,); ``donors``: shape (T, J). Solved as non-negative least squares with the
+    sum-to-one constraint as a heavily weighted extra row (Lawson & Hanson 1974), then renormalised.
     """
-    j = donors.shape[1]
     scale = float(np.abs(treated).mean()) or 1.0
     a, b = donors / scale, treated / scale
-    res = minimize(
-        lambda w: float(np.sum((b - a @ w) ** 2)),
-        np.full(j, 1.0 / j),
-        jac=lambda w: -2 * a.T @ (b - a @ w),
-        bounds=[(0.0, 1.0)] * j,
-        constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1.0, "jac": lambda w: np.ones_like(w)}],
-        method="SLSQP",
-        options={"maxiter": 500, "ftol": 1e-12},
-    )
-    w = np.clip(res.x, 0, None)
-    return w / w.sum()
+    penalty = 1e3 * max(1.0, float(np.sqrt(len(b))))
+    w, _ = nnls(np.vstack([a, np.full((1, a.shape[1]), penalty)]), np.append(b, penalty), maxiter=50 * a.shape[1])
+    total = w.sum()
+    return w / total if total > 0 else np.full(a.shape[1], 1.0 / a.shape[1])
 
 
 def _fit_one(y: np.ndarray, donors: np.ndarray, n_before: int) -> tuple[np.ndarray, float, float, float]:

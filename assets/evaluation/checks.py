@@ -1,0 +1,51 @@
+"""Checks on the panel and the effects."""
+
+from __future__ import annotations
+
+from assets._shared import sql_check, unique_key_check
+
+checks = [
+    unique_key_check("panel", "panel", ["unit_ags", "year", "month", "indicator"]),
+    sql_check(
+        asset_name="panel",
+        name="rates_consistent",
+        blocking=True,
+        description="Blocking: every rate lies inside its exact interval and no count is negative.",
+        sql="SELECT unit_ags, year, indicator, count, rate_per_100k, rate_ci_low, rate_ci_high FROM panel "
+        "WHERE count < 0 OR (rate_per_100k IS NOT NULL AND NOT (rate_ci_low <= rate_per_100k AND rate_per_100k <= rate_ci_high))",
+    ),
+    sql_check(
+        asset_name="panel",
+        name="zensus_break_flagged",
+        blocking=False,
+        description="Warning: rates on the Zensus 2022 population basis carry a break flag.",
+        sql="SELECT unit_ags, year, indicator FROM panel WHERE population_method <> 'pks_implied' AND year >= 2024 "
+        "AND unit_level IN ('Gemeinde', 'Kreis', 'Land') AND population IS NOT NULL AND NOT break_flag LIMIT 50",
+    ),
+    unique_key_check("measure_effects", "measure_effects", ["measure_id", "indicator", "method"]),
+    sql_check(
+        asset_name="measure_effects",
+        name="intervals_contain_estimates",
+        blocking=True,
+        description="Blocking: every evaluable estimate lies inside its 95 % interval.",
+        sql="SELECT measure_id, indicator, method, estimate, ci_low, ci_high FROM measure_effects "
+        "WHERE evaluable AND NOT (ci_low <= estimate AND estimate <= ci_high)",
+    ),
+    sql_check(
+        asset_name="measure_effects",
+        name="every_measure_reported",
+        blocking=True,
+        description="Blocking: every register measure appears in measure_effects (evaluated or with its reason).",
+        sql="SELECT measure_id FROM register_measures WHERE measure_id NOT IN (SELECT measure_id FROM measure_effects)",
+        additional_deps=["register_measures"],
+    ),
+    sql_check(
+        asset_name="measure_effects",
+        name="one_headline",
+        blocking=True,
+        description="Blocking: exactly one headline per measure and indicator, never the naive comparison.",
+        sql="SELECT measure_id, indicator, count(*) FILTER (WHERE headline) AS headlines, "
+        "bool_or(headline AND method = 'naive_before_after') AS naive_headline FROM measure_effects "
+        "GROUP BY ALL HAVING headlines <> 1 OR naive_headline",
+    ),
+]
