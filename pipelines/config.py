@@ -16,6 +16,8 @@ ENV_WAREHOUSE = "PRAEVENTION_WAREHOUSE"
 ENV_OUT_DIR = "PRAEVENTION_OUT"
 ENV_REGISTER = "PRAEVENTION_REGISTER"
 ENV_LAND = "PRAEVENTION_LAND"
+ENV_SYNTHETIC = "PRAEVENTION_SYNTHETIC"
+ENV_REGIONS = "PRAEVENTION_REGIONS"
 #: The Land the products are made for (Sachsen-Anhalt); the demo uses a key no real Land has.
 DEFAULT_LAND = "15"
 
@@ -67,3 +69,13 @@ def land(explicit: str | None = None) -> str:
 
         raise PipelineError(f"Land key must be two digits, got {value!r}")
     return value
+
+
+def synthetic(explicit: bool = False) -> bool:
+    """Whether the outputs are the demo's and must carry the synthetic label (``$PRAEVENTION_SYNTHETIC=1``)."""
+    return explicit or os.environ.get(ENV_SYNTHETIC, "") == "1"
+
+
+def regions(explicit: str | None = None) -> str:
+    """Regions of the conference kit: ``polizeiinspektionen`` (default) or ``kreise`` (``$PRAEVENTION_REGIONS``)."""
+    return explicit or os.environ.get(ENV_REGIONS, "") or "polizeiinspektionen"

@@ -55,7 +55,13 @@ class ReportSettings(ConfigurableResource):
 
     out_dir: str = ""
     synthetic: bool = False
-    regions: str = "kreise"
+    regions: str = ""
 
     def resolved(self) -> Path:
         return config.out_dir(self.out_dir)
+
+    def is_synthetic(self) -> bool:
+        return config.synthetic(self.synthetic)
+
+    def region_scheme(self) -> str:
+        return config.regions(self.regions)

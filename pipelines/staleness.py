@@ -8,6 +8,7 @@ settings. An asset is stale when its current fingerprint differs from the one st
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -26,9 +27,12 @@ def source_paths(kinds: list[str], raw_dir: Path, register: Path | None) -> list
     return discover(raw_dir).of(*kinds)
 
 
-def settings_for(key: AssetKey, settings: Mapping[str, object]) -> dict[str, object]:
-    """Settings that change a derived asset's output (reports depend on the output folder)."""
-    return dict(settings) if key.path[0].startswith("report") else {}
+REPORT_GROUP = "reports"
+
+
+def settings_for(group: str | None, settings: Mapping[str, object]) -> dict[str, object]:
+    """Settings that change a derived asset's output (the products depend on the output folder)."""
+    return {k: settings[k] for k in ("out_dir", "synthetic") if k in settings} if group == REPORT_GROUP else {}
 
 
 def current_fingerprints(
@@ -43,7 +47,7 @@ def current_fingerprints(
             out[key] = lineage.source_fingerprint(source_paths(list(getattr(kinds, "value", kinds)), raw_dir, register))
         else:
             ups = {k.to_user_string(): out.get(k) for k in node.parent_keys}
-            out[key] = lineage.derived_fingerprint(ups, settings_for(key, settings))
+            out[key] = lineage.derived_fingerprint(ups, settings_for(node.group_name, settings))
     return out
 
 
@@ -52,11 +56,14 @@ def stale_assets(
 ) -> list[AssetKey]:
     """Assets to run, in topological order."""
     stored: dict[str, str] = {}
+    out_dir = Path(str(settings.get("out_dir", "")))
+    for state in (out_dir / ".state").glob("*.json") if out_dir.name else []:
+        stored[state.stem] = json.loads(state.read_text()).get("fingerprint", "")
     if warehouse_file.exists():
         con = warehouse.connect(warehouse_file, read_only=True)
         try:
             if warehouse.table_exists(con, "pipeline_state"):
-                stored = warehouse.stored_fingerprints(con)
+                stored.update(warehouse.stored_fingerprints(con))
         finally:
             con.close()
     now = current_fingerprints(defs, raw_dir, register, settings)

@@ -59,10 +59,13 @@ def run_all(args: argparse.Namespace) -> int:
 class Context:
     """Resolved paths plus the Definitions built for them."""
 
-    def __init__(self, raw_dir: Path, warehouse: Path, out_dir: Path, register: Path | None, synthetic: bool = False):
+    def __init__(self, raw_dir: Path, warehouse: Path, out_dir: Path, register: Path | None, synthetic: bool = False,
+                 land: str = ""):
+        from pipelines import config
         from pipelines.definitions import build_definitions
 
         self.raw_dir, self.warehouse, self.out_dir, self.register = raw_dir, warehouse, out_dir, register
+        self.land = config.land(land)
         self.settings = {"out_dir": str(out_dir), "synthetic": synthetic}
         self.defs = build_definitions(
             raw_dir=str(raw_dir),
@@ -88,32 +91,74 @@ class Context:
         )
 
     def execute(self, keys: list, label: str) -> int:
-        """Run the selected assets (and their checks) in one in-process Dagster run."""
-        from dagster import DagsterInstance
-
+        """Warehouse assets in one in-process run (one DuckDB writer), then the products in parallel processes."""
         from pipelines import warehouse
 
-        names = ", ".join(k.to_user_string() for k in keys)
-        print(f"praevention {label}: {len(keys)} asset(s): {names}", file=sys.stderr)
-        print(f"  raw data  {self.raw_dir}\n  warehouse {self.warehouse}", file=sys.stderr)
+        graph = self.defs.resolve_asset_graph()
+        products = [k for k in keys if graph.get(k).group_name == "reports"]
+        tables = [k for k in keys if k not in products]
+        print(f"praevention {label}: {len(keys)} asset(s): {', '.join(k.to_user_string() for k in keys)}", file=sys.stderr)
+        print(f"  raw data  {self.raw_dir}\n  warehouse {self.warehouse}\n  output    {self.out_dir}", file=sys.stderr)
         started = time.monotonic()
         with warehouse.run_lock(self.warehouse, wait_seconds=0):
             con = warehouse.connect(self.warehouse)
             warehouse.drop_stale_staging(con)
             con.close()
-            job = self.defs.resolve_implicit_global_asset_job_def()
-            with DagsterInstance.ephemeral() as instance:
-                result = job.execute_in_process(
-                    asset_selection=keys,
-                    instance=instance,
-                    raise_on_error=False,
-                    run_config={"loggers": {"progress": {}}},
-                )
-        took = time.monotonic() - started
-        return report(result, took)
+            code = 0
+            if tables:
+                code = report(self._in_process(tables), time.monotonic() - started, final=not products)
+            if code == 0 and products:
+                code = report(self._products(products), time.monotonic() - started, final=True)
+        return code
+
+    def _in_process(self, keys: list):
+        from dagster import DagsterInstance
+
+        job = self.defs.resolve_implicit_global_asset_job_def()
+        with DagsterInstance.ephemeral() as instance:
+            return job.execute_in_process(asset_selection=keys, instance=instance, raise_on_error=False,
+                                          run_config={"loggers": {"progress": {}}})
+
+    def _products(self, keys: list):
+        """The products read the warehouse only: the multiprocess executor renders two at a time."""
+        import os
+        import tempfile
+
+        from dagster import DagsterInstance, execute_job, reconstructable
+
+        from pipelines import config
+        from pipelines.definitions import reports_job_definition
+
+        env = {config.ENV_RAW_DIR: str(self.raw_dir), config.ENV_WAREHOUSE: str(self.warehouse),
+               config.ENV_OUT_DIR: str(self.out_dir), config.ENV_SYNTHETIC: "1" if self.settings["synthetic"] else "0",
+               config.ENV_LAND: self.land}
+        if self.register:
+            env[config.ENV_REGISTER] = str(self.register)
+        saved = {k: os.environ.get(k) for k in env}
+        os.environ.update(env)  # the worker processes rebuild the code location from the environment
+        try:
+            with tempfile.TemporaryDirectory(prefix="praevention-dagster-") as home, \
+                    DagsterInstance.local_temp(home, overrides={"telemetry": {"enabled": False}}) as instance:
+                with execute_job(reconstructable(reports_job_definition), instance=instance, asset_selection=keys,
+                                 raise_on_error=False, run_config={"loggers": {"progress": {}}}) as result:
+                    return _Summary(result)
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
 
 
-def report(result, took: float) -> int:
+class _Summary:
+    """What :func:`report` needs from a run result, kept after the instance is closed."""
+
+    def __init__(self, result):
+        self.all_events = list(result.all_events)
+        self.success = result.success
+
+
+def report(result, took: float, *, final: bool = True) -> int:
     """Print failures as one line each (file, line, problem) and return the exit code."""
     failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
     failed_checks = [
@@ -141,5 +186,6 @@ def report(result, took: float) -> int:
     if failures or failed_checks or not result.success:
         print(f"praevention: failed after {took:.1f} s", file=sys.stderr)
         return 1
-    print(f"praevention: done in {took:.1f} s", file=sys.stderr)
+    if final:
+        print(f"praevention: done in {took:.1f} s", file=sys.stderr)
     return 0

@@ -36,6 +36,7 @@ NO_DATA_GROUPS = {
     "speed": "Unfallursachen (Geschwindigkeit) liegen in den Daten nicht vor",
 }
 BODY_TARGETS = ("------", "899000")
+BODY_GROUPS = {"other": "Sonstiges Gremium", "Beirat": "Kriminalpräventiver Beirat"}
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def interventions(bodies: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
                     "ags": b["ags"],
                     "start": start,
                     "end": _date(b.get("ended")),
-                    "group": str(b["body_type"]),
+                    "group": BODY_GROUPS.get(str(b["body_type"]), str(b["body_type"])),
                     "register_evaluable": start is not None,
                     "register_reason": None if start is not None else "kein Gründungsdatum im Register",
                 }

@@ -462,6 +462,8 @@ def pool_effects(effects: pd.DataFrame, groups: dict[str, str]) -> pd.DataFrame:
     """Random-effects pooling of the headline estimates per type of measure and domain."""
     head = effects[effects["headline"] & effects["evaluable"]].copy()
     head = head[head["ci_low"].astype(float) > 0]
+    # a body's founding and its own measure can be the same design on the same data: count it once
+    head = head.drop_duplicates(["unit_ags", "indicator", "method", "period_before", "period_after"])
     head["group"] = head["measure_id"].map(groups).fillna("Maßnahme")
     head["domain"] = np.where(head["indicator"].str.startswith("pks:"), "crime", "traffic")
     rows = []

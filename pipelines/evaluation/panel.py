@@ -314,6 +314,17 @@ LAND_NAMES = {
 }
 
 
+def add_rates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rate per 100,000 and its exact Poisson interval from ``count`` and ``population``."""
+    p = frame.copy()
+    p["count"] = p["count"].astype(float)
+    has_pop = p["population"].notna() & (p["population"] > 0) & p["count"].notna()
+    rate, lo, hi = poisson_rate_ci(p.loc[has_pop, "count"].to_numpy(), p.loc[has_pop, "population"].to_numpy(), per=100_000)
+    p["rate_per_100k"], p["rate_ci_low"], p["rate_ci_high"] = np.nan, np.nan, np.nan
+    p.loc[has_pop, "rate_per_100k"], p.loc[has_pop, "rate_ci_low"], p.loc[has_pop, "rate_ci_high"] = rate, lo, hi
+    return p
+
+
 def finalize(panel: pd.DataFrame) -> pd.DataFrame:
     """Rates with exact Poisson intervals, small-number and comparison flags, fixed columns and order."""
     p = panel.copy()
@@ -328,13 +339,7 @@ def finalize(panel: pd.DataFrame) -> pd.DataFrame:
             p[col] = default
     p["break_flag"] = p["break_flag"].eq(True)
     p["year"] = p["year"].astype("int64")
-    p["count"] = p["count"].astype(float)
-    has_pop = p["population"].notna() & (p["population"] > 0) & p["count"].notna()
-    rate, lo, hi = poisson_rate_ci(
-        p.loc[has_pop, "count"].to_numpy(), p.loc[has_pop, "population"].to_numpy(), per=100_000
-    )
-    p["rate_per_100k"], p["rate_ci_low"], p["rate_ci_high"] = np.nan, np.nan, np.nan
-    p.loc[has_pop, "rate_per_100k"], p.loc[has_pop, "rate_ci_low"], p.loc[has_pop, "rate_ci_high"] = rate, lo, hi
+    p = add_rates(p)
     p["small_count"] = p["count"].between(1, 2)
     # a unit leaves comparison pools when its series for an indicator has gaps
     spans = p[p["month"].isna()].groupby(["unit_ags", "indicator", "source"])["year"].agg(["min", "max", "nunique"])

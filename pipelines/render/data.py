@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -87,3 +88,61 @@ class ReportData:
             if key in self.data_years:
                 parts.append(f"{label} bis {self.data_years[key][1]}")
         return "Datenstand: " + ", ".join(parts) if parts else "Datenstand: unbekannt"
+
+
+def load_regions(scheme: str, land: str, kreise: list[str], config: Path | None = None) -> dict[str, list[str]]:
+    """Regions for the conference kit: ``kreise`` (one per Kreis) or the police inspections from ``data/regions.yaml``."""
+    import yaml
+
+    if scheme == "kreise":
+        return {k: [k] for k in kreise}
+    path = config or Path(__file__).resolve().parents[2] / "data" / "regions.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    regions = {name: list(keys) for name, keys in (doc.get("sachsen-anhalt" if land == "15" else land) or {}).items()}
+    covered = {k for keys in regions.values() for k in keys}
+    if not regions or not set(kreise) <= covered:
+        return {k: [k] for k in kreise}  # no complete region definition for this Land: one region per Kreis
+    return regions
+
+
+def _geo(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    import shapely
+
+    wkb = [bytes(b) for b in frame["wkb"]]
+    return gpd.GeoDataFrame(frame.drop(columns=["wkb"]), geometry=shapely.from_wkb(wkb), crs=25832)
+
+
+def load_report_data(con, land: str, *, synthetic: bool = False, regions: str = "polizeiinspektionen") -> ReportData:
+    """Read everything the renderers need from the warehouse (no personal data is stored there)."""
+    from pipelines.evaluation.panel import LAND_NAMES
+
+    sql_dir = Path(__file__).parent / "sql"
+    gem = _geo(con.execute((sql_dir / "gemeinden.sql").read_text(), [land]).df())
+    kre = _geo(con.execute((sql_dir / "kreise.sql").read_text(), [land]).df())
+    panel = con.execute("SELECT * FROM panel WHERE substr(unit_ags, 1, 2) = ?", [land]).df()
+    effects = con.execute("SELECT * FROM measure_effects").df()
+    pooled = con.execute("SELECT * FROM effects_pooled").df()
+    bodies = con.execute("SELECT * FROM register_bodies").df()
+    measures = con.execute("SELECT * FROM register_measures").df()
+    points = con.execute(
+        "SELECT accident_uid, year, month, ags, category, lon, lat, x_25832, y_25832 FROM accident_points "
+        "WHERE substr(ags, 1, 2) = ? ORDER BY accident_uid", [land]).df()
+    quality = con.execute("SELECT asset, reason, count(*) AS rows FROM quarantine GROUP BY ALL ORDER BY ALL").df()
+    ingest_log = con.execute("SELECT * FROM ingest_log ORDER BY asset, source_file").df()
+    years = {}
+    for key, sql in (("pks", "SELECT min(year), max(year) FROM crime_cases"),
+                     ("unfallatlas", f"SELECT min(year), max(year) FROM accident_points WHERE substr(ags, 1, 2) = '{land}'"),
+                     ("unfallstatistik", "SELECT min(year), max(year) FROM accident_counts"),
+                     ("vg", "SELECT min(year(valid_from)), max(year(valid_from)) FROM boundaries"),
+                     ("gv100ad", "SELECT min(year(reference_date)), max(year(reference_date)) FROM population")):
+        lo, hi = con.execute(sql).fetchone()
+        if lo is not None:
+            years[key] = (int(lo), int(hi))
+    if con.execute("SELECT count(*) FROM crime_city_stats").fetchone()[0]:
+        years["kiss_md"] = tuple(int(v) for v in con.execute("SELECT min(year), max(year) FROM crime_city_stats").fetchone())
+    return ReportData(
+        land=land, land_name="Demoland" if synthetic else LAND_NAMES.get(land, land), gemeinden=gem, kreise=kre,
+        panel=panel, effects=effects, pooled=pooled, bodies=bodies, measures=measures, points=points, quality=quality,
+        ingest_log=ingest_log, regions=load_regions(regions, land, sorted(kre["ags"])), data_years=years,
+        synthetic=synthetic,
+    )

@@ -1,0 +1,188 @@
+"""The report for the Ministry of the Interior and Sport: HTML, PDF (typst) and an XLSX workbook.
+
+Contents: an overview map of all bodies and measures, a forest plot of the effects with the pooled
+estimates, the comparison of methods for each measure (the naive one labelled), data quality
+(quarantined rows, breaks, missing years) and the caveats on method and data.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from pipelines.render import fmt
+from pipelines.render.data import SYNTHETIC_LABEL, ReportData
+from pipelines.render.steckbrief import METHOD_DE, TEMPLATES
+
+CAVEATS = [
+    "Ein einfacher Vorher-Nachher-Vergleich („naiv“) zeigt nur, wie sich die Zahlen veränderten – nicht, ob die "
+    "Maßnahme wirkte. Kriminalität ging in Deutschland 2015–2021 allgemein zurück; deshalb wird immer mit "
+    "Vergleichsgruppen gerechnet.",
+    "Regression zur Mitte: Gremien entstehen oft nach einem schlechten Jahr; danach sinken die Zahlen auch ohne "
+    "Maßnahme. Die Empirical-Bayes-Schätzung für Unfälle rechnet diesen Effekt heraus und weist ihn getrennt aus.",
+    "Kriminalitätsdaten (PKS) liegen nur auf Kreisebene vor. Maßnahmen einer Gemeinde werden am ganzen Kreis "
+    "gemessen; kleine Wirkungen in einer Stadt gehen darin unter.",
+    "Kleine Zahlen schwanken stark. Zahlen von 1 bis 2 werden je Gemeinde nicht ausgewiesen („<3“), "
+    "Auswertungen mit weniger als 20 Fällen gelten als nicht auswertbar.",
+    "Bevölkerungszahlen ab dem Stichtag 31.12.2022 beruhen auf dem Zensus 2022; der Sprung ist ein Bruch, kein Trend.",
+    "Das Register ist nicht vollständig: Es enthält nur öffentlich belegte Gremien und Maßnahmen. Viele Maßnahmen "
+    "haben kein genaues Startdatum oder keine messbare Zielgröße und sind deshalb nicht auswertbar.",
+    "Alle Aussagen beschreiben zeitliche Zusammenhänge gegenüber Vergleichsgruppen. Ein ursächlicher Nachweis ist "
+    "mit öffentlichen Statistiken nicht möglich; andere gleichzeitige Veränderungen können das Ergebnis erklären.",
+]
+QUALITY_NAMES = {"boundaries": "Gebietsgrenzen", "accident_counts": "Unfallstatistik", "accident_points": "Unfallatlas",
+                 "crime_cases": "PKS", "population": "Bevölkerung", "register": "Register", "crime_city_stats": "KISS-MD"}
+
+
+def _ci(e: pd.Series) -> str:
+    if not e["evaluable"]:
+        return "nicht auswertbar"
+    return (f"{fmt.number(e['estimate'], 2)} ({fmt.number(e['ci_low'], 2)}–{fmt.number(e['ci_high'], 2)}); "
+            f"{fmt.change_from_ratio(e['estimate'])}")
+
+
+def context(data: ReportData, images: dict[str, str]) -> dict:
+    e = data.effects
+    head = e[e["headline"]]
+    evaluable = head[head["evaluable"]]
+    lower = evaluable[evaluable["ci_high"] < 1]
+    higher = evaluable[evaluable["ci_low"] > 1]
+    summary = [
+        f"Das Register umfasst {len(data.bodies)} Gremien und {len(data.measures)} Maßnahmen. Für "
+        f"{evaluable['measure_id'].nunique()} Maßnahmen bzw. Gründungen ließ sich mindestens eine Zielgröße auswerten; "
+        f"{head.loc[~head['evaluable'], 'measure_id'].nunique()} sind nicht auswertbar (Gründe im Abschnitt Datenqualität "
+        "und in den Steckbriefen).",
+        f"Von {len(evaluable)} ausgewerteten Zielgrößen sank die Zahl der Fälle in {len(lower)} Fällen deutlicher als in "
+        f"den Vergleichsgruppen, in {len(higher)} stieg sie stärker; bei den übrigen {len(evaluable) - len(lower) - len(higher)} "
+        "lässt sich keine Wirkung nachweisen.",
+        "Der naive Vorher-Nachher-Vergleich hätte bei vielen Maßnahmen einen Rückgang gezeigt: er spiegelt den "
+        "allgemeinen Rückgang der Kriminalität, nicht die Wirkung der Maßnahme.",
+    ]
+    pooled = [f"{r.group} ({'Kriminalität' if r.indicator_domain == 'crime' else 'Verkehr'}, {r.method}, k = {r.k}): "
+              f"{r.verdict_de} τ² = {fmt.number(r.tau2, 4)}, I² = {fmt.percent(r.i2, 0)}."
+              for r in data.pooled.itertuples()]
+    effects = [[r.measure_id, r.indicator_label or "–", _ci(pd.Series(r._asdict())), r.verdict_de]
+               for r in head.sort_values(["measure_id", "indicator"]).itertuples()]
+    methods = []
+    for r in e[e["evaluable"]].sort_values(["measure_id", "indicator", "method"]).itertuples():
+        label = METHOD_DE.get(r.method, r.method) + (" (ohne Vergleichsgruppe)" if r.method == "naive_before_after" else "")
+        methods.append([r.measure_id, r.indicator_label, label + (" ★" if r.headline else ""),
+                        _ci(pd.Series(r._asdict())), fmt.number(r.p_value, 3) if pd.notna(r.p_value) else "–"])
+    quality = [[QUALITY_NAMES.get(r.asset, r.asset), r.reason[:140], fmt.number(r.rows)] for r in data.quality.itertuples()]
+    breaks = (data.panel[data.panel["break_flag"]].groupby("break_reason")["unit_ags"].nunique()
+              .sort_values(ascending=False))
+    return {
+        "title": "Präventionsmonitor: Bericht für das Ministerium für Inneres und Sport",
+        "subtitle": f"{data.land_name} · {data.data_as_of()}",
+        "synthetic": data.synthetic, "synthetic_label": SYNTHETIC_LABEL, "as_of": data.data_as_of(),
+        "generated_on": fmt.date_de(data.generated_on), "summary": summary, "pooled": pooled or
+        ["Für eine gemeinsame Auswertung gleichartiger Maßnahmen (Meta-Analyse) gibt es noch zu wenige ausgewertete Maßnahmen."],
+        "effects": effects, "methods": methods,
+        "methods_intro": "★ = die Schätzung, die in Steckbriefen und Folien verwendet wird. Der naive Vergleich steht nur "
+                         "zum Vergleich da: er rechnet allgemeine Trends und die Regression zur Mitte nicht heraus.",
+        "quality": quality, "breaks": [f"{reason}: {fmt.number(n)} Einheiten" for reason, n in breaks.items()],
+        "missing": missing_years(data), "caveats": CAVEATS, "sources": data.attributions(), "images": images,
+    }
+
+
+def missing_years(data: ReportData) -> list[str]:
+    out = []
+    y = data.data_years
+    if "pks" in y:
+        out.append(f"PKS-Kreistabellen liegen für {y['pks'][0]}–{y['pks'][1]} vor; ältere Jahre nur in anderen "
+                   "Tabellenformaten (.xls), hier nicht geladen.")
+    points = data.points.groupby("ags")["year"].apply(lambda s: sorted(set(s)))
+    if len(points):
+        covered = ", ".join(f"{data.gemeinden.set_index('ags')['name'].get(a, a)} ({', '.join(map(str, ys))})"
+                            for a, ys in points.items())
+        out.append(f"Unfallatlas-Punkte des Landes liegen nur vor für: {covered}.")
+    else:
+        out.append("Keine Unfallatlas-Punkte für das Land geladen.")
+    out.append("Unfallzahlen je Kreis fehlen für 2016–2022 (Regionalstatistik 46241-01-04 nicht geladen); je Gemeinde "
+               "gibt es nur 2015 und 2023.")
+    out.append("Kriminalität unterhalb der Kreise: nur Magdeburgs Stadtteile 2017–2021 (KISS-MD).")
+    return out
+
+
+def write_workbook(data: ReportData, path: Path) -> Path:
+    """One sheet per table with bold headers, frozen panes, filters, widths and number formats."""
+    import xlsxwriter
+
+    e = data.effects.drop(columns=["diagnostics"]).copy()
+    panel = data.panel[data.panel["unit_level"].isin(["Kreis", "Land", "Gemeinde"])
+                       & data.panel["indicator"].isin(["pks:------", "pks:899000", "pks:435*00", "pks:892000",
+                                                       "acc:unfaelle_personenschaden", "acc:verunglueckte", "acc:points_all"])]
+    panel = panel[["unit_ags", "unit_level", "unit_name", "year", "indicator", "indicator_label", "count", "population",
+                   "rate_per_100k", "rate_ci_low", "rate_ci_high", "hz_published", "break_flag", "break_reason", "small_count"]]
+    bodies = data.bodies.assign(partners=data.bodies["partners"].map(lambda p: ", ".join(p) if p is not None else ""))
+    measures = data.measures.assign(
+        target_pks_keys=data.measures["target_pks_keys"].map(lambda p: ", ".join(p) if p is not None else ""),
+        target_accident_groups=data.measures["target_accident_groups"].map(lambda p: ", ".join(p) if p is not None else ""),
+        area_ortsteile=data.measures["area_ortsteile"].map(lambda p: ", ".join(p) if p is not None else ""))
+    quality = data.quality.rename(columns={"asset": "Quelle", "reason": "Grund", "rows": "Zeilen"})
+    sheets = {"Wirkungen": e, "Panel": panel, "Register_Gremien": bodies, "Register_Massnahmen": measures,
+              "Datenqualitaet": quality}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True, "remove_timezone": True})
+    head = wb.add_format({"bold": True, "bg_color": "#DDE5F0", "border": 1, "text_wrap": True, "valign": "top"})
+    number = wb.add_format({"num_format": "#,##0"})
+    decimal = wb.add_format({"num_format": "#,##0.00"})
+    date = wb.add_format({"num_format": "dd.mm.yyyy"})
+    for name, frame in sheets.items():
+        ws = wb.add_worksheet(name)
+        frame = frame.reset_index(drop=True)
+        for j, col in enumerate(frame.columns):
+            ws.write(0, j, col, head)
+            values = frame[col]
+            kind = "text"
+            if pd.api.types.is_bool_dtype(values):
+                kind = "bool"
+            elif pd.api.types.is_integer_dtype(values) or col in ("count", "population", "Zeilen", "year", "source_row"):
+                kind = "int"
+            elif pd.api.types.is_float_dtype(values):
+                kind = "float"
+            elif col in ("founded", "ended", "relaunched", "start", "end"):
+                kind = "date"
+            width = 12
+            for i, v in enumerate(values, start=1):
+                if v is None or (not isinstance(v, list | tuple) and pd.isna(v) is True):
+                    continue
+                if kind == "int":
+                    ws.write_number(i, j, float(v), number)
+                elif kind == "float":
+                    ws.write_number(i, j, float(v), decimal)
+                elif kind == "bool":
+                    ws.write_boolean(i, j, bool(v))
+                elif kind == "date" and hasattr(v, "year"):
+                    ws.write_datetime(i, j, pd.Timestamp(v).to_pydatetime(), date)
+                else:
+                    text = str(v)
+                    ws.write_string(i, j, text)
+                    width = max(width, min(60, len(text) + 2))
+            ws.set_column(j, j, width if kind == "text" else 14)
+        ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, max(1, len(frame)), max(0, len(frame.columns) - 1))
+    wb.close()
+    return path
+
+
+def render_ministry_report(data: ReportData, out_dir: Path, images: dict[str, Path]) -> list[Path]:
+    """``bericht.html``, ``bericht.pdf`` and ``tabellen.xlsx`` in ``out_dir``; ``images`` are PNG files."""
+    import typst
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rel = {k: Path(v).relative_to(out_dir.parent).as_posix() for k, v in images.items()}
+    ctx = context(data, {k: "../" + v for k, v in rel.items()})
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    html = out_dir / "bericht.html"
+    html.write_text(env.get_template("ministerium.html.j2").render(d=ctx), encoding="utf-8")
+    pdf = out_dir / "bericht.pdf"
+    pdf_ctx = {**ctx, "images": {k: "/" + v for k, v in rel.items()}}
+    # the template is passed as bytes so that the output folder can be typst's root (for the images)
+    pdf.write_bytes(typst.compile((TEMPLATES / "ministerium.typ").read_bytes(), root=str(out_dir.parent),
+                                  sys_inputs={"data": json.dumps(pdf_ctx, ensure_ascii=False, default=str)}))
+    xlsx = write_workbook(data, out_dir / "tabellen.xlsx")
+    return [html, pdf, xlsx]
