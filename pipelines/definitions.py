@@ -18,7 +18,15 @@ import assets.reports
 from pipelines.progress import progress_logger
 from pipelines.resources import DuckDBWarehouse, RawData, ReportSettings
 
-DOMAINS = (assets.crime, assets.accidents, assets.boundaries, assets.population, assets.register, assets.evaluation, assets.reports)
+DOMAINS = (
+    assets.crime,
+    assets.accidents,
+    assets.boundaries,
+    assets.population,
+    assets.register,
+    assets.evaluation,
+    assets.reports,
+)
 
 ALL_ASSETS = [a for d in DOMAINS for a in d.assets]
 ALL_CHECKS = [c for d in DOMAINS for c in d.checks]
@@ -30,13 +38,19 @@ ingest_job = define_asset_job(
 everything_job = define_asset_job("run_all", selection=AssetSelection.all(), description="Every asset, in one process.")
 # the products only read the warehouse, so they can render in parallel processes
 reports_job = define_asset_job(
-    "reports", selection=AssetSelection.groups("reports"), executor_def=multiprocess_executor.configured({"max_concurrent": 2}),
+    "reports",
+    selection=AssetSelection.groups("reports"),
+    executor_def=multiprocess_executor.configured({"max_concurrent": 2}),
     description="Maps, fact sheets, ministry report, conference kit and site, two processes at a time.",
 )
 
 
 def build_definitions(
-    raw_dir: str = "", warehouse: str = "", out_dir: str = "", register: str = "", synthetic: bool = False,
+    raw_dir: str = "",
+    warehouse: str = "",
+    out_dir: str = "",
+    register: str = "",
+    synthetic: bool = False,
     land: str = "",
 ) -> Definitions:
     """Definitions with explicit paths (empty = resolve from the environment at run time)."""

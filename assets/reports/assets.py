@@ -15,8 +15,15 @@ from pipelines.render.data import ReportData, load_report_data
 from pipelines.resources import DuckDBWarehouse, RawData, ReportSettings
 from pipelines.warehouse import stored_fingerprints
 
-WAREHOUSE_INPUTS = ["panel", "measure_effects", "register_bodies", "register_measures", "boundaries", "accident_points",
-                    "population"]
+WAREHOUSE_INPUTS = [
+    "panel",
+    "measure_effects",
+    "register_bodies",
+    "register_measures",
+    "boundaries",
+    "accident_points",
+    "population",
+]
 
 
 def state_file(out_dir: Path, name: str) -> Path:
@@ -26,14 +33,25 @@ def state_file(out_dir: Path, name: str) -> Path:
 def report_asset(name: str, description: str, render: Callable[[ReportData, Path], list[Path]], deps: list[str]):
     """One product: load the data, render into the output folder, record files and fingerprint."""
 
-    @asset(name=name, group_name="reports", kinds={"html", "pdf"}, deps=deps, description=description,
-           metadata={"output": True})
-    def _report(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: RawData,
-                report_settings: ReportSettings) -> MaterializeResult:
+    @asset(
+        name=name,
+        group_name="reports",
+        kinds={"html", "pdf"},
+        deps=deps,
+        description=description,
+        metadata={"output": True},
+    )
+    def _report(
+        context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: RawData, report_settings: ReportSettings
+    ) -> MaterializeResult:
         out_dir = report_settings.resolved()
         with warehouse.connect(read_only=True) as con:
-            data = load_report_data(con, raw_data.land_key(), synthetic=report_settings.is_synthetic(),
-                                    regions=report_settings.region_scheme())
+            data = load_report_data(
+                con,
+                raw_data.land_key(),
+                synthetic=report_settings.is_synthetic(),
+                regions=report_settings.region_scheme(),
+            )
             stored = stored_fingerprints(con)
         files = render(data, out_dir)
         fingerprint = lineage.derived_fingerprint(
@@ -42,14 +60,19 @@ def report_asset(name: str, description: str, render: Callable[[ReportData, Path
         )
         path = state_file(out_dir, name)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"fingerprint": fingerprint, "files": [str(f.relative_to(out_dir)) for f in files]}, indent=1))
+        path.write_text(
+            json.dumps({"fingerprint": fingerprint, "files": [str(f.relative_to(out_dir)) for f in files]}, indent=1)
+        )
         by_type: dict[str, int] = {}
         for f in files:
             by_type[f.suffix] = by_type.get(f.suffix, 0) + 1
-        return MaterializeResult(metadata={
-            "files": MetadataValue.int(len(files)), "by_type": MetadataValue.json(by_type),
-            "folder": MetadataValue.path(str(out_dir)),
-        })
+        return MaterializeResult(
+            metadata={
+                "files": MetadataValue.int(len(files)),
+                "by_type": MetadataValue.json(by_type),
+                "folder": MetadataValue.path(str(out_dir)),
+            }
+        )
 
     return _report
 

@@ -59,8 +59,15 @@ def run_all(args: argparse.Namespace) -> int:
 class Context:
     """Resolved paths plus the Definitions built for them."""
 
-    def __init__(self, raw_dir: Path, warehouse: Path, out_dir: Path, register: Path | None, synthetic: bool = False,
-                 land: str = ""):
+    def __init__(
+        self,
+        raw_dir: Path,
+        warehouse: Path,
+        out_dir: Path,
+        register: Path | None,
+        synthetic: bool = False,
+        land: str = "",
+    ):
         from pipelines import config
         from pipelines.definitions import build_definitions
 
@@ -97,7 +104,9 @@ class Context:
         graph = self.defs.resolve_asset_graph()
         products = [k for k in keys if graph.get(k).group_name == "reports"]
         tables = [k for k in keys if k not in products]
-        print(f"praevention {label}: {len(keys)} asset(s): {', '.join(k.to_user_string() for k in keys)}", file=sys.stderr)
+        print(
+            f"praevention {label}: {len(keys)} asset(s): {', '.join(k.to_user_string() for k in keys)}", file=sys.stderr
+        )
         print(f"  raw data  {self.raw_dir}\n  warehouse {self.warehouse}\n  output    {self.out_dir}", file=sys.stderr)
         started = time.monotonic()
         with warehouse.run_lock(self.warehouse, wait_seconds=0):
@@ -116,11 +125,13 @@ class Context:
 
         job = self.defs.resolve_implicit_global_asset_job_def()
         with DagsterInstance.ephemeral() as instance:
-            return job.execute_in_process(asset_selection=keys, instance=instance, raise_on_error=False,
-                                          run_config={"loggers": {"progress": {}}})
+            return job.execute_in_process(
+                asset_selection=keys, instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}
+            )
 
     def _products(self, keys: list):
         """The products read the warehouse only: the multiprocess executor renders two at a time."""
+        import logging
         import os
         import tempfile
 
@@ -129,19 +140,31 @@ class Context:
         from pipelines import config
         from pipelines.definitions import reports_job_definition
 
-        env = {config.ENV_RAW_DIR: str(self.raw_dir), config.ENV_WAREHOUSE: str(self.warehouse),
-               config.ENV_OUT_DIR: str(self.out_dir), config.ENV_SYNTHETIC: "1" if self.settings["synthetic"] else "0",
-               config.ENV_LAND: self.land}
+        env = {
+            config.ENV_RAW_DIR: str(self.raw_dir),
+            config.ENV_WAREHOUSE: str(self.warehouse),
+            config.ENV_OUT_DIR: str(self.out_dir),
+            config.ENV_SYNTHETIC: "1" if self.settings["synthetic"] else "0",
+            config.ENV_LAND: self.land,
+        }
         if self.register:
             env[config.ENV_REGISTER] = str(self.register)
         saved = {k: os.environ.get(k) for k in env}
         os.environ.update(env)  # the worker processes rebuild the code location from the environment
+        logging.getLogger("dagster").setLevel(logging.WARNING)  # the executor's own debug lines
         try:
-            with tempfile.TemporaryDirectory(prefix="praevention-dagster-") as home, \
-                    DagsterInstance.local_temp(home, overrides={"telemetry": {"enabled": False}}) as instance:
-                with execute_job(reconstructable(reports_job_definition), instance=instance, asset_selection=keys,
-                                 raise_on_error=False, run_config={"loggers": {"progress": {}}}) as result:
-                    return _Summary(result)
+            with (
+                tempfile.TemporaryDirectory(prefix="praevention-dagster-") as home,
+                DagsterInstance.local_temp(home, overrides={"telemetry": {"enabled": False}}) as instance,
+                execute_job(
+                    reconstructable(reports_job_definition),
+                    instance=instance,
+                    asset_selection=keys,
+                    raise_on_error=False,
+                    run_config={"loggers": {"progress": {}}},
+                ) as result,
+            ):
+                return _Summary(result)
         finally:
             for k, v in saved.items():
                 if v is None:

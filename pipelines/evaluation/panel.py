@@ -319,7 +319,9 @@ def add_rates(frame: pd.DataFrame) -> pd.DataFrame:
     p = frame.copy()
     p["count"] = p["count"].astype(float)
     has_pop = p["population"].notna() & (p["population"] > 0) & p["count"].notna()
-    rate, lo, hi = poisson_rate_ci(p.loc[has_pop, "count"].to_numpy(), p.loc[has_pop, "population"].to_numpy(), per=100_000)
+    rate, lo, hi = poisson_rate_ci(
+        p.loc[has_pop, "count"].to_numpy(), p.loc[has_pop, "population"].to_numpy(), per=100_000
+    )
     p["rate_per_100k"], p["rate_ci_low"], p["rate_ci_high"] = np.nan, np.nan, np.nan
     p.loc[has_pop, "rate_per_100k"], p.loc[has_pop, "rate_ci_low"], p.loc[has_pop, "rate_ci_high"] = rate, lo, hi
     return p

@@ -1,4 +1,10 @@
-"""``praevention register template`` and ``praevention register check``."""
+"""``praevention register template`` and ``praevention register check``.
+
+``check`` prints every problem (sheet, row as Excel shows it, column, value, problem, fix) in German,
+or English with ``--lang en``; exit code 1 when there are errors, 0 with warnings only, 2 when the file
+does not exist. It never touches the warehouse. Imports stay inside the handlers: ``add_parser`` runs for
+every ``praevention`` command.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +13,48 @@ import sys
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    register = subparsers.add_parser("register", help="the register of prevention bodies and measures")
+    register = subparsers.add_parser(
+        "register",
+        help="the register of prevention bodies and measures",
+        description="Template and check for the register of prevention bodies (Gremien) and their measures.",
+    )
     sub = register.add_subparsers(dest="register_command", required=True, metavar="COMMAND")
-    template = sub.add_parser("template", help="write an empty register workbook (xlsx)")
+    template = sub.add_parser(
+        "template",
+        help="write an empty register workbook (xlsx)",
+        description="Write an empty register workbook with instructions, dropdowns and one example row per sheet.",
+    )
     template.add_argument("file", help="where to write the workbook, e.g. register.xlsx")
+    template.add_argument("--force", action="store_true", help="overwrite an existing file")
     template.set_defaults(handler=run_template)
-    check = sub.add_parser("check", help="validate a register file (xlsx, ods or csv) without touching the warehouse")
-    check.add_argument("file", help="the register file")
+    check = sub.add_parser(
+        "check",
+        help="validate register files (xlsx, ods or csv) without touching the warehouse",
+        description="Validate register files and list every problem with row, column and how to fix it. "
+        "Exit code 1 when there are errors, 0 when there are only warnings.",
+    )
+    check.add_argument("file", nargs="+", help="the register file(s): one workbook, or the CSVs of both tables")
     check.add_argument("--lang", choices=("de", "en"), default="de", help="language of the messages (default: de)")
+    check.add_argument(
+        "--boundaries",
+        metavar="GEOJSON",
+        help="Gemeinde boundaries (GeoJSON with an AGS property, WGS84): check AGS and points exactly",
+    )
     check.set_defaults(handler=run_check)
 
 
 def run_template(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from pipelines.errors import PipelineError
     from pipelines.register.template import write_template
 
-    path = write_template(args.file)
+    path = Path(args.file)
+    if path.suffix.lower() != ".xlsx":
+        raise PipelineError(f"the template is an Excel workbook: give a file name ending in .xlsx, not {path.name}")
+    if path.exists() and not args.force:
+        raise PipelineError(f"{path} exists already; use --force to overwrite it")
+    write_template(path)
     print(f"Vorlage geschrieben: {path}")
     return 0
 
@@ -32,20 +65,35 @@ def run_check(args: argparse.Namespace) -> int:
     from pipelines.register.load import load_register
     from pipelines.register.messages import report
 
-    path = Path(args.file)
-    if not path.is_file():
-        print(("Datei nicht gefunden: " if args.lang == "de" else "File not found: ") + str(path), file=sys.stderr)
+    de = args.lang != "en"
+    paths = [Path(f) for f in args.file]
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        for p in missing:
+            print(("Datei nicht gefunden: " if de else "File not found: ") + str(p), file=sys.stderr)
         return 2
-    result = load_register([path])
+    boundaries = None
+    if args.boundaries:
+        from pipelines.register.geo import Boundaries
+
+        boundaries = Boundaries.from_geojson(args.boundaries)  # PipelineError → one line, exit 2
+    result = load_register(paths, boundaries=boundaries)
+    names = ", ".join(p.name for p in paths)
+    print(("Prüfung: " if de else "Check: ") + names)
     print(report(result.problems, args.lang))
-    if args.lang == "en":
-        print(
-            f"{len(result.bodies)} bodies and {len(result.measures)} measures would load; "
-            f"{len(result.rejects)} row(s) would be quarantined."
+    rejected = len(result.rejects)
+    skipped = result.examples_skipped
+    if de:
+        line = (
+            f"Ergebnis: {len(result.bodies)} Gremien und {len(result.measures)} Maßnahmen würden übernommen, "
+            f"{rejected} Zeile(n) kämen in die Quarantäne"
         )
+        line += f", {skipped} Beispielzeile(n) übersprungen." if skipped else "."
     else:
-        print(
-            f"{len(result.bodies)} Gremien und {len(result.measures)} Maßnahmen würden übernommen; "
-            f"{len(result.rejects)} Zeile(n) kämen in die Quarantäne."
+        line = (
+            f"Result: {len(result.bodies)} bodies and {len(result.measures)} measures would load, "
+            f"{rejected} row(s) would be quarantined"
         )
+        line += f", {skipped} example row(s) skipped." if skipped else "."
+    print(line)
     return 1 if result.has_errors else 0

@@ -1,4 +1,19 @@
-"""What the register asset calls: find the register files, read and validate them, return typed frames."""
+"""What the register asset calls: find the register files, read and validate them, return typed frames.
+
+:func:`load_register` never raises on the content of a file: every problem is in ``problems`` (as
+``register check`` prints them), bad rows are in ``rejects``. Frames:
+
+* ``bodies`` — columns :data:`~pipelines.register.schema.BODY_COLUMNS`, ``measures`` — columns
+  :data:`~pipelines.register.schema.MEASURE_COLUMNS`, always in that order, also when empty.
+* dates are ``datetime.date`` (first day of the stated period) or ``None``, next to their precision
+  (``day``/``month``/``year``); list columns hold Python lists of str (empty list, never ``None``);
+  ``area_radius_m``/``budget_eur`` float64 (NaN when missing); ``evaluable`` bool; ``source_row`` int64;
+  everything else str or ``None`` (object dtype).
+
+DuckDB cannot type a column that is empty in every row (it would become INTEGER); write the frames with
+:func:`table_writes`, which casts every column to its declared type
+(:data:`~pipelines.register.schema.BODY_TYPES_SQL`, :data:`~pipelines.register.schema.MEASURE_TYPES_SQL`).
+"""
 
 from __future__ import annotations
 
@@ -8,18 +23,16 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.errors import PipelineError
-from pipelines.readers.base import empty_rejects
+from pipelines.readers.base import REJECT_COLUMNS
 from pipelines.register.messages import Problem
-from pipelines.register.read import read_register_file
-from pipelines.register.validate import validate
 
 REGISTER_SUFFIXES = (".csv", ".xlsx", ".ods")
 
 
 @dataclass
 class RegisterLoad:
-    """``bodies`` and ``measures`` as in ``register_bodies`` / ``register_measures`` (dates as ``datetime.date``,
-    list columns as Python lists), ``rejects`` in the quarantine shape, ``log`` per file, ``problems`` as
+    """``bodies``/``measures`` as in ``register_bodies``/``register_measures``; ``rejects`` in the quarantine
+    shape (``line`` = row number as the user sees it); ``log`` one dict per file; ``problems`` as
     ``register check`` prints them."""
 
     bodies: pd.DataFrame
@@ -27,6 +40,7 @@ class RegisterLoad:
     rejects: pd.DataFrame
     log: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    examples_skipped: int = 0
 
     @property
     def has_errors(self) -> bool:
@@ -34,10 +48,11 @@ class RegisterLoad:
 
 
 def discover_register_files(raw_dir: Path, explicit: Path | None) -> list[Path]:
-    """The explicitly configured register (file or folder) or ``<raw_dir>/councils/*``."""
+    """The explicitly configured register (file or folder) or ``<raw_dir>/councils/*.csv|xlsx|ods``."""
     if explicit is not None:
+        explicit = Path(explicit)
         if explicit.is_dir():
-            files = sorted(p for p in explicit.iterdir() if p.suffix.lower() in REGISTER_SUFFIXES)
+            files = sorted(p for p in explicit.iterdir() if p.is_file() and p.suffix.lower() in REGISTER_SUFFIXES)
         elif explicit.is_file():
             files = [explicit]
         else:
@@ -45,35 +60,81 @@ def discover_register_files(raw_dir: Path, explicit: Path | None) -> list[Path]:
         if not files:
             raise PipelineError(f"no register file (.xlsx, .ods, .csv) in {explicit}")
         return files
-    folder = raw_dir / "councils"
-    files = sorted(p for p in folder.glob("*") if p.suffix.lower() in REGISTER_SUFFIXES) if folder.is_dir() else []
+    folder = Path(raw_dir) / "councils"
+    files = (
+        sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in REGISTER_SUFFIXES)
+        if folder.is_dir()
+        else []
+    )
     if not files:
         raise PipelineError(
-            f"no register found: looked in {folder} (.xlsx, .ods, .csv); pass --register FILE or set PRAEVENTION_REGISTER"
+            f"no register found: searched {folder}/*.csv, *.xlsx, *.ods; "
+            "pass --register FILE or set PRAEVENTION_REGISTER"
         )
     return files
 
 
-def load_register(paths: list[Path], known_ags: set[str] | None = None, land: str = "15") -> RegisterLoad:
-    """Read and validate every register file; bad rows are quarantined, good rows typed."""
+def load_register(
+    paths: list[Path],
+    known_ags: set[str] | None = None,
+    *,
+    land: str = "15",
+    boundaries: object | None = None,
+) -> RegisterLoad:
+    """Read and validate every register file; bad rows are quarantined, good rows typed.
+
+    ``known_ags`` (the warehouse's ``boundaries`` keys) turns an unknown AGS into an error; without it
+    only the format is checked. ``boundaries`` (a :class:`~pipelines.register.geo.Boundaries`) makes
+    points and areas be checked against the Land's outline instead of its bounding box.
+    """
+    from pipelines.register.read import read_register_file
+    from pipelines.register.validate import Context, validate
+
     tables, problems = [], []
     for path in paths:
         found, file_problems = read_register_file(path)
         tables.extend(found)
         problems.extend(file_problems)
-    result = validate(tables, land=land, known_ags=known_ags)
-    rejects = pd.DataFrame(result.rejects) if result.rejects else empty_rejects()
+    if known_ags is None and boundaries is not None:
+        known_ags = boundaries.known_ags(land)  # type: ignore[attr-defined]
+    result = validate(tables, Context(land, known_ags, boundaries))  # type: ignore[arg-type]
+    rejects = pd.DataFrame(result.rejects, columns=REJECT_COLUMNS).astype(object)
+    if len(rejects):
+        rejects["line"] = rejects["line"].astype("int64")
     log = result.log
-    read_files = {t.source_file for t in tables}
+    logged = {e["source_file"] for e in log}
     for p in paths:
-        if str(p) not in read_files:  # unreadable or empty file: recorded, nothing loaded
+        if str(p) not in logged:  # unreadable, empty or unrecognised: recorded, nothing loaded
             log.append(
                 {
                     "source_file": str(p),
                     "rows_read": 0,
                     "rows_loaded": 0,
                     "rows_quarantined": 0,
-                    "note": "; ".join(pr.text("en")[0] for pr in problems if pr.sheet == p.name) or "no register table",
+                    "note": "; ".join(pr.text("en")[0] for pr in problems if pr.file == p.name) or "no register table",
                 }
             )
-    return RegisterLoad(result.bodies, result.measures, rejects, log, problems + result.problems)
+    order = {str(p): i for i, p in enumerate(paths)}
+    log.sort(key=lambda e: order.get(e["source_file"], len(order)))
+    return RegisterLoad(
+        result.bodies,
+        result.measures,
+        rejects,
+        log,
+        problems + result.problems,
+        sum(t.examples for t in tables),
+    )
+
+
+def table_writes(result: RegisterLoad) -> list:
+    """``TableWrite``s for ``register_bodies`` and ``register_measures`` with every column cast to its type."""
+    from pipelines.register.schema import BODY_TYPES_SQL, MEASURE_TYPES_SQL
+    from pipelines.warehouse import TableWrite
+
+    def cast(types: dict[str, str]) -> str:
+        return "SELECT " + ", ".join(f'CAST("{c}" AS {t}) AS "{c}"' for c, t in types.items()) + " FROM {input}"
+
+    return [
+        TableWrite("register_bodies", result.bodies, order_by=("body_id",), transform=cast(BODY_TYPES_SQL)),
+        TableWrite("register_measures", result.measures, order_by=("measure_id",), transform=cast(MEASURE_TYPES_SQL)),
+    ]

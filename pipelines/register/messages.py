@@ -34,26 +34,33 @@ CATALOGUE: dict[str, tuple[str, str, str, str, str]] = {
         "No sheets 'Gremien' or 'Maßnahmen' found (present: {found}).",
         "Name the sheets as in the template ('praevention register template').",
     ),
+    "sheet_name": (
+        "warning",
+        "Das Blatt heißt nicht '{detail}', wurde aber an den Spalten als '{detail}' erkannt.",
+        "Das Blatt in '{detail}' umbenennen.",
+        "The sheet is not named '{detail}' but was recognised as '{detail}' by its columns.",
+        "Rename the sheet to '{detail}'.",
+    ),
     "unknown_table": (
         "error",
         "Die Spalten passen zu keiner Registertabelle (gefunden: {found}).",
-        "Die Kopfzeile der Vorlage verwenden.",
+        "Die Kopfzeile der Vorlage verwenden (Pflichtspalten {expected}).",
         "The columns match no register table (found: {found}).",
-        "Use the template's header row.",
+        "Use the template's header row (required columns {expected}).",
     ),
     "missing_column": (
         "error",
-        "Pflichtspalte fehlt.",
-        "Eine Spalte mit dieser Überschrift ergänzen; erwartet: {expected}.",
-        "Required column missing.",
-        "Add a column with this header; expected: {expected}.",
+        "Pflichtspalte '{detail}' fehlt.",
+        "Eine Spalte mit der Überschrift '{detail}' ergänzen. Pflichtspalten dieses Blatts: {expected}.",
+        "Required column '{detail}' is missing.",
+        "Add a column headed '{detail}'. Required columns of this sheet: {expected}.",
     ),
     "unknown_column": (
         "warning",
-        "Unbekannte Spalte, wird nicht übernommen.",
-        "Spalte umbenennen oder löschen.",
-        "Unknown column, not loaded.",
-        "Rename or delete the column.",
+        "Unbekannte Spalte '{detail}', wird nicht übernommen.",
+        "Spalte umbenennen (erlaubt: {expected}) oder löschen.",
+        "Unknown column '{detail}', not loaded.",
+        "Rename the column (allowed: {expected}) or delete it.",
     ),
     "personal_column": (
         "warning",
@@ -92,9 +99,9 @@ CATALOGUE: dict[str, tuple[str, str, str, str, str]] = {
     ),
     "unknown_choice": (
         "error",
-        "Kein erlaubter Wert.",
+        "'{detail}' ist kein erlaubter Wert.",
         "Einen Wert aus der Auswahlliste wählen: {choices}.",
-        "Not an allowed value.",
+        "'{detail}' is not an allowed value.",
         "Pick a value from the list: {choices}.",
     ),
     "bad_date": (
@@ -114,9 +121,9 @@ CATALOGUE: dict[str, tuple[str, str, str, str, str]] = {
     "bad_ags": (
         "error",
         "Gemeindeschlüssel ungültig ({detail}).",
-        "8 Ziffern (Gemeinde), 5 (Kreis) oder 2 (Land) als Text eingeben, z. B. 15003000.",
+        "8 Ziffern (Gemeinde), 5 (Kreis) oder 15 (Land) als Text eingeben, z. B. 15003000 für Magdeburg.",
         "Invalid municipality key ({detail}).",
-        "Enter 8 digits (Gemeinde), 5 (Kreis) or 2 (Land) as text.",
+        "Enter 8 digits (Gemeinde), 5 (Kreis) or 15 (Land) as text, e.g. 15003000 for Magdeburg.",
     ),
     "ags_zero_lost": (
         "warning",
@@ -142,16 +149,16 @@ CATALOGUE: dict[str, tuple[str, str, str, str, str]] = {
     "ags_level": (
         "error",
         "Der Schlüssel passt nicht zur Ebene '{level}'.",
-        "Gemeinde: 8 Ziffern, Kreis: 5, Land: 2.",
+        "Gemeinde und Ortsteil: 8 Ziffern, Kreis: 5, Land: 15.",
         "The key does not fit the level '{level}'.",
-        "Gemeinde: 8 digits, Kreis: 5, Land: 2.",
+        "Gemeinde and Ortsteil: 8 digits, Kreis: 5, Land: 15.",
     ),
     "unknown_body": (
         "error",
-        "Dieses Gremium gibt es im Blatt 'Gremien' nicht.",
-        "Das Gremium anlegen oder die ID korrigieren.",
-        "No such body in sheet 'Gremien'.",
-        "Add the body or correct the ID.",
+        "Das Gremium '{detail}' gibt es im Blatt 'Gremien' nicht.",
+        "Das Gremium im Blatt 'Gremien' anlegen oder die Gremium-ID korrigieren.",
+        "Body '{detail}' does not exist in sheet 'Gremien'.",
+        "Add the body to sheet 'Gremien' or correct the body ID.",
     ),
     "end_before_start": (
         "error",
@@ -183,31 +190,31 @@ CATALOGUE: dict[str, tuple[str, str, str, str, str]] = {
     ),
     "bad_key": (
         "error",
-        "PKS-Schlüssel hat nicht das Format: 6 Zeichen aus Ziffern, * oder -.",
+        "PKS-Schlüssel '{detail}' hat nicht das Format: 6 Zeichen aus Ziffern, * oder -.",
         "Den Schlüssel aus der PKS übernehmen, z. B. 435*00 oder 899000.",
-        "PKS key malformed: 6 characters of digits, * or -.",
+        "PKS key '{detail}' malformed: 6 characters of digits, * or -.",
         "Copy the key from the PKS, e.g. 435*00 or 899000.",
     ),
     "unknown_target": (
         "warning",
-        "Weder PKS-Schlüssel noch Unfallgruppe: für die Auswertung nicht verwendbar.",
+        "'{detail}' ist weder PKS-Schlüssel noch Unfallgruppe: für die Auswertung nicht verwendbar.",
         "PKS-Schlüssel oder eine Unfallgruppe eintragen: {choices}.",
-        "Neither a PKS key nor an accident group: cannot be evaluated.",
+        "'{detail}' is neither a PKS key nor an accident group: cannot be evaluated.",
         "Enter a PKS key or an accident group: {choices}.",
     ),
     "bad_area": (
         "error",
         "Gebiet ist kein gültiges WKT oder GeoJSON ({detail}).",
-        "Punkt als 'POINT (11.63 52.13)' (Länge Breite) eintragen.",
+        "Punkt als 'POINT (11.63 52.13)' (Länge Breite), Fläche als 'POLYGON ((…))' oder GeoJSON eintragen.",
         "The area is not valid WKT or GeoJSON ({detail}).",
-        "Enter a point as 'POINT (11.63 52.13)' (lon lat).",
+        "Enter a point as 'POINT (11.63 52.13)' (lon lat), an area as 'POLYGON ((…))' or GeoJSON.",
     ),
     "outside_land": (
         "error",
-        "Das Gebiet liegt außerhalb von {land_name}.",
-        "Koordinaten prüfen: zuerst Länge (ca. 10,5–13,2), dann Breite (ca. 50,9–53,1).",
-        "The area lies outside {land_name}.",
-        "Check the coordinates: longitude first, then latitude.",
+        "Das Gebiet liegt außerhalb von {land_name}{detail}.",
+        "Koordinaten prüfen: zuerst Länge (ca. 10,5–13,2), dann Breite (ca. 50,9–53,1), Dezimalpunkt.",
+        "The area lies outside {land_name}{detail}.",
+        "Check the coordinates: longitude (about 10.5–13.2) first, then latitude (about 50.9–53.1).",
     ),
     "radius_missing": (
         "error",
@@ -223,17 +230,104 @@ CATALOGUE: dict[str, tuple[str, str, str, str, str]] = {
         "Cannot be evaluated: {detail}.",
         "Add start and target if known.",
     ),
+    "old_excel": (
+        "error",
+        "Altes Excel-Format (.xls) wird nicht gelesen.",
+        "In Excel 'Speichern unter' → 'Excel-Arbeitsmappe (.xlsx)' wählen.",
+        "Old Excel format (.xls) is not read.",
+        "Use 'Save as' → 'Excel workbook (.xlsx)'.",
+    ),
+    "unsupported_file": (
+        "error",
+        "Dateityp '{detail}' wird nicht unterstützt.",
+        "Als .xlsx, .ods oder .csv speichern.",
+        "File type '{detail}' is not supported.",
+        "Save it as .xlsx, .ods or .csv.",
+    ),
+    "sheet_empty": (
+        "warning",
+        "Das Blatt ist leer.",
+        "Zeilen eintragen oder das Blatt so lassen, wenn es (noch) nichts einzutragen gibt.",
+        "The sheet is empty.",
+        "Enter rows, or leave it if there is nothing to enter yet.",
+    ),
+    "duplicate_column": (
+        "error",
+        "Die Spalte kommt zweimal vor ({detail}).",
+        "Eine der beiden Spalten löschen oder umbenennen.",
+        "The column occurs twice ({detail}).",
+        "Delete or rename one of the two columns.",
+    ),
+    "personal_text": (
+        "warning",
+        "E-Mail-Adresse oder Telefonnummer im Text: wird durch '[entfernt]' ersetzt.",
+        "Kontaktdaten nur in einer eigenen Spalte 'Kontakt' führen (wird nie gespeichert).",
+        "E-mail address or phone number in the text: replaced by '[entfernt]'.",
+        "Keep contact data in a separate 'Kontakt' column (never stored).",
+    ),
+    "not_positive": (
+        "error",
+        "Der Wert muss größer als 0 sein.",
+        "Eine positive Zahl eintragen.",
+        "The value must be greater than 0.",
+        "Enter a positive number.",
+    ),
+    "unknown_key": (
+        "warning",
+        "PKS-Schlüssel {detail} ist nicht in der Liste der üblichen Schlüssel.",
+        "Prüfen, ob der Schlüssel in der PKS-Kreistabelle (T01) vorkommt.",
+        "PKS key {detail} is not in the list of common keys.",
+        "Check that the key occurs in the PKS Kreis table (T01).",
+    ),
+    "area_mismatch": (
+        "error",
+        "Gebietsart und Gebiet passen nicht zusammen ({detail}).",
+        "Bei 'Punkt mit Radius' einen POINT, bei 'Fläche' ein POLYGON, bei 'Ortsteile' Namen eintragen.",
+        "Area type and area do not match ({detail}).",
+        "Use a POINT for 'Punkt mit Radius', a POLYGON for 'Fläche', names for 'Ortsteile'.",
+    ),
+    "area_ignored": (
+        "warning",
+        "Gebietsart 'ganze Gemeinde': das eingetragene Gebiet wird nicht verwendet.",
+        "Gebietsart ändern oder das Gebiet löschen.",
+        "Area type 'whole municipality': the area entered is not used.",
+        "Change the area type or delete the area.",
+    ),
+    "point_not_in_ags": (
+        "warning",
+        "Das Gebiet liegt nicht in der Gemeinde {detail}.",
+        "Koordinaten und Gemeindeschlüssel prüfen.",
+        "The area does not lie in municipality {detail}.",
+        "Check the coordinates and the municipality key.",
+    ),
+    "relaunch_before_founded": (
+        "error",
+        "Der Neustart liegt vor der Gründung ({detail}).",
+        "Gründung und Neustart prüfen.",
+        "The relaunch lies before the founding ({detail}).",
+        "Check founding and relaunch dates.",
+    ),
+    "schema": (
+        "error",
+        "Verstößt gegen das Tabellenschema ({detail}).",
+        "Den Wert gemäß Kommentar in der Kopfzeile der Vorlage eintragen.",
+        "Violates the table schema ({detail}).",
+        "Enter the value as the header comment of the template explains.",
+    ),
 }
 
 
 @dataclass
 class Problem:
+    """One problem in a register file. ``row`` is the row number Excel shows (header row = 1)."""
+
     code: str
-    sheet: str = ""
+    sheet: str = ""  # sheet name; for a CSV the file name
     row: int | None = None
-    column: str = ""
+    column: str = ""  # column header as in the file
     value: str = ""
-    params: dict[str, object] = field(default_factory=dict)
+    params: dict[str, object] = field(default_factory=dict)  # a (de, en) tuple is picked by language
+    file: str = ""  # file name
 
     @property
     def severity(self) -> str:
@@ -244,22 +338,24 @@ class Problem:
         return self.severity == "error"
 
     def text(self, lang: str = "de") -> tuple[str, str]:
+        """``(problem, fix)`` in ``lang`` ("de" or "en")."""
         _, de, de_fix, en, en_fix = CATALOGUE[self.code]
-        params = {
-            "land": "15",
-            "land_name": "Sachsen-Anhalt",
-            "detail": "",
-            "choices": "",
-            "expected": "",
-            "other": "",
-            "level": "",
-            "found": "",
-            **self.params,
-        }
+        params = {**DEFAULT_PARAMS, **self.params}
+        params = {k: (v[1] if lang == "en" else v[0]) if isinstance(v, tuple) else v for k, v in params.items()}
         problem, fix = (en, en_fix) if lang == "en" else (de, de_fix)
         return problem.format(**params), fix.format(**params)
 
 
+DEFAULT_PARAMS: dict[str, object] = {
+    "land": "15",
+    "land_name": "Sachsen-Anhalt",
+    "detail": "",
+    "choices": "",
+    "expected": "",
+    "other": "",
+    "level": "",
+    "found": "",
+}
 HEADERS = {
     "de": ("Blatt", "Zeile", "Spalte", "Wert", "Problem", "Lösung"),
     "en": ("Sheet", "Row", "Column", "Value", "Problem", "Fix"),
@@ -267,21 +363,35 @@ HEADERS = {
 SEVERITY = {"de": {"error": "Fehler", "warning": "Hinweis"}, "en": {"error": "error", "warning": "warning"}}
 
 
+def _shown(value: str) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= 60 else value[:57] + "…"
+
+
 def report(problems: list[Problem], lang: str = "de") -> str:
-    """The problems as the user reads them: one block per problem, errors first."""
+    """The problems as the user reads them: per file, errors first, then by sheet and row."""
     h = HEADERS[lang]
-    lines = []
-    for p in sorted(problems, key=lambda p: (not p.is_error, p.sheet, p.row or 0, p.column)):
-        problem, fix = p.text(lang)
-        value = p.value if len(p.value) <= 60 else p.value[:57] + "…"
-        lines.append(
-            f"[{SEVERITY[lang][p.severity]}] {h[0]}: {p.sheet or '-'} | {h[1]}: {p.row if p.row is not None else '-'} | "
-            f"{h[2]}: {p.column or '-'} | {h[3]}: {value!r}\n    {h[4]}: {problem}\n    {h[5]}: {fix}"
-        )
+    lines: list[str] = []
+    files = list(dict.fromkeys(p.file for p in problems))
+    for file in files:
+        if file and len(files) > 1:
+            lines.append(("Datei: " if lang == "de" else "File: ") + file)
+        for p in sorted(
+            (p for p in problems if p.file == file),
+            key=lambda p: (not p.is_error, p.sheet, p.row or 0, p.column, p.code),
+        ):
+            problem, fix = p.text(lang)
+            row = p.row if p.row is not None else "-"
+            lines.append(
+                f"[{SEVERITY[lang][p.severity]}] {h[0]}: {p.sheet or '-'} | {h[1]}: {row} | "
+                f"{h[2]}: {p.column or '-'} | {h[3]}: {_shown(p.value) or '-'}\n"
+                f"    {h[4]}: {problem}\n    {h[5]}: {fix}"
+            )
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
-    if lang == "en":
-        summary = f"{errors} error(s), {warnings} warning(s)."
-    else:
-        summary = f"{errors} Fehler, {warnings} Hinweis(e)."
-    return "\n".join([*lines, summary])
+    if not problems:
+        lines.append("Keine Probleme gefunden." if lang == "de" else "No problems found.")
+    lines.append(
+        f"{errors} error(s), {warnings} warning(s)." if lang == "en" else f"{errors} Fehler, {warnings} Hinweis(e)."
+    )
+    return "\n".join(lines)

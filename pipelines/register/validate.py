@@ -1,40 +1,52 @@
-"""Validate raw register tables field by field (driven by the declarations in ``schema.py``) and row by row.
+"""Validate raw register tables: cell by cell (driven by the field declarations in ``schema.py``: one
+parser per field *kind*, see :data:`KIND_PARSERS`), then row by row (uniqueness, references, date
+order, area), then the finished frames against the pandera schemas.
 
-Each cell is parsed according to its field's kind; a row with an error is quarantined, a row with
-warnings loads. The typed frames are finally checked against the pandera schemas.
+A row with an error goes to quarantine with its reasons; a row with warnings only is loaded. A measure
+without a start or without a usable target is loaded with ``evaluable=False`` and the reason.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
-import shapely
-from shapely import wkt as shapely_wkt
 
 from pipelines.parsing import NumberFormatError, parse_number
-from pipelines.register.convert_real import body_from_real, measure_from_real
-from pipelines.register.dates import DateError, parse_date
+from pipelines.register.convert_real import SOURCE_COLUMNS, body_from_real, measures_from_real
+from pipelines.register.dates import DateError, PreciseDate, parse_date
+from pipelines.register.geo import Area, AreaError, Boundaries, in_gemeinde, outside, parse_area
 from pipelines.register.messages import Problem
-from pipelines.register.read import RawTable, field_for
+from pipelines.register.read import RawRow, RawTable
 from pipelines.register.schema import (
     ACCIDENT_GROUPS,
-    BODIES_SCHEMA,
+    AGS_LENGTH_FOR_LEVEL,
+    ALIASES,
     BODY_COLUMNS,
-    LAND_BBOX,
-    LEVELS,
+    DATE_ORDER,
+    LAND_NAMES,
     MEASURE_COLUMNS,
-    MEASURES_SCHEMA,
-    OFFENCE_KEY_PATTERN,
     TABLES,
     Field,
+    schemas,
+    scrub,
 )
+from pipelines.register.targets import Targets, parse_targets
 
-AGS_LENGTH_FOR_LEVEL = {"Land": 2, "Kreis": 5, "Gemeinde": 8, "Ortsteil": 8}
+NO_TARGET_REASON = "keine auswertbare Zielgröße (PKS-Schlüssel oder Unfallgruppe)"
+NO_START_REASON = "kein Startdatum"
+TARGET_CHOICES = "PKS-Schlüssel wie 899000, 435*00, ------ oder " + ", ".join(ACCIDENT_GROUPS.values())
+
+
+@dataclass
+class Context:
+    land: str = "15"
+    known_ags: set[str] | None = None
+    boundaries: Boundaries | None = None
 
 
 @dataclass
@@ -49,409 +61,504 @@ class Validated:
 def _text(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
+    if isinstance(value, bool):
+        return str(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()[:10]
-    return str(value).strip()
-
-
-def _choice(f: Field, text: str) -> str | None:
-    low = text.lower()
-    for code, label in f.choices.items():
-        if low in (code.lower(), label.lower()):
-            return code
-    return None
+    return " ".join(str(value).split()) if "\n" not in str(value) else str(value).strip()
 
 
 class Row:
-    """One row being validated: parsed values plus the problems found in it."""
+    """One row being validated: its raw fields, parsed values, notes and problems."""
 
-    def __init__(self, table: RawTable, row_no: int, values: dict[str, object]):
-        self.table, self.row_no, self.values = table, row_no, values
+    def __init__(self, table: RawTable, raw: RawRow, fields: dict[str, object], kind: str, derived: bool = False):
+        self.table, self.raw, self.fields, self.kind, self.derived = table, raw, fields, kind, derived
         self.parsed: dict[str, object] = {}
         self.problems: list[Problem] = []
-        self.blocked = table.bad_rows and row_no in table.bad_rows  # formula or merged cell in this row
+        self.notes: list[str] = [str(n) for n in fields.get("_notes", []) or []]
 
-    def problem(self, code: str, column: str = "", value: object = "", **params: object) -> None:
-        self.problems.append(Problem(code, self.table.sheet, self.row_no, column, _text(value), dict(params)))
+    @property
+    def row_no(self) -> int:
+        return self.raw.row_no
+
+    def header(self, name: str) -> str:
+        """The column header the user sees for field ``name``."""
+        if self.table.layout == "real":
+            return SOURCE_COLUMNS[self.kind].get(name, name)
+        f = next((f for f in TABLES[self.kind] if f.name == name), None)
+        return self.table.columns.get(name) or (f.header if f else name)
+
+    def problem(self, code: str, name: str = "", value: object = "", **params: object) -> None:
+        column = self.header(name) if name else ""
+        shown, _ = scrub(_text(value))
+        self.problems.append(
+            Problem(code, self.table.sheet, self.row_no, column, shown, dict(params), self.table.file_name)
+        )
 
     @property
     def has_error(self) -> bool:
-        return bool(self.blocked) or any(p.is_error for p in self.problems)
+        return self.raw.blocked or any(p.is_error for p in self.problems)
 
-    def error_text(self) -> str:
-        reasons = [p.text("en")[0] for p in self.problems if p.is_error]
-        if self.blocked:
+    def reason(self) -> str:
+        reasons = [
+            f"[{p.column}] {p.text('en')[0]}" if p.column else p.text("en")[0] for p in self.problems if p.is_error
+        ]
+        if self.raw.blocked:
             reasons.insert(0, "row holds a formula or merged cells")
-        return "; ".join(reasons)
+        return "; ".join(dict.fromkeys(reasons))
+
+    def raw_text(self) -> str:
+        """The row as the user entered it, for the quarantine (personal columns were dropped when read)."""
+        text = "; ".join(f"{k}={_text(v)}" for k, v in self.raw.values.items() if _text(v))
+        return scrub(text)[0][:1000]
 
 
-def _parse_cell(row: Row, f: Field, raw: object, land: str, known_ags: set[str] | None) -> None:
-    text = _text(raw)
-    header = f.header
-    if not text:
-        if f.required:
-            row.problem("required", header)
-        row.parsed[f.name] = None
-        return
-    if f.kind in ("id", "ref", "text"):
-        row.parsed[f.name] = text
-    elif f.kind == "enum":
-        code = _choice(f, text)
+# ---------------------------------------------------------------- one parser per field kind
+def _choice(f: Field, text: str) -> str | None:
+    low = " ".join(text.lower().split())
+    for code, label in f.choices.items():
+        if low in (code.lower(), label.lower()):
+            return code
+    return ALIASES.get(f.aliases, {}).get(low) if f.aliases else None
+
+
+def _parse_text(row: Row, f: Field, raw: object, text: str, ctx: Context) -> object:
+    cleaned, changed = scrub(text)
+    if changed:
+        row.problem("personal_text", f.name, "")
+    return cleaned
+
+
+def _parse_enum(row: Row, f: Field, raw: object, text: str, ctx: Context) -> object:
+    code = _choice(f, text)
+    if code is None:
+        row.problem("unknown_choice", f.name, text, detail=text, choices=", ".join(f.choices.values()))
+    return code
+
+
+def _parse_multi_enum(row: Row, f: Field, raw: object, text: str, ctx: Context) -> object:
+    codes = []
+    for part in re.split(r"[;,\n/]", text):
+        part = part.strip()
+        if not part:
+            continue
+        code = _choice(f, part)
         if code is None:
-            row.problem("unknown_choice", header, raw, choices=", ".join(f.choices.values()))
-        row.parsed[f.name] = code
-    elif f.kind == "multi_enum":
-        codes = []
-        for part in re.split(r"[;,\n]", text):
-            part = part.strip()
-            if not part:
-                continue
-            code = _choice(f, part)
-            if code is None:
-                row.problem("unknown_choice", header, part, choices=", ".join(f.choices.values()))
-            else:
-                codes.append(code)
-        row.parsed[f.name] = sorted(set(codes))
-    elif f.kind == "ags":
-        row.parsed[f.name] = _ags(row, header, raw, text, land, known_ags)
-    elif f.kind == "date":
-        try:
-            d = parse_date(raw)
-        except DateError as exc:
-            row.problem("bad_date", header, raw, detail=str(exc))
-            d = None
-        if d is not None and d.approximate:
-            row.problem("approximate_date", header, raw)
-        row.parsed[f.name] = d
-    elif f.kind == "number":
-        try:
-            value = parse_number(raw)
-        except NumberFormatError as exc:
-            row.problem("bad_number", header, raw, detail=str(exc))
-            value = None
-        if value is not None and value < 0:
-            row.problem("negative", header, raw)
-        row.parsed[f.name] = value
-    elif f.kind == "url":
-        if not re.match(r"https?://", text):
-            row.problem("bad_url", header, raw)
-        row.parsed[f.name] = text
-    elif f.kind == "target":
-        row.parsed[f.name] = _targets(row, header, text)
-    elif f.kind == "area":
-        row.parsed[f.name] = _area(row, header, text, land)
+            row.problem("unknown_choice", f.name, part, detail=part, choices=", ".join(f.choices.values()))
+        else:
+            codes.append(code)
+    return list(dict.fromkeys(codes))
 
 
-def _ags(row: Row, header: str, raw: object, text: str, land: str, known: set[str] | None) -> str | None:
+def _parse_ags(row: Row, f: Field, raw: object, text: str, ctx: Context) -> object:
     if isinstance(raw, float) and not raw.is_integer():
-        row.problem("bad_ags", header, raw, detail="keine ganze Zahl")
+        row.problem("bad_ags", f.name, raw, detail=("keine ganze Zahl", "not a whole number"))
         return None
-    if not text.isdigit():
-        row.problem("bad_ags", header, raw, detail="nur Ziffern erlaubt")
+    digits = re.sub(r"\s+", "", text)
+    if digits.endswith(".0") and digits[:-2].isdigit():
+        digits = digits[:-2]
+    if not (digits.isascii() and digits.isdigit()):
+        row.problem("bad_ags", f.name, raw, detail=("nur Ziffern erlaubt", "digits only"))
         return None
-    fixed = text
-    if len(text) in (1, 4, 7):
-        fixed = text.zfill(len(text) + 1)
-        row.problem("ags_zero_lost", header, raw, detail=f"{text} → {fixed}")
+    fixed = digits
+    if len(digits) in (1, 4, 7):
+        fixed = digits.zfill(len(digits) + 1)
+        row.problem("ags_zero_lost", f.name, raw, detail=f"{digits} → {fixed}")
     if len(fixed) not in (2, 5, 8):
-        row.problem("bad_ags", header, raw, detail=f"{len(fixed)} Ziffern")
+        row.problem("bad_ags", f.name, raw, detail=(f"{len(fixed)} Ziffern", f"{len(fixed)} digits"))
         return None
-    if not fixed.startswith(land):
-        row.problem("ags_not_land", header, raw, land=land)
+    if not fixed.startswith(ctx.land):
+        row.problem("ags_not_land", f.name, raw, land=ctx.land, land_name=LAND_NAMES.get(ctx.land, ctx.land))
         return None
-    if known is not None and len(fixed) in (5, 8) and fixed not in known:
-        row.problem("ags_unknown", header, raw)
+    if len(fixed) == 2 and fixed != ctx.land:
+        row.problem("bad_ags", f.name, raw, detail=("2 Ziffern nur für das Land", "2 digits only for the Land"))
+        return None
+    if ctx.known_ags is not None and len(fixed) in (5, 8) and fixed not in ctx.known_ags:
+        row.problem("ags_unknown", f.name, raw)
         return None
     return fixed
 
 
-def _targets(row: Row, header: str, text: str) -> dict[str, list[str]]:
-    keys, groups = [], []
-    labels = {**{c.lower(): c for c in ACCIDENT_GROUPS}, **{v.lower(): c for c, v in ACCIDENT_GROUPS.items()}}
-    for token in re.split(r"[;,\n]", text):
-        token = token.strip()
-        if not token:
-            continue
-        first = token.split()[0]
-        if re.fullmatch(OFFENCE_KEY_PATTERN, first):
-            keys.append(first)
-        elif re.fullmatch(r"[0-9*\-]+", first):
-            row.problem("bad_key", header, token)
-        elif token.lower() in labels:
-            groups.append(labels[token.lower()])
-        else:
-            row.problem("unknown_target", header, token, choices=", ".join(ACCIDENT_GROUPS.values()))
-    return {"pks": sorted(set(keys)), "groups": sorted(set(groups))}
-
-
-def _area(row: Row, header: str, text: str, land: str) -> object:
-    if not re.match(r"^\s*(POINT|POLYGON|MULTIPOLYGON|\{)", text, re.IGNORECASE):
-        return {"ortsteile": [t.strip() for t in re.split(r"[;\n]", text) if t.strip()]}
+def _parse_date(row: Row, f: Field, raw: object, text: str, ctx: Context) -> object:
     try:
-        geom = (
-            shapely.from_geojson(json.dumps(_geojson_geometry(text)))
-            if text.lstrip().startswith("{")
-            else shapely_wkt.loads(text)
+        d = parse_date(raw if not isinstance(raw, str) else text)
+    except DateError as exc:
+        row.problem("bad_date", f.name, raw, detail=(exc.de, exc.en))
+        return None
+    if d is not None and d.approximate:
+        row.problem("approximate_date", f.name, raw)
+        row.notes.append(f"{row.header(f.name)} ungefähr: '{text}' (gespeichert als Jahr {d.value.year})")
+    return d
+
+
+def _parse_number(row: Row, f: Field, raw: object, text: str, ctx: Context) -> object:
+    if isinstance(raw, bool):
+        row.problem("bad_number", f.name, raw, detail=text)
+        return None
+    try:
+        value = (
+            float(raw) if isinstance(raw, int | float) else parse_number(re.sub(r"(?i)\s*(€|eur|euro|m)\s*$", "", text))
         )
-    except (shapely.errors.ShapelyError, ValueError, KeyError, TypeError) as exc:
-        row.problem("bad_area", header, text, detail=str(exc).splitlines()[0][:80])
+    except (NumberFormatError, ValueError):
+        row.problem("bad_number", f.name, raw, detail=text)
         return None
-    if geom.is_empty or not geom.is_valid:
-        row.problem("bad_area", header, text, detail="leere oder ungültige Geometrie")
+    if value is None:  # "-": nothing entered
         return None
-    bbox = LAND_BBOX.get(land)
-    if bbox is not None:
-        minx, miny, maxx, maxy = geom.bounds
-        if minx < bbox[0] or maxx > bbox[2] or miny < bbox[1] or maxy > bbox[3]:
-            row.problem("outside_land", header, text)
+    if math.isnan(value) or math.isinf(value):
+        row.problem("bad_number", f.name, raw, detail=text)
+        return None
+    if f.minimum is not None and value < f.minimum:
+        row.problem("negative", f.name, raw)
+        return None
+    if f.positive and value <= 0:
+        row.problem("not_positive", f.name, raw)
+        return None
+    return value
+
+
+def _parse_url(row: Row, f: Field, raw: object, text: str, ctx: Context) -> object:
+    cleaned, changed = scrub(text)
+    if changed:
+        row.problem("personal_text", f.name, "")
+    if not re.match(r"https?://\S+", cleaned):
+        row.problem("bad_url", f.name, cleaned)
+    return cleaned
+
+
+def _parse_target(row: Row, f: Field, raw: object, text: str, ctx: Context) -> object:
+    targets = parse_targets(text)
+    for code, item in targets.issues:
+        row.problem(code, f.name, item, detail=item, choices=TARGET_CHOICES)
+    return targets
+
+
+def _parse_area(row: Row, f: Field, raw: object, text: str, ctx: Context) -> object:
+    try:
+        area = parse_area(text)
+    except AreaError as exc:
+        row.problem("bad_area", f.name, text, detail=(exc.de, exc.en))
+        return None
+    if area.geometry is not None:
+        why = outside(area.geometry, ctx.land, ctx.boundaries)
+        if why is not None:
+            row.problem("outside_land", f.name, text, detail=why, land_name=LAND_NAMES.get(ctx.land, ctx.land))
             return None
-    return geom
+    return area
 
 
-def _geojson_geometry(text: str) -> dict:
-    doc = json.loads(text)
-    if doc.get("type") == "Feature":
-        return doc["geometry"]
-    if doc.get("type") == "FeatureCollection":
-        return doc["features"][0]["geometry"]
-    return doc
+KIND_PARSERS: dict[str, Callable[[Row, Field, object, str, Context], object]] = {
+    "id": lambda row, f, raw, text, ctx: text,
+    "ref": lambda row, f, raw, text, ctx: text,
+    "text": _parse_text,
+    "enum": _parse_enum,
+    "multi_enum": _parse_multi_enum,
+    "ags": _parse_ags,
+    "date": _parse_date,
+    "number": _parse_number,
+    "url": _parse_url,
+    "target": _parse_target,
+    "area": _parse_area,
+}
+EMPTY = {"multi_enum": list, "target": Targets}
 
 
-def _raw_line(values: dict[str, object]) -> str:
-    """The row as text for the quarantine table; personal columns never reach this point."""
-    return "; ".join(f"{k}={_text(v)}" for k, v in values.items() if _text(v))[:1000]
-
-
-def validate(tables: list[RawTable], land: str = "15", known_ags: set[str] | None = None) -> Validated:
-    """Parse, check and type every row of every table; bodies first, so measures can refer to them."""
-    problems: list[Problem] = []
-    body_rows: list[Row] = []
-    measure_rows: list[Row] = []
-    derived_bodies: list[Row] = []
-    real_bodies: dict[str, dict[str, object]] = {}
-    ordered = sorted(tables, key=lambda t: t.table != "bodies")
-    for t in ordered:
-        for row_no, values in t.rows:
-            if t.layout == "real" and t.table == "bodies":
-                converted = body_from_real({k: _text(v) for k, v in values.items()})
-                real_bodies[str(converted["body_id"])] = converted
-                body_rows.append(_validate_row(t, row_no, converted, "bodies", land, known_ags))
-            elif t.layout == "real":
-                measure, derived = measure_from_real({k: _text(v) for k, v in values.items()}, real_bodies)
-                if derived is not None:
-                    real_bodies[str(derived["body_id"])] = derived
-                    derived_bodies.append(_validate_row(t, row_no, derived, "bodies", land, known_ags))
-                measure_rows.append(_validate_row(t, row_no, measure, "measures", land, known_ags))
-            else:
-                by_field = {}
-                for header, value in values.items():
-                    name = field_for(header, t.table)
-                    if name is None:
-                        continue
-                    by_field[name] = value
-                row = _validate_row(t, row_no, by_field, t.table, land, known_ags)
-                (body_rows if t.table == "bodies" else measure_rows).append(row)
-        for header in t.header:
-            if (
-                header
-                and t.layout == "template"
-                and field_for(header, t.table) is None
-                and header not in t.personal_columns
-            ):
-                problems.append(Problem("unknown_column", t.sheet, 1, header))
-        if t.layout == "template":
-            present = {field_for(h, t.table) for h in t.header}
-            for f in TABLES[t.table]:
-                if f.required and f.name not in present:
-                    problems.append(
-                        Problem(
-                            "missing_column",
-                            t.sheet,
-                            1,
-                            f.header,
-                            params={"expected": ", ".join(x.header for x in TABLES[t.table] if x.required)},
-                        )
-                    )
-    _duplicates(body_rows, "body_id", "Gremium-ID")
-    _duplicates(measure_rows, "measure_id", "Maßnahmen-ID")
-    for row in body_rows:
-        _check_body(row)
-    good_bodies = {r.parsed["body_id"]: r for r in [*body_rows, *derived_bodies] if not r.has_error}
-    for row in measure_rows:
-        _check_measure(row, good_bodies)
-    all_rows = body_rows + derived_bodies + measure_rows
-    for row in all_rows:
-        problems.extend(row.problems)
-    bodies = _body_frame([r for r in body_rows + derived_bodies if not r.has_error])
-    measures = _measure_frame([r for r in measure_rows if not r.has_error])
-    BODIES_SCHEMA.validate(bodies)
-    MEASURES_SCHEMA.validate(measures)
-    rejects = [
-        {
-            "source_file": r.table.source_file,
-            "line": r.row_no,
-            "field": next((p.column for p in r.problems if p.is_error), None),
-            "raw": _raw_line(r.values),
-            "reason": r.error_text(),
-        }
-        for r in body_rows + measure_rows
-        if r.has_error
-    ]
-    log = []
-    for t in tables:
-        rows = [r for r in body_rows + measure_rows if r.table is t]
-        bad = sum(r.has_error for r in rows)
-        note = f"{t.examples} example row(s) skipped" if t.examples else ""
-        log.append(
-            {
-                "source_file": f"{t.source_file}" + (f"!{t.sheet}" if t.sheet != t.source_file.split("/")[-1] else ""),
-                "rows_read": len(rows),
-                "rows_loaded": len(rows) - bad,
-                "rows_quarantined": bad,
-                "note": note,
-            }
-        )
-    return Validated(bodies, measures, rejects, log, problems)
-
-
-def _validate_row(
-    t: RawTable, row_no: int, values: dict[str, object], table: str, land: str, known: set[str] | None
-) -> Row:
-    row = Row(t, row_no, values)
-    for f in TABLES[table]:
-        _parse_cell(row, f, values.get(f.name), land, known)
-    return row
-
-
-def _duplicates(rows: list[Row], key: str, header: str) -> None:
-    seen: dict[object, int] = {}
-    for row in rows:
-        value = row.parsed.get(key)
-        if value is None:
+def _parse_row(row: Row, ctx: Context) -> None:
+    for f in TABLES[row.kind]:
+        raw = row.fields.get(f.name)
+        text = _text(raw)
+        if not text:
+            if f.required:
+                row.problem("required", f.name)
+            row.parsed[f.name] = EMPTY[f.kind]() if f.kind in EMPTY else None
             continue
-        if value in seen:
-            row.problem("duplicate_id", header, value, other=seen[value])
-        else:
-            seen[value] = row.row_no
+        row.parsed[f.name] = KIND_PARSERS[f.kind](row, f, raw, text, ctx)
+
+
+# ---------------------------------------------------------------- rows across the table
+def _unique(rows: list[Row], kind: str) -> None:
+    for f in TABLES[kind]:
+        if not f.unique:
+            continue
+        seen: dict[object, Row] = {}
+        for row in rows:
+            value = row.parsed.get(f.name)
+            if value is None:
+                continue
+            if value in seen:
+                other = seen[value]
+                where = other.row_no if other.table is row.table else f"{other.table.sheet} {other.row_no}"
+                row.problem("duplicate_id", f.name, value, other=where)
+            else:
+                seen[value] = row
+
+
+def _date_order(row: Row) -> None:
+    for earlier, later, _header in DATE_ORDER[row.kind]:
+        s, e = row.parsed.get(earlier), row.parsed.get(later)
+        if isinstance(s, PreciseDate) and isinstance(e, PreciseDate) and e.value < s.value:
+            code = "relaunch_before_founded" if later == "relaunched" else "end_before_start"
+            row.problem(code, later, e.value.isoformat(), detail=f"{e.value:%d.%m.%Y} < {s.value:%d.%m.%Y}")
 
 
 def _check_body(row: Row) -> None:
     level, ags = row.parsed.get("level"), row.parsed.get("ags")
-    if level in LEVELS and ags is not None and len(ags) != AGS_LENGTH_FOR_LEVEL[level]:
-        row.problem("ags_level", "Gemeindeschlüssel", ags, level=level)
-    _end_after(row, "founded", "ended", "Aufgelöst")
+    if level in AGS_LENGTH_FOR_LEVEL and isinstance(ags, str) and len(ags) != AGS_LENGTH_FOR_LEVEL[level]:
+        row.problem("ags_level", "ags", ags, level=level)
+    _date_order(row)
 
 
-def _end_after(row: Row, start: str, end: str, header: str) -> None:
-    s, e = row.parsed.get(start), row.parsed.get(end)
-    if s is not None and e is not None and e.value < s.value:
-        row.problem("end_before_start", header, e.value.isoformat(), detail=f"{e.value:%d.%m.%Y} < {s.value:%d.%m.%Y}")
-
-
-def _check_measure(row: Row, bodies: dict[object, Row]) -> None:
-    body = bodies.get(row.parsed.get("body_id"))
-    if row.parsed.get("body_id") is not None and body is None:
-        row.problem("unknown_body", "Gremium-ID", row.parsed.get("body_id"))
-    _end_after(row, "start", "end", "Ende")
-    area = row.parsed.get("area")
-    area_type = row.parsed.get("area_type")
-    if isinstance(area, shapely.Geometry):
-        inferred = "point_radius" if area.geom_type == "Point" else "polygon"
-        area_type = area_type or inferred
-        if inferred == "point_radius" and not row.parsed.get("area_radius_m"):
-            row.problem("radius_missing", "Radius (m)")
-    elif isinstance(area, dict):
-        area_type = area_type or "ortsteile"
-    row.parsed["area_type"] = area_type or "municipality"
-    if row.parsed.get("ags") is None and body is not None:
+def _check_measure(row: Row, bodies: dict[str, Row], ctx: Context, own_body_failed: bool = False) -> None:
+    body_id = row.parsed.get("body_id")
+    body = bodies.get(str(body_id)) if body_id is not None else None
+    if body_id is not None and body is None and not own_body_failed:
+        row.problem("unknown_body", "body_id", body_id, detail=body_id)
+    _date_order(row)
+    if row.parsed.get("ags") is None and "ags" not in _failed(row) and body is not None:
         row.parsed["ags"] = body.parsed.get("ags")
-    targets = row.parsed.get("target") or {"pks": [], "groups": []}
-    start = row.parsed.get("start")
+    _check_area(row, ctx)
+    targets = row.parsed.get("target") or Targets()
     reasons = []
-    if start is None:
-        reasons.append("kein Startdatum")
-    if not targets["pks"] and not targets["groups"]:
-        reasons.append("keine auswertbare Zielgröße (PKS-Schlüssel oder Unfallgruppe)")
-    row.parsed["_reason"] = "; ".join(reasons) or None
+    if row.parsed.get("start") is None and "start" not in _failed(row):
+        reasons.append(NO_START_REASON)
+    if targets.empty:
+        reasons.append(row.fields.get("_target_reason") or NO_TARGET_REASON)
+    row.parsed["_reason"] = "; ".join(str(r) for r in reasons) or None
     if reasons and not row.has_error:
-        row.problem("not_evaluable", "Zielgröße" if start is not None else "Beginn", "", detail="; ".join(reasons))
+        name = "start" if NO_START_REASON in reasons else "target"
+        row.problem("not_evaluable", name, "", detail=row.parsed["_reason"])
 
 
+def _failed(row: Row) -> set[str]:
+    """Fields whose cell had an error (compared by header)."""
+    headers = {p.column for p in row.problems if p.is_error}
+    return {f.name for f in TABLES[row.kind] if row.header(f.name) in headers}
+
+
+def _check_area(row: Row, ctx: Context) -> None:
+    area: Area | None = row.parsed.get("area")  # type: ignore[assignment]
+    area_type = row.parsed.get("area_type")
+    if "area" in _failed(row) or "area_type" in _failed(row):
+        row.parsed["area_type"] = area_type or "municipality"
+        return
+    expected = {"point": "point_radius", "polygon": "polygon", "ortsteile": "ortsteile"}
+    if area is None:
+        if area_type in ("point_radius", "polygon", "ortsteile"):
+            row.problem(
+                "area_mismatch", "area", "", detail=(f"{area_type} ohne Gebiet", f"{area_type} without an area")
+            )
+        row.parsed["area_type"] = area_type or "municipality"
+    elif area_type == "municipality":
+        row.problem("area_ignored", "area", area.wkt or "; ".join(area.names))
+        row.parsed["area"] = None
+    elif area_type is not None and area_type != expected[area.kind]:
+        row.problem("area_mismatch", "area_type", area_type, detail=f"{area_type} ≠ {area.kind}")
+    else:
+        row.parsed["area_type"] = expected[area.kind]
+    radius = row.parsed.get("area_radius_m")
+    if row.parsed.get("area_type") == "point_radius" and area is not None and radius is None:
+        if "area_radius_m" not in _failed(row):
+            row.problem("radius_missing", "area_radius_m")
+    elif radius is not None and row.parsed.get("area_type") != "point_radius":
+        row.parsed["area_radius_m"] = None  # a radius only means something around a point
+    ags = row.parsed.get("ags")
+    geom = area.geometry if area is not None else None
+    if geom is not None and isinstance(ags, str) and len(ags) == 8 and not in_gemeinde(geom, ags, ctx.boundaries):
+        row.problem("point_not_in_ags", "area", area.wkt, detail=ags)
+
+
+# ---------------------------------------------------------------- frames
 def _date_cols(row: Row, name: str) -> dict[str, object]:
     d = row.parsed.get(name)
-    return {name: None if d is None else d.value, f"{name}_precision": None if d is None else d.precision}
+    if not isinstance(d, PreciseDate):
+        return {name: None, f"{name}_precision": None}
+    return {name: d.value, f"{name}_precision": d.precision}
 
 
-def _body_frame(rows: list[Row]) -> pd.DataFrame:
-    records = []
-    for r in rows:
-        p = r.parsed
-        records.append(
-            {
-                "body_id": p["body_id"],
-                "name": p["name"],
-                "body_type": p["body_type"],
-                "level": p["level"],
-                "ags": p["ags"],
-                **_date_cols(r, "founded"),
-                **_date_cols(r, "ended"),
-                **_date_cols(r, "relaunched"),
-                "partners": p.get("partners") or [],
-                "status": p.get("status"),
-                "source_url": p.get("source_url"),
-                "source_date": p.get("source_date"),
-                "notes": p.get("notes"),
-                "source_file": r.table.source_file,
-                "source_row": r.row_no,
-            }
+def _notes(row: Row) -> str | None:
+    own = row.parsed.get("notes")
+    parts = [str(own)] if own else []
+    parts += row.notes
+    return scrub("; ".join(dict.fromkeys(parts)))[0] or None
+
+
+def _body_record(r: Row) -> dict[str, object]:
+    p = r.parsed
+    return {
+        "body_id": p["body_id"],
+        "name": p["name"],
+        "body_type": p["body_type"],
+        "level": p["level"],
+        "ags": p["ags"],
+        **_date_cols(r, "founded"),
+        **_date_cols(r, "ended"),
+        **_date_cols(r, "relaunched"),
+        "partners": list(p.get("partners") or []),
+        "status": p.get("status"),
+        "source_url": p.get("source_url"),
+        "source_date": p.get("source_date"),
+        "notes": _notes(r),
+        "source_file": r.table.source_file,
+        "source_row": r.row_no,
+    }
+
+
+def _measure_record(r: Row) -> dict[str, object]:
+    p = r.parsed
+    targets: Targets = p.get("target") or Targets()  # type: ignore[assignment]
+    area: Area | None = p.get("area")  # type: ignore[assignment]
+    target_text = _text(r.fields.get("target"))
+    return {
+        "measure_id": p["measure_id"],
+        "body_id": p["body_id"],
+        "title": p["title"],
+        "measure_type": p.get("measure_type"),
+        "domain": p["domain"],
+        "target": scrub(target_text)[0] or None,
+        "target_pks_keys": list(targets.pks_keys),
+        "target_accident_groups": list(targets.accident_groups),
+        "area_type": p["area_type"],
+        "area_wkt": area.wkt if area is not None else None,
+        "area_radius_m": p.get("area_radius_m"),
+        "area_ortsteile": list(area.names) if area is not None else [],
+        "ags": p.get("ags"),
+        **_date_cols(r, "start"),
+        **_date_cols(r, "end"),
+        "intensity": p.get("intensity"),
+        "budget_eur": p.get("budget_eur"),
+        "source_url": p.get("source_url"),
+        "notes": _notes(r),
+        "evaluable": p.get("_reason") is None,
+        "not_evaluable_reason": p.get("_reason"),
+        "source_file": r.table.source_file,
+        "source_row": r.row_no,
+    }
+
+
+def frame(records: list[dict[str, object]], kind: str) -> pd.DataFrame:
+    """Records → the frame with the fixed columns and dtypes (also for zero rows)."""
+    columns = BODY_COLUMNS if kind == "bodies" else MEASURE_COLUMNS
+    out = pd.DataFrame.from_records(records, columns=columns) if records else pd.DataFrame(columns=columns)
+    out = out.astype(object)
+    out = out.where(out.notna(), None) if len(out) else out
+    out["source_row"] = out["source_row"].astype("int64")
+    if kind == "measures":
+        for c in ("area_radius_m", "budget_eur"):
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
+        out["evaluable"] = out["evaluable"].astype(bool)
+    return out.reset_index(drop=True)
+
+
+def _schema_check(rows: list[Row], kind: str) -> pd.DataFrame:
+    """The frame of the good rows; rows the pandera schema rejects get a ``schema`` problem and drop out."""
+    import pandera.errors
+
+    schema = schemas()[0 if kind == "bodies" else 1]
+    record = _body_record if kind == "bodies" else _measure_record
+    good = [r for r in rows if not r.has_error]
+    df = frame([record(r) for r in good], kind)
+    try:
+        schema.validate(df, lazy=True)
+    except pandera.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        bad_index = cases["index"].dropna()
+        if len(bad_index) < len(cases):  # a column-level failure is a bug here, not bad input
+            raise
+        for i in sorted({int(x) for x in bad_index}):
+            failed = cases[cases["index"] == i]
+            detail = ", ".join(f"{c}: {chk}" for c, chk in zip(failed["column"], failed["check"], strict=True))
+            good[i].problem("schema", "", "", detail=detail)
+        df = frame([record(r) for r in good if not r.has_error], kind)
+    return df
+
+
+# ---------------------------------------------------------------- all tables
+def _rows(tables: list[RawTable]) -> tuple[list[Row], list[Row], dict[int, list[Row]]]:
+    """Rows of all tables (bodies, measures) and the bodies derived from each real measure row."""
+    body_rows: list[Row] = []
+    measure_rows: list[Row] = []
+    derived: dict[int, list[Row]] = {}
+    real_bodies: list[dict[str, object]] = []
+    for t in (t for t in tables if t.table == "bodies"):
+        for raw in t.rows:
+            if t.layout == "real":
+                fields = body_from_real({k: _text(v) for k, v in raw.values.items()})
+                real_bodies.append(fields)
+            else:
+                fields = {f: raw.values.get(h) for f, h in t.columns.items()}
+            body_rows.append(Row(t, raw, fields, "bodies"))
+    for t in (t for t in tables if t.table == "measures"):
+        if t.layout == "real":
+            texts = [{k: _text(v) for k, v in raw.values.items()} for raw in t.rows]
+            for raw, (fields, body) in zip(t.rows, measures_from_real(texts, real_bodies), strict=True):
+                row = Row(t, raw, fields, "measures")
+                measure_rows.append(row)
+                if body is not None:
+                    derived[id(row)] = [Row(t, raw, body, "bodies", derived=True)]
+        else:
+            for raw in t.rows:
+                fields = {f: raw.values.get(h) for f, h in t.columns.items()}
+                measure_rows.append(Row(t, raw, fields, "measures"))
+    return body_rows, measure_rows, derived
+
+
+def validate(tables: list[RawTable], ctx: Context | None = None) -> Validated:
+    """Parse, check and type every row of every table; bodies first, so that measures can refer to them."""
+    ctx = ctx or Context()
+    body_rows, measure_rows, derived = _rows(tables)
+    derived_rows = [b for m in measure_rows for b in derived.get(id(m), [])]
+    for row in body_rows + derived_rows + measure_rows:
+        _parse_row(row, ctx)
+    _unique(body_rows + derived_rows, "bodies")
+    _unique(measure_rows, "measures")
+    for row in body_rows + derived_rows:
+        _check_body(row)
+    for m in measure_rows:  # a derived body's errors are the measure's errors
+        for b in derived.get(id(m), []):
+            if b.has_error:
+                m.problems.extend(p for p in b.problems if p.is_error)
+    good_bodies = {str(r.parsed["body_id"]): r for r in body_rows + derived_rows if not r.has_error}
+    for row in measure_rows:
+        own_failed = any(b.has_error for b in derived.get(id(row), []))
+        _check_measure(row, good_bodies, ctx, own_failed)
+    bodies = _schema_check(body_rows + derived_rows, "bodies")
+    measures = _schema_check(measure_rows, "measures")
+    # a derived body whose measure failed is still loaded (it is a body of the register in its own right)
+    problems = [p for r in body_rows + measure_rows for p in r.problems]
+    problems += [p for r in derived_rows if not r.has_error for p in r.problems]
+    rejects = [
+        {
+            "source_file": r.table.source_file,
+            "line": r.row_no,
+            "field": next((p.column for p in r.problems if p.is_error and p.column), None),
+            "raw": r.raw_text(),
+            "reason": r.reason(),
+        }
+        for r in body_rows + measure_rows
+        if r.has_error
+    ]
+    return Validated(bodies, measures, rejects, _log(tables, body_rows + measure_rows, derived_rows), problems)
+
+
+def _log(tables: list[RawTable], rows: list[Row], derived_rows: list[Row]) -> list[dict]:
+    """One entry per file: rows read = loaded + quarantined (worked examples and derived bodies aside)."""
+    out: dict[str, dict] = {}
+    for t in tables:
+        entry = out.setdefault(
+            t.source_file,
+            {"source_file": t.source_file, "rows_read": 0, "rows_loaded": 0, "rows_quarantined": 0, "notes": []},
         )
-    return _typed(pd.DataFrame.from_records(records, columns=BODY_COLUMNS), ("founded", "ended", "relaunched"))
-
-
-def _measure_frame(rows: list[Row]) -> pd.DataFrame:
-    records = []
-    for r in rows:
-        p = r.parsed
-        targets = p.get("target") or {"pks": [], "groups": []}
-        area = p.get("area")
-        records.append(
-            {
-                "measure_id": p["measure_id"],
-                "body_id": p["body_id"],
-                "title": p["title"],
-                "measure_type": p.get("measure_type"),
-                "domain": p["domain"],
-                "target": _text(r.values.get("target")),
-                "target_pks_keys": targets["pks"],
-                "target_accident_groups": targets["groups"],
-                "area_type": p["area_type"],
-                "area_wkt": area.wkt if isinstance(area, shapely.Geometry) else None,
-                "area_radius_m": p.get("area_radius_m"),
-                "area_ortsteile": area["ortsteile"] if isinstance(area, dict) else [],
-                "ags": p.get("ags"),
-                **_date_cols(r, "start"),
-                **_date_cols(r, "end"),
-                "intensity": p.get("intensity"),
-                "budget_eur": p.get("budget_eur"),
-                "source_url": p.get("source_url"),
-                "notes": p.get("notes"),
-                "evaluable": p.get("_reason") is None,
-                "not_evaluable_reason": p.get("_reason"),
-                "source_file": r.table.source_file,
-                "source_row": r.row_no,
-            }
-        )
-    frame = pd.DataFrame.from_records(records, columns=MEASURE_COLUMNS)
-    frame["budget_eur"] = frame["budget_eur"].astype("float64")
-    frame["area_radius_m"] = frame["area_radius_m"].astype("float64")
-    frame["evaluable"] = frame["evaluable"].astype(bool)
-    return _typed(frame, ("start", "end"))
-
-
-def _typed(frame: pd.DataFrame, dates: tuple[str, ...]) -> pd.DataFrame:
-    for c in dates:
-        frame[c] = pd.to_datetime(frame[c]).dt.date.astype(object).where(frame[c].notna(), None)
-    frame["source_row"] = frame["source_row"].astype("int64")
-    return frame
+        mine = [r for r in rows if r.table is t]
+        bad = sum(r.has_error for r in mine)
+        entry["rows_read"] += len(mine)
+        entry["rows_loaded"] += len(mine) - bad
+        entry["rows_quarantined"] += bad
+        part = f"{t.sheet}: {len(mine)} {'bodies' if t.table == 'bodies' else 'measures'}"
+        if t.examples:
+            part += f", {t.examples} example row(s) skipped"
+        made = sum(1 for r in derived_rows if r.table is t and not r.has_error)
+        if made:
+            part += f", {made} bodies derived"
+        entry["notes"].append(part)
+    return [{**{k: v for k, v in e.items() if k != "notes"}, "note": "; ".join(e["notes"])} for e in out.values()]

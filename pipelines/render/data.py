@@ -126,23 +126,40 @@ def load_report_data(con, land: str, *, synthetic: bool = False, regions: str = 
     measures = con.execute("SELECT * FROM register_measures").df()
     points = con.execute(
         "SELECT accident_uid, year, month, ags, category, lon, lat, x_25832, y_25832 FROM accident_points "
-        "WHERE substr(ags, 1, 2) = ? ORDER BY accident_uid", [land]).df()
+        "WHERE substr(ags, 1, 2) = ? ORDER BY accident_uid",
+        [land],
+    ).df()
     quality = con.execute("SELECT asset, reason, count(*) AS rows FROM quarantine GROUP BY ALL ORDER BY ALL").df()
     ingest_log = con.execute("SELECT * FROM ingest_log ORDER BY asset, source_file").df()
     years = {}
-    for key, sql in (("pks", "SELECT min(year), max(year) FROM crime_cases"),
-                     ("unfallatlas", f"SELECT min(year), max(year) FROM accident_points WHERE substr(ags, 1, 2) = '{land}'"),
-                     ("unfallstatistik", "SELECT min(year), max(year) FROM accident_counts"),
-                     ("vg", "SELECT min(year(valid_from)), max(year(valid_from)) FROM boundaries"),
-                     ("gv100ad", "SELECT min(year(reference_date)), max(year(reference_date)) FROM population")):
+    for key, sql in (
+        ("pks", "SELECT min(year), max(year) FROM crime_cases"),
+        ("unfallatlas", f"SELECT min(year), max(year) FROM accident_points WHERE substr(ags, 1, 2) = '{land}'"),
+        ("unfallstatistik", "SELECT min(year), max(year) FROM accident_counts"),
+        ("vg", "SELECT min(year(valid_from)), max(year(valid_from)) FROM boundaries"),
+        ("gv100ad", "SELECT min(year(reference_date)), max(year(reference_date)) FROM population"),
+    ):
         lo, hi = con.execute(sql).fetchone()
         if lo is not None:
             years[key] = (int(lo), int(hi))
     if con.execute("SELECT count(*) FROM crime_city_stats").fetchone()[0]:
-        years["kiss_md"] = tuple(int(v) for v in con.execute("SELECT min(year), max(year) FROM crime_city_stats").fetchone())
+        years["kiss_md"] = tuple(
+            int(v) for v in con.execute("SELECT min(year), max(year) FROM crime_city_stats").fetchone()
+        )
     return ReportData(
-        land=land, land_name="Demoland" if synthetic else LAND_NAMES.get(land, land), gemeinden=gem, kreise=kre,
-        panel=panel, effects=effects, pooled=pooled, bodies=bodies, measures=measures, points=points, quality=quality,
-        ingest_log=ingest_log, regions=load_regions(regions, land, sorted(kre["ags"])), data_years=years,
+        land=land,
+        land_name="Demoland" if synthetic else LAND_NAMES.get(land, land),
+        gemeinden=gem,
+        kreise=kre,
+        panel=panel,
+        effects=effects,
+        pooled=pooled,
+        bodies=bodies,
+        measures=measures,
+        points=points,
+        quality=quality,
+        ingest_log=ingest_log,
+        regions=load_regions(regions, land, sorted(kre["ags"])),
+        data_years=years,
         synthetic=synthetic,
     )

@@ -2,7 +2,7 @@
 
 Static images go through kaleido in one browser session with two pages for the whole batch (kaleido's
 async API), not one browser per figure. PNGs are rendered at three times the CSS layout size and tagged
-300 dpi: a 1333 × 750 layout becomes a 4000 × 2250 px image of 13,3 × 7,5 inches (16:9). SVGs keep the
+300 dpi: a 1000 × 563 layout becomes a 3000 × 1689 px image of 10 × 5,6 inches (16:9). SVGs keep the
 layout size. Interactive HTML shares one ``plotly.min.js`` in its folder and works offline.
 """
 
@@ -24,9 +24,9 @@ DPI = 300
 @dataclass(frozen=True)
 class Export:
     figure: go.Figure
-    stem: Path            # path without suffix
-    width: int = 1333     # CSS pixels (16:9 by default)
-    height: int = 750
+    stem: Path  # path without suffix
+    width: int = 1000  # CSS pixels (16:9 by default): PNG 3000 × 1689 px = 10 × 5,6 in at 300 dpi
+    height: int = 563
 
 
 def set_png_dpi(path: Path, dpi: int = DPI) -> None:
@@ -37,10 +37,10 @@ def set_png_dpi(path: Path, dpi: int = DPI) -> None:
     ihdr_end = 8 + 8 + struct.unpack(">I", data[8:12])[0] + 4
     chunks, pos = [], ihdr_end
     while pos < len(data):
-        length = struct.unpack(">I", data[pos:pos + 4])[0]
-        kind = data[pos + 4:pos + 8]
+        length = struct.unpack(">I", data[pos : pos + 4])[0]
+        kind = data[pos + 4 : pos + 8]
         if kind != b"pHYs":
-            chunks.append(data[pos:pos + 12 + length])
+            chunks.append(data[pos : pos + 12 + length])
         pos += 12 + length
     ppm = round(dpi / 0.0254)
     body = b"pHYs" + struct.pack(">IIB", ppm, ppm, 1)

@@ -29,29 +29,56 @@ CATEGORY_COLORS = {1: "#b2182b", 2: "#ef8a62", 3: "#67a9cf"}
 CATEGORY_NAMES = {1: "Unfälle mit Getöteten", 2: "mit Schwerverletzten", 3: "mit Leichtverletzten"}
 
 
-def base_layout(fig: go.Figure, data: ReportData, title: str, sources: list[str] | None = None, *,
-                height: int = 620) -> go.Figure:
+def base_layout(
+    fig: go.Figure, data: ReportData, title: str, sources: list[str] | None = None, *, height: int = 620
+) -> go.Figure:
     """Title, German number format, source footnote and the synthetic mark."""
     lines = sources if sources is not None else data.attributions()
     foot = "<br>".join(lines[:4])
     fig.update_layout(
         title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 20}},
-        separators=",.", font={"family": FONT, "size": 13}, template="plotly_white", height=height,
+        separators=",.",
+        font={"family": FONT, "size": 13},
+        template="plotly_white",
+        height=height,
         margin={"l": 60, "r": 30, "t": 80, "b": 60 + 15 * min(4, len(lines))},
     )
-    fig.add_annotation(text=f"<span style='font-size:10px;color:#555'>{foot}</span>", xref="paper", yref="paper",
-                       x=0, y=0, yshift=-45, showarrow=False, align="left", xanchor="left", yanchor="top")
+    fig.add_annotation(
+        text=f"<span style='font-size:10px;color:#555'>{foot}</span>",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-45,
+        showarrow=False,
+        align="left",
+        xanchor="left",
+        yanchor="top",
+    )
     if data.synthetic:
-        fig.add_annotation(text=SYNTHETIC_LABEL, xref="paper", yref="paper", x=0.99, y=0.99, showarrow=False,
-                           font={"size": 18, "color": "#c0392b"}, bgcolor="rgba(255,255,255,0.8)",
-                           xanchor="right", yanchor="top")
+        fig.add_annotation(
+            text=SYNTHETIC_LABEL,
+            xref="paper",
+            yref="paper",
+            x=0.99,
+            y=0.99,
+            showarrow=False,
+            font={"size": 18, "color": "#c0392b"},
+            bgcolor="rgba(255,255,255,0.8)",
+            xanchor="right",
+            yanchor="top",
+        )
     return fig
 
 
 def _rings(geom: shapely.Geometry, tolerance: float) -> tuple[list[float | None], list[float | None]]:
     """Exterior rings of a (multi)polygon in EPSG:25832 metres, separated by None for plotly."""
     simple = shapely.simplify(geom, tolerance, preserve_topology=True)
-    polys = [simple] if simple.geom_type == "Polygon" else [g for g in getattr(simple, "geoms", []) if g.geom_type == "Polygon"]
+    polys = (
+        [simple]
+        if simple.geom_type == "Polygon"
+        else [g for g in getattr(simple, "geoms", []) if g.geom_type == "Polygon"]
+    )
     xs: list[float | None] = []
     ys: list[float | None] = []
     for poly in polys:
@@ -61,12 +88,31 @@ def _rings(geom: shapely.Geometry, tolerance: float) -> tuple[list[float | None]
     return xs, ys
 
 
-def polygon_trace(geom: shapely.Geometry, fill: str, hover: str, *, tolerance: float = 150.0, line: str = "white",
-                  width: float = 0.6, name: str = "") -> go.Scatter:
+def polygon_trace(
+    geom: shapely.Geometry,
+    fill: str,
+    hover: str,
+    *,
+    tolerance: float = 150.0,
+    line: str = "white",
+    width: float = 0.6,
+    name: str = "",
+) -> go.Scatter:
     """One filled area with its own hover text (the map is drawn from the boundaries, no tiles, no WebGL)."""
     xs, ys = _rings(geom, tolerance)
-    return go.Scatter(x=xs, y=ys, fill="toself", fillcolor=fill, mode="lines", line={"color": line, "width": width},
-                      hoveron="fills", text=hover, hoverinfo="text", showlegend=False, name=name)
+    return go.Scatter(
+        x=xs,
+        y=ys,
+        fill="toself",
+        fillcolor=fill,
+        mode="lines",
+        line={"color": line, "width": width},
+        hoveron="fills",
+        text=hover,
+        hoverinfo="text",
+        showlegend=False,
+        name=name,
+    )
 
 
 def map_axes(fig: go.Figure) -> None:
@@ -77,8 +123,18 @@ def map_axes(fig: go.Figure) -> None:
 
 
 def legend_entry(fig: go.Figure, color: str, label: str, group_title: str | None = None) -> None:
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"size": 14, "color": color, "symbol": "square"},
-                             name=label, legendgrouptitle_text=group_title, legendgroup="classes", showlegend=True))
+    fig.add_trace(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            marker={"size": 14, "color": color, "symbol": "square"},
+            name=label,
+            legendgrouptitle_text=group_title,
+            legendgroup="classes",
+            showlegend=True,
+        )
+    )
 
 
 def classify(values: np.ndarray, k: int = 5) -> tuple[np.ndarray, list[float], str]:
@@ -102,7 +158,9 @@ def classify(values: np.ndarray, k: int = 5) -> tuple[np.ndarray, list[float], s
 
 
 def _value_rows(data: ReportData, level: str, indicator: str, year: int) -> pd.DataFrame:
-    p = data.panel[(data.panel["unit_level"] == level) & (data.panel["indicator"] == indicator) & data.panel["month"].isna()]
+    p = data.panel[
+        (data.panel["unit_level"] == level) & (data.panel["indicator"] == indicator) & data.panel["month"].isna()
+    ]
     now = p[p["year"] == year].set_index("unit_ags")
     prev = p[p["year"] == year - 1].set_index("unit_ags")
     now = now.assign(change=(now["rate_per_100k"] / prev["rate_per_100k"].reindex(now.index)) - 1)
@@ -133,13 +191,30 @@ def choropleth(data: ReportData, level: str, indicator: str, year: int, *, kind:
         z = (rows["change"] * 100).to_numpy(dtype=float)
         bound = float(np.nanmax(np.abs(z))) if np.isfinite(z).any() else 1.0
         bound = bound or 1.0
-        colors = [sample_colorscale(DIVERGING, [(v + bound) / (2 * bound)])[0] if np.isfinite(v) else "#eeeeee" for v in z]
+        colors = [
+            sample_colorscale(DIVERGING, [(v + bound) / (2 * bound)])[0] if np.isfinite(v) else "#eeeeee" for v in z
+        ]
         for geom, color, text in zip(shapes.geometry, colors, hover, strict=True):
             fig.add_trace(polygon_trace(geom, color, text))
         # the colour bar of the diverging scale, midpoint at zero
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip", marker={
-            "colorscale": DIVERGING, "cmin": -bound, "cmax": bound, "cmid": 0, "color": [0], "showscale": True,
-            "colorbar": {"title": "Veränderung<br>zum Vorjahr", "ticksuffix": " %"}}))
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                showlegend=False,
+                hoverinfo="skip",
+                marker={
+                    "colorscale": DIVERGING,
+                    "cmin": -bound,
+                    "cmax": bound,
+                    "cmid": 0,
+                    "color": [0],
+                    "showscale": True,
+                    "colorbar": {"title": "Veränderung<br>zum Vorjahr", "ticksuffix": " %"},
+                },
+            )
+        )
         title = f"{label}: Veränderung {year - 1} → {year} je {'Kreis' if level == 'Kreis' else 'Gemeinde'}"
         method = None
     else:
@@ -152,11 +227,17 @@ def choropleth(data: ReportData, level: str, indicator: str, year: int, *, kind:
         finite = values[np.isfinite(values)]
         lows = [float(finite.min()) if len(finite) else 0.0, *bins[:-1]]
         for i, (lo, hi) in enumerate(zip(lows, bins, strict=True)):
-            legend_entry(fig, palette[i], f"{fmt.number(lo, 0)} – {fmt.number(hi, 0)}",
-                         f"je 100.000 EW ({year}), Klassen: {method}" if i == 0 else None)
+            legend_entry(
+                fig,
+                palette[i],
+                f"{fmt.number(lo, 0)} – {fmt.number(hi, 0)}",
+                f"je 100.000 EW ({year}), Klassen: {method}" if i == 0 else None,
+            )
         title = f"{label} je 100.000 Einwohner, {year}"
     map_axes(fig)
-    note = "Kriminalitätsdaten liegen nur auf Kreisebene vor." if indicator.startswith("pks:") and level == "Kreis" else ""
+    note = (
+        "Kriminalitätsdaten liegen nur auf Kreisebene vor." if indicator.startswith("pks:") and level == "Kreis" else ""
+    )
     fig = base_layout(fig, data, title + (f"<br><sup>{note}</sup>" if note else ""), height=700)
     fig.update_layout(meta={"classification": method}, legend={"x": 1.0, "y": 0.95, "xanchor": "left"})
     return fig
@@ -177,7 +258,9 @@ def hexbins(x: np.ndarray, y: np.ndarray, size: float) -> tuple[list[shapely.Pol
     return polys, counts
 
 
-def accident_map(data: ReportData, ags: str, years: tuple[int, ...] | None = None, *, hex_size: float = 400.0) -> go.Figure:
+def accident_map(
+    data: ReportData, ags: str, years: tuple[int, ...] | None = None, *, hex_size: float = 400.0
+) -> go.Figure:
     """Unfallatlas points of one municipality by category over a hexbin density layer."""
     pts = data.points[data.points["ags"] == ags]
     if years:
@@ -186,23 +269,54 @@ def accident_map(data: ReportData, ags: str, years: tuple[int, ...] | None = Non
     name = shape["name"].iloc[0] if len(shape) else ags
     fig = go.Figure()
     if len(shape):
-        fig.add_trace(polygon_trace(shape.geometry.iloc[0], "#f7f7f7", str(name), tolerance=20, line="#333333", width=1.2))
+        fig.add_trace(
+            polygon_trace(shape.geometry.iloc[0], "#f7f7f7", str(name), tolerance=20, line="#333333", width=1.2)
+        )
     if len(pts):
         polys, counts = hexbins(pts["x_25832"].to_numpy(), pts["y_25832"].to_numpy(), hex_size)
-        greys = sample_colorscale("Greys", [0.15 + 0.75 * c / counts.max() for c in counts])
-        for poly, c, color in zip(polys, counts, greys, strict=True):
-            fig.add_trace(polygon_trace(poly, color, f"{fmt.number(c)} Unfälle in diesem Sechseck", tolerance=0,
-                                        line=color, width=0))
-        legend_entry(fig, greys[int(np.argmax(counts))], f"Dichte: bis {fmt.number(counts.max())} Unfälle je Sechseck ({fmt.number(hex_size)} m)")
+        idx, bins, method = classify(counts.astype(float), k=5)
+        greys = sample_colorscale("Greys", [0.15 + 0.7 * i / max(1, len(bins) - 1) for i in range(len(bins))])
+        lows = [1.0, *[b + 1 for b in bins[:-1]]]
+        for i, color in enumerate(greys):
+            members = [p for p, j in zip(polys, idx, strict=True) if j == i]
+            if not members:
+                continue
+            xs, ys = _rings(shapely.MultiPolygon(members), 0)
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    fill="toself",
+                    fillcolor=color,
+                    mode="lines",
+                    line={"width": 0},
+                    hoverinfo="skip",
+                    legendgroup="dichte",
+                    showlegend=True,
+                    legendgrouptitle_text=f"Unfälle je Sechseck ({fmt.number(hex_size)} m), {method}"
+                    if i == 0
+                    else None,
+                    name=f"{fmt.number(lows[i])} – {fmt.number(bins[i])}",
+                )
+            )
     for cat in (3, 2, 1):
         sel = pts[pts["category"] == cat]
-        fig.add_trace(go.Scatter(x=sel["x_25832"], y=sel["y_25832"], mode="markers", name=CATEGORY_NAMES[cat],
-                                 marker={"size": 4 if cat == 3 else 6, "color": CATEGORY_COLORS[cat], "opacity": 0.8},
-                                 text=[f"{CATEGORY_NAMES[cat]}, {m:02d}/{y}" for m, y in zip(sel["month"], sel["year"], strict=True)],
-                                 hoverinfo="text"))
+        fig.add_trace(
+            go.Scatter(
+                x=sel["x_25832"],
+                y=sel["y_25832"],
+                mode="markers",
+                name=CATEGORY_NAMES[cat],
+                marker={"size": 4 if cat == 3 else 6, "color": CATEGORY_COLORS[cat], "opacity": 0.8},
+                text=[f"{CATEGORY_NAMES[cat]}, {m:02d}/{y}" for m, y in zip(sel["month"], sel["year"], strict=True)],
+                hoverinfo="text",
+            )
+        )
     map_axes(fig)
     span = f"{min(pts['year'])}–{max(pts['year'])}" if len(pts) else "keine Daten"
-    fig = base_layout(fig, data, f"Unfälle mit Personenschaden in {name} ({span}): {fmt.number(len(pts))} Unfälle", height=700)
+    fig = base_layout(
+        fig, data, f"Unfälle mit Personenschaden in {name} ({span}): {fmt.number(len(pts))} Unfälle", height=700
+    )
     fig.update_layout(legend={"orientation": "h", "y": -0.02})
     return fig
 
@@ -242,18 +356,40 @@ def trend_chart(data: ReportData, unit_ags: str, indicator: str, *, compare: tup
             continue
         color = palette[i % len(palette)]
         if i == 0:
-            fig.add_trace(go.Scatter(x=list(s["year"]) + list(s["year"])[::-1],
-                                     y=list(s["rate_ci_high"]) + list(s["rate_ci_low"])[::-1], fill="toself",
-                                     fillcolor="rgba(33,144,141,0.15)", line={"width": 0}, hoverinfo="skip",
-                                     name="95 %-Konfidenzintervall"))
-        fig.add_trace(go.Scatter(x=s["year"], y=s["rate_per_100k"], mode="lines+markers", name=str(s["unit_name"].iloc[0]),
-                                 line={"color": color, "width": 3 if i == 0 else 2, "dash": "solid" if i == 0 else "dot"},
-                                 hovertemplate="%{x}: %{y:,.1f} je 100.000<extra>" + str(s["unit_name"].iloc[0]) + "</extra>"))
+            fig.add_trace(
+                go.Scatter(
+                    x=list(s["year"]) + list(s["year"])[::-1],
+                    y=list(s["rate_ci_high"]) + list(s["rate_ci_low"])[::-1],
+                    fill="toself",
+                    fillcolor="rgba(33,144,141,0.15)",
+                    line={"width": 0},
+                    hoverinfo="skip",
+                    name="95 %-Konfidenzintervall",
+                )
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=s["year"],
+                y=s["rate_per_100k"],
+                mode="lines+markers",
+                name=str(s["unit_name"].iloc[0]),
+                line={"color": color, "width": 3 if i == 0 else 2, "dash": "solid" if i == 0 else "dot"},
+                hovertemplate="%{x}: %{y:,.1f} je 100.000<extra>" + str(s["unit_name"].iloc[0]) + "</extra>",
+            )
+        )
         brk = s[s["break_flag"]]
         if i == 0 and len(brk):
-            fig.add_trace(go.Scatter(x=brk["year"], y=brk["rate_per_100k"], mode="markers", name="Bruch in der Reihe",
-                                     marker={"symbol": "x", "size": 10, "color": "#c0392b"}, text=brk["break_reason"],
-                                     hovertemplate="%{x}: %{text}<extra></extra>"))
+            fig.add_trace(
+                go.Scatter(
+                    x=brk["year"],
+                    y=brk["rate_per_100k"],
+                    mode="markers",
+                    name="Bruch in der Reihe",
+                    marker={"symbol": "x", "size": 10, "color": "#c0392b"},
+                    text=brk["break_reason"],
+                    hovertemplate="%{x}: %{text}<extra></extra>",
+                )
+            )
     title = finding_title(list(main["year"]), list(main["rate_per_100k"]), str(name), str(label))
     fig.update_xaxes(title="Jahr", dtick=1)
     fig.update_yaxes(title="je 100.000 Einwohner", rangemode="tozero")
@@ -266,39 +402,89 @@ def forest_plot(data: ReportData) -> go.Figure:
     """Headline effects with intervals on a log axis, and the pooled estimates as diamonds."""
     e = data.effects[data.effects["headline"] & data.effects["evaluable"]].copy()
     e = e.sort_values(["indicator", "estimate"])
-    labels = [f"{m} · {lab} ({u})" for m, lab, u in zip(e["measure_id"], e["indicator_label"], e["unit_ags"], strict=True)]
-    fig = go.Figure(go.Scatter(
-        x=e["estimate"], y=labels, mode="markers", marker={"color": "#3b528b", "size": 8}, name="Einzelne Maßnahmen",
-        error_x={"type": "data", "symmetric": False, "array": e["ci_high"] - e["estimate"],
-                 "arrayminus": e["estimate"] - e["ci_low"], "color": "#3b528b"},
-        text=[fmt.change_from_ratio(v) for v in e["estimate"]], hovertemplate="%{y}: %{text}<extra></extra>"))
+    labels = [
+        f"{m} · {lab} ({u})" for m, lab, u in zip(e["measure_id"], e["indicator_label"], e["unit_ags"], strict=True)
+    ]
+    fig = go.Figure(
+        go.Scatter(
+            x=e["estimate"],
+            y=labels,
+            mode="markers",
+            marker={"color": "#3b528b", "size": 8},
+            name="Einzelne Maßnahmen",
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": e["ci_high"] - e["estimate"],
+                "arrayminus": e["estimate"] - e["ci_low"],
+                "color": "#3b528b",
+            },
+            text=[fmt.change_from_ratio(v) for v in e["estimate"]],
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
     pooled = data.pooled[data.pooled["method"] == "DerSimonian-Laird"]
     if len(pooled):
-        plabels = [f"Mittel: {g} ({'Kriminalität' if d == 'crime' else 'Verkehr'}, k = {k})"
-                   for g, d, k in zip(pooled["group"], pooled["indicator_domain"], pooled["k"], strict=True)]
-        fig.add_trace(go.Scatter(
-            x=pooled["estimate"], y=plabels, mode="markers", marker={"symbol": "diamond", "size": 14, "color": "#c0392b"},
-            name="Gepoolt (Zufallseffekte, DerSimonian-Laird)",
-            error_x={"type": "data", "symmetric": False, "array": pooled["ci_high"] - pooled["estimate"],
-                     "arrayminus": pooled["estimate"] - pooled["ci_low"], "color": "#c0392b"}))
+        plabels = [
+            f"Mittel: {g} ({'Kriminalität' if d == 'crime' else 'Verkehr'}, k = {k})"
+            for g, d, k in zip(pooled["group"], pooled["indicator_domain"], pooled["k"], strict=True)
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=pooled["estimate"],
+                y=plabels,
+                mode="markers",
+                marker={"symbol": "diamond", "size": 14, "color": "#c0392b"},
+                name="Gepoolt (Zufallseffekte, DerSimonian-Laird)",
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": pooled["ci_high"] - pooled["estimate"],
+                    "arrayminus": pooled["estimate"] - pooled["ci_low"],
+                    "color": "#c0392b",
+                },
+            )
+        )
     fig.add_vline(x=1, line_dash="dash", line_color="#555")
     fig.update_xaxes(type="log", title="Ratenverhältnis (unter 1 = weniger Fälle als erwartet)")
     n = len(labels) + len(pooled)
-    title = ("Wirkungen der Maßnahmen: die meisten Intervalle schließen 1 ein" if len(e) and (e["ci_low"] < 1).mean() > 0.5
-             and (e["ci_high"] > 1).mean() > 0.5 else "Wirkungen der Maßnahmen im Überblick")
+    title = (
+        "Wirkungen der Maßnahmen: die meisten Intervalle schließen 1 ein"
+        if len(e) and (e["ci_low"] < 1).mean() > 0.5 and (e["ci_high"] > 1).mean() > 0.5
+        else "Wirkungen der Maßnahmen im Überblick"
+    )
     return base_layout(fig, data, title, height=max(480, 60 + 26 * n))
 
 
 def method_comparison(data: ReportData, measure_id: str, indicator: str) -> go.Figure:
     """All methods' estimates of one measure side by side; the naive one labelled as such."""
-    e = data.effects[(data.effects["measure_id"] == measure_id) & (data.effects["indicator"] == indicator) & data.effects["evaluable"]]
-    names = {"naive_before_after": "naiv (ohne Vergleichsgruppe)", "did_poisson_fe": "Vergleichsgruppe (DiD)",
-             "did_staggered": "gestaffelte Starts (DiD)", "synthetic_control": "synthetische Kontrolle",
-             "empirical_bayes": "Empirical Bayes", "wdq": "Verdrängung (WDQ)"}
-    fig = go.Figure(go.Scatter(
-        x=[names.get(m, m) for m in e["method"]], y=e["estimate"], mode="markers",
-        marker={"size": 12, "color": ["#999" if m == "naive_before_after" else "#21908d" for m in e["method"]]},
-        error_y={"type": "data", "symmetric": False, "array": e["ci_high"] - e["estimate"], "arrayminus": e["estimate"] - e["ci_low"]}))
+    e = data.effects[
+        (data.effects["measure_id"] == measure_id)
+        & (data.effects["indicator"] == indicator)
+        & data.effects["evaluable"]
+    ]
+    names = {
+        "naive_before_after": "naiv (ohne Vergleichsgruppe)",
+        "did_poisson_fe": "Vergleichsgruppe (DiD)",
+        "did_staggered": "gestaffelte Starts (DiD)",
+        "synthetic_control": "synthetische Kontrolle",
+        "empirical_bayes": "Empirical Bayes",
+        "wdq": "Verdrängung (WDQ)",
+    }
+    fig = go.Figure(
+        go.Scatter(
+            x=[names.get(m, m) for m in e["method"]],
+            y=e["estimate"],
+            mode="markers",
+            marker={"size": 12, "color": ["#999" if m == "naive_before_after" else "#21908d" for m in e["method"]]},
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": e["ci_high"] - e["estimate"],
+                "arrayminus": e["estimate"] - e["ci_low"],
+            },
+        )
+    )
     fig.add_hline(y=1, line_dash="dash", line_color="#555")
     fig.update_yaxes(title="Ratenverhältnis", type="log")
     label = e["indicator_label"].iloc[0] if len(e) else indicator
@@ -307,15 +493,28 @@ def method_comparison(data: ReportData, measure_id: str, indicator: str) -> go.F
 
 def quality_chart(data: ReportData) -> go.Figure:
     q = data.quality.groupby("asset", as_index=False)["rows"].sum().sort_values("rows")
-    fig = go.Figure(go.Bar(x=q["rows"], y=q["asset"], orientation="h", marker_color="#3b528b",
-                           text=[fmt.number(v) for v in q["rows"]], textposition="outside"))
+    fig = go.Figure(
+        go.Bar(
+            x=q["rows"],
+            y=q["asset"],
+            orientation="h",
+            marker_color="#3b528b",
+            text=[fmt.number(v) for v in q["rows"]],
+            textposition="outside",
+        )
+    )
     fig.update_xaxes(title="Zeilen in Quarantäne")
     total = int(q["rows"].sum())
     return base_layout(fig, data, f"{fmt.number(total)} Zeilen in Quarantäne – jede mit Grund dokumentiert", height=420)
 
 
-BODY_COLORS = {"Präventionsrat": "#21908d", "Beirat": "#3b528b", "Sicherheitspartnerschaft": "#e67e22",
-               "Landespräventionsrat": "#8e44ad", "other": "#7f8c8d"}
+BODY_COLORS = {
+    "Präventionsrat": "#21908d",
+    "Beirat": "#3b528b",
+    "Sicherheitspartnerschaft": "#e67e22",
+    "Landespräventionsrat": "#8e44ad",
+    "other": "#7f8c8d",
+}
 
 
 def overview_map(data: ReportData) -> go.Figure:
@@ -331,18 +530,39 @@ def overview_map(data: ReportData) -> go.Figure:
     rows = []
     for _, b in data.bodies.iterrows():
         ags = str(b["ags"])
-        point = centroids.get(ags) if ags in centroids.index else kreis_centroids.get(ags) if ags in kreis_centroids.index else land_point
+        point = (
+            centroids.get(ags)
+            if ags in centroids.index
+            else kreis_centroids.get(ags)
+            if ags in kreis_centroids.index
+            else land_point
+        )
         rows.append((point, b, data.measures[data.measures["body_id"] == b["body_id"]]))
     for kind, color in BODY_COLORS.items():
         sel = [r for r in rows if r[1]["body_type"] == kind]
         if not sel:
             continue
-        text = [f"<b>{b['name']}</b><br>{BODY_TYPES.get(kind, kind)}<br>"
-                + ("<br>".join(f"· {t[:60]}" for t in m["title"]) or "keine Maßnahmen eingetragen") for _, b, m in sel]
-        fig.add_trace(go.Scatter(x=[p.x for p, _, _ in sel], y=[p.y for p, _, _ in sel], mode="markers",
-                                 name=BODY_TYPES.get(kind, kind), text=text, hoverinfo="text",
-                                 marker={"size": [10 + 3 * len(m) for _, _, m in sel], "color": color, "opacity": 0.85,
-                                         "line": {"color": "white", "width": 1}}))
+        text = [
+            f"<b>{b['name']}</b><br>{BODY_TYPES.get(kind, kind)}<br>"
+            + ("<br>".join(f"· {t[:60]}" for t in m["title"]) or "keine Maßnahmen eingetragen")
+            for _, b, m in sel
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=[p.x for p, _, _ in sel],
+                y=[p.y for p, _, _ in sel],
+                mode="markers",
+                name=BODY_TYPES.get(kind, kind),
+                text=text,
+                hoverinfo="text",
+                marker={
+                    "size": [10 + 3 * len(m) for _, _, m in sel],
+                    "color": color,
+                    "opacity": 0.85,
+                    "line": {"color": "white", "width": 1},
+                },
+            )
+        )
     map_axes(fig)
     n_m = len(data.measures)
     fig = base_layout(fig, data, f"{len(data.bodies)} Gremien und {n_m} Maßnahmen im Register", height=760)

@@ -24,25 +24,50 @@ SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
 
 def region_series(data: ReportData, kreise: list[str], indicator: str) -> pd.DataFrame:
     """The region's yearly count, population and rate per 100,000 (sums of its Kreise)."""
-    p = data.panel[data.panel["unit_ags"].isin(kreise) & (data.panel["unit_level"] == "Kreis")
-                   & (data.panel["indicator"] == indicator) & data.panel["month"].isna()]
-    s = p.groupby("year", as_index=False).agg(count=("count", "sum"), population=("population", "sum"),
-                                              units=("unit_ags", "nunique"))
+    p = data.panel[
+        data.panel["unit_ags"].isin(kreise)
+        & (data.panel["unit_level"] == "Kreis")
+        & (data.panel["indicator"] == indicator)
+        & data.panel["month"].isna()
+    ]
+    s = p.groupby("year", as_index=False).agg(
+        count=("count", "sum"), population=("population", "sum"), units=("unit_ags", "nunique")
+    )
     s = s[s["units"] == len(kreise)]
     return add_rates(s)
 
 
 def region_trend(data: ReportData, name: str, kreise: list[str], indicator: str, label: str) -> go.Figure:
     s = region_series(data, kreise, indicator)
-    land = data.panel[(data.panel["unit_ags"] == data.land) & (data.panel["indicator"] == indicator) & data.panel["month"].isna()]
+    land = data.panel[
+        (data.panel["unit_ags"] == data.land) & (data.panel["indicator"] == indicator) & data.panel["month"].isna()
+    ]
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=list(s["year"]) + list(s["year"])[::-1], y=list(s["rate_ci_high"]) + list(s["rate_ci_low"])[::-1],
-                             fill="toself", fillcolor="rgba(33,144,141,0.15)", line={"width": 0}, hoverinfo="skip",
-                             name="95 %-Konfidenzintervall"))
-    fig.add_trace(go.Scatter(x=s["year"], y=s["rate_per_100k"], mode="lines+markers", name=name,
-                             line={"color": "#21908d", "width": 4}))
-    fig.add_trace(go.Scatter(x=land["year"], y=land["rate_per_100k"], mode="lines", name=data.land_name,
-                             line={"color": "#3b528b", "width": 2, "dash": "dot"}))
+    fig.add_trace(
+        go.Scatter(
+            x=list(s["year"]) + list(s["year"])[::-1],
+            y=list(s["rate_ci_high"]) + list(s["rate_ci_low"])[::-1],
+            fill="toself",
+            fillcolor="rgba(33,144,141,0.15)",
+            line={"width": 0},
+            hoverinfo="skip",
+            name="95 %-Konfidenzintervall",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=s["year"], y=s["rate_per_100k"], mode="lines+markers", name=name, line={"color": "#21908d", "width": 4}
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=land["year"],
+            y=land["rate_per_100k"],
+            mode="lines",
+            name=data.land_name,
+            line={"color": "#3b528b", "width": 2, "dash": "dot"},
+        )
+    )
     fig.update_xaxes(title="Jahr", dtick=1)
     fig.update_yaxes(title="je 100.000 Einwohner", rangemode="tozero")
     title = finding_title(list(s["year"]), list(s["rate_per_100k"]), name, label)
@@ -52,22 +77,45 @@ def region_trend(data: ReportData, name: str, kreise: list[str], indicator: str,
 
 
 def kreis_bars(data: ReportData, kreise: list[str], indicator: str, label: str) -> go.Figure:
-    p = data.panel[data.panel["unit_ags"].isin([*kreise, data.land]) & (data.panel["indicator"] == indicator)
-                   & data.panel["month"].isna()]
+    p = data.panel[
+        data.panel["unit_ags"].isin([*kreise, data.land])
+        & (data.panel["indicator"] == indicator)
+        & data.panel["month"].isna()
+    ]
     year = int(p["year"].max()) if len(p) else 0
     p = p[p["year"] == year].sort_values("rate_per_100k")
     land_rate = p.loc[p["unit_ags"] == data.land, "rate_per_100k"]
     p = p[p["unit_ags"] != data.land]
-    fig = go.Figure(go.Bar(x=p["rate_per_100k"], y=p["unit_name"], orientation="h", marker_color="#21908d",
-                           text=[fmt.number(v, 0) for v in p["rate_per_100k"]], textposition="outside",
-                           error_x={"type": "data", "symmetric": False, "array": p["rate_ci_high"] - p["rate_per_100k"],
-                                    "arrayminus": p["rate_per_100k"] - p["rate_ci_low"], "color": "#555"}))
+    fig = go.Figure(
+        go.Bar(
+            x=p["rate_per_100k"],
+            y=p["unit_name"],
+            orientation="h",
+            marker_color="#21908d",
+            text=[fmt.number(v, 0) for v in p["rate_per_100k"]],
+            textposition="outside",
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": p["rate_ci_high"] - p["rate_per_100k"],
+                "arrayminus": p["rate_per_100k"] - p["rate_ci_low"],
+                "color": "#555",
+            },
+        )
+    )
     if len(land_rate):
-        fig.add_vline(x=float(land_rate.iloc[0]), line_dash="dash", line_color="#3b528b",
-                      annotation_text=f"{data.land_name}: {fmt.number(land_rate.iloc[0], 0)}")
+        fig.add_vline(
+            x=float(land_rate.iloc[0]),
+            line_dash="dash",
+            line_color="#3b528b",
+            annotation_text=f"{data.land_name}: {fmt.number(land_rate.iloc[0], 0)}",
+        )
     top = p.iloc[-1] if len(p) else None
-    title = (f"{label} {year}: am häufigsten in {top['unit_name']} ({fmt.number(top['rate_per_100k'], 0)} je 100.000)"
-             if top is not None else f"{label} {year}")
+    title = (
+        f"{label} {year}: am häufigsten in {top['unit_name']} ({fmt.number(top['rate_per_100k'], 0)} je 100.000)"
+        if top is not None
+        else f"{label} {year}"
+    )
     fig.update_xaxes(title="je 100.000 Einwohner")
     return base_layout(fig, data, title, sources=data.attributions()[:2])
 
@@ -82,14 +130,28 @@ def effects_chart(data: ReportData, name: str, kreise: list[str]) -> go.Figure |
     if e.empty:
         return None
     labels = [f"{m}: {lab}" for m, lab in zip(e["measure_id"], e["indicator_label"], strict=True)]
-    fig = go.Figure(go.Scatter(x=e["estimate"], y=labels, mode="markers", marker={"size": 12, "color": "#21908d"},
-                               error_x={"type": "data", "symmetric": False, "array": e["ci_high"] - e["estimate"],
-                                        "arrayminus": e["estimate"] - e["ci_low"]}))
+    fig = go.Figure(
+        go.Scatter(
+            x=e["estimate"],
+            y=labels,
+            mode="markers",
+            marker={"size": 12, "color": "#21908d"},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": e["ci_high"] - e["estimate"],
+                "arrayminus": e["estimate"] - e["ci_low"],
+            },
+        )
+    )
     fig.add_vline(x=1, line_dash="dash", line_color="#555")
     fig.update_xaxes(type="log", title="Ratenverhältnis gegenüber Vergleichsgruppe (unter 1 = weniger Fälle)")
     n_good = int((e["ci_high"] < 1).sum())
-    title = (f"{n_good} von {len(e)} ausgewerteten Zielgrößen in {name} sanken stärker als im Vergleich" if n_good
-             else f"In {name} lässt sich bisher keine Wirkung sicher nachweisen ({len(e)} Auswertungen)")
+    title = (
+        f"{n_good} von {len(e)} ausgewerteten Zielgrößen in {name} sanken stärker als im Vergleich"
+        if n_good
+        else f"In {name} lässt sich bisher keine Wirkung sicher nachweisen ({len(e)} Auswertungen)"
+    )
     return base_layout(fig, data, title, sources=data.attributions()[:1])
 
 
@@ -130,15 +192,22 @@ def _slide(prs: Presentation, title: str, synthetic: bool):
     return slide
 
 
-def build_deck(data: ReportData, name: str, kreise: list[str], charts: list[tuple[str, Export]], map_png: Path,
-               path: Path) -> Path:
+def build_deck(
+    data: ReportData, name: str, kreise: list[str], charts: list[tuple[str, Export]], map_png: Path, path: Path
+) -> Path:
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
     title = prs.slides.add_slide(prs.slide_layouts[0])
     title.shapes.title.text = f"Prävention in der Region {name}"
-    title.placeholders[1].text = (f"Präventionsmonitor {data.land_name} · Regionalkonferenz · {fmt.date_de(data.generated_on)}"
-                                  + (f"\n{SYNTHETIC_LABEL}" if data.synthetic else ""))
-    slide = _slide(prs, f"Die Region: {len(kreise)} Kreise, {len(data.bodies[data.bodies['ags'].astype(str).str[:5].isin(kreise)])} Gremien im Register", data.synthetic)
+    title.placeholders[1].text = (
+        f"Präventionsmonitor {data.land_name} · Regionalkonferenz · {fmt.date_de(data.generated_on)}"
+        + (f"\n{SYNTHETIC_LABEL}" if data.synthetic else "")
+    )
+    slide = _slide(
+        prs,
+        f"Die Region: {len(kreise)} Kreise, {len(data.bodies[data.bodies['ags'].astype(str).str[:5].isin(kreise)])} Gremien im Register",
+        data.synthetic,
+    )
     slide.shapes.add_picture(str(map_png), Inches(2.2), Inches(1.3), height=Inches(5.9))
     for message, export in charts:
         slide = _slide(prs, message.split("<br>")[0], data.synthetic)
@@ -153,9 +222,11 @@ def build_deck(data: ReportData, name: str, kreise: list[str], charts: list[tupl
             p.text = f"{r.measure_id}: {r.verdict_de}"
             p.font.size = Pt(15)
     else:
-        body.paragraphs[0].text = ("Für diese Region lässt sich bisher keine Wirkung einer Maßnahme belegen. Gründe: "
-                                   "fehlende Startdaten im Register, zu kurze Nachher-Zeiträume und Kriminalitätsdaten "
-                                   "nur auf Kreisebene. Mehr Einträge im Register machen künftige Auswertungen möglich.")
+        body.paragraphs[0].text = (
+            "Für diese Region lässt sich bisher keine Wirkung einer Maßnahme belegen. Gründe: "
+            "fehlende Startdaten im Register, zu kurze Nachher-Zeiträume und Kriminalitätsdaten "
+            "nur auf Kreisebene. Mehr Einträge im Register machen künftige Auswertungen möglich."
+        )
     slide = _slide(prs, "Quellen und Lizenzen", data.synthetic)
     src = _text(slide, Inches(0.8), Inches(1.4), Inches(11.7), Inches(5.5), "", 12, color="333333")
     for i, line in enumerate([*data.attributions(), data.data_as_of()]):
@@ -176,12 +247,24 @@ def conference_charts(data: ReportData, out_dir: Path) -> dict[str, tuple[list[s
         for trace, ags in zip(map_fig.data, data.kreise["ags"], strict=False):
             trace.opacity = 1.0 if ags in kreise else 0.3
         map_fig.update_layout(title={"text": f"{name}: Straftaten je 100.000 Einwohner (Region hervorgehoben)"})
-        plan[name] = (kreise, charts_for_region(data, name, kreise, folder), Export(map_fig, folder / "karte", 1000, 800))
+        plan[name] = (
+            kreise,
+            charts_for_region(data, name, kreise, folder),
+            Export(map_fig, folder / "karte", 1000, 800),
+        )
     return plan
 
 
 def build_conference_kit(data: ReportData, out_dir: Path, plan: dict) -> list[Path]:
     """Decks from charts that :func:`export_static` has already written."""
-    return [build_deck(data, name, kreise, charts, map_export.stem.with_suffix(".png"),
-                       out_dir / slug(name) / f"praesentation_{slug(name)}.pptx")
-            for name, (kreise, charts, map_export) in plan.items()]
+    return [
+        build_deck(
+            data,
+            name,
+            kreise,
+            charts,
+            map_export.stem.with_suffix(".png"),
+            out_dir / slug(name) / f"praesentation_{slug(name)}.pptx",
+        )
+        for name, (kreise, charts, map_export) in plan.items()
+    ]

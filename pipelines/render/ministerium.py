@@ -33,15 +33,24 @@ CAVEATS = [
     "Alle Aussagen beschreiben zeitliche Zusammenhänge gegenüber Vergleichsgruppen. Ein ursächlicher Nachweis ist "
     "mit öffentlichen Statistiken nicht möglich; andere gleichzeitige Veränderungen können das Ergebnis erklären.",
 ]
-QUALITY_NAMES = {"boundaries": "Gebietsgrenzen", "accident_counts": "Unfallstatistik", "accident_points": "Unfallatlas",
-                 "crime_cases": "PKS", "population": "Bevölkerung", "register": "Register", "crime_city_stats": "KISS-MD"}
+QUALITY_NAMES = {
+    "boundaries": "Gebietsgrenzen",
+    "accident_counts": "Unfallstatistik",
+    "accident_points": "Unfallatlas",
+    "crime_cases": "PKS",
+    "population": "Bevölkerung",
+    "register": "Register",
+    "crime_city_stats": "KISS-MD",
+}
 
 
 def _ci(e: pd.Series) -> str:
     if not e["evaluable"]:
         return "nicht auswertbar"
-    return (f"{fmt.number(e['estimate'], 2)} ({fmt.number(e['ci_low'], 2)}–{fmt.number(e['ci_high'], 2)}); "
-            f"{fmt.change_from_ratio(e['estimate'])}")
+    return (
+        f"{fmt.number(e['estimate'], 2)} ({fmt.number(e['ci_low'], 2)}–{fmt.number(e['ci_high'], 2)}); "
+        f"{fmt.change_from_ratio(e['estimate'])}"
+    )
 
 
 def context(data: ReportData, images: dict[str, str]) -> dict:
@@ -61,30 +70,57 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
         "Der naive Vorher-Nachher-Vergleich hätte bei vielen Maßnahmen einen Rückgang gezeigt: er spiegelt den "
         "allgemeinen Rückgang der Kriminalität, nicht die Wirkung der Maßnahme.",
     ]
-    pooled = [f"{r.group} ({'Kriminalität' if r.indicator_domain == 'crime' else 'Verkehr'}, {r.method}, k = {r.k}): "
-              f"{r.verdict_de} τ² = {fmt.number(r.tau2, 4)}, I² = {fmt.percent(r.i2, 0)}."
-              for r in data.pooled.itertuples()]
-    effects = [[r.measure_id, r.indicator_label or "–", _ci(pd.Series(r._asdict())), r.verdict_de]
-               for r in head.sort_values(["measure_id", "indicator"]).itertuples()]
+    pooled = [
+        f"{r.group} ({'Kriminalität' if r.indicator_domain == 'crime' else 'Verkehr'}, {r.method}, k = {r.k}): "
+        f"{r.verdict_de} τ² = {fmt.number(r.tau2, 4)}, I² = {fmt.percent(r.i2, 0)}."
+        for r in data.pooled.itertuples()
+    ]
+    effects = [
+        [r.measure_id, r.indicator_label or "–", _ci(pd.Series(r._asdict())), r.verdict_de]
+        for r in head.sort_values(["measure_id", "indicator"]).itertuples()
+    ]
     methods = []
     for r in e[e["evaluable"]].sort_values(["measure_id", "indicator", "method"]).itertuples():
-        label = METHOD_DE.get(r.method, r.method) + (" (ohne Vergleichsgruppe)" if r.method == "naive_before_after" else "")
-        methods.append([r.measure_id, r.indicator_label, label + (" ★" if r.headline else ""),
-                        _ci(pd.Series(r._asdict())), fmt.number(r.p_value, 3) if pd.notna(r.p_value) else "–"])
-    quality = [[QUALITY_NAMES.get(r.asset, r.asset), r.reason[:140], fmt.number(r.rows)] for r in data.quality.itertuples()]
-    breaks = (data.panel[data.panel["break_flag"]].groupby("break_reason")["unit_ags"].nunique()
-              .sort_values(ascending=False))
+        label = METHOD_DE.get(r.method, r.method) + (
+            " (ohne Vergleichsgruppe)" if r.method == "naive_before_after" else ""
+        )
+        methods.append(
+            [
+                r.measure_id,
+                r.indicator_label,
+                label + (" ★" if r.headline else ""),
+                _ci(pd.Series(r._asdict())),
+                fmt.number(r.p_value, 3) if pd.notna(r.p_value) else "–",
+            ]
+        )
+    quality = [
+        [QUALITY_NAMES.get(r.asset, r.asset), r.reason[:140], fmt.number(r.rows)] for r in data.quality.itertuples()
+    ]
+    breaks = (
+        data.panel[data.panel["break_flag"]].groupby("break_reason")["unit_ags"].nunique().sort_values(ascending=False)
+    )
     return {
         "title": "Präventionsmonitor: Bericht für das Ministerium für Inneres und Sport",
         "subtitle": f"{data.land_name} · {data.data_as_of()}",
-        "synthetic": data.synthetic, "synthetic_label": SYNTHETIC_LABEL, "as_of": data.data_as_of(),
-        "generated_on": fmt.date_de(data.generated_on), "summary": summary, "pooled": pooled or
-        ["Für eine gemeinsame Auswertung gleichartiger Maßnahmen (Meta-Analyse) gibt es noch zu wenige ausgewertete Maßnahmen."],
-        "effects": effects, "methods": methods,
+        "synthetic": data.synthetic,
+        "synthetic_label": SYNTHETIC_LABEL,
+        "as_of": data.data_as_of(),
+        "generated_on": fmt.date_de(data.generated_on),
+        "summary": summary,
+        "pooled": pooled
+        or [
+            "Für eine gemeinsame Auswertung gleichartiger Maßnahmen (Meta-Analyse) gibt es noch zu wenige ausgewertete Maßnahmen."
+        ],
+        "effects": effects,
+        "methods": methods,
         "methods_intro": "★ = die Schätzung, die in Steckbriefen und Folien verwendet wird. Der naive Vergleich steht nur "
-                         "zum Vergleich da: er rechnet allgemeine Trends und die Regression zur Mitte nicht heraus.",
-        "quality": quality, "breaks": [f"{reason}: {fmt.number(n)} Einheiten" for reason, n in breaks.items()],
-        "missing": missing_years(data), "caveats": CAVEATS, "sources": data.attributions(), "images": images,
+        "zum Vergleich da: er rechnet allgemeine Trends und die Regression zur Mitte nicht heraus.",
+        "quality": quality,
+        "breaks": [f"{reason}: {fmt.number(n)} Einheiten" for reason, n in breaks.items()],
+        "missing": missing_years(data),
+        "caveats": CAVEATS,
+        "sources": data.attributions(),
+        "images": images,
     }
 
 
@@ -92,17 +128,23 @@ def missing_years(data: ReportData) -> list[str]:
     out = []
     y = data.data_years
     if "pks" in y:
-        out.append(f"PKS-Kreistabellen liegen für {y['pks'][0]}–{y['pks'][1]} vor; ältere Jahre nur in anderen "
-                   "Tabellenformaten (.xls), hier nicht geladen.")
+        out.append(
+            f"PKS-Kreistabellen liegen für {y['pks'][0]}–{y['pks'][1]} vor; ältere Jahre nur in anderen "
+            "Tabellenformaten (.xls), hier nicht geladen."
+        )
     points = data.points.groupby("ags")["year"].apply(lambda s: sorted(set(s)))
     if len(points):
-        covered = ", ".join(f"{data.gemeinden.set_index('ags')['name'].get(a, a)} ({', '.join(map(str, ys))})"
-                            for a, ys in points.items())
+        covered = ", ".join(
+            f"{data.gemeinden.set_index('ags')['name'].get(a, a)} ({', '.join(map(str, ys))})"
+            for a, ys in points.items()
+        )
         out.append(f"Unfallatlas-Punkte des Landes liegen nur vor für: {covered}.")
     else:
         out.append("Keine Unfallatlas-Punkte für das Land geladen.")
-    out.append("Unfallzahlen je Kreis fehlen für 2016–2022 (Regionalstatistik 46241-01-04 nicht geladen); je Gemeinde "
-               "gibt es nur 2015 und 2023.")
+    out.append(
+        "Unfallzahlen je Kreis fehlen für 2016–2022 (Regionalstatistik 46241-01-04 nicht geladen); je Gemeinde "
+        "gibt es nur 2015 und 2023."
+    )
     out.append("Kriminalität unterhalb der Kreise: nur Magdeburgs Stadtteile 2017–2021 (KISS-MD).")
     return out
 
@@ -112,19 +154,55 @@ def write_workbook(data: ReportData, path: Path) -> Path:
     import xlsxwriter
 
     e = data.effects.drop(columns=["diagnostics"]).copy()
-    panel = data.panel[data.panel["unit_level"].isin(["Kreis", "Land", "Gemeinde"])
-                       & data.panel["indicator"].isin(["pks:------", "pks:899000", "pks:435*00", "pks:892000",
-                                                       "acc:unfaelle_personenschaden", "acc:verunglueckte", "acc:points_all"])]
-    panel = panel[["unit_ags", "unit_level", "unit_name", "year", "indicator", "indicator_label", "count", "population",
-                   "rate_per_100k", "rate_ci_low", "rate_ci_high", "hz_published", "break_flag", "break_reason", "small_count"]]
+    panel = data.panel[
+        data.panel["unit_level"].isin(["Kreis", "Land", "Gemeinde"])
+        & data.panel["indicator"].isin(
+            [
+                "pks:------",
+                "pks:899000",
+                "pks:435*00",
+                "pks:892000",
+                "acc:unfaelle_personenschaden",
+                "acc:verunglueckte",
+                "acc:points_all",
+            ]
+        )
+    ]
+    panel = panel[
+        [
+            "unit_ags",
+            "unit_level",
+            "unit_name",
+            "year",
+            "indicator",
+            "indicator_label",
+            "count",
+            "population",
+            "rate_per_100k",
+            "rate_ci_low",
+            "rate_ci_high",
+            "hz_published",
+            "break_flag",
+            "break_reason",
+            "small_count",
+        ]
+    ]
     bodies = data.bodies.assign(partners=data.bodies["partners"].map(lambda p: ", ".join(p) if p is not None else ""))
     measures = data.measures.assign(
         target_pks_keys=data.measures["target_pks_keys"].map(lambda p: ", ".join(p) if p is not None else ""),
-        target_accident_groups=data.measures["target_accident_groups"].map(lambda p: ", ".join(p) if p is not None else ""),
-        area_ortsteile=data.measures["area_ortsteile"].map(lambda p: ", ".join(p) if p is not None else ""))
+        target_accident_groups=data.measures["target_accident_groups"].map(
+            lambda p: ", ".join(p) if p is not None else ""
+        ),
+        area_ortsteile=data.measures["area_ortsteile"].map(lambda p: ", ".join(p) if p is not None else ""),
+    )
     quality = data.quality.rename(columns={"asset": "Quelle", "reason": "Grund", "rows": "Zeilen"})
-    sheets = {"Wirkungen": e, "Panel": panel, "Register_Gremien": bodies, "Register_Massnahmen": measures,
-              "Datenqualitaet": quality}
+    sheets = {
+        "Wirkungen": e,
+        "Panel": panel,
+        "Register_Gremien": bodies,
+        "Register_Massnahmen": measures,
+        "Datenqualitaet": quality,
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True, "remove_timezone": True})
     head = wb.add_format({"bold": True, "bg_color": "#DDE5F0", "border": 1, "text_wrap": True, "valign": "top"})
@@ -140,7 +218,13 @@ def write_workbook(data: ReportData, path: Path) -> Path:
             kind = "text"
             if pd.api.types.is_bool_dtype(values):
                 kind = "bool"
-            elif pd.api.types.is_integer_dtype(values) or col in ("count", "population", "Zeilen", "year", "source_row"):
+            elif pd.api.types.is_integer_dtype(values) or col in (
+                "count",
+                "population",
+                "Zeilen",
+                "year",
+                "source_row",
+            ):
                 kind = "int"
             elif pd.api.types.is_float_dtype(values):
                 kind = "float"
@@ -182,7 +266,12 @@ def render_ministry_report(data: ReportData, out_dir: Path, images: dict[str, Pa
     pdf = out_dir / "bericht.pdf"
     pdf_ctx = {**ctx, "images": {k: "/" + v for k, v in rel.items()}}
     # the template is passed as bytes so that the output folder can be typst's root (for the images)
-    pdf.write_bytes(typst.compile((TEMPLATES / "ministerium.typ").read_bytes(), root=str(out_dir.parent),
-                                  sys_inputs={"data": json.dumps(pdf_ctx, ensure_ascii=False, default=str)}))
+    pdf.write_bytes(
+        typst.compile(
+            (TEMPLATES / "ministerium.typ").read_bytes(),
+            root=str(out_dir.parent),
+            sys_inputs={"data": json.dumps(pdf_ctx, ensure_ascii=False, default=str)},
+        )
+    )
     xlsx = write_workbook(data, out_dir / "tabellen.xlsx")
     return [html, pdf, xlsx]

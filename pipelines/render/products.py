@@ -14,23 +14,30 @@ from pipelines.render.ministerium import render_ministry_report
 from pipelines.render.site import render_site
 from pipelines.render.steckbrief import render_fact_sheets
 
-FOLDERS = {"maps_and_charts": "karten", "fact_sheets": "steckbriefe", "ministry_report": "ministerium",
-           "conference_kit": "konferenz"}
+FOLDERS = {
+    "maps_and_charts": "karten",
+    "fact_sheets": "steckbriefe",
+    "ministry_report": "ministerium",
+    "conference_kit": "konferenz",
+}
 
 
 def ministry_exports(data: ReportData, out: Path) -> dict[str, Export]:
     img = out / FOLDERS["ministry_report"] / "img"
-    return {"overview_map": Export(figures.overview_map(data), img / "gremien_uebersicht", 1000, 850),
-            "forest_plot": Export(figures.forest_plot(data), img / "wirkungen_forest", 1333, 1000),
-            "quality": Export(figures.quality_chart(data), img / "datenqualitaet")}
+    return {
+        "overview_map": Export(figures.overview_map(data), img / "gremien_uebersicht", 1000, 850),
+        "forest_plot": Export(figures.forest_plot(data), img / "wirkungen_forest", 1333, 1000),
+        "quality": Export(figures.quality_chart(data), img / "datenqualitaet"),
+    }
 
 
 def maps_and_charts(data: ReportData, out: Path) -> list[Path]:
     """Every map and chart of all products, exported in one kaleido session (its start-up costs seconds)."""
     plan = conference_charts(data, out / FOLDERS["conference_kit"])
     conference = [e for _, charts, map_export in plan.values() for e in [*(c for _, c in charts), map_export]]
-    return render_maps(data, out / FOLDERS["maps_and_charts"],
-                       extra=[*ministry_exports(data, out).values(), *conference])
+    return render_maps(
+        data, out / FOLDERS["maps_and_charts"], extra=[*ministry_exports(data, out).values(), *conference]
+    )
 
 
 def fact_sheets(data: ReportData, out: Path) -> list[Path]:

@@ -45,20 +45,35 @@ def render_site(data: ReportData, out_dir: Path, products: dict[str, list[Path]]
     """Write ``out_dir/index.html`` linking ``products`` (name → files below ``out_dir``)."""
     sheets = {p.stem: p for p in products.get("steckbriefe", []) if p.suffix == ".html"}
     by_ags = {s.split("_")[1]: p for s, p in sheets.items() if s.startswith("gemeinde_")}
-    index = [{"name": str(r.name), "ags": r.ags, "kind": "Gemeinde",
-              "href": by_ags[r.ags].relative_to(out_dir).as_posix()} for r in data.gemeinden.itertuples() if r.ags in by_ags]
+    index = [
+        {"name": str(r.name), "ags": r.ags, "kind": "Gemeinde", "href": by_ags[r.ags].relative_to(out_dir).as_posix()}
+        for r in data.gemeinden.itertuples()
+        if r.ags in by_ags
+    ]
     for s, p in sheets.items():
         if s.startswith("gremium_"):
             body_id = s.split("_")[1]
             b = data.bodies[data.bodies["body_id"] == body_id]
             if len(b):
-                index.append({"name": str(b["name"].iloc[0]), "ags": str(b["ags"].iloc[0]), "kind": "Gremium",
-                              "href": p.relative_to(out_dir).as_posix()})
+                index.append(
+                    {
+                        "name": str(b["name"].iloc[0]),
+                        "ags": str(b["ags"].iloc[0]),
+                        "kind": "Gremium",
+                        "href": p.relative_to(out_dir).as_posix(),
+                    }
+                )
     links = {a: p.relative_to(out_dir).as_posix() for a, p in by_ags.items()}
-    map_svg = LocatorMap(data.gemeinden, data.kreise, width=560).svg(None, links=links, title="Gemeinde auf der Karte wählen")
+    map_svg = LocatorMap(data.gemeinden, data.kreise, width=560).svg(
+        None, links=links, title="Gemeinde auf der Karte wählen"
+    )
     sections = []
-    labels = {"karten": "Karten (interaktiv und als Bild)", "ministerium": "Bericht für das Ministerium",
-              "konferenz": "Regionalkonferenzen: Präsentationen und Grafiken", "steckbriefe": "Steckbriefe (PDF)"}
+    labels = {
+        "karten": "Karten (interaktiv und als Bild)",
+        "ministerium": "Bericht für das Ministerium",
+        "konferenz": "Regionalkonferenzen: Präsentationen und Grafiken",
+        "steckbriefe": "Steckbriefe (PDF)",
+    }
     for key, title in labels.items():
         files = [p for p in products.get(key, []) if not (key == "steckbriefe" and p.suffix == ".html")]
         if key == "karten":
@@ -66,8 +81,10 @@ def render_site(data: ReportData, out_dir: Path, products: dict[str, list[Path]]
         if key == "konferenz":
             files = [p for p in files if p.suffix in (".pptx", ".png")]
         items = "".join(f'<li><a href="{escape(h)}">{escape(n)}</a></li>' for h, n in _links(files, out_dir))
-        sections.append(f'<section><h2>{escape(title)}</h2><details{" open" if key != "steckbriefe" else ""}>'
-                        f'<summary>{fmt.number(len(files))} Dateien</summary><ul>{items}</ul></details></section>')
+        sections.append(
+            f"<section><h2>{escape(title)}</h2><details{' open' if key != 'steckbriefe' else ''}>"
+            f"<summary>{fmt.number(len(files))} Dateien</summary><ul>{items}</ul></details></section>"
+        )
     synthetic = f'<p class="synthetic">{SYNTHETIC_LABEL}</p>' if data.synthetic else ""
     index_json = json.dumps(index, ensure_ascii=False).replace("</", "<\\/")
     sources = "".join(f"<li>{escape(s)}</li>" for s in data.attributions())
@@ -93,7 +110,7 @@ Gemeinden und {fmt.number(len(data.bodies))} Gremien, der Bericht für das Minis
   <ul id="treffer" aria-live="polite"></ul></div>
  <div><h2>Gemeinde auf der Karte wählen</h2>{map_svg}</div>
 </div>
-{''.join(sections)}
+{"".join(sections)}
 <footer><h2>Quellen und Lizenzen</h2><ul>{sources}</ul><p>Erstellt am {fmt.date_de(data.generated_on)}.</p></footer>
 <script id="index" type="application/json">{index_json}</script>
 <script>{SCRIPT}</script>

@@ -1,255 +1,666 @@
 """Fact sheets (Steckbriefe): one per Gemeinde of the Land and one per register body, as PDF and HTML.
 
 Each sheet has at most two pages: a locator map, the key indicators with their trend against the Kreis
-and the Land, the effects of the local bodies' measures with their verdicts, the data gaps stated
-plainly, the sources and the date of the data. Counts are formatted by :mod:`fmt`: counts of 1–2 that we
-computed ourselves (Unfallatlas points) are shown as "<3"; small counts the source publishes itself are
-shown but marked where fewer than 1,000 people live.
+and the Land, the effects of the measures with their verdicts, the data gaps stated plainly, the sources
+and the date of the data.
 
-The PDF comes from one typst template compiled per sheet with the data as JSON (text is never parsed
-as markup), the HTML from a jinja2 template; both get the same context.
+Small numbers: every count goes through :func:`fmt.publish_count`. Counts of 1–2 that we aggregate
+ourselves (Unfallatlas points) and any count of 1–2 for an area with fewer than 1,000 inhabitants are
+shown as ``<3*`` with a footnote; their rate, interval and trend are left out, since they would give the
+count away.
+
+The PDF comes from one typst template compiled per sheet with the data as JSON in ``sys.inputs`` (text is
+never parsed as markup). The grey base map is the same string for every sheet, so typst decodes it once
+per process and a sheet costs a few milliseconds. The HTML comes from a jinja2 template with the same
+context; it is self-contained (inline CSS and SVG).
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import json
+import math
+import multiprocessing
 import re
 import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from pipelines.register.schema import BODY_TYPES, PARTNERS
+from pipelines.register.schema import BODY_TYPES, PARTNERS, STATUS
 from pipelines.render import fmt
 from pipelines.render.data import SYNTHETIC_LABEL, ReportData
 from pipelines.render.svg import LocatorMap, sparkline
 
 TEMPLATES = Path(__file__).parent / "templates"
-CRIME = [("pks:------", "Straftaten insgesamt"), ("pks:899000", "Straßenkriminalität"),
-         ("pks:435*00", "Wohnungseinbruchdiebstahl"), ("pks:892000", "Gewaltkriminalität")]
-ACCIDENTS = [("acc:points_all", "Unfälle mit Personenschaden (Unfallatlas)"),
-             ("acc:unfaelle_personenschaden", "Unfälle mit Personenschaden (Statistik)"),
-             ("acc:verunglueckte", "Verunglückte")]
-COMPUTED_BY_US = ("acc:points_",)  # counts we aggregate ourselves: the small-number rule applies
-HEADER = ["Kennzahl", "Ebene", "Jahr", "Anzahl", "je 100.000 EW (95 %-KI)", "Kreis", "Land", "Trend"]
-WIDTHS = [2.6, 1.5, 0.7, 0.9, 1.9, 0.9, 0.9, 1.0]
-SMALL_NOTE = ("* Kleinzahl in einer Gemeinde mit weniger als 1.000 Einwohnern: von der Quelle veröffentlicht, "
-              "wegen des Zufalls nicht als Trend zu deuten. Selbst ermittelte Zahlen von 1 bis 2 erscheinen als <3.")
-METHOD_DE = {"naive_before_after": "naiv", "did_poisson_fe": "Vergleichsgruppe", "did_staggered": "gestaffelte Starts",
-             "synthetic_control": "synthetische Kontrolle", "empirical_bayes": "Empirical Bayes", "wdq": "WDQ", "none": "–"}
+TYPST_TEMPLATE = "steckbrief.typ"
+HTML_TEMPLATE = "steckbrief.html.j2"
+
+CRIME = [
+    ("pks:------", "Straftaten insgesamt"),
+    ("pks:899000", "Straßenkriminalität"),
+    ("pks:435*00", "Wohnungseinbruchdiebstahl"),
+    ("pks:892000", "Gewaltkriminalität"),
+]
+ACCIDENTS = [
+    ("acc:points_all", "Unfälle mit Personenschaden (Unfallatlas)"),
+    ("acc:unfaelle_personenschaden", "Unfälle mit Personenschaden (Statistik)"),
+    ("acc:verunglueckte", "Verunglückte"),
+    ("acc:getoetete", "Getötete"),
+]
+POINTS_PREFIX = "acc:points_"  # counts we aggregate ourselves from Unfallatlas points
+SMALL_AREA = 1000  # inhabitants: below this, counts of 1–2 are never shown exactly
+SMALL_MARK = "*"
+SMALL_NOTE = (
+    "* <3: ein oder zwei Fälle. So kleine Zahlen werden nicht genau ausgewiesen – bei Gemeinden mit weniger als "
+    "1.000 Einwohnern und bei selbst ausgezählten Unfallorten (Unfallatlas) –, damit Betroffene nicht erkennbar "
+    "werden; Rate, Intervall und Trend entfallen."
+)
+HEADER = ["Kennzahl", "Gebiet", "Jahr", "Anzahl", "je 100.000 EW (95 %-KI)", "Kreis", "Land", "Entwicklung"]
+WIDTHS = [2.3, 1.7, 0.6, 0.8, 1.9, 0.8, 0.8, 1.6]
+MAX_EFFECTS = 8  # entries on a sheet; more are referred to the ministry report (keeps two pages)
+METHOD_DE = {
+    "naive_before_after": "naiv",
+    "did_poisson_fe": "Vergleichsgruppe",
+    "did_staggered": "gestaffelte Starts",
+    "synthetic_control": "synthetische Kontrolle",
+    "empirical_bayes": "Empirical Bayes",
+    "wdq": "WDQ",
+    "none": "–",
+}
+NO_MEASURES = (
+    "Keine Maßnahmen im Register. Das Register ist nicht vollständig: Ein fehlender Eintrag heißt nicht, dass es "
+    "vor Ort keine Prävention gibt."
+)
 
 
 def slug(text: str) -> str:
-    t = unicodedata.normalize("NFKD", str(text).replace("ß", "ss")).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", t).strip("-")[:50] or "x"
+    """ASCII file-name part: ``"Halle (Saale)"`` → ``"halle-saale"``, ``"Weißenfels"`` → ``"weissenfels"``."""
+    t = str(text).replace("ß", "ss").replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+    t = t.replace("Ä", "Ae").replace("Ö", "Oe").replace("Ü", "Ue")
+    t = unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", t).strip("-")[:50].strip("-") or "x"
+
+
+def gemeinde_stem(ags: str, name: str) -> str:
+    """File name (without suffix) of a Gemeinde's sheet, e.g. ``gemeinde_15085235_quedlinburg``."""
+    return f"gemeinde_{ags}_{slug(name)}"
+
+
+def body_stem(body_id: str, name: str) -> str:
+    """File name (without suffix) of a body's sheet, e.g. ``gremium_G07_runder-tisch-…``."""
+    return f"gremium_{re.sub(r'[^A-Za-z0-9-]+', '-', str(body_id))}_{slug(name)}"
+
+
+def _missing(v: object) -> bool:
+    if v is None or v is pd.NaT:
+        return True
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _text(v: object, default: str = "") -> str:
+    return default if _missing(v) else str(v)
+
+
+def _list(v: object) -> list[str]:
+    if v is None or isinstance(v, str | float):
+        return [v] if isinstance(v, str) and v else []
+    return [str(x) for x in v]
+
+
+@dataclass
+class Series:
+    """One unit's yearly values of one indicator, sorted by year."""
+
+    years: np.ndarray
+    count: np.ndarray
+    rate: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    breaks: list[str]
+
+    def at(self, year: int) -> int | None:
+        hit = np.flatnonzero(self.years == year)
+        return int(hit[0]) if len(hit) else None
 
 
 class SheetBuilder:
-    def __init__(self, data: ReportData):
+    """Everything a sheet needs, indexed once; :meth:`gemeinde` and :meth:`body` return template contexts."""
+
+    def __init__(self, data: ReportData, locator: LocatorMap | None = None):
         self.data = data
-        yearly = data.panel[data.panel["month"].isna()]
-        self.series = {k: g.sort_values("year") for k, g in yearly.groupby(["unit_ags", "indicator"], sort=False)}
-        self.locator = LocatorMap(data.gemeinden, data.kreise)
-        self.kreis_names = dict(zip(data.kreise["ags"], data.kreise["name"], strict=True))
-        self.gem = data.gemeinden.set_index("ags")
-        self.sources = data.attributions()
+        self.land = data.land
+        self.locator = locator or LocatorMap(data.gemeinden, data.kreise)
+        self.series = self._index_series(data.panel)
+        self.gem = {
+            str(r.ags): r for r in data.gemeinden[["ags", "name", "kreis_ags", "population", "area_km2"]].itertuples()
+        }
+        self.kreise = {str(r.ags): r for r in data.kreise[["ags", "name", "kreis_type"]].itertuples()}
+        self.kreis_counts = data.gemeinden["kreis_ags"].astype(str).value_counts().to_dict()
+        self.stadtteile = {
+            str(u).split("-")[0] for u in data.panel.loc[data.panel["unit_level"] == "Stadtteil", "unit_ags"].unique()
+        }
+        self.bodies = {str(r["body_id"]): r for r in data.bodies.to_dict("records")}
+        self.bodies_by_ags: dict[str, list[dict]] = defaultdict(list)
+        for b in self.bodies.values():
+            self.bodies_by_ags[str(b["ags"])].append(b)
+        self.measures = {str(r["measure_id"]): r for r in data.measures.to_dict("records")}
+        self.measures_by_body: dict[str, list[str]] = defaultdict(list)
+        self.measures_by_ags: dict[str, list[str]] = defaultdict(list)
+        for mid, m in self.measures.items():
+            self.measures_by_body[str(m["body_id"])].append(mid)
+            self.measures_by_ags[str(m["ags"])].append(mid)
+        self.effects: dict[str, list[dict]] = defaultdict(list)
+        for r in data.effects.to_dict("records"):
+            self.effects[str(r["measure_id"])].append(r)
+        sources = data.attributions()
+        footer = f"Präventionsmonitor {data.land_name} · {data.data_as_of()}"
         self.common = {
-            "synthetic": data.synthetic, "synthetic_label": SYNTHETIC_LABEL, "as_of": data.data_as_of(),
-            "generated_on": fmt.date_de(data.generated_on), "sources": self.sources,
-            "footer": "Präventionsmonitor Sachsen-Anhalt" + (f" · {SYNTHETIC_LABEL}" if data.synthetic else ""),
-            "indicator_header": HEADER, "indicator_widths": WIDTHS,
+            "synthetic": bool(data.synthetic),
+            "synthetic_label": SYNTHETIC_LABEL,
+            "as_of": data.data_as_of(),
+            "generated_on": fmt.date_de(data.generated_on),
+            "sources": sources,
+            "footer": footer + (f" · {SYNTHETIC_LABEL}" if data.synthetic else ""),
+            "indicator_header": HEADER,
+            "indicator_widths": WIDTHS,
+            "land_name": data.land_name,
         }
 
-    def latest(self, unit: str, indicator: str) -> pd.Series | None:
-        s = self.series.get((unit, indicator))
-        return None if s is None or s.empty else s.iloc[-1]
+    @staticmethod
+    def _index_series(panel: pd.DataFrame) -> dict[tuple[str, str], Series]:
+        yearly = panel[panel["month"].isna()].sort_values(["unit_ags", "indicator", "year", "source"], kind="stable")
+        yearly = yearly.drop_duplicates(["unit_ags", "indicator", "year"])
+        cols = {c: yearly[c].to_numpy(dtype=float) for c in ("count", "rate_per_100k", "rate_ci_low", "rate_ci_high")}
+        years = yearly["year"].to_numpy(dtype=int)
+        flags = yearly["break_flag"].fillna(False).to_numpy(dtype=bool)
+        reasons = yearly["break_reason"].to_numpy(dtype=object)
+        out = {}
+        for (unit, ind), idx in yearly.groupby(["unit_ags", "indicator"], sort=False).indices.items():
+            out[(str(unit), str(ind))] = Series(
+                years[idx],
+                cols["count"][idx],
+                cols["rate_per_100k"][idx],
+                cols["rate_ci_low"][idx],
+                cols["rate_ci_high"][idx],
+                sorted({str(r) for r, f in zip(reasons[idx], flags[idx], strict=True) if f and not _missing(r)}),
+            )
+        return out
 
-    def rate_at(self, unit: str, indicator: str, year: int) -> str:
-        s = self.series.get((unit, indicator))
-        if s is None:
-            return "–"
-        row = s[s["year"] == year]
-        return fmt.number(row["rate_per_100k"].iloc[0], 1) if len(row) else "–"
+    # ------------------------------------------------------------------ names
+    def kreis_label(self, kreis: str) -> str:
+        k = self.kreise.get(kreis)
+        if k is None:
+            return f"Kreis {kreis}"
+        return str(k.name) if "kreisfrei" in str(k.kreis_type).lower() else f"Landkreis {k.name}"
 
-    def trend(self, unit: str, indicator: str) -> str:
-        s = self.series.get((unit, indicator))
-        if s is None or len(s) < 2 or not (s["rate_per_100k"].iloc[0] > 0):
-            return "–"
-        return f"{fmt.change_from_ratio(s['rate_per_100k'].iloc[-1] / s['rate_per_100k'].iloc[0])} seit {s['year'].iloc[0]}"
-
-    def indicator_row(self, unit: str, level_label: str, indicator: str, label: str, population: float | None,
-                      notes: list[str]) -> list[str] | None:
-        row = self.latest(unit, indicator)
-        if row is None:
-            return None
-        ours = indicator.startswith(COMPUTED_BY_US)
-        count = fmt.publish_count(row["count"], source_publishes_small=not ours)
-        if not ours and population is not None and population < 1000 and 0 < row["count"] < 3:
-            count += "*"
-            if SMALL_NOTE not in notes:
-                notes.append(SMALL_NOTE)
-        ci = f"{fmt.number(row['rate_per_100k'], 1)} ({fmt.number(row['rate_ci_low'], 1)}–{fmt.number(row['rate_ci_high'], 1)})"
-        if fmt.is_suppressed(row["count"], source_publishes_small=not ours):
-            ci = "nicht ausgewiesen (Kleinzahl)"
-        year = int(row["year"])
-        kreis = unit[:5] if len(unit) == 8 else unit
-        return [label, level_label, str(year), count, ci,
-                self.rate_at(kreis, indicator, year) if len(unit) == 8 else "–",
-                self.rate_at(self.data.land, indicator, year), self.trend(unit, indicator)]
-
-    def effects_for(self, measure_ids: list[str]) -> list[dict]:
-        e = self.data.effects
-        rows = []
-        for mid in measure_ids:
-            sel = e[e["measure_id"] == mid]
-            for ind, g in sel.groupby("indicator", sort=True):
-                head = g[g["headline"]]
-                if head.empty:
-                    continue
-                h = head.iloc[0]
-                others = [f"{METHOD_DE.get(m, m)}: {fmt.change_from_ratio(x)}" for m, x, ev in
-                          zip(g["method"], g["estimate"], g["evaluable"], strict=True) if ev and m != h["method"]]
-                title = self.measure_title(mid)
-                meta = f"{h['indicator_label'] or 'ohne Zielgröße'}, ausgewertet: {self.unit_name(h['unit_ags'])}"
-                if h["period_after"]:
-                    meta += f", vorher {h['period_before']}, nachher {h['period_after']}"
-                if others:
-                    meta += "; weitere Verfahren: " + ", ".join(others)
-                rows.append({"title": title, "meta": meta, "verdict": h["verdict_de"]})
-        return rows
-
-    def measure_title(self, measure_id: str) -> str:
-        m = self.data.measures[self.data.measures["measure_id"] == measure_id]
-        if len(m):
-            return str(m["title"].iloc[0])
-        body_id, _, kind = measure_id.partition(":")
-        b = self.data.bodies[self.data.bodies["body_id"] == body_id]
-        name = str(b["name"].iloc[0]) if len(b) else body_id
-        return f"{'Neustart' if kind == 'neustart' else 'Einrichtung'}: {name}"
+    def is_kreisfrei(self, kreis: str) -> bool:
+        k = self.kreise.get(kreis)
+        return k is not None and "kreisfrei" in str(k.kreis_type).lower()
 
     def unit_name(self, ags: str) -> str:
-        if ags == self.data.land:
+        if ags == self.land:
             return self.data.land_name
         if len(ags) == 5:
-            return f"Kreis {self.kreis_names.get(ags, ags)}"
-        return str(self.gem["name"].get(ags, ags)) if ags in self.gem.index else ags
+            return self.kreis_label(ags)
+        g = self.gem.get(ags)
+        return str(g.name) if g is not None else ags
 
-    # ------------------------------------------------------------------ Gemeinde sheets
-    def gemeinde(self, ags: str) -> dict:
-        g = self.gem.loc[ags]
-        kreis = ags[:5]
-        kreis_name = self.kreis_names.get(kreis, kreis)
-        single = (self.gem.index.str[:5] == kreis).sum() == 1
-        pop = float(g["population"]) if pd.notna(g["population"]) else None
-        notes: list[str] = []
+    # ------------------------------------------------------------------ indicators
+    def rate_at(self, unit: str, indicator: str, year: int) -> str:
+        s = self.series.get((unit, indicator))
+        i = None if s is None else s.at(year)
+        if i is None or s.count[i] < fmt.SMALL_COUNT_LIMIT:
+            return "–"
+        return fmt.number(s.rate[i], 1)
+
+    def change(self, unit: str, indicator: str, y0: int, y1: int) -> float | None:
+        s = self.series.get((unit, indicator))
+        if s is None:
+            return None
+        i0, i1 = s.at(y0), s.at(y1)
+        if i0 is None or i1 is None or not (s.rate[i0] > 0) or not math.isfinite(s.rate[i1]):
+            return None
+        return float(s.rate[i1] / s.rate[i0])
+
+    def indicator_rows(self, unit: str, population: float | None, notes: list[str]) -> list[list[str]]:
+        """Crime rows (for the Kreis of a Gemeinde: no crime data below it) and accident rows of ``unit``."""
+        kreis = unit[:5] if len(unit) == 8 else unit
+        crime_unit = kreis if len(unit) == 8 else unit
         rows = []
         for ind, label in CRIME:
-            r = self.indicator_row(kreis, "Stadt (= Kreis)" if single else f"Kreis {kreis_name}", ind, label, None, notes)
+            r = self.indicator_row(crime_unit, ind, label, None, notes, kreis_col=False)
             if r:
                 rows.append(r)
         for ind, label in ACCIDENTS:
-            r = self.indicator_row(ags, "Gemeinde", ind, label, pop, notes)
+            r = self.indicator_row(unit, ind, label, population, notes, kreis_col=len(unit) == 8)
             if r:
                 rows.append(r)
-        bodies = self.data.bodies[self.data.bodies["ags"] == ags]
-        measure_ids = sorted(set(self.data.measures.loc[self.data.measures["ags"] == ags, "measure_id"])
-                             | set(self.data.effects.loc[self.data.effects["measure_id"].str.split(":").str[0].isin(bodies["body_id"])
-                                                         & self.data.effects["measure_id"].str.contains(":"), "measure_id"]))
-        gaps = ["Kriminalitätsdaten liegen nur auf Kreisebene vor." if not single else
-                "Kriminalitätsdaten: die kreisfreie Stadt ist ein eigener Kreis der PKS."]
-        if (ags, "acc:points_all") not in self.series:
-            gaps.append("Unfallatlas-Daten (Unfallorte) liegen für diese Gemeinde nicht vor.")
-        gaps.append("Unfallzahlen je Gemeinde gibt es nur für einzelne Jahre (Regionalstatistik 2015, INKAR 2023).")
-        if not measure_ids:
-            gaps.append("Keine Maßnahmen im Register – das Register ist nicht vollständig; fehlende Einträge heißen "
-                        "nicht, dass es keine Prävention gibt.")
-        if self.data.panel["break_flag"].any():
-            gaps.append("Ab 2024 beruhen Einwohnerzahlen auf dem Zensus 2022: ein Bruch in der Reihe, kein Trend.")
-        trend = sparkline({
-            f"Kreis {kreis_name}" if not single else str(g["name"]): [(int(y), v) for y, v in self._rates(kreis, "pks:------")],
-            self.data.land_name: [(int(y), v) for y, v in self._rates(self.data.land, "pks:------")],
-        }, unit="Straftaten je 100.000 EW, Index (erstes Jahr = 100)")
-        facts = [("Gemeindeschlüssel", ags), ("Kreis", f"{kreis_name} ({kreis})"),
-                 ("Einwohner", fmt.number(pop) if pop else "–"), ("Fläche", f"{fmt.number(g['area_km2'], 1)} km²"),
-                 ("Gremien im Register", ", ".join(bodies["name"]) or "keine")]
+        return rows
+
+    def indicator_row(
+        self, unit: str, indicator: str, label: str, population: float | None, notes: list[str], *, kreis_col: bool
+    ) -> list[str] | None:
+        s = self.series.get((unit, indicator))
+        if s is None:
+            return None
+        valid = np.flatnonzero(~np.isnan(s.count))
+        if not len(valid):
+            return None
+        i = int(valid[-1])
+        year, count = int(s.years[i]), float(s.count[i])
+        ours = indicator.startswith(POINTS_PREFIX)
+        small_area = population is not None and population < SMALL_AREA
+        publishes = not ours and not small_area
+        shown = fmt.publish_count(count, source_publishes_small=publishes)
+        suppressed = fmt.is_suppressed(count, source_publishes_small=publishes)
+        if suppressed:
+            shown += SMALL_MARK
+            if SMALL_NOTE not in notes:
+                notes.append(SMALL_NOTE)
+            rate = "nicht ausgewiesen"
+            trend = "–"
+        else:
+            rate = f"{fmt.number(s.rate[i], 1)} ({fmt.number(s.lo[i], 1)}–{fmt.number(s.hi[i], 1)})"
+            trend = self.trend_text(unit, indicator, s, i)
+        kreis = unit[:5]
+        return [
+            label,
+            self.unit_name(unit) if len(unit) != 8 else "Gemeinde",
+            str(year),
+            shown,
+            rate,
+            self.rate_at(kreis, indicator, year) if kreis_col else "–",
+            self.rate_at(self.land, indicator, year) if unit != self.land else "–",
+            trend,
+        ]
+
+    def trend_text(self, unit: str, indicator: str, s: Series, i: int) -> str:
+        """Change of the rate from the first year of the series, beside the Land's change over the same years."""
+        first = np.flatnonzero(~np.isnan(s.rate) & (s.rate > 0))
+        if not len(first) or int(first[0]) >= i:
+            return "nur ein Jahr"
+        y0, y1 = int(s.years[first[0]]), int(s.years[i])
+        text = f"{fmt.change_from_ratio(s.rate[i] / s.rate[first[0]])} seit {y0}"
+        if unit != self.land:
+            land = self.change(self.land, indicator, y0, y1)
+            if land is not None:
+                text += f" (Land {fmt.change_from_ratio(land)})"
+        return text
+
+    def rates(self, unit: str, indicator: str) -> list[tuple[int, float]]:
+        s = self.series.get((unit, indicator))
+        if s is None:
+            return []
+        return [(int(y), float(v)) for y, v, c in zip(s.years, s.rate, s.count, strict=True) if c >= 3]
+
+    def trends(self, unit: str) -> list[dict]:
+        """Sparklines: crime (Kreis against the Land) and accidents (Gemeinde against Kreis and Land)."""
+        kreis = unit[:5] if len(unit) >= 5 else None
+        out = []
+        crime = {}
+        if kreis:
+            crime[self.kreis_label(kreis)] = self.rates(kreis, "pks:------")
+        crime[self.data.land_name] = self.rates(self.land, "pks:------")
+        if sum(len(v) >= 2 for v in crime.values()):
+            out.append({"title": "Straftaten insgesamt je 100.000 EW", "svg": sparkline(crime, width=300)})
+        acc = {}
+        if len(unit) == 8:
+            acc[self.unit_name(unit)] = self.rates(unit, "acc:unfaelle_personenschaden")
+        if kreis:
+            acc[self.kreis_label(kreis)] = self.rates(kreis, "acc:unfaelle_personenschaden")
+        acc[self.data.land_name] = self.rates(self.land, "acc:unfaelle_personenschaden")
+        first = next(iter(acc.values()))
+        if len(first) >= 3:
+            out.append({"title": "Unfälle mit Personenschaden je 100.000 EW", "svg": sparkline(acc, width=300)})
+        return out
+
+    # ------------------------------------------------------------------ measures and effects
+    def measure_title(self, measure_id: str) -> str:
+        m = self.measures.get(measure_id)
+        if m is not None:
+            return _text(m["title"], measure_id)
+        body_id, _, kind = measure_id.partition(":")
+        b = self.bodies.get(body_id)
+        name = _text(b["name"], body_id) if b is not None else body_id
+        return f"{'Neustart' if kind == 'neustart' else 'Einrichtung'}: {name}"
+
+    def effect_entries(self, measure_ids: list[str], *, scope: dict[str, str] | None = None) -> list[dict]:
+        """One entry per measure and indicator: the headline estimate with its verdict and the other methods."""
+        entries = []
+        for mid in measure_ids:
+            rows = self.effects.get(mid, [])
+            prefix = (scope or {}).get(mid, "")
+            if not rows:
+                m = self.measures.get(mid)
+                reason = _text(m["not_evaluable_reason"], "noch nicht ausgewertet") if m is not None else ""
+                entries.append(
+                    {
+                        "title": prefix + self.measure_title(mid),
+                        "meta": f"Register-ID {mid}",
+                        "result": "",
+                        "verdict": f"Nicht ausgewertet: {reason}." if reason else "Nicht ausgewertet.",
+                        "evaluable": False,
+                    }
+                )
+                continue
+            by_ind: dict[str, list[dict]] = defaultdict(list)
+            for r in rows:
+                by_ind[_text(r["indicator"])].append(r)
+            for _, group in sorted(by_ind.items()):
+                head = next((r for r in group if bool(r["headline"])), None)
+                if head is None:
+                    continue
+                entries.append(self._entry(mid, head, group, prefix))
+        entries.sort(key=lambda e: not e["evaluable"])
+        return entries
+
+    def _entry(self, mid: str, head: dict, group: list[dict], prefix: str) -> dict:
+        evaluable = bool(head["evaluable"])
+        parts = [f"Zielgröße: {_text(head['indicator_label'], 'keine')}"]
+        unit = _text(head["unit_ags"])
+        if unit:
+            parts.append(f"ausgewertet: {self.unit_name(unit)}")
+        if _text(head["period_after"]):
+            parts.append(f"vorher {_text(head['period_before'])}, nachher {_text(head['period_after'])}")
+        result = ""
+        if evaluable:
+            method = METHOD_DE.get(str(head["method"]), str(head["method"]))
+            result = (
+                f"{method}: {fmt.change_from_ratio(head['estimate'])} (95 %-KI {fmt.change_from_ratio(head['ci_low'])} "
+                f"bis {fmt.change_from_ratio(head['ci_high'])})"
+            )
+            others = [
+                f"{METHOD_DE.get(str(r['method']), str(r['method']))} {fmt.change_from_ratio(r['estimate'])}"
+                for r in sorted(group, key=lambda r: str(r["method"]))
+                if bool(r["evaluable"]) and r is not head
+            ]
+            if others:
+                result += "; zum Vergleich: " + ", ".join(others)
         return {
-            **self.common, "title": f"Steckbrief {g['name']}", "kind": "gemeinde", "ags": ags,
-            "subtitle": f"Gemeinde in {self.data.land_name} · Präventionsmonitor",
-            "map_svg": self.locator.svg(ags, title=str(g["name"])), "map_caption": f"Lage von {g['name']} im Land; Kreis umrandet",
-            "facts": facts, "trend_svg": trend, "indicators": rows, "effects": self.effects_for(measure_ids),
-            "no_effects": "Für diese Gemeinde sind im Register keine Maßnahmen mit Auswertung verzeichnet.",
-            "gaps": gaps, "footnotes": notes, "file": f"gemeinde_{ags}_{slug(g['name'])}",
+            "title": prefix + self.measure_title(mid),
+            "meta": " · ".join(parts),
+            "result": result,
+            "verdict": _text(head["verdict_de"]),
+            "evaluable": evaluable,
         }
 
-    def _rates(self, unit: str, indicator: str) -> list[tuple[int, float]]:
-        s = self.series.get((unit, indicator))
-        return [] if s is None else list(zip(s["year"], s["rate_per_100k"], strict=True))
+    def body_measure_ids(self, body_id: str) -> list[str]:
+        derived = sorted(m for m in self.effects if m.startswith(f"{body_id}:"))
+        return derived + sorted(self.measures_by_body.get(body_id, []))
+
+    @staticmethod
+    def cap(entries: list[dict]) -> tuple[list[dict], str]:
+        if len(entries) <= MAX_EFFECTS:
+            return entries, ""
+        rest = len(entries) - MAX_EFFECTS
+        return entries[:MAX_EFFECTS], (
+            f"Weitere {fmt.number(rest)} Ergebnisse stehen im Bericht für das Ministerium (Abschnitt Wirkungen)."
+        )
+
+    def not_evaluable_gaps(self, measure_ids: list[str]) -> list[str]:
+        out = []
+        for mid in measure_ids:
+            m = self.measures.get(mid)
+            if m is not None and not bool(m["evaluable"]):
+                out.append(
+                    f"Maßnahme {mid} („{_short(self.measure_title(mid))}“) ist nicht auswertbar: "
+                    f"{_text(m['not_evaluable_reason'], 'Grund nicht angegeben')}."
+                )
+        return out
+
+    def break_gaps(self, units: list[str]) -> list[str]:
+        reasons = sorted({r for u in units for (uu, _), s in self._unit_series(u) for r in s.breaks if uu == u})
+        return [f"Bruch in den Reihen: {r}." for r in reasons]
+
+    def _unit_series(self, unit: str):
+        return ((k, s) for k, s in self.series.items() if k[0] == unit and k[1] in _SHOWN)
+
+    # ------------------------------------------------------------------ Gemeinde sheets
+    def gemeinde(self, ags: str) -> dict:
+        g = self.gem[ags]
+        name = str(g.name)
+        kreis = ags[:5]
+        kreisfrei = self.is_kreisfrei(kreis) or self.kreis_counts.get(kreis, 0) == 1
+        pop = None if _missing(g.population) else float(g.population)
+        notes: list[str] = []
+        rows = self.indicator_rows(ags, pop, notes)
+        bodies = self.bodies_by_ags.get(ags, [])
+        kreis_bodies = self.bodies_by_ags.get(kreis, [])
+        ids = sorted(
+            set(self.measures_by_ags.get(ags, []))
+            | {m for b in bodies for m in self.body_measure_ids(str(b["body_id"]))}
+        )
+        kreis_ids = sorted(
+            (
+                set(self.measures_by_ags.get(kreis, []))
+                | {m for b in kreis_bodies for m in self.body_measure_ids(str(b["body_id"]))}
+            )
+            - set(ids)
+        )
+        scope = {m: "Kreis: " for m in kreis_ids}
+        entries, more = self.cap(self.effect_entries(ids + kreis_ids, scope=scope))
+        gaps = []
+        if kreisfrei:
+            gaps.append(
+                f"Kriminalitätsdaten liegen nur auf Kreisebene vor; {name} ist kreisfrei, die Zahlen gelten für die ganze Stadt."
+            )
+        else:
+            gaps.append(
+                f"Kriminalitätsdaten liegen nur auf Kreisebene vor: Die PKS-Zahlen gelten für den {self.kreis_label(kreis)} "
+                f"insgesamt, nicht für {name}."
+            )
+        if ags in self.stadtteile:
+            gaps.append(
+                "Für die Stadtteile gibt es eine eigene Kriminalitätsstatistik der Stadt (KISS-MD), hier nicht dargestellt."
+            )
+        if not any((ags, ind) in self.series for ind in _POINTS):
+            gaps.append("Unfallatlas-Daten liegen für diese Gemeinde nicht vor.")
+        acc_years = sorted(
+            {
+                int(y)
+                for ind, _ in ACCIDENTS
+                if not ind.startswith(POINTS_PREFIX)
+                for y in getattr(self.series.get((ags, ind)), "years", [])
+            }
+        )
+        if not acc_years:
+            gaps.append("Unfallzahlen der amtlichen Statistik liegen für diese Gemeinde nicht vor.")
+        elif acc_years[-1] < int(self.data.data_years.get("pks", (0, acc_years[-1]))[1]):
+            gaps.append(
+                f"Unfallzahlen der amtlichen Statistik je Gemeinde reichen nur bis {acc_years[-1]} "
+                f"({_years_text(acc_years)}); neuere Jahre gibt es nur je Kreis oder Land."
+            )
+        if not ids:
+            gaps.append(NO_MEASURES)
+        gaps += self.not_evaluable_gaps(ids)
+        gaps += self.break_gaps([ags, kreis])
+        facts = [
+            ("Gemeindeschlüssel", ags),
+            ("Kreis", f"{self.kreis_label(kreis)} ({kreis})" if not kreisfrei else f"kreisfreie Stadt ({kreis})"),
+            ("Einwohner", fmt.number(pop) if pop is not None else "–"),
+            ("Fläche", f"{fmt.number(g.area_km2, 1)} km²"),
+            ("Einwohner je km²", fmt.number(pop / g.area_km2, 0) if pop and g.area_km2 and g.area_km2 > 0 else "–"),
+            ("Gremien im Register", "; ".join(_text(b["name"]) for b in bodies) or "keine"),
+        ]
+        if kreis_bodies and not kreisfrei:
+            facts.append(("Gremien des Kreises", "; ".join(_text(b["name"]) for b in kreis_bodies)))
+        subtitle = (
+            f"Kreisfreie Stadt in {self.data.land_name}"
+            if kreisfrei
+            else f"Gemeinde im {self.kreis_label(kreis)}, {self.data.land_name}"
+        )
+        return {
+            **self.common,
+            "title": f"Steckbrief {name}",
+            "name": name,
+            "kind": "gemeinde",
+            "ags": ags,
+            "subtitle": subtitle,
+            "highlight": ags,
+            "map_caption": f"Lage von {name} in {self.data.land_name}; {self.kreis_label(kreis)} umrandet",
+            "facts": [list(f) for f in facts],
+            "trends": self.trends(ags),
+            "indicators": rows,
+            "effects": entries,
+            "effects_more": more,
+            "no_effects": "Im Register sind für diese Gemeinde und ihren Kreis keine Maßnahmen verzeichnet.",
+            "gaps": gaps,
+            "footnotes": notes,
+            "file": gemeinde_stem(ags, name),
+        }
 
     # ------------------------------------------------------------------ body sheets
     def body(self, body_id: str) -> dict:
-        b = self.data.bodies[self.data.bodies["body_id"] == body_id].iloc[0]
-        ags = str(b["ags"])
-        measures = self.data.measures[self.data.measures["body_id"] == body_id]
-        ids = sorted(set(measures["measure_id"]) | {m for m in self.data.effects["measure_id"] if m.startswith(f"{body_id}:")})
-        partners = [PARTNERS.get(p, p) for p in (b["partners"] if b["partners"] is not None else [])]
-        dates = [("Gegründet", b["founded"], b["founded_precision"]), ("Neustart", b["relaunched"], b["relaunched_precision"]),
-                 ("Aufgelöst", b["ended"], b["ended_precision"])]
-        facts = [("Art", BODY_TYPES.get(b["body_type"], b["body_type"])), ("Ebene", b["level"]),
-                 ("Gebiet", f"{self.unit_name(ags)} ({ags})"),
-                 *[(k, fmt.date_de(v, p or "day")) for k, v, p in dates if v is not None and pd.notna(v)],
-                 ("Partner", ", ".join(partners) or "nicht angegeben"), ("Maßnahmen im Register", str(len(measures)))]
+        b = self.bodies[body_id]
+        name = _text(b["name"], body_id)
+        ags = _text(b["ags"])
+        measure_ids = self.body_measure_ids(body_id)
+        register_ids = self.measures_by_body.get(body_id, [])
+        partners = [PARTNERS.get(p, p) for p in _list(b.get("partners"))]
+        facts = [
+            ("Art", BODY_TYPES.get(_text(b["body_type"]), _text(b["body_type"]))),
+            ("Ebene", _text(b["level"], "–")),
+            ("Gebiet", f"{self.unit_name(ags)} ({ags})"),
+        ]
+        for label, key in (("Gegründet", "founded"), ("Neustart", "relaunched"), ("Aufgelöst", "ended")):
+            v = b.get(key)
+            if not _missing(v):
+                facts.append((label, fmt.date_de(v, _text(b.get(f"{key}_precision"), "day"))))
+        facts += [
+            ("Status", STATUS.get(_text(b.get("status")), _text(b.get("status"), "–"))),
+            ("Partner", ", ".join(partners) or "nicht angegeben"),
+            ("Maßnahmen im Register", fmt.number(len(register_ids))),
+        ]
+        notes: list[str] = []
+        population = None
+        if len(ags) == 8 and ags in self.gem and not _missing(self.gem[ags].population):
+            population = float(self.gem[ags].population)
+        rows = self.indicator_rows(ags, population, notes) if ags else []
+        entries, more = self.cap(self.effect_entries(measure_ids))
         gaps = []
         if len(ags) == 8:
-            gaps.append("Kriminalitätsdaten liegen nur auf Kreisebene vor: ausgewertet wird der Kreis "
-                        f"{self.kreis_names.get(ags[:5], ags[:5])}.")
-        not_eval = measures[~measures["evaluable"].astype(bool)]
-        for _, m in not_eval.iterrows():
-            gaps.append(f"{m['measure_id']} nicht auswertbar: {m['not_evaluable_reason']}.")
-        if not gaps:
-            gaps.append("Keine besonderen Datenlücken.")
-        urls = [u.strip() for u in str(b["source_url"] or "").split(";") if u.strip()]
+            gaps.append(
+                "Kriminalitätsdaten liegen nur auf Kreisebene vor: Wirkungen auf Straftaten werden am "
+                f"{self.kreis_label(ags[:5])} insgesamt gemessen; kleine Wirkungen in einer Gemeinde gehen darin unter."
+            )
+        if not register_ids:
+            gaps.append(NO_MEASURES)
+        gaps += self.not_evaluable_gaps(register_ids)
+        gaps += self.break_gaps([u for u in {ags, ags[:5]} if u])
+        urls = [u.strip() for u in _text(b.get("source_url")).split(";") if u.strip()]
+        level = {8: "Gemeinde", 5: "Kreis"}.get(len(ags), "Land")
+        highlight = ags if len(ags) in (5, 8) else None
         return {
-            **self.common, "title": str(b["name"]), "kind": "gremium", "ags": ags,
-            "subtitle": f"{BODY_TYPES.get(b['body_type'], b['body_type'])} · Register-ID {body_id}",
-            "map_svg": self.locator.svg(None if ags == self.data.land else ags, title=str(b["name"])),
-            "map_caption": "Gebiet des Gremiums" if ags != self.data.land else "ganzes Land",
-            "facts": facts, "trend_svg": "", "indicators": [], "effects": self.effects_for(ids),
+            **self.common,
+            "title": name,
+            "name": name,
+            "kind": "gremium",
+            "ags": ags,
+            "subtitle": f"{BODY_TYPES.get(_text(b['body_type']), _text(b['body_type']))} · Register-ID {body_id}",
+            "highlight": highlight,
+            "map_caption": f"Gebiet des Gremiums: {self.unit_name(ags)}"
+            if highlight
+            else f"Gebiet: ganz {self.data.land_name}",
+            "facts": [list(f) for f in facts],
+            "trends": self.trends(ags if level != "Land" else self.land),
+            "indicators": rows,
+            "effects": entries,
+            "effects_more": more,
             "no_effects": "Für dieses Gremium liegen keine ausgewerteten Maßnahmen vor.",
-            "gaps": gaps, "footnotes": [], "sources": [*self.sources, *[f"Registereintrag: {u}" for u in urls]],
-            "file": f"gremium_{body_id}_{slug(b['name'])}",
+            "gaps": gaps,
+            "footnotes": notes,
+            "sources": [*self.common["sources"], *[f"Registereintrag: {u}" for u in urls]],
+            "file": body_stem(body_id, name),
         }
 
 
-def _compile(batch: list[dict]) -> list[tuple[str, bytes]]:
+_SHOWN = {ind for ind, _ in CRIME + ACCIDENTS}
+_POINTS = [ind for ind, _ in ACCIDENTS if ind.startswith(POINTS_PREFIX)]
+
+
+def _short(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def _years_text(years: list[int]) -> str:
+    if len(years) > 2 and years[-1] - years[0] + 1 == len(years):
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(map(str, years))
+
+
+# ---------------------------------------------------------------------- rendering
+_worker_compiler = None
+
+
+def _compile_batch(base_svg: str, batch: list[tuple[str, str]]) -> list[tuple[str, bytes]]:
+    """Compile (file stem, JSON) pairs with one typst compiler (fonts and the base map are cached in it)."""
     import typst
 
-    compiler = typst.Compiler(str(TEMPLATES / "steckbrief.typ"))
-    return [(ctx["file"], compiler.compile(sys_inputs={"data": json.dumps(ctx, ensure_ascii=False, default=str)}))
-            for ctx in batch]
+    global _worker_compiler
+    if _worker_compiler is None:
+        _worker_compiler = typst.Compiler(str(TEMPLATES / TYPST_TEMPLATE), root=str(TEMPLATES))
+    return [(stem, _worker_compiler.compile(sys_inputs={"data": js, "base": base_svg})) for stem, js in batch]
+
+
+def _pdf_json(ctx: dict, locator: LocatorMap) -> str:
+    return json.dumps({**ctx, "overlay": locator.overlay(ctx["highlight"])}, ensure_ascii=False)
+
+
+def sheet_contexts(data: ReportData, locator: LocatorMap | None = None) -> list[dict]:
+    """The contexts of all sheets: every Gemeinde of the Land, then every register body."""
+    builder = SheetBuilder(data, locator)
+    return [builder.gemeinde(str(a)) for a in data.gemeinden["ags"]] + [
+        builder.body(str(b)) for b in data.bodies["body_id"]
+    ]
 
 
 def render_fact_sheets(data: ReportData, out_dir: Path, *, workers: int = 2) -> list[Path]:
-    """Write ``gemeinde_*`` and ``gremium_*`` sheets (PDF and HTML) into ``out_dir``; returns the files."""
+    """Write ``gemeinde_<AGS>_<slug>`` and ``gremium_<ID>_<slug>`` sheets (PDF and HTML) into ``out_dir``.
+
+    Returns the written files, sorted. ``workers > 1`` compiles the PDFs in that many processes.
+    """
+    out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    builder = SheetBuilder(data)
-    contexts = [builder.gemeinde(a) for a in data.gemeinden["ags"]] + [builder.body(b) for b in data.bodies["body_id"]]
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
-    html = env.get_template("steckbrief.html.j2")
-    written = []
-    for ctx in contexts:
-        path = out_dir / f"{ctx['file']}.html"
-        path.write_text(html.render(d={**ctx, "pdf": f"{ctx['file']}.pdf"}), encoding="utf-8")
-        written.append(path)
-    batches = [contexts[i::workers] for i in range(workers)] if workers > 1 else [contexts]
-    if workers > 1:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-            results = [r for part in pool.map(_compile, batches) for r in part]
+    locator = LocatorMap(data.gemeinden, data.kreise)
+    builder = SheetBuilder(data, locator)
+    contexts = [builder.gemeinde(str(a)) for a in data.gemeinden["ags"]]
+    contexts += [builder.body(str(b)) for b in data.bodies["body_id"]]
+    stems = [c["file"] for c in contexts]
+    if len(set(stems)) != len(stems):
+        raise ValueError(f"duplicate fact-sheet file names: {sorted({s for s in stems if stems.count(s) > 1})}")
+    base = locator.base(title="Lagekarte")
+    jobs = [(c["file"], _pdf_json(c, locator)) for c in contexts]
+    written: list[Path] = []
+    if workers > 1 and len(jobs) > 40:
+        batches = [jobs[i::workers] for i in range(workers)]
+        ctx = multiprocessing.get_context("forkserver")
+        with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            futures = [pool.submit(_compile_batch, base, b) for b in batches]
+            write_html(contexts, out_dir, locator, written)
+            results = [r for f in futures for r in f.result()]
     else:
-        results = _compile(contexts)
-    for name, pdf in results:
-        path = out_dir / f"{name}.pdf"
+        write_html(contexts, out_dir, locator, written)
+        results = _compile_batch(base, jobs)
+    for stem, pdf in results:
+        path = out_dir / f"{stem}.pdf"
         path.write_bytes(pdf)
         written.append(path)
     return sorted(written)
+
+
+def write_html(contexts: list[dict], out_dir: Path, locator: LocatorMap, written: list[Path]) -> None:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    template = env.get_template(HTML_TEMPLATE)
+    for ctx in contexts:
+        path = out_dir / f"{ctx['file']}.html"
+        map_svg = locator.svg(ctx["highlight"], title=ctx["map_caption"])
+        path.write_text(template.render(d=ctx, map_svg=map_svg, pdf=f"{ctx['file']}.pdf"), encoding="utf-8")
+        written.append(path)

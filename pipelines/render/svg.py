@@ -34,7 +34,9 @@ def _ring(coords: np.ndarray) -> str:
 
 
 def _path(geom: shapely.Geometry, transform) -> str:
-    polys = [geom] if geom.geom_type == "Polygon" else [g for g in getattr(geom, "geoms", []) if g.geom_type == "Polygon"]
+    polys = (
+        [geom] if geom.geom_type == "Polygon" else [g for g in getattr(geom, "geoms", []) if g.geom_type == "Polygon"]
+    )
     return "".join(
         _ring(transform(np.asarray(ring.coords))) for poly in polys for ring in [poly.exterior, *poly.interiors]
     )
@@ -72,7 +74,9 @@ class LocatorMap:
             str(a): p
             for a, p in zip(
                 [*gemeinden["ags"], *kreise["ags"]],
-                shapely.point_on_surface(np.r_[np.asarray(gemeinden.geometry.values), np.asarray(kreise.geometry.values)]),
+                shapely.point_on_surface(
+                    np.r_[np.asarray(gemeinden.geometry.values), np.asarray(kreise.geometry.values)]
+                ),
                 strict=True,
             )
         }
@@ -109,7 +113,9 @@ class LocatorMap:
                 if a.startswith(kreis)
             ]
         elif highlight in self.gemeinden:
-            out.append(f'<path d="{self.gemeinden[highlight]}" fill="{HIGHLIGHT}" stroke="{HIGHLIGHT}" stroke-width="0.6"/>')
+            out.append(
+                f'<path d="{self.gemeinden[highlight]}" fill="{HIGHLIGHT}" stroke="{HIGHLIGHT}" stroke-width="0.6"/>'
+            )
         if kreis in self.kreise:
             out.append(f'<path d="{self.kreise[kreis]}" fill="none" stroke="{OUTLINE}" stroke-width="1.6"/>')
         return "".join(out)
@@ -175,7 +181,9 @@ def sparkline(
 ) -> str:
     """Indexed lines (first year = 100) for a few named series; the first series is drawn strongest."""
     colors = ["#c0392b", "#1f3b5a", "#888888"]
-    clean = {k: [(int(y), float(v)) for y, v in s if v is not None and math.isfinite(v) and v > 0] for k, s in series.items()}
+    clean = {
+        k: [(int(y), float(v)) for y, v in s if v is not None and math.isfinite(v) and v > 0] for k, s in series.items()
+    }
     clean = {k: s for k, s in clean.items() if len(s) >= 2}
     if not clean:
         return _empty(width, "keine Zeitreihe verfügbar")
@@ -196,13 +204,15 @@ def sparkline(
         f'font-family="{FONT}" font-size="9" role="img" aria-label="{escape(unit)}">'
     ]
     _, base_y = px(y0, 100)
-    out.append(f'<line x1="{left}" x2="{width - right}" y1="{base_y:.1f}" y2="{base_y:.1f}" stroke="#999" stroke-dasharray="3,3"/>')
+    out.append(
+        f'<line x1="{left}" x2="{width - right}" y1="{base_y:.1f}" y2="{base_y:.1f}" stroke="#999" stroke-dasharray="3,3"/>'
+    )
     for v in (lo, 100, hi):
         _, yy = px(y0, v)
         out.append(f'<text x="{left - 4}" y="{yy + 3:.1f}" text-anchor="end">{fmt.number(v, 0)}</text>')
-    for y in sorted({y0, y1}):
+    for y, anchor in ((y0, "start"), (y1, "end")) if y1 > y0 else ((y0, "middle"),):
         xx, _ = px(y, lo)
-        out.append(f'<text x="{xx:.1f}" y="{height - bottom + 13}" text-anchor="middle">{y}</text>')
+        out.append(f'<text x="{xx:.1f}" y="{height - bottom + 13}" text-anchor="{anchor}">{y}</text>')
     for i, (name, s) in enumerate(indexed.items()):
         pts = " ".join(f"{px(y, v)[0]:.1f},{px(y, v)[1]:.1f}" for y, v in s)
         color = colors[i % len(colors)]
@@ -259,7 +269,9 @@ def forest_plot(rows: list[ForestRow], *, width: int = 680, title: str = "Wirkun
         weight = ' font-weight="bold"' if r.pooled else ""
         out.append(f'<text x="0" y="{cy + 3.5:.1f}"{weight}>{escape(label)}<title>{escape(r.label)}</title></text>')
         color = "#c0392b" if r.pooled else "#1f3b5a"
-        out.append(f'<line x1="{x(r.ci_low):.1f}" x2="{x(r.ci_high):.1f}" y1="{cy:.1f}" y2="{cy:.1f}" stroke="{color}" stroke-width="1.4"/>')
+        out.append(
+            f'<line x1="{x(r.ci_low):.1f}" x2="{x(r.ci_high):.1f}" y1="{cy:.1f}" y2="{cy:.1f}" stroke="{color}" stroke-width="1.4"/>'
+        )
         if r.pooled:
             pts = f"{x(r.ci_low):.1f},{cy:.1f} {x(r.estimate):.1f},{cy - 5:.1f} {x(r.ci_high):.1f},{cy:.1f} {x(r.estimate):.1f},{cy + 5:.1f}"
             out.append(f'<polygon points="{pts}" fill="{color}"/>')
