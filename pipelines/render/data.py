@@ -62,10 +62,12 @@ class ReportData:
     synthetic: bool = False
     generated_on: dt.date = field(default_factory=dt.date.today)
 
-    def attributions(self) -> list[str]:
-        """The attribution lines for the sources present, with their years."""
+    def attributions(self, *keys: str) -> list[str]:
+        """The attribution lines for the sources present, with their years; only ``keys`` when given."""
         lines = []
         for key, template in ATTRIBUTION.items():
+            if keys and key not in keys:
+                continue
             years = self.data_years.get(key)
             if years is None and key not in ("register", "gv100ad"):
                 continue
@@ -74,6 +76,17 @@ class ReportData:
         if self.synthetic:
             lines.insert(0, f"{SYNTHETIC_LABEL}: alle Zahlen, Orte und Karten sind erfunden (Demo ohne echte Daten).")
         return lines
+
+    @staticmethod
+    def sources_of(indicator: str, *, geometry: bool = False) -> tuple[str, ...]:
+        """The attribution keys behind one panel indicator (plus the boundaries when drawn on a map)."""
+        if indicator.startswith("pks:"):
+            keys: tuple[str, ...] = ("pks", "gv100ad")
+        elif indicator.startswith("acc:points_"):
+            keys = ("unfallatlas", "gv100ad")
+        else:
+            keys = ("unfallstatistik", "gv100ad")
+        return (*keys, "vg") if geometry else keys
 
     def data_as_of(self) -> str:
         """'Datenstand' sentence: the latest year of each source."""
@@ -132,14 +145,15 @@ def load_report_data(con, land: str, *, synthetic: bool = False, regions: str = 
     quality = con.execute("SELECT asset, reason, count(*) AS rows FROM quarantine GROUP BY ALL ORDER BY ALL").df()
     ingest_log = con.execute("SELECT * FROM ingest_log ORDER BY asset, source_file").df()
     years = {}
-    for key, sql in (
-        ("pks", "SELECT min(year), max(year) FROM crime_cases"),
-        ("unfallatlas", f"SELECT min(year), max(year) FROM accident_points WHERE substr(ags, 1, 2) = '{land}'"),
-        ("unfallstatistik", "SELECT min(year), max(year) FROM accident_counts"),
-        ("vg", "SELECT min(year(valid_from)), max(year(valid_from)) FROM boundaries"),
-        ("gv100ad", "SELECT min(year(reference_date)), max(year(reference_date)) FROM population"),
+    for key, sql, params in (
+        ("pks", "SELECT min(year), max(year) FROM crime_cases", []),
+        ("unfallatlas", "SELECT min(year), max(year) FROM accident_points WHERE substr(ags, 1, 2) = ?", [land]),
+        # yearly figures only: the monthly GENESIS tables run ahead with provisional months
+        ("unfallstatistik", "SELECT min(year), max(year) FROM accident_counts WHERE month IS NULL", []),
+        ("vg", "SELECT min(year(valid_from)), max(year(valid_from)) FROM boundaries", []),
+        ("gv100ad", "SELECT min(year(reference_date)), max(year(reference_date)) FROM population", []),
     ):
-        lo, hi = con.execute(sql).fetchone()
+        lo, hi = con.execute(sql, params).fetchone()
         if lo is not None:
             years[key] = (int(lo), int(hi))
     if con.execute("SELECT count(*) FROM crime_city_stats").fetchone()[0]:

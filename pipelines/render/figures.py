@@ -30,18 +30,19 @@ CATEGORY_NAMES = {1: "Unfälle mit Getöteten", 2: "mit Schwerverletzten", 3: "m
 
 
 def base_layout(
-    fig: go.Figure, data: ReportData, title: str, sources: list[str] | None = None, *, height: int = 620
+    fig: go.Figure, data: ReportData, title: str, sources: tuple[str, ...] = (), *, height: int = 620
 ) -> go.Figure:
-    """Title, German number format, source footnote and the synthetic mark."""
-    lines = sources if sources is not None else data.attributions()
-    foot = "<br>".join(lines[:4])
+    """Title, German number format, the footnote with the attribution of ``sources`` (keys of
+    :data:`ATTRIBUTION`; all sources when empty) and the synthetic mark."""
+    lines = data.attributions(*sources)
+    foot = "<br>".join(lines)
     fig.update_layout(
         title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 20}},
         separators=",.",
         font={"family": FONT, "size": 13},
         template="plotly_white",
         height=height,
-        margin={"l": 60, "r": 30, "t": 80, "b": 60 + 15 * min(4, len(lines))},
+        margin={"l": 60, "r": 30, "t": 80, "b": 60 + 15 * len(lines)},
     )
     fig.add_annotation(
         text=f"<span style='font-size:10px;color:#555'>{foot}</span>",
@@ -238,7 +239,13 @@ def choropleth(data: ReportData, level: str, indicator: str, year: int, *, kind:
     note = (
         "Kriminalitätsdaten liegen nur auf Kreisebene vor." if indicator.startswith("pks:") and level == "Kreis" else ""
     )
-    fig = base_layout(fig, data, title + (f"<br><sup>{note}</sup>" if note else ""), height=700)
+    fig = base_layout(
+        fig,
+        data,
+        title + (f"<br><sup>{note}</sup>" if note else ""),
+        data.sources_of(indicator, geometry=True),
+        height=700,
+    )
     fig.update_layout(meta={"classification": method}, legend={"x": 1.0, "y": 0.95, "xanchor": "left"})
     return fig
 
@@ -315,9 +322,13 @@ def accident_map(
     map_axes(fig)
     span = f"{min(pts['year'])}–{max(pts['year'])}" if len(pts) else "keine Daten"
     fig = base_layout(
-        fig, data, f"Unfälle mit Personenschaden in {name} ({span}): {fmt.number(len(pts))} Unfälle", height=700
+        fig,
+        data,
+        f"Unfälle mit Personenschaden in {name} ({span}): {fmt.number(len(pts))} Unfälle",
+        ("unfallatlas", "vg"),
+        height=700,
     )
-    fig.update_layout(legend={"orientation": "h", "y": -0.02})
+    fig.update_layout(legend={"x": 1.0, "y": 0.95, "xanchor": "left"})
     return fig
 
 
@@ -393,7 +404,7 @@ def trend_chart(data: ReportData, unit_ags: str, indicator: str, *, compare: tup
     title = finding_title(list(main["year"]), list(main["rate_per_100k"]), str(name), str(label))
     fig.update_xaxes(title="Jahr", dtick=1)
     fig.update_yaxes(title="je 100.000 Einwohner", rangemode="tozero")
-    fig = base_layout(fig, data, title, height=560)
+    fig = base_layout(fig, data, title, data.sources_of(indicator), height=560)
     fig.update_layout(legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"})
     return fig
 

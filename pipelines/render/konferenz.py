@@ -71,7 +71,7 @@ def region_trend(data: ReportData, name: str, kreise: list[str], indicator: str,
     fig.update_xaxes(title="Jahr", dtick=1)
     fig.update_yaxes(title="je 100.000 Einwohner", rangemode="tozero")
     title = finding_title(list(s["year"]), list(s["rate_per_100k"]), name, label)
-    fig = base_layout(fig, data, title, sources=data.attributions()[:2])
+    fig = base_layout(fig, data, title, data.sources_of(indicator))
     fig.update_layout(legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"})
     return fig
 
@@ -117,7 +117,7 @@ def kreis_bars(data: ReportData, kreise: list[str], indicator: str, label: str) 
         else f"{label} {year}"
     )
     fig.update_xaxes(title="je 100.000 Einwohner")
-    return base_layout(fig, data, title, sources=data.attributions()[:2])
+    return base_layout(fig, data, title, data.sources_of(indicator))
 
 
 def region_effects(data: ReportData, kreise: list[str]) -> pd.DataFrame:
@@ -150,9 +150,10 @@ def effects_chart(data: ReportData, name: str, kreise: list[str]) -> go.Figure |
     title = (
         f"{n_good} von {len(e)} ausgewerteten Zielgrößen in {name} sanken stärker als im Vergleich"
         if n_good
-        else f"In {name} lässt sich bisher keine Wirkung sicher nachweisen ({len(e)} Auswertungen)"
+        else f"In {name} lässt sich bisher keine Wirkung sicher nachweisen "
+        f"({len(e)} {'Auswertung' if len(e) == 1 else 'Auswertungen'})"
     )
-    return base_layout(fig, data, title, sources=data.attributions()[:1])
+    return base_layout(fig, data, title, ("pks", "unfallatlas", "unfallstatistik", "register"))
 
 
 def charts_for_region(data: ReportData, name: str, kreise: list[str], folder: Path) -> list[tuple[str, Export]]:
@@ -198,7 +199,7 @@ def build_deck(
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
     title = prs.slides.add_slide(prs.slide_layouts[0])
-    title.shapes.title.text = f"Prävention in der Region {name}"
+    title.shapes.title.text = f"Prävention vor Ort: {name}"
     title.placeholders[1].text = (
         f"Präventionsmonitor {data.land_name} · Regionalkonferenz · {fmt.date_de(data.generated_on)}"
         + (f"\n{SYNTHETIC_LABEL}" if data.synthetic else "")

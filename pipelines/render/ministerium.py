@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from pipelines.register.schema import TABLES
 from pipelines.render import fmt
 from pipelines.render.data import SYNTHETIC_LABEL, ReportData
 from pipelines.render.steckbrief import METHOD_DE, TEMPLATES
@@ -59,17 +60,24 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
     evaluable = head[head["evaluable"]]
     lower = evaluable[evaluable["ci_high"] < 1]
     higher = evaluable[evaluable["ci_low"] > 1]
+    n_units = head["measure_id"].nunique()
+    n_eval = evaluable["measure_id"].nunique()
+    naive = e[(e["method"] == "naive_before_after") & e["evaluable"]]
+    naive_lower = naive[naive["ci_high"] < 1]
     summary = [
-        f"Das Register umfasst {len(data.bodies)} Gremien und {len(data.measures)} Maßnahmen. Für "
-        f"{evaluable['measure_id'].nunique()} Maßnahmen bzw. Gründungen ließ sich mindestens eine Zielgröße auswerten; "
-        f"{head.loc[~head['evaluable'], 'measure_id'].nunique()} sind nicht auswertbar (Gründe im Abschnitt Datenqualität "
-        "und in den Steckbriefen).",
-        f"Von {len(evaluable)} ausgewerteten Zielgrößen sank die Zahl der Fälle in {len(lower)} Fällen deutlicher als in "
-        f"den Vergleichsgruppen, in {len(higher)} stieg sie stärker; bei den übrigen {len(evaluable) - len(lower) - len(higher)} "
-        "lässt sich keine Wirkung nachweisen.",
-        "Der naive Vorher-Nachher-Vergleich hätte bei vielen Maßnahmen einen Rückgang gezeigt: er spiegelt den "
-        "allgemeinen Rückgang der Kriminalität, nicht die Wirkung der Maßnahme.",
+        f"Das Register umfasst {len(data.bodies)} Gremien und {len(data.measures)} Maßnahmen. Ausgewertet werden "
+        f"{n_units} Maßnahmen und Gründungen von Gremien: für {n_eval} ließ sich mindestens eine Zielgröße auswerten, "
+        f"für {n_units - n_eval} keine (Gründe im Abschnitt Datenqualität und in den Steckbriefen).",
+        f"Von {len(evaluable)} ausgewerteten Zielgrößen sank die Zahl der Fälle bei {len(lower)} deutlicher als in "
+        f"den Vergleichsgruppen, bei {len(higher)} stieg sie stärker; bei den übrigen "
+        f"{len(evaluable) - len(lower) - len(higher)} lässt sich keine Wirkung nachweisen.",
     ]
+    if len(naive_lower) > len(lower):
+        summary.append(
+            f"Der naive Vorher-Nachher-Vergleich hätte bei {len(naive_lower)} von {len(naive)} Zielgrößen einen "
+            "deutlichen Rückgang gezeigt: er spiegelt den allgemeinen Trend und die Regression zur Mitte, nicht die "
+            "Wirkung der Maßnahme."
+        )
     pooled = [
         f"{r.group} ({'Kriminalität' if r.indicator_domain == 'crime' else 'Verkehr'}, {r.method}, k = {r.k}): "
         f"{r.verdict_de} τ² = {fmt.number(r.tau2, 4)}, I² = {fmt.percent(r.i2, 0)}."
@@ -149,8 +157,60 @@ def missing_years(data: ReportData) -> list[str]:
     return out
 
 
+#: German column headers of the workbook; the register's come from its schema. The warehouse column
+#: name stays available as the header cell's comment, so an analyst can find it in the data dictionary.
+HEADERS_DE = {
+    "measure_id": "Maßnahmen-ID",
+    "body_id": "Gremium-ID",
+    "unit_ags": "Gebietsschlüssel",
+    "unit_level": "Ebene",
+    "unit_name": "Gebiet",
+    "indicator": "Kennzahl (Schlüssel)",
+    "indicator_label": "Kennzahl",
+    "method": "Methode",
+    "estimate": "Ratenverhältnis",
+    "ci_low": "95 %-KI unten",
+    "ci_high": "95 %-KI oben",
+    "p_value": "p-Wert",
+    "n_before": "Fälle vorher",
+    "n_after": "Fälle nachher",
+    "period_before": "Zeitraum vorher",
+    "period_after": "Zeitraum nachher",
+    "comparison": "Vergleichsgruppe",
+    "evaluable": "auswertbar",
+    "headline": "Hauptergebnis",
+    "verdict_de": "Bewertung",
+    "year": "Jahr",
+    "count": "Anzahl",
+    "population": "Einwohner",
+    "rate_per_100k": "je 100.000 Einwohner",
+    "rate_ci_low": "je 100.000: 95 %-KI unten",
+    "rate_ci_high": "je 100.000: 95 %-KI oben",
+    "hz_published": "Häufigkeitszahl (veröffentlicht)",
+    "break_flag": "Bruch in der Reihe",
+    "break_reason": "Grund des Bruchs",
+    "small_count": "Kleinzahl (1–2)",
+    "founded_precision": "Gegründet: Genauigkeit",
+    "ended_precision": "Aufgelöst: Genauigkeit",
+    "relaunched_precision": "Neustart: Genauigkeit",
+    "start_precision": "Beginn: Genauigkeit",
+    "end_precision": "Ende: Genauigkeit",
+    "target_pks_keys": "Ziel: PKS-Schlüssel",
+    "target_accident_groups": "Ziel: Unfallgruppen",
+    "area_wkt": "Gebiet (WKT)",
+    "area_ortsteile": "Ortsteile",
+    "not_evaluable_reason": "Grund: nicht auswertbar",
+    "source_file": "Quelldatei",
+    "source_row": "Zeile in der Quelldatei",
+    "asset": "Quelle",
+    "reason": "Grund",
+    "rows": "Zeilen",
+    **{f.name: f.header for fields in TABLES.values() for f in fields},
+}
+
+
 def write_workbook(data: ReportData, path: Path) -> Path:
-    """One sheet per table with bold headers, frozen panes, filters, widths and number formats."""
+    """One sheet per table with German bold headers, frozen panes, filters, widths and number formats."""
     import xlsxwriter
 
     e = data.effects.drop(columns=["diagnostics"]).copy()
@@ -195,13 +255,13 @@ def write_workbook(data: ReportData, path: Path) -> Path:
         ),
         area_ortsteile=data.measures["area_ortsteile"].map(lambda p: ", ".join(p) if p is not None else ""),
     )
-    quality = data.quality.rename(columns={"asset": "Quelle", "reason": "Grund", "rows": "Zeilen"})
+    quality = data.quality
     sheets = {
         "Wirkungen": e,
-        "Panel": panel,
-        "Register_Gremien": bodies,
-        "Register_Massnahmen": measures,
-        "Datenqualitaet": quality,
+        "Kennzahlen": panel,
+        "Gremien": bodies,
+        "Maßnahmen": measures,
+        "Datenqualität": quality,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True, "remove_timezone": True})
@@ -213,7 +273,8 @@ def write_workbook(data: ReportData, path: Path) -> Path:
         ws = wb.add_worksheet(name)
         frame = frame.reset_index(drop=True)
         for j, col in enumerate(frame.columns):
-            ws.write(0, j, col, head)
+            ws.write(0, j, HEADERS_DE.get(col, col), head)
+            ws.write_comment(0, j, f"Spalte im Warehouse: {col}")
             values = frame[col]
             kind = "text"
             if pd.api.types.is_bool_dtype(values):
@@ -221,7 +282,7 @@ def write_workbook(data: ReportData, path: Path) -> Path:
             elif pd.api.types.is_integer_dtype(values) or col in (
                 "count",
                 "population",
-                "Zeilen",
+                "rows",
                 "year",
                 "source_row",
             ):

@@ -476,7 +476,7 @@ class SheetBuilder:
         elif acc_years[-1] < int(self.data.data_years.get("pks", (0, acc_years[-1]))[1]):
             gaps.append(
                 f"Unfallzahlen der amtlichen Statistik je Gemeinde reichen nur bis {acc_years[-1]} "
-                f"({_years_text(acc_years)}); neuere Jahre gibt es nur je Kreis oder Land."
+                f"(vorhanden: {_years_text(acc_years)}); neuere Jahre gibt es nur je Kreis oder Land."
             )
         if not ids:
             gaps.append(NO_MEASURES)
@@ -591,9 +591,14 @@ def _short(text: str, n: int = 60) -> str:
 
 
 def _years_text(years: list[int]) -> str:
-    if len(years) > 2 and years[-1] - years[0] + 1 == len(years):
-        return f"{years[0]}–{years[-1]}"
-    return ", ".join(map(str, years))
+    """Sorted years as runs: [1995, 1996, 1997, 2000, 2023] -> '1995–1997, 2000, 2023'."""
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
 
 
 # ---------------------------------------------------------------------- rendering

@@ -1,0 +1,35 @@
+"""Every product rendered once per session from the synthetic Land of :mod:`tests.render.synthetic_land`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pipelines.render import products
+from pipelines.render.data import ReportData
+from pipelines.render.site import render_site
+from tests.render.synthetic_land import make_report_data
+
+
+@dataclass
+class Rendered:
+    data: ReportData
+    out: Path
+    files: dict[str, list[Path]]
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    data = make_report_data(24, synthetic=True)
+    out = tmp_path_factory.mktemp("reports")
+    files = {
+        "maps_and_charts": products.maps_and_charts(data, out),
+        "fact_sheets": products.fact_sheets(data, out),
+        "ministry_report": products.ministry_report(data, out),
+        "conference_kit": products.conference_kit(data, out),
+    }
+    by_folder = {products.FOLDERS[k]: v for k, v in files.items()}
+    files["site"] = [render_site(data, out, by_folder)]
+    return Rendered(data, out, files)

@@ -1,0 +1,68 @@
+"""German number formatting, the small-number rule, and the classification and scales of the maps."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from pipelines.render import figures, fmt
+from pipelines.render.steckbrief import _years_text
+from tests.render.synthetic_land import make_report_data
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [(1234.5, 1, "1.234,5"), (1234567, 0, "1.234.567"), (-0.04, 1, "0,0"), (-12.25, 1, "−12,2"), (math.nan, 1, "–")],
+)
+def test_number_is_german(value: float, decimals: int, expected: str) -> None:
+    assert fmt.number(value, decimals) == expected
+
+
+def test_percent_and_change() -> None:
+    assert fmt.percent(0.123) == "12,3\u00a0%"
+    assert fmt.change_from_ratio(0.82) == "−18\u00a0%"
+    assert fmt.change_from_ratio(1.05) == "+5\u00a0%"
+
+
+@pytest.mark.parametrize(
+    ("count", "publishes", "expected"),
+    [(0, False, "0"), (1, False, "<3"), (2, False, "<3"), (2, True, "2"), (3, False, "3"), (1234, False, "1.234")],
+)
+def test_small_counts(count: int, publishes: bool, expected: str) -> None:
+    assert fmt.publish_count(count, source_publishes_small=publishes) == expected
+    assert fmt.is_suppressed(count, source_publishes_small=publishes) == (expected == "<3")
+
+
+def test_years_text_compresses_runs() -> None:
+    assert _years_text([1995, 1996, 1997, 2000, 2001, 2023]) == "1995–1997, 2000, 2001, 2023"
+
+
+def test_classes_are_fisher_jenks_and_cover_every_value() -> None:
+    values = np.array([1, 2, 3, 10, 11, 12, 50, 51, 52, 100, 101, 102, np.nan], dtype=float)
+    idx, bins, method = figures.classify(values, k=4)
+    assert method == "Fisher-Jenks"
+    assert bins[-1] == 102
+    assert np.isnan(idx[-1])
+    assert list(idx[:12]) == [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]
+
+
+def test_change_map_is_diverging_with_midpoint_zero() -> None:
+    data = make_report_data(12)
+    fig = figures.choropleth(data, "Kreis", "pks:------", 2024, kind="change")
+    (bar,) = [t for t in fig.data if getattr(t.marker, "showscale", False)]
+    assert bar.marker.cmid == 0
+    assert bar.marker.cmin == -bar.marker.cmax
+    hover = " ".join(t.text for t in fig.data if isinstance(t.text, str))
+    assert "Veränderung zum Vorjahr" in hover and "je 100.000 Einwohner" in hover
+
+
+def test_rate_map_names_its_classification_in_the_legend_and_only_its_sources() -> None:
+    data = make_report_data(12)
+    fig = figures.choropleth(data, "Kreis", "pks:------", 2024)
+    titles = [t.legendgrouptitle.text for t in fig.data if t.legendgrouptitle and t.legendgrouptitle.text]
+    assert any("Fisher-Jenks" in t or "Quantile" in t for t in titles)
+    foot = " ".join(a.text for a in fig.layout.annotations)
+    assert "Polizeiliche Kriminalstatistik" in foot and "GeoBasis-DE" in foot
+    assert "Unfallatlas" not in foot

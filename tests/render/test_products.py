@@ -1,0 +1,160 @@
+"""Golden tests on the structure of every product (text, pages, slides, sheets), not on pixels."""
+
+from __future__ import annotations
+
+import struct
+import subprocess
+from pathlib import Path
+
+from openpyxl import load_workbook
+from pptx import Presentation
+from pypdf import PdfReader
+
+from pipelines.render.data import SYNTHETIC_LABEL
+from tests.render.conftest import Rendered
+from tests.render.synthetic_land import QUEDLINBURG, SMALL
+
+
+def _sheet(rendered: Rendered, ags: str, suffix: str) -> Path:
+    (path,) = [p for p in rendered.files["fact_sheets"] if p.name.startswith(f"gemeinde_{ags}_") and p.suffix == suffix]
+    return path
+
+
+def _pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_one_sheet_per_gemeinde_and_per_body_as_pdf_and_html(rendered: Rendered) -> None:
+    pdfs = [p for p in rendered.files["fact_sheets"] if p.suffix == ".pdf"]
+    htmls = [p for p in rendered.files["fact_sheets"] if p.suffix == ".html"]
+    expected = len(rendered.data.gemeinden) + len(rendered.data.bodies)
+    assert len(pdfs) == len(htmls) == expected
+    assert all(p.stat().st_size > 5_000 for p in pdfs)
+
+
+def test_fact_sheet_pdf_names_the_municipality_its_sources_and_at_most_two_pages(rendered: Rendered) -> None:
+    path = _sheet(rendered, QUEDLINBURG, ".pdf")
+    reader = PdfReader(path)
+    text = _pdf_text(path)
+    assert 1 <= len(reader.pages) <= 2
+    assert "Steckbrief Quedlinburg" in text
+    assert "Datenquelle: Bundeskriminalamt, Polizeiliche Kriminalstatistik" in text
+    assert "GeoBasis-DE / BKG" in text
+    assert "Kriminalitätsdaten liegen nur auf Kreisebene vor" in text
+    assert SYNTHETIC_LABEL in text
+
+
+def test_every_fact_sheet_has_at_most_two_pages(rendered: Rendered) -> None:
+    pages = {p.name: len(PdfReader(p).pages) for p in rendered.files["fact_sheets"] if p.suffix == ".pdf"}
+    assert max(pages.values()) <= 2, {k: v for k, v in pages.items() if v > 2}
+
+
+def test_small_count_in_a_small_municipality_is_marked(rendered: Rendered) -> None:
+    """Zwergenau (640 inhabitants) had 2 accidents in 2015: shown as <3 with its footnote, never as 2."""
+    text = _pdf_text(_sheet(rendered, SMALL, ".pdf"))
+    assert "<3*" in text
+    assert "weniger als 1.000 Einwohnern" in text
+    html = _sheet(rendered, SMALL, ".html").read_text()
+    assert "&lt;3" in html
+
+
+def test_measure_without_date_is_stated_as_not_evaluable(rendered: Rendered) -> None:
+    (body_pdf,) = [p for p in rendered.files["fact_sheets"] if p.name.startswith("gremium_G07_") and p.suffix == ".pdf"]
+    text = _pdf_text(body_pdf)
+    assert "Partnerschaftsstreifen" in text
+    assert "Nicht auswertbar" in text
+
+
+def test_fact_sheet_page_renders_with_content(rendered: Rendered, tmp_path: Path) -> None:
+    subprocess.run(  # pdftoppm comes from poppler-utils, installed by scripts/setup.sh
+        [
+            "pdftoppm",
+            "-r",
+            "40",
+            "-gray",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(_sheet(rendered, QUEDLINBURG, ".pdf")),
+            str(tmp_path / "p"),
+        ],
+        check=True,
+    )
+    (pgm,) = tmp_path.glob("p*.pgm")
+    raw = pgm.read_bytes()
+    header_end = raw.index(b"255\n") + 4
+    pixels = raw[header_end:]
+    dark = sum(1 for b in pixels if b < 200) / len(pixels)
+    assert dark > 0.03, f"page 1 is almost blank ({dark:.1%} non-white pixels)"
+
+
+def _png_dpi(path: Path) -> float:
+    data = path.read_bytes()
+    pos = 8
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        if kind == b"pHYs":
+            ppm_x, _, unit = struct.unpack(">IIB", data[pos + 8 : pos + 17])
+            assert unit == 1
+            return ppm_x * 0.0254
+        pos += 12 + length
+    raise AssertionError(f"{path.name}: no pHYs chunk")
+
+
+def test_maps_are_exported_as_html_png_at_300_dpi_and_svg(rendered: Rendered) -> None:
+    files = rendered.files["maps_and_charts"]
+    stems = {p.stem for p in files if p.suffix == ".html"}
+    assert {"kreise_straftaten_2024", "kreise_straftaten_veraenderung_2024", "gremien_uebersicht"} <= stems
+    for stem in stems:
+        png = next(p for p in files if p.stem == stem and p.suffix == ".png")
+        svg = next(p for p in files if p.stem == stem and p.suffix == ".svg")
+        assert round(_png_dpi(png)) == 300
+        assert svg.read_text().lstrip().startswith("<svg")
+    html = next(p for p in files if p.stem == "kreise_straftaten_2024" and p.suffix == ".html").read_text()
+    assert "Fisher-Jenks" in html or "Quantile" in html  # the classification is named in the legend
+    assert "95 %-KI" in html  # German hover text with the interval
+
+
+def test_ministry_workbook_has_one_sheet_per_table_with_headers_and_frozen_panes(rendered: Rendered) -> None:
+    (xlsx,) = [p for p in rendered.files["ministry_report"] if p.suffix == ".xlsx"]
+    wb = load_workbook(xlsx)
+    expected = {
+        "Wirkungen": "Bewertung",
+        "Kennzahlen": "je 100.000 Einwohner",
+        "Gremien": "Gegründet",
+        "Maßnahmen": "Beginn",
+        "Datenqualität": "Grund",
+    }
+    assert list(wb.sheetnames) == list(expected)
+    for name, header in expected.items():
+        ws = wb[name]
+        headers = [c.value for c in ws[1] if c.value]
+        assert header in headers, (name, headers)
+        assert ws.freeze_panes == "A2", (name, ws.freeze_panes)
+        assert ws[1][0].font.bold
+
+
+def test_ministry_report_pdf_has_its_sections(rendered: Rendered) -> None:
+    (pdf,) = [p for p in rendered.files["ministry_report"] if p.suffix == ".pdf"]
+    text = _pdf_text(pdf)
+    for section in (
+        "Gremien und Maßnahmen im Überblick",
+        "Vergleich der Methoden",
+        "Datenqualität",
+        "Hinweise zu Methoden und Daten",
+        "Datenquelle: Bundeskriminalamt",
+    ):
+        assert section in text, section
+
+
+def test_conference_deck_has_titled_slides(rendered: Rendered) -> None:
+    (deck,) = [p for p in rendered.files["conference_kit"] if p.suffix == ".pptx"]
+    slides = list(Presentation(deck).slides)
+    assert 5 <= len(slides) <= 10
+    titles = [s.shapes.title.text for s in slides if s.shapes.title is not None]
+    assert len(titles) == len(slides) and all(t.strip() for t in titles), titles
+    charts = sorted(deck.parent.glob("grafik_*.png"))
+    assert 3 <= len(charts) <= 5
+    assert all(round(_png_dpi(c)) == 300 for c in charts)
