@@ -15,6 +15,7 @@ from collections.abc import Sequence
 COMMAND_MODULES = (
     "pipelines.commands.pipeline",
     "pipelines.register.cli",
+    "pipelines.demo.cli",
     "pipelines.fetch.cli",
 )
 

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines.readers.accident_counts import DTYPES as ACCIDENT_COUNT_DTYPES
 from pipelines.readers.accident_counts import read_genesis, read_inkar, read_regionalstatistik
-from pipelines.readers.base import ReadResult, combine, drop_covered, empty_rejects
+from pipelines.readers.base import ReadResult, combine, drop_covered, typed_empty
 from pipelines.readers.boundaries import read_boundaries
+from pipelines.readers.kiss_md import DTYPES as KISS_DTYPES
 from pipelines.readers.kiss_md import read_kiss_md
 from pipelines.readers.pks import read_pks
 from pipelines.readers.population import read_gv100ad, read_gv_auszug_csv, read_gv_isys_json
@@ -74,6 +76,8 @@ def load_crime_cases(paths: list[Path]) -> SourceLoad:
 def load_crime_city_stats(paths: list[Path]) -> SourceLoad:
     """Magdeburg KISS-MD crime tables (Stadtteile, Magdeburg vs Halle, Länder)."""
     frame, rejects, log = _finish(_read_all(paths, read_kiss_md))
+    if frame.columns.empty:
+        frame = typed_empty(KISS_DTYPES)
     table = TableWrite("crime_city_stats", frame, order_by=("table_id", "year", "unit_ags", "measure"))
     return SourceLoad([table], rejects, log, frame.head(10))
 
@@ -120,6 +124,8 @@ def load_accident_counts(regio: list[Path], genesis: list[Path], inkar: list[Pat
     """Regionalstatistik, GENESIS and INKAR accident statistics in one long table."""
     results = _read_all(regio, read_regionalstatistik) + _read_all(genesis, read_genesis) + _read_all(inkar, read_inkar)
     frame, rejects, log = _finish(results)
+    if frame.columns.empty:
+        frame = typed_empty(ACCIDENT_COUNT_DTYPES)
     table = TableWrite(
         "accident_counts", frame, order_by=("source", "level", "ags", "year", "month", "measure", "breakdown")
     )
@@ -168,9 +174,3 @@ def load_population(paths_by_kind: dict[str, list[Path]]) -> SourceLoad:
         else frame
     )
     return SourceLoad([table], rejects, log, preview)
-
-
-def empty_load(table: str, columns: list[str]) -> SourceLoad:
-    """No file of a source was found: an empty table, so that downstream joins still work."""
-    frame = pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
-    return SourceLoad([TableWrite(table, frame, order_by=())], empty_rejects(), pd.DataFrame(), frame)

@@ -32,7 +32,9 @@ REPORT_GROUP = "reports"
 
 def settings_for(group: str | None, settings: Mapping[str, object]) -> dict[str, object]:
     """Settings that change a derived asset's output (the products depend on the output folder)."""
-    return {k: settings[k] for k in ("out_dir", "synthetic") if k in settings} if group == REPORT_GROUP else {}
+    return (
+        {k: settings[k] for k in ("out_dir", "synthetic", "regions") if k in settings} if group == REPORT_GROUP else {}
+    )
 
 
 def current_fingerprints(

@@ -7,9 +7,9 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResul
 
 from pipelines import lineage
 from pipelines.markdown import markdown_table
-from pipelines.register.load import discover_register_files, load_register
+from pipelines.register.load import discover_register_files, load_register, table_writes
 from pipelines.resources import DuckDBWarehouse, RawData
-from pipelines.warehouse import TableWrite, write_asset
+from pipelines.warehouse import write_asset
 
 REGISTER_KINDS = ["register"]
 _DESCRIPTION = (
@@ -51,15 +51,12 @@ def register(
     with warehouse.connect() as con:
         known = {r[0] for r in con.execute("SELECT DISTINCT ags FROM boundaries").fetchall()}
         known |= {a[:5] for a in known} | {a[:2] for a in known}
-        result = load_register(files, known_ags=known)
+        result = load_register(files, known_ags=known, land=raw_data.land_key())
         fingerprint = lineage.source_fingerprint(files)
         counts = write_asset(
             con,
             asset="register",
-            tables=[
-                TableWrite("register_bodies", result.bodies, order_by=("body_id",)),
-                TableWrite("register_measures", result.measures, order_by=("measure_id",)),
-            ],
+            tables=table_writes(result),
             quarantine=result.rejects,
             ingest_log=pd.DataFrame(result.log),
             state={"register_bodies": fingerprint, "register_measures": fingerprint},

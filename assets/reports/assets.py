@@ -56,7 +56,11 @@ def report_asset(name: str, description: str, render: Callable[[ReportData, Path
         files = render(data, out_dir)
         fingerprint = lineage.derived_fingerprint(
             {d: stored.get(d) for d in deps if d in stored} | {d: _state(out_dir, d) for d in deps if d not in stored},
-            {"out_dir": str(out_dir), "synthetic": report_settings.is_synthetic()},
+            {
+                "out_dir": str(out_dir),
+                "synthetic": report_settings.is_synthetic(),
+                "regions": report_settings.region_scheme(),
+            },
         )
         path = state_file(out_dir, name)
         path.parent.mkdir(parents=True, exist_ok=True)

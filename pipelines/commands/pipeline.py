@@ -27,6 +27,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     _paths(run, out=True)
     run.add_argument("--full", action="store_true", help="re-materialise every asset, changed or not")
+    run.add_argument(
+        "--regions",
+        choices=("polizeiinspektionen", "kreise"),
+        help="one conference deck per police inspection (default, data/regions.yaml) or per Kreis",
+    )
     run.set_defaults(handler=run_all)
 
 
@@ -41,8 +46,13 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 
 def run_all(args: argparse.Namespace) -> int:
+    import os
+
+    from pipelines import config
     from pipelines.staleness import stale_assets
 
+    if args.regions:
+        os.environ[config.ENV_REGIONS] = args.regions  # read by the report assets, inherited by their processes
     ctx = Context.from_args(args)
     graph = ctx.defs.resolve_asset_graph()
     keys = (
@@ -73,13 +83,14 @@ class Context:
 
         self.raw_dir, self.warehouse, self.out_dir, self.register = raw_dir, warehouse, out_dir, register
         self.land = config.land(land)
-        self.settings = {"out_dir": str(out_dir), "synthetic": synthetic}
+        self.settings = {"out_dir": str(out_dir), "synthetic": synthetic, "regions": config.regions()}
         self.defs = build_definitions(
             raw_dir=str(raw_dir),
             warehouse=str(warehouse),
             out_dir=str(out_dir),
             register=str(register or ""),
             synthetic=synthetic,
+            land=self.land,
         )
 
     @classmethod

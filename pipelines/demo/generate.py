@@ -181,7 +181,7 @@ def _kreis_name(k: int) -> str:
         "Salzwiesen",
         "Hallig-Geest",
         "Möwenküste",
-        "Bernsteinkreis",
+        "Bernsteinland",
         "Deichvorland",
         "Seewind",
         "Kliffland",
@@ -487,3 +487,252 @@ def write_boundaries(land: DemoLand, folder: Path) -> list[Path]:
         path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+# ---------------------------------------------------------------------------------------------------
+# the register and the whole raw-data folder
+
+
+@dataclass(frozen=True)
+class DemoBody:
+    body_id: str
+    name: str
+    body_type: str  # label as the template's dropdown offers it
+    level: str
+    ags: str
+    founded: str  # as a maintainer types it
+
+
+@dataclass(frozen=True)
+class DemoMeasure:
+    measure_id: str
+    body_id: str
+    title: str
+    measure_type: str
+    domain: str
+    target: str
+    ags: str
+    start: str
+    treatment: Treatment | None  # None: a row that is not evaluable, on purpose
+
+
+def demo_register(land: DemoLand) -> tuple[list[DemoBody], list[DemoMeasure]]:
+    """Councils and measures of Demoland, each with the effect it really has in the generated data.
+
+    Two crime measures work (rate ratio 0.75 and 0.70), a crime measure and a traffic measure do not
+    (1.0), one traffic measure works (0.75), and a council founded without measures changes nothing
+    (its founding is evaluated on all offences and street crime, truth 1.0). Two more rows are loaded
+    but flagged as not evaluable: one without a start date, one aimed at children (no such data).
+    """
+    cities = land.kreise[land.kreise["kreis_type"] == "Kreisfreie Stadt"].sort_values("ags")
+    c1, c2, c3 = (cities.iloc[i] for i in range(3))
+    landkreise = land.kreise[land.kreise["kreis_type"] == "Landkreis"].sort_values("ags")
+    lk_a, lk_b = landkreise.iloc[0], landkreise.iloc[1]
+    gem_b = land.gemeinden[land.gemeinden["kreis"] == lk_b["ags"]].sort_values("population").iloc[-1]
+
+    def g(kreis_row: pd.Series) -> str:
+        return f"{kreis_row['ags']}000"
+
+    bodies = [
+        DemoBody("D01", f"Kriminalpräventiver Rat {c1['name']}", "Präventionsrat", "Gemeinde", g(c1), "01.03.2018"),
+        DemoBody(
+            "D02", f"Sicherheitspartnerschaft {c2['name']}", "Sicherheitspartnerschaft", "Gemeinde", g(c2), "06/2019"
+        ),
+        DemoBody(
+            "D03",
+            f"Kriminalpräventiver Beirat {lk_a['name']}",
+            "Kriminalpräventiver Beirat",
+            "Kreis",
+            lk_a["ags"],
+            "2017",
+        ),
+        DemoBody("D04", f"Präventionsrat {gem_b['name']}", "Präventionsrat", "Gemeinde", gem_b["ags"], "09.05.2016"),
+        DemoBody(
+            "D05",
+            f"Verkehrssicherheitsrat {c3['name']}",
+            "Sonstiges Gremium (Runder Tisch, Sicherheitsrat …)",
+            "Gemeinde",
+            g(c3),
+            "01.04.2020",
+        ),
+    ]
+
+    def t(unit: str, indicator: str, start: str, rr: float) -> Treatment:
+        return Treatment(unit, indicator, pd.Timestamp(dt.datetime.strptime(start, "%d.%m.%Y")).date(), rr)
+
+    measures = [
+        DemoMeasure(
+            "DM01",
+            "D01",
+            "Gemeinsame Streifen von Stadtordnungsdienst und Polizei in der Innenstadt",
+            "gemeinsame Streifen / Präsenz",
+            "Kriminalität",
+            "899000 Straßenkriminalität",
+            g(c1),
+            "01.03.2018",
+            t(c1["ags"], "pks:899000", "01.03.2018", 0.75),
+        ),
+        DemoMeasure(
+            "DM02",
+            "D02",
+            "Einbruchschutzberatung und Nachbarschaftsnetz",
+            "Präventionsprojekt",
+            "Kriminalität",
+            "435*00 Wohnungseinbruchdiebstahl",
+            g(c2),
+            "01.06.2019",
+            t(c2["ags"], "pks:435*00", "01.06.2019", 0.70),
+        ),
+        DemoMeasure(
+            "DM03",
+            "D03",
+            "Graffiti-Projekt mit Jugendclubs",
+            "Präventionsprojekt",
+            "Kriminalität",
+            "674000 Sachbeschädigung",
+            lk_a["ags"],
+            "01.01.2017",
+            t(lk_a["ags"], "pks:674000", "01.01.2017", 1.0),
+        ),
+        DemoMeasure(
+            "DM04",
+            "D05",
+            "Tempo 30 und Querungshilfen an Schulwegen",
+            "Verkehrsprävention / Verkehrsüberwachung",
+            "Verkehr",
+            "alle Unfälle mit Personenschaden",
+            g(c3),
+            "01.04.2020",
+            t(g(c3), "acc:points_all", "01.04.2020", 0.75),
+        ),
+        DemoMeasure(
+            "DM05",
+            "D01",
+            "Verkehrssicherheitstage",
+            "Verkehrsprävention / Verkehrsüberwachung",
+            "Verkehr",
+            "alle Unfälle mit Personenschaden",
+            g(c1),
+            "01.05.2021",
+            t(g(c1), "acc:points_all", "01.05.2021", 1.0),
+        ),
+        DemoMeasure(
+            "DM06",
+            "D04",
+            "Sicherheitsbefragung",
+            "Sicherheitsbefragung",
+            "Kriminalität",
+            "------ Straftaten insgesamt",
+            gem_b["ags"],
+            "",
+            None,
+        ),
+        DemoMeasure(
+            "DM07",
+            "D05",
+            "Verkehrserziehung in Kitas",
+            "Verkehrsprävention / Verkehrsüberwachung",
+            "Verkehr",
+            "Kinder",
+            g(c3),
+            "01.09.2021",
+            None,
+        ),
+    ]
+    return bodies, measures
+
+
+def truth_table(bodies: list[DemoBody], measures: list[DemoMeasure]) -> list[TrueEffect]:
+    """Every evaluable (measure or founding, indicator) with its true rate ratio."""
+    out = [
+        TrueEffect(
+            m.measure_id, m.body_id, m.treatment.unit, m.treatment.indicator, m.treatment.start, m.treatment.true_rr
+        )
+        for m in measures
+        if m.treatment is not None
+    ]
+    # D04 was founded without a measure that started with it: the founding is evaluated on its Kreis
+    d04 = next(b for b in bodies if b.body_id == "D04")
+    start = dt.datetime.strptime(d04.founded, "%d.%m.%Y").date()
+    out += [TrueEffect("D04:gruendung", "D04", d04.ags[:5], f"pks:{key}", start, 1.0) for key in ("------", "899000")]
+    return out
+
+
+def write_register(bodies: list[DemoBody], measures: list[DemoMeasure], path: Path) -> Path:
+    """The register as a maintainer fills the template: sheets Gremien and Maßnahmen, German headers."""
+    from openpyxl import Workbook
+
+    from pipelines.register.schema import FIELDS, SHEET_NAMES
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    source = "https://www.example.org/demoland (Demodaten – synthetisch)"
+    body_rows = [
+        {
+            "body_id": b.body_id,
+            "name": b.name,
+            "body_type": b.body_type,
+            "level": b.level,
+            "ags": b.ags,
+            "founded": b.founded,
+            "partners": "Polizei; Vereine; Bürgerinnen und Bürger",
+            "status": "aktiv",
+            "source_url": source,
+            "source_date": "01.11.2026",
+            "notes": "Demodaten – synthetisch",
+        }
+        for b in bodies
+    ]
+    measure_rows = [
+        {
+            "measure_id": m.measure_id,
+            "body_id": m.body_id,
+            "title": m.title,
+            "measure_type": m.measure_type,
+            "domain": m.domain,
+            "target": m.target,
+            "area_type": "ganze Gemeinde",
+            "ags": m.ags,
+            "start": m.start,
+            "source_url": source,
+            "notes": "Demodaten – synthetisch",
+        }
+        for m in measures
+    ]
+    for table, rows in (("bodies", body_rows), ("measures", measure_rows)):
+        ws = wb.create_sheet(SHEET_NAMES[table])
+        names = list(rows[0])
+        ws.append([FIELDS[table][n].header for n in names])
+        for r in rows:
+            ws.append([r[n] for n in names])
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                cell.number_format = "@"  # keys and dates typed as text, as the template prepares them
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def generate_demo(raw_dir: Path, seed: int = 20261125) -> list[TrueEffect]:
+    """Write every raw file of Demoland into ``raw_dir`` and return the true effects.
+
+    Layout: ``crime/`` (PKS T01 CSVs), ``accidents/`` (Unfallatlas zips), ``boundaries/`` (GeoJSON),
+    ``population/`` (GV100AD), ``councils/register.xlsx`` and ``demo_truth.json``.
+    """
+    rng = np.random.default_rng(seed)
+    land = build_land(seed)
+    bodies, measures = demo_register(land)
+    treatments = [m.treatment for m in measures if m.treatment is not None]
+    kreise = pd.concat([land.kreise[["ags", "name", "kreis_type", "population"]], pool_kreise(rng)], ignore_index=True)
+    pks = simulate_pks(rng, kreise, [t for t in treatments if t.indicator.startswith("pks:")])
+    write_pks(pks, raw_dir / "crime")
+    acc = simulate_accidents(rng, land, [t for t in treatments if t.indicator.startswith("acc:")])
+    write_unfallatlas(acc, raw_dir / "accidents")
+    write_boundaries(land, raw_dir / "boundaries")
+    write_gv100ad(land, raw_dir / "population")
+    write_register(bodies, measures, raw_dir / "councils" / "register.xlsx")
+    truth = truth_table(bodies, measures)
+    (raw_dir / "demo_truth.json").write_text(
+        json.dumps([{**t.__dict__, "start": t.start.isoformat()} for t in truth], indent=1), encoding="utf-8"
+    )
+    return truth

@@ -78,7 +78,7 @@ def _span(years: tuple[int, ...]) -> str:
 
 
 def _date(value: object) -> dt.date | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+    if value is None or (not isinstance(value, list | tuple) and pd.isna(value)):
         return None
     try:
         return pd.Timestamp(value).date()

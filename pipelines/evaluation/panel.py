@@ -96,7 +96,8 @@ def pks_kreis_panel(crime: pd.DataFrame) -> pd.DataFrame:
     parts = {u: "+".join(sorted(set(g["ags"]))) for u, g in merged.groupby("unit_ags")}
     harmonised = grouped["unit_ags"].isin(parts) & (grouped["n_published"] > 1)
     grouped["territory"] = "as_published"
-    grouped.loc[harmonised, "territory"] = "harmonized:" + grouped.loc[harmonised, "unit_ags"].map(parts)
+    if harmonised.any():  # a Land without territorial reforms in the period has none
+        grouped.loc[harmonised, "territory"] = "harmonized:" + grouped.loc[harmonised, "unit_ags"].map(parts)
     grouped.loc[grouped["n_published"] > 1, "hz_published"] = np.nan
     out = grouped.merge(pop, on=["unit_ags", "year"], how="left")
     out["unit_level"] = "Kreis"

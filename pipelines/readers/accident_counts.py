@@ -31,19 +31,20 @@ from pipelines.errors import SourceFormatError
 from pipelines.parsing import NumberFormatError, decode_bytes, parse_number
 from pipelines.readers.base import ReadResult, empty_rejects, reject
 
-OUTPUT_COLUMNS = [
-    "source",
-    "level",
-    "ags",
-    "year",
-    "month",
-    "measure",
-    "breakdown",
-    "value",
-    "flag",
-    "source_file",
-    "source_line",
-]
+DTYPES = {
+    "source": "string",
+    "level": "string",
+    "ags": "string",
+    "year": "int32",
+    "month": "Int32",
+    "measure": "string",
+    "breakdown": "string",
+    "value": "float64",
+    "flag": "string",
+    "source_file": "string",
+    "source_line": "int64",
+}
+OUTPUT_COLUMNS = list(DTYPES)
 
 SOURCE_GENESIS = "GENESIS-Online 46241"
 SOURCE_INKAR = "INKAR 2023 (BBSR)"

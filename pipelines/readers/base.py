@@ -52,6 +52,12 @@ class ReadResult:
         }
 
 
+def typed_empty(dtypes: dict[str, str]) -> pd.DataFrame:
+    """No rows, but the reader's columns and types: what a source without any file loads, so that the
+    downstream SQL binds (a Land without KISS-MD or accident statistics, like the demo)."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in dtypes.items()})
+
+
 def reject(path: str | Path, line: int | None, field_name: str | None, raw: str, reason: str) -> dict:
     return {"source_file": str(path), "line": line, "field": field_name, "raw": raw, "reason": reason}
 

@@ -29,18 +29,19 @@ from pipelines.readers.accident_counts import LAENDER, fold
 from pipelines.readers.base import ReadResult, empty_rejects, reject
 from pipelines.readers.pks import cell_text, read_workbook_rows
 
-OUTPUT_COLUMNS = [
-    "table_id",
-    "year",
-    "unit_level",
-    "unit_ags",
-    "unit_label",
-    "measure",
-    "value",
-    "source",
-    "source_file",
-    "source_line",
-]
+DTYPES = {
+    "table_id": "string",
+    "year": "int32",
+    "unit_level": "string",
+    "unit_ags": "string",
+    "unit_label": "string",
+    "measure": "string",
+    "value": "float64",
+    "source": "string",
+    "source_file": "string",
+    "source_line": "int64",
+}
+OUTPUT_COLUMNS = list(DTYPES)
 SOURCE = "Landeshauptstadt Magdeburg, KISS-MD"
 LAND_SPELLINGS = {"baden-wuertemberg": "08", "nordrhien-westfalen": "05", "bundesgebiet": "DG"}
 NOT_LOADED = {

@@ -40,6 +40,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="GEOJSON",
         help="Gemeinde boundaries (GeoJSON with an AGS property, WGS84): check AGS and points exactly",
     )
+    check.add_argument(
+        "--land",
+        help="two-digit key of the Land the register is for (default: $PRAEVENTION_LAND or 15, Sachsen-Anhalt)",
+    )
     check.set_defaults(handler=run_check)
 
 
@@ -77,7 +81,9 @@ def run_check(args: argparse.Namespace) -> int:
         from pipelines.register.geo import Boundaries
 
         boundaries = Boundaries.from_geojson(args.boundaries)  # PipelineError → one line, exit 2
-    result = load_register(paths, boundaries=boundaries)
+    from pipelines import config
+
+    result = load_register(paths, boundaries=boundaries, land=config.land(args.land))
     names = ", ".join(p.name for p in paths)
     print(("Prüfung: " if de else "Check: ") + names)
     print(report(result.problems, args.lang))

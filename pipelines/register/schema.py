@@ -144,7 +144,7 @@ PRECISIONS = ("day", "month", "year")
 OFFENCE_KEY_PATTERN = r"[0-9*\-]{6}"
 #: Sachsen-Anhalt in WGS84 (lon/lat degrees): a simple bounding box, used when no boundary file is given.
 LAND_BBOX = {"15": (10.54, 50.93, 13.20, 53.05)}
-LAND_NAMES = {"15": "Sachsen-Anhalt"}
+LAND_NAMES = {"15": "Sachsen-Anhalt", "99": "Demoland (synthetisch)"}
 #: Length of the AGS for each level of a body.
 AGS_LENGTH_FOR_LEVEL = {"Land": 2, "Kreis": 5, "Gemeinde": 8, "Ortsteil": 8}
 

@@ -73,7 +73,8 @@ class ReportData:
                 continue
             span = "" if years is None else (str(years[0]) if years[0] == years[1] else f"{years[0]}–{years[1]}")
             lines.append(template.format(years=span).replace("  ", " ").replace(" ()", ""))
-        if self.synthetic:
+        if self.synthetic:  # no number comes from these sources: they only lent their file formats
+            lines = [f"Dateiformat wie: {line}" for line in lines]
             lines.insert(0, f"{SYNTHETIC_LABEL}: alle Zahlen, Orte und Karten sind erfunden (Demo ohne echte Daten).")
         return lines
 

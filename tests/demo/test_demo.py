@@ -1,0 +1,87 @@
+"""Demoland: generated in the published formats, read by the real readers, and its known effects
+recovered by the evaluation within their confidence intervals."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from dagster import AssetSelection
+
+from pipelines.commands.pipeline import Context
+from pipelines.demo.generate import LAND, build_land, generate_demo
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, duckdb.DuckDBPyConnection, pd.DataFrame]:
+    root = tmp_path_factory.mktemp("demo")
+    raw = root / "rohdaten"
+    generate_demo(raw)
+    ctx = Context(raw, root / "warehouse.duckdb", root / "out", None, synthetic=True, land=LAND)
+    graph = ctx.defs.resolve_asset_graph()
+    keys = AssetSelection.all().resolve(graph)
+    tables = sorted(k for k in keys if graph.get(k).group_name != "reports")
+    assert ctx.execute(tables, "demo-test") == 0
+    con = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
+    truth = pd.DataFrame(json.loads((raw / "demo_truth.json").read_text()))
+    yield raw, con, truth
+    con.close()
+
+
+def test_generator_is_seeded() -> None:
+    a, b = build_land(7, n_gemeinden=30, n_landkreise=3), build_land(7, n_gemeinden=30, n_landkreise=3)
+    assert a.gemeinden["ags"].tolist() == b.gemeinden["ags"].tolist()
+    assert all(x.equals(y) for x, y in zip(a.gemeinden["geometry"], b.gemeinden["geometry"], strict=True))
+    c = build_land(8, n_gemeinden=30, n_landkreise=3)
+    assert not all(x.equals(y) for x, y in zip(a.gemeinden["geometry"], c.gemeinden["geometry"], strict=True))
+
+
+def test_demoland_uses_a_key_no_real_land_has(demo) -> None:
+    _, con, _ = demo
+    keys = {r[0][:2] for r in con.execute("SELECT ags FROM boundaries").fetchall()}
+    assert keys == {LAND}
+    assert int(LAND) > 16
+
+
+def test_published_formats_load_without_rejects(demo) -> None:
+    _, con, _ = demo
+    n_gem = con.execute("SELECT count(*) FROM boundaries WHERE level = 'Gemeinde'").fetchone()[0]
+    assert 140 <= n_gem <= 160
+    assert con.execute("SELECT count(DISTINCT ags) FROM boundaries WHERE level = 'Kreis'").fetchone()[0] == 10
+    assert con.execute("SELECT count(*) FROM quarantine WHERE asset <> 'register'").fetchone()[0] == 0
+    years = [r[0] for r in con.execute("SELECT DISTINCT year FROM crime_cases ORDER BY 1").fetchall()]
+    assert years == list(range(2014, 2025))
+    assert con.execute("SELECT count(*) FROM accident_points").fetchone()[0] > 20_000
+
+
+def test_known_effects_are_recovered_within_their_intervals(demo) -> None:
+    _, con, truth = demo
+    head = con.execute(
+        "SELECT measure_id, unit_ags, indicator, method, estimate, ci_low, ci_high FROM measure_effects "
+        "WHERE headline AND evaluable"
+    ).df()
+    got = truth.merge(head, on=["measure_id", "unit_ags", "indicator"], how="left", validate="one_to_one")
+    assert got["estimate"].notna().all(), got[got["estimate"].isna()]
+    inside = (got["ci_low"] <= got["true_rr"]) & (got["true_rr"] <= got["ci_high"])
+    assert inside.all(), got.loc[~inside, ["measure_id", "indicator", "true_rr", "estimate", "ci_low", "ci_high"]]
+    # the two strong crime effects are detected, not just covered
+    strong = got[got["true_rr"] <= 0.75]
+    assert (strong[strong["indicator"].str.startswith("pks:")]["ci_high"] < 1).all()
+    # and the estimates are close on average: log-scale error well below the effect sizes
+    assert np.abs(np.log(got["estimate"] / got["true_rr"])).mean() < 0.1
+
+
+def test_rows_that_cannot_be_evaluated_are_kept_with_their_reason(demo) -> None:
+    _, con, _ = demo
+    rows = dict(
+        con.execute(
+            "SELECT measure_id, verdict_de FROM measure_effects WHERE measure_id IN ('DM06', 'DM07') AND headline"
+        ).fetchall()
+    )
+    assert set(rows) == {"DM06", "DM07"}
+    assert "Nicht auswertbar" in rows["DM06"] and "Startdatum" in rows["DM06"]
+    assert "Alter" in rows["DM07"]
