@@ -14,13 +14,13 @@ import pandas as pd
 
 from pipelines.readers.accident_counts import DTYPES as ACCIDENT_COUNT_DTYPES
 from pipelines.readers.accident_counts import read_genesis, read_inkar, read_regionalstatistik
-from pipelines.readers.base import ReadResult, combine, drop_covered, typed_empty
+from pipelines.readers.base import ReadResult, combine, drop_covered, empty_rejects, typed_empty
 from pipelines.readers.boundaries import read_boundaries
 from pipelines.readers.kiss_md import DTYPES as KISS_DTYPES
 from pipelines.readers.kiss_md import read_kiss_md
 from pipelines.readers.pks import read_pks
 from pipelines.readers.population import read_gv100ad, read_gv_auszug_csv, read_gv_isys_json
-from pipelines.readers.unfallatlas import SOURCE_CSV, read_unfallatlas_csv, read_unfallatlas_geojson
+from pipelines.readers.unfallatlas import SOURCE_CSV, empty_points, read_unfallatlas_csv, read_unfallatlas_geojson
 from pipelines.warehouse import TableWrite
 
 
@@ -83,40 +83,55 @@ def load_crime_city_stats(paths: list[Path]) -> SourceLoad:
 
 
 def load_accident_points(paths: list[Path], geojson_paths: list[Path]) -> SourceLoad:
-    """Unfallatlas records of every layout; the derived GeoJSON only where no official file has the row."""
+    """Unfallatlas records of every layout; the derived GeoJSON only where no official file has the row.
+
+    The rows stay in Arrow from DuckDB's CSV reader to the warehouse write (2.4 million national records
+    would cost seconds and gigabytes as Python objects); the duplicate check runs in DuckDB.
+    """
+    import pyarrow as pa
+
     from pipelines.warehouse import memory
 
     con = memory()
-    results = [read_unfallatlas_csv(p, con) for p in paths] + [read_unfallatlas_geojson(p, con) for p in geojson_paths]
-    frame, rejects, log = _finish(results)
-    if len(frame):
-        official = frame["source"] == SOURCE_CSV
-        dup = ~official & frame["accident_uid"].isin(frame.loc[official, "accident_uid"])
-        if dup.any():
-            moved = frame.loc[dup]
-            extra = pd.DataFrame(
-                {
-                    "source_file": moved["source_file"],
-                    "line": moved["source_line"],
-                    "field": "UIDENTSTLAE",
-                    "raw": moved["accident_uid"],
-                    "reason": "same accident is in an official Unfallatlas file, which is used",
-                }
-            )
-            rejects = pd.concat([rejects, extra], ignore_index=True)
-            counts = moved.groupby("source_file").size()
-            for f, n in counts.items():
-                i = log.index[log["source_file"] == f]
-                log.loc[i, "rows_loaded"] -= n
-                log.loc[i, "rows_quarantined"] += n
-            frame = frame.loc[~dup]
+    results = [read_unfallatlas_csv(p, con, arrow=True) for p in paths]
+    results += [read_unfallatlas_geojson(p, con, arrow=True) for p in geojson_paths]
+    frames = [r.frame for r in results if r.frame.num_rows]
+    rej = [r.rejects for r in results if len(r.rejects)]
+    rejects = pd.concat(rej, ignore_index=True) if rej else empty_rejects()
+    log = pd.DataFrame([r.log_row() for r in results])
+    if len(log):
+        log = log.sort_values("source_file").reset_index(drop=True)
+    frame = pa.concat_tables(frames) if frames else empty_points(con)
+    con.register("_points", frame)
+    dup = "source <> ? AND accident_uid IN (SELECT accident_uid FROM _points WHERE source = ?)"
+    moved = con.execute(
+        f"SELECT source_file, source_line, accident_uid FROM _points WHERE {dup}", [SOURCE_CSV, SOURCE_CSV]
+    ).df()
+    if len(moved):
+        extra = pd.DataFrame(
+            {
+                "source_file": moved["source_file"],
+                "line": moved["source_line"],
+                "field": "UIDENTSTLAE",
+                "raw": moved["accident_uid"],
+                "reason": "same accident is in an official Unfallatlas file, which is used",
+            }
+        )
+        rejects = pd.concat([rejects, extra], ignore_index=True)
+        for f, n in moved.groupby("source_file").size().items():
+            i = log.index[log["source_file"] == f]
+            log.loc[i, "rows_loaded"] -= n
+            log.loc[i, "rows_quarantined"] += n
+        frame = con.execute(f"SELECT * FROM _points WHERE NOT ({dup})", [SOURCE_CSV, SOURCE_CSV]).fetch_arrow_table()
+        con.register("_points", frame)
+    preview = con.execute("SELECT year, ags, count(*) AS size FROM _points GROUP BY ALL ORDER BY ALL LIMIT 20").df()
+    con.unregister("_points")
     table = TableWrite(
         "accident_points",
         frame,
         order_by=("year", "ags", "accident_uid"),
         transform="SELECT *, ST_Point(x_25832, y_25832) AS geom_25832, ST_Point(lon, lat) AS geom_4326 FROM {input}",
     )
-    preview = frame.groupby(["year", "ags"], as_index=False).size().head(20) if len(frame) else frame
     return SourceLoad([table], rejects, log, preview)
 
 

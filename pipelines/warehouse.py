@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from pipelines.errors import PipelineError
 
@@ -78,14 +79,15 @@ def memory() -> duckdb.DuckDBPyConnection:
 class TableWrite:
     """One table an asset writes.
 
-    ``source`` is a DataFrame or a SQL ``SELECT`` (run on the warehouse connection, with ``params``).
+    ``source`` is a DataFrame, an Arrow table (large inputs: registered without a copy) or a SQL
+    ``SELECT`` (run on the warehouse connection, with ``params``).
     ``transform`` optionally wraps it: a ``SELECT … FROM {input}`` whose ``{input}`` is the source.
     Rows are stored sorted by ``order_by`` so that re-runs give byte-identical tables.
     ``geometry`` names WKB columns that become DuckDB ``GEOMETRY`` columns.
     """
 
     name: str
-    source: pd.DataFrame | str
+    source: pd.DataFrame | pa.Table | str
     order_by: Sequence[str]
     geometry: Sequence[str] = ()
     params: Sequence[object] = field(default_factory=tuple)
@@ -94,7 +96,7 @@ class TableWrite:
 
 def _stage(con: duckdb.DuckDBPyConnection, write: TableWrite) -> str:
     staging = write.name + STAGING_SUFFIX
-    registered = isinstance(write.source, pd.DataFrame)
+    registered = isinstance(write.source, pd.DataFrame | pa.Table)
     if registered:
         con.register("_incoming_df", write.source)
         base = "SELECT * FROM _incoming_df"

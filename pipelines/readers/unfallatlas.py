@@ -13,7 +13,7 @@ Publisher: Statistische Ämter des Bundes und der Länder, Unfallatlas (dl-de/by
   means 11.618349789000036); values above 1e6 (coordinates) are divided by 1e15 and checked against the
   ``lon``/``lat`` columns the hackathon added.
 
-Both paths end in the same SQL (``sql/unfallatlas_clean.sql``), so their rows are typed and checked
+Both paths end in the same SQL (``sql/unfallatlas_check.sql`` then ``sql/unfallatlas_locate.sql``), so their rows are typed and checked
 identically. Rows with impossible codes or coordinates are rejected with their reason.
 """
 
@@ -28,6 +28,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from pipelines.errors import SourceFormatError
 from pipelines.parsing import decode_bytes
@@ -121,16 +122,30 @@ def map_header(header: list[str], path: str) -> dict[str, str]:
     return mapping
 
 
-def _clean(con: duckdb.DuckDBPyConnection, source: str, source_file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    sql = (SQL_DIR / "unfallatlas_clean.sql").read_text()
-    out = con.execute(sql, [source, source_file]).df()
-    bad = out["reason"].notna()
-    rejects = out.loc[bad, ["source_file", "source_line", "raw_line", "reason"]].rename(
-        columns={"source_line": "line", "raw_line": "raw"}
-    )
-    rejects["field"] = rejects["reason"].str.extract(r"^([A-Za-z_/()0-9.]+)", expand=False)
-    loaded = out.loc[~bad, OUTPUT_COLUMNS].reset_index(drop=True)
-    return loaded, rejects.reset_index(drop=True)
+def _clean(con: duckdb.DuckDBPyConnection, source: str, source_file: str) -> tuple[pa.Table, pd.DataFrame]:
+    """Typed, checked rows as Arrow (millions at national scale: no Python objects), rejects as pandas."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _ua_checked AS {(SQL_DIR / 'unfallatlas_check.sql').read_text()}")
+    locate = (SQL_DIR / "unfallatlas_locate.sql").read_text()
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _ua_out AS {locate}", [source, source_file])
+    columns = ", ".join(OUTPUT_COLUMNS)
+    loaded = con.execute(f"SELECT {columns} FROM _ua_out WHERE reason IS NULL ORDER BY source_line").fetch_arrow_table()
+    rejects = con.execute(
+        "SELECT source_file, source_line AS line, regexp_extract(reason, '^([A-Za-z_/()0-9.]+)') AS field, "
+        "raw_line AS raw, reason FROM _ua_out WHERE reason IS NOT NULL ORDER BY source_line"
+    ).df()
+    con.execute("DROP TABLE _ua_out")
+    con.execute("DROP TABLE _ua_checked")
+    return loaded, rejects
+
+
+def empty_points(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """No rows, with the columns and types of a read (no Unfallatlas file at all)."""
+    raw = pd.DataFrame({c: pd.Series(dtype="string") for c in [*HEADER_VARIANTS, "raw_line"]})
+    raw["source_line"] = pd.Series(dtype="int64")
+    con.register("unfallatlas_raw", raw)
+    loaded, _ = _clean(con, SOURCE_CSV, "")
+    con.unregister("unfallatlas_raw")
+    return loaded
 
 
 def _csv_member(path: Path, workdir: Path) -> tuple[Path, str]:
@@ -154,8 +169,14 @@ def _csv_member(path: Path, workdir: Path) -> tuple[Path, str]:
     return target, f"{path}!{members[0]}"
 
 
-def read_unfallatlas_csv(path: str | Path, con: duckdb.DuckDBPyConnection | None = None) -> ReadResult:
-    """Read one yearly Unfallatlas table (loose ``.csv``/``.txt`` or the official zip)."""
+def read_unfallatlas_csv(
+    path: str | Path, con: duckdb.DuckDBPyConnection | None = None, *, arrow: bool = False
+) -> ReadResult:
+    """Read one yearly Unfallatlas table (loose ``.csv``/``.txt`` or the official zip).
+
+    The rows come back as a DataFrame, or with ``arrow`` as an Arrow table (what the loader uses: a
+    national year has 270,000 rows, and Arrow passes them to the warehouse without Python objects).
+    """
     from pipelines.warehouse import memory
 
     path = Path(path)
@@ -201,12 +222,13 @@ def read_unfallatlas_csv(path: str | Path, con: duckdb.DuckDBPyConnection | None
         loaded, rejects = _clean(con, SOURCE_CSV, label)
     # row_number counts accepted data lines; turn it into the file's line number (header = line 1)
     bad_lines = sorted(int(r[0]) for r in reader_rejects)
-    if bad_lines or len(rejects):
-        loaded["source_line"] = _to_file_lines(loaded["source_line"], bad_lines)
-        if len(rejects):
-            rejects["line"] = _to_file_lines(rejects["line"], bad_lines)
-    else:
-        loaded["source_line"] = loaded["source_line"] + 1
+    lines = pd.Series(loaded.column("source_line").to_numpy(zero_copy_only=False))
+    lines = _to_file_lines(lines, bad_lines) if bad_lines or len(rejects) else lines + 1
+    loaded = loaded.set_column(
+        loaded.schema.get_field_index("source_line"), "source_line", pa.array(lines, type=pa.int64())
+    )
+    if len(rejects):
+        rejects["line"] = _to_file_lines(rejects["line"], bad_lines)
     extra = [
         reject(label, int(line), None, str(text), f"unreadable CSV line: {msg}") for line, text, msg in reader_rejects
     ]
@@ -216,7 +238,9 @@ def read_unfallatlas_csv(path: str | Path, con: duckdb.DuckDBPyConnection | None
     note = f"columns not loaded: {', '.join(unknown)}" if unknown else ""
     con.execute("DROP VIEW IF EXISTS unfallatlas_raw")
     con.execute("DROP TABLE IF EXISTS _ua_file")
-    return ReadResult(label, loaded, rejects if len(rejects) else empty_rejects(), note=note)
+    return ReadResult(
+        label, loaded if arrow else loaded.to_pandas(), rejects if len(rejects) else empty_rejects(), note=note
+    )
 
 
 def _to_file_lines(ordinals: pd.Series, bad_lines: list[int]) -> pd.Series:
@@ -242,7 +266,9 @@ def _demangle(value: object) -> str | None:
     return repr(v)
 
 
-def read_unfallatlas_geojson(path: str | Path, con: duckdb.DuckDBPyConnection | None = None) -> ReadResult:
+def read_unfallatlas_geojson(
+    path: str | Path, con: duckdb.DuckDBPyConnection | None = None, *, arrow: bool = False
+) -> ReadResult:
     """Read the derived Magdeburg GeoJSON (null geometries, mangled decimal-comma numbers)."""
     from pipelines.warehouse import memory
 
@@ -292,6 +318,8 @@ def read_unfallatlas_geojson(path: str | Path, con: duckdb.DuckDBPyConnection | 
     con.register("unfallatlas_raw", raw)
     loaded, bad = _clean(con, SOURCE_GEOJSON, str(path))
     con.unregister("unfallatlas_raw")
+    if not arrow:
+        loaded = loaded.to_pandas()
     all_rejects = pd.concat([bad, pd.DataFrame(rejects)], ignore_index=True) if rejects else bad
     return ReadResult(
         str(path),

@@ -1,0 +1,142 @@
+"""All benchmarks of the Präventionsmonitor, printed as a Markdown table (nothing is asserted).
+
+    uv run python benchmarks/run.py [--raw-dir ../shared/data] [--skip-germany]
+
+1. Unfallatlas ingest at Germany scale (2.43 million records, :mod:`benchmarks.germany_scale`): the
+   project's DuckDB reader against plain pandas, each in its own process, with its peak memory.
+2. The full Sachsen-Anhalt pipeline from the raw files to every output (``praevention run --full``).
+3. An incremental run after one register row changed: what re-ran and how long it took.
+4. Rendering 218 fact sheets (plus one per body) and every map for a synthetic Land of 218 Gemeinden.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(cmd: list[str]) -> tuple[float, str]:
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        sys.exit(f"benchmark step failed: {' '.join(cmd)}\n{proc.stderr[-2000:]}")
+    return time.perf_counter() - started, proc.stdout + proc.stderr
+
+
+def germany_ingest(rows: list[tuple[str, str]]) -> None:
+    from benchmarks.germany_scale import generate
+
+    zips = generate(ROOT / "benchmarks" / "out" / "germany")
+    folder = zips[0].parent
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for approach in ("duckdb", "pandas"):
+            _, out = _run(
+                [sys.executable, "benchmarks/unfallatlas_ingest.py", approach, str(folder), f"{tmp}/{approach}.duckdb"]
+            )
+            results[approach] = json.loads(out.strip().splitlines()[-1])
+    d, p = results["duckdb"], results["pandas"]
+    rows.append(
+        (
+            f"Unfallatlas ingest, 9 files, {d['rows']:,} records (DuckDB reader, checks, quarantine, atomic write)",
+            f"{d['seconds']:.1f} s, peak {d['peak_mb'] / 1024:.2f} GB",
+        )
+    )
+    rows.append(
+        (
+            "same files, plain pandas (read_csv per file, concat, CREATE TABLE; no checks)",
+            f"{p['seconds']:.1f} s, peak {p['peak_mb'] / 1024:.2f} GB",
+        )
+    )
+    rows.append(("speed ratio pandas / DuckDB reader", f"{p['seconds'] / d['seconds']:.2f}×"))
+
+
+def full_and_incremental(raw: Path, rows: list[tuple[str, str]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        register = Path(tmp) / "register"
+        shutil.copytree(raw / "councils", register)
+        base = [
+            "uv",
+            "run",
+            "praevention",
+            "run",
+            "--raw-dir",
+            str(raw),
+            "--warehouse",
+            f"{tmp}/w.duckdb",
+            "--out",
+            f"{tmp}/out",
+            "--register",
+            str(register),
+        ]
+        seconds, _ = _run([*base, "--full"])
+        rows.append(
+            (
+                "Sachsen-Anhalt, full pipeline from the raw files to all outputs (`praevention run --full`)",
+                f"{seconds:.1f} s",
+            )
+        )
+        measures = next(register.glob("*massnahmen*.csv"))
+        with measures.open(encoding="utf-8", newline="") as f:
+            table = list(csv.reader(f))
+        table[1][table[0].index("measure_as_in_source")] += " (geändert)"  # one register row changes
+        with measures.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows(table)
+        seconds, log = _run(base)
+        ran = re.search(r"praevention run: \d+ asset\(s\): (.*)", log)
+        rows.append(
+            (
+                f"incremental run after one register row changed (re-ran: {ran.group(1) if ran else '?'})",
+                f"{seconds:.1f} s",
+            )
+        )
+
+
+def render(rows: list[tuple[str, str]]) -> None:
+    from pipelines.render import products
+    from tests.render.synthetic_land import make_report_data
+
+    data = make_report_data(218, synthetic=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        started = time.perf_counter()
+        sheets = products.fact_sheets(data, out)
+        maps = products.maps_and_charts(data, out)
+        seconds = time.perf_counter() - started
+    rows.append(
+        (
+            f"render {len(data.gemeinden)} Gemeinde + {len(data.bodies)} body fact sheets ({len(sheets)} files) "
+            f"and all maps and charts ({len(maps)} files)",
+            f"{seconds:.1f} s",
+        )
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--raw-dir", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--skip-germany", action="store_true", help="skip the 2.4-million-record ingest")
+    args = parser.parse_args()
+    rows: list[tuple[str, str]] = []
+    if not args.skip_germany:
+        germany_ingest(rows)
+    full_and_incremental(args.raw_dir.resolve(), rows)
+    render(rows)
+    print("| benchmark | result |\n|---|---|")
+    for what, result in rows:
+        print(f"| {what} | {result} |")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()

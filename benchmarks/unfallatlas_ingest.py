@@ -1,0 +1,72 @@
+"""Unfallatlas ingest at Germany scale: the project's DuckDB reader against the plain pandas approach.
+
+Each approach runs in its own process (so that its peak memory is its own) and prints one JSON line:
+
+    uv run python benchmarks/unfallatlas_ingest.py duckdb|pandas ZIP_FOLDER WAREHOUSE
+
+* ``duckdb``: what the ``accident_points`` asset does, :func:`pipelines.ingest.load_accident_points`
+  (DuckDB ``read_csv`` with explicit types, checks in SQL, quarantine) and the atomic warehouse write.
+* ``pandas``: ``pd.read_csv`` per file (decimal commas, leading zeros as text), ``pd.concat``, then the
+  frame registered in DuckDB and stored with ``CREATE TABLE`` – no checks, no quarantine, no geometry.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+
+def run_duckdb(paths: list[Path], warehouse: Path) -> int:
+    from pipelines import warehouse as wh
+    from pipelines.ingest import load_accident_points
+
+    load = load_accident_points(paths, [])
+    con = wh.connect(warehouse)
+    counts = wh.write_asset(
+        con, asset="accident_points", tables=load.tables, quarantine=load.rejects, ingest_log=load.log
+    )
+    con.close()
+    return int(counts["accident_points"])
+
+
+def run_pandas(paths: list[Path], warehouse: Path) -> int:
+    text = {c: str for c in ("ULAND", "UREGBEZ", "UKREIS", "UGEMEINDE", "UIDENTSTLAE")}
+    frames = [pd.read_csv(p, sep=";", decimal=",", dtype=text, encoding="latin-1") for p in paths]
+    frame = pd.concat(frames, ignore_index=True)
+    con = duckdb.connect(str(warehouse))
+    con.register("incoming", frame)
+    con.execute("CREATE OR REPLACE TABLE accident_points AS SELECT * FROM incoming")
+    n = con.execute("SELECT count(*) FROM accident_points").fetchone()[0]
+    con.close()
+    return int(n)
+
+
+def main() -> None:
+    approach, folder, warehouse = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    paths = sorted(folder.glob("*.zip"))
+    warehouse.unlink(missing_ok=True)
+    started = time.perf_counter()
+    rows = (run_duckdb if approach == "duckdb" else run_pandas)(paths, warehouse)
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+    print(
+        json.dumps(
+            {
+                "approach": approach,
+                "files": len(paths),
+                "rows": rows,
+                "seconds": round(seconds, 2),
+                "peak_mb": round(peak_mb),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
