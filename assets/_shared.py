@@ -6,6 +6,7 @@ preview. The checks run SQL against the warehouse; blocking ones stop downstream
 """
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -50,6 +51,11 @@ def load_metadata(load: SourceLoad, counts: dict[str, int]) -> dict[str, object]
     return meta
 
 
+#: source asset name → its load function, so that tools (the malformed-input corpus) run exactly
+#: what the asset runs, without Dagster.
+SOURCE_LOADERS: dict[str, Callable[[Discovery], SourceLoad]] = {}
+
+
 def source_asset(
     *,
     name: str,
@@ -60,6 +66,7 @@ def source_asset(
     deps: Sequence[str] = (),
 ):
     """A source asset: raw files of ``kinds`` → ``load`` → one atomic write of its tables."""
+    SOURCE_LOADERS[name] = load
 
     @asset(
         name=name,
@@ -88,6 +95,22 @@ def source_asset(
     return _source
 
 
+@dataclass(frozen=True)
+class CheckSpec:
+    """What an SQL check runs, kept so that tools (the malformed-input corpus) run the same SQL."""
+
+    name: str
+    sql: str
+    params: tuple[object, ...]
+    blocking: bool
+    land_param: bool
+    additional_deps: tuple[str, ...]
+
+
+#: asset name → its SQL checks
+SQL_CHECKS: dict[str, list[CheckSpec]] = {}
+
+
 def _query(warehouse: DuckDBWarehouse, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
     with warehouse.connect(read_only=True) as con:
         return con.execute(sql, list(params) or None).df()
@@ -109,6 +132,10 @@ def sql_check(
     Blocking checks are errors that stop downstream assets; the others are warnings. With
     ``land_param`` the configured Land key is passed as the last ``?`` parameter.
     """
+
+    SQL_CHECKS.setdefault(asset_name, []).append(
+        CheckSpec(name, sql, tuple(params), blocking, land_param, tuple(additional_deps))
+    )
 
     @asset_check(
         asset=AssetKey(asset_name),

@@ -97,6 +97,10 @@ class TableWrite:
 def _stage(con: duckdb.DuckDBPyConnection, write: TableWrite) -> str:
     staging = write.name + STAGING_SUFFIX
     registered = isinstance(write.source, pd.DataFrame | pa.Table)
+    if isinstance(write.source, pd.DataFrame) and write.source.columns.empty:
+        from pipelines.errors import PipelineError
+
+        raise PipelineError(f"no readable file for table {write.name}: nothing to load (see the files listed above)")
     if registered:
         con.register("_incoming_df", write.source)
         base = "SELECT * FROM _incoming_df"
@@ -215,6 +219,7 @@ def run_lock(warehouse: str | os.PathLike[str], *, wait_seconds: float = 0.0) ->
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     deadline = time.monotonic() + wait_seconds
+    held = False
     try:
         while True:
             try:
@@ -230,10 +235,12 @@ def run_lock(warehouse: str | os.PathLike[str], *, wait_seconds: float = 0.0) ->
                         f"lock file {lock_path}); wait for it to finish"
                     ) from None
                 time.sleep(0.2)
+        held = True
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield lock_path
     finally:
-        with contextlib.suppress(OSError):
-            os.ftruncate(fd, 0)
+        if held:  # a run that did not get the lock must not erase the holder's PID
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)
         os.close(fd)

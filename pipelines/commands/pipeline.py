@@ -66,6 +66,10 @@ def run_all(args: argparse.Namespace) -> int:
     return ctx.execute(keys, "run")
 
 
+DOCUMENTATION = {".md", ".pdf", ".html"}  # read-me and provenance files beside the data
+DOCUMENTATION_NAMES = ("readme", "hinweise", "provenance", "liesmich")
+
+
 class Context:
     """Resolved paths plus the Definitions built for them."""
 
@@ -108,6 +112,14 @@ class Context:
             config.register_path(getattr(args, "register", None)),
         )
 
+    def report_unrecognised(self) -> None:
+        """Name every raw file no reader recognises: it is not loaded, and the user should know."""
+        from pipelines.discovery import discover
+
+        for path in discover(self.raw_dir).unrecognised:
+            if path.suffix.lower() not in DOCUMENTATION and not path.name.lower().startswith(DOCUMENTATION_NAMES):
+                print(f"  not loaded (matches no known source layout): {path}", file=sys.stderr)
+
     def execute(self, keys: list, label: str) -> int:
         """Warehouse assets in one in-process run (one DuckDB writer), then the products in parallel processes."""
         from pipelines import warehouse
@@ -119,6 +131,7 @@ class Context:
             f"praevention {label}: {len(keys)} asset(s): {', '.join(k.to_user_string() for k in keys)}", file=sys.stderr
         )
         print(f"  raw data  {self.raw_dir}\n  warehouse {self.warehouse}\n  output    {self.out_dir}", file=sys.stderr)
+        self.report_unrecognised()
         started = time.monotonic()
         with warehouse.run_lock(self.warehouse, wait_seconds=0):
             con = warehouse.connect(self.warehouse)

@@ -91,6 +91,10 @@ def _reference_from_name(path: Path) -> dt.date:
     return dt.date(int(hit.group(1)), int(hit.group(2)), int(hit.group(3)))
 
 
+GV100AD_RECORD_TYPES = {"10", "20", "30", "40", "50", "60"}  # Land, RB, Region, Kreis, Gemeindeverband, Gemeinde
+PLAUSIBLE_YEARS = (1990, 2100)
+
+
 def read_gv100ad(path: str | Path) -> ReadResult:
     """GV100AD fixed-width Gemeindeverzeichnis: Satzart 60 records (Gemeinden)."""
     path = Path(path)
@@ -106,10 +110,20 @@ def read_gv100ad(path: str | Path) -> ReadResult:
             raise SourceFormatError(
                 str(path), "not a GV100AD record (Satzart must be 2 digits)", line=no, value=line[:40]
             )
+        if kind not in GV100AD_RECORD_TYPES:
+            rejects.append(reject(path, no, "Satzart", line, f"unknown Satzart {kind} (known: 10, 20, 30, 40, 50, 60)"))
+            continue
         if kind != "60":
             continue
         try:
             stand = dt.datetime.strptime(line[2:10], "%Y%m%d").date()
+            if not PLAUSIBLE_YEARS[0] <= stand.year <= PLAUSIBLE_YEARS[1]:
+                raise SourceFormatError(
+                    str(path),
+                    f"Gebietsstand {stand} outside {PLAUSIBLE_YEARS[0]}–{PLAUSIBLE_YEARS[1]}: not a GV100AD edition",
+                    line=no,
+                    value=line[2:10],
+                )
             ags = line[10:18]
             if not ags.isdigit():
                 raise AgsError(f"AGS is not 8 digits: {ags!r}")

@@ -9,6 +9,8 @@ layout size. Interactive HTML shares one ``plotly.min.js`` in its folder and wor
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import re
 import struct
 import warnings
 import zlib
@@ -58,7 +60,7 @@ def export_static(items: list[Export], formats: tuple[str, ...] = ("png", "svg")
         for f in formats:
             path = item.stem.with_suffix(f".{f}")
             opts = {"format": f, "width": item.width, "height": item.height, "scale": PNG_SCALE if f == "png" else 1}
-            specs.append({"fig": item.figure.to_dict(), "path": str(path), "opts": opts})
+            specs.append({"fig": _stable_uids(item.figure).to_dict(), "path": str(path), "opts": opts})
             written.append(path)
     if not specs:
         return []
@@ -75,11 +77,39 @@ def export_static(items: list[Export], formats: tuple[str, ...] = ("png", "svg")
             raise RuntimeError(f"kaleido did not write {path}")
         if path.suffix == ".png":
             set_png_dpi(path)
+        else:
+            stable_svg_ids(path)
     return written
+
+
+def _stable_uids(fig: go.Figure) -> go.Figure:
+    """plotly gives every trace a random uid, which ends up in SVG class names: number them instead."""
+    for i, trace in enumerate(fig.data):
+        trace.uid = f"t{i}"
+    return fig
+
+
+def _stable_id(path: Path) -> str:
+    return hashlib.sha1(path.stem.encode(), usedforsecurity=False).hexdigest()[:6]
+
+
+def stable_svg_ids(path: Path) -> None:
+    """plotly.js names the SVG's clip paths and defs after a random 6-hex id; replace it with one derived
+    from the file name, so that re-runs write identical files (and ids stay unique across figures)."""
+    text = path.read_text(encoding="utf-8")
+    found = re.search(r'id="defs-([0-9a-f]{6})"', text)
+    if found:
+        path.write_text(text.replace(found.group(1), _stable_id(path)), encoding="utf-8")
 
 
 def write_html(fig: go.Figure, path: Path) -> Path:
     """Interactive HTML; plotly.js once per folder (``include_plotlyjs='directory'``), works offline."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.write_html(path, include_plotlyjs="directory", full_html=True, config={"locale": "de", "displaylogo": False})
+    _stable_uids(fig).write_html(
+        path,
+        include_plotlyjs="directory",
+        full_html=True,
+        config={"locale": "de", "displaylogo": False},
+        div_id=f"karte-{_stable_id(path)}",  # not a random uuid: re-runs write identical files
+    )
     return path

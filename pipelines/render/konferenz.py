@@ -4,6 +4,7 @@ successful projects are shown with their effect, and where none can be shown the
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -197,6 +198,9 @@ def build_deck(
     data: ReportData, name: str, kreise: list[str], charts: list[tuple[str, Export]], map_png: Path, path: Path
 ) -> Path:
     prs = Presentation()
+    stamp = dt.datetime(data.generated_on.year, data.generated_on.month, data.generated_on.day)
+    prs.core_properties.created = prs.core_properties.modified = stamp  # the data date: identical re-runs
+    prs.core_properties.last_modified_by = "Präventionsmonitor"
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
     title = prs.slides.add_slide(prs.slide_layouts[0])
     title.shapes.title.text = f"Prävention vor Ort: {name}"

@@ -209,6 +209,12 @@ HEADERS_DE = {
 }
 
 
+def _midnight(day):
+    import datetime as dt
+
+    return dt.datetime(day.year, day.month, day.day)
+
+
 def write_workbook(data: ReportData, path: Path) -> Path:
     """One sheet per table with German bold headers, frozen panes, filters, widths and number formats."""
     import xlsxwriter
@@ -265,6 +271,8 @@ def write_workbook(data: ReportData, path: Path) -> Path:
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True, "remove_timezone": True})
+    # the data date, not the clock: re-runs give identical files
+    wb.set_properties({"title": "Präventionsmonitor: Tabellen", "created": _midnight(data.generated_on)})
     head = wb.add_format({"bold": True, "bg_color": "#DDE5F0", "border": 1, "text_wrap": True, "valign": "top"})
     number = wb.add_format({"num_format": "#,##0"})
     decimal = wb.add_format({"num_format": "#,##0.00"})

@@ -1,0 +1,589 @@
+"""A corpus of malformed inputs, generated from the real published files in ``../shared/data``.
+
+Each :class:`Case` writes one damaged raw-data folder and names the outcome the pipeline must give:
+
+* ``error`` – a clear :class:`~pipelines.errors.SourceFormatError` / ``PipelineError`` naming the file
+  (and the line where there is one), nothing written;
+* ``quarantine`` – a load in which the bad rows are in ``quarantine`` with their reason;
+* ``check`` – a load that a blocking asset check then stops before any join (duplicate keys).
+
+:func:`run_case` runs a case through the same loader its source asset uses and an atomic warehouse write,
+and returns what happened. The tests in this folder assert the outcomes; ``report.py`` counts them for
+``docs/reliability.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from openpyxl import Workbook
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+PKS_CSV = SHARED / "crime/bka_pks_t01_kreise/2019_KR-F-01-T01-Kreise-Faelle-HZ_csv.csv"
+PKS_XLSX = SHARED / "crime/bka_pks_t01_kreise/2024_KR-F-01-T01-Kreise-Faelle-HZ_xls.xlsx"
+GEOJSON_KREISE = SHARED / "boundaries/sachsen_anhalt_kreise_vg250_2016-01-01.geojson"
+GV100AD = SHARED / "population/gv100ad/GV100AD_301123_ST.txt"
+REGIO = SHARED / "accidents/regionalstatistik_46241-01-03/original/46241-01-03-4_00.csv"
+MAGDEBURG = SHARED / "accidents/magdeburg_derived/Magdeburg_Unfallatlas.geojson"
+UA_HEADER = (
+    "OBJECTID;UIDENTSTLAE;ULAND;UREGBEZ;UKREIS;UGEMEINDE;UJAHR;UMONAT;USTUNDE;UWOCHENTAG;UKATEGORIE;UART;UTYP1;"
+    "ULICHTVERH;IstRad;IstPKW;IstFuss;IstKrad;IstGkfz;IstSonstige;STRZUSTAND;LINREFX;LINREFY;XGCSWGS84;YGCSWGS84"
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    source: str  # the source asset
+    name: str
+    expected: str  # error | quarantine | check
+    build: Callable[[Path], None]  # writes the damaged file(s) into a raw-data folder
+
+
+# ------------------------------------------------------------------ helpers on the real files
+def _lines(path: Path, encoding: str) -> list[str]:
+    return path.read_bytes().decode(encoding).splitlines()
+
+
+def _write(path: Path, text: str | bytes, encoding: str = "latin-1") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
+
+
+def _pks(edit: Callable[[list[str]], list[str]], *, encoding: str = "latin-1", name: str | None = None):
+    def build(raw: Path) -> None:
+        lines = edit(_lines(PKS_CSV, "latin-1"))
+        _write(raw / "crime" / (name or PKS_CSV.name), "\r\n".join(lines) + "\r\n", encoding)
+
+    return build
+
+
+def _cell(line: str, index: int, value: str) -> str:
+    cells = line.split(";")
+    cells[index] = value
+    return ";".join(cells)
+
+
+def _unfallatlas_lines() -> list[str]:
+    """The real Magdeburg records of 2021 in the official 2020-onwards CSV layout (decimal commas)."""
+    from pipelines.readers.unfallatlas import read_unfallatlas_geojson
+
+    f = read_unfallatlas_geojson(MAGDEBURG).frame
+    f = f[f["year"] == 2022].head(300)
+
+    def dec(v: float) -> str:
+        return f"{v:.9f}".replace(".", ",")
+
+    rows = [UA_HEADER]
+    for i, r in enumerate(f.itertuples(), start=1):
+        ags = r.ags
+        rows.append(
+            ";".join(
+                [
+                    str(i),
+                    f"X{i:09d}",
+                    ags[:2],
+                    ags[2],
+                    ags[3:5],
+                    ags[5:8],
+                    str(r.year),
+                    f"{r.month:02d}",
+                    f"{r.hour:02d}",
+                    str(r.weekday),
+                    str(r.category),
+                    str(r.kind),
+                    str(r.type),
+                    str(r.light),
+                    *(
+                        "1" if b else "0"
+                        for b in (
+                            r.is_bicycle,
+                            r.is_car,
+                            r.is_pedestrian,
+                            r.is_motorcycle,
+                            r.is_goods_vehicle,
+                            r.is_other,
+                        )
+                    ),
+                    str(r.road_condition),
+                    dec(r.x_25832),
+                    dec(r.y_25832),
+                    dec(r.lon),
+                    dec(r.lat),
+                ]
+            )
+        )
+    return rows
+
+
+def _ua(edit: Callable[[list[str]], list[str]], *, zipped: bool = False, member: str = "Unfallorte2022_LinRef.csv"):
+    def build(raw: Path) -> None:
+        text = "\r\n".join(edit(_unfallatlas_lines())) + "\r\n"
+        folder = raw / "accidents"
+        if zipped:
+            folder.mkdir(parents=True, exist_ok=True)
+            with zipfile.ZipFile(folder / "Unfallorte2022_EPSG25832_CSV.zip", "w") as zf:
+                zf.writestr(f"csv/{member}", text.encode("latin-1"))
+        else:
+            _write(folder / member, text)
+
+    return build
+
+
+def _geojson(edit: Callable[[dict], dict], name: str = GEOJSON_KREISE.name):
+    def build(raw: Path) -> None:
+        doc = edit(json.loads(GEOJSON_KREISE.read_text(encoding="utf-8")))
+        _write(raw / "boundaries" / name, json.dumps(doc), "utf-8")
+
+    return build
+
+
+def _gv(edit: Callable[[list[str]], list[str]]):
+    def build(raw: Path) -> None:
+        _write(raw / "population" / GV100AD.name, "\n".join(edit(_lines(GV100AD, "latin-1"))) + "\n")
+
+    return build
+
+
+def _regio(edit: Callable[[list[str]], list[str]]):
+    def build(raw: Path) -> None:
+        _write(raw / "accidents" / REGIO.name, "\n".join(edit(_lines(REGIO, "utf-8"))) + "\n", "utf-8")
+
+    return build
+
+
+def _raw_bytes(folder: str, name: str, data: bytes):
+    def build(raw: Path) -> None:
+        _write(raw / folder / name, data)
+
+    return build
+
+
+def _register(edit: Callable[[Workbook], None]):
+    def build(raw: Path) -> None:
+        from pipelines.register.template import write_template
+
+        path = raw / "councils" / "register.xlsx"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_template(path)
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path)
+        edit(wb)
+        wb.save(path)
+
+    return build
+
+
+def _row(table: str, values: dict[str, object]) -> list[object]:
+    from pipelines.register.schema import TABLES
+
+    return [values.get(f.name) for f in TABLES[table]]
+
+
+def _register_rows(ws_bodies, ws_measures) -> None:
+    ws_bodies.append(
+        _row(
+            "bodies",
+            {
+                "body_id": "G1",
+                "name": "Präventionsrat Quedlinburg",
+                "body_type": "Präventionsrat",
+                "level": "Gemeinde",
+                "ags": "15085235",
+                "founded": "2019",
+                "status": "aktiv",
+            },
+        )
+    )
+    ws_measures.append(
+        _row(
+            "measures",
+            {
+                "measure_id": "M1",
+                "body_id": "G1",
+                "title": "Streife",
+                "domain": "Kriminalität",
+                "target": "899000",
+                "start": "01.03.2020",
+            },
+        )
+    )
+
+
+def _formula(wb: Workbook) -> None:
+    _register_rows(wb["Gremien"], wb["Maßnahmen"])
+    wb["Gremien"].cell(row=wb["Gremien"].max_row, column=5).value = "=15085000+235"
+
+
+def _merged(wb: Workbook) -> None:
+    _register_rows(wb["Gremien"], wb["Maßnahmen"])
+    ws = wb["Gremien"]
+    ws.append(
+        _row(
+            "bodies",
+            {
+                "body_id": "G2",
+                "name": "Beirat Halle",
+                "body_type": "Kriminalpräventiver Beirat",
+                "level": "Gemeinde",
+                "ags": "15002000",
+                "founded": "2023",
+                "status": "aktiv",
+            },
+        )
+    )
+    ws.merge_cells(start_row=ws.max_row - 1, start_column=2, end_row=ws.max_row, end_column=2)
+
+
+GARBAGE = bytes(range(256)) * 40
+
+CASES: list[Case] = [
+    # --- BKA PKS T01 (CSV and XLSX)
+    Case(
+        "crime_cases",
+        "truncated in the middle of a line",
+        "quarantine",
+        _pks(lambda ls: [*ls[:5000], ls[5000][: len(ls[5000]) // 2]]),
+    ),
+    Case("crime_cases", "wrong encoding (UTF-16)", "error", _pks(lambda ls: ls, encoding="utf-16")),
+    Case(
+        "crime_cases",
+        "header shifted by two extra preamble lines",
+        "error",
+        _pks(lambda ls: ["Polizeiliche Kriminalstatistik", "Tabelle 01", *ls]),
+    ),
+    Case(
+        "crime_cases",
+        "missing column (erfasste Faelle)",
+        "error",
+        _pks(lambda ls: [";".join(c for j, c in enumerate(line.split(";")) if j != 5) for line in ls]),
+    ),
+    Case(
+        "crime_cases",
+        "renamed key column",
+        "error",
+        _pks(lambda ls: [ls[0], ls[1].replace("Schluessel;", "Key;"), *ls[2:]]),
+    ),
+    Case(
+        "crime_cases",
+        "extra column",
+        "quarantine",
+        _pks(
+            lambda ls: [
+                ls[0] + ";19",
+                ls[1] + ";Bemerkung",
+                *(line + ";x" for line in ls[2:5]),
+                _cell(ls[5], 5, "-5") + ";x",
+                *(line + ";x" for line in ls[6:]),
+            ]
+        ),
+    ),
+    Case("crime_cases", "duplicate key rows", "quarantine", _pks(lambda ls: [*ls, ls[2], ls[3]])),
+    Case("crime_cases", "AGS with letters", "quarantine", _pks(lambda ls: [*ls[:2], _cell(ls[2], 2, "1OO1"), *ls[3:]])),
+    Case("crime_cases", "negative count", "quarantine", _pks(lambda ls: [*ls[:2], _cell(ls[2], 5, "-17"), *ls[3:]])),
+    Case(
+        "crime_cases", "non-numeric count", "quarantine", _pks(lambda ls: [*ls[:2], _cell(ls[2], 5, "viele"), *ls[3:]])
+    ),
+    Case(
+        "crime_cases",
+        "Sachsen-Anhalt total that does not add up",
+        "check",
+        _pks(lambda ls: [_cell(x, 5, "99,999") if x.startswith("------;") and ";15003;" in x else x for x in ls]),
+    ),
+    Case("crime_cases", "empty file", "error", _raw_bytes("crime", PKS_CSV.name, b"")),
+    Case("crime_cases", "binary garbage with a .csv name", "error", _raw_bytes("crime", PKS_CSV.name, GARBAGE)),
+    Case(
+        "crime_cases",
+        "xlsx cut in half",
+        "error",
+        lambda raw: _write(raw / "crime" / PKS_XLSX.name, PKS_XLSX.read_bytes()[: PKS_XLSX.stat().st_size // 2]),
+    ),
+    Case(
+        "crime_cases",
+        "year outside the plausible range",
+        "error",
+        _pks(lambda ls: ls, name="1899_KR-F-01-T01-Kreise-Faelle-HZ_csv.csv"),
+    ),
+    # --- Unfallatlas
+    Case("accident_points", "truncated last line", "quarantine", _ua(lambda ls: [*ls[:-1], ls[-1][:30]])),
+    Case(
+        "accident_points",
+        "wrong encoding (UTF-16)",
+        "error",
+        lambda raw: _write(
+            raw / "accidents" / "Unfallorte2022_LinRef.csv",
+            ("\r\n".join(_unfallatlas_lines()) + "\r\n").encode("utf-16"),
+        ),
+    ),
+    Case(
+        "accident_points",
+        "missing column ULAND",
+        "error",
+        _ua(lambda ls: [";".join(c for j, c in enumerate(line.split(";")) if j != 2) for line in ls]),
+    ),
+    Case("accident_points", "renamed column UJAHR", "error", _ua(lambda ls: [ls[0].replace("UJAHR", "JAHR"), *ls[1:]])),
+    Case(
+        "accident_points",
+        "extra column",
+        "quarantine",
+        _ua(
+            lambda ls: [
+                ls[0] + ";EXTRA",
+                *(line + ";1" for line in ls[1:3]),
+                _cell(ls[3], 7, "13") + ";1",
+                *(line + ";1" for line in ls[4:]),
+            ]
+        ),
+    ),
+    Case("accident_points", "duplicate accident id", "check", _ua(lambda ls: [*ls, ls[1]])),
+    Case(
+        "accident_points",
+        "Gemeinde key with letters",
+        "quarantine",
+        _ua(lambda ls: [ls[0], _cell(ls[1], 5, "0A3"), *ls[2:]]),
+    ),
+    Case("accident_points", "month 13", "quarantine", _ua(lambda ls: [ls[0], _cell(ls[1], 7, "13"), *ls[2:]])),
+    Case(
+        "accident_points",
+        "coordinates outside Germany",
+        "quarantine",
+        _ua(lambda ls: [ls[0], _cell(_cell(ls[1], 21, "99999,5"), 23, "-3,1"), *ls[2:]]),
+    ),
+    Case("accident_points", "year 2099", "quarantine", _ua(lambda ls: [ls[0], _cell(ls[1], 6, "2099"), *ls[2:]])),
+    Case("accident_points", "empty file", "error", _raw_bytes("accidents", "Unfallorte2022_LinRef.csv", b"")),
+    Case(
+        "accident_points",
+        "zip with the wrong member",
+        "error",
+        lambda raw: _zip_with(raw, {"liesmich.pdf": b"%PDF-1.4 not a table"}),
+    ),
+    Case("accident_points", "zip cut in half", "error", lambda raw: _cut_zip(raw)),
+    # --- VG250 boundaries (GeoJSON)
+    Case(
+        "boundaries",
+        "invalid JSON",
+        "error",
+        _raw_bytes("boundaries", GEOJSON_KREISE.name, b'{"type": "FeatureCollection", "features": ['),
+    ),
+    Case("boundaries", "empty geometry", "quarantine", _geojson(lambda d: _set_geometry(d, 0, None))),
+    Case(
+        "boundaries",
+        "self-intersecting polygon",
+        "quarantine",
+        _geojson(
+            lambda d: _set_geometry(
+                d, 1, {"type": "Polygon", "coordinates": [[[11, 51], [12, 52], [12, 51], [11, 52], [11, 51]]]}
+            )
+        ),
+    ),
+    Case(
+        "boundaries",
+        "wrong CRS (metres declared as degrees)",
+        "error",
+        _geojson(lambda d: _scale_coordinates(d, 100_000.0)),
+    ),
+    Case(
+        "boundaries",
+        "two units with the same key (overlapping polygons)",
+        "quarantine",
+        _geojson(lambda d: {**d, "features": [*d["features"], d["features"][0]]}),
+    ),
+    Case("boundaries", "AGS with letters", "quarantine", _geojson(lambda d: _set_property(d, 2, "AGS", "15O83"))),
+    Case("boundaries", "missing AGS property", "error", _geojson(lambda d: _drop_property(d, "AGS"))),
+    Case("boundaries", "binary garbage", "error", _raw_bytes("boundaries", "kreise.geojson", GARBAGE)),
+    # --- GV100AD population
+    Case("population", "truncated record", "quarantine", _gv(lambda ls: [*ls[:-1], ls[-1][:40]])),
+    Case("population", "non-numeric population", "quarantine", _gv(lambda ls: _gv_first_pop(ls, "00000ABC123"))),
+    Case("population", "unknown record type", "quarantine", _gv(lambda ls: [*ls, "77" + ls[-1][2:]])),
+    Case("population", "empty file", "error", _raw_bytes("population", GV100AD.name, b"")),
+    Case("population", "binary garbage", "error", _raw_bytes("population", GV100AD.name, GARBAGE)),
+    Case(
+        "population",
+        "reference date outside the plausible range",
+        "error",
+        _gv(lambda ls: [line[:2] + "1850" + line[6:] for line in ls]),
+    ),
+    # --- Regionalstatistik accident counts
+    Case(
+        "accident_counts", "missing column", "error", _regio(lambda ls: [";".join(line.split(";")[:-1]) for line in ls])
+    ),
+    Case(
+        "accident_counts",
+        "non-numeric value",
+        "quarantine",
+        _regio(lambda ls: [*ls[:8], _cell(ls[8], 4, "zwölf"), *ls[9:]]),
+    ),
+    Case(
+        "accident_counts", "negative count", "quarantine", _regio(lambda ls: [*ls[:8], _cell(ls[8], 4, "-4"), *ls[9:]])
+    ),
+    Case(
+        "accident_counts",
+        "wrong encoding (UTF-16)",
+        "error",
+        lambda raw: _write(raw / "accidents" / REGIO.name, REGIO.read_text(encoding="utf-8").encode("utf-16")),
+    ),
+    # --- register
+    Case("register", "formula instead of a value", "quarantine", _register(_formula)),
+    Case("register", "merged cells", "quarantine", _register(_merged)),
+    Case("register", "binary garbage with an .xlsx name", "error", _raw_bytes("councils", "register.xlsx", GARBAGE)),
+]
+
+
+def _zip_with(raw: Path, members: dict[str, bytes]) -> None:
+    folder = raw / "accidents"
+    folder.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(folder / "Unfallorte2022_EPSG25832_CSV.zip", "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
+def _cut_zip(raw: Path) -> None:
+    _ua(lambda ls: ls, zipped=True)(raw)
+    path = raw / "accidents" / "Unfallorte2022_EPSG25832_CSV.zip"
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _set_geometry(doc: dict, i: int, geometry: dict | None) -> dict:
+    doc["features"][i]["geometry"] = geometry
+    return doc
+
+
+def _set_property(doc: dict, i: int, key: str, value: str) -> dict:
+    doc["features"][i]["properties"][key] = value
+    return doc
+
+
+def _drop_property(doc: dict, key: str) -> dict:
+    for f in doc["features"]:
+        f["properties"].pop(key, None)
+    return doc
+
+
+def _scale_coordinates(doc: dict, factor: float) -> dict:
+    def walk(c):
+        return [walk(x) for x in c] if isinstance(c[0], list) else [c[0] * factor, c[1] * factor]
+
+    for f in doc["features"]:
+        f["geometry"]["coordinates"] = walk(f["geometry"]["coordinates"])
+    return doc
+
+
+def _gv_first_pop(lines: list[str], value: str) -> list[str]:
+    """The population field (positions 140–150) of the first Gemeinde record (Satzart 60) replaced."""
+    i = next(i for i, line in enumerate(lines) if line.startswith("60"))
+    return [*lines[:i], lines[i][:139] + value + lines[i][150:], *lines[i + 1 :]]
+
+
+# ------------------------------------------------------------------ running a case
+@dataclass
+class Outcome:
+    kind: str  # error | quarantine | check | loaded
+    message: str = ""
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    balanced: bool = True  # rows read = loaded + quarantined for every file
+
+
+def run_case(case: Case, workdir: Path) -> Outcome:
+    """Build the damaged folder, load it like the source asset does, write it atomically, run the key check."""
+    import pipelines.definitions  # noqa: F401 - builds every asset, which registers its loader and checks
+    from assets._shared import SOURCE_LOADERS
+    from pipelines import warehouse
+    from pipelines.discovery import discover
+    from pipelines.errors import PipelineError, SourceFormatError
+
+    raw = workdir / "raw"
+    if raw.exists():
+        shutil.rmtree(raw)
+    case.build(raw)
+    con = warehouse.connect(workdir / "w.duckdb")
+    try:
+        before = _tables(con)
+        found = discover(raw)
+        if found.unrecognised:  # praevention ingest lists such files as not loaded, with the reason
+            names = ", ".join(p.name for p in found.unrecognised)
+            return Outcome("error", f"{names}: matches no known source layout, not loaded")
+        try:
+            load = _register_load(raw) if case.source == "register" else SOURCE_LOADERS[case.source](found)
+        except (SourceFormatError, PipelineError) as exc:
+            assert _tables(con) == before, "a failed load changed the warehouse"
+            return Outcome("error", str(exc))
+        log = load.log
+        balanced = bool(
+            ((log["rows_read"] == log["rows_loaded"] + log["rows_quarantined"]).all()) if len(log) else True
+        )
+        warehouse.write_asset(con, asset=case.source, tables=load.tables, quarantine=load.rejects, ingest_log=log)
+        out = Outcome(
+            "loaded",
+            rows_read=int(log["rows_read"].sum()) if len(log) else 0,
+            rows_loaded=int(log["rows_loaded"].sum()) if len(log) else 0,
+            rows_quarantined=len(load.rejects),
+            balanced=balanced,
+        )
+        if out.rows_quarantined:
+            out.kind = "quarantine"
+            out.message = "; ".join(sorted({str(r) for r in load.rejects["reason"]}))[:300]
+        failed = _failed_checks(con, case.source)
+        if failed:
+            out.kind = "check" if out.kind == "loaded" else out.kind
+            out.message = (out.message + "; check failed: " + ", ".join(failed)).strip("; ")
+        return out
+    finally:
+        con.close()
+
+
+def _failed_checks(con: duckdb.DuckDBPyConnection, source: str) -> list[str]:
+    """The source's asset checks (the same SQL the pipeline runs) that find violations."""
+    from assets._shared import SQL_CHECKS
+
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assets = ("register_bodies", "register_measures") if source == "register" else (source,)
+    failed = []
+    for spec in (s for a in assets for s in SQL_CHECKS.get(a, [])):
+        if not set(spec.additional_deps) <= tables:
+            continue  # e.g. the AGS checks need the boundaries, which this case does not load
+        params = [*spec.params, "15"] if spec.land_param else list(spec.params)
+        if len(con.execute(spec.sql, params or None).fetchall()):
+            failed.append(f"{spec.name} ({'blocking' if spec.blocking else 'warning'})")
+    return failed
+
+
+def _register_load(raw: Path):
+    """The register asset's load: validation against Sachsen-Anhalt, both tables, quarantine."""
+    from pipelines.errors import PipelineError
+    from pipelines.ingest import SourceLoad
+    from pipelines.register.load import discover_register_files, load_register, table_writes
+
+    result = load_register(discover_register_files(raw, None), land="15")
+    if all(e["rows_read"] == 0 for e in result.log) and not len(result.rejects):
+        problems = "; ".join(p.text("en")[0] for p in result.problems) or "no register table found"
+        raise PipelineError(f"{raw / 'councils'}: {problems}")
+    return SourceLoad(table_writes(result), result.rejects, pd.DataFrame(result.log), result.bodies)
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+    return {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+
+
+def summary(outcomes: list[tuple[Case, Outcome]]) -> pd.DataFrame:
+    rows = [
+        {
+            "source": c.source,
+            "case": c.name,
+            "expected": c.expected,
+            "outcome": o.kind,
+            "rows_quarantined": o.rows_quarantined,
+            "message": o.message,
+        }
+        for c, o in outcomes
+    ]
+    return pd.DataFrame(rows)
