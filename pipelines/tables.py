@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,9 @@ TABLES: list[Table] = [
 BY_NAME = {t.name: t for t in TABLES}
 
 
+PROJECT_ROOT_DOC = Path(__file__).resolve().parents[1] / "docs" / "data-dictionary.md"
+
+
 def register_table(table: Table) -> None:
     """Add a table documented by another module (register, evaluation)."""
     if table.name in BY_NAME:
@@ -241,4 +245,8 @@ def _load_all() -> None:
 
 
 if __name__ == "__main__":
-    sys.stdout.write(data_dictionary())
+    # run as a script this file is "__main__"; the modules that register further tables import
+    # "pipelines.tables", so the dictionary must come from that module
+    from pipelines.tables import data_dictionary as _dictionary
+
+    sys.stdout.write(_dictionary())

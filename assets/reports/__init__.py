@@ -1,6 +1,7 @@
 """Reports domain: maps, fact sheets, the ministry report, conference decks and the static site."""
 
 from assets.reports.assets import WAREHOUSE_INPUTS, report_asset
+from assets.reports.checks import checks
 from pipelines.render import products
 
 maps_and_charts = report_asset(
@@ -43,5 +44,4 @@ site = report_asset(
 )
 
 assets = [maps_and_charts, fact_sheets, ministry_report, conference_kit, site]
-checks: list = []
 __all__ = ["assets", "checks"]

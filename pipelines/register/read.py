@@ -55,6 +55,9 @@ class RawTable:
     rows: list[RawRow] = field(default_factory=list)
     examples: int = 0  # worked-example rows (ID starting with BEISPIEL), skipped
     personal_columns: list[str] = field(default_factory=list)
+    #: the dropped contact columns' values, kept in memory only so that the privacy scan knows what
+    #: must never appear in an output (:func:`pipelines.privacy.register_contact_names`)
+    personal_values: dict[str, list[object]] = field(default_factory=dict)
 
     @property
     def file_name(self) -> str:
@@ -215,6 +218,7 @@ class _Reader:
             name = field_for(h, table) if layout == "template" else h.lower()
             if is_personal(h) and (layout != "template" or name is None):
                 raw.personal_columns.append(h)
+                raw.personal_values[h] = [r[i] for r in rows if i < len(r)]
                 self.problem("personal_column", sheet, header_row, h)
                 continue
             if name is None:

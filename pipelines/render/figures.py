@@ -179,12 +179,17 @@ def choropleth(data: ReportData, level: str, indicator: str, year: int, *, kind:
     for ags, r in rows.iterrows():
         publishes_small = level == "Kreis" and indicator.startswith("pks:")
         count = fmt.publish_count(r.get("count"), source_publishes_small=publishes_small)
-        small_mark = " (Kleinzahl)" if fmt.is_suppressed(r.get("count"), source_publishes_small=publishes_small) else ""
+        if fmt.is_suppressed(r.get("count"), source_publishes_small=publishes_small):
+            # rate, interval and change would give the count away: not shown
+            detail = "<br>Kleinzahl: Rate und Veränderung nicht ausgewiesen"
+        else:
+            detail = (
+                f"<br>je 100.000 Einwohner: {fmt.number(r.get('rate_per_100k'), 1)} "
+                f"(95 %-KI {fmt.number(r.get('rate_ci_low'), 1)}–{fmt.number(r.get('rate_ci_high'), 1)})"
+                f"<br>Veränderung zum Vorjahr: {fmt.percent(r.get('change'), 1, signed=True)}"
+            )
         hover.append(
-            f"<b>{names.get(ags, ags)}</b> (AGS {ags})<br>Anzahl {year}: {count}{small_mark}"
-            f"<br>je 100.000 Einwohner: {fmt.number(r.get('rate_per_100k'), 1)} "
-            f"(95 %-KI {fmt.number(r.get('rate_ci_low'), 1)}–{fmt.number(r.get('rate_ci_high'), 1)})"
-            f"<br>Veränderung zum Vorjahr: {fmt.percent(r.get('change'), 1, signed=True)}"
+            f"<b>{names.get(ags, ags)}</b> (AGS {ags})<br>Anzahl {year}: {count}{detail}"
             f"<br>Einwohner: {fmt.number(pops.get(ags), 0)}"
         )
     fig = go.Figure()

@@ -209,6 +209,18 @@ HEADERS_DE = {
 }
 
 
+def suppress_small_counts(panel: pd.DataFrame) -> pd.DataFrame:
+    """Counts of 1–2 that we aggregate ourselves (Unfallatlas points per Gemeinde) become "<3", and their
+    rate and interval are left empty (with the population they would give the count away); counts the
+    source publishes itself stay, flagged in ``small_count``. The rule is :func:`fmt.publish_count`."""
+    out = panel.astype({"count": object, "rate_per_100k": object, "rate_ci_low": object, "rate_ci_high": object})
+    own = out["indicator"].str.startswith("acc:points_") & (out["unit_level"] == "Gemeinde")
+    hide = own & out["count"].map(fmt.is_suppressed)
+    out.loc[hide, "count"] = out.loc[hide, "count"].map(fmt.publish_count)
+    out.loc[hide, ["rate_per_100k", "rate_ci_low", "rate_ci_high"]] = None
+    return out
+
+
 def _midnight(day):
     import datetime as dt
 
@@ -253,6 +265,7 @@ def write_workbook(data: ReportData, path: Path) -> Path:
             "small_count",
         ]
     ]
+    panel = suppress_small_counts(panel)
     bodies = data.bodies.assign(partners=data.bodies["partners"].map(lambda p: ", ".join(p) if p is not None else ""))
     measures = data.measures.assign(
         target_pks_keys=data.measures["target_pks_keys"].map(lambda p: ", ".join(p) if p is not None else ""),
@@ -303,7 +316,9 @@ def write_workbook(data: ReportData, path: Path) -> Path:
             for i, v in enumerate(values, start=1):
                 if v is None or (not isinstance(v, list | tuple) and pd.isna(v) is True):
                     continue
-                if kind == "int":
+                if isinstance(v, str) and kind != "text":  # "<3": a suppressed small count
+                    ws.write_string(i, j, v)
+                elif kind == "int":
                     ws.write_number(i, j, float(v), number)
                 elif kind == "float":
                     ws.write_number(i, j, float(v), decimal)

@@ -85,3 +85,13 @@ def test_rows_that_cannot_be_evaluated_are_kept_with_their_reason(demo) -> None:
     assert set(rows) == {"DM06", "DM07"}
     assert "Nicht auswertbar" in rows["DM06"] and "Startdatum" in rows["DM06"]
     assert "Alter" in rows["DM07"]
+
+
+def test_every_documented_table_has_exactly_its_documented_columns(demo) -> None:
+    from pipelines.tables import BY_NAME, _load_all
+
+    _load_all()
+    _, con, _ = demo
+    for name, table in BY_NAME.items():
+        cols = {r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()}
+        assert cols == set(table.columns), (name, cols ^ set(table.columns))

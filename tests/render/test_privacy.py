@@ -1,0 +1,78 @@
+"""Nothing personal and no unmarked small number gets out: the privacy scan over every output type,
+and the small-number rule on the fact sheet, the workbook and the map."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from openpyxl import load_workbook
+from pptx import Presentation
+
+from pipelines.privacy import PHONE, register_contact_names, scan
+from pipelines.register.load import load_register
+from tests.render.conftest import Rendered
+from tests.render.synthetic_land import QUEDLINBURG, SMALL
+
+
+def test_generated_outputs_are_clean_and_every_type_is_scanned(rendered: Rendered) -> None:
+    findings, coverage = scan(rendered.out, {"Erika Musterfrau"})
+    assert findings == []
+    assert {".html", ".pdf", ".xlsx", ".pptx", ".svg"} <= set(coverage)
+
+
+def test_planted_leaks_are_found_in_html_xlsx_and_pptx(rendered: Rendered, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(rendered.out, out)
+    sheet = next((out / "steckbriefe").glob(f"gemeinde_{QUEDLINBURG}_*.html"))
+    sheet.write_text(sheet.read_text().replace("</body>", "<p>Kontakt: erika.musterfrau@example.org</p></body>"))
+    wb_path = out / "ministerium" / "tabellen.xlsx"
+    wb = load_workbook(wb_path)
+    wb["Gremien"]["B2"] = "Ansprechpartner Tel. 0391 540-1234"
+    wb.save(wb_path)
+    deck_path = next((out / "konferenz").rglob("*.pptx"))
+    deck = Presentation(deck_path)
+    deck.slides[0].shapes.title.text = "Präventionsrat mit Erika Musterfrau"
+    deck.save(deck_path)
+    findings, _ = scan(out, {"Erika Musterfrau"})
+    kinds = {(Path(f.file).suffix, f.kind) for f in findings}
+    assert {(".html", "email"), (".xlsx", "phone"), (".pptx", "name")} <= kinds
+
+
+def test_phone_pattern_does_not_flag_keys_dates_or_numbers() -> None:
+    for text in ("AGS 01001", "15003000", "01.03.2021", "1.234,5", "2014–2024", "0,5 %", "435*00", "1.082 450,8"):
+        assert not PHONE.search(text), text
+    for text in ("0391 5401234", "(0391) 540 12 34", "+49 391 540-1234", "0391/540-1234"):
+        assert PHONE.search(text), text
+
+
+def test_register_contact_columns_are_dropped_but_known_to_the_scan(tmp_path: Path) -> None:
+    path = tmp_path / "praeventionsgremien.csv"
+    path.write_text(
+        "id,name_as_in_source,gremium_type,level,municipality,ags_gemeinde,ags_kreis,kreis_name,founded,"
+        "source_url,source_date,Ansprechpartner,E-Mail\n"
+        "G1,Präventionsrat Quedlinburg,Präventionsrat,Gemeinde,Quedlinburg,15085235,15085,Harz,2019,"
+        "https://example.org,2024,Erika Musterfrau,erika@example.org\n",
+        encoding="utf-8",
+    )
+    loaded = load_register([path], land="15")
+    assert "Erika Musterfrau" not in loaded.bodies.to_string()
+    assert "Erika Musterfrau" in register_contact_names([path])
+
+
+def test_small_counts_in_the_workbook_and_the_map(rendered: Rendered) -> None:
+    wb = load_workbook(rendered.out / "ministerium" / "tabellen.xlsx")
+    ws = wb["Kennzahlen"]
+    header = [c.value for c in ws[1]]
+    col = {h: i for i, h in enumerate(header)}
+    rows = [
+        [c.value for c in r]
+        for r in ws.iter_rows(min_row=2)
+        if r[col["Gebietsschlüssel"]].value == QUEDLINBURG and r[col["Kennzahl (Schlüssel)"]].value == "acc:points_all"
+    ]
+    assert rows and all(r[col["Anzahl"]] == "<3" and r[col["je 100.000 Einwohner"]] is None for r in rows)
+    html = next((rendered.out / "karten").glob("gemeinden_unfaelle_personenschaden_*.html")).read_text()
+    small = html[html.index("Zwergenau") : html.index("Zwergenau") + 300]
+    assert "Anzahl 2015: &lt;3" in small or "Anzahl 2015: <3" in small or "Anzahl 2015: \\u003c3" in small
+    assert "Rate und Veränderung nicht ausgewiesen" in small or "Rate und Ver\\u00e4nderung" in small
+    assert SMALL in small
