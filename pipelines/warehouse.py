@@ -82,7 +82,8 @@ class TableWrite:
     ``source`` is a DataFrame, an Arrow table (large inputs: registered without a copy) or a SQL
     ``SELECT`` (run on the warehouse connection, with ``params``).
     ``transform`` optionally wraps it: a ``SELECT … FROM {input}`` whose ``{input}`` is the source.
-    Rows are stored sorted by ``order_by`` so that re-runs give byte-identical tables.
+    Rows are stored sorted by ``order_by`` so that re-runs give byte-identical tables; an empty
+    ``order_by`` keeps the input's order, for sources that are already in a stable order.
     ``geometry`` names WKB columns that become DuckDB ``GEOMETRY`` columns.
     """
 
@@ -116,8 +117,8 @@ def _stage(con: duckdb.DuckDBPyConnection, write: TableWrite) -> str:
             else f'"{c}"'
             for c in cols
         )
-        order = ", ".join(f'"{c}"' for c in write.order_by) or "ALL"
-        con.execute(f"CREATE OR REPLACE TABLE {staging} AS SELECT {select} FROM ({sql}) ORDER BY {order}", params)
+        order = " ORDER BY " + ", ".join(f'"{c}"' for c in write.order_by) if write.order_by else ""
+        con.execute(f"CREATE OR REPLACE TABLE {staging} AS SELECT {select} FROM ({sql}){order}", params)
     finally:
         if registered:
             con.unregister("_incoming_df")

@@ -7,14 +7,14 @@ Publisher: Statistische Ämter des Bundes und der Länder, Unfallatlas (dl-de/by
   (PROVENANCE-geo-accidents.md §1.2): ``OBJECTID``/``OBJECTID_1``/``OID_``/``FID``, ``UIDENTSTLA(E)``,
   ``ULICHTVERH``/``LICHT``, ``STRZUSTAND``/``USTRZUSTAND``/``IstStrassenzustand``/``IstStrasse``,
   ``IstSonstig(e)``, optional ``IstGkfz`` and ``PLST``. Read with DuckDB's CSV reader (all columns as
-  text, typed in SQL), so a Germany-wide year of ~270,000 rows loads in well under a second.
+  text, typed in SQL); a Germany-wide year has ~270,000 rows (``benchmarks/`` measures the load).
 * **Derived GeoJSON** (the Magdeburg extract of the Smart City hackathon): ``geometry`` is null, the
   decimal-comma numbers were read as thousands separators upstream (``XGCSWGS84`` = 11618349789000036.0
   means 11.618349789000036); values above 1e6 (coordinates) are divided by 1e15 and checked against the
   ``lon``/``lat`` columns the hackathon added.
 
-Both paths end in the same SQL (``sql/unfallatlas_check.sql`` then ``sql/unfallatlas_locate.sql``), so their rows are typed and checked
-identically. Rows with impossible codes or coordinates are rejected with their reason.
+Both paths end in the same SQL (``sql/unfallatlas_clean.sql``, one pass), so their rows are typed and
+checked identically. Rows with impossible codes or coordinates are rejected with their reason.
 """
 
 from __future__ import annotations
@@ -124,9 +124,8 @@ def map_header(header: list[str], path: str) -> dict[str, str]:
 
 def _clean(con: duckdb.DuckDBPyConnection, source: str, source_file: str) -> tuple[pa.Table, pd.DataFrame]:
     """Typed, checked rows as Arrow (millions at national scale: no Python objects), rejects as pandas."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _ua_checked AS {(SQL_DIR / 'unfallatlas_check.sql').read_text()}")
-    locate = (SQL_DIR / "unfallatlas_locate.sql").read_text()
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _ua_out AS {locate}", [source, source_file])
+    clean = (SQL_DIR / "unfallatlas_clean.sql").read_text()
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _ua_out AS {clean}", [source, source_file])
     columns = ", ".join(OUTPUT_COLUMNS)
     loaded = con.execute(f"SELECT {columns} FROM _ua_out WHERE reason IS NULL ORDER BY source_line").fetch_arrow_table()
     rejects = con.execute(
@@ -134,7 +133,6 @@ def _clean(con: duckdb.DuckDBPyConnection, source: str, source_file: str) -> tup
         "raw_line AS raw, reason FROM _ua_out WHERE reason IS NOT NULL ORDER BY source_line"
     ).df()
     con.execute("DROP TABLE _ua_out")
-    con.execute("DROP TABLE _ua_checked")
     return loaded, rejects
 
 
@@ -213,7 +211,7 @@ def read_unfallatlas_csv(
         con.execute(
             "CREATE OR REPLACE TEMP VIEW unfallatlas_raw AS SELECT "
             + ", ".join(select)
-            + f", {raw_expr} AS raw_line, CAST(row_number() OVER () AS BIGINT) AS source_line FROM _ua_file"
+            + f", {raw_expr} AS raw_line, CAST(rowid + 1 AS BIGINT) AS source_line FROM _ua_file"
         )
         reader_rejects = con.execute(
             "SELECT line, trim(any_value(csv_line ORDER BY column_idx), chr(10) || chr(13)), "

@@ -1,6 +1,7 @@
--- Step 1 of 2: raw Unfallatlas rows (all VARCHAR, canonical names, view "unfallatlas_raw") typed and
--- checked, with a rejection reason; materialised once so that the long CASE is evaluated once.
+-- Raw Unfallatlas rows (all VARCHAR, canonical names, view "unfallatlas_raw") typed and checked in one
+-- pass: a rejection reason, both coordinate systems completed, the 8-digit AGS and the accident id.
 -- Shared by the CSV/TXT layouts of every year and the derived GeoJSON.
+-- Parameters: ? = source label, ? = source file. raw_line is kept for rejected rows only.
 WITH typed AS (
     SELECT
         source_line,
@@ -61,5 +62,29 @@ checked AS (
             ELSE NULL
         END AS reason
     FROM typed
+),
+located AS (
+    SELECT
+        * EXCLUDE (x_25832, y_25832, lon, lat),
+        CASE WHEN reason IS NULL AND x_25832 IS NULL
+            THEN ST_X(ST_Transform(ST_Point(lon, lat), 'EPSG:4326', 'EPSG:25832', always_xy := true)) ELSE x_25832 END AS x_25832,
+        CASE WHEN reason IS NULL AND y_25832 IS NULL
+            THEN ST_Y(ST_Transform(ST_Point(lon, lat), 'EPSG:4326', 'EPSG:25832', always_xy := true)) ELSE y_25832 END AS y_25832,
+        CASE WHEN reason IS NULL AND lon IS NULL
+            THEN ST_X(ST_Transform(ST_Point(x_25832, y_25832), 'EPSG:25832', 'EPSG:4326', always_xy := true)) ELSE lon END AS lon,
+        CASE WHEN reason IS NULL AND lat IS NULL
+            THEN ST_Y(ST_Transform(ST_Point(x_25832, y_25832), 'EPSG:25832', 'EPSG:4326', always_xy := true)) ELSE lat END AS lat
+    FROM checked
 )
-SELECT * FROM checked
+SELECT
+    coalesce(accident_uid, CAST(year AS VARCHAR) || '-' || lpad(CAST(land AS VARCHAR), 2, '0') || '-'
+        || CAST(coalesce(object_id, source_line) AS VARCHAR)) AS accident_uid,
+    object_id, year, month, hour, weekday,
+    lpad(CAST(land AS VARCHAR), 2, '0') || CAST(regbez AS VARCHAR) || lpad(CAST(kreis AS VARCHAR), 2, '0')
+        || lpad(CAST(gemeinde AS VARCHAR), 3, '0') AS ags,
+    category, type, kind, light, road_condition,
+    is_bicycle = 1 AS is_bicycle, is_car = 1 AS is_car, is_pedestrian = 1 AS is_pedestrian,
+    is_motorcycle = 1 AS is_motorcycle, is_goods_vehicle = 1 AS is_goods_vehicle, is_other = 1 AS is_other,
+    plausibility, x_25832, y_25832, lon, lat,
+    ? AS source, ? AS source_file, source_line, CASE WHEN reason IS NOT NULL THEN raw_line END AS raw_line, reason
+FROM located
