@@ -27,7 +27,7 @@ from pipelines.discovery import Discovery, discover
 from pipelines.ingest import SourceLoad
 from pipelines.markdown import markdown_table
 from pipelines.resources import DuckDBWarehouse, RawData
-from pipelines.warehouse import write_asset
+from pipelines.warehouse import uses_spatial, write_asset
 
 
 def load_metadata(load: SourceLoad, counts: dict[str, int]) -> dict[str, object]:
@@ -112,7 +112,7 @@ SQL_CHECKS: dict[str, list[CheckSpec]] = {}
 
 
 def _query(warehouse: DuckDBWarehouse, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
-    with warehouse.connect(read_only=True) as con:
+    with warehouse.connect(read_only=True, spatial=uses_spatial(sql)) as con:
         return con.execute(sql, list(params) or None).df()
 
 

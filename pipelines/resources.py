@@ -25,8 +25,8 @@ class DuckDBWarehouse(ConfigurableResource):
         return config.warehouse_path(self.path)
 
     @contextlib.contextmanager
-    def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        con = warehouse.connect(self.resolved(), read_only=read_only)
+    def connect(self, *, read_only: bool = False, spatial: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = warehouse.connect(self.resolved(), read_only=read_only, spatial=spatial)
         try:
             yield con
         finally:

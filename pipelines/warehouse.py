@@ -12,6 +12,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -50,8 +51,14 @@ def spatial_extension_path() -> Path:
     return found[-1]
 
 
-def connect(path: str | os.PathLike[str], *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse (creating its folder) with the spatial extension loaded from the wheel."""
+def connect(
+    path: str | os.PathLike[str], *, read_only: bool = False, spatial: bool = True
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse (creating its folder) with the spatial extension loaded from the wheel.
+
+    Loading the extension costs about 0.25 s; a reader that calls no ``ST_`` function passes
+    ``spatial=False`` (GEOMETRY columns are a core type since DuckDB 1.5 and read without it).
+    """
     target = Path(path)
     if not read_only:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -61,11 +68,17 @@ def connect(path: str | os.PathLike[str], *, read_only: bool = False) -> duckdb.
         con = duckdb.connect(str(target), read_only=read_only)
     except duckdb.IOException as exc:
         raise PipelineError(f"cannot open warehouse {target}: {exc}") from exc
-    con.execute(f"LOAD '{spatial_extension_path()}'")
+    if spatial or not read_only:
+        con.execute(f"LOAD '{spatial_extension_path()}'")
     if not read_only:
         for ddl in _BOOKKEEPING_DDL:
             con.execute(ddl)
     return con
+
+
+def uses_spatial(sql: str) -> bool:
+    """Whether a query calls a spatial-extension function (``ST_…``)."""
+    return re.search(r"\bST_\w+\s*\(", sql, flags=re.IGNORECASE) is not None
 
 
 def memory() -> duckdb.DuckDBPyConnection:

@@ -26,9 +26,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
-from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
 from pipelines.stats.types import Effect, not_evaluable
 
@@ -43,6 +41,10 @@ def _design(data: pd.DataFrame, extra: list[str]) -> tuple[np.ndarray, np.ndarra
 
 
 def _fit(x: np.ndarray, y: np.ndarray, offset: np.ndarray, alpha: float | None):
+    # statsmodels takes 2 s to import; only the fits need it, not every process that loads the assets
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+
     family = sm.families.Poisson() if alpha is None else sm.families.NegativeBinomial(alpha=max(alpha, 1e-8))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", (ConvergenceWarning, PerfectSeparationWarning, RuntimeWarning))

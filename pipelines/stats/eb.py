@@ -30,8 +30,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from pipelines.stats.types import Effect, not_evaluable
 
@@ -53,6 +51,10 @@ class SPF:
 
 def fit_spf(reference: pd.DataFrame) -> SPF:
     """Fit the SPF by maximum likelihood (NB2) on ``reference`` columns ``count``, ``exposure``, ``year``."""
+    # statsmodels takes 2 s to import; only the fit needs it, not every process that loads the assets
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
     ref = reference[(reference["exposure"] > 0) & reference["count"].notna()]
     years = sorted(ref["year"].unique())
     x = pd.DataFrame({"const": 1.0, "log_exposure": np.log(ref["exposure"].to_numpy(float))}, index=ref.index)
