@@ -221,6 +221,18 @@ def suppress_small_counts(panel: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def suppress_small_effect_counts(effects: pd.DataFrame) -> pd.DataFrame:
+    """The case counts before and after a measure in a Gemeinde are sums we form ourselves over the
+    before and after periods, so 1–2 become "<3" there (:func:`fmt.publish_count`); Kreis and Land sums
+    stay exact."""
+    out = effects.astype({"n_before": object, "n_after": object})
+    gemeinde = out["unit_ags"].astype(str).str.len() == 8
+    for col in ("n_before", "n_after"):
+        hide = gemeinde & out[col].map(fmt.is_suppressed)
+        out.loc[hide, col] = out.loc[hide, col].map(fmt.publish_count)
+    return out
+
+
 def _midnight(day):
     import datetime as dt
 
@@ -231,7 +243,7 @@ def write_workbook(data: ReportData, path: Path) -> Path:
     """One sheet per table with German bold headers, frozen panes, filters, widths and number formats."""
     import xlsxwriter
 
-    e = data.effects.drop(columns=["diagnostics"]).copy()
+    e = suppress_small_effect_counts(data.effects.drop(columns=["diagnostics"]))
     panel = data.panel[
         data.panel["unit_level"].isin(["Kreis", "Land", "Gemeinde"])
         & data.panel["indicator"].isin(

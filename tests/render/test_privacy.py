@@ -6,11 +6,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 from openpyxl import load_workbook
 from pptx import Presentation
 
 from pipelines.privacy import PHONE, register_contact_names, scan
 from pipelines.register.load import load_register
+from pipelines.render.ministerium import suppress_small_effect_counts
 from tests.render.conftest import Rendered
 from tests.render.synthetic_land import QUEDLINBURG, SMALL
 
@@ -76,3 +78,17 @@ def test_small_counts_in_the_workbook_and_the_map(rendered: Rendered) -> None:
     assert "Anzahl 2015: &lt;3" in small or "Anzahl 2015: <3" in small or "Anzahl 2015: \\u003c3" in small
     assert "Rate und Veränderung nicht ausgewiesen" in small or "Rate und Ver\\u00e4nderung" in small
     assert SMALL in small
+
+
+def test_small_effect_counts_in_a_gemeinde_are_suppressed() -> None:
+    effects = pd.DataFrame(
+        {
+            "unit_ags": ["15085235", "15085235", "15085", "15003000"],
+            "n_before": [2, 40, 1, 0],
+            "n_after": [1, 2, 2, None],
+        }
+    )
+    out = suppress_small_effect_counts(effects)
+    assert out["n_before"].tolist() == ["<3", 40, 1, 0]  # a Kreis sum of 1 is published as it is
+    assert out["n_after"].tolist()[:3] == ["<3", "<3", 2]
+    assert pd.isna(out["n_after"].iloc[3])
