@@ -92,3 +92,17 @@ def test_small_effect_counts_in_a_gemeinde_are_suppressed() -> None:
     assert out["n_before"].tolist() == ["<3", 40, 1, 0]  # a Kreis sum of 1 is published as it is
     assert out["n_after"].tolist()[:3] == ["<3", "<3", 2]
     assert pd.isna(out["n_after"].iloc[3])
+
+
+def test_decks_hold_no_per_municipality_counts(rendered: Rendered) -> None:
+    """The decks show region sums and effects only, so the small Gemeinde (Zwergenau, 640 inhabitants,
+    counts of 1-2) must not appear in any slide text or table of any deck."""
+    decks = sorted((rendered.out / "konferenz").rglob("*.pptx"))
+    assert decks
+    for path in decks:
+        for slide in Presentation(path).slides:
+            for shape in slide.shapes:
+                texts = [shape.text_frame.text] if shape.has_text_frame else []
+                if shape.has_table:
+                    texts += [c.text for r in shape.table.rows for c in r.cells]
+                assert not any("Zwergenau" in t or SMALL in t for t in texts), (path.name, texts)
