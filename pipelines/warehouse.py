@@ -56,8 +56,9 @@ def connect(
 ) -> duckdb.DuckDBPyConnection:
     """Open the warehouse (creating its folder) with the spatial extension loaded from the wheel.
 
-    Loading the extension costs about 0.25 s; a reader that calls no ``ST_`` function passes
-    ``spatial=False`` (GEOMETRY columns are a core type since DuckDB 1.5 and read without it).
+    Loading the extension costs about 0.25 s; a read-only connection whose queries call no ``ST_``
+    function passes ``spatial=False`` (GEOMETRY columns are a core type since DuckDB 1.5 and read without
+    it). Writing connections always load it: table writes build geometries.
     """
     target = Path(path)
     if not read_only:

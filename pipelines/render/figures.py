@@ -337,6 +337,27 @@ def accident_map(
     return fig
 
 
+def ci_band(series: pd.DataFrame) -> go.Scatter:
+    """The shaded 95 % interval of a yearly rate series (columns ``year``, ``rate_ci_low``, ``rate_ci_high``)."""
+    return go.Scatter(
+        x=list(series["year"]) + list(series["year"])[::-1],
+        y=list(series["rate_ci_high"]) + list(series["rate_ci_low"])[::-1],
+        fill="toself",
+        fillcolor="rgba(33,144,141,0.15)",
+        line={"width": 0},
+        hoverinfo="skip",
+        name="95 %-Konfidenzintervall",
+    )
+
+
+def interval_error(estimate: pd.Series, low: pd.Series, high: pd.Series, color: str | None = None) -> dict:
+    """Plotly error bars from an estimate and its interval bounds (asymmetric, e.g. on a log axis)."""
+    bars = {"type": "data", "symmetric": False, "array": high - estimate, "arrayminus": estimate - low}
+    if color is not None:
+        bars["color"] = color
+    return bars
+
+
 def finding_title(years: list[int], values: list[float], unit_name: str, label: str) -> str:
     """A title that states the finding: halved, fell, rose or unchanged, from the first to the last year."""
     pairs = [(y, v) for y, v in zip(years, values, strict=True) if v is not None and math.isfinite(v)]
@@ -372,17 +393,7 @@ def trend_chart(data: ReportData, unit_ags: str, indicator: str, *, compare: tup
             continue
         color = palette[i % len(palette)]
         if i == 0:
-            fig.add_trace(
-                go.Scatter(
-                    x=list(s["year"]) + list(s["year"])[::-1],
-                    y=list(s["rate_ci_high"]) + list(s["rate_ci_low"])[::-1],
-                    fill="toself",
-                    fillcolor="rgba(33,144,141,0.15)",
-                    line={"width": 0},
-                    hoverinfo="skip",
-                    name="95 %-Konfidenzintervall",
-                )
-            )
+            fig.add_trace(ci_band(s))
         fig.add_trace(
             go.Scatter(
                 x=s["year"],
@@ -428,13 +439,7 @@ def forest_plot(data: ReportData) -> go.Figure:
             mode="markers",
             marker={"color": "#3b528b", "size": 8},
             name="Einzelne Maßnahmen",
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": e["ci_high"] - e["estimate"],
-                "arrayminus": e["estimate"] - e["ci_low"],
-                "color": "#3b528b",
-            },
+            error_x=interval_error(e["estimate"], e["ci_low"], e["ci_high"], "#3b528b"),
             text=[fmt.change_from_ratio(v) for v in e["estimate"]],
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
@@ -452,13 +457,7 @@ def forest_plot(data: ReportData) -> go.Figure:
                 mode="markers",
                 marker={"symbol": "diamond", "size": 14, "color": "#c0392b"},
                 name="Gepoolt (Zufallseffekte, DerSimonian-Laird)",
-                error_x={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": pooled["ci_high"] - pooled["estimate"],
-                    "arrayminus": pooled["estimate"] - pooled["ci_low"],
-                    "color": "#c0392b",
-                },
+                error_x=interval_error(pooled["estimate"], pooled["ci_low"], pooled["ci_high"], "#c0392b"),
             )
         )
     fig.add_vline(x=1, line_dash="dash", line_color="#555")
@@ -493,12 +492,7 @@ def method_comparison(data: ReportData, measure_id: str, indicator: str) -> go.F
             y=e["estimate"],
             mode="markers",
             marker={"size": 12, "color": ["#999" if m == "naive_before_after" else "#21908d" for m in e["method"]]},
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": e["ci_high"] - e["estimate"],
-                "arrayminus": e["estimate"] - e["ci_low"],
-            },
+            error_y=interval_error(e["estimate"], e["ci_low"], e["ci_high"]),
         )
     )
     fig.add_hline(y=1, line_dash="dash", line_color="#555")

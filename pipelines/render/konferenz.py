@@ -17,7 +17,7 @@ from pipelines.evaluation.panel import add_rates
 from pipelines.render import fmt
 from pipelines.render.data import SYNTHETIC_LABEL, ReportData
 from pipelines.render.export import Export
-from pipelines.render.figures import base_layout, choropleth, finding_title
+from pipelines.render.figures import base_layout, choropleth, ci_band, finding_title, interval_error
 from pipelines.render.steckbrief import slug
 
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
@@ -44,17 +44,7 @@ def region_trend(data: ReportData, name: str, kreise: list[str], indicator: str,
         (data.panel["unit_ags"] == data.land) & (data.panel["indicator"] == indicator) & data.panel["month"].isna()
     ]
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=list(s["year"]) + list(s["year"])[::-1],
-            y=list(s["rate_ci_high"]) + list(s["rate_ci_low"])[::-1],
-            fill="toself",
-            fillcolor="rgba(33,144,141,0.15)",
-            line={"width": 0},
-            hoverinfo="skip",
-            name="95 %-Konfidenzintervall",
-        )
-    )
+    fig.add_trace(ci_band(s))
     fig.add_trace(
         go.Scatter(
             x=s["year"], y=s["rate_per_100k"], mode="lines+markers", name=name, line={"color": "#21908d", "width": 4}
@@ -95,13 +85,7 @@ def kreis_bars(data: ReportData, kreise: list[str], indicator: str, label: str) 
             marker_color="#21908d",
             text=[fmt.number(v, 0) for v in p["rate_per_100k"]],
             textposition="outside",
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": p["rate_ci_high"] - p["rate_per_100k"],
-                "arrayminus": p["rate_per_100k"] - p["rate_ci_low"],
-                "color": "#555",
-            },
+            error_x=interval_error(p["rate_per_100k"], p["rate_ci_low"], p["rate_ci_high"], "#555"),
         )
     )
     if len(land_rate):
@@ -137,12 +121,7 @@ def effects_chart(data: ReportData, name: str, kreise: list[str]) -> go.Figure |
             y=labels,
             mode="markers",
             marker={"size": 12, "color": "#21908d"},
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": e["ci_high"] - e["estimate"],
-                "arrayminus": e["estimate"] - e["ci_low"],
-            },
+            error_x=interval_error(e["estimate"], e["ci_low"], e["ci_high"]),
         )
     )
     fig.add_vline(x=1, line_dash="dash", line_color="#555")

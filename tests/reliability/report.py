@@ -106,8 +106,7 @@ def _outputs_digest(out: Path) -> dict[str, str]:
 
 def determinism() -> list[str]:
     from pipelines.cli import main
-    from pipelines.render import products
-    from tests.render.synthetic_land import make_report_data
+    from tests.render.synthetic_land import make_report_data, render_products
     from tests.test_ingest import TABLES
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -121,14 +120,7 @@ def determinism() -> list[str]:
         output_runs = []
         for i in range(3):
             out = Path(tmp) / f"out{i}"
-            data = make_report_data(24)
-            for render in (
-                products.maps_and_charts,
-                products.fact_sheets,
-                products.ministry_report,
-                products.conference_kit,
-            ):
-                render(data, out)
+            render_products(make_report_data(24), out)
             output_runs.append(_outputs_digest(out))
     same_tables = sum(all(r[t] == table_runs[0][t] for r in table_runs) for t in table_runs[0])
     same_files = sum(all(r.get(f) == output_runs[0][f] for r in output_runs) for f in output_runs[0])
@@ -146,8 +138,7 @@ def determinism() -> list[str]:
 def privacy(outputs: Path | None) -> list[str]:
     from pipelines.privacy import register_contact_names, scan
     from pipelines.register.load import discover_register_files
-    from pipelines.render import products
-    from tests.render.synthetic_land import make_report_data
+    from tests.render.synthetic_land import make_report_data, render_products
 
     lines = [
         "## Privacy scan\n",
@@ -155,15 +146,8 @@ def privacy(outputs: Path | None) -> list[str]:
         "|---|---|---|---|",
     ]
     with tempfile.TemporaryDirectory() as tmp:
-        data = make_report_data(24)
         out = Path(tmp)
-        for render in (
-            products.maps_and_charts,
-            products.fact_sheets,
-            products.ministry_report,
-            products.conference_kit,
-        ):
-            render(data, out)
+        render_products(make_report_data(24), out)
         findings, coverage = scan(out, {"Erika Musterfrau"})
         lines.append(
             f"| synthetic Land (24 Gemeinden) | {dict(sorted(coverage.items()))} | 1 (planted) | {len(findings)} |"

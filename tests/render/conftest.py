@@ -10,7 +10,7 @@ import pytest
 from pipelines.render import products
 from pipelines.render.data import ReportData
 from pipelines.render.site import render_site
-from tests.render.synthetic_land import make_report_data
+from tests.render.synthetic_land import make_report_data, render_products
 
 
 @dataclass
@@ -24,12 +24,7 @@ class Rendered:
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     data = make_report_data(24, synthetic=True)
     out = tmp_path_factory.mktemp("reports")
-    files = {
-        "maps_and_charts": products.maps_and_charts(data, out),
-        "fact_sheets": products.fact_sheets(data, out),
-        "ministry_report": products.ministry_report(data, out),
-        "conference_kit": products.conference_kit(data, out),
-    }
+    files = render_products(data, out)
     by_folder = {products.FOLDERS[k]: v for k, v in files.items()}
     files["site"] = [render_site(data, out, by_folder)]
     return Rendered(data, out, files)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -530,3 +531,16 @@ def _effects() -> pd.DataFrame:
         },
     ]
     return pd.DataFrame(rows)
+
+
+def render_products(data: ReportData, out: Path) -> dict[str, list[Path]]:
+    """Every product except the site, in the order the assets run (maps and charts first: the report and
+    the decks assemble the images it exported)."""
+    from pipelines.render import products
+
+    return {
+        "maps_and_charts": products.maps_and_charts(data, out),
+        "fact_sheets": products.fact_sheets(data, out),
+        "ministry_report": products.ministry_report(data, out),
+        "conference_kit": products.conference_kit(data, out),
+    }
