@@ -3,7 +3,8 @@
     uv run python benchmarks/run.py [--raw-dir ../shared/data] [--skip-germany]
 
 1. Unfallatlas ingest at Germany scale (2.43 million records, :mod:`benchmarks.germany_scale`): the
-   project's DuckDB reader against plain pandas, each in its own process, with its peak memory.
+   project's DuckDB reader against plain pandas, each in its own process, with its peak memory; each
+   three times, alternating, because a shared 2-core machine's speed drifts (median and range).
 2. The full Sachsen-Anhalt pipeline from the raw files to every output (``praevention run --full``).
 3. An incremental run after one register row changed: what re-ran and how long it took.
 4. Rendering 218 fact sheets (plus one per body) and every map for a synthetic Land of 218 Gemeinden.
@@ -16,6 +17,7 @@ import csv
 import json
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,32 +35,41 @@ def _run(cmd: list[str]) -> tuple[float, str]:
     return time.perf_counter() - started, proc.stdout + proc.stderr
 
 
-def germany_ingest(rows: list[tuple[str, str]]) -> None:
+def germany_ingest(rows: list[tuple[str, str]], repeats: int) -> None:
+    """Each approach ``repeats`` times, alternating (the machine's load drifts): median and range."""
     from benchmarks.germany_scale import generate
 
     zips = generate(ROOT / "benchmarks" / "out" / "germany")
     folder = zips[0].parent
-    results = {}
+    results: dict[str, list[dict]] = {"duckdb": [], "pandas": []}
     with tempfile.TemporaryDirectory() as tmp:
-        for approach in ("duckdb", "pandas"):
-            _, out = _run(
-                [sys.executable, "benchmarks/unfallatlas_ingest.py", approach, str(folder), f"{tmp}/{approach}.duckdb"]
-            )
-            results[approach] = json.loads(out.strip().splitlines()[-1])
-    d, p = results["duckdb"], results["pandas"]
+        for _ in range(repeats):
+            for approach in results:
+                _, out = _run(
+                    [sys.executable, "benchmarks/unfallatlas_ingest.py", approach, str(folder), f"{tmp}/{approach}.db"]
+                )
+                results[approach].append(json.loads(out.strip().splitlines()[-1]))
+    seconds = {a: sorted(r["seconds"] for r in runs) for a, runs in results.items()}
+    peak = {a: max(r["peak_mb"] for r in runs) / 1024 for a, runs in results.items()}
+    d, p = statistics.median(seconds["duckdb"]), statistics.median(seconds["pandas"])
+
+    def spread(a: str) -> str:
+        return f"median of {repeats}, range {seconds[a][0]:.1f}–{seconds[a][-1]:.1f} s; peak {peak[a]:.2f} GB"
+
+    records = results["duckdb"][0]["rows"]
     rows.append(
         (
-            f"Unfallatlas ingest, 9 files, {d['rows']:,} records (DuckDB reader, checks, quarantine, atomic write)",
-            f"{d['seconds']:.1f} s, peak {d['peak_mb'] / 1024:.2f} GB",
+            f"Unfallatlas ingest, 9 files, {records:,} records (DuckDB reader, checks, quarantine, atomic write)",
+            f"{d:.1f} s ({spread('duckdb')})",
         )
     )
     rows.append(
         (
             "same files, plain pandas (read_csv per file, concat, CREATE TABLE; no checks)",
-            f"{p['seconds']:.1f} s, peak {p['peak_mb'] / 1024:.2f} GB",
+            f"{p:.1f} s ({spread('pandas')})",
         )
     )
-    rows.append(("speed ratio pandas / DuckDB reader", f"{p['seconds'] / d['seconds']:.2f}×"))
+    rows.append(("speed ratio pandas / DuckDB reader (medians)", f"{p / d:.2f}×"))
 
 
 def full_and_incremental(raw: Path, rows: list[tuple[str, str]]) -> None:
@@ -126,10 +137,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--raw-dir", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--skip-germany", action="store_true", help="skip the 2.4-million-record ingest")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each ingest approach (default 3)")
     args = parser.parse_args()
     rows: list[tuple[str, str]] = []
     if not args.skip_germany:
-        germany_ingest(rows)
+        germany_ingest(rows, args.repeats)
     full_and_incremental(args.raw_dir.resolve(), rows)
     render(rows)
     print("| benchmark | result |\n|---|---|")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -18,6 +19,8 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+from pipelines.render.cache import content_key
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # +49 391 5401234, 0049 (391) 540-1234, 0391 5401234, (0391) 540 12 34, 0391/540-1234: an area code and a
@@ -86,19 +89,37 @@ def scan_text(text: str, names: set[str], file: str) -> list[Finding]:
     return found
 
 
-def scan(out_dir: Path, names: set[str] = frozenset()) -> tuple[list[Finding], Counter]:
-    """Every finding in the outputs below ``out_dir``, and how many files of each type were scanned."""
+def scan(out_dir: Path, names: set[str] = frozenset(), *, cache: Path | None = None) -> tuple[list[Finding], Counter]:
+    """Every finding in the outputs below ``out_dir``, and how many files of each type were scanned.
+
+    With ``cache`` (a JSON file), a file whose SHA-256 and the set of names are those of a clean file
+    of the last scan is not read again: after a small change only the re-rendered files are. Files
+    with findings are never cached (the cache holds no personal data).
+    """
     paths = [
         p
         for p in sorted(Path(out_dir).rglob("*"))
         if p.is_file() and p.suffix.lower() in SCANNED and ".state" not in p.parts and "rohdaten" not in p.parts
     ]
     coverage = Counter(p.suffix.lower() for p in paths)
+    names_key = content_key(*sorted(names))
+    clean: dict[str, str] = {}
+    if cache is not None and cache.exists():
+        try:
+            clean = json.loads(cache.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            clean = {}
+    keys = {p: content_key(p.read_bytes(), names_key) for p in paths}
+    todo = [p for p in paths if clean.get(str(p.relative_to(out_dir))) != keys[p]]
+    findings: list[Finding] = []
     with ThreadPoolExecutor(max_workers=4) as pool:  # pdftotext runs outside the GIL
-        texts = pool.map(text_of, paths)
-        findings = [
-            f for p, t in zip(paths, texts, strict=True) for f in scan_text(t, names, str(p.relative_to(out_dir)))
-        ]
+        for p, text in zip(todo, pool.map(text_of, todo), strict=True):
+            findings += scan_text(text, names, str(p.relative_to(out_dir)))
+    if cache is not None:
+        dirty = {f.file for f in findings}
+        clean = {str(p.relative_to(out_dir)): keys[p] for p in paths if str(p.relative_to(out_dir)) not in dirty}
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(clean, sort_keys=True, indent=0), encoding="utf-8")
     return findings, coverage
 
 

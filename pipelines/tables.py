@@ -105,8 +105,8 @@ TABLES: list[Table] = [
             "lat": "latitude, EPSG:4326 (YGCSWGS84)",
             "source": "Unfallatlas file or the derived Magdeburg extract",
             **_PROV,
-            "geom_25832": "point geometry in EPSG:25832",
-            "geom_4326": "point geometry in EPSG:4326",
+            "geom_25832": "point geometry in EPSG:25832 (virtual column, computed from x_25832/y_25832 when read)",
+            "geom_4326": "point geometry in EPSG:4326 (virtual column, computed from lon/lat when read)",
         },
     ),
     Table(

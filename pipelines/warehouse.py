@@ -14,7 +14,7 @@ import fcntl
 import os
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,6 +99,10 @@ class TableWrite:
     Rows are stored sorted by ``order_by`` so that re-runs give byte-identical tables; an empty
     ``order_by`` keeps the input's order, for sources that are already in a stable order.
     ``geometry`` names WKB columns that become DuckDB ``GEOMETRY`` columns.
+    ``virtual`` adds generated columns (name → ``GEOMETRY`` expression over stored columns) that are
+    computed when read and take no space: point geometries of millions of records would double the
+    write time of their table (``benchmarks/``). Use core DuckDB functions in them (not ``ST_…`` of
+    the spatial extension), so that the table can be read without the extension.
     """
 
     name: str
@@ -107,6 +111,7 @@ class TableWrite:
     geometry: Sequence[str] = ()
     params: Sequence[object] = field(default_factory=tuple)
     transform: str | None = None
+    virtual: Mapping[str, str] = field(default_factory=dict)
 
 
 def _stage(con: duckdb.DuckDBPyConnection, write: TableWrite) -> str:
@@ -132,7 +137,16 @@ def _stage(con: duckdb.DuckDBPyConnection, write: TableWrite) -> str:
             for c in cols
         )
         order = " ORDER BY " + ", ".join(f'"{c}"' for c in write.order_by) if write.order_by else ""
-        con.execute(f"CREATE OR REPLACE TABLE {staging} AS SELECT {select} FROM ({sql}){order}", params)
+        query = f"SELECT {select} FROM ({sql}){order}"
+        if write.virtual:
+            stored = con.execute(f"DESCRIBE {query}", params).fetchall()
+            columns = [f'"{c}" {kind}' for c, kind, *_ in stored]
+            columns += [f'"{c}" GEOMETRY AS ({expr}) VIRTUAL' for c, expr in write.virtual.items()]
+            con.execute(f"CREATE OR REPLACE TABLE {staging} ({', '.join(columns)})")
+            names = ", ".join(f'"{c}"' for c, *_ in stored)
+            con.execute(f"INSERT INTO {staging} ({names}) {query}", params)
+        else:
+            con.execute(f"CREATE OR REPLACE TABLE {staging} AS {query}", params)
     finally:
         if registered:
             con.unregister("_incoming_df")

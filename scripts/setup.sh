@@ -27,5 +27,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-uv sync --frozen
+# compiled once here: this environment may set PYTHONDONTWRITEBYTECODE, and `uv run` must not recompile
+uv sync --frozen --compile-bytecode
 echo "setup done: try 'uv run praevention demo --out reports/demo'"

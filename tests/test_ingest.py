@@ -30,6 +30,10 @@ def test_real_ingest_fills_every_table(real_warehouse):
     assert scalar(con, "SELECT count(*) FROM boundaries WHERE level = 'Gemeinde' AND ags LIKE '15%'") == 2 * 218
     types = dict((r[0], r[1]) for r in con.execute("DESCRIBE accident_points").fetchall())
     assert types["geom_25832"].startswith("GEOMETRY") and types["geom_4326"].startswith("GEOMETRY")
+    # the point geometries are virtual: computed from the stored coordinates, readable without the extension
+    wkt, x, y = con.execute("SELECT ST_AsText(geom_25832), x_25832, y_25832 FROM accident_points LIMIT 1").fetchone()
+    assert tuple(float(v) for v in wkt.removeprefix("POINT (").removesuffix(")").split()) == (x, y)
+    assert con.execute("SELECT count(geom_4326) FROM accident_points").fetchone()[0] > 0
     # rows read = rows loaded + rows quarantined, for every file
     assert scalar(con, "SELECT count(*) FROM ingest_log WHERE rows_read <> rows_loaded + rows_quarantined") == 0
     per_asset = dict(con.execute("SELECT asset, count(*) FROM quarantine GROUP BY 1").fetchall())

@@ -20,7 +20,8 @@ from pipelines.resources import RawData, ReportSettings
 )
 def privacy_scan(raw_data: RawData, report_settings: ReportSettings) -> AssetCheckResult:
     names = register_contact_names(discover_register_files(raw_data.resolved(), raw_data.register()))
-    findings, coverage = scan(report_settings.resolved(), names)
+    out = report_settings.resolved()
+    findings, coverage = scan(out, names, cache=out / ".state" / "privacy_scan.cache.json")
     examples = [{"file": f.file, "kind": f.kind, "text": f.text[:3] + "…"} for f in findings[:20]]
     return AssetCheckResult(
         passed=not findings,

@@ -63,7 +63,10 @@ def run_all(args: argparse.Namespace) -> int:
     if not keys:
         print("Everything is up to date: no input changed since the last run.", file=sys.stderr)
         return 0
-    return ctx.execute(keys, "run")
+    # a full run (or the first into this folder) renders everything: two worker processes pay off. An
+    # incremental run re-renders few files (render caches), and each worker's start-up (3-5 s) would dominate.
+    parallel = args.full or not (ctx.out_dir / ".state").is_dir()
+    return ctx.execute(keys, "run", parallel_products=parallel)
 
 
 DOCUMENTATION = {".md", ".pdf", ".html"}  # read-me and provenance files beside the data
@@ -120,12 +123,13 @@ class Context:
             if path.suffix.lower() not in DOCUMENTATION and not path.name.lower().startswith(DOCUMENTATION_NAMES):
                 print(f"  not loaded (matches no known source layout): {path}", file=sys.stderr)
 
-    def execute(self, keys: list, label: str) -> int:
-        """Warehouse assets in one in-process run (one DuckDB writer), then the products in parallel processes."""
+    def execute(self, keys: list, label: str, *, parallel_products: bool = True) -> int:
+        """Warehouse assets in one in-process run (one DuckDB writer), then the products in parallel processes
+        (``parallel_products``) or in the same in-process run."""
         from pipelines import warehouse
 
         graph = self.defs.resolve_asset_graph()
-        products = [k for k in keys if graph.get(k).group_name == "reports"]
+        products = [k for k in keys if graph.get(k).group_name == "reports"] if parallel_products else []
         tables = [k for k in keys if k not in products]
         print(
             f"praevention {label}: {len(keys)} asset(s): {', '.join(k.to_user_string() for k in keys)}", file=sys.stderr

@@ -6,15 +6,16 @@ Publisher: Statistische Ämter des Bundes und der Länder, Unfallatlas (dl-de/by
   decimals, codes with leading zeros, loose or inside the official zips. Header variants
   (PROVENANCE-geo-accidents.md §1.2): ``OBJECTID``/``OBJECTID_1``/``OID_``/``FID``, ``UIDENTSTLA(E)``,
   ``ULICHTVERH``/``LICHT``, ``STRZUSTAND``/``USTRZUSTAND``/``IstStrassenzustand``/``IstStrasse``,
-  ``IstSonstig(e)``, optional ``IstGkfz`` and ``PLST``. Read with DuckDB's CSV reader (all columns as
-  text, typed in SQL); a Germany-wide year has ~270,000 rows (``benchmarks/`` measures the load).
+  ``IstSonstig(e)``, optional ``IstGkfz`` and ``PLST``. Read with DuckDB's CSV reader with explicit
+  types (``TYPED``) and the file's decimal separator; a Germany-wide year has ~270,000 rows
+  (``benchmarks/`` measures the load).
 * **Derived GeoJSON** (the Magdeburg extract of the Smart City hackathon): ``geometry`` is null, the
   decimal-comma numbers were read as thousands separators upstream (``XGCSWGS84`` = 11618349789000036.0
   means 11.618349789000036); values above 1e6 (coordinates) are divided by 1e15 and checked against the
   ``lon``/``lat`` columns the hackathon added.
 
-Both paths end in the same SQL (``sql/unfallatlas_clean.sql``, one pass), so their rows are typed and
-checked identically. Rows with impossible codes or coordinates are rejected with their reason.
+Both paths end in the same SQL (``sql/unfallatlas_clean.sql``, one pass over typed rows), so their rows
+are checked identically; the GeoJSON's text values are typed first (``sql/unfallatlas_type.sql``). Rows with impossible codes or coordinates are rejected with their reason.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ import zipfile
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+from zlib_ng import zlib_ng
 
 from pipelines.errors import SourceFormatError
 from pipelines.parsing import decode_bytes
@@ -64,6 +67,35 @@ HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
     "lon": ("XGCSWGS84",),
     "lat": ("YGCSWGS84",),
     "plst": ("PLST",),
+}
+# canonical raw column -> typed column and its DuckDB type (the CSV reader reads each column so typed)
+TYPED: dict[str, tuple[str, str]] = {
+    "object_id": ("object_id", "BIGINT"),
+    "accident_uid": ("accident_uid", "VARCHAR"),
+    "uland": ("land", "INTEGER"),
+    "uregbez": ("regbez", "INTEGER"),
+    "ukreis": ("kreis", "INTEGER"),
+    "ugemeinde": ("gemeinde", "INTEGER"),
+    "ujahr": ("year", "INTEGER"),
+    "umonat": ("month", "INTEGER"),
+    "ustunde": ("hour", "INTEGER"),
+    "uwochentag": ("weekday", "INTEGER"),
+    "ukategorie": ("category", "INTEGER"),
+    "uart": ("kind", "INTEGER"),
+    "utyp1": ("type", "INTEGER"),
+    "ulichtverh": ("light", "INTEGER"),
+    "road_condition": ("road_condition", "INTEGER"),
+    "is_bicycle": ("is_bicycle", "INTEGER"),
+    "is_car": ("is_car", "INTEGER"),
+    "is_pedestrian": ("is_pedestrian", "INTEGER"),
+    "is_motorcycle": ("is_motorcycle", "INTEGER"),
+    "is_goods_vehicle": ("is_goods_vehicle", "INTEGER"),
+    "is_other": ("is_other", "INTEGER"),
+    "linrefx": ("x_25832", "DOUBLE"),
+    "linrefy": ("y_25832", "DOUBLE"),
+    "lon": ("lon", "DOUBLE"),
+    "lat": ("lat", "DOUBLE"),
+    "plst": ("plausibility", "INTEGER"),
 }
 REQUIRED = ("uland", "uregbez", "ukreis", "ugemeinde", "ujahr", "umonat", "ukategorie")
 OUTPUT_COLUMNS = [
@@ -122,28 +154,66 @@ def map_header(header: list[str], path: str) -> dict[str, str]:
     return mapping
 
 
-def _clean(con: duckdb.DuckDBPyConnection, source: str, source_file: str) -> tuple[pa.Table, pd.DataFrame]:
-    """Typed, checked rows as Arrow (millions at national scale: no Python objects), rejects as pandas."""
+def _clean(
+    con: duckdb.DuckDBPyConnection, source: str, source_file: str, *, ordered: bool = True
+) -> tuple[pa.Table, pd.DataFrame]:
+    """Check the typed rows of view ``unfallatlas_typed``: accepted rows as Arrow (millions at national
+    scale: no Python objects; source and file as one-entry dictionaries), rejects as pandas.
+
+    Rows come in line order; ``ordered=False`` skips the sort where the view is in line order already.
+    """
     clean = (SQL_DIR / "unfallatlas_clean.sql").read_text()
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _ua_out AS {clean}", [source, source_file])
-    columns = ", ".join(OUTPUT_COLUMNS)
-    loaded = con.execute(f"SELECT {columns} FROM _ua_out WHERE reason IS NULL ORDER BY source_line").fetch_arrow_table()
+    columns = ", ".join(c for c in OUTPUT_COLUMNS if c not in ("source", "source_file"))
+    sort = " ORDER BY source_line" if ordered else ""
+    loaded = con.execute(f"SELECT {columns} FROM ({clean}) WHERE reason IS NULL{sort}").to_arrow_table()
+    for name, value in (("source", source), ("source_file", source_file)):
+        same = pa.DictionaryArray.from_arrays(np.zeros(loaded.num_rows, dtype=np.int32), pa.array([value]))
+        loaded = loaded.add_column(OUTPUT_COLUMNS.index(name), name, same)
     rejects = con.execute(
-        "SELECT source_file, source_line AS line, regexp_extract(reason, '^([A-Za-z_/()0-9.]+)') AS field, "
-        "raw_line AS raw, reason FROM _ua_out WHERE reason IS NOT NULL ORDER BY source_line"
+        "SELECT ? AS source_file, source_line AS line, regexp_extract(reason, '^([A-Za-z_/()0-9.]+)') AS field, "
+        f"raw_line AS raw, reason FROM ({clean}) WHERE reason IS NOT NULL ORDER BY source_line",
+        [source_file],
     ).df()
-    con.execute("DROP TABLE _ua_out")
     return loaded, rejects
+
+
+def _clean_text(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame, source: str, source_file: str):
+    """Type text columns (``unfallatlas_type.sql``: the GeoJSON's mixed values) and check them."""
+    con.register("unfallatlas_raw", raw)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW unfallatlas_typed AS {(SQL_DIR / 'unfallatlas_type.sql').read_text()}")
+    try:
+        return _clean(con, source, source_file)
+    finally:
+        con.execute("DROP VIEW unfallatlas_typed")
+        con.unregister("unfallatlas_raw")
 
 
 def empty_points(con: duckdb.DuckDBPyConnection) -> pa.Table:
     """No rows, with the columns and types of a read (no Unfallatlas file at all)."""
     raw = pd.DataFrame({c: pd.Series(dtype="string") for c in [*HEADER_VARIANTS, "raw_line"]})
     raw["source_line"] = pd.Series(dtype="int64")
-    con.register("unfallatlas_raw", raw)
-    loaded, _ = _clean(con, SOURCE_CSV, "")
-    con.unregister("unfallatlas_raw")
-    return loaded
+    return _clean_text(con, raw, SOURCE_CSV, "")[0]
+
+
+def _extract(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> None:
+    """Unpack one member; a deflated one with zlib-ng (twice as fast as zlib on a 30 MB national year),
+    its CRC-32 checked as ``zipfile`` would."""
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:  # stored or encrypted: zipfile
+        with zf.open(info) as src, target.open("wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        return
+    with path.open("rb") as fh:
+        fh.seek(info.header_offset)
+        local = fh.read(30)
+        if local[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile(f"bad local header of member {info.filename}")
+        fh.seek(
+            info.header_offset + 30 + int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
+        )
+        data = zlib_ng.decompress(fh.read(info.compress_size), -15)
+    if len(data) != info.file_size or zlib_ng.crc32(data) != info.CRC:
+        raise zipfile.BadZipFile(f"member {info.filename} is damaged (size or CRC-32 differs)")
+    target.write_bytes(data)
 
 
 def _csv_member(path: Path, workdir: Path) -> tuple[Path, str]:
@@ -160,11 +230,61 @@ def _csv_member(path: Path, workdir: Path) -> tuple[Path, str]:
                     + ", ".join(zf.namelist()[:10]),
                 )
             target = workdir / Path(members[0]).name
-            with zf.open(members[0]) as src, target.open("wb") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
+            _extract(path, zf, zf.getinfo(members[0]), target)
     except zipfile.BadZipFile as exc:
         raise SourceFormatError(str(path), f"damaged zip archive: {exc}") from exc
     return target, f"{path}!{members[0]}"
+
+
+def _decimal_separator(lines: list[str], header: list[str], mapping: dict[str, str], delim: str) -> str:
+    """',' when the first data row writes a coordinate with a decimal comma (every official year)."""
+    if delim == "," or len(lines) < 2:
+        return "."
+    cells = lines[1].split(delim)
+    position = {h: i for i, h in enumerate(header)}
+    for canon in ("linrefx", "lon"):
+        i = position.get(mapping.get(canon, ""), len(cells))
+        if i < len(cells) and "," in cells[i]:
+            return ","
+    return "."
+
+
+def _lines_of(path: Path, encoding: str, wanted: set[int]) -> dict[int, str]:
+    """The text of the given line numbers (1 = header): the raw text of quarantined rows."""
+    found: dict[int, str] = {}
+    with path.open(encoding=encoding, errors="replace", newline="") as fh:
+        for number, line in enumerate(fh, start=1):
+            if number in wanted:
+                found[number] = line.rstrip("\r\n")
+                if len(found) == len(wanted):
+                    break
+    return found
+
+
+def _reader_rejects(con: duckdb.DuckDBPyConnection, header: list[str]) -> list[dict]:
+    """Lines DuckDB's CSV reader could not read, one per line: a wrong number of fields first, else the
+    first value that is not of its column's type (``"c3"`` named by the file's header)."""
+    errors = con.execute(
+        "SELECT line, column_idx, error_type, trim(csv_line, chr(10) || chr(13)), error_message "
+        "FROM reject_errors ORDER BY line, error_type NOT IN ('MISSING COLUMNS', 'TOO MANY COLUMNS'), column_idx"
+    ).fetchall()
+    named = re.compile(r'"c(\d+)"')
+    found: dict[int, dict] = {}
+    for line, column, kind, text, message in errors:
+        if line in found:
+            continue
+        structural = kind in ("MISSING COLUMNS", "TOO MANY COLUMNS")
+        name = None if structural or not column or column > len(header) else header[column - 1]  # 1-based
+        message = named.sub(
+            lambda m: f'"{header[int(m.group(1))]}"' if int(m.group(1)) < len(header) else m[0], message
+        )
+        found[line] = {
+            "line": int(line),
+            "field_name": name,
+            "raw": str(text),
+            "reason": f"unreadable CSV line: {message}",
+        }
+    return list(found.values())
 
 
 def read_unfallatlas_csv(
@@ -172,6 +292,10 @@ def read_unfallatlas_csv(
 ) -> ReadResult:
     """Read one yearly Unfallatlas table (loose ``.csv``/``.txt`` or the official zip).
 
+    DuckDB's CSV reader types every column as it reads (``TYPED``: codes as integers, coordinates as
+    doubles with the file's decimal separator). A line it cannot read – a wrong number of fields, text
+    in a number column – is quarantined with its line number and text (``store_rejects``); the range
+    checks of ``unfallatlas_clean.sql`` then quarantine impossible codes and coordinates.
     The rows come back as a DataFrame, or with ``arrow`` as an Arrow table (what the loader uses: a
     national year has 270,000 rows, and Arrow passes them to the warehouse without Python objects).
     """
@@ -186,72 +310,56 @@ def read_unfallatlas_csv(
         if not head.strip():
             raise SourceFormatError(label, "empty file")
         decoded = decode_bytes(head, path=label)
-        first = decoded.text.splitlines()[0]
-        delim = ";" if first.count(";") >= first.count(",") else ","
-        header = [h.strip().strip('"') for h in first.split(delim)]
+        lines = decoded.text.splitlines()[:2]
+        delim = ";" if lines[0].count(";") >= lines[0].count(",") else ","
+        header = [h.strip().strip('"') for h in lines[0].split(delim)]
         mapping = map_header(header, label)
         encoding = "utf-8" if decoded.encoding.startswith("utf-8") else "latin-1"
+        used = {src: canon for canon, src in mapping.items()}
+        columns = {f"c{i}": TYPED[used[h]][1] if h in used else "VARCHAR" for i, h in enumerate(header)}
         con.execute("DROP TABLE IF EXISTS reject_errors")
         con.execute("DROP TABLE IF EXISTS reject_scans")
-        # no sniffing: the header is known, every column is read as text and typed in SQL
-        columns = {f"c{i}": "VARCHAR" for i in range(len(header))}
-        rel_sql = (
-            "SELECT * FROM read_csv(?, delim = ?, header = false, skip = 1, columns = ?, auto_detect = false, "
-            "encoding = ?, quote = '\"', escape = '\"', store_rejects = true, null_padding = false, strict_mode = false)"
-        )
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _ua_file AS {rel_sql}", [str(table), delim, columns, encoding])
-        file_cols = list(columns)
-        by_upper = {h.strip().upper(): c for h, c in zip(header, file_cols, strict=True)}
-        select = []
-        for canon in HEADER_VARIANTS:
-            src = mapping.get(canon)
-            col = by_upper.get(src.strip().upper()) if src else None
-            select.append(f'"{col}" AS {canon}' if col else f"NULL::VARCHAR AS {canon}")
-        raw_expr = "concat_ws('" + delim + "', " + ", ".join(f'"{c}"' for c in file_cols) + ")"
         con.execute(
-            "CREATE OR REPLACE TEMP VIEW unfallatlas_raw AS SELECT "
-            + ", ".join(select)
-            + f", {raw_expr} AS raw_line, CAST(rowid + 1 AS BIGINT) AS source_line FROM _ua_file"
+            "CREATE OR REPLACE TEMP TABLE _ua_file AS SELECT * FROM read_csv(?, delim = ?, header = false, "
+            "skip = 1, columns = ?, auto_detect = false, encoding = ?, decimal_separator = ?, quote = '\"', "
+            "escape = '\"', store_rejects = true, null_padding = false, strict_mode = false)",
+            [str(table), delim, columns, encoding, _decimal_separator(lines, header, mapping, delim)],
         )
-        reader_rejects = con.execute(
-            "SELECT line, trim(any_value(csv_line ORDER BY column_idx), chr(10) || chr(13)), "
-            "any_value(error_message ORDER BY column_idx) FROM reject_errors GROUP BY line ORDER BY line"
-        ).fetchall()
-        loaded, rejects = _clean(con, SOURCE_CSV, label)
-    # row_number counts accepted data lines; turn it into the file's line number (header = line 1)
-    bad_lines = sorted(int(r[0]) for r in reader_rejects)
-    lines = pd.Series(loaded.column("source_line").to_numpy(zero_copy_only=False))
-    lines = _to_file_lines(lines, bad_lines) if bad_lines or len(rejects) else lines + 1
-    loaded = loaded.set_column(
-        loaded.schema.get_field_index("source_line"), "source_line", pa.array(lines, type=pa.int64())
-    )
-    if len(rejects):
-        rejects["line"] = _to_file_lines(rejects["line"], bad_lines)
-    extra = [
-        reject(label, int(line), None, str(text), f"unreadable CSV line: {msg}") for line, text, msg in reader_rejects
-    ]
+        reader_rejects = _reader_rejects(con, header)
+        # file line of the n-th accepted data row (header = line 1): n + 1, plus every rejected line before it
+        line, join = "f.rowid + 2", ""
+        if reader_rejects:
+            shift = pd.DataFrame({"key": [r["line"] - 1 - j for j, r in enumerate(reader_rejects)]})
+            shift["n"] = range(1, len(shift) + 1)
+            con.register("_ua_bad", shift.groupby("key", as_index=False)["n"].max())
+            line, join = "f.rowid + 2 + coalesce(b.n, 0)", " ASOF LEFT JOIN _ua_bad b ON f.rowid + 1 >= b.key"
+        position = {h: f"c{i}" for i, h in enumerate(header)}
+        select = []
+        for canon, (name, kind) in TYPED.items():
+            col = position.get(mapping.get(canon, ""))
+            expr = f'"{col}"' if col else f"NULL::{kind}"
+            select.append(f"NULLIF(trim({expr}), '') AS {name}" if kind == "VARCHAR" else f"{expr} AS {name}")
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW unfallatlas_typed AS SELECT "
+            + ", ".join(select)
+            + f", NULL::VARCHAR AS raw_line, CAST({line} AS BIGINT) AS source_line FROM _ua_file f{join}"
+        )
+        loaded, rejects = _clean(con, SOURCE_CSV, label, ordered=bool(reader_rejects))
+        con.execute("DROP VIEW unfallatlas_typed")
+        con.execute("DROP TABLE _ua_file")
+        if reader_rejects:
+            con.unregister("_ua_bad")
+        if len(rejects):
+            text = _lines_of(table, encoding, set(rejects["line"]))
+            rejects["raw"] = rejects["line"].map(text)
+    extra = [reject(label, **r) for r in reader_rejects]
     if extra:
         rejects = pd.concat([rejects, pd.DataFrame(extra)], ignore_index=True)
     unknown = [h for h in header if h and h.strip().upper() not in {v for vs in HEADER_VARIANTS.values() for v in vs}]
     note = f"columns not loaded: {', '.join(unknown)}" if unknown else ""
-    con.execute("DROP VIEW IF EXISTS unfallatlas_raw")
-    con.execute("DROP TABLE IF EXISTS _ua_file")
     return ReadResult(
         label, loaded if arrow else loaded.to_pandas(), rejects if len(rejects) else empty_rejects(), note=note
     )
-
-
-def _to_file_lines(ordinals: pd.Series, bad_lines: list[int]) -> pd.Series:
-    """Map the n-th accepted data row to its line in the file, skipping rejected lines."""
-    import numpy as np
-
-    lines = ordinals.to_numpy(dtype="int64") + 1
-    if bad_lines:
-        bad = np.asarray(bad_lines, dtype="int64")
-        # each rejected line at or before the candidate pushes it one further down (bad is sorted)
-        for b in bad:
-            lines = np.where(lines >= b, lines + 1, lines)
-    return pd.Series(lines, index=ordinals.index)
 
 
 def _demangle(value: object) -> str | None:
@@ -312,10 +420,7 @@ def read_unfallatlas_geojson(
     raw = pd.DataFrame(records, columns=[*HEADER_VARIANTS, "raw_line", "source_line"])
     for c in HEADER_VARIANTS:
         raw[c] = raw[c].astype("string")
-    con = con or memory()
-    con.register("unfallatlas_raw", raw)
-    loaded, bad = _clean(con, SOURCE_GEOJSON, str(path))
-    con.unregister("unfallatlas_raw")
+    loaded, bad = _clean_text(con or memory(), raw, SOURCE_GEOJSON, str(path))
     if not arrow:
         loaded = loaded.to_pandas()
     all_rejects = pd.concat([bad, pd.DataFrame(rejects)], ignore_index=True) if rejects else bad

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import re
 import struct
 import warnings
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import plotly.graph_objects as go
+
+from pipelines.render.cache import RenderCache, content_key
 
 PNG_SCALE = 3
 DPI = 300
@@ -50,20 +53,35 @@ def set_png_dpi(path: Path, dpi: int = DPI) -> None:
     path.write_bytes(data[:ihdr_end] + phys + b"".join(chunks))
 
 
-def export_static(items: list[Export], formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
-    """Write every figure in every format through one kaleido session; returns the files written."""
+def export_static(
+    items: list[Export], formats: tuple[str, ...] = ("png", "svg"), cache: RenderCache | None = None
+) -> list[Path]:
+    """Write every figure in every format through one kaleido session; returns the files.
+
+    With a ``cache``, a file whose figure, size and format are unchanged since it was written is kept,
+    and kaleido (seconds of browser start-up) only starts when some file must be written.
+    """
+    from importlib.metadata import version
+
     import kaleido
 
-    specs, written = [], []
+    cache = cache or RenderCache(None)
+    renderer = content_key(Path(__file__).read_bytes(), version("plotly"), version("kaleido"))
+    specs, files, keys = [], [], {}
     for item in items:
         item.stem.parent.mkdir(parents=True, exist_ok=True)
+        figure = _stable_uids(item.figure)
+        figure_json = figure.to_json() if cache.path else ""
         for f in formats:
             path = item.stem.with_suffix(f".{f}")
             opts = {"format": f, "width": item.width, "height": item.height, "scale": PNG_SCALE if f == "png" else 1}
-            specs.append({"fig": _stable_uids(item.figure).to_dict(), "path": str(path), "opts": opts})
-            written.append(path)
+            files.append(path)
+            keys[path] = content_key(renderer, figure_json, json.dumps(opts, sort_keys=True))
+            if not cache.fresh(path, keys[path]):
+                specs.append({"fig": figure.to_dict(), "path": str(path), "opts": opts})
     if not specs:
-        return []
+        return files
+    written = [Path(s["path"]) for s in specs]
 
     async def run() -> None:
         async with kaleido.Kaleido(n=2) as k:
@@ -79,7 +97,8 @@ def export_static(items: list[Export], formats: tuple[str, ...] = ("png", "svg")
             set_png_dpi(path)
         else:
             stable_svg_ids(path)
-    return written
+        cache.record(path, keys[path])
+    return files
 
 
 def _stable_uids(fig: go.Figure) -> go.Figure:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from pipelines.render import figures
+from pipelines.render.cache import RenderCache
 from pipelines.render.data import ReportData
 from pipelines.render.export import Export
 from pipelines.render.karten import render_maps
@@ -31,17 +32,30 @@ def ministry_exports(data: ReportData, out: Path) -> dict[str, Export]:
     }
 
 
+def render_cache(out: Path, asset: str) -> RenderCache:
+    """The content keys of an asset's files, beside its state file (see :mod:`pipelines.render.cache`)."""
+    return RenderCache(out / ".state" / f"{asset}.cache.json")
+
+
 def maps_and_charts(data: ReportData, out: Path) -> list[Path]:
-    """Every map and chart of all products, exported in one kaleido session (its start-up costs seconds)."""
+    """Every map and chart of all products, exported in one kaleido session (its start-up costs seconds);
+    files whose figure is unchanged since the last run are kept."""
     plan = conference_charts(data, out / FOLDERS["conference_kit"])
     conference = [e for _, charts, map_export in plan.values() for e in [*(c for _, c in charts), map_export]]
-    return render_maps(
-        data, out / FOLDERS["maps_and_charts"], extra=[*ministry_exports(data, out).values(), *conference]
+    cache = render_cache(out, "maps_and_charts")
+    files = render_maps(
+        data, out / FOLDERS["maps_and_charts"], extra=[*ministry_exports(data, out).values(), *conference], cache=cache
     )
+    cache.save()
+    return files
 
 
 def fact_sheets(data: ReportData, out: Path) -> list[Path]:
-    return render_fact_sheets(data, out / FOLDERS["fact_sheets"])
+    """Every fact sheet; a PDF whose content is unchanged since the last run is not compiled again."""
+    cache = render_cache(out, "fact_sheets")
+    files = render_fact_sheets(data, out / FOLDERS["fact_sheets"], cache=cache)
+    cache.save()
+    return files
 
 
 def ministry_report(data: ReportData, out: Path) -> list[Path]:

@@ -33,6 +33,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from pipelines.register.schema import BODY_TYPES, PARTNERS, STATUS
 from pipelines.render import fmt
+from pipelines.render.cache import RenderCache, content_key, source_key
 from pipelines.render.data import SYNTHETIC_LABEL, ReportData
 from pipelines.render.svg import LocatorMap, sparkline
 
@@ -627,10 +628,13 @@ def sheet_contexts(data: ReportData, locator: LocatorMap | None = None) -> list[
     ]
 
 
-def render_fact_sheets(data: ReportData, out_dir: Path, *, workers: int = 2) -> list[Path]:
+def render_fact_sheets(
+    data: ReportData, out_dir: Path, *, workers: int = 2, cache: RenderCache | None = None
+) -> list[Path]:
     """Write ``gemeinde_<AGS>_<slug>`` and ``gremium_<ID>_<slug>`` sheets (PDF and HTML) into ``out_dir``.
 
-    Returns the written files, sorted. ``workers > 1`` compiles the PDFs in that many processes.
+    Returns the files, sorted. ``workers > 1`` compiles the PDFs in that many processes. With a
+    ``cache``, a PDF whose data, base map and template are unchanged is not compiled again.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -642,8 +646,19 @@ def render_fact_sheets(data: ReportData, out_dir: Path, *, workers: int = 2) -> 
     if len(set(stems)) != len(stems):
         raise ValueError(f"duplicate fact-sheet file names: {sorted({s for s in stems if stems.count(s) > 1})}")
     base = locator.base(title="Lagekarte")
-    jobs = [(c["file"], _pdf_json(c, locator)) for c in contexts]
-    written: list[Path] = []
+    cache = cache or RenderCache(None)
+    import typst
+
+    renderer = content_key(source_key(Path(__file__), TEMPLATES / TYPST_TEMPLATE), typst.__version__, base)
+    jobs, keys, written = [], {}, []
+    for c in contexts:
+        data_json = _pdf_json(c, locator)
+        path = out_dir / f"{c['file']}.pdf"
+        keys[path] = content_key(renderer, data_json)
+        if cache.fresh(path, keys[path]):
+            written.append(path)
+        else:
+            jobs.append((c["file"], data_json))
     if workers > 1 and len(jobs) > 40:
         batches = [jobs[i::workers] for i in range(workers)]
         ctx = multiprocessing.get_context("forkserver")
@@ -657,6 +672,7 @@ def render_fact_sheets(data: ReportData, out_dir: Path, *, workers: int = 2) -> 
     for stem, pdf in results:
         path = out_dir / f"{stem}.pdf"
         path.write_bytes(pdf)
+        cache.record(path, keys[path])
         written.append(path)
     return sorted(written)
 

@@ -26,9 +26,8 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from pipelines.stats.types import Effect, not_evaluable
+from pipelines.stats.types import Effect, not_evaluable, two_sided_p
 
 Z95 = 1.959963984540054
 
@@ -109,7 +108,7 @@ def poisson_fe_did(data: pd.DataFrame, *, placebo: bool = True) -> Effect:
     treated = data["treated_unit"] == 1
     n_before = float(data.loc[treated & (data["treated"] == 0), "count"].sum())
     n_after = float(data.loc[data["treated"] == 1, "count"].sum())
-    p = float(2 * stats.norm.sf(abs(beta / se)))
+    p = two_sided_p(beta / se)
     return Effect(
         "did_poisson_fe",
         math.exp(beta),
@@ -132,7 +131,7 @@ def placebo_test(data: pd.DataFrame) -> dict[str, object]:
     fake = periods[len(periods) // 2]
     pre["placebo"] = ((pre["treated_unit"] == 1) & (pre["period"] >= fake)).astype(float)
     beta, se, _ = _fe_beta(pre, "placebo")
-    p = float(2 * stats.norm.sf(abs(beta / se))) if se > 0 and math.isfinite(se) else None
+    p = two_sided_p(beta / se) if se > 0 and math.isfinite(se) else None
     return {
         "pretrend_p": None if p is None else round(p, 4),
         "pretrend_placebo_rr": round(math.exp(beta), 4),
@@ -180,7 +179,7 @@ def staggered_did(data: pd.DataFrame) -> tuple[Effect, dict[object, Effect]]:
             math.exp(est),
             math.exp(est - Z95 * se),
             math.exp(est + Z95 * se),
-            float(2 * stats.norm.sf(abs(est / se))),
+            two_sided_p(est / se),
             float(y0),
             float(y1),
             {
@@ -204,7 +203,7 @@ def staggered_did(data: pd.DataFrame) -> tuple[Effect, dict[object, Effect]]:
         math.exp(est),
         math.exp(est - Z95 * se),
         math.exp(est + Z95 * se),
-        float(2 * stats.norm.sf(abs(est / se))),
+        two_sided_p(est / se),
         None,
         None,
         {"cohorts": len(logs), "overdispersion_alpha": round(alpha, 5)},
@@ -224,7 +223,7 @@ def _cohort_pretrend(treated: pd.DataFrame, controls: pd.DataFrame, g: object, a
     lc, vc, _, _ = _log_rate_change(c, fake, alpha)
     if not (math.isfinite(lt) and math.isfinite(lc)):
         return None
-    return round(float(2 * stats.norm.sf(abs((lt - lc) / math.sqrt(vt + vc)))), 4)
+    return round(two_sided_p((lt - lc) / math.sqrt(vt + vc)), 4)
 
 
 def _plain(value: object) -> object:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from pipelines.stats.types import two_sided_p
 
 Z95 = 1.959963984540054
 
@@ -82,6 +83,6 @@ def random_effects(log_rr, se, labels=None, *, method: str = "DL", max_iter: int
         tau2,
         i2,
         q,
-        float(2 * stats.norm.sf(abs(mu / se_mu))),
+        two_sided_p(mu / se_mu),
         forest,
     )

@@ -14,13 +14,14 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
 
 Z95 = 1.959963984540054
 
 
 def poisson_rate_ci(count, exposure, *, per: float = 1.0, alpha: float = 0.05):
     """(rate, lower, upper) per ``per`` units of exposure; vectorised over arrays."""
+    from scipy import stats  # imported here: SciPy costs a second on every CLI start
+
     x = np.asarray(count, dtype=float)
     e = np.asarray(exposure, dtype=float)
     lower = np.where(x > 0, stats.chi2.ppf(alpha / 2, 2 * np.maximum(x, 1e-300)) / 2, 0.0)
@@ -32,6 +33,8 @@ def rate_ratio_exact(
     count_1: float, exposure_1: float, count_0: float, exposure_0: float, *, alpha: float = 0.05
 ) -> tuple[float, float, float, float]:
     """Rate ratio (1 over 0) with its exact conditional-binomial interval and two-sided p-value."""
+    from scipy import stats
+
     x1, x0 = round(count_1), round(count_0)
     n = x1 + x0
     if n == 0:

@@ -21,7 +21,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import nnls
 
 from pipelines.stats.types import Effect, not_evaluable
 
@@ -39,6 +38,8 @@ def synth_weights(treated: np.ndarray, donors: np.ndarray) -> np.ndarray:
     scale = float(np.abs(treated).mean()) or 1.0
     a, b = donors / scale, treated / scale
     penalty = 1e3 * max(1.0, float(np.sqrt(len(b))))
+    from scipy.optimize import nnls  # imported here: SciPy costs a second on every CLI start
+
     w, _ = nnls(np.vstack([a, np.full((1, a.shape[1]), penalty)]), np.append(b, penalty), maxiter=50 * a.shape[1])
     total = w.sum()
     return w / total if total > 0 else np.full(a.shape[1], 1.0 / a.shape[1])

@@ -37,6 +37,11 @@ class Effect:
         return replace(self, **changes)
 
 
+def two_sided_p(z: float) -> float:
+    """Two-sided normal p-value, 2·(1 − Φ(|z|)) = erfc(|z|/√2) (no SciPy import on the CLI's path)."""
+    return math.erfc(abs(z) / math.sqrt(2))
+
+
 def not_evaluable(method: str, reason: str, reason_de: str, **diagnostics: object) -> Effect:
     return Effect(
         method,

@@ -108,6 +108,32 @@ def test_inside_official_zip_and_bad_rows(tmp_path):
     assert r.source_file.endswith("!csv/Unfallorte2020_LinRef.csv")
 
 
+def test_unreadable_lines_keep_every_line_number(tmp_path):
+    """Lines DuckDB's typed reader rejects are quarantined with the column's published name; the rows
+    after them keep their own line numbers."""
+    path, row = layout_file(tmp_path, 2020)
+    text_in_month = row.replace(";05;", ";ab;")
+    lines = [LAYOUTS[2020], row, text_in_month, row, "1;2", row, row.replace(";2;5;3;", ";7;5;3;"), row]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("latin-1"))
+    r = read_unfallatlas_csv(path)
+    assert r.frame["source_line"].tolist() == [2, 4, 6, 8]
+    rejects = r.rejects.set_index("line")
+    assert sorted(rejects.index) == [3, 5, 7]
+    assert rejects.loc[3, "field"] == "UMONAT" and '"ab"' in rejects.loc[3, "reason"]
+    assert rejects.loc[3, "raw"] == text_in_month
+    assert "Expected Number of Columns" in rejects.loc[5, "reason"] and rejects.loc[5, "raw"] == "1;2"
+    assert "UKATEGORIE" in rejects.loc[7, "reason"] and rejects.loc[7, "raw"].startswith("101;")
+
+
+def test_coordinates_with_a_decimal_point(tmp_path):
+    path, _ = layout_file(tmp_path, 2022)
+    path.write_bytes(path.read_bytes().replace(b"679174,042", b"679174.042").replace(b"11,618", b"11.618"))
+    path.write_bytes(path.read_bytes().replace(b"5779856,014", b"5779856.014").replace(b"52,140", b"52.140"))
+    r = read_unfallatlas_csv(path)
+    assert len(r.frame) == 1 and len(r.rejects) == 0
+    assert r.frame.iloc[0]["x_25832"] == pytest.approx(679174.042)
+
+
 def test_unknown_layout_and_zip_without_member(tmp_path):
     other = tmp_path / "Unfallorte2021.csv"
     other.write_text("A;B;C\n1;2;3\n")

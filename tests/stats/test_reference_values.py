@@ -146,3 +146,12 @@ def test_synthetic_control_poor_fit_is_flagged():
     e = synthetic_control(rates, "T", 2020)
     assert e.diagnostics["pre_fit_ok"] is False and e.reason == "poor_pre_fit"
     assert math.isfinite(e.estimate)
+
+
+def test_two_sided_normal_p_value() -> None:
+    """2·(1 − Φ(|z|)): 1.96 gives 0.05, 2.5758 gives 0.01 (standard normal table)."""
+    from pipelines.stats.types import two_sided_p
+
+    assert two_sided_p(1.959963984540054) == pytest.approx(0.05, abs=1e-12)
+    assert two_sided_p(-2.5758293035489) == pytest.approx(0.01, abs=1e-12)
+    assert two_sided_p(0.0) == 1.0

@@ -1,40 +1,8 @@
--- Raw Unfallatlas rows (all VARCHAR, canonical names, view "unfallatlas_raw") typed and checked in one
--- pass: a rejection reason, both coordinate systems completed, the 8-digit AGS and the accident id.
--- Shared by the CSV/TXT layouts of every year and the derived GeoJSON.
--- Parameters: ? = source label, ? = source file. raw_line is kept for rejected rows only.
-WITH typed AS (
-    SELECT
-        source_line,
-        NULLIF(trim(accident_uid), '') AS accident_uid,
-        coalesce(TRY_CAST(object_id AS BIGINT), TRY_CAST(TRY_CAST(replace(object_id, ',', '.') AS DOUBLE) AS BIGINT)) AS object_id,
-        coalesce(TRY_CAST(uland AS INTEGER), TRY_CAST(TRY_CAST(replace(uland, ',', '.') AS DOUBLE) AS INTEGER)) AS land,
-        coalesce(TRY_CAST(uregbez AS INTEGER), TRY_CAST(TRY_CAST(replace(uregbez, ',', '.') AS DOUBLE) AS INTEGER)) AS regbez,
-        coalesce(TRY_CAST(ukreis AS INTEGER), TRY_CAST(TRY_CAST(replace(ukreis, ',', '.') AS DOUBLE) AS INTEGER)) AS kreis,
-        coalesce(TRY_CAST(ugemeinde AS INTEGER), TRY_CAST(TRY_CAST(replace(ugemeinde, ',', '.') AS DOUBLE) AS INTEGER)) AS gemeinde,
-        coalesce(TRY_CAST(ujahr AS INTEGER), TRY_CAST(TRY_CAST(replace(ujahr, ',', '.') AS DOUBLE) AS INTEGER)) AS year,
-        coalesce(TRY_CAST(umonat AS INTEGER), TRY_CAST(TRY_CAST(replace(umonat, ',', '.') AS DOUBLE) AS INTEGER)) AS month,
-        coalesce(TRY_CAST(ustunde AS INTEGER), TRY_CAST(TRY_CAST(replace(ustunde, ',', '.') AS DOUBLE) AS INTEGER)) AS hour,
-        coalesce(TRY_CAST(uwochentag AS INTEGER), TRY_CAST(TRY_CAST(replace(uwochentag, ',', '.') AS DOUBLE) AS INTEGER)) AS weekday,
-        coalesce(TRY_CAST(ukategorie AS INTEGER), TRY_CAST(TRY_CAST(replace(ukategorie, ',', '.') AS DOUBLE) AS INTEGER)) AS category,
-        coalesce(TRY_CAST(uart AS INTEGER), TRY_CAST(TRY_CAST(replace(uart, ',', '.') AS DOUBLE) AS INTEGER)) AS kind,
-        coalesce(TRY_CAST(utyp1 AS INTEGER), TRY_CAST(TRY_CAST(replace(utyp1, ',', '.') AS DOUBLE) AS INTEGER)) AS type,
-        coalesce(TRY_CAST(ulichtverh AS INTEGER), TRY_CAST(TRY_CAST(replace(ulichtverh, ',', '.') AS DOUBLE) AS INTEGER)) AS light,
-        coalesce(TRY_CAST(road_condition AS INTEGER), TRY_CAST(TRY_CAST(replace(road_condition, ',', '.') AS DOUBLE) AS INTEGER)) AS road_condition,
-        coalesce(TRY_CAST(is_bicycle AS INTEGER), TRY_CAST(TRY_CAST(replace(is_bicycle, ',', '.') AS DOUBLE) AS INTEGER)) AS is_bicycle,
-        coalesce(TRY_CAST(is_car AS INTEGER), TRY_CAST(TRY_CAST(replace(is_car, ',', '.') AS DOUBLE) AS INTEGER)) AS is_car,
-        coalesce(TRY_CAST(is_pedestrian AS INTEGER), TRY_CAST(TRY_CAST(replace(is_pedestrian, ',', '.') AS DOUBLE) AS INTEGER)) AS is_pedestrian,
-        coalesce(TRY_CAST(is_motorcycle AS INTEGER), TRY_CAST(TRY_CAST(replace(is_motorcycle, ',', '.') AS DOUBLE) AS INTEGER)) AS is_motorcycle,
-        coalesce(TRY_CAST(is_goods_vehicle AS INTEGER), TRY_CAST(TRY_CAST(replace(is_goods_vehicle, ',', '.') AS DOUBLE) AS INTEGER)) AS is_goods_vehicle,
-        coalesce(TRY_CAST(is_other AS INTEGER), TRY_CAST(TRY_CAST(replace(is_other, ',', '.') AS DOUBLE) AS INTEGER)) AS is_other,
-        TRY_CAST(replace(linrefx, ',', '.') AS DOUBLE) AS x_25832,
-        TRY_CAST(replace(linrefy, ',', '.') AS DOUBLE) AS y_25832,
-        TRY_CAST(replace(lon, ',', '.') AS DOUBLE) AS lon,
-        TRY_CAST(replace(lat, ',', '.') AS DOUBLE) AS lat,
-        coalesce(TRY_CAST(plst AS INTEGER), TRY_CAST(TRY_CAST(replace(plst, ',', '.') AS DOUBLE) AS INTEGER)) AS plausibility,
-        raw_line
-    FROM unfallatlas_raw
-),
-checked AS (
+-- Typed Unfallatlas rows (view "unfallatlas_typed": canonical names and types, see unfallatlas_type.sql)
+-- checked in one pass: a rejection reason, both coordinate systems completed, the 8-digit AGS and the
+-- accident id. Shared by the CSV/TXT layouts of every year and the derived GeoJSON.
+-- The caller adds the source label and file. raw_line is kept for rejected rows only.
+WITH checked AS (
     SELECT
         *,
         CASE
@@ -61,7 +29,7 @@ checked AS (
                 THEN 'XGCSWGS84/YGCSWGS84 outside Germany'
             ELSE NULL
         END AS reason
-    FROM typed
+    FROM unfallatlas_typed
 ),
 located AS (
     SELECT
@@ -80,11 +48,11 @@ SELECT
     coalesce(accident_uid, CAST(year AS VARCHAR) || '-' || lpad(CAST(land AS VARCHAR), 2, '0') || '-'
         || CAST(coalesce(object_id, source_line) AS VARCHAR)) AS accident_uid,
     object_id, year, month, hour, weekday,
-    lpad(CAST(land AS VARCHAR), 2, '0') || CAST(regbez AS VARCHAR) || lpad(CAST(kreis AS VARCHAR), 2, '0')
-        || lpad(CAST(gemeinde AS VARCHAR), 3, '0') AS ags,
+    -- land 1-99, regbez 0-9, kreis 0-99, gemeinde 0-999 once checked: one number, zero-padded to 8 digits
+    lpad(CAST(CAST(land AS BIGINT) * 1000000 + regbez * 100000 + kreis * 1000 + gemeinde AS VARCHAR), 8, '0') AS ags,
     category, type, kind, light, road_condition,
     is_bicycle = 1 AS is_bicycle, is_car = 1 AS is_car, is_pedestrian = 1 AS is_pedestrian,
     is_motorcycle = 1 AS is_motorcycle, is_goods_vehicle = 1 AS is_goods_vehicle, is_other = 1 AS is_other,
     plausibility, x_25832, y_25832, lon, lat,
-    ? AS source, ? AS source_file, source_line, CASE WHEN reason IS NOT NULL THEN raw_line END AS raw_line, reason
+    source_line, CASE WHEN reason IS NOT NULL THEN raw_line END AS raw_line, reason
 FROM located

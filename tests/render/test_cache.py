@@ -1,0 +1,108 @@
+"""Render caches: an incremental run keeps the files whose content would not change and re-renders the rest."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+
+from pipelines import privacy
+from pipelines.render import steckbrief
+from pipelines.render.cache import RenderCache, content_key
+from pipelines.render.export import Export, export_static
+from tests.render.synthetic_land import make_report_data
+
+
+def test_a_file_is_fresh_only_with_its_key_and_unchanged(tmp_path: Path) -> None:
+    target = tmp_path / "a.svg"
+    target.write_text("<svg/>")
+    cache = RenderCache(tmp_path / ".state" / "x.cache.json")
+    assert not cache.fresh(target, "k1")
+    cache.record(target, "k1")
+    cache.save()
+    again = RenderCache(tmp_path / ".state" / "x.cache.json")
+    assert again.fresh(target, "k1") and not again.fresh(target, "k2")
+    target.write_text("<svg>edited by hand</svg>")  # other size: no longer the file that was written
+    assert not again.fresh(target, "k1")
+    target.unlink()
+    assert not again.fresh(target, "k1")
+    (tmp_path / ".state" / "x.cache.json").write_text("{not json")
+    assert RenderCache(tmp_path / ".state" / "x.cache.json").entries == {}
+    assert content_key("ab", "c") != content_key("a", "bc")
+
+
+def test_unchanged_figures_do_not_start_kaleido(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def figure(y: list[int]) -> go.Figure:
+        return go.Figure(go.Bar(x=["a", "b"], y=y), layout={"title": "Fälle"})
+
+    cache = RenderCache(tmp_path / ".state" / "c.json")
+    first = export_static([Export(figure([1, 2]), tmp_path / "chart")], formats=("svg",), cache=cache)
+    assert first == [tmp_path / "chart.svg"] and first[0].exists()
+
+    import kaleido
+
+    class NoBrowser:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            raise AssertionError("kaleido started although nothing changed")
+
+    monkeypatch.setattr(kaleido, "Kaleido", NoBrowser)
+    assert export_static([Export(figure([1, 2]), tmp_path / "chart")], formats=("svg",), cache=cache) == first
+    with pytest.raises(AssertionError, match="kaleido started"):
+        export_static([Export(figure([1, 3]), tmp_path / "chart")], formats=("svg",), cache=cache)
+
+
+def test_only_changed_fact_sheets_are_compiled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = make_report_data(8, synthetic=True)
+    cache = RenderCache(tmp_path / ".state" / "fact_sheets.cache.json")
+    files = steckbrief.render_fact_sheets(data, tmp_path, workers=1, cache=cache)
+    pdfs = sorted(p for p in files if p.suffix == ".pdf")
+    assert len(pdfs) == len(data.gemeinden) + len(data.bodies)
+
+    compiled: list[str] = []
+    real = steckbrief._compile_batch
+
+    def counting(base: str, batch: list[tuple[str, str]]) -> list[tuple[str, bytes]]:
+        compiled.extend(stem for stem, _ in batch)
+        return real(base, batch)
+
+    monkeypatch.setattr(steckbrief, "_compile_batch", counting)
+    assert steckbrief.render_fact_sheets(data, tmp_path, workers=1, cache=cache) == files
+    assert compiled == []
+    data.bodies.loc[data.bodies["body_id"] == "G07", "name"] = "Runder Tisch Quedlinburg (umbenannt)"
+    steckbrief.render_fact_sheets(data, tmp_path, workers=1, cache=cache)
+    assert any(stem.startswith("gremium_G07") for stem in compiled)
+    assert len(compiled) < len(pdfs) // 2
+
+
+def test_privacy_scan_rereads_only_changed_files_and_never_caches_a_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.html").write_text("<p>Kriminalität</p>", encoding="utf-8")
+    (out / "b.html").write_text("<p>kontakt: erika@example.org</p>", encoding="utf-8")
+    cache = out / ".state" / "privacy.json"
+    read: list[str] = []
+    real = privacy.text_of
+
+    def counting(path: Path) -> str:
+        read.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(privacy, "text_of", counting)
+    findings, _ = privacy.scan(out, set(), cache=cache)
+    assert [f.file for f in findings] == ["b.html"] and sorted(read) == ["a.html", "b.html"]
+    assert "erika" not in cache.read_text()
+    read.clear()
+    findings, _ = privacy.scan(out, set(), cache=cache)
+    assert [f.file for f in findings] == ["b.html"] and read == ["b.html"]
+    read.clear()
+    (out / "a.html").write_text("<p>Tel. 0391 540-1234</p>", encoding="utf-8")
+    os.utime(out / "a.html")
+    findings, _ = privacy.scan(out, set(), cache=cache)
+    assert sorted(f.file for f in findings) == ["a.html", "b.html"] and sorted(read) == ["a.html", "b.html"]
+    read.clear()
+    privacy.scan(out, {"Erika Musterfrau"}, cache=cache)  # other names: everything is read again
+    assert sorted(read) == ["a.html", "b.html"]
