@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import html
 import io
-import json
 import re
 import shutil
 import subprocess
@@ -20,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.render.cache import content_key
+from pipelines.render.cache import RenderCache, content_key
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # +49 391 5401234, 0049 (391) 540-1234, 0391 5401234, (0391) 540 12 34, 0391/540-1234: an area code and a
@@ -103,23 +102,17 @@ def scan(out_dir: Path, names: set[str] = frozenset(), *, cache: Path | None = N
     ]
     coverage = Counter(p.suffix.lower() for p in paths)
     names_key = content_key(*sorted(names))
-    clean: dict[str, str] = {}
-    if cache is not None and cache.exists():
-        try:
-            clean = json.loads(cache.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            clean = {}
-    keys = {p: content_key(p.read_bytes(), names_key) for p in paths}
-    todo = [p for p in paths if clean.get(str(p.relative_to(out_dir))) != keys[p]]
+    known = RenderCache(cache)
+    keys = {p: content_key(p.read_bytes(), names_key) for p in paths} if cache is not None else {}
+    todo = [p for p in paths if p not in keys or not known.fresh(p, keys[p])]
     findings: list[Finding] = []
     with ThreadPoolExecutor(max_workers=4) as pool:  # pdftotext runs outside the GIL
         for p, text in zip(todo, pool.map(text_of, todo), strict=True):
-            findings += scan_text(text, names, str(p.relative_to(out_dir)))
-    if cache is not None:
-        dirty = {f.file for f in findings}
-        clean = {str(p.relative_to(out_dir)): keys[p] for p in paths if str(p.relative_to(out_dir)) not in dirty}
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_text(json.dumps(clean, sort_keys=True, indent=0), encoding="utf-8")
+            found = scan_text(text, names, str(p.relative_to(out_dir)))
+            findings += found
+            if not found and p in keys:
+                known.record(p, keys[p])
+    known.save()
     return findings, coverage
 
 
