@@ -58,3 +58,18 @@ def derived_fingerprint(upstream: Mapping[str, str | None], settings: Mapping[st
     for key in sorted(settings or {}):
         h.update(f"{key}={(settings or {})[key]};".encode())
     return h.hexdigest()
+
+
+def content_key(*parts: str | bytes) -> str:
+    """SHA-256 over the parts (each length-prefixed, so that parts cannot run into each other)."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little") + data)
+    return h.hexdigest()
+
+
+def source_key(*files: Path) -> str:
+    """The key of code and template files: a change to them invalidates everything keyed on it (rendered
+    files, cached estimates)."""
+    return content_key(*(Path(f).read_bytes() for f in files))

@@ -19,7 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.render.cache import RenderCache, content_key
+from pipelines.lineage import content_key
+from pipelines.render.cache import RenderCache
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # +49 391 5401234, 0049 (391) 540-1234, 0391 5401234, (0391) 540 12 34, 0391/540-1234: an area code and a
@@ -104,7 +105,7 @@ def scan(out_dir: Path, names: set[str] = frozenset(), *, cache: Path | None = N
     names_key = content_key(*sorted(names))
     known = RenderCache(cache)
     keys = {p: content_key(p.read_bytes(), names_key) for p in paths} if cache is not None else {}
-    todo = [p for p in paths if p not in keys or not known.fresh(p, keys[p])]
+    todo = [p for p in paths if p not in keys or not known.holds(p, keys[p])]
     findings: list[Finding] = []
     with ThreadPoolExecutor(max_workers=4) as pool:  # pdftotext runs outside the GIL
         for p, text in zip(todo, pool.map(text_of, todo), strict=True):

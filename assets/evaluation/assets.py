@@ -2,15 +2,18 @@
 
 import json
 from pathlib import Path
+from typing import NamedTuple
 
+import duckdb
+import pandas as pd
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from pipelines import lineage
-from pipelines.evaluation.evaluate import evaluate, kreis_info
+from pipelines.evaluation.evaluate import EstimateStore, evaluate, frame_key, kreis_info
 from pipelines.evaluation.panel import build_panel
 from pipelines.markdown import markdown_table
 from pipelines.resources import DuckDBWarehouse, RawData
-from pipelines.warehouse import TableWrite, stored_fingerprints, write_asset
+from pipelines.warehouse import TableWrite, stored_fingerprints, table_exists, write_asset
 
 SQL = Path(__file__).parent / "sql"
 
@@ -76,6 +79,33 @@ def panel(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: 
     )
 
 
+class EffectInputs(NamedTuple):
+    """What :func:`evaluate` reads from the warehouse, in its argument order."""
+
+    panel: pd.DataFrame
+    bodies: pd.DataFrame
+    measures: pd.DataFrame
+    kreise: pd.DataFrame
+    points: pd.DataFrame
+
+    def data_key(self, land: str) -> str:
+        """The data the estimators read (not the register: designs carry what they take from it)."""
+        return frame_key(self.panel, self.kreise, self.points) + land
+
+
+def effect_inputs(con: duckdb.DuckDBPyConnection, land: str) -> EffectInputs:
+    panel = con.execute("SELECT * FROM panel").df()
+    kinds = con.execute("SELECT DISTINCT year, ags, kreis_type FROM crime_cases WHERE offence_key = '------'").df()
+    areas = con.execute((SQL / "evaluation_inputs.sql").read_text()).df()
+    return EffectInputs(
+        panel,
+        con.execute("SELECT * FROM register_bodies").df(),
+        con.execute("SELECT * FROM register_measures").df(),
+        kreis_info(kinds, areas, panel),
+        con.execute((SQL / "land_points.sql").read_text(), [land]).df(),
+    )
+
+
 EFFECTS_UPSTREAM = ["panel", "register_bodies", "register_measures", "crime_cases", "boundaries", "accident_points"]
 
 
@@ -95,19 +125,21 @@ EFFECTS_UPSTREAM = ["panel", "register_bodies", "register_measures", "crime_case
 def measure_effects(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: RawData) -> MaterializeResult:
     land = raw_data.land_key()
     with warehouse.connect() as con:
-        panel_rows = con.execute("SELECT * FROM panel").df()
-        bodies = con.execute("SELECT * FROM register_bodies").df()
-        measures = con.execute("SELECT * FROM register_measures").df()
-        kinds = con.execute("SELECT DISTINCT year, ags, kreis_type FROM crime_cases WHERE offence_key = '------'").df()
-        areas = con.execute((SQL / "evaluation_inputs.sql").read_text()).df()
-        points = con.execute((SQL / "land_points.sql").read_text(), [land]).df()
-        effects, pooled = evaluate(panel_rows, bodies, measures, kreis_info(kinds, areas, panel_rows), points, land)
+        inputs = effect_inputs(con, land)
+        cached = (
+            dict(con.execute("SELECT key, estimates FROM estimate_cache").fetchall())
+            if table_exists(con, "estimate_cache")
+            else {}
+        )
+        store = EstimateStore(cached, inputs.data_key(land))
+        effects, pooled = evaluate(*inputs, land, store)
         counts = write_asset(
             con,
             asset="measure_effects",
             tables=[
                 TableWrite("measure_effects", effects, order_by=("measure_id", "indicator", "method")),
                 TableWrite("effects_pooled", pooled, order_by=("group", "indicator_domain", "method")),
+                TableWrite("estimate_cache", store.frame(), order_by=("key",)),
             ],
             fingerprint=_fingerprint(con, EFFECTS_UPSTREAM),
         )
@@ -116,6 +148,8 @@ def measure_effects(context: AssetExecutionContext, warehouse: DuckDBWarehouse, 
         metadata={
             "dagster/row_count": MetadataValue.int(counts["measure_effects"]),
             "pooled_rows": MetadataValue.int(counts["effects_pooled"]),
+            "designs_estimated": MetadataValue.int(store.computed),
+            "designs_reused": MetadataValue.int(len(store.used) - store.computed),
             "evaluable_headlines": MetadataValue.int(int(head["evaluable"].sum())),
             "not_evaluable": MetadataValue.int(int((~head["evaluable"]).sum())),
             "methods": MetadataValue.json(json.loads(effects["method"].value_counts().to_json())),

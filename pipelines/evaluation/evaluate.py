@@ -13,13 +13,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from pipelines.evaluation.design import Design, designs, interventions
+from pipelines.lineage import content_key, source_key
 from pipelines.stats.did import poisson_fe_did, select_comparison_pool, staggered_did
 from pipelines.stats.eb import eb_before_after, fit_spf
 from pipelines.stats.meta import random_effects
@@ -90,9 +94,67 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, default=default, sort_keys=True)
 
 
+Estimates = list[tuple[Effect, str]] | Effect
+ESTIMATOR_CODE = [*sorted((Path(__file__).parents[1] / "stats").glob("*.py")), Path(__file__)]
+
+
+def frame_key(*frames: pd.DataFrame) -> str:
+    """Content key of data frames: columns, dtypes and every value (pandas' stable row hashes)."""
+    parts: list[str | bytes] = []
+    for f in frames:
+        parts += [repr(list(zip(f.columns, map(str, f.dtypes), strict=True))), f"{len(f)}"]
+        if len(f):
+            parts.append(pd.util.hash_pandas_object(f, index=False).to_numpy().tobytes())
+    return content_key(*parts)
+
+
+class EstimateStore:
+    """Estimates of earlier runs by design key (table ``estimate_cache``): an estimate is reused when the
+    estimator code, the data and everything the design's estimators read are unchanged, so an edit
+    to a measure's text re-estimates nothing. ``used`` holds the entries of this run (what is stored
+    next), ``computed`` counts the designs estimated afresh."""
+
+    def __init__(self, entries: Mapping[str, str] | None = None, data_key: str = ""):
+        self.old = dict(entries or {})
+        self.base = content_key(source_key(*ESTIMATOR_CODE), data_key)
+        self.used: dict[str, str] = {}
+        self.computed = 0
+
+    def get(self, parts: tuple, compute: Callable[[], Estimates]) -> Estimates:
+        key = content_key(self.base, repr(parts))
+        if key in self.old:
+            self.used[key] = self.old[key]
+            return _decode(json.loads(self.old[key]))
+        result = compute()
+        self.computed += 1
+        self.used[key] = _json(_encode(result))
+        return result
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(sorted(self.used.items()), columns=["key", "estimates"])
+
+
+def _encode(result: Estimates) -> dict:
+    if isinstance(result, Effect):
+        return {"effect": dataclasses.asdict(result)}
+    return {"list": [[dataclasses.asdict(e), text] for e, text in result]}
+
+
+def _decode(payload: dict) -> Estimates:
+    if "effect" in payload:
+        return Effect(**payload["effect"])
+    return [(Effect(**e), text) for e, text in payload["list"]]
+
+
 class Evaluator:
     def __init__(
-        self, panel: pd.DataFrame, kreise: pd.DataFrame, points: pd.DataFrame, measures: pd.DataFrame, land: str
+        self,
+        panel: pd.DataFrame,
+        kreise: pd.DataFrame,
+        points: pd.DataFrame,
+        measures: pd.DataFrame,
+        land: str,
+        store: EstimateStore | None = None,
     ):
         self.panel = panel[panel["count"].notna()]
         self.kreise = kreise
@@ -105,7 +167,8 @@ class Evaluator:
         # Land populations from the PKS sums (all Länder), the exposure for Land-level accident designs
         pop = yearly[(yearly["unit_level"] == "Land") & (yearly["indicator"] == "pks:------")]
         self.land_population = {(r.unit_ags, r.year): r.population for r in pop.itertuples()}
-        self._cache: dict[tuple, list[tuple[Effect, str]] | Effect] = {}
+        self._cache: dict[tuple, Estimates] = {}
+        self.store = store or EstimateStore()
 
     # ------------------------------------------------------------------ data slices
     def ind(self, indicator: str) -> pd.DataFrame:
@@ -362,8 +425,9 @@ class Evaluator:
                 results.append((w, "Zielgebiet, Umfeld (Puffer) und übriges Gebiet"))
         return results
 
-    def estimates(self, d: Design, treated: set[str], staggered: dict) -> list[tuple[Effect, str]] | Effect:
-        """All estimates for a design; identical designs (same unit, indicator and periods) share them."""
+    def estimates(self, d: Design, treated: set[str], staggered: dict) -> Estimates:
+        """All estimates for a design; identical designs (same unit, indicator and periods) share them, and
+        the :class:`EstimateStore` keeps them across runs while everything they read is unchanged."""
         key = (
             d.unit_ags,
             d.unit_level,
@@ -374,7 +438,12 @@ class Evaluator:
             d.measure_id if d.domain != "crime" else "",
         )
         if key not in self._cache:
-            self._cache[key] = self._estimates(d, treated, staggered)
+            area = ()
+            if d.domain != "crime" and d.measure_id in self.measures.index:
+                m = self.measures.loc[d.measure_id]
+                area = (m.get("area_wkt"), m.get("area_radius_m"))  # what the WDQ reads of the measure
+            parts = (key, sorted(treated), repr(staggered.get((d.indicator, d.unit_ags))), area)
+            self._cache[key] = self.store.get(parts, lambda: self._estimates(d, treated, staggered))
         return self._cache[key]
 
     @staticmethod
@@ -447,12 +516,14 @@ def evaluate(
     kreise: pd.DataFrame,
     points: pd.DataFrame,
     land: str,
+    store: EstimateStore | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``measure_effects`` and ``effects_pooled`` for every body and measure of the register."""
+    """``measure_effects`` and ``effects_pooled`` for every body and measure of the register; estimates
+    of designs whose inputs are unchanged come from ``store`` (see :class:`EstimateStore`)."""
     interv = interventions(bodies, measures)
     available = panel[panel["count"].notna() & panel["month"].isna()][["unit_ags", "indicator", "year"]]
     all_designs = designs(interv, available, land) if len(interv) else []
-    evaluator = Evaluator(panel, kreise, points, measures, land)
+    evaluator = Evaluator(panel, kreise, points, measures, land, store)
     effects = evaluator.run(all_designs) if all_designs else pd.DataFrame(columns=EFFECT_COLUMNS)
     return effects, pool_effects(effects, measure_groups(bodies, measures))
 

@@ -1,4 +1,4 @@
-"""Contract of the evaluation tables (``panel``, ``measure_effects``, ``effects_pooled``)."""
+"""Contract of the evaluation tables (``panel``, ``measure_effects``, ``effects_pooled``, ``estimate_cache``)."""
 
 from __future__ import annotations
 
@@ -83,5 +83,18 @@ EFFECTS_POOLED = Table(
     },
 )
 
-for _t in (PANEL, MEASURE_EFFECTS, EFFECTS_POOLED):
+ESTIMATE_CACHE = Table(
+    "estimate_cache",
+    "Estimates of the last measure_effects run per design, reused while their inputs are unchanged "
+    "(an incremental run after a register text edit re-estimates nothing). Bookkeeping, not for analysis.",
+    "this pipeline",
+    ("key",),
+    {
+        "key": "sha256 over the estimator code, the panel, Kreis and point data, the design (unit, indicator, "
+        "periods), the other treated units of its indicator and, for traffic, the measure's area",
+        "estimates": "JSON of the estimates of that design (method, estimate, interval, diagnostics)",
+    },
+)
+
+for _t in (PANEL, MEASURE_EFFECTS, EFFECTS_POOLED, ESTIMATE_CACHE):
     register_table(_t)

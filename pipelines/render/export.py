@@ -20,7 +20,8 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from pipelines.render.cache import RenderCache, content_key
+from pipelines.lineage import content_key
+from pipelines.render.cache import RenderCache
 
 PNG_SCALE = 3
 DPI = 300

@@ -174,7 +174,7 @@ def _slide(prs: Presentation, title: str, synthetic: bool):
 
 
 def build_deck(
-    data: ReportData, name: str, kreise: list[str], charts: list[tuple[str, Export]], map_png: Path, path: Path
+    data: ReportData, name: str, kreise: list[str], charts: list[tuple[str, Path]], map_png: Path, path: Path
 ) -> Path:
     prs = Presentation()
     stamp = dt.datetime(data.generated_on.year, data.generated_on.month, data.generated_on.day)
@@ -193,9 +193,9 @@ def build_deck(
         data.synthetic,
     )
     slide.shapes.add_picture(str(map_png), Inches(2.2), Inches(1.3), height=Inches(5.9))
-    for message, export in charts:
+    for message, png in charts:
         slide = _slide(prs, message.split("<br>")[0], data.synthetic)
-        slide.shapes.add_picture(str(export.stem.with_suffix(".png")), Inches(0.6), Inches(1.3), height=Inches(5.9))
+        slide.shapes.add_picture(str(png), Inches(0.6), Inches(1.3), height=Inches(5.9))
     good = region_effects(data, kreise)
     good = good[good["ci_high"] < 1]
     slide = _slide(prs, "Erfolgreiche Projekte" if len(good) else "Erfolge: noch nicht belegbar", data.synthetic)
@@ -239,16 +239,29 @@ def conference_charts(data: ReportData, out_dir: Path) -> dict[str, tuple[list[s
     return plan
 
 
-def build_conference_kit(data: ReportData, out_dir: Path, plan: dict) -> list[Path]:
-    """Decks from charts that :func:`export_static` has already written."""
+def slide_manifest(plan: dict, out_dir: Path) -> dict[str, dict]:
+    """What the decks need from the exported charts (titles and image paths relative to ``out_dir``), so
+    that :func:`build_conference_kit` assembles them without building the figures again."""
+    return {
+        name: {
+            "kreise": list(kreise),
+            "charts": [[message, str(e.stem.with_suffix(".png").relative_to(out_dir))] for message, e in charts],
+            "map": str(map_export.stem.with_suffix(".png").relative_to(out_dir)),
+        }
+        for name, (kreise, charts, map_export) in plan.items()
+    }
+
+
+def build_conference_kit(data: ReportData, out_dir: Path, manifest: dict[str, dict]) -> list[Path]:
+    """Decks from the charts that :func:`export_static` has already written (:func:`slide_manifest`)."""
     return [
         build_deck(
             data,
             name,
-            kreise,
-            charts,
-            map_export.stem.with_suffix(".png"),
+            entry["kreise"],
+            [(message, out_dir / png) for message, png in entry["charts"]],
+            out_dir / entry["map"],
             out_dir / slug(name) / f"praesentation_{slug(name)}.pptx",
         )
-        for name, (kreise, charts, map_export) in plan.items()
+        for name, entry in manifest.items()
     ]

@@ -31,9 +31,10 @@ import numpy as np
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from pipelines.lineage import content_key, source_key
 from pipelines.register.schema import BODY_TYPES, PARTNERS, STATUS
 from pipelines.render import fmt
-from pipelines.render.cache import RenderCache, content_key, source_key
+from pipelines.render.cache import RenderCache
 from pipelines.render.data import SYNTHETIC_LABEL, ReportData
 from pipelines.render.svg import LocatorMap, sparkline
 

@@ -95,3 +95,34 @@ def test_every_documented_table_has_exactly_its_documented_columns(demo) -> None
     for name, table in BY_NAME.items():
         cols = {r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()}
         assert cols == set(table.columns), (name, cols ^ set(table.columns))
+
+
+def test_estimates_are_reused_only_while_what_they_read_is_unchanged(demo) -> None:
+    from assets.evaluation.assets import effect_inputs
+    from pipelines.evaluation.evaluate import EstimateStore, evaluate
+
+    _, con, _ = demo
+    inputs = effect_inputs(con, LAND)
+    cached = dict(con.execute("SELECT key, estimates FROM estimate_cache").fetchall())
+    assert cached
+
+    def run(inputs, entries: dict) -> tuple[pd.DataFrame, EstimateStore]:
+        store = EstimateStore(entries, inputs.data_key(LAND))
+        return evaluate(*inputs, LAND, store)[0], store
+
+    fresh, cold = run(inputs, {})
+    reused, warm = run(inputs, cached)
+    assert warm.computed == 0 and cold.computed == len(cached) == len(warm.used)
+    pd.testing.assert_frame_equal(reused, fresh)  # a reused estimate is the estimate
+
+    edited = inputs.measures.copy()
+    edited.loc[edited.index[0], "title"] += " (geändert)"  # text only: nothing to re-estimate
+    after_edit, store = run(inputs._replace(measures=edited), cached)
+    assert store.computed == 0
+    numbers = ["measure_id", "method", "estimate", "ci_low", "ci_high", "p_value"]
+    pd.testing.assert_frame_equal(after_edit[numbers], fresh[numbers])
+
+    panel = inputs.panel.copy()
+    panel.loc[panel["count"].notna().idxmax(), "count"] += 1  # one count: every estimate is computed again
+    _, store = run(inputs._replace(panel=panel), cached)
+    assert store.computed == len(cached)

@@ -9,8 +9,9 @@ import plotly.graph_objects as go
 import pytest
 
 from pipelines import privacy
+from pipelines.lineage import content_key
 from pipelines.render import steckbrief
-from pipelines.render.cache import RenderCache, content_key
+from pipelines.render.cache import RenderCache
 from pipelines.render.export import Export, export_static
 from tests.render.synthetic_land import make_report_data
 
@@ -98,6 +99,11 @@ def test_privacy_scan_rereads_only_changed_files_and_never_caches_a_finding(
     read.clear()
     findings, _ = privacy.scan(out, set(), cache=cache)
     assert [f.file for f in findings] == ["b.html"] and read == ["b.html"]
+    read.clear()
+    (out / "a.html").write_text("<p>Kriminalität</p>", encoding="utf-8")  # rewritten, same content
+    os.utime(out / "a.html", ns=(1, 1))
+    privacy.scan(out, set(), cache=cache)
+    assert read == ["b.html"]
     read.clear()
     (out / "a.html").write_text("<p>Tel. 0391 540-1234</p>", encoding="utf-8")
     os.utime(out / "a.html")
