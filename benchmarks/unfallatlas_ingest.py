@@ -2,12 +2,14 @@
 
 Each approach runs in its own process (so that its peak memory is its own) and prints one JSON line:
 
-    uv run python benchmarks/unfallatlas_ingest.py duckdb|pandas ZIP_FOLDER WAREHOUSE
+    uv run python benchmarks/unfallatlas_ingest.py duckdb|pandas|scan ZIP_FOLDER WAREHOUSE
 
 * ``duckdb``: what the ``accident_points`` asset does, :func:`pipelines.ingest.load_accident_points`
   (DuckDB ``read_csv`` with explicit types, checks in SQL, quarantine) and the atomic warehouse write.
 * ``pandas``: ``pd.read_csv`` per file (decimal commas, leading zeros as text), ``pd.concat``, then the
   frame registered in DuckDB and stored with ``CREATE TABLE`` – no checks, no quarantine, no geometry.
+* ``scan``: the floor under any DuckDB ingest of these files – unzip every member and parse every column
+  with its type in one ``read_csv`` over all files, keeping nothing (no checks, no write).
 """
 
 from __future__ import annotations
@@ -47,6 +49,30 @@ def run_pandas(paths: list[Path], warehouse: Path) -> int:
     return int(n)
 
 
+def run_scan(paths: list[Path], warehouse: Path) -> int:
+    import tempfile
+
+    from pipelines.readers.unfallatlas import TYPED, _csv_member, map_header
+
+    with tempfile.TemporaryDirectory() as tmp:
+        files = [str(_csv_member(p, Path(tmp))[0]) for p in paths]
+        with open(files[0], encoding="latin-1") as fh:
+            header = fh.readline().strip().split(";")
+        typed = {source: TYPED[canon][1] for canon, source in map_header(header, files[0]).items()}
+        columns = {h: typed.get(h, "VARCHAR") for h in header}
+        every = ", ".join(f'max("{h}")' for h in header)
+        con = duckdb.connect()
+        con.execute(
+            f"SELECT count(*), {every} FROM read_csv(?, delim = ';', header = true, columns = ?, "
+            "auto_detect = false, decimal_separator = ',', encoding = 'latin-1')",
+            [files, columns],
+        )
+        return int(con.fetchone()[0])
+
+
+APPROACHES = {"duckdb": run_duckdb, "pandas": run_pandas, "scan": run_scan}
+
+
 def main() -> None:
     approach, folder, warehouse = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     paths = sorted(folder.glob("*.zip"))
@@ -54,7 +80,7 @@ def main() -> None:
     if approach == "duckdb":  # imports are not part of the measurement (pandas is imported above too)
         import pipelines.ingest  # noqa: F401
     started = time.perf_counter()
-    rows = (run_duckdb if approach == "duckdb" else run_pandas)(paths, warehouse)
+    rows = APPROACHES[approach](paths, warehouse)
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
     print(

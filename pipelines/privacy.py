@@ -14,6 +14,7 @@ import io
 import re
 import shutil
 import subprocess
+import zipfile
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -55,18 +56,7 @@ def text_of(path: Path) -> str:
 
         return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
     if suffix == ".xlsx":
-        from openpyxl import load_workbook
-
-        wb = load_workbook(path, read_only=False)
-        parts = []
-        for ws in wb.worksheets:
-            for row in ws.iter_rows():
-                for cell in row:
-                    if cell.value is not None:
-                        parts.append(str(cell.value))
-                    if cell.comment is not None:
-                        parts.append(cell.comment.text)
-        return "\n".join(parts)
+        return _workbook_text(path)
     if suffix == ".pptx":
         from pptx import Presentation
 
@@ -79,6 +69,30 @@ def text_of(path: Path) -> str:
             for run in para.runs
         )
     raise ValueError(f"no text extractor for {path.suffix}")
+
+
+def _workbook_text(path: Path) -> str:
+    """Every cell value (calamine: a tenth of openpyxl's time on the ministry workbook) and the text of
+    every cell comment (the comment parts of the zip: ``xl/comments1.xml`` as Excel writes them,
+    ``xl/comments/comment1.xml`` as openpyxl does, and threaded comments)."""
+    from python_calamine import CalamineWorkbook
+
+    def cell(v: object) -> str:
+        return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+
+    book = CalamineWorkbook.from_path(str(path))
+    parts = [
+        cell(v)
+        for name in book.sheet_names
+        for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        for v in row
+        if v not in (None, "")
+    ]
+    with zipfile.ZipFile(path) as z:
+        for member in z.namelist():
+            if re.fullmatch(r"xl/(threaded)?comments.*\.xml", member, flags=re.IGNORECASE):
+                parts.append(html.unescape(re.sub(r"<[^>]+>", "", z.read(member).decode("utf-8", errors="replace"))))
+    return "\n".join(parts)
 
 
 def scan_text(text: str, names: set[str], file: str) -> list[Finding]:

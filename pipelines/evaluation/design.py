@@ -158,7 +158,8 @@ def designs(interv: pd.DataFrame, available: pd.DataFrame, land: str) -> list[De
         i for opts in ACCIDENT_GROUPS.values() for i in opts
     }
     cells = available[available["indicator"].isin(wanted)].drop_duplicates().sort_values("year")
-    years_of = {key: tuple(g.tolist()) for key, g in cells.groupby(["unit_ags", "indicator"], sort=False)["year"]}
+    years, rows = cells["year"].to_numpy(), cells.groupby(["unit_ags", "indicator"], sort=False).indices
+    years_of = {key: tuple(years[i].tolist()) for key, i in rows.items()}
     out: list[Design] = []
     for _, m in interv.iterrows():
         base = {

@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from pipelines.lineage import content_key
 from pipelines.render.cache import RenderCache
 
 PNG_SCALE = 3
 DPI = 300
+HOVER_ONLY = {"hovertext", "hovertemplate", "hoverinfo", "hoverlabel", "hoveron", "customdata"}
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def export_static(
     for item in items:
         item.stem.parent.mkdir(parents=True, exist_ok=True)
         figure = _stable_uids(item.figure)
-        figure_json = figure.to_json() if cache.path else ""
+        figure_json = static_json(figure) if cache.path else ""
         for f in formats:
             path = item.stem.with_suffix(f".{f}")
             opts = {"format": f, "width": item.width, "height": item.height, "scale": PNG_SCALE if f == "png" else 1}
@@ -100,6 +102,25 @@ def export_static(
             stable_svg_ids(path)
         cache.record(path, keys[path])
     return files
+
+
+def static_json(figure: go.Figure) -> str:
+    """The figure as far as a static image shows it: without hover-only properties (and the ``text`` of
+    scatter traces that do not draw it), so that a change to hover text alone – a measure's title on
+    the overview map – does not start kaleido to write the same image again."""
+    fig = figure.to_plotly_json()
+    fig["data"] = [
+        {
+            k: v
+            for k, v in trace.items()
+            if k not in HOVER_ONLY
+            and not (
+                k == "text" and trace.get("type", "scatter") == "scatter" and "text" not in (trace.get("mode") or "")
+            )
+        }
+        for trace in fig["data"]
+    ]
+    return pio.to_json(fig, validate=False)
 
 
 def _stable_uids(fig: go.Figure) -> go.Figure:

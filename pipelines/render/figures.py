@@ -2,7 +2,7 @@
 
 German labels and number formats everywhere (``separators=",."`` for plotly's own numbers, :mod:`fmt`
 for text), colour-blind-safe palettes (viridis sequential, RdBu diverging with the midpoint at 0),
-classes by mapclassify (Fisher-Jenks, or quantiles when few values) named in the legend, the sources in
+classes by Fisher-Jenks natural breaks, or quantiles when few values (:mod:`classes`), named in the legend, the sources in
 a footnote and, for the demo, a "Demodaten – synthetisch" mark. Maps draw the boundaries themselves
 (filled polygons in EPSG:25832 with equal axes: no tile server, no WebGL), so they render offline and
 export as true vector SVG.
@@ -10,16 +10,18 @@ export as true vector SVG.
 
 from __future__ import annotations
 
+import functools
 import math
-import warnings
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 import shapely
 from plotly.colors import sample_colorscale
 
 from pipelines.render import fmt
+from pipelines.render.classes import fisher_jenks, quantiles
 from pipelines.render.data import SYNTHETIC_LABEL, ReportData
 
 FONT = "DejaVu Sans, Arial, sans-serif"
@@ -27,6 +29,15 @@ SEQUENTIAL = "Viridis"
 DIVERGING = "RdBu_r"
 CATEGORY_COLORS = {1: "#b2182b", 2: "#ef8a62", 3: "#67a9cf"}
 CATEGORY_NAMES = {1: "Unfälle mit Getöteten", 2: "mit Schwerverletzten", 3: "mit Leichtverletzten"}
+
+# plotly_white's layout and its defaults for the two trace types drawn here, as the process default:
+# every go.Figure() takes it without a copy, where naming "plotly_white" deep-copied that template's
+# defaults for all 40 trace types on each figure (a quarter of the map set's time, benchmarks/run.py)
+_WHITE = pio.templates["plotly_white"]
+pio.templates["praeventionsmonitor"] = go.layout.Template(
+    layout=_WHITE.layout, data={"scatter": _WHITE.data.scatter, "bar": _WHITE.data.bar}
+)
+pio.templates.default = "praeventionsmonitor"
 
 
 def base_layout(
@@ -40,7 +51,6 @@ def base_layout(
         title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 20}},
         separators=",.",
         font={"family": FONT, "size": 13},
-        template="plotly_white",
         height=height,
         margin={"l": 60, "r": 30, "t": 80, "b": 60 + 15 * len(lines)},
     )
@@ -72,20 +82,23 @@ def base_layout(
     return fig
 
 
-def _rings(geom: shapely.Geometry, tolerance: float) -> tuple[list[float | None], list[float | None]]:
-    """Exterior rings of a (multi)polygon in EPSG:25832 metres, separated by None for plotly."""
+@functools.lru_cache(maxsize=4096)
+def _rings(geom: shapely.Geometry, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+    """Exterior rings of a (multi)polygon in EPSG:25832 metres, whole metres, separated by NaN for plotly.
+
+    Cached: the same boundaries are drawn on every map of a run. float32 arrays (exact for whole metres
+    below 16,777,216) reach plotly as compact typed arrays instead of lists it checks value by value."""
     simple = shapely.simplify(geom, tolerance, preserve_topology=True)
     polys = (
         [simple]
         if simple.geom_type == "Polygon"
         else [g for g in getattr(simple, "geoms", []) if g.geom_type == "Polygon"]
     )
-    xs: list[float | None] = []
-    ys: list[float | None] = []
-    for poly in polys:
-        x, y = poly.exterior.xy
-        xs += [round(v) for v in x] + [None]
-        ys += [round(v) for v in y] + [None]
+    gap = np.array([np.nan], dtype=np.float32)
+    rings = [np.round(np.asarray(poly.exterior.coords)).astype(np.float32) for poly in polys]
+    xs = np.concatenate([part for r in rings for part in (r[:, 0], gap)]) if rings else gap[:0]
+    ys = np.concatenate([part for r in rings for part in (r[:, 1], gap)]) if rings else gap[:0]
+    xs.flags.writeable = ys.flags.writeable = False  # shared by every figure that draws this geometry
     return xs, ys
 
 
@@ -140,19 +153,12 @@ def legend_entry(fig: go.Figure, color: str, label: str, group_title: str | None
 
 def classify(values: np.ndarray, k: int = 5) -> tuple[np.ndarray, list[float], str]:
     """Class index per value, upper bounds, and the name of the method (for the legend)."""
-    import mapclassify
-
     finite = values[np.isfinite(values)]
     k = max(1, min(k, len(np.unique(finite))))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # mapclassify warns that numba is missing; the pure-Python path is fine here
-        if len(finite) >= 2 * k and k >= 3:
-            scheme = mapclassify.FisherJenks(finite, k=k)
-            name = "Fisher-Jenks"
-        else:
-            scheme = mapclassify.Quantiles(finite, k=max(1, k))
-            name = "Quantile"
-    bins = list(scheme.bins)
+    if len(finite) >= 2 * k and k >= 3:
+        bins, name = [float(b) for b in fisher_jenks(finite, k)], "Fisher-Jenks"
+    else:
+        bins, name = [float(b) for b in quantiles(finite, k)], "Quantile"
     idx = np.full(len(values), np.nan)
     idx[np.isfinite(values)] = np.searchsorted(bins, values[np.isfinite(values)], side="left")
     return idx, bins, name
@@ -536,7 +542,12 @@ def overview_map(data: ReportData) -> go.Figure:
         fig.add_trace(polygon_trace(geom, "#eeeeee", str(name), line="#888888", width=0.8))
     centroids = data.gemeinden.set_index("ags").geometry.centroid
     kreis_centroids = data.kreise.set_index("ags").geometry.centroid
-    land_point = data.gemeinden.geometry.union_all().centroid
+    # Land-level bodies sit at the Land's centroid: the area-weighted mean of its Gemeinden's centroids
+    # (exact for areas that do not overlap, without the cost of their union)
+    areas = data.gemeinden.geometry.area.to_numpy()
+    land_point = shapely.Point(
+        np.average(centroids.x.to_numpy(), weights=areas), np.average(centroids.y.to_numpy(), weights=areas)
+    )
     rows = []
     for _, b in data.bodies.iterrows():
         ags = str(b["ags"])

@@ -141,6 +141,10 @@ class SheetBuilder:
         self.land = data.land
         self.locator = locator or LocatorMap(data.gemeinden, data.kreise)
         self.series = self._index_series(data.panel)
+        self.shown_by_unit: dict[str, list[Series]] = {}  # each unit's series that sheets show
+        for (unit, indicator), series in self.series.items():
+            if indicator in _SHOWN:
+                self.shown_by_unit.setdefault(unit, []).append(series)
         self.gem = {
             str(r.ags): r for r in data.gemeinden[["ags", "name", "kreis_ags", "population", "area_km2"]].itertuples()
         }
@@ -419,11 +423,8 @@ class SheetBuilder:
         return out
 
     def break_gaps(self, units: list[str]) -> list[str]:
-        reasons = sorted({r for u in units for (uu, _), s in self._unit_series(u) for r in s.breaks if uu == u})
+        reasons = sorted({r for u in units for s in self.shown_by_unit.get(u, []) for r in s.breaks})
         return [f"Bruch in den Reihen: {r}." for r in reasons]
-
-    def _unit_series(self, unit: str):
-        return ((k, s) for k, s in self.series.items() if k[0] == unit and k[1] in _SHOWN)
 
     # ------------------------------------------------------------------ Gemeinde sheets
     def gemeinde(self, ags: str) -> dict:

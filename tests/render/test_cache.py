@@ -50,6 +50,11 @@ def test_unchanged_figures_do_not_start_kaleido(tmp_path: Path, monkeypatch: pyt
 
     monkeypatch.setattr(kaleido, "Kaleido", NoBrowser)
     assert export_static([Export(figure([1, 2]), tmp_path / "chart")], formats=("svg",), cache=cache) == first
+    hover = figure([1, 2]).update_traces(hovertext=["neu", "neu"])  # not in a static image
+    assert export_static([Export(hover, tmp_path / "chart")], formats=("svg",), cache=cache) == first
+    labelled = figure([1, 2]).update_traces(text=["1", "2"])  # bar labels are drawn
+    with pytest.raises(AssertionError, match="kaleido started"):
+        export_static([Export(labelled, tmp_path / "chart")], formats=("svg",), cache=cache)
     with pytest.raises(AssertionError, match="kaleido started"):
         export_static([Export(figure([1, 3]), tmp_path / "chart")], formats=("svg",), cache=cache)
 

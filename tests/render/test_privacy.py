@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import load_workbook
+from openpyxl.comments import Comment
 from pptx import Presentation
 
 from pipelines.privacy import PHONE, register_contact_names, scan
@@ -31,6 +32,7 @@ def test_planted_leaks_are_found_in_html_xlsx_and_pptx(rendered: Rendered, tmp_p
     wb_path = out / "ministerium" / "tabellen.xlsx"
     wb = load_workbook(wb_path)
     wb["Gremien"]["B2"] = "Ansprechpartner Tel. 0391 540-1234"
+    wb["Kennzahlen"]["A2"].comment = Comment("Rückfragen: max.muster@example.org", "Redaktion")
     wb.save(wb_path)
     deck_path = next((out / "konferenz").rglob("*.pptx"))
     deck = Presentation(deck_path)
@@ -38,7 +40,7 @@ def test_planted_leaks_are_found_in_html_xlsx_and_pptx(rendered: Rendered, tmp_p
     deck.save(deck_path)
     findings, _ = scan(out, {"Erika Musterfrau"})
     kinds = {(Path(f.file).suffix, f.kind) for f in findings}
-    assert {(".html", "email"), (".xlsx", "phone"), (".pptx", "name")} <= kinds
+    assert {(".html", "email"), (".xlsx", "phone"), (".xlsx", "email"), (".pptx", "name")} <= kinds
 
 
 def test_phone_pattern_does_not_flag_keys_dates_or_numbers() -> None:
