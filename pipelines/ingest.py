@@ -96,8 +96,7 @@ def load_accident_points(paths: list[Path], geojson_paths: list[Path]) -> Source
 
     con = memory()
     # one file per core, each on its own cursor (own temp tables) and one DuckDB thread: a national year
-    # is too small for DuckDB's own parallelism to pay off (benchmarks/: 3.6 s against 4.5 s for the
-    # loading of 9 national years with two threads per query on 2 cores)
+    # is too small for DuckDB's own parallelism to pay off (the ingest row of benchmarks/run.py)
     workers = max(1, min(len(paths), os.cpu_count() or 1))
     if workers > 1:
         con.execute("SET threads = 1")
