@@ -75,13 +75,15 @@ def export_static(
         item.stem.parent.mkdir(parents=True, exist_ok=True)
         figure = _stable_uids(item.figure)
         figure_json = static_json(figure) if cache.path else ""
+        figure_dict = None  # serialised once per figure, and only when some format of it must be written
         for f in formats:
             path = item.stem.with_suffix(f".{f}")
             opts = {"format": f, "width": item.width, "height": item.height, "scale": PNG_SCALE if f == "png" else 1}
             files.append(path)
             keys[path] = content_key(renderer, figure_json, json.dumps(opts, sort_keys=True))
             if not cache.fresh(path, keys[path]):
-                specs.append({"fig": figure.to_dict(), "path": str(path), "opts": opts})
+                figure_dict = figure_dict or figure.to_dict()
+                specs.append({"fig": figure_dict, "path": str(path), "opts": opts})
     if not specs:
         return files
     written = [Path(s["path"]) for s in specs]

@@ -2,8 +2,8 @@
 
 German labels and number formats everywhere (``separators=",."`` for plotly's own numbers, :mod:`fmt`
 for text), colour-blind-safe palettes (viridis sequential, RdBu diverging with the midpoint at 0),
-classes by Fisher-Jenks natural breaks, or quantiles when few values (:mod:`classes`), named in the legend, the sources in
-a footnote and, for the demo, a "Demodaten – synthetisch" mark. Maps draw the boundaries themselves
+classes by Fisher-Jenks natural breaks, or quantiles when few values (:mod:`classes`), named in the
+legend, the sources in a footnote and, for the demo, a "Demodaten – synthetisch" mark. Maps draw the boundaries themselves
 (filled polygons in EPSG:25832 with equal axes: no tile server, no WebGL), so they render offline and
 export as true vector SVG.
 """
