@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 from dagster import (
     AssetCheckResult,
@@ -51,9 +52,13 @@ def load_metadata(load: SourceLoad, counts: dict[str, int]) -> dict[str, object]
     return meta
 
 
+#: a source's load: its discovered files and the warehouse connection the asset writes with (loaders that
+#: stage rows in DuckDB use it; the others ignore it)
+Loader = Callable[[Discovery, duckdb.DuckDBPyConnection], SourceLoad]
+
 #: source asset name → its load function, so that tools (the malformed-input corpus) run exactly
 #: what the asset runs, without Dagster.
-SOURCE_LOADERS: dict[str, Callable[[Discovery], SourceLoad]] = {}
+SOURCE_LOADERS: dict[str, Loader] = {}
 
 
 def source_asset(
@@ -62,7 +67,7 @@ def source_asset(
     group: str,
     kinds: Sequence[str],
     description: str,
-    load: Callable[[Discovery], SourceLoad],
+    load: Loader,
     deps: Sequence[str] = (),
 ):
     """A source asset: raw files of ``kinds`` → ``load`` → one atomic write of its tables."""
@@ -80,8 +85,8 @@ def source_asset(
         found = discover(raw_data.resolved())
         paths: list[Path] = found.of(*kinds)
         context.log.info(f"{name}: {len(paths)} file(s) of kind {', '.join(kinds)} in {found.raw_dir}")
-        result = load(found)
         with warehouse.connect() as con:
+            result = load(found, con)
             counts = write_asset(
                 con,
                 asset=name,

@@ -28,8 +28,8 @@ def run_duckdb(paths: list[Path], warehouse: Path) -> int:
     from pipelines import warehouse as wh
     from pipelines.ingest import load_accident_points
 
-    load = load_accident_points(paths, [])
     con = wh.connect(warehouse)
+    load = load_accident_points(paths, [], con)
     counts = wh.write_asset(
         con, asset="accident_points", tables=load.tables, quarantine=load.rejects, ingest_log=load.log
     )
@@ -52,10 +52,10 @@ def run_pandas(paths: list[Path], warehouse: Path) -> int:
 def run_scan(paths: list[Path], warehouse: Path) -> int:
     import tempfile
 
-    from pipelines.readers.unfallatlas import TYPED, _csv_member, map_header
+    from pipelines.readers.unfallatlas import TYPED, extract_csv, map_header
 
     with tempfile.TemporaryDirectory() as tmp:
-        files = [str(_csv_member(p, Path(tmp))[0]) for p in paths]
+        files = [str(extract_csv(p, Path(tmp))[0]) for p in paths]
         with open(files[0], encoding="latin-1") as fh:
             header = fh.readline().strip().split(";")
         typed = {source: TYPED[canon][1] for canon, source in map_header(header, files[0]).items()}

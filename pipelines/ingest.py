@@ -7,22 +7,24 @@ result with :func:`pipelines.warehouse.write_asset`.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from pipelines.readers.accident_counts import DTYPES as ACCIDENT_COUNT_DTYPES
 from pipelines.readers.accident_counts import read_genesis, read_inkar, read_regionalstatistik
-from pipelines.readers.base import ReadResult, combine, drop_covered, empty_rejects, typed_empty
+from pipelines.readers.base import ReadResult, combine, drop_covered, typed_empty
 from pipelines.readers.boundaries import read_boundaries
 from pipelines.readers.kiss_md import DTYPES as KISS_DTYPES
 from pipelines.readers.kiss_md import read_kiss_md
 from pipelines.readers.pks import read_pks
 from pipelines.readers.population import read_gv100ad, read_gv_auszug_csv, read_gv_isys_json
-from pipelines.readers.unfallatlas import SOURCE_CSV, empty_points, read_unfallatlas_csv, read_unfallatlas_geojson
+from pipelines.readers.unfallatlas import check_points, discard, extract_csv, parse_csv, parse_geojson
 from pipelines.warehouse import TableWrite
 
 
@@ -84,76 +86,47 @@ def load_crime_city_stats(paths: list[Path]) -> SourceLoad:
     return SourceLoad([table], rejects, log, frame.head(10))
 
 
-def load_accident_points(paths: list[Path], geojson_paths: list[Path]) -> SourceLoad:
+def load_accident_points(paths: list[Path], geojson_paths: list[Path], con: duckdb.DuckDBPyConnection) -> SourceLoad:
     """Unfallatlas records of every layout; the derived GeoJSON only where no official file has the row.
 
-    The rows stay in Arrow from DuckDB's CSV reader to the warehouse write (2.4 million national records
-    would cost seconds and gigabytes as Python objects); the duplicate check runs in DuckDB.
+    The rows never leave DuckDB: every file is parsed into a temp table of ``con`` (the warehouse
+    connection the asset then writes with), all of them are checked in one SQL pass, and the table
+    write selects the accepted rows from the temp tables. 2.4 million national records as Arrow or
+    Python objects cost seconds and gigabytes (``benchmarks/``). The temp tables live until ``con``
+    closes; a failed load drops them at once.
     """
-    import pyarrow as pa
-
-    from pipelines.warehouse import memory
-
-    con = memory()
-    # one file per core, each on its own cursor (own temp tables) and one DuckDB thread: a national year
-    # is too small for DuckDB's own parallelism to pay off (the ingest row of benchmarks/run.py)
     workers = max(1, min(len(paths), os.cpu_count() or 1))
-    if workers > 1:
-        con.execute("SET threads = 1")
-
-    def read(path: Path) -> ReadResult:
-        with con.cursor() as cursor:
-            return read_unfallatlas_csv(path, cursor, arrow=True)
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(read, paths))
-    results += [read_unfallatlas_geojson(p, con, arrow=True) for p in geojson_paths]
-    frames = [r.frame for r in results if r.frame.num_rows]
-    rej = [r.rejects for r in results if len(r.rejects)]
-    rejects = pd.concat(rej, ignore_index=True) if rej else empty_rejects()
-    log = pd.DataFrame([r.log_row() for r in results])
-    if len(log):
-        log = log.sort_values("source_file").reset_index(drop=True)
-    frame = pa.concat_tables(frames) if frames else empty_points(con)
-    con.register("_points", frame)
-    dup = "source <> ? AND accident_uid IN (SELECT accident_uid FROM _points WHERE source = ?)"
-    moved = (  # only the derived GeoJSON can repeat an official record
-        con.execute(
-            f"SELECT source_file, source_line, accident_uid FROM _points WHERE {dup}", [SOURCE_CSV, SOURCE_CSV]
+    try:
+        with tempfile.TemporaryDirectory(prefix="unfallatlas_") as tmp:
+            folders = [Path(tmp) / str(i) for i in range(len(paths))]
+            for folder in folders:
+                folder.mkdir()
+            # unpacking runs on every core (zlib-ng releases the GIL); DuckDB's reader uses them per file
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                members = list(pool.map(extract_csv, paths, folders))
+            files = [parse_csv(table, label, con, f"_ua_{i}") for i, (table, label) in enumerate(members)]
+            files += [parse_geojson(p, con, f"_ua_{len(members) + i}") for i, p in enumerate(geojson_paths)]
+            checked = check_points(con, files)
+        preview = con.execute(
+            f"SELECT year, ags, count(*) AS size FROM ({checked.select}) GROUP BY ALL ORDER BY ALL LIMIT 20"
         ).df()
-        if geojson_paths
-        else pd.DataFrame()
-    )
-    if len(moved):
-        extra = pd.DataFrame(
-            {
-                "source_file": moved["source_file"],
-                "line": moved["source_line"],
-                "field": "UIDENTSTLAE",
-                "raw": moved["accident_uid"],
-                "reason": "same accident is in an official Unfallatlas file, which is used",
-            }
-        )
-        rejects = pd.concat([rejects, extra], ignore_index=True)
-        for f, n in moved.groupby("source_file").size().items():
-            i = log.index[log["source_file"] == f]
-            log.loc[i, "rows_loaded"] -= n
-            log.loc[i, "rows_quarantined"] += n
-        frame = con.execute(f"SELECT * FROM _points WHERE NOT ({dup})", [SOURCE_CSV, SOURCE_CSV]).fetch_arrow_table()
-        con.register("_points", frame)
-    preview = con.execute("SELECT year, ags, count(*) AS size FROM _points GROUP BY ALL ORDER BY ALL LIMIT 20").df()
-    con.unregister("_points")
+    except BaseException:
+        discard(con)
+        raise
     table = TableWrite(
         "accident_points",
-        frame,
+        checked.select,
         order_by=(),  # already in a stable order: files sorted by name, rows by line (no 2.4M-row sort)
-        # computed when read (core DuckDB, no extension needed): storing 2 x 2.4M points doubled the write
+        # computed when read (core DuckDB, no extension needed): storing the file names and 2 x 2.4M
+        # points would cost write time for nothing (benchmarks/)
         virtual={
+            **checked.virtual,
             "geom_25832": "CAST('POINT (' || x_25832 || ' ' || y_25832 || ')' AS GEOMETRY)",
             "geom_4326": "CAST('POINT (' || lon || ' ' || lat || ')' AS GEOMETRY)",
         },
     )
-    return SourceLoad([table], rejects, log, preview)
+    log = checked.log.sort_values("source_file").reset_index(drop=True)
+    return SourceLoad([table], checked.rejects, log, preview)
 
 
 def load_accident_counts(regio: list[Path], genesis: list[Path], inkar: list[Path]) -> SourceLoad:

@@ -99,10 +99,10 @@ class TableWrite:
     Rows are stored sorted by ``order_by`` so that re-runs give byte-identical tables; an empty
     ``order_by`` keeps the input's order, for sources that are already in a stable order.
     ``geometry`` names WKB columns that become DuckDB ``GEOMETRY`` columns.
-    ``virtual`` adds generated columns (name → ``GEOMETRY`` expression over stored columns) that are
-    computed when read and take no space: point geometries of millions of records would double the
-    write time of their table (``benchmarks/``). Use core DuckDB functions in them (not ``ST_…`` of
-    the spatial extension), so that the table can be read without the extension.
+    ``virtual`` adds generated columns (name → expression over stored columns, its type inferred) that
+    are computed when read and take no space: point geometries or the file name of millions of records
+    would cost their table's write much time (``benchmarks/``). Use core DuckDB functions in them (not
+    ``ST_…`` of the spatial extension), so that the table can be read without the extension.
     """
 
     name: str
@@ -141,7 +141,7 @@ def _stage(con: duckdb.DuckDBPyConnection, write: TableWrite) -> str:
         if write.virtual:
             stored = con.execute(f"DESCRIBE {query}", params).fetchall()
             columns = [f'"{c}" {kind}' for c, kind, *_ in stored]
-            columns += [f'"{c}" GEOMETRY AS ({expr}) VIRTUAL' for c, expr in write.virtual.items()]
+            columns += [f'"{c}" AS ({expr}) VIRTUAL' for c, expr in write.virtual.items()]
             con.execute(f"CREATE OR REPLACE TABLE {staging} ({', '.join(columns)})")
             names = ", ".join(f'"{c}"' for c, *_ in stored)
             con.execute(f"INSERT INTO {staging} ({names}) {query}", params)

@@ -16,7 +16,7 @@ accident_points = source_asset(
         "published yearly layout 2016–2024 plus the derived Magdeburg GeoJSON (2020, 2022–2024). Caveats: "
         "Sachsen-Anhalt is in the Unfallatlas only from 2017; only Magdeburg's records are stored here."
     ),
-    load=lambda found: load_accident_points(found.of("unfallatlas_csv"), found.of("unfallatlas_geojson")),
+    load=lambda found, con: load_accident_points(found.of("unfallatlas_csv"), found.of("unfallatlas_geojson"), con),
 )
 
 accident_counts = source_asset(
@@ -30,5 +30,7 @@ accident_counts = source_asset(
         "with different definitions carry different names (Regionalstatistik 'Unfälle insgesamt' excludes the "
         "'übrige Sachschadensunfälle'); '-' is a published zero (`flag`), '.' unknown or secret."
     ),
-    load=lambda found: load_accident_counts(found.of("regionalstatistik"), found.of("genesis"), found.of("inkar")),
+    load=lambda found, _con: load_accident_counts(
+        found.of("regionalstatistik"), found.of("genesis"), found.of("inkar")
+    ),
 )

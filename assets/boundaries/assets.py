@@ -16,5 +16,5 @@ boundaries = source_asset(
         "dropped and counted in quarantine; VG5000 is coarse (1:5,000,000), fine for maps, not for point tests "
         "near borders; a subset file of the same Gebietsstand is not loaded twice."
     ),
-    load=lambda found: load_boundaries(found.of("boundaries")),
+    load=lambda found, _con: load_boundaries(found.of("boundaries")),
 )

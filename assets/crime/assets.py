@@ -16,7 +16,7 @@ crime_cases = source_asset(
         "totals published elsewhere (cases not attributable to a Kreis); HZ of 2024 rests on the Zensus "
         "2022 population; offence labels change between years, so join on `offence_key`."
     ),
-    load=lambda found: load_crime_cases(found.of("pks_t01")),
+    load=lambda found, _con: load_crime_cases(found.of("pks_t01")),
 )
 
 crime_city_stats = source_asset(
@@ -29,5 +29,5 @@ crime_city_stats = source_asset(
         "city or Land. Caveats: typos against the BKA table are kept as published and flagged by a check; "
         "the Stadtteil parts, not the published city row, add up to the BKA total."
     ),
-    load=lambda found: load_crime_city_stats(found.of("kiss_md")),
+    load=lambda found, _con: load_crime_city_stats(found.of("kiss_md")),
 )

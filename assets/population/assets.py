@@ -15,5 +15,5 @@ population = source_asset(
         "the population date lags the edition (30.09.2018 edition = 31.12.2016); from the 31.08.2025 edition "
         "the figures rest on the Zensus 2022 (`census_basis`): a break, not a trend."
     ),
-    load=lambda found: load_population({k: found.of(k) for k in POPULATION_READERS}),
+    load=lambda found, _con: load_population({k: found.of(k) for k in POPULATION_READERS}),
 )

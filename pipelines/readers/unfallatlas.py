@@ -14,9 +14,11 @@ Publisher: Statistische Ämter des Bundes und der Länder, Unfallatlas (dl-de/by
   means 11.618349789000036); values above 1e6 (coordinates) are divided by 1e15 and checked against the
   ``lon``/``lat`` columns the hackathon added.
 
-Both paths end in the same SQL (``sql/unfallatlas_clean.sql``, one pass over typed rows), so their rows
-are checked identically; the GeoJSON's text values are typed first (``sql/unfallatlas_type.sql``). Rows
-with impossible codes or coordinates are rejected with their reason.
+Both are parsed into temp tables of the loading connection (:func:`parse_csv`, :func:`parse_geojson`;
+the GeoJSON's text values typed by ``sql/unfallatlas_type.sql``) and checked together in one pass of
+``sql/unfallatlas_clean.sql`` (:func:`check_points`), so their rows are checked identically. Rows with
+impossible codes or coordinates are rejected with their reason; the accepted rows go from the temp
+tables into the warehouse table without leaving DuckDB.
 """
 
 from __future__ import annotations
@@ -24,19 +26,17 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
-import pyarrow as pa
 from zlib_ng import zlib_ng
 
 from pipelines.errors import SourceFormatError
 from pipelines.parsing import decode_bytes
-from pipelines.readers.base import ReadResult, empty_rejects, reject
+from pipelines.readers.base import REJECT_COLUMNS, empty_rejects, reject
 
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -99,7 +99,8 @@ TYPED: dict[str, tuple[str, str]] = {
     "plst": ("plausibility", "INTEGER"),
 }
 REQUIRED = ("uland", "uregbez", "ukreis", "ugemeinde", "ujahr", "umonat", "ukategorie")
-OUTPUT_COLUMNS = [
+# stored columns of accident_points; source and source_file are virtual, computed from source_file_no
+STORED_COLUMNS = [
     "accident_uid",
     "object_id",
     "year",
@@ -123,14 +124,44 @@ OUTPUT_COLUMNS = [
     "y_25832",
     "lon",
     "lat",
-    "source",
-    "source_file",
+    "source_file_no",
     "source_line",
 ]
 SOURCE_CSV = "Unfallatlas (Statistische Ämter des Bundes und der Länder)"
 SOURCE_GEOJSON = "Unfallatlas, Auszug Magdeburg (Smart City Hackathon 2026, abgeleitet)"
 _MEMBER = re.compile(r"unfallorte.*\.(csv|txt)$", re.IGNORECASE)
 _MANGLED_LIMIT = 1e10
+
+
+@dataclass
+class ParsedFile:
+    """One Unfallatlas file parsed into a temp table of the loading connection.
+
+    ``typed`` selects its rows with the canonical typed columns (``TYPED``, as ``unfallatlas_type.sql``
+    names them) plus ``raw_line`` and ``source_line`` (its line in the file, header = 1), in line order
+    unless ``ordered`` is false. ``rejects`` holds the rows quarantined before the checks.
+    """
+
+    label: str
+    source: str
+    typed: str
+    rows_read: int
+    rejects: pd.DataFrame
+    note: str = ""
+    ordered: bool = True
+    text: Path | None = None  # the CSV itself, to read back the text of rows the checks reject
+    encoding: str = "latin-1"
+
+
+@dataclass
+class CheckedPoints:
+    """The checked rows of all files: ``select`` (SQL on the loading connection) returns the accepted
+    ones with ``source_file_no``; ``virtual`` derives ``source`` and ``source_file`` from that number."""
+
+    select: str
+    rejects: pd.DataFrame
+    log: pd.DataFrame
+    virtual: dict[str, str]
 
 
 def map_header(header: list[str], path: str) -> dict[str, str]:
@@ -155,49 +186,6 @@ def map_header(header: list[str], path: str) -> dict[str, str]:
     return mapping
 
 
-def _clean(
-    con: duckdb.DuckDBPyConnection, source: str, source_file: str, *, ordered: bool = True
-) -> tuple[pa.Table, pd.DataFrame]:
-    """Check the typed rows of view ``unfallatlas_typed``: accepted rows as Arrow (millions at national
-    scale: no Python objects; source and file as one-entry dictionaries), rejects as pandas.
-
-    Rows come in line order; ``ordered=False`` skips the sort where the view is in line order already.
-    """
-    clean = (SQL_DIR / "unfallatlas_clean.sql").read_text()
-    columns = ", ".join(c for c in OUTPUT_COLUMNS if c not in ("source", "source_file"))
-    sort = " ORDER BY source_line" if ordered else ""
-    # two queries over the view rather than one materialised copy: the rejects' pass only evaluates the
-    # checks (a few ms for 270,000 rows), a temp table of every row cost more than that
-    loaded = con.execute(f"SELECT {columns} FROM ({clean}) WHERE reason IS NULL{sort}").to_arrow_table()
-    for name, value in (("source", source), ("source_file", source_file)):
-        same = pa.DictionaryArray.from_arrays(np.zeros(loaded.num_rows, dtype=np.int32), pa.array([value]))
-        loaded = loaded.add_column(OUTPUT_COLUMNS.index(name), name, same)
-    rejects = con.execute(
-        "SELECT ? AS source_file, source_line AS line, regexp_extract(reason, '^([A-Za-z_/()0-9.]+)') AS field, "
-        f"raw_line AS raw, reason FROM ({clean}) WHERE reason IS NOT NULL ORDER BY source_line",
-        [source_file],
-    ).df()
-    return loaded, rejects
-
-
-def _clean_text(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame, source: str, source_file: str):
-    """Type text columns (``unfallatlas_type.sql``: the GeoJSON's mixed values) and check them."""
-    con.register("unfallatlas_raw", raw)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW unfallatlas_typed AS {(SQL_DIR / 'unfallatlas_type.sql').read_text()}")
-    try:
-        return _clean(con, source, source_file)
-    finally:
-        con.execute("DROP VIEW unfallatlas_typed")
-        con.unregister("unfallatlas_raw")
-
-
-def empty_points(con: duckdb.DuckDBPyConnection) -> pa.Table:
-    """No rows, with the columns and types of a read (no Unfallatlas file at all)."""
-    raw = pd.DataFrame({c: pd.Series(dtype="string") for c in [*HEADER_VARIANTS, "raw_line"]})
-    raw["source_line"] = pd.Series(dtype="int64")
-    return _clean_text(con, raw, SOURCE_CSV, "")[0]
-
-
 def _extract(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> None:
     """Unpack one member; a deflated one with zlib-ng (twice as fast as zlib on a 30 MB national year),
     its CRC-32 checked as ``zipfile`` would."""
@@ -219,7 +207,7 @@ def _extract(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Pat
     target.write_bytes(data)
 
 
-def _csv_member(path: Path, workdir: Path) -> tuple[Path, str]:
+def extract_csv(path: Path, workdir: Path) -> tuple[Path, str]:
     """The Unfallorte table itself: the file, or the matching member of an official zip."""
     if not zipfile.is_zipfile(path):
         return path, str(path)
@@ -290,78 +278,72 @@ def _reader_rejects(con: duckdb.DuckDBPyConnection, header: list[str]) -> list[d
     return list(found.values())
 
 
-def read_unfallatlas_csv(
-    path: str | Path, con: duckdb.DuckDBPyConnection | None = None, *, arrow: bool = False
-) -> ReadResult:
-    """Read one yearly Unfallatlas table (loose ``.csv``/``.txt`` or the official zip).
+def parse_csv(table: Path, label: str, con: duckdb.DuckDBPyConnection, name: str) -> ParsedFile:
+    """Parse one yearly Unfallatlas table (a loose file, or the member :func:`extract_csv` unpacked)
+    into the temp table ``name`` of ``con``.
 
     DuckDB's CSV reader types every column as it reads (``TYPED``: codes as integers, coordinates as
     doubles with the file's decimal separator). A line it cannot read – a wrong number of fields, text
     in a number column – is quarantined with its line number and text (``store_rejects``); the range
-    checks of ``unfallatlas_clean.sql`` then quarantine impossible codes and coordinates.
-    The rows come back as a DataFrame, or with ``arrow`` as an Arrow table (what the loader uses: a
-    national year has 270,000 rows, and Arrow passes them to the warehouse without Python objects).
+    checks of ``unfallatlas_clean.sql`` (:func:`check_points`) then quarantine impossible codes and
+    coordinates. The rows stay in DuckDB: a national year has 270,000 of them.
     """
-    from pipelines.warehouse import memory
-
-    path = Path(path)
-    con = con or memory()
-    with tempfile.TemporaryDirectory(prefix="unfallatlas_") as tmp:
-        table, label = _csv_member(path, Path(tmp))
-        with table.open("rb") as fh:
-            head = fh.read(1 << 20)
-        if not head.strip():
-            raise SourceFormatError(label, "empty file")
-        decoded = decode_bytes(head, path=label)
-        lines = decoded.text.splitlines()[:2]
-        delim = ";" if lines[0].count(";") >= lines[0].count(",") else ","
-        header = [h.strip().strip('"') for h in lines[0].split(delim)]
-        mapping = map_header(header, label)
-        encoding = "utf-8" if decoded.encoding.startswith("utf-8") else "latin-1"
-        used = {src: canon for canon, src in mapping.items()}
-        columns = {f"c{i}": TYPED[used[h]][1] if h in used else "VARCHAR" for i, h in enumerate(header)}
-        con.execute("DROP TABLE IF EXISTS reject_errors")
-        con.execute("DROP TABLE IF EXISTS reject_scans")
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _ua_file AS SELECT * FROM read_csv(?, delim = ?, header = false, "
-            "skip = 1, columns = ?, auto_detect = false, encoding = ?, decimal_separator = ?, quote = '\"', "
-            "escape = '\"', store_rejects = true, null_padding = false, strict_mode = false)",
-            [str(table), delim, columns, encoding, _decimal_separator(lines, header, mapping, delim)],
-        )
-        reader_rejects = _reader_rejects(con, header)
-        # file line of the n-th accepted data row (header = line 1): n + 1, plus every rejected line before it
-        line, join = "f.rowid + 2", ""
-        if reader_rejects:
-            shift = pd.DataFrame({"key": [r["line"] - 1 - j for j, r in enumerate(reader_rejects)]})
-            shift["n"] = range(1, len(shift) + 1)
-            con.register("_ua_bad", shift.groupby("key", as_index=False)["n"].max())
-            line, join = "f.rowid + 2 + coalesce(b.n, 0)", " ASOF LEFT JOIN _ua_bad b ON f.rowid + 1 >= b.key"
-        position = {h: f"c{i}" for i, h in enumerate(header)}
-        select = []
-        for canon, (name, kind) in TYPED.items():
-            col = position.get(mapping.get(canon, ""))
-            expr = f'"{col}"' if col else f"NULL::{kind}"
-            select.append(f"NULLIF(trim({expr}), '') AS {name}" if kind == "VARCHAR" else f"{expr} AS {name}")
-        con.execute(
-            "CREATE OR REPLACE TEMP VIEW unfallatlas_typed AS SELECT "
-            + ", ".join(select)
-            + f", NULL::VARCHAR AS raw_line, CAST({line} AS BIGINT) AS source_line FROM _ua_file f{join}"
-        )
-        loaded, rejects = _clean(con, SOURCE_CSV, label, ordered=bool(reader_rejects))
-        con.execute("DROP VIEW unfallatlas_typed")
-        con.execute("DROP TABLE _ua_file")
-        if reader_rejects:
-            con.unregister("_ua_bad")
-        if len(rejects):
-            text = _lines_of(table, encoding, set(rejects["line"]))
-            rejects["raw"] = rejects["line"].map(text)
-    extra = [reject(label, **r) for r in reader_rejects]
-    if extra:
-        rejects = pd.concat([rejects, pd.DataFrame(extra)], ignore_index=True)
-    unknown = [h for h in header if h and h.strip().upper() not in {v for vs in HEADER_VARIANTS.values() for v in vs}]
-    note = f"columns not loaded: {', '.join(unknown)}" if unknown else ""
-    return ReadResult(
-        label, loaded if arrow else loaded.to_pandas(), rejects if len(rejects) else empty_rejects(), note=note
+    with table.open("rb") as fh:
+        head = fh.read(1 << 20)
+    if not head.strip():
+        raise SourceFormatError(label, "empty file")
+    decoded = decode_bytes(head, path=label)
+    lines = decoded.text.splitlines()[:2]
+    delim = ";" if lines[0].count(";") >= lines[0].count(",") else ","
+    header = [h.strip().strip('"') for h in lines[0].split(delim)]
+    mapping = map_header(header, label)
+    encoding = "utf-8" if decoded.encoding.startswith("utf-8") else "latin-1"
+    used = {src: canon for canon, src in mapping.items()}
+    columns = {f"c{i}": TYPED[used[h]][1] if h in used else "VARCHAR" for i, h in enumerate(header)}
+    con.execute("DROP TABLE IF EXISTS reject_errors")
+    con.execute("DROP TABLE IF EXISTS reject_scans")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM read_csv(?, delim = ?, header = false, "
+        "skip = 1, columns = ?, auto_detect = false, encoding = ?, decimal_separator = ?, quote = '\"', "
+        "escape = '\"', store_rejects = true, null_padding = false, strict_mode = false)",
+        [str(table), delim, columns, encoding, _decimal_separator(lines, header, mapping, delim)],
+    )
+    reader_rejects = _reader_rejects(con, header)
+    con.execute("DROP TABLE reject_errors")
+    con.execute("DROP TABLE reject_scans")
+    # file line of the n-th accepted data row (header = line 1): n + 1, plus every rejected line before it
+    line, join = "f.rowid + 2", ""
+    if reader_rejects:
+        shift = pd.DataFrame({"key": [r["line"] - 1 - j for j, r in enumerate(reader_rejects)]})
+        shift["n"] = range(1, len(shift) + 1)
+        con.register("_ua_shift", shift.groupby("key", as_index=False)["n"].max())
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_shift AS SELECT * FROM _ua_shift")
+        con.unregister("_ua_shift")
+        line, join = "f.rowid + 2 + coalesce(b.n, 0)", f" ASOF LEFT JOIN {name}_shift b ON f.rowid + 1 >= b.key"
+    position = {h: f"c{i}" for i, h in enumerate(header)}
+    select = []
+    for canon, (column, kind) in TYPED.items():
+        col = position.get(mapping.get(canon, ""))
+        expr = f'f."{col}"' if col else f"NULL::{kind}"
+        select.append(f"NULLIF(trim({expr}), '') AS {column}" if kind == "VARCHAR" else f"{expr} AS {column}")
+    typed = (
+        "SELECT "
+        + ", ".join(select)
+        + f", NULL::VARCHAR AS raw_line, CAST({line} AS BIGINT) AS source_line FROM {name} f{join}"
+    )
+    known = {v for vs in HEADER_VARIANTS.values() for v in vs}
+    unknown = [h for h in header if h and h.strip().upper() not in known]
+    rows = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+    return ParsedFile(
+        label,
+        SOURCE_CSV,
+        typed,
+        rows + len(reader_rejects),
+        pd.DataFrame([reject(label, **r) for r in reader_rejects], columns=REJECT_COLUMNS),
+        note=f"columns not loaded: {', '.join(unknown)}" if unknown else "",
+        ordered=not reader_rejects,
+        text=table,
+        encoding=encoding,
     )
 
 
@@ -375,13 +357,9 @@ def _demangle(value: object) -> str | None:
     return repr(v)
 
 
-def read_unfallatlas_geojson(
-    path: str | Path, con: duckdb.DuckDBPyConnection | None = None, *, arrow: bool = False
-) -> ReadResult:
-    """Read the derived Magdeburg GeoJSON (null geometries, mangled decimal-comma numbers)."""
-    from pipelines.warehouse import memory
-
-    path = Path(path)
+def parse_geojson(path: Path, con: duckdb.DuckDBPyConnection, name: str) -> ParsedFile:
+    """Parse the derived Magdeburg GeoJSON (null geometries, mangled decimal-comma numbers) into the temp
+    table ``name`` of ``con``, typed by ``unfallatlas_type.sql``."""
     try:
         doc = json.loads(decode_bytes(path.read_bytes(), path=str(path)).text)
     except json.JSONDecodeError as exc:
@@ -423,14 +401,115 @@ def read_unfallatlas_geojson(
     raw = pd.DataFrame(records, columns=[*HEADER_VARIANTS, "raw_line", "source_line"])
     for c in HEADER_VARIANTS:
         raw[c] = raw[c].astype("string")
-    loaded, bad = _clean_text(con or memory(), raw, SOURCE_GEOJSON, str(path))
-    if not arrow:
-        loaded = loaded.to_pandas()
-    all_rejects = pd.concat([bad, pd.DataFrame(rejects)], ignore_index=True) if rejects else bad
-    return ReadResult(
+    con.register("unfallatlas_raw", raw)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {(SQL_DIR / 'unfallatlas_type.sql').read_text()}")
+    finally:
+        con.unregister("unfallatlas_raw")
+    return ParsedFile(
         str(path),
-        loaded,
-        all_rejects if len(all_rejects) else empty_rejects(),
-        rows_read=len(features),
+        SOURCE_GEOJSON,
+        f"SELECT * FROM {name}",
+        len(features),
+        pd.DataFrame(rejects, columns=REJECT_COLUMNS),
         note="coordinates recovered from mangled decimal commas (divided by 1e15) and checked against lon/lat",
     )
+
+
+def _typed_union(files: list[ParsedFile]) -> str:
+    """Every file's typed rows, numbered by ``source_file_no`` (its position in ``files``), files in
+    order and each in its own row order (DuckDB keeps the order of ``UNION ALL`` branches)."""
+    names = ", ".join([*(column for column, _ in TYPED.values()), "raw_line", "source_line"])
+    if not files:
+        nulls = ", ".join(f"NULL::{kind} AS {column}" for column, kind in TYPED.values())
+        return f"SELECT {nulls}, NULL::VARCHAR AS raw_line, NULL::BIGINT AS source_line, NULL::SMALLINT AS source_file_no WHERE false"
+    return " UNION ALL ".join(
+        f"SELECT {names}, CAST({number} AS SMALLINT) AS source_file_no FROM ({f.typed})"
+        for number, f in enumerate(files)
+    )
+
+
+def _literal_list(values: list[str]) -> str:
+    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+
+
+def check_points(con: duckdb.DuckDBPyConnection, files: list[ParsedFile]) -> CheckedPoints:
+    """Check the rows of every parsed file in one pass of ``unfallatlas_clean.sql`` (temp view
+    ``unfallatlas_typed`` over all of them) and describe the accepted rows as SQL.
+
+    Rejected rows come back with file, line, field, raw text and reason; a row of a derived file
+    (the GeoJSON) whose accident is also in an official file is quarantined as that duplicate. The
+    accepted rows stay in DuckDB: :attr:`CheckedPoints.select` reads them from the temp tables, in file
+    order and line order, for the warehouse write on the same connection.
+    """
+    con.execute(f"CREATE OR REPLACE TEMP VIEW unfallatlas_typed AS {_typed_union(files)}")
+    clean = (SQL_DIR / "unfallatlas_clean.sql").read_text()
+    found = con.execute(
+        "SELECT source_file_no, source_line AS line, regexp_extract(reason, '^([A-Za-z_/()0-9.]+)') AS field, "
+        f"raw_line AS raw, reason FROM ({clean}) WHERE reason IS NOT NULL ORDER BY source_file_no, source_line"
+    ).df()
+    parts = []
+    for number, f in enumerate(files):
+        mine = found[found["source_file_no"] == number].drop(columns="source_file_no")
+        if len(mine) and f.text is not None:  # a CSV row's text is read back only for the rows rejected
+            text = _lines_of(f.text, f.encoding, set(mine["line"]))
+            mine = mine.assign(raw=mine["line"].map(text))
+        parts.append(mine.assign(source_file=f.label)[REJECT_COLUMNS])
+    official = [n for n, f in enumerate(files) if f.source == SOURCE_CSV]
+    derived = [n for n, f in enumerate(files) if f.source != SOURCE_CSV]
+    accepted = f"FROM ({clean}) WHERE reason IS NULL"
+    if derived and official:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _ua_duplicates AS SELECT source_file_no, source_line, accident_uid "
+            f"{accepted} AND source_file_no IN ({', '.join(map(str, derived))}) AND accident_uid IN "
+            f"(SELECT accident_uid {accepted} AND source_file_no IN ({', '.join(map(str, official))}))"
+        )
+        moved = con.execute("SELECT * FROM _ua_duplicates ORDER BY source_file_no, source_line").df()
+        parts.append(
+            pd.DataFrame(
+                {
+                    "source_file": [files[n].label for n in moved["source_file_no"]],
+                    "line": moved["source_line"],
+                    "field": "UIDENTSTLAE",
+                    "raw": moved["accident_uid"],
+                    "reason": "same accident is in an official Unfallatlas file, which is used",
+                }
+            )
+        )
+        accepted += (
+            " AND NOT (accident_uid IN (SELECT accident_uid FROM _ua_duplicates) "
+            f"AND source_file_no IN ({', '.join(map(str, derived))}))"
+        )
+    rejects = pd.concat([*(f.rejects for f in files), *parts], ignore_index=True)
+    counted = rejects.groupby("source_file").size()
+    log = pd.DataFrame(
+        {
+            "source_file": [f.label for f in files],
+            "rows_read": [f.rows_read for f in files],
+            "rows_quarantined": [int(counted.get(f.label, 0)) for f in files],
+            "note": [f.note for f in files],
+        },
+        columns=["source_file", "rows_read", "rows_quarantined", "note"],
+    )
+    log.insert(2, "rows_loaded", log["rows_read"] - log["rows_quarantined"])
+    in_order = all(f.ordered for f in files) and not derived
+    select = f"SELECT {', '.join(STORED_COLUMNS)} {accepted}" + (
+        "" if in_order else " ORDER BY source_file_no, source_line"
+    )
+    labels = [f.label for f in files]
+    virtual = {
+        "source": f"{_literal_list([f.source for f in files])}[source_file_no + 1]" if files else "NULL::VARCHAR",
+        "source_file": f"{_literal_list(labels)}[source_file_no + 1]" if files else "NULL::VARCHAR",
+    }
+    return CheckedPoints(select, rejects if len(rejects) else empty_rejects(), log, virtual)
+
+
+def discard(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop what a load left on ``con``: the typed view, the ``_ua_`` temp tables, the reader's rejects."""
+    con.execute("DROP VIEW IF EXISTS unfallatlas_typed")
+    names = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'temp' "
+        "AND (starts_with(table_name, '_ua_') OR table_name IN ('reject_errors', 'reject_scans'))"
+    ).fetchall()
+    for (name,) in names:
+        con.execute(f"DROP TABLE IF EXISTS {name}")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 
 import pytest
 
 from pipelines.errors import SourceFormatError
-from pipelines.readers.unfallatlas import read_unfallatlas_csv, read_unfallatlas_geojson
+from pipelines.readers.unfallatlas import SOURCE_CSV, SOURCE_GEOJSON
+from tests.points import load_points
 
 # header variants, PROVENANCE-geo-accidents.md §1.2 (2019 has no published header: same as 2018)
 LAYOUTS = {
@@ -61,6 +63,45 @@ VALUES = {
 }
 
 
+GEOJSON_PROPS = {
+    "UIDENTSTLAE": "1",
+    "ULAND": "15",
+    "UREGBEZ": 0.0,
+    "UKREIS": "03",
+    "UGEMEINDE": "000",
+    "UJAHR": 2020.0,
+    "UMONAT": "01",
+    "USTUNDE": "15",
+    "UWOCHENTAG": 1.0,
+    "UKATEGORIE": 3.0,
+    "UART": 5.0,
+    "UTYP1": 3.0,
+    "ULICHTVERH": 0.0,
+    "IstRad": 1.0,
+    "IstPKW": 1.0,
+    "IstFuss": 0.0,
+    "IstKrad": 0.0,
+    "IstGkfz": 0.0,
+    "IstSonstige": 0.0,
+    "LINREFX": 6.79174042e20,
+    "LINREFY": 5.779856014e21,
+    "XGCSWGS84": 11618349789000036.0,
+    "YGCSWGS84": 52140118131000072.0,
+    "lon": 11.618349789000035,
+    "lat": 52.140118131000072,
+}
+
+
+def geojson_file(tmp_path, features):
+    doc = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": p, "geometry": None} for p in features],
+    }
+    path = tmp_path / "Magdeburg_Unfallatlas.geojson"
+    path.write_text(json.dumps(doc))
+    return path
+
+
 def layout_file(tmp_path, year, *, extra_rows=(), suffix=".txt", encoding="latin-1"):
     header = LAYOUTS[year].split(";")
     row = ";".join(str(year) if h == "UJAHR" else VALUES[h] for h in header)
@@ -73,7 +114,7 @@ def layout_file(tmp_path, year, *, extra_rows=(), suffix=".txt", encoding="latin
 @pytest.mark.parametrize("year", sorted(LAYOUTS))
 def test_every_header_layout(tmp_path, year):
     path, _ = layout_file(tmp_path, year, suffix=".txt" if year < 2020 else ".csv")
-    r = read_unfallatlas_csv(path)
+    r = load_points([path])
     assert len(r.frame) == 1 and len(r.rejects) == 0
     row = r.frame.iloc[0]
     assert row["ags"] == "15003000" and row["year"] == year and row["month"] == 5 and row["category"] == 2
@@ -98,14 +139,15 @@ def test_inside_official_zip_and_bad_rows(tmp_path):
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("csv/Unfallorte2020_LinRef.csv", text)
         zf.writestr("readme.txt", "x")
-    r = read_unfallatlas_csv(archive)
+    r = load_points([archive])
     assert len(r.frame) == 1
     by_line = dict(zip(r.rejects["line"], r.rejects["reason"], strict=True))
     assert set(by_line) == {3, 4, 5}
     assert "Expected Number of Columns" in by_line[3] or "columns" in by_line[3].lower()
     assert "UKATEGORIE" in by_line[4]
     assert "outside Germany" in by_line[5]
-    assert r.source_file.endswith("!csv/Unfallorte2020_LinRef.csv")
+    assert r.log["source_file"].iloc[0].endswith("!csv/Unfallorte2020_LinRef.csv")
+    assert (r.frame["source_file"] == r.log["source_file"].iloc[0]).all()
 
 
 def test_unreadable_lines_keep_every_line_number(tmp_path):
@@ -115,7 +157,7 @@ def test_unreadable_lines_keep_every_line_number(tmp_path):
     text_in_month = row.replace(";05;", ";ab;")
     lines = [LAYOUTS[2020], row, text_in_month, row, "1;2", row, row.replace(";2;5;3;", ";7;5;3;"), row]
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("latin-1"))
-    r = read_unfallatlas_csv(path)
+    r = load_points([path])
     assert r.frame["source_line"].tolist() == [2, 4, 6, 8]
     rejects = r.rejects.set_index("line")
     assert sorted(rejects.index) == [3, 5, 7]
@@ -129,7 +171,7 @@ def test_coordinates_with_a_decimal_point(tmp_path):
     path, _ = layout_file(tmp_path, 2022)
     path.write_bytes(path.read_bytes().replace(b"679174,042", b"679174.042").replace(b"11,618", b"11.618"))
     path.write_bytes(path.read_bytes().replace(b"5779856,014", b"5779856.014").replace(b"52,140", b"52.140"))
-    r = read_unfallatlas_csv(path)
+    r = load_points([path])
     assert len(r.frame) == 1 and len(r.rejects) == 0
     assert r.frame.iloc[0]["x_25832"] == pytest.approx(679174.042)
 
@@ -138,16 +180,16 @@ def test_unknown_layout_and_zip_without_member(tmp_path):
     other = tmp_path / "Unfallorte2021.csv"
     other.write_text("A;B;C\n1;2;3\n")
     with pytest.raises(SourceFormatError, match="unknown Unfallatlas layout"):
-        read_unfallatlas_csv(other)
+        load_points([other])
     archive = tmp_path / "Unfallorte2021_EPSG25832_CSV.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("other.csv", "x")
     with pytest.raises(SourceFormatError, match="members"):
-        read_unfallatlas_csv(archive)
+        load_points([archive])
 
 
 def test_real_magdeburg_geojson(shared_data):
-    r = read_unfallatlas_geojson(shared_data / "accidents" / "magdeburg_derived" / "Magdeburg_Unfallatlas.geojson")
+    r = load_points([], [shared_data / "accidents" / "magdeburg_derived" / "Magdeburg_Unfallatlas.geojson"])
     frame = r.frame
     assert len(frame) == 3456 and len(r.rejects) == 0
     assert frame.groupby("year").size().to_dict() == {2020: 810, 2022: 864, 2023: 925, 2024: 857}
@@ -164,42 +206,39 @@ def test_real_magdeburg_geojson(shared_data):
 
 
 def test_geojson_with_disagreeing_coordinates_is_quarantined(tmp_path):
-    import json
-
-    props = {
-        "UIDENTSTLAE": "1",
-        "ULAND": "15",
-        "UREGBEZ": 0.0,
-        "UKREIS": "03",
-        "UGEMEINDE": "000",
-        "UJAHR": 2020.0,
-        "UMONAT": "01",
-        "USTUNDE": "15",
-        "UWOCHENTAG": 1.0,
-        "UKATEGORIE": 3.0,
-        "UART": 5.0,
-        "UTYP1": 3.0,
-        "ULICHTVERH": 0.0,
-        "IstRad": 1.0,
-        "IstPKW": 1.0,
-        "IstFuss": 0.0,
-        "IstKrad": 0.0,
-        "IstGkfz": 0.0,
-        "IstSonstige": 0.0,
-        "LINREFX": 6.79174042e20,
-        "LINREFY": 5.779856014e21,
-        "XGCSWGS84": 11618349789000036.0,
-        "YGCSWGS84": 52140118131000072.0,
-        "lon": 11.618349789000035,
-        "lat": 52.140118131000072,
-    }
+    props = GEOJSON_PROPS
     wrong = dict(props, UIDENTSTLAE="2", lon=12.5)
-    doc = {
-        "type": "FeatureCollection",
-        "features": [{"type": "Feature", "properties": p, "geometry": None} for p in (props, wrong)],
-    }
-    path = tmp_path / "x.geojson"
-    path.write_text(json.dumps(doc))
-    r = read_unfallatlas_geojson(path)
+    path = geojson_file(tmp_path, [props, wrong])
+    r = load_points([], [path])
     assert len(r.frame) == 1 and r.frame["lon"].iloc[0] == pytest.approx(11.618349789)
     assert r.rejects["reason"].iloc[0] == "recovered XGCSWGS84 disagrees with lon" and r.rejects["line"].iloc[0] == 2
+
+
+def test_geojson_rows_of_an_official_record_are_quarantined(tmp_path):
+    """The derived GeoJSON repeats official records: those rows are quarantined, the official file is used,
+    and the table keeps file order (official files first) and line order."""
+    csv, _ = layout_file(tmp_path, 2020)  # UIDENTSTLAE 15170501115200000001
+    same = dict(GEOJSON_PROPS, UIDENTSTLAE=VALUES["UIDENTSTLAE"])
+    geo = geojson_file(tmp_path, [GEOJSON_PROPS, same])
+    r = load_points([csv], [geo])
+    assert r.frame["accident_uid"].tolist() == [VALUES["UIDENTSTLAE"], "1"]
+    assert r.frame["source"].tolist() == [SOURCE_CSV, SOURCE_GEOJSON]
+    assert r.frame["source_file"].tolist() == [str(csv), str(geo)]
+    assert r.rejects[["source_file", "line", "raw"]].values.tolist() == [[str(geo), 2, VALUES["UIDENTSTLAE"]]]
+    assert "official Unfallatlas file" in r.rejects["reason"].iloc[0]
+    log = r.log.set_index("source_file")
+    assert log.loc[str(geo), ["rows_read", "rows_loaded", "rows_quarantined"]].tolist() == [2, 1, 1]
+    assert log.loc[str(csv), ["rows_read", "rows_loaded", "rows_quarantined"]].tolist() == [1, 1, 0]
+
+
+def test_several_files_keep_file_order_and_line_numbers(tmp_path):
+    """Files in the order given (one numbered source_file_no each), rows in line order, also when a line
+    the reader rejected shifts the later lines of its file."""
+    first, row = layout_file(tmp_path, 2018)
+    first.write_bytes(first.read_bytes() + b"1;2\r\n" + row.replace("101;", "102;", 1).encode("latin-1") + b"\r\n")
+    second, _ = layout_file(tmp_path, 2020, suffix=".csv")
+    r = load_points([first, second])
+    assert r.frame[["source_file_no", "source_line"]].values.tolist() == [[0, 2], [0, 4], [1, 2]]
+    assert r.frame["accident_uid"].tolist() == ["2018-15-101", "2018-15-102", VALUES["UIDENTSTLAE"]]
+    assert r.frame["source_file"].tolist() == [str(first), str(first), str(second)]
+    assert r.rejects[["source_file", "line"]].values.tolist() == [[str(first), 3]]

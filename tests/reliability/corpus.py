@@ -72,9 +72,9 @@ def _cell(line: str, index: int, value: str) -> str:
 
 def _unfallatlas_lines() -> list[str]:
     """The real Magdeburg records of 2021 in the official 2020-onwards CSV layout (decimal commas)."""
-    from pipelines.readers.unfallatlas import read_unfallatlas_geojson
+    from tests.points import load_points
 
-    f = read_unfallatlas_geojson(MAGDEBURG).frame
+    f = load_points([], [MAGDEBURG]).frame
     f = f[f["year"] == 2022].head(300)
 
     def dec(v: float) -> str:
@@ -512,7 +512,7 @@ def run_case(case: Case, workdir: Path) -> Outcome:
             names = ", ".join(p.name for p in found.unrecognised)
             return Outcome("error", f"{names}: matches no known source layout, not loaded")
         try:
-            load = _register_load(raw) if case.source == "register" else SOURCE_LOADERS[case.source](found)
+            load = _register_load(raw) if case.source == "register" else SOURCE_LOADERS[case.source](found, con)
         except (SourceFormatError, PipelineError) as exc:
             assert _tables(con) == before, "a failed load changed the warehouse"
             return Outcome("error", str(exc))

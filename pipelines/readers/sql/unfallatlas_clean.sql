@@ -1,7 +1,7 @@
 -- Typed Unfallatlas rows (view "unfallatlas_typed": canonical names and types, see unfallatlas_type.sql)
 -- checked in one pass: a rejection reason, both coordinate systems completed, the 8-digit AGS and the
 -- accident id. Shared by the CSV/TXT layouts of every year and the derived GeoJSON.
--- The caller adds the source label and file. raw_line is kept for rejected rows only.
+-- Rows keep their file (source_file_no) and line; raw_line is kept for rejected rows only.
 WITH checked AS (
     SELECT
         *,
@@ -54,5 +54,5 @@ SELECT
     is_bicycle = 1 AS is_bicycle, is_car = 1 AS is_car, is_pedestrian = 1 AS is_pedestrian,
     is_motorcycle = 1 AS is_motorcycle, is_goods_vehicle = 1 AS is_goods_vehicle, is_other = 1 AS is_other,
     plausibility, x_25832, y_25832, lon, lat,
-    source_line, CASE WHEN reason IS NOT NULL THEN raw_line END AS raw_line, reason
+    source_file_no, source_line, CASE WHEN reason IS NOT NULL THEN raw_line END AS raw_line, reason
 FROM located
