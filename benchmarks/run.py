@@ -3,9 +3,10 @@
     uv run python benchmarks/run.py [--raw-dir ../shared/data] [--skip-germany]
 
 1. Unfallatlas ingest at Germany scale (2.43 million records, :mod:`benchmarks.germany_scale`): the
-   project's DuckDB reader against plain pandas, each in its own process, with its peak memory; each
-   three times, alternating, because a shared 2-core machine's speed drifts (median and range). A third
-   measurement, the typed parse alone, is the floor under any DuckDB ingest and bounds the ratio.
+   project's DuckDB reader against plain pandas (registered in DuckDB, or written with ``to_sql``), each
+   in its own process, with its peak memory; each three times, alternating, because a shared 2-core
+   machine's speed drifts (median and range). The typed parse alone is the floor under any DuckDB ingest
+   and bounds the ratio.
 2. The full Sachsen-Anhalt pipeline from the raw files to every output (``praevention run --full``).
 3. An incremental run after one register row changed: what re-ran and how long it took.
 4. Rendering 218 fact sheets (plus one per body) and every map for a synthetic Land of 218 Gemeinden.
@@ -42,7 +43,7 @@ def germany_ingest(rows: list[tuple[str, str]], repeats: int) -> None:
 
     zips = generate(ROOT / "benchmarks" / "out" / "germany")
     folder = zips[0].parent
-    results: dict[str, list[dict]] = {"duckdb": [], "pandas": [], "scan": []}
+    results: dict[str, list[dict]] = {"duckdb": [], "pandas": [], "pandas_to_sql": [], "scan": []}
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(repeats):
             for approach in results:
@@ -71,6 +72,13 @@ def germany_ingest(rows: list[tuple[str, str]], repeats: int) -> None:
         )
     )
     rows.append(("speed ratio pandas / DuckDB reader (medians)", f"{p / d:.2f}×"))
+    t = statistics.median(seconds["pandas_to_sql"])
+    rows.append(
+        (
+            "same files, pandas with its own writer (read_csv per file, concat, `to_sql` into SQLite; no checks)",
+            f"{t:.1f} s ({spread('pandas_to_sql')}); ratio to the DuckDB reader {t / d:.2f}×",
+        )
+    )
     s = statistics.median(seconds["scan"])
     rows.append(
         (
@@ -111,6 +119,7 @@ def full_and_incremental(raw: Path, rows: list[tuple[str, str]]) -> None:
         table[1][table[0].index("measure_as_in_source")] += " (geändert)"  # one register row changes
         with measures.open("w", encoding="utf-8", newline="") as f:
             csv.writer(f).writerows(table)
+        before = _stamps(Path(tmp) / "out")
         seconds, log = _run(base)
         ran = re.search(r"praevention run: \d+ asset\(s\): (.*)", log)
         rows.append(
@@ -119,6 +128,21 @@ def full_and_incremental(raw: Path, rows: list[tuple[str, str]]) -> None:
                 f"{seconds:.1f} s",
             )
         )
+        after = _stamps(Path(tmp) / "out")
+        kinds = sorted({p.suffix for p in after})
+        written = {k: sum(1 for p, t in after.items() if p.suffix == k and before.get(p) != t) for k in kinds}
+        total = {k: sum(1 for p in after if p.suffix == k) for k in kinds}
+        rows.append(
+            (
+                "output files the incremental run wrote, by type (the render caches keep the rest)",
+                ", ".join(f"{k.lstrip('.')} {written[k]} of {total[k]}" for k in kinds),
+            )
+        )
+
+
+def _stamps(out: Path) -> dict[Path, int]:
+    """Modification time of every product file (not the run's own state files)."""
+    return {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and ".state" not in p.parts}
 
 
 def render(rows: list[tuple[str, str]]) -> None:

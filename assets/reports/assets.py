@@ -11,6 +11,7 @@ from pathlib import Path
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from pipelines import lineage
+from pipelines.render.cache import retire_files
 from pipelines.render.data import ReportData, load_report_data
 from pipelines.resources import DuckDBWarehouse, RawData, ReportSettings
 from pipelines.warehouse import stored_fingerprints
@@ -62,6 +63,12 @@ def report_asset(name: str, description: str, render: Callable[[ReportData, Path
                 "regions": report_settings.region_scheme(),
             },
         )
+        others = [f for other in _products_with_state(out_dir) if other != name for f in _files(out_dir, other)]
+        retired = retire_files(out_dir, _files(out_dir, name), files, keep=others)
+        if retired:
+            context.log.info(
+                f"{name}: removed {len(retired)} file(s) it no longer writes: {', '.join(map(str, retired))}"
+            )
         path = state_file(out_dir, name)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(
@@ -75,10 +82,28 @@ def report_asset(name: str, description: str, render: Callable[[ReportData, Path
                 "files": MetadataValue.int(len(files)),
                 "by_type": MetadataValue.json(by_type),
                 "folder": MetadataValue.path(str(out_dir)),
+                "files_removed": MetadataValue.int(len(retired)),
             }
         )
 
     return _report
+
+
+def _products_with_state(out_dir: Path) -> list[str]:
+    """Products with a state file in ``out_dir`` (not the render caches)."""
+    return sorted(p.stem for p in (out_dir / ".state").glob("*.json") if not p.name.endswith(".cache.json"))
+
+
+def _files(out_dir: Path, name: str) -> list[str]:
+    """The files product ``name`` wrote in its last run, as its state file lists them."""
+    path = state_file(out_dir, name)
+    if not path.exists():
+        return []
+    try:
+        files = json.loads(path.read_text()).get("files", [])
+    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
+        return []  # a damaged state file: nothing is removed
+    return [str(f) for f in files] if isinstance(files, list) else []
 
 
 def _state(out_dir: Path, name: str) -> str | None:

@@ -4,12 +4,16 @@ A rendered file is fresh when the content key of what produced it (figure JSON, 
 renderer version) equals the key recorded when it was written, and the file is still the one written
 then (same size and modification time). Keys live in ``<out>/.state/<name>.cache.json``, beside the
 assets' state files; deleting the ``.state`` folder forces a full render. ``praevention run`` after one
-register row changed re-renders only the files that show that row (``benchmarks/run.py``).
+register row changed re-renders only the files that show that row (``benchmarks/run.py``). Files that are
+cheap to build (HTML) are built every time but written only when their content changed
+(:func:`write_if_changed`), so that a sync or deploy of the output folder sees only what changed; files a
+product no longer writes (a renamed body's old fact sheet) are removed (:func:`retire_files`).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -48,3 +52,31 @@ class RenderCache:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps(self.entries, indent=0, sort_keys=True), encoding="utf-8")
+
+
+def write_if_changed(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` unless the file already holds exactly it; an unchanged file keeps
+    its modification time."""
+    data = text.encode("utf-8")
+    if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        return
+    path.write_bytes(data)
+
+
+def retire_files(
+    out_dir: Path, previous: Iterable[str], current: Iterable[Path], keep: Iterable[str] = ()
+) -> list[Path]:
+    """Delete the files a product wrote in its last run but not in this one (paths relative to ``out_dir``,
+    as its state file lists them), unless another product lists them (``keep``); return what was deleted.
+
+    Only files the pipeline itself recorded are touched, and never anything outside ``out_dir``.
+    """
+    root = out_dir.resolve()
+    now = {str(p.relative_to(out_dir)) for p in current} | set(keep)
+    gone = []
+    for rel in sorted(set(previous) - now):
+        path = out_dir / rel
+        if path.is_file() and path.resolve().is_relative_to(root):
+            path.unlink()
+            gone.append(path)
+    return gone

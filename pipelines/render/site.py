@@ -10,6 +10,7 @@ from html import escape
 from pathlib import Path
 
 from pipelines.render import fmt
+from pipelines.render.cache import write_if_changed
 from pipelines.render.data import SYNTHETIC_LABEL, ReportData
 from pipelines.render.svg import LocatorMap
 
@@ -117,5 +118,5 @@ Gemeinden und {fmt.number(len(data.bodies))} Gremien, der Bericht für das Minis
 </body></html>
 """
     path = out_dir / "index.html"
-    path.write_text(html, encoding="utf-8")
+    write_if_changed(path, html)
     return path

@@ -34,7 +34,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pipelines.lineage import content_key, source_key
 from pipelines.register.schema import BODY_TYPES, PARTNERS, STATUS
 from pipelines.render import fmt
-from pipelines.render.cache import RenderCache
+from pipelines.render.cache import RenderCache, write_if_changed
 from pipelines.render.data import SYNTHETIC_LABEL, ReportData
 from pipelines.render.svg import LocatorMap, sparkline
 
@@ -685,5 +685,5 @@ def write_html(contexts: list[dict], out_dir: Path, locator: LocatorMap, written
     for ctx in contexts:
         path = out_dir / f"{ctx['file']}.html"
         map_svg = locator.svg(ctx["highlight"], title=ctx["map_caption"])
-        path.write_text(template.render(d=ctx, map_svg=map_svg, pdf=f"{ctx['file']}.pdf"), encoding="utf-8")
+        write_if_changed(path, template.render(d=ctx, map_svg=map_svg, pdf=f"{ctx['file']}.pdf"))
         written.append(path)

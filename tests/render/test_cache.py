@@ -11,7 +11,7 @@ import pytest
 from pipelines import privacy
 from pipelines.lineage import content_key
 from pipelines.render import steckbrief
-from pipelines.render.cache import RenderCache
+from pipelines.render.cache import RenderCache, retire_files
 from pipelines.render.export import Export, export_static
 from tests.render.synthetic_land import make_report_data
 
@@ -74,12 +74,18 @@ def test_only_changed_fact_sheets_are_compiled(tmp_path: Path, monkeypatch: pyte
         return real(base, batch)
 
     monkeypatch.setattr(steckbrief, "_compile_batch", counting)
+    html = sorted(p for p in files if p.suffix == ".html")
+    for p in html:  # an old time stamp: a rewrite would show
+        os.utime(p, ns=(1_000_000_000, 1_000_000_000))
     assert steckbrief.render_fact_sheets(data, tmp_path, workers=1, cache=cache) == files
     assert compiled == []
+    assert all(p.stat().st_mtime_ns == 1_000_000_000 for p in html)  # same content: not written again
     data.bodies.loc[data.bodies["body_id"] == "G07", "name"] = "Runder Tisch Quedlinburg (umbenannt)"
-    steckbrief.render_fact_sheets(data, tmp_path, workers=1, cache=cache)
+    renamed = steckbrief.render_fact_sheets(data, tmp_path, workers=1, cache=cache)
     assert any(stem.startswith("gremium_G07") for stem in compiled)
     assert len(compiled) < len(pdfs) // 2
+    written = [p.name for p in renamed if p.suffix == ".html" and p.stat().st_mtime_ns != 1_000_000_000]
+    assert any(name.startswith("gremium_G07") for name in written) and len(written) < len(html) // 2
 
 
 def test_privacy_scan_rereads_only_changed_files_and_never_caches_a_finding(
@@ -117,3 +123,26 @@ def test_privacy_scan_rereads_only_changed_files_and_never_caches_a_finding(
     read.clear()
     privacy.scan(out, {"Erika Musterfrau"}, cache=cache)  # other names: everything is read again
     assert sorted(read) == ["a.html", "b.html"]
+
+
+def test_files_a_product_no_longer_writes_are_removed(tmp_path: Path) -> None:
+    for rel in ("steckbriefe/gremium_G07_alt.pdf", "steckbriefe/gremium_G07_neu.pdf", "karten/geteilt.png", "mine.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.txt"
+    outside.write_text("not the pipeline's")
+    previous = [
+        "steckbriefe/gremium_G07_alt.pdf",  # renamed since: removed
+        "steckbriefe/gremium_G07_neu.pdf",  # written again: kept
+        "karten/geteilt.png",  # another product lists it: kept
+        "steckbriefe/schon_weg.pdf",  # already gone: nothing to do
+        f"../{outside.name}",  # a tampered state file: never outside the output folder
+    ]
+    gone = retire_files(tmp_path, previous, [tmp_path / "steckbriefe/gremium_G07_neu.pdf"], keep=["karten/geteilt.png"])
+    assert gone == [tmp_path / "steckbriefe/gremium_G07_alt.pdf"]
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == [
+        "karten/geteilt.png",
+        "mine.txt",
+        "steckbriefe/gremium_G07_neu.pdf",
+    ]
+    assert outside.exists()
