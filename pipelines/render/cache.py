@@ -5,7 +5,7 @@ renderer version) equals the key recorded when it was written, and the file is s
 then (same size and modification time). Keys live in ``<out>/.state/<name>.cache.json``, beside the
 assets' state files; deleting the ``.state`` folder forces a full render. ``praevention run`` after one
 register row changed re-renders only the files that show that row (``benchmarks/run.py``). Files that are
-cheap to build (HTML) are built every time but written only when their content changed
+cheap to build (HTML, the ministry PDF) are built every time but written only when their content changed
 (:func:`write_if_changed`), so that a sync or deploy of the output folder sees only what changed; files a
 product no longer writes (a renamed body's old fact sheet) are removed (:func:`retire_files`).
 """
@@ -54,10 +54,10 @@ class RenderCache:
         self.path.write_text(json.dumps(self.entries, indent=0, sort_keys=True), encoding="utf-8")
 
 
-def write_if_changed(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` unless the file already holds exactly it; an unchanged file keeps
-    its modification time."""
-    data = text.encode("utf-8")
+def write_if_changed(path: Path, content: str | bytes) -> None:
+    """Write ``content`` (text as UTF-8) to ``path`` unless the file already holds exactly it; an
+    unchanged file keeps its modification time."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
     if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
         return
     path.write_bytes(data)

@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from pipelines.lineage import content_key
-from pipelines.render.cache import RenderCache
+from pipelines.render.cache import RenderCache, write_if_changed
 
 PNG_SCALE = 3
 DPI = 300
@@ -146,13 +146,17 @@ def stable_svg_ids(path: Path) -> None:
 
 
 def write_html(fig: go.Figure, path: Path) -> Path:
-    """Interactive HTML; plotly.js once per folder (``include_plotlyjs='directory'``), works offline."""
+    """Interactive HTML; plotly.js once per folder (``include_plotlyjs='directory'``), works offline.
+    Files are written only when their content changed (an incremental run leaves the others alone)."""
+    from plotly.offline import get_plotlyjs
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    _stable_uids(fig).write_html(
-        path,
+    write_if_changed(path.parent / "plotly.min.js", get_plotlyjs())  # the installed plotly's bundle
+    html = _stable_uids(fig).to_html(
         include_plotlyjs="directory",
         full_html=True,
         config={"locale": "de", "displaylogo": False},
         div_id=f"karte-{_stable_id(path)}",  # not a random uuid: re-runs write identical files
     )
+    write_if_changed(path, html)
     return path

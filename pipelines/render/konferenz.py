@@ -5,6 +5,8 @@ successful projects are shown with their effect, and where none can be shown the
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +17,7 @@ from pptx.util import Inches, Pt
 
 from pipelines.evaluation.panel import add_rates
 from pipelines.render import fmt
+from pipelines.render.cache import write_if_changed
 from pipelines.render.data import SYNTHETIC_LABEL, ReportData
 from pipelines.render.export import Export
 from pipelines.render.figures import base_layout, choropleth, ci_band, finding_title, interval_error
@@ -218,8 +221,22 @@ def build_deck(
         p.text = line
         p.font.size = Pt(12)
     path.parent.mkdir(parents=True, exist_ok=True)
-    prs.save(path)
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    write_if_changed(path, _dated_zip(buffer.getvalue(), stamp))
     return path
+
+
+def _dated_zip(data: bytes, when: dt.datetime) -> bytes:
+    """The zip archive ``data`` with every member dated ``when`` instead of the clock time of writing:
+    re-runs give identical decks, and an unchanged deck is not written again."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            dated = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            dated.compress_type, dated.external_attr = info.compress_type, info.external_attr
+            dst.writestr(dated, src.read(info))
+    return out.getvalue()
 
 
 def conference_charts(data: ReportData, out_dir: Path) -> dict[str, tuple[list[str], list[tuple[str, Export]], Export]]:

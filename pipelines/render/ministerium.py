@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from pipelines.register.schema import TABLES
 from pipelines.render import fmt
+from pipelines.render.cache import write_if_changed
 from pipelines.render.data import SYNTHETIC_LABEL, ReportData
 from pipelines.render.steckbrief import METHOD_DE, TEMPLATES
 
@@ -358,16 +359,17 @@ def render_ministry_report(data: ReportData, out_dir: Path, images: dict[str, Pa
     ctx = context(data, {k: "../" + v for k, v in rel.items()})
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     html = out_dir / "bericht.html"
-    html.write_text(env.get_template("ministerium.html.j2").render(d=ctx), encoding="utf-8")
+    write_if_changed(html, env.get_template("ministerium.html.j2").render(d=ctx))
     pdf = out_dir / "bericht.pdf"
     pdf_ctx = {**ctx, "images": {k: "/" + v for k, v in rel.items()}}
     # the template is passed as bytes so that the output folder can be typst's root (for the images)
-    pdf.write_bytes(
+    write_if_changed(
+        pdf,
         typst.compile(
             (TEMPLATES / "ministerium.typ").read_bytes(),
             root=str(out_dir.parent),
             sys_inputs={"data": json.dumps(pdf_ctx, ensure_ascii=False, default=str)},
-        )
+        ),
     )
     xlsx = write_workbook(data, out_dir / "tabellen.xlsx")
     return [html, pdf, xlsx]

@@ -146,3 +146,20 @@ def test_files_a_product_no_longer_writes_are_removed(tmp_path: Path) -> None:
         "steckbriefe/gremium_G07_neu.pdf",
     ]
     assert outside.exists()
+
+
+def test_interactive_maps_are_written_only_when_their_content_changes(tmp_path: Path) -> None:
+    from pipelines.render.export import write_html
+
+    def figure(y: list[int]) -> go.Figure:
+        return go.Figure(go.Bar(x=["a", "b"], y=y))
+
+    path = write_html(figure([1, 2]), tmp_path / "karte.html")
+    bundle = tmp_path / "plotly.min.js"
+    assert bundle.stat().st_size > 1_000_000 and 'src="plotly.min.js"' in path.read_text(encoding="utf-8")
+    for p in (path, bundle):
+        os.utime(p, ns=(1_000_000_000, 1_000_000_000))
+    write_html(figure([1, 2]), path)
+    assert path.stat().st_mtime_ns == bundle.stat().st_mtime_ns == 1_000_000_000
+    write_html(figure([1, 3]), path)
+    assert path.stat().st_mtime_ns != 1_000_000_000 and bundle.stat().st_mtime_ns == 1_000_000_000

@@ -158,3 +158,19 @@ def test_conference_deck_has_titled_slides(rendered: Rendered) -> None:
     charts = sorted(deck.parent.glob("grafik_*.png"))
     assert 3 <= len(charts) <= 5
     assert all(round(_png_dpi(c)) == 300 for c in charts)
+
+
+def test_conference_deck_is_dated_by_its_data_and_not_rewritten_unchanged(rendered: Rendered) -> None:
+    import os
+    import zipfile
+
+    from pipelines.render import products
+
+    (deck,) = [p for p in rendered.files["conference_kit"] if p.suffix == ".pptx"]
+    day = rendered.data.generated_on
+    with zipfile.ZipFile(deck) as z:  # no clock time inside: re-runs give the same bytes
+        assert {i.date_time for i in z.infolist()} == {(day.year, day.month, day.day, 0, 0, 0)}
+    before = deck.read_bytes()
+    os.utime(deck, ns=(1_000_000_000, 1_000_000_000))
+    products.conference_kit(rendered.data, rendered.out)
+    assert deck.stat().st_mtime_ns == 1_000_000_000 and deck.read_bytes() == before
