@@ -89,11 +89,10 @@ def load_crime_city_stats(paths: list[Path]) -> SourceLoad:
 def load_accident_points(paths: list[Path], geojson_paths: list[Path], con: duckdb.DuckDBPyConnection) -> SourceLoad:
     """Unfallatlas records of every layout; the derived GeoJSON only where no official file has the row.
 
-    The rows never leave DuckDB: every file is parsed into a temp table of ``con`` (the warehouse
-    connection the asset then writes with), all of them are checked in one SQL pass, and the table
-    write selects the accepted rows from the temp tables. 2.4 million national records as Arrow or
-    Python objects cost seconds and gigabytes (``benchmarks/``). The temp tables live until ``con``
-    closes; a failed load drops them at once.
+    Every file is parsed into a temp table of ``con`` (the warehouse connection the asset then writes
+    with), all of them are checked in one SQL pass, and the table write selects the accepted rows from the
+    temp tables, so 2.4 million national records are never copied out of DuckDB (``benchmarks/`` measures
+    the load). The temp tables live until ``con`` closes; a failed load drops them at once.
     """
     workers = max(1, min(len(paths), os.cpu_count() or 1))
     try:
@@ -117,8 +116,7 @@ def load_accident_points(paths: list[Path], geojson_paths: list[Path], con: duck
         "accident_points",
         checked.select,
         order_by=(),  # already in a stable order: files sorted by name, rows by line (no 2.4M-row sort)
-        # computed when read (core DuckDB, no extension needed): storing the file names and 2 x 2.4M
-        # points would cost write time for nothing (benchmarks/)
+        # computed when read (core DuckDB, no extension needed): they take no space in the warehouse
         virtual={
             **checked.virtual,
             "geom_25832": "CAST('POINT (' || x_25832 || ' ' || y_25832 || ')' AS GEOMETRY)",

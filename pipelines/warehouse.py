@@ -20,7 +20,6 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
 from pipelines.errors import PipelineError
 
@@ -93,8 +92,8 @@ def memory() -> duckdb.DuckDBPyConnection:
 class TableWrite:
     """One table an asset writes.
 
-    ``source`` is a DataFrame, an Arrow table (large inputs: registered without a copy) or a SQL
-    ``SELECT`` (run on the warehouse connection, with ``params``).
+    ``source`` is a DataFrame or a SQL ``SELECT`` (run on the warehouse connection, with ``params``; large
+    inputs stay in DuckDB that way, e.g. the Unfallatlas rows in temp tables of that connection).
     ``transform`` optionally wraps it: a ``SELECT … FROM {input}`` whose ``{input}`` is the source.
     Rows are stored sorted by ``order_by`` so that re-runs give byte-identical tables; an empty
     ``order_by`` keeps the input's order, for sources that are already in a stable order.
@@ -106,7 +105,7 @@ class TableWrite:
     """
 
     name: str
-    source: pd.DataFrame | pa.Table | str
+    source: pd.DataFrame | str
     order_by: Sequence[str]
     geometry: Sequence[str] = ()
     params: Sequence[object] = field(default_factory=tuple)
@@ -116,7 +115,7 @@ class TableWrite:
 
 def _stage(con: duckdb.DuckDBPyConnection, write: TableWrite) -> str:
     staging = write.name + STAGING_SUFFIX
-    registered = isinstance(write.source, pd.DataFrame | pa.Table)
+    registered = isinstance(write.source, pd.DataFrame)
     if isinstance(write.source, pd.DataFrame) and write.source.columns.empty:
         from pipelines.errors import PipelineError
 
