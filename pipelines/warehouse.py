@@ -81,13 +81,6 @@ def uses_spatial(sql: str) -> bool:
     return re.search(r"\bST_\w+\s*\(", sql, flags=re.IGNORECASE) is not None
 
 
-def memory() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with spatial loaded, for readers that use DuckDB's CSV reader."""
-    con = duckdb.connect()
-    con.execute(f"LOAD '{spatial_extension_path()}'")
-    return con
-
-
 @dataclass(frozen=True)
 class TableWrite:
     """One table an asset writes.
