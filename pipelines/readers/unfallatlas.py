@@ -455,14 +455,14 @@ def check_points(con: duckdb.DuckDBPyConnection, files: list[ParsedFile]) -> Che
             text = _lines_of(f.text, f.encoding, set(mine["line"]))
             mine = mine.assign(raw=mine["line"].map(text))
         parts.append(mine.assign(source_file=f.label)[REJECT_COLUMNS])
-    official = [n for n, f in enumerate(files) if f.source == SOURCE_CSV]
-    derived = [n for n, f in enumerate(files) if f.source != SOURCE_CSV]
+    official = ", ".join(str(n) for n, f in enumerate(files) if f.source == SOURCE_CSV)
+    derived = ", ".join(str(n) for n, f in enumerate(files) if f.source != SOURCE_CSV)
     accepted = f"FROM ({clean}) WHERE reason IS NULL"
     if derived and official:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _ua_duplicates AS SELECT source_file_no, source_line, accident_uid "
-            f"{accepted} AND source_file_no IN ({', '.join(map(str, derived))}) AND accident_uid IN "
-            f"(SELECT accident_uid {accepted} AND source_file_no IN ({', '.join(map(str, official))}))"
+            f"{accepted} AND source_file_no IN ({derived}) AND accident_uid IN "
+            f"(SELECT accident_uid {accepted} AND source_file_no IN ({official}))"
         )
         moved = con.execute("SELECT * FROM _ua_duplicates ORDER BY source_file_no, source_line").df()
         parts.append(
@@ -477,8 +477,7 @@ def check_points(con: duckdb.DuckDBPyConnection, files: list[ParsedFile]) -> Che
             )
         )
         accepted += (
-            " AND NOT (accident_uid IN (SELECT accident_uid FROM _ua_duplicates) "
-            f"AND source_file_no IN ({', '.join(map(str, derived))}))"
+            f" AND NOT (accident_uid IN (SELECT accident_uid FROM _ua_duplicates) AND source_file_no IN ({derived}))"
         )
     rejects = pd.concat([*(f.rejects for f in files), *parts], ignore_index=True)
     counted = rejects.groupby("source_file").size()
