@@ -13,8 +13,6 @@ import time
 from pipelines.stats.simulate import study
 
 SEEDS = {
-    "did_poisson_fe": 20261125,
-    "did_staggered": 20261126,
     "empirical_bayes": 20261127,
     "naive_before_after": 20261127,
 }

@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "pipelines.register.cli",
     "pipelines.demo.cli",
     "pipelines.fetch.cli",
+    "pipelines.evaluation.cli",
 )
 
 
@@ -32,9 +33,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: options whose values may start with a dash (the PKS key of all offences is '------')
+DASH_VALUES = ("--indicator",)
+
+
+def join_dash_values(argv: Sequence[str]) -> list[str]:
+    """``--indicator ------`` → ``--indicator=------``: argparse would take the value for an option."""
+    out: list[str] = []
+    for arg in argv:
+        if out and out[-1] in DASH_VALUES and arg.startswith("-"):
+            out[-1] = f"{out[-1]}={arg}"
+        else:
+            out.append(arg)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(join_dash_values(sys.argv[1:] if argv is None else argv))
     from pipelines.errors import PipelineError, SourceFormatError
 
     try:

@@ -7,6 +7,11 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# no timing in tests: a shared machine makes the first call of a property (imports) slow at random
+settings.register_profile("project", deadline=None)
+settings.load_profile("project")
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dagster import AssetKey
+
 from pipelines.definitions import defs
 
 EXPECTED_ASSETS = {
@@ -19,6 +21,7 @@ DERIVED_ASSETS = {
     "register_measures",
     "panel",
     "measure_effects",
+    "calibration",
     "maps_and_charts",
     "fact_sheets",
     "ministry_report",
@@ -50,7 +53,15 @@ def test_every_source_asset_has_blocking_key_and_schema_checks():
 def test_blocking_checks_guard_the_joins_and_the_outputs():
     graph = defs.resolve_asset_graph()
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
-    assert {("register_measures", "bodies_exist"), ("panel", "key_unique"), ("site", "privacy_scan")} <= checks
+    assert {
+        ("register_measures", "bodies_exist"),
+        ("panel", "key_unique"),
+        ("site", "privacy_scan"),
+        ("calibration", "false_positive_rate"),
+    } <= checks
+    # a calibration that fails its check stops every product: they all depend on it
+    reports = [k for k in graph.get_all_asset_keys() if graph.get(k).group_name == "reports"]
+    assert reports and all(AssetKey("calibration") in graph.get_non_virtual_ancestor_keys(k) for k in reports)
 
 
 def test_the_data_dictionary_in_docs_is_generated_from_the_registry():

@@ -1,19 +1,22 @@
-"""The harmonised panel and the evaluation of the register's measures."""
+"""The harmonised panel, the evaluation of the register's measures and its calibration on placebo measures."""
 
 import json
 from pathlib import Path
-from typing import NamedTuple
 
 import duckdb
 import pandas as pd
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from pipelines import lineage
-from pipelines.evaluation.evaluate import EstimateStore, evaluate, frame_key, kreis_info
+from pipelines.evaluation.calibration import calibrate
+from pipelines.evaluation.design import interventions
+from pipelines.evaluation.evaluate import evaluate, register_designs
+from pipelines.evaluation.inputs import EvaluationData, kreis_neighbours, kreis_types
 from pipelines.evaluation.panel import build_panel
 from pipelines.markdown import markdown_table
+from pipelines.render.verdict import add_verdicts
 from pipelines.resources import DuckDBWarehouse, RawData
-from pipelines.warehouse import TableWrite, stored_fingerprints, table_exists, write_asset
+from pipelines.warehouse import TableWrite, stored_fingerprints, write_asset
 
 SQL = Path(__file__).parent / "sql"
 
@@ -21,6 +24,22 @@ SQL = Path(__file__).parent / "sql"
 def _fingerprint(con, upstream: list[str]) -> str:
     stored = stored_fingerprints(con)
     return lineage.derived_fingerprint({u: stored.get(u) for u in upstream})
+
+
+def panel_inputs(con: duckdb.DuckDBPyConnection, land: str) -> dict[str, pd.DataFrame]:
+    """The source tables :func:`build_panel` reads, by argument name."""
+    return {
+        "crime": con.execute(
+            "SELECT year, ags, kreis_name, kreis_type, offence_key, offence_label, cases, hz, hz_basis FROM crime_cases"
+        ).df(),
+        "city": con.execute("SELECT * FROM crime_city_stats").df(),
+        "accident_counts": con.execute("SELECT * FROM accident_counts").df(),
+        "points": con.execute((SQL / "panel_inputs.sql").read_text(), [land]).df(),
+        "population": con.execute("SELECT * FROM population").df(),
+        "names": con.execute(
+            "SELECT ags, level, arg_max(name, valid_from) AS name FROM boundaries GROUP BY ags, level"
+        ).df(),
+    }
 
 
 PANEL_UPSTREAM = ["crime_cases", "crime_city_stats", "accident_points", "accident_counts", "population", "boundaries"]
@@ -42,19 +61,7 @@ PANEL_UPSTREAM = ["crime_cases", "crime_city_stats", "accident_points", "acciden
 def panel(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: RawData) -> MaterializeResult:
     land = raw_data.land_key()
     with warehouse.connect() as con:
-        frames = {
-            "crime": con.execute(
-                "SELECT year, ags, kreis_name, kreis_type, offence_key, offence_label, cases, hz, hz_basis FROM crime_cases"
-            ).df(),
-            "city": con.execute("SELECT * FROM crime_city_stats").df(),
-            "accident_counts": con.execute("SELECT * FROM accident_counts").df(),
-            "points": con.execute((SQL / "panel_inputs.sql").read_text(), [land]).df(),
-            "population": con.execute("SELECT * FROM population").df(),
-            "names": con.execute(
-                "SELECT ags, level, arg_max(name, valid_from) AS name FROM boundaries GROUP BY ags, level"
-            ).df(),
-        }
-        result = build_panel(**frames, land=land)
+        result = build_panel(**panel_inputs(con, land), land=land)
         counts = write_asset(
             con,
             asset="panel",
@@ -79,31 +86,23 @@ def panel(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: 
     )
 
 
-class EffectInputs(NamedTuple):
-    """What :func:`evaluate` reads from the warehouse, in its argument order."""
-
-    panel: pd.DataFrame
-    bodies: pd.DataFrame
-    measures: pd.DataFrame
-    kreise: pd.DataFrame
-    points: pd.DataFrame
-
-    def data_key(self, land: str) -> str:
-        """The data the estimators read (not the register: designs carry what they take from it)."""
-        return frame_key(self.panel, self.kreise, self.points) + land
-
-
-def effect_inputs(con: duckdb.DuckDBPyConnection, land: str) -> EffectInputs:
-    panel = con.execute("SELECT * FROM panel").df()
+def evaluation_inputs(
+    con: duckdb.DuckDBPyConnection, land: str, panel: pd.DataFrame | None = None
+) -> tuple[EvaluationData, pd.DataFrame, pd.DataFrame]:
+    """What the evaluation and its calibration read: the panel (the stored one unless given) with Kreis
+    types, points, areas and neighbours, and the register's bodies and measures."""
     kinds = con.execute("SELECT DISTINCT year, ags, kreis_type FROM crime_cases WHERE offence_key = '------'").df()
-    areas = con.execute((SQL / "evaluation_inputs.sql").read_text()).df()
-    return EffectInputs(
-        panel,
-        con.execute("SELECT * FROM register_bodies").df(),
-        con.execute("SELECT * FROM register_measures").df(),
-        kreis_info(kinds, areas, panel),
-        con.execute((SQL / "land_points.sql").read_text(), [land]).df(),
+    data = EvaluationData(
+        panel=con.execute("SELECT * FROM panel").df() if panel is None else panel,
+        kinds=kreis_types(kinds),
+        land=land,
+        points=con.execute((SQL / "land_points.sql").read_text(), [land]).df(),
+        areas=con.execute((SQL / "register_areas.sql").read_text()).df().set_index("measure_id"),
+        neighbours=kreis_neighbours(con.execute((SQL / "kreis_boundaries.sql").read_text()).df()),
     )
+    bodies = con.execute("SELECT * FROM register_bodies").df()
+    measures = con.execute("SELECT * FROM register_measures").df()
+    return data, bodies, measures
 
 
 EFFECTS_UPSTREAM = ["panel", "register_bodies", "register_measures", "crime_cases", "boundaries", "accident_points"]
@@ -115,31 +114,30 @@ EFFECTS_UPSTREAM = ["panel", "register_bodies", "register_measures", "crime_case
     deps=EFFECTS_UPSTREAM,
     description=(
         "Effects of every body and measure of the register, one row per measure × indicator × method, on the "
-        "rate-ratio scale with 95 % intervals and a plain-German verdict: naive before/after (labelled naive), "
-        "comparison-group DiD with a rule-based pool of German Kreise and a pre-trend test, staggered DiD, "
-        "synthetic control with placebo inference, Empirical Bayes for accidents, WDQ where areas and points exist. "
-        "Caveats: crime is evaluated on the Kreis of a Gemeinde's body; measures without a date, a target or data "
-        "before and after are listed as not evaluable with the reason; no causal claim beyond the design."
+        "rate-ratio scale with 95 % intervals, minimum detectable effects and a plain-German verdict: naive "
+        "before/after (labelled naive), a comparison-group design with placebo inference across Kreise of the same "
+        "type in Germany (each measured against the rest of its Land), synthetic control, Empirical Bayes for "
+        "accidents, WDQ/WDD where areas and points exist, and a displacement check on neighbouring Kreise. Headline "
+        "p-values adjusted across the report (Benjamini–Hochberg, Holm). Caveats: crime is evaluated on the Kreis "
+        "of a Gemeinde's body; designs that fail their checks are 'nicht eindeutig auswertbar'; no causal claim "
+        "beyond the design."
     ),
 )
 def measure_effects(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: RawData) -> MaterializeResult:
     land = raw_data.land_key()
     with warehouse.connect() as con:
-        inputs = effect_inputs(con, land)
-        cached = (
-            dict(con.execute("SELECT key, estimates FROM estimate_cache").fetchall())
-            if table_exists(con, "estimate_cache")
-            else {}
-        )
-        store = EstimateStore(cached, inputs.data_key(land))
-        effects, pooled = evaluate(*inputs, land, store)
+        data, bodies, measures = evaluation_inputs(con, land)
+        effects, pooled, _ = evaluate(data, bodies, measures)
+        interv = interventions(bodies, measures)
+        groups = interv.set_index("measure_id")["group"].to_dict() if len(interv) else {}
+        names = dict(con.execute("SELECT ags, arg_max(name, valid_from) FROM boundaries GROUP BY ags").fetchall())
+        effects, pooled = add_verdicts(effects, pooled, bodies, measures, names, groups)
         counts = write_asset(
             con,
             asset="measure_effects",
             tables=[
                 TableWrite("measure_effects", effects, order_by=("measure_id", "indicator", "method")),
                 TableWrite("effects_pooled", pooled, order_by=("group", "indicator_domain", "method")),
-                TableWrite("estimate_cache", store.frame(), order_by=("key",)),
             ],
             fingerprint=_fingerprint(con, EFFECTS_UPSTREAM),
         )
@@ -148,17 +146,57 @@ def measure_effects(context: AssetExecutionContext, warehouse: DuckDBWarehouse, 
         metadata={
             "dagster/row_count": MetadataValue.int(counts["measure_effects"]),
             "pooled_rows": MetadataValue.int(counts["effects_pooled"]),
-            "designs_estimated": MetadataValue.int(store.computed),
-            "designs_reused": MetadataValue.int(len(store.used) - store.computed),
             "evaluable_headlines": MetadataValue.int(int(head["evaluable"].sum())),
-            "not_evaluable": MetadataValue.int(int((~head["evaluable"]).sum())),
+            "findings": MetadataValue.json(json.loads(head["finding"].value_counts().to_json())),
             "methods": MetadataValue.json(json.loads(effects["method"].value_counts().to_json())),
             "headlines": MetadataValue.md(
                 markdown_table(
-                    head[head["evaluable"]][["measure_id", "indicator", "method", "estimate", "ci_low", "ci_high"]]
+                    head[head["evaluable"]][
+                        ["measure_id", "indicator", "method", "estimate", "ci_low", "ci_high", "p_adjusted", "mde_80"]
+                    ]
                     .round(3)
                     .head(40)
                 )
             ),
+        }
+    )
+
+
+CALIBRATION_UPSTREAM = ["panel", "register_bodies", "register_measures", "crime_cases", "boundaries"]
+
+
+@asset(
+    group_name="evaluation",
+    kinds={"duckdb"},
+    deps=CALIBRATION_UPSTREAM,
+    description=(
+        "Calibration of the evaluation on real data: placebo measures at random start dates in Kreise across "
+        "Germany without a registered body or measure, on each PKS indicator the register uses, evaluated through "
+        "the same design, pool and headline rules as real measures. One row per method and indicator with the "
+        "false-positive rate (with its Monte-Carlo error), the coverage of the 95 % intervals and the median "
+        "minimum detectable effect. Caveat: placebos measure the procedure's error rate where nothing happened; "
+        "they cannot show bias from councils founded because of a bad year (see docs/methods.md)."
+    ),
+)
+def calibration(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: RawData) -> MaterializeResult:
+    land = raw_data.land_key()
+    with warehouse.connect() as con:
+        data, bodies, measures = evaluation_inputs(con, land)
+        table, rows = calibrate(data, bodies, measures, register_designs(data, bodies, measures))
+        counts = write_asset(
+            con,
+            asset="calibration",
+            tables=[TableWrite("calibration", table, order_by=("method", "indicator"))],
+            fingerprint=_fingerprint(con, CALIBRATION_UPSTREAM),
+        )
+    overall = table[(table["method"] == "headline") & (table["indicator"] == "*")]
+    return MaterializeResult(
+        metadata={
+            "dagster/row_count": MetadataValue.int(counts["calibration"]),
+            "placebo_designs": MetadataValue.int(int(rows["measure_id"].nunique()) if len(rows) else 0),
+            "headline_false_positive_rate": MetadataValue.float(
+                float(overall["false_positive_rate"].iloc[0]) if len(overall) else float("nan")
+            ),
+            "table": MetadataValue.md(markdown_table(table.round(4))),
         }
     )

@@ -1,8 +1,9 @@
-"""Checks on the panel and the effects."""
+"""Checks on the panel, the effects and the calibration of the evaluation."""
 
 from __future__ import annotations
 
 from assets._shared import sql_check, unique_key_check
+from pipelines.evaluation.calibration import MAX_FALSE_POSITIVE_RATE, MIN_PLACEBO_DESIGNS
 
 checks = [
     unique_key_check("panel", "panel", ["unit_ags", "year", "month", "indicator"]),
@@ -27,9 +28,18 @@ checks = [
         asset_name="measure_effects",
         name="intervals_contain_estimates",
         blocking=True,
-        description="Blocking: every evaluable estimate lies inside its 95 % interval.",
+        description="Blocking: every evaluable estimate lies strictly inside a 95 % interval of positive width.",
         sql="SELECT measure_id, indicator, method, estimate, ci_low, ci_high FROM measure_effects "
-        "WHERE evaluable AND NOT (ci_low <= estimate AND estimate <= ci_high)",
+        "WHERE evaluable AND NOT (ci_low <= estimate AND estimate <= ci_high AND ci_low < ci_high)",
+    ),
+    sql_check(
+        asset_name="measure_effects",
+        name="headlines_adjusted_with_power",
+        blocking=True,
+        description="Blocking: every evaluable headline carries its adjusted p-value, minimum detectable effect "
+        "and finding.",
+        sql="SELECT measure_id, indicator, method FROM measure_effects WHERE headline AND evaluable "
+        "AND (p_adjusted IS NULL OR mde_80 IS NULL OR finding IS NULL)",
     ),
     sql_check(
         asset_name="measure_effects",
@@ -47,5 +57,20 @@ checks = [
         sql="SELECT measure_id, indicator, count(*) FILTER (WHERE headline) AS headlines, "
         "bool_or(headline AND method = 'naive_before_after') AS naive_headline FROM measure_effects "
         "GROUP BY ALL HAVING headlines <> 1 OR naive_headline",
+    ),
+]
+
+checks += [
+    unique_key_check("calibration", "calibration", ["method", "indicator"]),
+    sql_check(
+        asset_name="calibration",
+        name="false_positive_rate",
+        blocking=True,
+        description=f"Blocking: on placebo measures the published procedure claims an effect in at most "
+        f"{MAX_FALSE_POSITIVE_RATE:.0%} of designs, overall and for every indicator, over at least "
+        f"{MIN_PLACEBO_DESIGNS} designs; otherwise no verdict is published.",
+        sql="SELECT indicator, n_designs, false_positive_rate, mc_error FROM calibration WHERE method = 'headline' "
+        "AND (false_positive_rate > ? OR false_positive_rate IS NULL OR (indicator = '*' AND n_designs < ?))",
+        params=(MAX_FALSE_POSITIVE_RATE, MIN_PLACEBO_DESIGNS),
     ),
 ]

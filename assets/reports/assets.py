@@ -19,6 +19,7 @@ from pipelines.warehouse import stored_fingerprints
 WAREHOUSE_INPUTS = [
     "panel",
     "measure_effects",
+    "calibration",
     "register_bodies",
     "register_measures",
     "boundaries",

@@ -3,7 +3,7 @@
 "Demoland" has the Land key ``99`` (no real Land has it), about 150 Gemeinden in 10 Kreise (three
 kreisfreie Städte), plausible Voronoi shapes in the North Sea west of Schleswig-Holstein (inside the
 Unfallatlas coordinate checks, far from real municipalities), populations, PKS T01 tables 2014–2024
-(with a comparison pool of 60 Kreise in the equally fictional Land ``98``), Unfallatlas yearly zips
+(with a comparison pool of 160 Kreise in the equally fictional Land ``98``), Unfallatlas yearly zips
 2017–2024, GV100AD editions and a register of councils whose true effects are known.
 
 Everything generated here is synthetic and is labelled so wherever it is shown.
@@ -201,11 +201,12 @@ class Treatment:
     true_rr: float
 
 
-def pool_kreise(rng: np.random.Generator, n: int = 60) -> pd.DataFrame:
-    """Comparison Kreise of the fictional Land 98 (no boundaries: used only as comparison pools)."""
+def pool_kreise(rng: np.random.Generator, n: int = 160, cities: int = 40) -> pd.DataFrame:
+    """Comparison Kreise of the fictional Land 98 (no boundaries: used only as comparison pools); enough
+    of each type that the evaluation's placebo inference has more than 19 comparisons per type."""
     rows = []
     for i in range(n):
-        city = i < 12
+        city = i < cities
         pop = int(rng.integers(90_000, 400_000)) if city else int(rng.integers(60_000, 300_000))
         rows.append(
             (
@@ -235,14 +236,14 @@ def simulate_pks(rng: np.random.Generator, kreise: pd.DataFrame, treatments: lis
     rows = []
     for _, lv in levels.iterrows():
         k = kreise.set_index("ags").loc[lv["ags"]]
-        shock = rng.normal(0, 0.05, len(YEARS))
+        shock = rng.normal(0, 0.03, len(YEARS))
         for j, year in enumerate(YEARS):
             pop = k["population"] * (1 - 0.004) ** (year - 2014)
             mu = lv["rate_per_100k"] * pop / 1e5 * 0.98 ** (year - 2014) * np.exp(shock[j])
             for t in treatments:
                 if t.unit == lv["ags"] and t.indicator == f"pks:{lv['offence_key']}" and year > t.start.year:
                     mu *= t.true_rr
-            alpha = 0.01  # NB2 overdispersion
+            alpha = 0.004  # NB2 overdispersion
             count = rng.poisson(rng.gamma(1 / alpha, mu * alpha)) if mu > 0 else 0
             rows.append((year, lv["ags"], k["name"], k["kreis_type"], lv["offence_key"], int(count), pop))
     out = pd.DataFrame(rows, columns=["year", "ags", "kreis_name", "kreis_type", "offence_key", "cases", "population"])

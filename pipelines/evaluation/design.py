@@ -64,14 +64,14 @@ class Design:
 
     @property
     def period_before(self) -> str:
-        return _span(self.before)
+        return span(self.before)
 
     @property
     def period_after(self) -> str:
-        return _span(self.after)
+        return span(self.after)
 
 
-def _span(years: tuple[int, ...]) -> str:
+def span(years: tuple[int, ...]) -> str:
     if not years:
         return ""
     return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"

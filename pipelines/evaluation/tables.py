@@ -1,4 +1,4 @@
-"""Contract of the evaluation tables (``panel``, ``measure_effects``, ``effects_pooled``, ``estimate_cache``)."""
+"""Contract of the evaluation tables (``panel``, ``measure_effects``, ``effects_pooled``, ``calibration``)."""
 
 from __future__ import annotations
 
@@ -40,61 +40,77 @@ MEASURE_EFFECTS = Table(
     "derived from panel and register_measures",
     ("measure_id", "indicator", "method"),
     {
-        "measure_id": "register measure",
+        "measure_id": "register measure (a body's founding or relaunch: '<body_id>:gruendung' / ':neustart')",
         "body_id": "register body",
         "unit_ags": "unit evaluated",
         "unit_level": "level of that unit (Kreis where crime data exist only per Kreis)",
         "indicator": "panel indicator",
         "indicator_label": "German label",
-        "method": "naive_before_after, did_poisson_fe, did_staggered, synthetic_control, empirical_bayes, wdq",
+        "method": "naive_before_after, did_placebo (comparison group with placebo inference), synthetic_control, "
+        "empirical_bayes, wdq (with the WDD in diagnostics), displacement_neighbours (change in the neighbouring "
+        "Kreise); 'none' for the headline row of a design that is not evaluable or inconclusive",
         "estimate": "rate ratio (0.85 = 15 % fewer); for wdq the target-area ratio relative to control",
-        "ci_low": "95 % lower bound",
+        "ci_low": "95 % lower bound (for did_placebo and synthetic_control: the inverted placebo test)",
         "ci_high": "95 % upper bound",
-        "p_value": "p-value where the method gives one",
+        "p_value": "p-value of the method (placebo rank or t test, exact binomial for naive)",
+        "p_adjusted": "Benjamini–Hochberg adjusted p-value across the evaluable headline rows of the run",
+        "p_holm": "Holm adjusted p-value across the same rows",
+        "mde_80": "minimum detectable effect at 80 % power as a rate ratio (0.85 = a 15 % reduction)",
         "n_before": "count before",
         "n_after": "count after",
         "period_before": "years before (e.g. 2016–2019)",
         "period_after": "years after",
         "comparison": "description of the comparison pool",
-        "diagnostics": "JSON: pre-fit RMSPE, pre-trend test, overdispersion, weights …",
+        "diagnostics": "JSON: placebo count and variance model, pre-trend test, pre-fit RMSPE, weights, WDD …",
         "evaluable": "false where the measure cannot be evaluated (reason in verdict_de)",
-        "headline": "true for the one estimate per measure and indicator the products lead with",
+        "headline": "true for the one row per measure and indicator the products lead with",
+        "finding": "headline rows: effect, chance, no_large_effect, undetectable, inconclusive or not_evaluable",
         "verdict_de": "plain-German sentence for councils; never claims more than the design allows",
+        "context_de": "headline rows: what systematic reviews found for this type of measure (data/literature.yaml) "
+        "and whether the local result is in line with it",
     },
 )
 
 EFFECTS_POOLED = Table(
     "effects_pooled",
-    "Random-effects meta-analysis of the headline effects per type of measure and indicator domain.",
+    "Random-effects meta-analysis of the headline effects per type of measure and indicator domain: one "
+    "estimate per measure and outcome family and one per unit, never nested indicators as independent studies.",
     "derived from measure_effects",
     ("group", "indicator_domain", "method"),
     {
         "group": "type of measure pooled (e.g. Sicherheitspartnerschaft)",
         "indicator_domain": "crime or traffic",
-        "method": "DerSimonian-Laird or REML",
+        "method": "REML with the Hartung-Knapp-Sidik-Jonkman interval",
         "k": "number of effects pooled",
         "estimate": "pooled rate ratio",
-        "ci_low": "95 % lower bound",
+        "ci_low": "95 % lower bound (t distribution, k − 1 degrees of freedom)",
         "ci_high": "95 % upper bound",
+        "p_value": "p-value of the pooled effect",
         "tau2": "between-effect variance τ²",
         "i2": "I² heterogeneity (0–1)",
         "verdict_de": "plain-German sentence",
-        "forest": "JSON list of the pooled effects (label, estimate, ci_low, ci_high, weight)",
+        "forest": "JSON list of the pooled effects (measure_id, indicator_label, estimate, ci_low, ci_high, weight)",
     },
 )
 
-ESTIMATE_CACHE = Table(
-    "estimate_cache",
-    "Estimates of the last measure_effects run per design, reused while their inputs are unchanged "
-    "(an incremental run after a register text edit re-estimates nothing). Bookkeeping, not for analysis.",
-    "this pipeline",
-    ("key",),
+CALIBRATION = Table(
+    "calibration",
+    "How often the evaluation claims an effect where none exists: placebo measures at random start dates in "
+    "Kreise without a registered body or measure, evaluated through the same code path as real measures.",
+    "derived from panel and the register (which Kreise and indicators)",
+    ("method", "indicator"),
     {
-        "key": "sha256 over the estimator code, the panel, Kreis and point data, the design (unit, indicator, "
-        "periods), the other treated units of its indicator and, for traffic, the measure's area",
-        "estimates": "JSON of the estimates of that design (method, estimate, interval, diagnostics)",
+        "method": "'headline' (the published procedure) or an estimator code as in measure_effects",
+        "indicator": "PKS indicator, or '*' for all of them together",
+        "indicator_label": "German label",
+        "n_designs": "evaluable placebo designs",
+        "n_not_evaluable": "placebo designs the procedure did not evaluate",
+        "false_positive_rate": "share of evaluable placebo designs whose 95 % interval excludes no change",
+        "mc_error": "Monte-Carlo standard error of that share",
+        "coverage": "share of 95 % intervals containing the true rate ratio 1",
+        "mde_80": "median minimum detectable effect at 80 % power (rate ratio)",
     },
 )
 
-for _t in (PANEL, MEASURE_EFFECTS, EFFECTS_POOLED, ESTIMATE_CACHE):
+for _t in (PANEL, MEASURE_EFFECTS, EFFECTS_POOLED, CALIBRATION):
     register_table(_t)

@@ -39,6 +39,7 @@ class ReportData:
     * ``kreise``: ags (5), name, kreis_type, population, area_km2, geometry.
     * ``panel``: the ``panel`` table for the Land's units and the Land itself (see pipelines/evaluation/tables.py).
     * ``effects`` / ``pooled``: ``measure_effects`` / ``effects_pooled``.
+    * ``calibration``: the ``calibration`` table (false positives of the procedure on placebo measures).
     * ``bodies`` / ``measures``: ``register_bodies`` / ``register_measures`` (no personal data).
     * ``points``: the Land's accident points (accident_uid, year, month, ags, category, lon, lat, x_25832, y_25832, …).
     * ``quality``: quarantined rows per asset and reason (asset, reason, rows); ``ingest_log`` as stored.
@@ -52,6 +53,7 @@ class ReportData:
     panel: pd.DataFrame
     effects: pd.DataFrame
     pooled: pd.DataFrame
+    calibration: pd.DataFrame
     bodies: pd.DataFrame
     measures: pd.DataFrame
     points: pd.DataFrame
@@ -136,6 +138,7 @@ def load_report_data(con, land: str, *, synthetic: bool = False, regions: str = 
     panel = con.execute("SELECT * FROM panel WHERE substr(unit_ags, 1, 2) = ?", [land]).df()
     effects = con.execute("SELECT * FROM measure_effects").df()
     pooled = con.execute("SELECT * FROM effects_pooled").df()
+    calibration = con.execute("SELECT * FROM calibration").df()
     bodies = con.execute("SELECT * FROM register_bodies").df()
     measures = con.execute("SELECT * FROM register_measures").df()
     points = con.execute(
@@ -169,6 +172,7 @@ def load_report_data(con, land: str, *, synthetic: bool = False, regions: str = 
         panel=panel,
         effects=effects,
         pooled=pooled,
+        calibration=calibration,
         bodies=bodies,
         measures=measures,
         points=points,

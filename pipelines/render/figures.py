@@ -23,6 +23,7 @@ from plotly.colors import sample_colorscale
 from pipelines.render import fmt
 from pipelines.render.classes import fisher_jenks, quantiles
 from pipelines.render.data import SYNTHETIC_LABEL, ReportData
+from pipelines.render.verdict import method_label
 
 FONT = "DejaVu Sans, Arial, sans-serif"
 SEQUENTIAL = "Viridis"
@@ -450,7 +451,7 @@ def forest_plot(data: ReportData) -> go.Figure:
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )
-    pooled = data.pooled[data.pooled["method"] == "DerSimonian-Laird"]
+    pooled = data.pooled
     if len(pooled):
         plabels = [
             f"Mittel: {g} ({'Kriminalität' if d == 'crime' else 'Verkehr'}, k = {k})"
@@ -462,7 +463,7 @@ def forest_plot(data: ReportData) -> go.Figure:
                 y=plabels,
                 mode="markers",
                 marker={"symbol": "diamond", "size": 14, "color": "#c0392b"},
-                name="Gepoolt (Zufallseffekte, DerSimonian-Laird)",
+                name="Mittel gleichartiger Maßnahmen (Meta-Analyse)",
                 error_x=interval_error(pooled["estimate"], pooled["ci_low"], pooled["ci_high"], "#c0392b"),
             )
         )
@@ -484,17 +485,9 @@ def method_comparison(data: ReportData, measure_id: str, indicator: str) -> go.F
         & (data.effects["indicator"] == indicator)
         & data.effects["evaluable"]
     ]
-    names = {
-        "naive_before_after": "naiv (ohne Vergleichsgruppe)",
-        "did_poisson_fe": "Vergleichsgruppe (DiD)",
-        "did_staggered": "gestaffelte Starts (DiD)",
-        "synthetic_control": "synthetische Kontrolle",
-        "empirical_bayes": "Empirical Bayes",
-        "wdq": "Verdrängung (WDQ)",
-    }
     fig = go.Figure(
         go.Scatter(
-            x=[names.get(m, m) for m in e["method"]],
+            x=[method_label(m) for m in e["method"]],
             y=e["estimate"],
             mode="markers",
             marker={"size": 12, "color": ["#999" if m == "naive_before_after" else "#21908d" for m in e["method"]]},

@@ -113,6 +113,11 @@ def region_effects(data: ReportData, kreise: list[str]) -> pd.DataFrame:
     return e[e["unit_ags"].str[:5].isin(kreise)]
 
 
+def successes(effects: pd.DataFrame) -> pd.DataFrame:
+    """Shown reductions that survive the adjustment for the report's many tests (finding ``effect``)."""
+    return effects[(effects["finding"] == "effect") & (effects["estimate"] < 1)]
+
+
 def effects_chart(data: ReportData, name: str, kreise: list[str]) -> go.Figure | None:
     e = region_effects(data, kreise).sort_values("estimate")
     if e.empty:
@@ -129,9 +134,9 @@ def effects_chart(data: ReportData, name: str, kreise: list[str]) -> go.Figure |
     )
     fig.add_vline(x=1, line_dash="dash", line_color="#555")
     fig.update_xaxes(type="log", title="Ratenverhältnis gegenüber Vergleichsgruppe (unter 1 = weniger Fälle)")
-    n_good = int((e["ci_high"] < 1).sum())
+    n_good = len(successes(e))
     title = (
-        f"{n_good} von {len(e)} ausgewerteten Zielgrößen in {name} sanken stärker als im Vergleich"
+        f"{n_good} von {len(e)} ausgewerteten Zielgrößen in {name} sanken nachweislich stärker als im Vergleich"
         if n_good
         else f"In {name} lässt sich bisher keine Wirkung sicher nachweisen "
         f"({len(e)} {'Auswertung' if len(e) == 1 else 'Auswertungen'})"
@@ -199,8 +204,7 @@ def build_deck(
     for message, png in charts:
         slide = _slide(prs, message.split("<br>")[0], data.synthetic)
         slide.shapes.add_picture(str(png), Inches(0.6), Inches(1.3), height=Inches(5.9))
-    good = region_effects(data, kreise)
-    good = good[good["ci_high"] < 1]
+    good = successes(region_effects(data, kreise))
     slide = _slide(prs, "Erfolgreiche Projekte" if len(good) else "Erfolge: noch nicht belegbar", data.synthetic)
     body = _text(slide, Inches(0.8), Inches(1.4), Inches(11.7), Inches(5.5), "", 16, color="222222")
     if len(good):

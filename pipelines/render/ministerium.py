@@ -17,7 +17,9 @@ from pipelines.register.schema import TABLES
 from pipelines.render import fmt
 from pipelines.render.cache import write_if_changed
 from pipelines.render.data import SYNTHETIC_LABEL, ReportData
-from pipelines.render.steckbrief import METHOD_DE, TEMPLATES
+from pipelines.render.steckbrief import TEMPLATES
+from pipelines.render.verdict import method_label
+from pipelines.stats.multiple import expected_false_positives
 
 CAVEATS = [
     "Ein einfacher Vorher-Nachher-Vergleich („naiv“) zeigt nur, wie sich die Zahlen veränderten – nicht, ob die "
@@ -59,28 +61,31 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
     e = data.effects
     head = e[e["headline"]]
     evaluable = head[head["evaluable"]]
-    lower = evaluable[evaluable["ci_high"] < 1]
-    higher = evaluable[evaluable["ci_low"] > 1]
     n_units = head["measure_id"].nunique()
     n_eval = evaluable["measure_id"].nunique()
+    found = evaluable["finding"].value_counts()
+    n_tests = int(evaluable["p_adjusted"].notna().sum())
     naive = e[(e["method"] == "naive_before_after") & e["evaluable"]]
     naive_lower = naive[naive["ci_high"] < 1]
     summary = [
         f"Das Register umfasst {len(data.bodies)} Gremien und {len(data.measures)} Maßnahmen. Ausgewertet werden "
         f"{n_units} Maßnahmen und Gründungen von Gremien: für {n_eval} ließ sich mindestens eine Zielgröße auswerten, "
         f"für {n_units - n_eval} keine (Gründe im Abschnitt Datenqualität und in den Steckbriefen).",
-        f"Von {len(evaluable)} ausgewerteten Zielgrößen sank die Zahl der Fälle bei {len(lower)} deutlicher als in "
-        f"den Vergleichsgruppen, bei {len(higher)} stieg sie stärker; bei den übrigen "
-        f"{len(evaluable) - len(lower) - len(higher)} lässt sich keine Wirkung nachweisen.",
+        f"Von {len(evaluable)} ausgewerteten Zielgrößen zeigen {found.get('effect', 0)} eine Veränderung, die auch "
+        f"unter allen {n_tests} Tests des Berichts gesichert bleibt; bei {found.get('chance', 0)} wäre der Unterschied "
+        f"auch durch Zufall erklärbar. Allein der Zufall erzeugt unter {n_tests} Tests etwa "
+        f"{fmt.number(expected_false_positives(n_tests), 1)} scheinbare Wirkungen. Bei "
+        f"{found.get('no_large_effect', 0)} schließt das Intervall eine größere Wirkung aus, bei "
+        f"{found.get('undetectable', 0)} sind die Daten für kleinere Wirkungen zu ungenau.",
     ]
-    if len(naive_lower) > len(lower):
+    if len(naive_lower) > found.get("effect", 0):
         summary.append(
             f"Der naive Vorher-Nachher-Vergleich hätte bei {len(naive_lower)} von {len(naive)} Zielgrößen einen "
             "deutlichen Rückgang gezeigt: er spiegelt den allgemeinen Trend und die Regression zur Mitte, nicht die "
             "Wirkung der Maßnahme."
         )
     pooled = [
-        f"{r.group} ({'Kriminalität' if r.indicator_domain == 'crime' else 'Verkehr'}, {r.method}, k = {r.k}): "
+        f"{r.group} ({'Kriminalität' if r.indicator_domain == 'crime' else 'Verkehr'}, k = {r.k}): "
         f"{r.verdict_de} τ² = {fmt.number(r.tau2, 4)}, I² = {fmt.percent(r.i2, 0)}."
         for r in data.pooled.itertuples()
     ]
@@ -90,9 +95,7 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
     ]
     methods = []
     for r in e[e["evaluable"]].sort_values(["measure_id", "indicator", "method"]).itertuples():
-        label = METHOD_DE.get(r.method, r.method) + (
-            " (ohne Vergleichsgruppe)" if r.method == "naive_before_after" else ""
-        )
+        label = method_label(r.method) + (" (ohne Vergleichsgruppe)" if r.method == "naive_before_after" else "")
         methods.append(
             [
                 r.measure_id,
@@ -116,6 +119,7 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
         "as_of": data.data_as_of(),
         "generated_on": fmt.date_de(data.generated_on),
         "summary": summary,
+        "calibration": calibration_box(data.calibration),
         "pooled": pooled
         or [
             "Für eine gemeinsame Auswertung gleichartiger Maßnahmen (Meta-Analyse) gibt es noch zu wenige ausgewertete Maßnahmen."
@@ -131,6 +135,21 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
         "sources": data.attributions(),
         "images": images,
     }
+
+
+def calibration_box(calibration: pd.DataFrame) -> str:
+    """The calibration in one plain sentence: how often the procedure claims an effect that is not there."""
+    row = calibration[(calibration["method"] == "headline") & (calibration["indicator"] == "*")]
+    if row.empty:
+        return "Die Prüfung mit Scheinmaßnahmen liegt nicht vor."
+    r = row.iloc[0]
+    n, rate = int(r["n_designs"]), float(r["false_positive_rate"])
+    return (
+        f"Von {fmt.number(n)} Scheinmaßnahmen in Kreisen ohne Maßnahme – erfundenen Starts zu zufälligen Zeitpunkten, "
+        f"ausgewertet wie echte Maßnahmen – hätte das Verfahren {fmt.number(round(rate * n))} "
+        f"({fmt.percent(rate, 1)}) fälschlich als wirksam eingestuft; zulässig sind höchstens 7 %. Wirkungen unter "
+        f"etwa {fmt.change_from_ratio(r['mde_80']).lstrip('−')} kann das Verfahren auf Kreisebene nicht sicher erkennen."
+    )
 
 
 def missing_years(data: ReportData) -> list[str]:
@@ -181,6 +200,11 @@ HEADERS_DE = {
     "evaluable": "auswertbar",
     "headline": "Hauptergebnis",
     "verdict_de": "Bewertung",
+    "context_de": "Einordnung in die Forschung",
+    "p_adjusted": "p-Wert (korrigiert, Benjamini-Hochberg)",
+    "p_holm": "p-Wert (korrigiert, Holm)",
+    "mde_80": "kleinste erkennbare Wirkung (80 % Power)",
+    "finding": "Befund",
     "year": "Jahr",
     "count": "Anzahl",
     "population": "Einwohner",

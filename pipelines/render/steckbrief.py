@@ -37,6 +37,7 @@ from pipelines.render import fmt
 from pipelines.render.cache import RenderCache, write_if_changed
 from pipelines.render.data import SYNTHETIC_LABEL, ReportData
 from pipelines.render.svg import LocatorMap, sparkline
+from pipelines.render.verdict import method_label
 
 TEMPLATES = Path(__file__).parent / "templates"
 TYPST_TEMPLATE = "steckbrief.typ"
@@ -65,15 +66,6 @@ SMALL_NOTE = (
 HEADER = ["Kennzahl", "Gebiet", "Jahr", "Anzahl", "je 100.000 EW (95 %-KI)", "Kreis", "Land", "Entwicklung"]
 WIDTHS = [2.3, 1.7, 0.6, 0.8, 1.9, 0.8, 0.8, 1.6]
 MAX_EFFECTS = 8  # entries on a sheet; more are referred to the ministry report (keeps two pages)
-METHOD_DE = {
-    "naive_before_after": "naiv",
-    "did_poisson_fe": "Vergleichsgruppe",
-    "did_staggered": "gestaffelte Starts",
-    "synthetic_control": "synthetische Kontrolle",
-    "empirical_bayes": "Empirical Bayes",
-    "wdq": "WDQ",
-    "none": "–",
-}
 NO_MEASURES = (
     "Keine Maßnahmen im Register. Das Register ist nicht vollständig: Ein fehlender Eintrag heißt nicht, dass es "
     "vor Ort keine Prävention gibt."
@@ -378,13 +370,13 @@ class SheetBuilder:
             parts.append(f"vorher {_text(head['period_before'])}, nachher {_text(head['period_after'])}")
         result = ""
         if evaluable:
-            method = METHOD_DE.get(str(head["method"]), str(head["method"]))
+            method = method_label(head["method"])
             result = (
                 f"{method}: {fmt.change_from_ratio(head['estimate'])} (95 %-KI {fmt.change_from_ratio(head['ci_low'])} "
                 f"bis {fmt.change_from_ratio(head['ci_high'])})"
             )
             others = [
-                f"{METHOD_DE.get(str(r['method']), str(r['method']))} {fmt.change_from_ratio(r['estimate'])}"
+                f"{method_label(r['method'])} {fmt.change_from_ratio(r['estimate'])}"
                 for r in sorted(group, key=lambda r: str(r["method"]))
                 if bool(r["evaluable"]) and r is not head
             ]
@@ -394,7 +386,7 @@ class SheetBuilder:
             "title": prefix + self.measure_title(mid),
             "meta": " · ".join(parts),
             "result": result,
-            "verdict": _text(head["verdict_de"]),
+            "verdict": " ".join(t for t in (_text(head["verdict_de"]), _text(head.get("context_de"))) if t),
             "evaluable": evaluable,
         }
 

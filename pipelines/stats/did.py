@@ -1,259 +1,211 @@
-"""Comparison-group designs: difference-in-differences for counts.
+"""Comparison-group design for one treated unit: collapsed difference-in-differences with placebo inference.
 
-* :func:`poisson_fe_did`: a negative-binomial GLM (log link, log-exposure offset) with unit and period
-  fixed effects and a treatment dummy (treated unit × after); exp(β) is the rate ratio. The NB2
-  dispersion α is estimated by the method of moments from a Poisson fit of the same model and then held
-  fixed (Cameron & Trivedi 2013, *Regression Analysis of Count Data*, §3.2–3.3; Wooldridge 1999, J.
-  Econometrics 90:77–97 for Poisson fixed effects). A placebo test moves the start into the before period
-  (pre-trend check); a small p-value there means the parallel-trends assumption is doubtful.
-* :func:`staggered_did`: group-time effects in the spirit of Callaway & Sant'Anna (2021, J. Econometrics
-  225:200–230) for staggered starts: each cohort (units starting in the same period) is compared with the
-  never-treated units only, on the log-rate scale, as the change from the cohort's before periods to its
-  after periods minus the same change among the never-treated. Cohort effects are averaged with weights
-  proportional to their after-period counts. This avoids the "forbidden comparisons" of two-way fixed
-  effects with staggered starts (Goodman-Bacon 2021). Variance by the delta method with NB2 variance
-  Var(Y) = μ + αμ².
-* :func:`select_comparison_pool`: the comparison pool is chosen by rule, not by hand.
+* **Collapse to two periods** (Bertrand, Duflo & Mullainathan 2004, QJE 119:249–275): each unit's counts
+  and exposures are summed over the before and the after years, and its change is the log rate ratio
+  D_i = log((Y_a + ½)/E_a) − log((Y_b + ½)/E_b) (½: Haldane–Anscombe, so that a zero count stays
+  finite). One number per unit removes the serial correlation within a unit from the inference.
+* **Regional shocks.** Where units come from several Länder (Kreise across Germany), the change of the
+  rest of the unit's Land is differenced out: D'_i = D_i − D_{L∖i}, computed from the sums over the other
+  Kreise of the Land. A Land-wide reform, recording change or campaign then does not look like an effect
+  of a local measure; the estimate is the change relative to the rest of the Land. Units whose Land has
+  fewer than :data:`MIN_REGION` Kreise (Berlin, Hamburg, Bremen) have no such rest and are left out.
+* **Estimate.** g_t = D'_t − mean(D'_pool): the treated unit's change beyond the comparison units'.
+* **Inference.** Every comparison unit is treated in turn as if it had the measure,
+  g_j = D'_j − mean(D'_{pool∖j}), and :func:`pipelines.stats.placebo.placebo_inference` gives the p-value,
+  the interval (test inversion, never of zero width) and the minimum detectable effect (Conley & Taber
+  2011; Ferman & Pinto 2019). The variance model's common part carries 1 + 1/n for a rest of n Kreise.
+* **Pre-trend check** (:func:`pretrend_window`): the same estimator on the before years alone, the first half
+  against the second; a small p-value means the treated unit already drifted away before the measure.
 
-Assumptions: parallel trends of the log rates in the absence of the measure; no spill-over into the
-comparison units; exposures (population) measured without error.
+Assumptions: without the measure the treated unit's standardised change relative to its Land would be
+exchangeable with the comparison units'; no spill-over into comparison units; exposures (population)
+measured consistently within a unit.
 """
 
 from __future__ import annotations
 
 import math
-import warnings
+from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
-from pipelines.stats.types import Effect, not_evaluable, two_sided_p
+from pipelines.stats.placebo import PlaceboInference, placebo_inference
+from pipelines.stats.types import Effect, not_evaluable
 
-Z95 = 1.959963984540054
-
-
-def _design(data: pd.DataFrame, extra: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    units = pd.get_dummies(data["unit"], drop_first=True, dtype=float)
-    periods = pd.get_dummies(data["period"], drop_first=True, dtype=float)
-    x = np.column_stack([np.ones(len(data)), units.to_numpy(), periods.to_numpy(), data[extra].to_numpy(dtype=float)])
-    return x, data["count"].to_numpy(dtype=float), np.log(data["exposure"].to_numpy(dtype=float))
+METHOD = "did_placebo"
+#: a region's trend is differenced out only when it has at least this many units
+MIN_REGION = 3
 
 
-def _fit(x: np.ndarray, y: np.ndarray, offset: np.ndarray, alpha: float | None):
-    # statsmodels takes 2 s to import; only the fits need it, not every process that loads the assets
-    import statsmodels.api as sm
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+@dataclass(frozen=True)
+class CountPanel:
+    """Counts and exposures of one indicator: units × years, with each unit's region (Land key, or ``""``
+    when no regional trend is to be removed). Missing cells are NaN."""
 
-    family = sm.families.Poisson() if alpha is None else sm.families.NegativeBinomial(alpha=max(alpha, 1e-8))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", (ConvergenceWarning, PerfectSeparationWarning, RuntimeWarning))
-        return sm.GLM(y, x, family=family, offset=offset).fit(maxiter=100)
+    units: np.ndarray
+    years: np.ndarray
+    counts: np.ndarray
+    exposure: np.ndarray
+    region: np.ndarray
 
-
-def nb2_alpha(y: np.ndarray, mu: np.ndarray) -> float:
-    """Method-of-moments NB2 dispersion: α = Σ[(y−μ)² − μ] / Σμ², floored at 0."""
-    return float(max(0.0, np.sum((y - mu) ** 2 - mu) / np.sum(mu**2)))
-
-
-def twoway_poisson_mu(data: pd.DataFrame, *, iterations: int = 200, tol: float = 1e-10) -> np.ndarray:
-    """Fitted means of a Poisson model with unit and period effects and a log-exposure offset.
-
-    The maximum-likelihood fit of this model matches the unit and period margins, so it is found by
-    iterative proportional fitting instead of IRLS over hundreds of dummy columns.
-    """
-    u = pd.factorize(data["unit"])[0]
-    t = pd.factorize(data["period"])[0]
-    y = data["count"].to_numpy(float)
-    e = data["exposure"].to_numpy(float)
-    a = np.ones(u.max() + 1)
-    b = np.ones(t.max() + 1)
-    y_u = np.bincount(u, y, len(a))
-    y_t = np.bincount(t, y, len(b))
-    for _ in range(iterations):
-        a_new = y_u / np.maximum(np.bincount(u, b[t] * e, len(a)), 1e-300)
-        b_new = y_t / np.maximum(np.bincount(t, a_new[u] * e, len(b)), 1e-300)
-        done = np.allclose(a_new, a, rtol=tol) and np.allclose(b_new, b, rtol=tol)
-        a, b = a_new, b_new
-        if done:
-            break
-    return a[u] * b[t] * e
+    def index(self, unit: str) -> int | None:
+        hit = np.flatnonzero(self.units == unit)
+        return int(hit[0]) if len(hit) else None
 
 
-def _fe_beta(data: pd.DataFrame, column: str) -> tuple[float, float, float]:
-    x, y, off = _design(data, [column])
-    alpha = nb2_alpha(y, _fit(x, y, off, None).mu)
-    res = _fit(x, y, off, alpha)
-    return float(res.params[-1]), float(res.bse[-1]), alpha
+@dataclass(frozen=True)
+class Changes:
+    """Per unit: the (regionally differenced) log change, its Poisson variance, the multiplier of the
+    common variance, and the counts before and after."""
+
+    d: np.ndarray
+    poisson: np.ndarray
+    common: np.ndarray
+    before: np.ndarray
+    after: np.ndarray
 
 
-def poisson_fe_did(data: pd.DataFrame, *, placebo: bool = True) -> Effect:
-    """Rate ratio of a measure from a unit × period panel.
-
-    ``data`` columns: ``unit``, ``period``, ``count``, ``exposure``, ``treated`` (1 in the treated unit's
-    after periods), ``treated_unit`` (1 for every period of treated units).
-    """
-    data = data[data["exposure"] > 0].reset_index(drop=True)
-    if data["treated"].sum() == 0 or data.loc[data["treated_unit"] == 0, "unit"].nunique() < 2:
-        return not_evaluable("did_poisson_fe", "no_comparison", "keine Vergleichsgruppe")
-    beta, se, alpha = _fe_beta(data, "treated")
-    if not math.isfinite(se) or se <= 0:
-        return not_evaluable("did_poisson_fe", "not_identified", "Modell nicht schätzbar")
-    diag: dict[str, object] = {
-        "overdispersion_alpha": round(alpha, 5),
-        "units": int(data["unit"].nunique()),
-        "periods": int(data["period"].nunique()),
-    }
-    if placebo:
-        diag.update(placebo_test(data))
-    treated = data["treated_unit"] == 1
-    n_before = float(data.loc[treated & (data["treated"] == 0), "count"].sum())
-    n_after = float(data.loc[data["treated"] == 1, "count"].sum())
-    p = two_sided_p(beta / se)
-    return Effect(
-        "did_poisson_fe",
-        math.exp(beta),
-        math.exp(beta - Z95 * se),
-        math.exp(beta + Z95 * se),
-        p,
-        n_before,
-        n_after,
-        diag,
-    )
+def _sums(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    block = values[:, mask]
+    return np.where(np.isnan(block).any(axis=1), np.nan, np.nansum(block, axis=1))
 
 
-def placebo_test(data: pd.DataFrame) -> dict[str, object]:
-    """Pre-trend check: a fake start in the middle of the before period should show no effect."""
-    first_after = data.loc[data["treated"] == 1, "period"].min()
-    pre = data[data["period"] < first_after].copy()
-    periods = sorted(pre["period"].unique())
-    if len(periods) < 3:
-        return {"pretrend_p": None, "pretrend_note": "zu wenige Vorher-Jahre für einen Vortrend-Test"}
-    fake = periods[len(periods) // 2]
-    pre["placebo"] = ((pre["treated_unit"] == 1) & (pre["period"] >= fake)).astype(float)
-    beta, se, _ = _fe_beta(pre, "placebo")
-    p = two_sided_p(beta / se) if se > 0 and math.isfinite(se) else None
-    return {
-        "pretrend_p": None if p is None else round(p, 4),
-        "pretrend_placebo_rr": round(math.exp(beta), 4),
-        "pretrend_placebo_start": int(fake) if isinstance(fake, int | np.integer) else str(fake),
-    }
+def changes(panel: CountPanel, before: tuple[int, ...], after: tuple[int, ...], *, regional: bool) -> Changes:
+    """Collapsed log changes of every unit between ``before`` and ``after`` (NaN where a cell is missing)."""
+    b, a = np.isin(panel.years, before), np.isin(panel.years, after)
+    yb, ya = _sums(panel.counts, b), _sums(panel.counts, a)
+    eb, ea = _sums(panel.exposure, b), _sums(panel.exposure, a)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = np.log((ya + 0.5) / ea) - np.log((yb + 0.5) / eb)
+        v = 1 / (ya + 0.5) + 1 / (yb + 0.5)
+    d[~(np.isfinite(d) & (ea > 0) & (eb > 0))] = np.nan
+    common = np.ones_like(d)
+    if regional:
+        ok = ~np.isnan(d)
+        regions, code = np.unique(panel.region, return_inverse=True)
+        size = np.bincount(code, weights=ok, minlength=len(regions))
+        usable = (size >= MIN_REGION) & (regions != "")
+        total = [np.bincount(code, weights=np.where(ok, x, 0.0), minlength=len(regions)) for x in (yb, ya, eb, ea)]
+        rb, ra, reb, rea = (t[code] - np.where(ok, x, 0.0) for t, x in zip(total, (yb, ya, eb, ea), strict=True))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = d - (np.log((ra + 0.5) / rea) - np.log((rb + 0.5) / reb))
+            v = v + 1 / (ra + 0.5) + 1 / (rb + 0.5)
+            common = 1 + 1 / (size[code] - 1)
+        d[~usable[code]] = np.nan
+    return Changes(d, v, common, yb, ya)
 
 
-def _log_rate_change(g: pd.DataFrame, cohort: object, alpha: float) -> tuple[float, float, float, float]:
-    pre, post = g[g["period"] < cohort], g[g["period"] >= cohort]
-    y0, e0, y1, e1 = pre["count"].sum(), pre["exposure"].sum(), post["count"].sum(), post["exposure"].sum()
-    if min(y0, y1) <= 0:
-        return math.nan, math.inf, y0, y1
-    # Var(log ΣY) ≈ (Σμ + α Σμ²) / (Σμ)² for independent NB2 cells
-    var = (y0 + alpha * (pre["count"] ** 2).sum()) / y0**2 + (y1 + alpha * (post["count"] ** 2).sum()) / y1**2
-    return math.log(y1 / e1) - math.log(y0 / e0), var, y0, y1
+def placebo_estimates(ch: Changes, treated: int, pool: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    """(g_t, the pool's placebo estimates g_j, the usable pool indices)."""
+    pool = pool[~np.isnan(ch.d[pool])]
+    dp = ch.d[pool]
+    n = len(dp)
+    if n < 2:
+        return math.nan, np.array([]), pool
+    g = dp - (dp.sum() - dp) / (n - 1)
+    return float(ch.d[treated] - dp.mean()), g, pool
 
 
-def staggered_did(data: pd.DataFrame) -> tuple[Effect, dict[object, Effect]]:
-    """Overall and per-cohort rate ratios for staggered starts, against never-treated units.
+def _infer(ch: Changes, treated: int, pool: np.ndarray) -> tuple[PlaceboInference | None, int]:
+    g_t, g, used = placebo_estimates(ch, treated, pool)
+    if not math.isfinite(g_t):
+        return None, len(used)
+    inf = placebo_inference(g_t, ch.common[treated], ch.poisson[treated], g, ch.common[used], ch.poisson[used])
+    return inf, len(used)
 
-    ``data`` columns: ``unit``, ``period``, ``count``, ``exposure``, ``first_treated`` (the first after
-    period; NaN for never-treated units). Transition periods should be removed by the caller.
-    """
-    data = data[data["exposure"] > 0]
-    never = data[data["first_treated"].isna()]
-    if never["unit"].nunique() < 2:
-        e = not_evaluable("did_staggered", "no_comparison", "keine nie behandelten Vergleichseinheiten")
-        return e, {}
-    alpha = nb2_alpha(never["count"].to_numpy(float), twoway_poisson_mu(never))
-    cohorts: dict[object, Effect] = {}
-    logs, variances, weights = [], [], []
-    for g, treated in data[data["first_treated"].notna()].groupby("first_treated"):
-        periods = treated["period"].unique()
-        controls = never[never["period"].isin(periods)]
-        lt, vt, y0, y1 = _log_rate_change(treated, g, alpha)
-        lc, vc, _, _ = _log_rate_change(controls, g, alpha)
-        if not (math.isfinite(lt) and math.isfinite(lc)):
-            cohorts[g] = not_evaluable("did_staggered", "zero_counts", "zu wenige Fälle vorher oder nachher")
-            continue
-        est, var = lt - lc, vt + vc
-        se = math.sqrt(var)
-        pre_p = _cohort_pretrend(treated, controls, g, alpha)
-        cohorts[g] = Effect(
-            "did_staggered",
-            math.exp(est),
-            math.exp(est - Z95 * se),
-            math.exp(est + Z95 * se),
-            two_sided_p(est / se),
-            float(y0),
-            float(y1),
-            {
-                "cohort": _plain(g),
-                "units": int(treated["unit"].nunique()),
-                "controls": int(controls["unit"].nunique()),
-                "overdispersion_alpha": round(alpha, 5),
-                "pretrend_p": pre_p,
-            },
+
+def pretrend_window(before: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """The placebo start in the middle of the before years: (first half, second half), None with < 2 years."""
+    if len(before) < 2:
+        return None
+    half = len(before) // 2
+    return before[:half], before[half:]
+
+
+def did_from_changes(ch: Changes, pre: Changes | None, treated: int, pool: np.ndarray, *, regional: bool) -> Effect:
+    """The design's estimate from the changes of the design periods (``ch``) and of the pre-trend
+    window (``pre``, see :func:`pretrend_window`); ``treated`` and ``pool`` are row indices."""
+    if math.isnan(ch.d[treated]):
+        why = "keine vollständige Reihe der Einheit" + (" oder ihres Landes" if regional else "")
+        return not_evaluable(METHOD, "no_data", why)
+    inf, n_pool = _infer(ch, treated, pool)
+    if inf is None:
+        return not_evaluable(
+            METHOD, "no_comparison", f"zu wenige Vergleichseinheiten ({n_pool}) für einen Placebo-Vergleich"
         )
-        logs.append(est)
-        variances.append(var)
-        weights.append(float(y1))
-    if not logs:
-        return not_evaluable("did_staggered", "zero_counts", "zu wenige Fälle"), cohorts
-    w = np.asarray(weights) / np.sum(weights)
-    est = float(np.dot(w, logs))
-    se = math.sqrt(float(np.dot(w**2, variances)))
-    overall = Effect(
-        "did_staggered",
-        math.exp(est),
-        math.exp(est - Z95 * se),
-        math.exp(est + Z95 * se),
-        two_sided_p(est / se),
-        None,
-        None,
-        {"cohorts": len(logs), "overdispersion_alpha": round(alpha, 5)},
+    pre_inf = _infer(pre, treated, pool)[0] if pre is not None else None
+    diag: dict[str, object] = {
+        **inf.diagnostics(),
+        "pool": n_pool,
+        "regional_trend": regional,
+        "pretrend_p": None if pre_inf is None else round(pre_inf.p_value, 4),
+    }
+    return Effect(
+        METHOD,
+        math.exp(inf.estimate),
+        math.exp(inf.ci_low),
+        math.exp(inf.ci_high),
+        inf.p_value,
+        float(ch.before[treated]),
+        float(ch.after[treated]),
+        diag,
+        mde_80=math.exp(-inf.mde),
     )
-    return overall, cohorts
 
 
-def _cohort_pretrend(treated: pd.DataFrame, controls: pd.DataFrame, g: object, alpha: float) -> float | None:
-    """Placebo for one cohort: the second half of its before periods against the first half."""
-    periods = sorted(p for p in treated["period"].unique() if p < g)
-    if len(periods) < 3:
-        return None
-    fake = periods[len(periods) // 2]
-    t = treated[treated["period"] < g]
-    c = controls[controls["period"] < g]
-    lt, vt, _, _ = _log_rate_change(t, fake, alpha)
-    lc, vc, _, _ = _log_rate_change(c, fake, alpha)
-    if not (math.isfinite(lt) and math.isfinite(lc)):
-        return None
-    return round(two_sided_p((lt - lc) / math.sqrt(vt + vc)), 4)
+def did_placebo(
+    panel: CountPanel,
+    treated: int,
+    pool: np.ndarray,
+    before: tuple[int, ...],
+    after: tuple[int, ...],
+    *,
+    regional: bool,
+) -> Effect:
+    """Rate ratio of a measure in unit ``treated`` (row index) against the units ``pool`` (row indices)."""
+    window = pretrend_window(before)
+    pre = changes(panel, *window, regional=regional) if window else None
+    return did_from_changes(changes(panel, before, after, regional=regional), pre, treated, pool, regional=regional)
 
 
-def _plain(value: object) -> object:
-    return value.item() if isinstance(value, np.generic) else value
+NEIGHBOURS = "displacement_neighbours"
 
 
-def select_comparison_pool(
-    candidates: pd.DataFrame, treated: str, *, k: int = 30, min_size: int = 8
-) -> tuple[list[str], str]:
-    """The ``k`` units most like the treated one, by rule.
+def neighbour_displacement(ch: Changes, treated: int, neighbours: list[np.ndarray], pool: np.ndarray) -> Effect:
+    """Displacement check of a Kreis measure: did the neighbouring Kreise change unusually?
 
-    ``candidates`` columns: ``unit``, ``kreis_type`` ("Kreisfreie Stadt" / "Landkreis"), ``log_density``
-    (log inhabitants per km²) and ``pre_trend`` (slope of the log rate over the before years). Only units of
-    the same type qualify; among them the distance is |Δ log density| / sd + |Δ pre-trend| / sd.
-    """
-    c = candidates.dropna(subset=["log_density", "pre_trend"])
-    me = c[c["unit"] == treated]
-    if me.empty:
-        return [], "keine Vergleichsgruppe (Merkmale der Einheit fehlen)"
-    me = me.iloc[0]
-    same = c[(c["unit"] != treated) & (c["kreis_type"] == me["kreis_type"])]
-    if len(same) < min_size:
-        return [], f"keine Vergleichsgruppe (nur {len(same)} Einheiten gleichen Typs)"
-    sd_d = same["log_density"].std() or 1.0
-    sd_t = same["pre_trend"].std() or 1.0
-    dist = (same["log_density"] - me["log_density"]).abs() / sd_d + (same["pre_trend"] - me["pre_trend"]).abs() / sd_t
-    chosen = same.assign(dist=dist).nsmallest(k, "dist")
-    kind = {"Kreisfreie Stadt": "kreisfreie Städte", "Landkreis": "Landkreise"}.get(str(me["kreis_type"]), "Einheiten")
-    text = (
-        f"{len(chosen)} {kind} in Deutschland mit der ähnlichsten Bevölkerungsdichte und dem ähnlichsten "
-        f"Vortrend (Dichte {math.exp(chosen['log_density'].min()):.0f}–{math.exp(chosen['log_density'].max()):.0f} EW/km²)"
+    For every unit, h = the mean change (relative to its Land, as in :func:`changes`) of its neighbouring
+    Kreise; the treated unit's h is tested against the comparison units' h with the same placebo inference
+    as the design itself. A ratio above 1 means crime in the neighbourhood rose more than around comparable
+    Kreise (a hint of displacement), below 1 that it fell (a hint that benefits spread). ``neighbours[i]``
+    lists the row indices of unit i's neighbours."""
+
+    def h(i: int) -> tuple[float, float, float, float, float]:
+        k = neighbours[i][np.isfinite(ch.d[neighbours[i]])] if len(neighbours[i]) else neighbours[i]
+        if not len(k):
+            return math.nan, math.nan, math.nan, 0.0, 0.0
+        n = len(k)
+        return ch.d[k].mean(), ch.common[k].mean() / n, ch.poisson[k].mean() / n, ch.before[k].sum(), ch.after[k].sum()
+
+    stats = np.array([h(int(i)) for i in pool]).reshape(-1, 5)
+    own = h(treated)
+    ok = np.isfinite(stats[:, 0])
+    stats = stats[ok]
+    if not math.isfinite(own[0]) or len(stats) < 2:
+        return not_evaluable(NEIGHBOURS, "no_neighbours", "keine Nachbarkreise mit vollständigen Reihen")
+    hp = stats[:, 0]
+    g = hp - (hp.sum() - hp) / (len(hp) - 1)
+    inf = placebo_inference(own[0] - hp.mean(), own[1], own[2], g, stats[:, 1], stats[:, 2])
+    if inf is None:
+        return not_evaluable(NEIGHBOURS, "no_comparison", "zu wenige Vergleichseinheiten")
+    return Effect(
+        NEIGHBOURS,
+        math.exp(inf.estimate),
+        math.exp(inf.ci_low),
+        math.exp(inf.ci_high),
+        inf.p_value,
+        own[3],
+        own[4],
+        {**inf.diagnostics(), "neighbours": len(neighbours[treated])},
+        mde_80=math.exp(-inf.mde),
     )
-    return sorted(chosen["unit"].tolist()), text

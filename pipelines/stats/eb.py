@@ -31,9 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pipelines.stats.types import Effect, not_evaluable
-
-Z95 = 1.959963984540054
+from pipelines.stats.placebo import mde_from_se
+from pipelines.stats.types import Z95, Effect, not_evaluable, two_sided_p
 
 
 @dataclass(frozen=True)
@@ -122,7 +121,7 @@ def _theta(n_before: float, lam: float, pi: float, var_pi: float, ratio: float, 
         "regression_to_mean": round(naive_expected - pi, 3),
         "regression_to_mean_share": round((naive_expected - pi) / naive_expected, 4) if naive_expected else None,
     }
-    p = float(2 * (1 - _phi(abs(math.log(theta)) / se_log)))
+    p = two_sided_p(math.log(theta) / se_log)
     return Effect(
         "empirical_bayes",
         theta,
@@ -132,8 +131,5 @@ def _theta(n_before: float, lam: float, pi: float, var_pi: float, ratio: float, 
         n_before,
         lam,
         diag,
+        mde_80=math.exp(-mde_from_se(se_log)),
     )
-
-
-def _phi(x: float) -> float:
-    return 0.5 * (1 + math.erf(x / math.sqrt(2)))

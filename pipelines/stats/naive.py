@@ -7,6 +7,9 @@ Interval and p-value: exact conditional binomial (see :mod:`pipelines.stats.rate
 
 from __future__ import annotations
 
+import math
+
+from pipelines.stats.placebo import mde_from_se
 from pipelines.stats.rates import rate_ratio_exact
 from pipelines.stats.types import Effect, not_evaluable
 
@@ -20,6 +23,15 @@ def naive_before_after(
     if count_before <= 0:
         return not_evaluable(METHOD, "no_cases_before", "vorher keine Fälle: keine Verhältniszahl möglich")
     rr, lo, hi, p = rate_ratio_exact(count_after, exposure_after, count_before, exposure_before)
+    mde = math.exp(-mde_from_se(math.sqrt(1 / count_before + 1 / max(count_after, 0.5))))
     return Effect(
-        METHOD, rr, lo, hi, p, count_before, count_after, {"design": "naiv: Vorher-Nachher ohne Vergleichsgruppe"}
+        METHOD,
+        rr,
+        lo,
+        hi,
+        p,
+        count_before,
+        count_after,
+        {"design": "naiv: Vorher-Nachher ohne Vergleichsgruppe"},
+        mde_80=mde,
     )

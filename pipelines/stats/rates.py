@@ -15,8 +15,6 @@ import math
 
 import numpy as np
 
-Z95 = 1.959963984540054
-
 
 def poisson_rate_ci(count, exposure, *, per: float = 1.0, alpha: float = 0.05):
     """(rate, lower, upper) per ``per`` units of exposure; vectorised over arrays.

@@ -102,47 +102,41 @@ def eb_sites(
 
 
 # --------------------------------------------------------------------------- the simulation study
-SCENARIOS = ("did_poisson_fe", "did_staggered", "empirical_bayes", "naive_before_after")
+SCENARIOS = ("empirical_bayes", "naive_before_after")
 
 
 def replicate(scenario: str, rng: np.random.Generator, true_rr: float) -> tuple[float, float, float]:
     """One replication of a scenario: (estimate, ci_low, ci_high) on the rate-ratio scale.
 
-    ``did_*`` run on :func:`did_panel`; ``empirical_bayes`` and ``naive_before_after`` on the same
-    :func:`eb_sites` draw (sites selected after a bad before-period), so the naive estimator meets
-    regression to the mean exactly where Empirical Bayes corrects for it.
+    ``empirical_bayes`` and ``naive_before_after`` run on the same :func:`eb_sites` draw (sites selected
+    after a bad before-period), so the naive estimator meets regression to the mean exactly where Empirical
+    Bayes corrects for it.
     """
-    from pipelines.stats.did import poisson_fe_did, staggered_did
     from pipelines.stats.eb import eb_sites as eb_estimate
     from pipelines.stats.eb import fit_spf
     from pipelines.stats.naive import naive_before_after
 
-    if scenario == "did_poisson_fe":
-        e = poisson_fe_did(did_panel(rng, true_rr=true_rr), placebo=False)
-    elif scenario == "did_staggered":
-        e, _ = staggered_did(did_panel(rng, true_rr=true_rr, staggered=True))
+    frame, treated = eb_sites(rng, true_theta=true_rr)
+    spf = fit_spf(frame[frame["reference"]])
+    frame["predicted"] = spf.predict(frame["exposure"].to_numpy(), frame["year"].to_numpy())
+    g = (
+        frame[frame["site"].isin(treated)]
+        .groupby(["site", "period"])
+        .agg(o=("count", "sum"), p=("predicted", "sum"))
+        .unstack()
+    )
+    if scenario == "naive_before_after":
+        e = naive_before_after(g[("o", "before")].sum(), 3.0, g[("o", "after")].sum(), 3.0)
     else:
-        frame, treated = eb_sites(rng, true_theta=true_rr)
-        spf = fit_spf(frame[frame["reference"]])
-        frame["predicted"] = spf.predict(frame["exposure"].to_numpy(), frame["year"].to_numpy())
-        g = (
-            frame[frame["site"].isin(treated)]
-            .groupby(["site", "period"])
-            .agg(o=("count", "sum"), p=("predicted", "sum"))
-            .unstack()
+        sites = pd.DataFrame(
+            {
+                "observed_before": g[("o", "before")],
+                "predicted_before": g[("p", "before")],
+                "observed_after": g[("o", "after")],
+                "predicted_after": g[("p", "after")],
+            }
         )
-        if scenario == "naive_before_after":
-            e = naive_before_after(g[("o", "before")].sum(), 3.0, g[("o", "after")].sum(), 3.0)
-        else:
-            sites = pd.DataFrame(
-                {
-                    "observed_before": g[("o", "before")],
-                    "predicted_before": g[("p", "before")],
-                    "observed_after": g[("o", "after")],
-                    "predicted_after": g[("p", "after")],
-                }
-            )
-            e = eb_estimate(sites, spf.k)
+        e = eb_estimate(sites, spf.k)
     return e.estimate, e.ci_low, e.ci_high
 
 

@@ -1,18 +1,22 @@
 """Synthetic control (Abadie & Gardeazabal 2003; Abadie, Diamond & Hainmueller 2010, JASA 105:493–505).
 
-The treated unit's before-period outcome path (here: the rate per 100,000) is reproduced by a convex
-combination of donor units, w ≥ 0, Σw = 1, minimising the before-period mean squared prediction error.
-The effect is the after-period rate of the treated unit over that of its synthetic twin (a rate ratio).
+The treated unit's before-period path is reproduced by a convex combination of donor units, w ≥ 0,
+Σw = 1, minimising the before-period squared prediction error (:func:`synth_weights`).
 
-* Fit: the before-period RMSPE, also relative to the treated unit's mean rate. Above
-  :data:`MAX_RELATIVE_RMSPE` the fit is poor: the result says so and is not headlined.
-* Inference: placebo-in-space (Abadie et al. 2010, §4): every donor in turn is treated as if it had the
-  measure; the p-value is the rank of the treated unit's after/before RMSPE ratio among all units. The
-  95 % interval inverts the placebo distribution of log rate ratios of donors whose own pre-fit is not
-  much worse (at most 5 × the treated RMSPE), so it reflects how large "effects" arise by chance.
+* **Donors.** The :data:`MAX_DONORS` comparison units whose before-period level is nearest to the treated
+  unit's (Abadie 2021, JEL 59:391–425: a donor pool of similar units limits interpolation bias).
+* **Effect.** The log ratio of the treated unit's mean to its synthetic twin's over the after years, minus
+  the same log ratio over the before years ("demeaned" synthetic control, Ferman & Pinto 2021, Quantitative
+  Economics 12:1197–1221), so that a level the donors cannot reach does not pass for an effect.
+* **Fit.** The before-period RMSPE relative to the treated unit's mean; above :data:`MAX_RELATIVE_RMSPE`
+  the fit is poor and the estimate is not used as a headline.
+* **Inference.** Placebo-in-space (Abadie et al. 2010, §4): every donor in turn is fitted from the other
+  donors (never from the treated unit) and its estimate computed the same way; the treated estimate is
+  tested against these placebos and the interval is the inverted test
+  (:func:`pipelines.stats.placebo.placebo_inference`, standardised by the units' Poisson variances).
 
-Assumptions: no anticipation, no spill-over to donors, the donors' weighted path would have continued
-to track the treated unit without the measure (convex hull).
+Assumptions: no anticipation, no spill-over to donors, the donors' weighted path would have continued to
+track the treated unit without the measure.
 """
 
 from __future__ import annotations
@@ -22,11 +26,14 @@ import math
 import numpy as np
 import pandas as pd
 
+from pipelines.stats.placebo import placebo_inference
 from pipelines.stats.types import Effect, not_evaluable
 
+METHOD = "synthetic_control"
 MAX_RELATIVE_RMSPE = 0.10
 MIN_DONORS = 5
 MIN_BEFORE = 4
+MAX_DONORS = 30
 
 
 def synth_weights(treated: np.ndarray, donors: np.ndarray) -> np.ndarray:
@@ -45,72 +52,66 @@ def synth_weights(treated: np.ndarray, donors: np.ndarray) -> np.ndarray:
     return w / total if total > 0 else np.full(a.shape[1], 1.0 / a.shape[1])
 
 
-def _fit_one(y: np.ndarray, donors: np.ndarray, n_before: int) -> tuple[np.ndarray, float, float, float]:
+def _fit_one(y: np.ndarray, donors: np.ndarray, n_before: int) -> tuple[np.ndarray, float, float]:
+    """Weights, relative before-period RMSPE and the demeaned log effect of one unit."""
     w = synth_weights(y[:n_before], donors[:n_before])
     synth = donors @ w
-    rmspe_pre = float(np.sqrt(np.mean((y[:n_before] - synth[:n_before]) ** 2)))
-    rmspe_post = float(np.sqrt(np.mean((y[n_before:] - synth[n_before:]) ** 2)))
-    log_rr = float(np.log(y[n_before:].mean() / synth[n_before:].mean()))
-    return w, rmspe_pre, rmspe_post, log_rr
+    rel = float(np.sqrt(np.mean((y[:n_before] - synth[:n_before]) ** 2))) / float(np.mean(y[:n_before]))
+    post = np.log(y[n_before:].mean() / synth[n_before:].mean())
+    pre = np.log(y[:n_before].mean() / synth[:n_before].mean())
+    return w, rel, float(post - pre)
 
 
-def synthetic_control(rates: pd.DataFrame, treated: str, first_after: object, *, placebos: bool = True) -> Effect:
+def synthetic_control(
+    rates: pd.DataFrame, treated: str, first_after: object, *, counts: pd.DataFrame | None = None
+) -> Effect:
     """Synthetic-control rate ratio.
 
-    ``rates``: a wide table, index = periods (sorted), columns = units, values = rates; no gaps. Periods
-    before ``first_after`` are the before period.
+    ``rates``: a wide table, index = periods (sorted), columns = units, values = rates; periods before
+    ``first_after`` are the before period. ``counts`` (same shape) gives the Poisson variances for the
+    standardisation of the placebos; without it only the common variance is modelled.
     """
     rates = rates.sort_index().dropna(axis=1)
+    rates = rates.loc[:, (rates > 0).all()]
     if treated not in rates.columns:
-        return not_evaluable("synthetic_control", "no_data", "keine vollständige Reihe der Einheit")
+        return not_evaluable(METHOD, "no_data", "keine vollständige Reihe der Einheit")
     n_before = int((rates.index < first_after).sum())
-    donors = [c for c in rates.columns if c != treated]
+    level = rates.iloc[:n_before].mean()
+    donors = (level.drop(treated) - level[treated]).abs().nsmallest(MAX_DONORS).index.tolist()
     if n_before < MIN_BEFORE or len(donors) < MIN_DONORS or n_before == len(rates):
         return not_evaluable(
-            "synthetic_control",
+            METHOD,
             "too_short",
             f"zu kurze Vorher-Zeit oder zu wenige Spender ({n_before} Jahre, {len(donors)} Einheiten)",
         )
     y = rates[treated].to_numpy(float)
     d = rates[donors].to_numpy(float)
-    w, pre, post, log_rr = _fit_one(y, d, n_before)
-    rel = pre / float(np.mean(y[:n_before]))
+    w, rel, g_t = _fit_one(y, d, n_before)
+    placebo = np.array([_fit_one(d[:, i], np.delete(d, i, axis=1), n_before)[2] for i in range(len(donors))])
+    if counts is not None:
+        c = counts.reindex(index=rates.index, columns=[treated, *donors]).to_numpy(float)
+        v = 1 / (c[:n_before].sum(0) + 0.5) + 1 / (c[n_before:].sum(0) + 0.5)
+    else:
+        v = np.zeros(len(donors) + 1)
+    inf = placebo_inference(g_t, 1.0, v[0], placebo, np.ones(len(donors)), v[1:])
     diag: dict[str, object] = {
-        "rmspe_pre": round(pre, 4),
         "rmspe_pre_relative": round(rel, 4),
-        "rmspe_ratio": round(post / pre, 3) if pre > 0 else None,
         "pre_fit_ok": bool(rel <= MAX_RELATIVE_RMSPE),
         "donors": len(donors),
         "weights": {str(donors[i]): round(float(w[i]), 4) for i in np.argsort(-w)[:8] if w[i] > 0.005},
     }
-    p = None
-    lo = hi = log_rr
-    if placebos:
-        ratios, placebo_logs = [], []
-        all_units = [treated, *donors]
-        matrix = rates[all_units].to_numpy(float)
-        for i in range(1, len(all_units)):
-            others = np.delete(matrix, i, axis=1)
-            _, pre_i, post_i, lr_i = _fit_one(matrix[:, i], others, n_before)
-            ratios.append(post_i / pre_i if pre_i > 0 else math.inf)
-            if pre_i <= 5 * max(pre, 1e-12):
-                placebo_logs.append(lr_i)
-        mine = post / pre if pre > 0 else math.inf
-        p = (1 + sum(r >= mine for r in ratios)) / (1 + len(ratios))
-        if len(placebo_logs) >= 5:
-            q_lo, q_hi = np.quantile(placebo_logs, [0.025, 0.975])
-            lo, hi = min(log_rr, log_rr - q_hi), max(log_rr, log_rr - q_lo)
-        diag["placebos"] = len(ratios)
-        diag["placebos_in_interval"] = len(placebo_logs)
-    t = rates[treated]
+    if inf is None:
+        return not_evaluable(METHOD, "no_comparison", "zu wenige Spender für einen Placebo-Vergleich", **diag)
+    own = (counts if counts is not None else rates)[treated].reindex(rates.index)
     return Effect(
-        "synthetic_control",
-        math.exp(log_rr),
-        math.exp(lo),
-        math.exp(hi),
-        p,
-        float(t.iloc[:n_before].sum()),
-        float(t.iloc[n_before:].sum()),
-        diag,
+        METHOD,
+        math.exp(g_t),
+        math.exp(inf.ci_low),
+        math.exp(inf.ci_high),
+        inf.p_value,
+        float(own.iloc[:n_before].sum()),
+        float(own.iloc[n_before:].sum()),
+        {**diag, **inf.diagnostics()},
         reason=None if diag["pre_fit_ok"] else "poor_pre_fit",
+        mde_80=math.exp(-inf.mde),
     )

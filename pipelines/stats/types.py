@@ -13,6 +13,8 @@ class Effect:
     ``estimate`` is a rate ratio (for WDQ the target-area ratio relative to the control area; the
     quotient itself is in ``diagnostics``). ``reason`` says why an effect is not evaluable or why no
     effect can be shown (machine-readable code plus German text in ``diagnostics['reason_de']``).
+    ``mde_80`` is the minimum detectable effect at 80 % power as a rate ratio (0.85: a reduction of 15 %
+    would be detected with probability 0.8), see :mod:`pipelines.stats.placebo`.
     """
 
     method: str
@@ -25,16 +27,14 @@ class Effect:
     diagnostics: dict = field(default_factory=dict)
     evaluable: bool = True
     reason: str | None = None
-
-    @property
-    def log_se(self) -> float:
-        """Standard error of log(estimate) implied by the 95 % interval."""
-        if not (self.ci_low > 0 and self.ci_high > 0):
-            return math.inf
-        return (math.log(self.ci_high) - math.log(self.ci_low)) / (2 * 1.959963984540054)
+    mde_80: float | None = None
 
     def with_(self, **changes: object) -> Effect:
         return replace(self, **changes)
+
+
+#: the 97.5 % quantile of the standard normal distribution (two-sided 95 % intervals)
+Z95 = 1.959963984540054
 
 
 def two_sided_p(z: float) -> float:

@@ -59,18 +59,25 @@ def test_published_formats_load_without_rejects(demo) -> None:
 
 
 def test_known_effects_are_recovered_within_their_intervals(demo) -> None:
+    """Calibrated 95 % intervals miss the truth in about 1 of 20 designs, so of the 7 known effects at most
+    one may lie outside its interval (two or more misses happen by chance in under 5 % of draws); the strong
+    crime effects must be shown as effects, and the estimates must be close on average."""
     _, con, truth = demo
     head = con.execute(
-        "SELECT measure_id, unit_ags, indicator, method, estimate, ci_low, ci_high FROM measure_effects "
+        "SELECT measure_id, unit_ags, indicator, method, estimate, ci_low, ci_high, finding FROM measure_effects "
         "WHERE headline AND evaluable"
     ).df()
     got = truth.merge(head, on=["measure_id", "unit_ags", "indicator"], how="left", validate="one_to_one")
     assert got["estimate"].notna().all(), got[got["estimate"].isna()]
     inside = (got["ci_low"] <= got["true_rr"]) & (got["true_rr"] <= got["ci_high"])
-    assert inside.all(), got.loc[~inside, ["measure_id", "indicator", "true_rr", "estimate", "ci_low", "ci_high"]]
-    # the two strong crime effects are detected, not just covered
-    strong = got[got["true_rr"] <= 0.75]
-    assert (strong[strong["indicator"].str.startswith("pks:")]["ci_high"] < 1).all()
+    assert (~inside).sum() <= 1, got.loc[
+        ~inside, ["measure_id", "indicator", "true_rr", "estimate", "ci_low", "ci_high"]
+    ]
+    # the two strong crime effects are detected, and survive the adjustment for the report's tests
+    strong = got[(got["true_rr"] <= 0.75) & got["indicator"].str.startswith("pks:")]
+    assert (strong["ci_high"] < 1).all() and (strong["finding"] == "effect").all(), strong
+    # no effect is shown where there is none
+    assert (got.loc[got["true_rr"] == 1.0, "finding"] != "effect").all()
     # and the estimates are close on average: log-scale error well below the effect sizes
     assert np.abs(np.log(got["estimate"] / got["true_rr"])).mean() < 0.1
 
@@ -95,34 +102,3 @@ def test_every_documented_table_has_exactly_its_documented_columns(demo) -> None
     for name, table in BY_NAME.items():
         cols = {r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()}
         assert cols == set(table.columns), (name, cols ^ set(table.columns))
-
-
-def test_estimates_are_reused_only_while_what_they_read_is_unchanged(demo) -> None:
-    from assets.evaluation.assets import effect_inputs
-    from pipelines.evaluation.evaluate import EstimateStore, evaluate
-
-    _, con, _ = demo
-    inputs = effect_inputs(con, LAND)
-    cached = dict(con.execute("SELECT key, estimates FROM estimate_cache").fetchall())
-    assert cached
-
-    def run(inputs, entries: dict) -> tuple[pd.DataFrame, EstimateStore]:
-        store = EstimateStore(entries, inputs.data_key(LAND))
-        return evaluate(*inputs, LAND, store)[0], store
-
-    fresh, cold = run(inputs, {})
-    reused, warm = run(inputs, cached)
-    assert warm.computed == 0 and cold.computed == len(cached) == len(warm.used)
-    pd.testing.assert_frame_equal(reused, fresh)  # a reused estimate is the estimate
-
-    edited = inputs.measures.copy()
-    edited.loc[edited.index[0], "title"] += " (geändert)"  # text only: nothing to re-estimate
-    after_edit, store = run(inputs._replace(measures=edited), cached)
-    assert store.computed == 0
-    numbers = ["measure_id", "method", "estimate", "ci_low", "ci_high", "p_value"]
-    pd.testing.assert_frame_equal(after_edit[numbers], fresh[numbers])
-
-    panel = inputs.panel.copy()
-    panel.loc[panel["count"].notna().idxmax(), "count"] += 1  # one count: every estimate is computed again
-    _, store = run(inputs._replace(panel=panel), cached)
-    assert store.computed == len(cached)

@@ -96,14 +96,16 @@ def make_report_data(n_gemeinden: int = 24, *, synthetic: bool = True, seed: int
     effects = _effects()
     forest = [
         {
-            "label": "G07:gruendung · Straftaten insgesamt",
+            "measure_id": "G07:gruendung",
+            "indicator_label": "Straftaten insgesamt",
             "estimate": 0.93,
             "ci_low": 0.85,
             "ci_high": 1.02,
             "weight": 0.6,
         },
         {
-            "label": "G04:gruendung · Straftaten insgesamt",
+            "measure_id": "G04:gruendung",
+            "indicator_label": "Straftaten insgesamt",
             "estimate": 0.97,
             "ci_low": 0.88,
             "ci_high": 1.07,
@@ -115,15 +117,16 @@ def make_report_data(n_gemeinden: int = 24, *, synthetic: bool = True, seed: int
             {
                 "group": "Sonstiges Gremium",
                 "indicator_domain": "crime",
-                "method": "DerSimonian-Laird",
+                "method": "REML mit Hartung-Knapp-Sidik-Jonkman-Intervall",
                 "k": 2,
                 "estimate": 0.945,
                 "ci_low": 0.88,
                 "ci_high": 1.01,
+                "p_value": 0.3,
                 "tau2": 0.0,
                 "i2": 0.0,
-                "verdict_de": "Eine Wirkung lässt sich nicht nachweisen: Nach Maßnahmen der Art „Sonstiges Gremium“ änderte sich die "
-                "Zielgröße um −6 % (95 %-KI: −12 % bis +1 %); das Intervall ist zu breit.",
+                "verdict_de": "Über 2 Maßnahmen der Art „Sonstiges Gremium“ hinweg lässt sich keine mittlere Wirkung "
+                "nachweisen (95-%-Intervall −12 % bis +1 %).",
                 "forest": json.dumps(forest),
             }
         ]
@@ -172,6 +175,21 @@ def make_report_data(n_gemeinden: int = 24, *, synthetic: bool = True, seed: int
         panel=panel,
         effects=effects,
         pooled=pooled,
+        calibration=pd.DataFrame(
+            [
+                {
+                    "method": "headline",
+                    "indicator": "*",
+                    "indicator_label": "alle Zielgrößen",
+                    "n_designs": 1200,
+                    "n_not_evaluable": 40,
+                    "false_positive_rate": 0.04,
+                    "mc_error": 0.0057,
+                    "coverage": 0.96,
+                    "mde_80": 0.7,
+                }
+            ]
+        ),
         bodies=bodies,
         measures=measures,
         points=points,
@@ -442,20 +460,30 @@ def _effects() -> pd.DataFrame:
         "diagnostics": "{}",
         "n_before": 50_000.0,
         "n_after": 48_000.0,
+        "p_adjusted": np.nan,
+        "p_holm": np.nan,
+        "mde_80": np.nan,
+        "finding": None,
+        "context_de": "",
     }
     verdict = (
-        "Eine Wirkung lässt sich nicht nachweisen: Nach der Einrichtung (Runder Tisch für Sicherheit und Ordnung) "
-        "änderte sich die Zahl der Fälle „Straftaten insgesamt“ um −7 % (95 %-KI: −15 % bis +2 %); das Intervall ist zu breit."
+        "Nach der Einrichtung von „Runder Tisch für Sicherheit und Ordnung“ änderte sich die Zahl der Fälle „Straftaten "
+        "insgesamt“ im Kreis Harz, in dem Quedlinburg liegt, um −7 % (95-%-Intervall −15 % bis +2 %); Wirkungen unter "
+        "20 % können diese Daten nicht sicher erkennen."
     )
     rows = [
         {
             **base,
             "measure_id": "G07:gruendung",
-            "method": "did_poisson_fe",
+            "method": "did_placebo",
             "estimate": 0.93,
             "ci_low": 0.85,
             "ci_high": 1.02,
             "p_value": 0.12,
+            "p_adjusted": 0.24,
+            "p_holm": 0.24,
+            "mde_80": 0.80,
+            "finding": "undetectable",
             "evaluable": True,
             "headline": True,
             "verdict_de": verdict,
@@ -492,6 +520,7 @@ def _effects() -> pd.DataFrame:
             "ci_low": np.nan,
             "ci_high": np.nan,
             "p_value": np.nan,
+            "finding": "not_evaluable",
             "evaluable": False,
             "headline": True,
             "verdict_de": "Nicht auswertbar: kein Startdatum.",
@@ -504,15 +533,19 @@ def _effects() -> pd.DataFrame:
             "unit_ags": LAND,
             "unit_level": "Land",
             "measure_id": "M01",
-            "method": "did_poisson_fe",
+            "method": "did_placebo",
             "estimate": 1.01,
             "ci_low": 0.97,
             "ci_high": 1.05,
             "p_value": 0.6,
+            "p_adjusted": 0.6,
+            "p_holm": 0.6,
+            "mde_80": 0.9,
+            "finding": "no_large_effect",
             "evaluable": True,
             "headline": True,
-            "verdict_de": "Eine Wirkung lässt sich nicht nachweisen: Nach dem Beginn der Maßnahme änderte sich die Zahl der "
-            "Fälle um +1 % (95 %-KI: −3 % bis +5 %).",
+            "verdict_de": "Nach dem Beginn der Maßnahme änderte sich die Zahl der Fälle um +1 % (95-%-Intervall −3 % bis "
+            "+5 %); eine Senkung um mehr als 3 % lässt sich damit ausschließen.",
         },
         {
             **base,

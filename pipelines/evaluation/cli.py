@@ -1,0 +1,76 @@
+"""``praevention plan``: what a council's data could show, before its measure starts.
+
+Prints, in German, the smallest reduction the evaluation would detect with 80 % probability after 1, 2, 3
+and 5 years (or ``--years N``), for the planned area and the larger units above it. Reads the warehouse of
+an earlier ``praevention run`` or ``ingest``; imports stay inside the handler.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    plan = subparsers.add_parser(
+        "plan",
+        help="how large a reduction an area's data could detect after 1, 2, 3 and 5 years",
+        description="Minimum detectable effect (80 %% power) of a planned measure, from the warehouse's data.",
+    )
+    plan.add_argument("--ags", required=True, help="Gemeinde (8 digits) or Kreis (5 digits) key of the area")
+    plan.add_argument(
+        "--indicator",
+        required=True,
+        help="PKS offence key (e.g. '------' for all offences, 899000 street crime) or accident group (e.g. all)",
+    )
+    plan.add_argument("--years", type=int, help="only this many years after the start (default: 1, 2, 3 and 5)")
+    plan.add_argument("--years-before", type=int, default=5, help="years before the start to compare with (default 5)")
+    plan.add_argument("--warehouse", help="DuckDB file (default: $PRAEVENTION_WAREHOUSE or data/warehouse.duckdb)")
+    plan.set_defaults(handler=run_plan)
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    from pipelines import config, warehouse
+    from pipelines.errors import PipelineError
+    from pipelines.evaluation.design import span
+    from pipelines.evaluation.evaluate import register_designs, treated_units
+    from pipelines.evaluation.inputs import EvaluationData, kreis_types
+    from pipelines.evaluation.plan import AFTER_YEARS, indicator_keys, plan
+    from pipelines.render.fmt import change_from_ratio
+
+    ags = args.ags.strip()
+    if not (ags.isdigit() and len(ags) in (2, 5, 8)):
+        raise PipelineError(f"--ags {args.ags!r}: expected a Gemeinde (8 digits), Kreis (5) or Land (2) key")
+    indicators = indicator_keys(args.indicator.strip())
+    con = warehouse.connect(config.warehouse_path(args.warehouse), read_only=True, spatial=False)
+    try:
+        kinds = con.execute("SELECT DISTINCT year, ags, kreis_type FROM crime_cases WHERE offence_key = '------'").df()
+        data = EvaluationData(con.execute("SELECT * FROM panel").df(), kreis_types(kinds), config.land())
+        bodies = con.execute("SELECT * FROM register_bodies").df()
+        measures = con.execute("SELECT * FROM register_measures").df()
+    finally:
+        con.close()
+    after = (args.years,) if args.years else AFTER_YEARS
+    treated = treated_units(register_designs(data, bodies, measures))
+    rows = plan(data, treated, ags, indicators, years_before=args.years_before, after_years=after)
+    if not rows:
+        raise PipelineError(f"no data for {', '.join(indicators)} in {ags} or the Kreis and Land around it")
+    names = data.yearly.drop_duplicates("unit_ags").set_index("unit_ags")["unit_name"]
+    print(f"Planung für {names.get(ags, ags)} ({ags}), Zielgröße „{data.label(rows[0].indicator)}“")
+    if indicators[0].startswith("pks:") and len(ags) == 8:
+        print("Kriminalitätsdaten gibt es nur je Kreis: ausgewertet würde der Kreis, in dem die Gemeinde liegt.")
+    print(
+        "Kleinste Senkung, die die Auswertung mit 80 % Wahrscheinlichkeit als Wirkung erkennen würde "
+        "(Vergleich mit ähnlichen Gebieten, jüngste verfügbare Jahre):"
+    )
+    for r in rows:
+        head = f"  {r.unit_level} {names.get(r.unit_ags, r.unit_ags)}, nach {r.after_years} Jahr{'en' if r.after_years > 1 else ''}:"
+        if r.mde_80 is None:
+            print(f"{head} nicht abschätzbar ({r.reason})")
+        else:
+            print(
+                f"{head} {change_from_ratio(r.mde_80).lstrip('−')} weniger Fälle "
+                f"(Vorher {span(r.before)}, Nachher {span(r.after)}, {r.pool} Vergleichsgebiete)"
+            )
+    print("Kleinere Wirkungen sind möglich, aber mit diesen Daten nicht sicher nachweisbar.", file=sys.stdout)
+    return 0

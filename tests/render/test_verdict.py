@@ -1,0 +1,82 @@
+"""The verdict sentences: German, honest about the design and the many tests, never a causal claim."""
+
+from __future__ import annotations
+
+import json
+
+from pipelines.render.verdict import event_phrase, literature_context, place_phrase, verdict_de
+
+
+def row(**kw) -> dict:
+    base = {
+        "method": "did_placebo",
+        "estimate": 0.82,
+        "ci_low": 0.69,
+        "ci_high": 0.97,
+        "p_value": 0.01,
+        "p_adjusted": 0.02,
+        "mde_80": 0.85,
+        "evaluable": True,
+        "headline": True,
+        "finding": "effect",
+        "unit_level": "Kreis",
+        "indicator_label": "Wohnungseinbruchdiebstahl",
+        "diagnostics": "{}",
+    }
+    return base | kw
+
+
+def text(r: dict, **kw) -> str:
+    return verdict_de(r, event="der Einrichtung des Präventionsrats", n_tests=kw.pop("n_tests", 12), **kw).replace(
+        "\u00a0", " "
+    )
+
+
+def test_a_shown_effect_names_the_comparison_and_the_tests():
+    t = text(row())
+    assert t.startswith("Nach der Einrichtung des Präventionsrats sank die Zahl der Fälle „Wohnungseinbruchdiebstahl“")
+    assert "um 18 % (95-%-Intervall −31 % bis −3 %), stärker als in vergleichbaren Kreisen" in t
+    assert "unter allen 12 geprüften Ergebnissen gesichert" in t
+    assert "wegen" not in t
+
+
+def test_a_difference_chance_can_explain_is_not_a_success():
+    t = text(row(finding="chance", p_adjusted=0.4))
+    assert "auch zufällig" in t and "kein gesicherter Erfolg" in t
+
+
+def test_no_large_effect_and_undetectable_effects_are_told_apart():
+    ruled_out = text(row(finding="no_large_effect", estimate=0.98, ci_low=0.9, ci_high=1.07, mde_80=0.8))
+    assert "eine Senkung um mehr als 10 % lässt sich damit ausschließen" in ruled_out
+    unclear = text(row(finding="undetectable", estimate=0.9, ci_low=0.6, ci_high=1.3, mde_80=0.7))
+    assert "Wirkungen unter 30 % können diese Daten nicht sicher erkennen" in unclear
+
+
+def test_naive_comparisons_are_no_evidence():
+    t = text(row(method="naive_before_after", headline=False, finding=None))
+    assert t.startswith("Einfacher Vorher-Nachher-Vergleich") and "kein Nachweis einer Wirkung" in t
+
+
+def test_inconclusive_and_not_evaluable_rows_name_their_reason():
+    reason = json.dumps({"reason_de": "Vortrend-Test nicht bestanden"})
+    t = text(row(method="none", evaluable=False, finding="inconclusive", diagnostics=reason))
+    assert t == "Nicht eindeutig auswertbar: Vortrend-Test nicht bestanden."
+    assert text(row(method="none", evaluable=False, finding="not_evaluable", diagnostics=reason)).startswith(
+        "Nicht auswertbar:"
+    )
+
+
+def test_a_gemeinde_body_is_credited_with_its_kreis_only_in_words():
+    assert place_phrase("Kreis", "Harz", "Quedlinburg") == " im Kreis Harz, in dem Quedlinburg liegt,"
+    assert place_phrase("Kreis", "Harz", "Harz") == " in Harz"
+    assert event_phrase("G07:gruendung", "Runder Tisch").startswith("der Einrichtung von „Runder Tisch")
+    assert event_phrase("M03", "Streifen").startswith("dem Beginn der Maßnahme „Streifen")
+
+
+def test_the_literature_yardstick_is_compared_with_the_local_interval():
+    r = row(finding="undetectable", estimate=0.95, ci_low=0.7, ci_high=1.3, mde_80=0.7)
+    context = literature_context("Streifen", r)
+    assert "Braga & Weisburd 2022" in context and "unter dem, was die Daten hier erkennen können" in context
+    far = row(estimate=1.2, ci_low=1.05, ci_high=1.4, mde_80=0.9)
+    assert literature_context("Sicherheitspartnerschaft", far).endswith("Das örtliche Ergebnis weicht davon ab.")
+    assert literature_context("Befragung", r) == ""
