@@ -74,6 +74,7 @@ class RawRow:
     blocked: bool = False  # holds a formula or merged cells: quarantined whatever else it holds
     hidden: bool = False
     problems: list[Problem] = field(default_factory=list)  # the formula and merged cells found in it
+    covered: set[str] = field(default_factory=set)  # headers of the cells that a merged cell covers
 
 
 @dataclass
@@ -315,25 +316,27 @@ class _Reader:
             if isinstance(first, str) and first.strip().upper().startswith(EXAMPLE_PREFIX):
                 raw.examples += 1
                 continue
-            found = merged.pop(row_no, [])
+            found, covered = merged.pop(row_no, ([], set()))
             for i, h in keep:
                 if is_formula(record[h]):
                     formula = str(record[h]).strip()
                     found.append(self._problem("formula", sheet.name, row_no, header[i], formula, detail=formula[:40]))
-            raw.rows.append(RawRow(row_no, record, bool(found), row_no in sheet.hidden_rows, found))
-        self.problems += [p for ps in merged.values() for p in ps]  # merged cells in rows without data
+            raw.rows.append(RawRow(row_no, record, bool(found), row_no in sheet.hidden_rows, found, covered))
+        self.problems += [p for ps, _ in merged.values() for p in ps]  # merged cells in rows without data
         return raw
 
-    def _merged(self, sheet: Sheet, header: list[str], header_row: int) -> dict[int, list[Problem]]:
-        """The merged cells of each row below the header (a merged cell is reported on every row it spans)."""
-        rows: dict[int, list[Problem]] = {}
+    def _merged(self, sheet: Sheet, header: list[str], header_row: int) -> dict[int, tuple[list[Problem], set[str]]]:
+        """Per row below the header: its merged cells (a merged cell is reported on every row it spans) and
+        the headers of the cells they cover."""
+        rows: dict[int, tuple[list[Problem], set[str]]] = {}
         for min_row, min_col, max_row, max_col in sheet.merges:
             coord = f"{column_letter(min_col)}{min_row}:{column_letter(max_col)}{max_row}"
             column = header[min_col - 1] if min_col <= len(header) else ""
+            spanned = {header[c - 1] for c in range(min_col, max_col + 1) if c <= len(header)}
             for row in range(max(min_row, header_row + 1), max_row + 1):
-                rows.setdefault(row, []).append(
-                    self._problem("merged_cells", sheet.name, row, column, "", detail=coord)
-                )
+                problems, covered = rows.setdefault(row, ([], set()))
+                problems.append(self._problem("merged_cells", sheet.name, row, column, "", detail=coord))
+                covered |= spanned
         return rows
 
     # ------------------------------------------------------------------ xlsx
@@ -407,6 +410,7 @@ class _Reader:
         for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
             table, layout = identify([clean_header(c) for c in row])
             if table is not None and layout is not None:
+                sheet.name = SHEET_NAMES[table]  # a CSV file is one sheet of the register
                 return [self._build(table, layout, sheet, i + 1)]
         found = ", ".join(h for h in (clean_header(c) for c in rows[0]) if h)[:120] if rows else ""
         expected = "; ".join(

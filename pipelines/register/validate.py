@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipelines.parsing import NumberFormatError, parse_number
-from pipelines.privacy import KIND_LABELS, redact
+from pipelines.privacy import KIND_LABELS, REDACTED, redact
 from pipelines.register.dates import DateError, PreciseDate, parse_date
 from pipelines.register.geo import Area, AreaError, Boundaries, in_gemeinde, outside, parse_area
 from pipelines.register.messages import INVISIBLE, Problem
@@ -81,7 +81,7 @@ class Validated:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, bool):
@@ -89,7 +89,7 @@ def _text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()[:10]
+        return f"{value:%d.%m.%Y}"
     return " ".join(str(value).split()) if "\n" not in str(value) else str(value).strip()
 
 
@@ -101,7 +101,7 @@ def fold(text: str) -> str:
 
 def id_key(value: object) -> str:
     """How IDs are compared: without invisible characters and surrounding space, case-insensitively."""
-    return INVISIBLE.sub("", _text(value)).strip().casefold()
+    return INVISIBLE.sub("", cell_text(value)).strip().casefold()
 
 
 class Row:
@@ -133,7 +133,7 @@ class Row:
                 self.table.sheet,
                 self.row_no,
                 column,
-                _text(value),
+                cell_text(value),
                 dict(params),
                 self.table.file_name,
                 replacement,
@@ -157,7 +157,7 @@ class Row:
     def raw_text(self) -> str:
         """The row as the user entered it, for the quarantine (personal columns were dropped when read,
         personal data inside the cells is removed)."""
-        text = "; ".join(f"{k}={_text(v)}" for k, v in self.raw.values.items() if _text(v))
+        text = "; ".join(f"{k}={cell_text(v)}" for k, v in self.raw.values.items() if cell_text(v))
         return redact(text)[0][:1000]
 
 
@@ -199,6 +199,10 @@ def _maybe(suggestions: list[str]) -> tuple[str, str]:
 
 
 def _coded(row: Row, f: Field, text: str) -> str | None:
+    cleaned, kinds = redact(text)
+    if kinds and not cleaned.replace(REDACTED, "").strip(" ,;/-"):  # only a phone number or an address
+        row.problem("personal_text", f.name, "", detail=", ".join(KIND_LABELS[k] for k in kinds))
+        return None
     code, mapped, suggestions = _choice(f, text)
     if code is None:
         row.problem(
@@ -247,6 +251,8 @@ def _parse_ags(row: Row, f: Field, raw: object, text: str, ctx: Context) -> obje
         digits = digits[:-2]
     if not (digits.isascii() and digits.isdigit()):
         named = _ags_of_name(text, ctx) if re.search(r"[A-Za-zÄÖÜäöüß]{3}", text) else []
+        length = AGS_LENGTH_FOR_LEVEL.get(str(row.parsed.get("level")))
+        named = [n for n in named if len(n[0]) == length] or named
         if named:
             suggestion = " oder ".join(f"{ags} ({name})" for ags, name in named)
             replacement = named[0][0] if len(named) == 1 else None
@@ -373,7 +379,7 @@ def _is_comment(row: Row) -> bool:
     """A template row with a single filled cell that is not an ID: a note typed into the register."""
     if row.table.layout != "template" or row.derived:
         return False
-    filled = [(h, _text(v)) for h, v in row.raw.values.items() if INVISIBLE.sub("", _text(v)).strip()]
+    filled = [(h, cell_text(v)) for h, v in row.raw.values.items() if INVISIBLE.sub("", cell_text(v)).strip()]
     if len(filled) != 1:
         return False
     header, text = filled[0]
@@ -395,14 +401,14 @@ def _parse_row(row: Row, ctx: Context) -> None:
         raw = row.fields.get(f.name)
         if isinstance(raw, str) and INVISIBLE.search(raw):
             cleaned = INVISIBLE.sub("", raw)
-            row.problem("invisible_chars", f.name, raw, _text(cleaned), detail=_text(raw))
+            row.problem("invisible_chars", f.name, raw, cell_text(cleaned), detail=cell_text(raw))
             raw = cleaned
-        text = _text(raw)
+        text = cell_text(raw)
         if is_formula(raw):  # reported when read
             row.parsed[f.name] = EMPTY[f.kind]() if f.kind in EMPTY else None
             continue
         if not text:
-            if f.required:
+            if f.required and row.header(f.name) not in row.raw.covered:  # the merged cell is reported
                 row.problem("required", f.name)
             row.parsed[f.name] = EMPTY[f.kind]() if f.kind in EMPTY else None
             continue
@@ -437,7 +443,7 @@ def _date_order(row: Row) -> None:
         s, e = row.parsed.get(earlier), row.parsed.get(later)
         if isinstance(s, PreciseDate) and isinstance(e, PreciseDate) and e.value < s.value:
             code = "relaunch_before_founded" if later == "relaunched" else "end_before_start"
-            row.problem(code, later, e.value.isoformat(), detail=f"{e.value:%d.%m.%Y} < {s.value:%d.%m.%Y}")
+            row.problem(code, later, e.value, detail=f"{e.value:%d.%m.%Y} < {s.value:%d.%m.%Y}")
 
 
 def _check_body(row: Row) -> None:
@@ -599,7 +605,7 @@ def _measure_record(r: Row) -> dict[str, object]:
     p = r.parsed
     targets: Targets = p.get("target") or Targets()  # type: ignore[assignment]
     area: Area | None = p.get("area")  # type: ignore[assignment]
-    target_text = _text(r.fields.get("target"))
+    target_text = cell_text(r.fields.get("target"))
     return {
         "measure_id": p["measure_id"],
         "body_id": p["body_id"],
@@ -674,14 +680,14 @@ def _rows(tables: list[RawTable]) -> tuple[list[Row], list[Row], dict[int, list[
     for t in (t for t in tables if t.table == "bodies"):
         for raw in t.rows:
             if t.layout == "real":
-                fields = body_from_real({k: _text(v) for k, v in raw.values.items()})
+                fields = body_from_real({k: cell_text(v) for k, v in raw.values.items()})
                 real_bodies.append(fields)
             else:
                 fields = {f: raw.values.get(h) for f, h in t.columns.items()}
             body_rows.append(Row(t, raw, fields, "bodies"))
     for t in (t for t in tables if t.table == "measures"):
         if t.layout == "real":
-            texts = [{k: _text(v) for k, v in raw.values.items()} for raw in t.rows]
+            texts = [{k: cell_text(v) for k, v in raw.values.items()} for raw in t.rows]
             for raw, (fields, body) in zip(t.rows, measures_from_real(texts, real_bodies), strict=True):
                 row = Row(t, raw, fields, "measures")
                 measure_rows.append(row)
