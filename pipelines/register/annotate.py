@@ -108,7 +108,8 @@ def _apply(cell, p: Problem) -> str | None:
     cell.value = after if after != "" else None
     if isinstance(after, str) and after.isdigit():
         cell.number_format = "@"
-    shown = p.text()[0] if p.code == "invisible_chars" else f"'{p.value}' → '{after}'"
+    new = f"'{p.replacement}'" if p.replacement != "" else "(leer)"
+    shown = p.text()[0] if p.code == "invisible_chars" else f"'{p.value}' → {new}"
     return f"Geändert: {shown}"
 
 
