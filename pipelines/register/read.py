@@ -71,9 +71,9 @@ class Sheet:
 class RawRow:
     row_no: int  # as Excel shows it: the header row is 1 when the header is the first line
     values: dict[str, object]  # header → cell value (personal columns removed)
-    blocked: bool = False  # holds a formula or merged cells: quarantined whatever else it holds
     hidden: bool = False
-    problems: list[Problem] = field(default_factory=list)  # the formula and merged cells found in it
+    #: the formulas and merged cells found in it (errors: the row is quarantined whatever else it holds)
+    problems: list[Problem] = field(default_factory=list)
     covered: set[str] = field(default_factory=set)  # headers of the cells that a merged cell covers
 
 
@@ -321,7 +321,7 @@ class _Reader:
                 if is_formula(record[h]):
                     formula = str(record[h]).strip()
                     found.append(self._problem("formula", sheet.name, row_no, header[i], formula, detail=formula[:40]))
-            raw.rows.append(RawRow(row_no, record, bool(found), row_no in sheet.hidden_rows, found, covered))
+            raw.rows.append(RawRow(row_no, record, row_no in sheet.hidden_rows, found, covered))
         self.problems += [p for ps, _ in merged.values() for p in ps]  # merged cells in rows without data
         return raw
 

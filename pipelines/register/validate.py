@@ -142,7 +142,7 @@ class Row:
 
     @property
     def has_error(self) -> bool:
-        return self.raw.blocked or any(p.is_error for p in self.problems)
+        return any(p.is_error for p in self.problems)
 
     def errors(self, lang: str, sep: str = "; ") -> str:
         """The row's errors in ``lang``, each once."""
