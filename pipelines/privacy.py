@@ -1,9 +1,25 @@
-"""The privacy scan over every product for people: no e-mail address, no phone number, no name from the
-register's contact columns may appear in an HTML page, PDF, workbook, deck, SVG or CSV.
+"""Personal data: the one place that recognises it, for the register (which must never store it) and for
+the privacy scan over every product for people (which must never show it).
 
-The register reader drops contact columns as soon as it reads a header (:func:`register_contact_names`
-reads them here only to know what must not appear). The ``site`` asset runs :func:`scan` as a blocking
-check after every run; the tests run it on generated outputs with and without planted leaks.
+Recognisers (:func:`find_personal`, :func:`redact`):
+
+* **e-mail** addresses, also obfuscated: ``name@ort.de``, ``name[at]ort.de``, ``name (at) ort (dot) de``;
+* **phone** numbers in national and international forms: ``0391 5401234``, ``(0391) 540 12 34``,
+  ``0171-9876543``, ``+49 3462 5401234``, ``+49 (0) 3931 / 55 51 23 6``, ``0049 391 540-1234`` — but not a
+  council's document number (``Drucksache 0212/2021-01``), a date, a file reference (``Az. 0321/2020``) or
+  a key such as an AGS (``01001``, ``15003000``): an area code and a subscriber number need a separator,
+  and a number after a document word or of the shape ``NNNN/YYYY`` is a document number unless a phone
+  word (``Tel.``, ``Fax``, ``mobil`` …) stands before it;
+* **names** with a salutation or an academic title (``Frau Dr. Sabine Krause``, ``Herr Müller``,
+  ``Prof. Morfeld``), removed together with it, and names after an office (``OB Trümper``,
+  ``Revierleiter Sebastian Heutig``), of which the office is kept.
+
+Columns whose header names a person or contact (:func:`is_personal`: Kontakt, Ansprechpartner, Telefon,
+E-Mail, Vorsitz, Leitung …) are dropped by the register reader as soon as it reads the header;
+:func:`register_contact_names` reads them here only to know which names must not appear in an output.
+
+The ``site`` asset runs :func:`scan` as a blocking check after every run; the tests run it on generated
+outputs with and without planted leaks.
 """
 
 from __future__ import annotations
@@ -20,18 +36,96 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.lineage import content_key
-from pipelines.render.cache import RenderCache
+#: What replaces removed personal data in stored text.
+REDACTED = "[entfernt]"
+KIND_LABELS = {"email": "E-Mail-Adresse", "phone": "Telefonnummer", "name": "Name"}
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-# +49 391 5401234, 0049 (391) 540-1234, 0391 5401234, (0391) 540 12 34, 0391/540-1234: an area code and a
-# subscriber number with a separator between them (so that keys like 01001 are not phone numbers); not
-# part of a formatted number (1.082 450,8 in a table is two numbers)
+_AT = r"(?:\s*@\s*|\s*[\[({<]\s*(?:at|ät|@)\s*[\])}>]\s*)"
+_DOT = r"(?:\.|\s*[\[({<]\s*(?:dot|punkt)\s*[\])}>]\s*)"
+EMAIL = re.compile(rf"[\w.%+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}[A-Za-z]{{2,}}\b", re.IGNORECASE)
+# an area code and a subscriber number with a separator between them (so that keys like 01001 are not
+# phone numbers), or a compact international number; not part of a formatted number (1.082 450,8)
 PHONE = re.compile(
-    r"(?<![\w.,])(?:(?:\+|00)49[\s/-]?\(?0?\d{2,5}\)?|\(0\d{2,5}\)|0\d{2,5})"
-    r"[\s/-]+\d{2,}(?:[\s-]?\d{2,}){0,3}(?!\d|[.,]\d)"
+    r"(?<![\w.,/+])"
+    r"(?:"
+    r"(?:(?:\+|00)[1-9]\d{0,2}\s?(?:\(0\)\s?)?\(?\d{2,5}\)?|\(0\d{2,5}\)|0\d{2,5})"
+    r"(?:\s?[/-]\s?|\s)\d{2,}(?:[ -]\d+){0,4}"
+    r"|\+[1-9]\d{8,13}"
+    r")"
+    r"(?!\d|[.,]\d)"
 )
-SCANNED = {".html", ".pdf", ".xlsx", ".pptx", ".svg", ".csv"}
+MIN_PHONE_DIGITS = 7
+_PHONE_WORD = re.compile(r"(?:tel|telefon|fon|phone|mobil|handy|fax|ruf|erreichbar)\b\.?[^\w]*(?:nr\.?)?\W*$", re.I)
+_DOCUMENT_WORD = re.compile(
+    r"(?:drucksache|drs|ds|vorlage|beschluss|beschlussvorlage|antrag|anfrage|az|aktenzeichen|geschäftszeichen|"
+    r"gz|nr|nummer|sitzung|protokoll)\b\.?(?:[\s-]*nr\.?)?\s*$",
+    re.IGNORECASE,
+)
+_DOCUMENT_NUMBER = re.compile(r"\d{3,5}\s?/\s?(?:19|20)\d{2}(?:\s?-\s?\d{1,4})?")
+_NAME_WORD = r"[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?"
+_TITLE = r"(?:Dr\.|Prof\.|Dipl\.-[A-Za-zäöü]+\.?|PD)"
+# "Frau Dr. Sabine Krause", "Herrn Müller", "Prof. Dr. Morfeld": salutation/title and name go together
+NAME = re.compile(
+    rf"(?<!\w)(?:(?:Frau|Herrn?|Fr\.|Hr\.)\s+(?:{_TITLE}\s*)*|(?:{_TITLE}\s*)+)(?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD}"
+)
+# "OB Trümper", "Leiterin Anne Lindner": the office stays, the name goes
+OFFICE_NAME = re.compile(
+    r"(?<!\w)(?:OB|BM|(?:Ober|Orts)?[Bb]ürgermeister(?:in)?|Landrat|Landrätin|Revierleiter(?:in)?|Leiter(?:in)?|"
+    r"Polizeipräsident(?:in)?|Polizeidirektor(?:in)?|Vorsitzende[rn]?|Beigeordnete[rn]?|Dezernent(?:in)?|"
+    rf"Präventionsbeauftragte[rn]?|Sachbearbeiter(?:in)?)\s+((?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD})(?!\w)"
+)
+#: Header words that mark a column of personal data: accepted in the input, dropped at once, never stored.
+PERSONAL_HEADER = re.compile(
+    r"kontakt|ansprech|telefon|\btel\b|\btel\.|mobil|handy|\bfax\b|e-?mail|\bmail\b|phone|contact|"
+    r"\bperson|vorname|nachname|zuständig|verantwortlich|name der|vorsitz|leitung|leiter|sprecher|"
+    r"koordinator|mitglieder|teilnehmer|unterzeichne|bürgermeister|beauftragte"
+)
+
+
+def is_personal(header: str) -> bool:
+    """A column that holds contact persons, phone numbers or e-mail addresses (judged by its header)."""
+    return bool(PERSONAL_HEADER.search(" ".join(str(header).split()).lower()))
+
+
+def _is_phone(text: str, m: re.Match[str]) -> bool:
+    if sum(c.isdigit() for c in m.group(0)) < MIN_PHONE_DIGITS:
+        return False
+    before = text[max(0, m.start() - 30) : m.start()]
+    if _PHONE_WORD.search(before):
+        return True
+    return not (_DOCUMENT_WORD.search(before) or _DOCUMENT_NUMBER.fullmatch(m.group(0)))
+
+
+def find_personal(text: str, kinds: tuple[str, ...] = ("email", "phone", "name")) -> list[tuple[str, int, int]]:
+    """``(kind, start, end)`` of every e-mail address, phone number and name in ``text``, without overlaps."""
+    spans: list[tuple[str, int, int]] = []
+    if "email" in kinds:
+        spans += [("email", m.start(), m.end()) for m in EMAIL.finditer(text)]
+    if "phone" in kinds:
+        spans += [("phone", m.start(), m.end()) for m in PHONE.finditer(text) if _is_phone(text, m)]
+    if "name" in kinds:
+        spans += [("name", m.start(), m.end()) for m in NAME.finditer(text)]
+        spans += [("name", m.start(1), m.end(1)) for m in OFFICE_NAME.finditer(text)]
+    out: list[tuple[str, int, int]] = []
+    for kind, start, end in sorted(spans, key=lambda s: (s[1], -s[2])):
+        if out and start < out[-1][2]:
+            continue
+        out.append((kind, start, end))
+    return out
+
+
+def redact(text: str) -> tuple[str, list[str]]:
+    """``text`` with every e-mail address, phone number and name replaced by :data:`REDACTED`, and the
+    kinds removed (``email``, ``phone``, ``name``; each once, in order of appearance)."""
+    found = find_personal(text)
+    if not found:
+        return text, []
+    parts, last = [], 0
+    for _kind, start, end in found:
+        parts += [text[last:start], REDACTED]
+        last = end
+    parts.append(text[last:])
+    return "".join(parts), list(dict.fromkeys(kind for kind, _, _ in found))
 
 
 @dataclass(frozen=True)
@@ -39,6 +133,9 @@ class Finding:
     file: str
     kind: str  # email | phone | name
     text: str
+
+
+SCANNED = {".html", ".pdf", ".xlsx", ".pptx", ".svg", ".csv"}
 
 
 def text_of(path: Path) -> str:
@@ -96,8 +193,7 @@ def _workbook_text(path: Path) -> str:
 
 
 def scan_text(text: str, names: set[str], file: str) -> list[Finding]:
-    found = [Finding(file, "email", m.group(0)) for m in EMAIL.finditer(text)]
-    found += [Finding(file, "phone", m.group(0)) for m in PHONE.finditer(text)]
+    found = [Finding(file, kind, text[s:e]) for kind, s, e in find_personal(text, ("email", "phone"))]
     folded = " ".join(text.split()).casefold()
     found += [Finding(file, "name", n) for n in sorted(names) if n.casefold() in folded]
     return found
@@ -110,6 +206,9 @@ def scan(out_dir: Path, names: set[str] = frozenset(), *, cache: Path | None = N
     of the last scan is not read again: after a small change only the re-rendered files are. Files
     with findings are never cached (the cache holds no personal data).
     """
+    from pipelines.lineage import content_key
+    from pipelines.render.cache import RenderCache
+
     paths = [
         p
         for p in sorted(Path(out_dir).rglob("*"))
@@ -134,7 +233,6 @@ def scan(out_dir: Path, names: set[str] = frozenset(), *, cache: Path | None = N
 def register_contact_names(paths: list[Path]) -> set[str]:
     """Values of the register's contact columns (Ansprechpartner, Kontakt, Telefon, E-Mail …)."""
     from pipelines.register.read import read_register_file
-    from pipelines.register.schema import is_personal
 
     names: set[str] = set()
     for path in paths:

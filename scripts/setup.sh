@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set up the Präventionsmonitor: uv, the locked Python environment, and the headless browser that the
-# static exports (kaleido) and the site test (Playwright) use. Safe to run again.
+# Set up the Präventionsmonitor: uv, the locked Python environment, the headless browser that the
+# static exports (kaleido) and the site test (Playwright) use, and headless LibreOffice Calc, which the
+# register tests open the annotated register workbook with. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "installing Debian packages: ${missing[*]} ..."

@@ -8,6 +8,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResul
 from pipelines import lineage
 from pipelines.markdown import markdown_table
 from pipelines.register.load import discover_register_files, load_register, table_writes
+from pipelines.register.reference import context_from_warehouse
 from pipelines.resources import DuckDBWarehouse, RawData
 from pipelines.warehouse import write_asset
 
@@ -28,7 +29,7 @@ _DESCRIPTION = (
             "register_bodies",
             group_name="register",
             kinds={"duckdb"},
-            deps=["boundaries"],
+            deps=["boundaries", "population"],
             description="Prevention bodies. " + _DESCRIPTION,
             metadata={"source_kinds": REGISTER_KINDS},
         ),
@@ -36,7 +37,7 @@ _DESCRIPTION = (
             "register_measures",
             group_name="register",
             kinds={"duckdb"},
-            deps=["boundaries"],
+            deps=["boundaries", "population"],
             description="Measures of the prevention bodies. " + _DESCRIPTION,
             metadata={"source_kinds": REGISTER_KINDS},
         ),
@@ -49,9 +50,8 @@ def register(
     files = discover_register_files(raw_data.resolved(), raw_data.register())
     context.log.info(f"register: {len(files)} file(s): {', '.join(p.name for p in files)}")
     with warehouse.connect() as con:
-        known = {r[0] for r in con.execute("SELECT DISTINCT ags FROM boundaries").fetchall()}
-        known |= {a[:5] for a in known} | {a[:2] for a in known}
-        result = load_register(files, known_ags=known, land=raw_data.land_key())
+        land = raw_data.land_key()
+        result = load_register(files, land=land, context=context_from_warehouse(con, land))
         fingerprint = lineage.source_fingerprint(files)
         counts = write_asset(
             con,

@@ -2,7 +2,10 @@
 
 ``check`` prints every problem (sheet, row as Excel shows it, column, value, problem, fix) in German,
 or English with ``--lang en``; exit code 1 when there are errors, 0 with warnings only, 2 when the file
-does not exist. It never touches the warehouse. Imports stay inside the handlers: ``add_parser`` runs for
+does not exist. It never touches the warehouse: it checks against the boundary and municipality data of
+the raw-data folder (``--raw-dir``, ``$PRAEVENTION_RAW_DIR`` or ``data/raw``), read as the ingest reads
+them, so that its summary is what the ingest loads. ``--annotate OUT.xlsx`` writes a copy of the
+workbook that shows every problem in its cell. Imports stay inside the handlers: ``add_parser`` runs for
 every ``praevention`` command.
 """
 
@@ -41,6 +44,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="Gemeinde boundaries (GeoJSON with an AGS property, WGS84): check AGS and points exactly",
     )
     check.add_argument(
+        "--raw-dir",
+        metavar="DIR",
+        help="raw-data folder whose boundary and GV100AD files the keys are checked against, as in the ingest "
+        "(default: $PRAEVENTION_RAW_DIR or data/raw)",
+    )
+    check.add_argument(
+        "--annotate",
+        metavar="OUT.xlsx",
+        help="write a copy of the workbook with every problem cell highlighted and commented, unambiguous "
+        "corrections applied and a first sheet listing all messages",
+    )
+    check.add_argument(
         "--land",
         help="two-digit key of the Land the register is for (default: $PRAEVENTION_LAND or 15, Sachsen-Anhalt)",
     )
@@ -76,16 +91,39 @@ def run_check(args: argparse.Namespace) -> int:
         for p in missing:
             print(("Datei nicht gefunden: " if de else "File not found: ") + str(p), file=sys.stderr)
         return 2
-    boundaries = None
-    if args.boundaries:
-        from pipelines.register.geo import Boundaries
-
-        boundaries = Boundaries.from_geojson(args.boundaries)  # PipelineError → one line, exit 2
+    if args.annotate and Path(args.annotate).suffix.lower() != ".xlsx":
+        print(
+            ("Die kommentierte Kopie ist eine .xlsx-Datei: " if de else "The annotated copy is an .xlsx file: ")
+            + args.annotate,
+            file=sys.stderr,
+        )
+        return 2
     from pipelines import config
 
-    result = load_register(paths, boundaries=boundaries, land=config.land(args.land))
+    land = config.land(args.land)
+    context, source = None, ""
+    if args.boundaries:
+        from pipelines.register.geo import Boundaries
+        from pipelines.register.validate import Context
+
+        boundaries = Boundaries.from_geojson(args.boundaries)  # PipelineError → one line, exit 2
+        context, source = Context(land, boundaries.known_ags(land), boundaries), args.boundaries
+    else:
+        from pipelines.register.reference import context_from_raw
+
+        raw = config.raw_dir(args.raw_dir)
+        context, source = context_from_raw(raw, land), str(raw)
+    result = load_register(paths, land=land, context=context)
     names = ", ".join(p.name for p in paths)
     print(("Prüfung: " if de else "Check: ") + names)
+    if context is None:
+        print(
+            f"Hinweis: keine Gebietsdaten in {source}: Gemeindeschlüssel nur auf ihre Form geprüft (--raw-dir DIR)."
+            if de
+            else f"Note: no boundary data in {source}: municipality keys checked for their form only (--raw-dir DIR)."
+        )
+    else:
+        print(("Abgeglichen mit den Gebietsdaten in " if de else "Checked against the boundary data in ") + source)
     print(report(result.problems, args.lang))
     rejected = len(result.rejects)
     skipped = result.examples_skipped
@@ -102,4 +140,9 @@ def run_check(args: argparse.Namespace) -> int:
         )
         line += f", {skipped} example row(s) skipped." if skipped else "."
     print(line)
+    if args.annotate:
+        from pipelines.register.annotate import annotate
+
+        annotate(paths, result.problems, Path(args.annotate))
+        print(("Kommentierte Kopie: " if de else "Annotated copy: ") + args.annotate)
     return 1 if result.has_errors else 0

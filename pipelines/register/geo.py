@@ -9,9 +9,11 @@ it must lie in the Land's outline (100 m tolerance), and a point outside the mea
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,12 +102,29 @@ def _geojson(text: str) -> shapely.Geometry:
         raise AreaError(f"kein gültiges GeoJSON: {first}", f"invalid GeoJSON: {first}") from None
 
 
-@dataclass
 class Boundaries:
-    """Gemeinde outlines (WGS84) keyed by AGS, and their union, the Land's outline."""
+    """Gemeinde outlines (WGS84) keyed by AGS, and their union, the Land's outline.
 
-    gemeinden: dict[str, shapely.Geometry]
-    outline: shapely.Geometry
+    The outlines may be given as a loader that is called only when an area has to be checked (the
+    ingest reads them from the warehouse only for a register that has points or polygons).
+    """
+
+    def __init__(
+        self,
+        gemeinden: dict[str, shapely.Geometry] | None = None,
+        load: Callable[[], dict[str, shapely.Geometry]] | None = None,
+    ):
+        self._gemeinden, self._load = gemeinden, load
+
+    @functools.cached_property
+    def gemeinden(self) -> dict[str, shapely.Geometry]:
+        return self._gemeinden if self._gemeinden is not None else (self._load() if self._load else {})
+
+    @functools.cached_property
+    def outline(self) -> shapely.Geometry:
+        outline = shapely.union_all(list(self.gemeinden.values()))
+        shapely.prepare(outline)
+        return outline
 
     @classmethod
     def from_geojson(cls, path: str | Path) -> Boundaries:
@@ -126,12 +145,11 @@ class Boundaries:
             raise PipelineError(f"boundary file {path} cannot be read as GeoJSON with an AGS property: {exc}") from exc
         if not gemeinden:
             raise PipelineError(f"boundary file {path} has no features with an AGS property")
-        outline = shapely.union_all(list(gemeinden.values()))
-        minx, miny, maxx, maxy = outline.bounds
+        found = cls(gemeinden)
+        minx, miny, maxx, maxy = found.outline.bounds
         if max(abs(minx), abs(maxx)) > 180 or max(abs(miny), abs(maxy)) > 90:
             raise PipelineError(f"boundary file {path} is not in WGS84 longitude/latitude (EPSG:4326)")
-        shapely.prepare(outline)
-        return cls(gemeinden, outline)
+        return found
 
     def known_ags(self, land: str) -> set[str]:
         """The Gemeinde keys, their Kreis keys and the Land key."""

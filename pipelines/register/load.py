@@ -80,12 +80,15 @@ def load_register(
     *,
     land: str = "15",
     boundaries: object | None = None,
+    context: object | None = None,
 ) -> RegisterLoad:
     """Read and validate every register file; bad rows are quarantined, good rows typed.
 
-    ``known_ags`` (the warehouse's ``boundaries`` keys) turns an unknown AGS into an error; without it
-    only the format is checked. ``boundaries`` (a :class:`~pipelines.register.geo.Boundaries`) makes
-    points and areas be checked against the Land's outline instead of its bounding box.
+    ``context`` (a :class:`~pipelines.register.validate.Context`, see :mod:`pipelines.register.reference`)
+    holds the known keys, the Land's outline and the municipality directory; ``register check`` and the
+    ingest build it from the same data. Without it, ``known_ags`` turns an unknown AGS into an error
+    (else only the format is checked) and ``boundaries`` (a :class:`~pipelines.register.geo.Boundaries`)
+    makes points and areas be checked against the Land's outline instead of its bounding box.
     """
     from pipelines.register.read import read_register_file
     from pipelines.register.validate import Context, validate
@@ -95,9 +98,11 @@ def load_register(
         found, file_problems = read_register_file(path)
         tables.extend(found)
         problems.extend(file_problems)
-    if known_ags is None and boundaries is not None:
-        known_ags = boundaries.known_ags(land)  # type: ignore[attr-defined]
-    result = validate(tables, Context(land, known_ags, boundaries))  # type: ignore[arg-type]
+    if context is None:
+        if known_ags is None and boundaries is not None:
+            known_ags = boundaries.known_ags(land)  # type: ignore[attr-defined]
+        context = Context(land, known_ags, boundaries)  # type: ignore[arg-type]
+    result = validate(tables, context)  # type: ignore[arg-type]
     rejects = pd.DataFrame(result.rejects, columns=REJECT_COLUMNS).astype(object)
     if len(rejects):
         rejects["line"] = rejects["line"].astype("int64")

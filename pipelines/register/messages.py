@@ -1,8 +1,28 @@
-"""Problems found in a register, with their texts in German (default) and English."""
+"""Problems found in a register, with their texts in German (default) and English.
+
+A :class:`Problem` never holds personal data: its value and parameters pass :func:`pipelines.privacy.redact`
+when it is made, so neither ``register check``, the quarantine's reasons nor the annotated workbook can
+repeat a phone number, an e-mail address or a name. Invisible characters (zero-width space, soft hyphen,
+BOM …) are shown as ``⟨U+200B⟩``, so that "G05⟨U+200B⟩" tells the reader why "G05" was not found.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+from pipelines.privacy import redact
+
+#: Characters that a cell can hold without showing them (copied from web pages and e-mails).
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+)
+
+
+def visible(text: str) -> str:
+    """``text`` with every invisible character shown as ``⟨U+XXXX⟩``."""
+    return INVISIBLE.sub(lambda m: f"⟨U+{ord(m.group(0)):04X}⟩", text)
+
 
 # code: (severity, German problem, German fix, English problem, English fix)
 CATALOGUE: dict[str, tuple[str, str, str, str, str]] = {
@@ -100,9 +120,9 @@ CATALOGUE: dict[str, tuple[str, str, str, str, str]] = {
     "unknown_choice": (
         "error",
         "'{detail}' ist kein erlaubter Wert.",
-        "Einen Wert aus der Auswahlliste wählen: {choices}.",
+        "Einen Wert aus der Auswahlliste wählen{hint}: {choices}.",
         "'{detail}' is not an allowed value.",
-        "Pick a value from the list: {choices}.",
+        "Pick a value from the list{hint}: {choices}.",
     ),
     "bad_date": (
         "error",
@@ -156,9 +176,9 @@ CATALOGUE: dict[str, tuple[str, str, str, str, str]] = {
     "unknown_body": (
         "error",
         "Das Gremium '{detail}' gibt es im Blatt 'Gremien' nicht.",
-        "Das Gremium im Blatt 'Gremien' anlegen oder die Gremium-ID korrigieren.",
+        "Das Gremium im Blatt 'Gremien' anlegen oder die Gremium-ID korrigieren{hint}.",
         "Body '{detail}' does not exist in sheet 'Gremien'.",
-        "Add the body to sheet 'Gremien' or correct the body ID.",
+        "Add the body to sheet 'Gremien' or correct the body ID{hint}.",
     ),
     "end_before_start": (
         "error",
@@ -260,10 +280,101 @@ CATALOGUE: dict[str, tuple[str, str, str, str, str]] = {
     ),
     "personal_text": (
         "warning",
-        "E-Mail-Adresse oder Telefonnummer im Text: wird durch '[entfernt]' ersetzt.",
+        "Personenbezogene Angaben ({detail}) entfernt: gespeichert wird der Text mit '[entfernt]' an ihrer Stelle.",
         "Kontaktdaten nur in einer eigenen Spalte 'Kontakt' führen (wird nie gespeichert).",
-        "E-mail address or phone number in the text: replaced by '[entfernt]'.",
+        "Personal data ({detail}) removed: the text is stored with '[entfernt]' in its place.",
         "Keep contact data in a separate 'Kontakt' column (never stored).",
+    ),
+    "hidden_row": (
+        "warning",
+        "Die Zeile ist ausgeblendet, wird aber übernommen.",
+        "Einblenden und prüfen: gilt die Zeile nicht mehr, sie löschen oder den Status 'aufgelöst' eintragen.",
+        "The row is hidden but is loaded.",
+        "Unhide and check it: if it no longer applies, delete it or set the status to 'aufgelöst'.",
+    ),
+    "hidden_column": (
+        "warning",
+        "Die Spalte ist ausgeblendet, ihre Werte werden übernommen.",
+        "Einblenden und die Werte prüfen.",
+        "The column is hidden; its values are loaded.",
+        "Unhide it and check the values.",
+    ),
+    "marked_old": (
+        "warning",
+        "Die Zeile ist als veraltet gekennzeichnet ('{detail}'), wird aber wie jede andere übernommen.",
+        "Gilt sie nicht mehr: die Zeile löschen oder Status 'aufgelöst' und das Ende eintragen.",
+        "The row is marked as outdated ('{detail}') but is loaded like any other.",
+        "If it no longer applies: delete the row, or set the status to 'aufgelöst' and enter the end.",
+    ),
+    "comment_row": (
+        "error",
+        "Die Zeile enthält nur einen Kommentar ('{detail}'), keine Registerdaten.",
+        "Den Text in die Spalte 'Anmerkungen' der Zeile schreiben, zu der er gehört, und diese Zeile löschen.",
+        "The row holds only a comment ('{detail}'), no register data.",
+        "Move the text into the 'Anmerkungen' column of the row it belongs to and delete this row.",
+    ),
+    "body_rejected": (
+        "error",
+        "Das Gremium '{detail}' (Blatt '{where}', Zeile {other}) wird nicht übernommen: {reason}",
+        "Zuerst das Gremium in Zeile {other} berichtigen; dann wird auch diese Maßnahme übernommen.",
+        "Body '{detail}' (sheet '{where}', row {other}) is not loaded: {reason}",
+        "Correct the body in row {other} first; then this measure is loaded too.",
+    ),
+    "id_spelling": (
+        "warning",
+        "Die Gremium-ID '{detail}' steht im Blatt 'Gremien' als '{replacement}': übernommen als '{replacement}'.",
+        "'{replacement}' eintragen.",
+        "Body ID '{detail}' is written '{replacement}' in sheet 'Gremien': loaded as '{replacement}'.",
+        "Enter '{replacement}'.",
+    ),
+    "invisible_chars": (
+        "warning",
+        "Unsichtbare Zeichen entfernt: '{detail}' → '{replacement}'.",
+        "Den Wert neu eintippen (unsichtbare Zeichen kommen meist mit kopiertem Text).",
+        "Invisible characters removed: '{detail}' → '{replacement}'.",
+        "Retype the value (invisible characters usually come with copied text).",
+    ),
+    "body_by_name": (
+        "warning",
+        "Das Gremium wurde über seinen Namen gefunden: '{detail}' ist {replacement}.",
+        "Die Gremium-ID '{replacement}' eintragen.",
+        "The body was found by its name: '{detail}' is {replacement}.",
+        "Enter the body ID '{replacement}'.",
+    ),
+    "value_mapped": (
+        "warning",
+        "'{detail}' als '{replacement}' übernommen.",
+        "'{replacement}' aus der Auswahlliste wählen.",
+        "'{detail}' loaded as '{replacement}'.",
+        "Pick '{replacement}' from the list.",
+    ),
+    "ongoing_end": (
+        "warning",
+        "'{detail}' heißt: besteht noch. Als leer übernommen.",
+        "Das Feld leer lassen, solange es kein Ende gibt.",
+        "'{detail}' means: still running. Loaded as empty.",
+        "Leave the field empty while there is no end.",
+    ),
+    "year_far_future": (
+        "warning",
+        "Das Jahr {detail} liegt weit in der Zukunft.",
+        "Das Datum prüfen (Tippfehler?).",
+        "The year {detail} lies far in the future.",
+        "Check the date (typo?).",
+    ),
+    "year_long_past": (
+        "warning",
+        "Das Jahr {detail} liegt vor 1990, vor allen Präventionsgremien in {land_name}.",
+        "Das Datum prüfen (Tippfehler?).",
+        "The year {detail} lies before 1990, before any prevention body in {land_name}.",
+        "Check the date (typo?).",
+    ),
+    "ags_is_name": (
+        "error",
+        "Ein Name statt eines Gemeindeschlüssels: '{detail}' hat den Schlüssel {suggestion}.",
+        "Den Schlüssel {suggestion} eintragen.",
+        "A name instead of a municipality key: '{detail}' has the key {suggestion}.",
+        "Enter the key {suggestion}.",
     ),
     "not_positive": (
         "error",
@@ -328,6 +439,12 @@ class Problem:
     value: str = ""
     params: dict[str, object] = field(default_factory=dict)  # a (de, en) tuple is picked by language
     file: str = ""  # file name
+    #: the value the cell is loaded as, for a problem that normalised it (written into the annotated copy)
+    replacement: object = None
+
+    def __post_init__(self) -> None:
+        self.value = _safe(self.value)
+        self.params = {k: _safe(v) for k, v in self.params.items()}
 
     @property
     def severity(self) -> str:
@@ -340,10 +457,20 @@ class Problem:
     def text(self, lang: str = "de") -> tuple[str, str]:
         """``(problem, fix)`` in ``lang`` ("de" or "en")."""
         _, de, de_fix, en, en_fix = CATALOGUE[self.code]
-        params = {**DEFAULT_PARAMS, **self.params}
+        shown = "" if self.replacement is None else visible(redact(str(self.replacement))[0])
+        params = {**DEFAULT_PARAMS, "replacement": shown, **self.params}
         params = {k: (v[1] if lang == "en" else v[0]) if isinstance(v, tuple) else v for k, v in params.items()}
         problem, fix = (en, en_fix) if lang == "en" else (de, de_fix)
         return problem.format(**params), fix.format(**params)
+
+
+def _safe(value: object) -> object:
+    """A message parameter without personal data, with invisible characters shown."""
+    if isinstance(value, str):
+        return visible(redact(value)[0])
+    if isinstance(value, tuple):
+        return tuple(_safe(v) for v in value)
+    return value
 
 
 DEFAULT_PARAMS: dict[str, object] = {
@@ -355,6 +482,11 @@ DEFAULT_PARAMS: dict[str, object] = {
     "other": "",
     "level": "",
     "found": "",
+    "hint": "",
+    "replacement": "",
+    "suggestion": "",
+    "where": "",
+    "reason": "",
 }
 HEADERS = {
     "de": ("Blatt", "Zeile", "Spalte", "Wert", "Problem", "Lösung"),

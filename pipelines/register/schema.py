@@ -87,6 +87,19 @@ ALIASES: dict[str, dict[str, str]] = {
         "universität": "science",
         "sonstiges": "other",
     },
+    "level": {
+        "landkreis": "Kreis",
+        "kreisebene": "Kreis",
+        "kreisfreie stadt": "Gemeinde",
+        "stadt": "Gemeinde",
+        "einheitsgemeinde": "Gemeinde",
+        "gemeindeebene": "Gemeinde",
+        "bundesland": "Land",
+        "landesebene": "Land",
+        "stadtteil": "Ortsteil",
+        "ortschaft": "Ortsteil",
+    },
+    "status": {"läuft": "active", "besteht": "active", "inaktiv": "dormant", "beendet": "ended"},
     "body_type": {
         "kriminalpräventiver rat": "Präventionsrat",
         "kommunaler präventionsrat": "Präventionsrat",
@@ -148,16 +161,6 @@ LAND_NAMES = {"15": "Sachsen-Anhalt", "99": "Demoland (synthetisch)"}
 #: Length of the AGS for each level of a body.
 AGS_LENGTH_FOR_LEVEL = {"Land": 2, "Kreis": 5, "Gemeinde": 8, "Ortsteil": 8}
 
-#: Header words that mark personal data: accepted in the input, dropped at once, never stored or shown.
-PERSONAL_HEADER = re.compile(
-    r"kontakt|ansprech|telefon|\btel\b|\btel\.|mobil|handy|\bfax\b|e-?mail|\bmail\b|phone|contact|"
-    r"\bperson|vorname|nachname|zuständig|verantwortlich|name der"
-)
-#: E-mail addresses and phone numbers inside free text (replaced by REDACTED).
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-PHONE = re.compile(r"(?:\+\d{2}|\b0)\d{1,4}(?:[ /\-()]{0,3}\d){5,}")
-REDACTED = "[entfernt]"
-
 
 @dataclass(frozen=True)
 class Field:
@@ -186,7 +189,9 @@ BODY_FIELDS = [
     ),
     Field("name", "Name", "text", True, help="Name des Gremiums wie in der Quelle."),
     Field("body_type", "Art", "enum", True, BODY_TYPES, "Art des Gremiums (Auswahlliste).", aliases="body_type"),
-    Field("level", "Ebene", "enum", True, LEVELS, "Land, Kreis, Gemeinde oder Ortsteil (Auswahlliste)."),
+    Field(
+        "level", "Ebene", "enum", True, LEVELS, "Land, Kreis, Gemeinde oder Ortsteil (Auswahlliste).", aliases="level"
+    ),
     Field(
         "ags",
         "Gemeindeschlüssel",
@@ -211,7 +216,9 @@ BODY_FIELDS = [
         help="Beteiligte aus der Auswahlliste; mehrere mit Semikolon trennen, z. B. 'Polizei; Schulen; Vereine'.",
         aliases="partners",
     ),
-    Field("status", "Status", "enum", choices=STATUS, help="aktiv, ruhend, aufgelöst oder unbekannt."),
+    Field(
+        "status", "Status", "enum", choices=STATUS, help="aktiv, ruhend, aufgelöst oder unbekannt.", aliases="status"
+    ),
     Field("source_url", "Quelle (URL)", "url", help="Fundstelle im Internet (Pressemitteilung, Beschluss …)."),
     Field("source_date", "Stand der Quelle", "text", help="Datum der Quelle, z. B. 14.02.2024."),
     Field("notes", "Anmerkungen", "text", help="Freitext. Bitte keine Namen, Telefonnummern oder E-Mail-Adressen."),
@@ -343,17 +350,6 @@ LIST_COLUMNS = {
     "bodies": ("partners",),
     "measures": ("target_pks_keys", "target_accident_groups", "area_ortsteile"),
 }
-
-
-def is_personal(header: str) -> bool:
-    """A column that holds contact persons, phone numbers or e-mail addresses."""
-    return bool(PERSONAL_HEADER.search(" ".join(str(header).split()).lower()))
-
-
-def scrub(text: str) -> tuple[str, bool]:
-    """``text`` with e-mail addresses and phone numbers replaced, and whether anything was replaced."""
-    cleaned = PHONE.sub(REDACTED, EMAIL.sub(REDACTED, text))
-    return cleaned, cleaned != text
 
 
 # ---------------------------------------------------------------- pandera schemas

@@ -43,7 +43,8 @@ register_table(
             "status": _codes(STATUS),
             "source_url": "source URL(s)",
             "source_date": "date of the source",
-            "notes": "notes, including which values were inferred or derived",
+            "notes": "notes, including which values were inferred or derived; names, phone numbers and e-mail "
+            "addresses replaced by [entfernt]",
             **_PROV,
         },
     )
@@ -72,10 +73,10 @@ register_table(
             "start_precision": "day, month or year",
             "end": "end date",
             "end_precision": "day, month or year",
-            "intensity": "intensity as entered",
+            "intensity": "intensity as entered (personal data replaced by [entfernt])",
             "budget_eur": "budget in euro",
             "source_url": "source URL(s)",
-            "notes": "notes, including derived values",
+            "notes": "notes, including derived values; names, phone numbers and e-mail addresses replaced by [entfernt]",
             "evaluable": "false when the start or a mappable target is missing",
             "not_evaluable_reason": "why not (German)",
             **_PROV,

@@ -4,11 +4,18 @@ order, area), then the finished frames against the pandera schemas.
 
 A row with an error goes to quarantine with its reasons; a row with warnings only is loaded. A measure
 without a start or without a usable target is loaded with ``evaluable=False`` and the reason.
+
+Where the intent is clear the value is normalised and the user told so (a warning that carries the
+``replacement``): IDs are compared case-insensitively after invisible characters are removed, a measure's
+body may be given by its name, list values may be spelled differently ("Landkreis" for "Kreis",
+"Praeventionsrat"), and "laufend"/"offen"/"bis heute" in an end date mean "no end yet". Personal data
+(:mod:`pipelines.privacy`) is removed from every stored text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
 from collections.abc import Callable
@@ -17,11 +24,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipelines.parsing import NumberFormatError, parse_number
-from pipelines.register.convert_real import SOURCE_COLUMNS, body_from_real, measures_from_real
+from pipelines.privacy import KIND_LABELS, REDACTED, redact
 from pipelines.register.dates import DateError, PreciseDate, parse_date
 from pipelines.register.geo import Area, AreaError, Boundaries, in_gemeinde, outside, parse_area
-from pipelines.register.messages import Problem
-from pipelines.register.read import RawRow, RawTable
+from pipelines.register.messages import INVISIBLE, Problem
+from pipelines.register.read import RawRow, RawTable, is_formula
 from pipelines.register.schema import (
     ACCIDENT_GROUPS,
     AGS_LENGTH_FOR_LEVEL,
@@ -33,13 +40,27 @@ from pipelines.register.schema import (
     TABLES,
     Field,
     schemas,
-    scrub,
 )
+from pipelines.register.sourced_register import SOURCE_COLUMNS, body_from_real, measures_from_real
 from pipelines.register.targets import Targets, parse_targets
 
 NO_TARGET_REASON = "keine auswertbare Zielgröße (PKS-Schlüssel oder Unfallgruppe)"
 NO_START_REASON = "kein Startdatum"
 TARGET_CHOICES = "PKS-Schlüssel wie 899000, 435*00, ------ oder " + ", ".join(ACCIDENT_GROUPS.values())
+#: End-date words meaning "still running" (accepted as an empty end, with a hint).
+ONGOING = re.compile(
+    r"(?:laufend|fortlaufend|andauernd|offen|bis heute|bis dato|noch aktiv|aktiv|unbefristet|bis auf weiteres|"
+    r"dauerhaft|ongoing|-|–|/)\.?",
+    re.IGNORECASE,
+)
+#: A name or title that marks a row as outdated.
+MARKED_OLD = re.compile(
+    r"^\s*(?:alt|old)\b|nicht mehr (?:verwenden|gültig|aktuell|nutzen)|\bveraltet\b|\bobsolet\b|\bungültig\b",
+    re.IGNORECASE,
+)
+EARLIEST_PLAUSIBLE_YEAR = 1990  # the Land and its prevention bodies exist since 1990
+FUTURE_YEARS = 10  # a date more years ahead than this gets a hint
+CLOSE = 0.85  # difflib ratio from which a spelling variant of a list value is mapped
 
 
 @dataclass
@@ -47,6 +68,8 @@ class Context:
     land: str = "15"
     known_ags: set[str] | None = None
     boundaries: Boundaries | None = None
+    #: folded Gemeinde/Kreis name → [(AGS, name)] from the municipality directory and the boundaries
+    directory: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -58,7 +81,7 @@ class Validated:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, bool):
@@ -66,8 +89,19 @@ def _text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()[:10]
+        return f"{value:%d.%m.%Y}"
     return " ".join(str(value).split()) if "\n" not in str(value) else str(value).strip()
+
+
+def fold(text: str) -> str:
+    """A spelling-insensitive key: lower case, umlauts spelled out, only letters and digits."""
+    low = text.casefold().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    return re.sub(r"[^0-9a-z]", "", low)
+
+
+def id_key(value: object) -> str:
+    """How IDs are compared: without invisible characters and surrounding space, case-insensitively."""
+    return INVISIBLE.sub("", cell_text(value)).strip().casefold()
 
 
 class Row:
@@ -76,8 +110,9 @@ class Row:
     def __init__(self, table: RawTable, raw: RawRow, fields: dict[str, object], kind: str, derived: bool = False):
         self.table, self.raw, self.fields, self.kind, self.derived = table, raw, fields, kind, derived
         self.parsed: dict[str, object] = {}
-        self.problems: list[Problem] = []
+        self.problems: list[Problem] = [] if derived else list(raw.problems)
         self.notes: list[str] = [str(n) for n in fields.get("_notes", []) or []]
+        self.comment = False  # a row holding only a comment: nothing else is checked
 
     @property
     def row_no(self) -> int:
@@ -90,66 +125,121 @@ class Row:
         f = next((f for f in TABLES[self.kind] if f.name == name), None)
         return self.table.columns.get(name) or (f.header if f else name)
 
-    def problem(self, code: str, name: str = "", value: object = "", **params: object) -> None:
+    def problem(self, code: str, name: str = "", value: object = "", replacement: object = None, **params) -> None:
         column = self.header(name) if name else ""
-        shown, _ = scrub(_text(value))
         self.problems.append(
-            Problem(code, self.table.sheet, self.row_no, column, shown, dict(params), self.table.file_name)
+            Problem(
+                code,
+                self.table.sheet,
+                self.row_no,
+                column,
+                cell_text(value),
+                dict(params),
+                self.table.file_name,
+                replacement,
+            )
         )
 
     @property
     def has_error(self) -> bool:
-        return self.raw.blocked or any(p.is_error for p in self.problems)
+        return any(p.is_error for p in self.problems)
+
+    def errors(self, lang: str, sep: str = "; ") -> str:
+        """The row's errors in ``lang``, each once."""
+        reasons = [
+            f"[{p.column}] {p.text(lang)[0]}" if p.column else p.text(lang)[0] for p in self.problems if p.is_error
+        ]
+        return sep.join(dict.fromkeys(reasons))
 
     def reason(self) -> str:
-        reasons = [
-            f"[{p.column}] {p.text('en')[0]}" if p.column else p.text("en")[0] for p in self.problems if p.is_error
-        ]
-        if self.raw.blocked:
-            reasons.insert(0, "row holds a formula or merged cells")
-        return "; ".join(dict.fromkeys(reasons))
+        return self.errors("en")
 
     def raw_text(self) -> str:
-        """The row as the user entered it, for the quarantine (personal columns were dropped when read)."""
-        text = "; ".join(f"{k}={_text(v)}" for k, v in self.raw.values.items() if _text(v))
-        return scrub(text)[0][:1000]
+        """The row as the user entered it, for the quarantine (personal columns were dropped when read,
+        personal data inside the cells is removed)."""
+        text = "; ".join(f"{k}={cell_text(v)}" for k, v in self.raw.values.items() if cell_text(v))
+        return redact(text)[0][:1000]
 
 
 # ---------------------------------------------------------------- one parser per field kind
-def _choice(f: Field, text: str) -> str | None:
+def _candidates(f: Field) -> dict[str, str]:
+    """Every accepted spelling of ``f``'s values (lower case) → code."""
+    out = {code.lower(): code for code in f.choices}
+    out.update({label.lower(): code for code, label in f.choices.items()})
+    out.update(ALIASES.get(f.aliases, {}) if f.aliases else {})
+    return out
+
+
+def _choice(f: Field, text: str) -> tuple[str | None, bool, list[str]]:
+    """``(code, mapped, suggestions)``: the code of ``text``; ``mapped`` when it was neither a code nor a label
+    but an alias or an unambiguous spelling variant; else ``None`` and the closest labels."""
     low = " ".join(text.lower().split())
-    for code, label in f.choices.items():
-        if low in (code.lower(), label.lower()):
-            return code
-    return ALIASES.get(f.aliases, {}).get(low) if f.aliases else None
+    exact = {code.lower(): code for code in f.choices} | {label.lower(): code for code, label in f.choices.items()}
+    if low in exact:
+        return exact[low], False, []
+    candidates = _candidates(f)
+    if low in candidates:
+        return candidates[low], True, []
+    folded: dict[str, set[str]] = {}
+    for spelling, code in candidates.items():
+        folded.setdefault(fold(spelling), set()).add(code)
+    key = fold(low)
+    codes = folded.get(key) or set().union(*(folded[m] for m in difflib.get_close_matches(key, folded, 3, CLOSE)))
+    if len(codes) == 1:
+        return next(iter(codes)), True, []
+    near = difflib.get_close_matches(key, folded, 3, 0.6)
+    return None, False, list(dict.fromkeys(f.choices[c] for m in near for c in sorted(folded[m])))
+
+
+def _maybe(suggestions: list[str]) -> tuple[str, str]:
+    if not suggestions:
+        return ("", "")
+    shown = ", ".join(f"'{s}'" for s in suggestions)
+    return (f" (gemeint vielleicht {shown}?)", f" (perhaps {shown}?)")
+
+
+def _coded(row: Row, f: Field, text: str) -> str | None:
+    cleaned, kinds = redact(text)
+    if kinds and not cleaned.replace(REDACTED, "").strip(" ,;/-"):  # only a phone number or an address
+        row.problem("personal_text", f.name, "", detail=", ".join(KIND_LABELS[k] for k in kinds))
+        return None
+    code, mapped, suggestions = _choice(f, text)
+    if code is None:
+        row.problem(
+            "unknown_choice", f.name, text, detail=text, choices=", ".join(f.choices.values()), hint=_maybe(suggestions)
+        )
+    elif mapped:
+        row.problem("value_mapped", f.name, text, f.choices[code], detail=text)
+    return code
 
 
 def _parse_text(row: Row, f: Field, raw: object, text: str, ctx: Context) -> object:
-    cleaned, changed = scrub(text)
-    if changed:
-        row.problem("personal_text", f.name, "")
+    cleaned, kinds = redact(text)
+    if kinds:
+        labels = ", ".join(KIND_LABELS[k] for k in kinds)
+        row.problem("personal_text", f.name, "", detail=labels)
     return cleaned
 
 
 def _parse_enum(row: Row, f: Field, raw: object, text: str, ctx: Context) -> object:
-    code = _choice(f, text)
-    if code is None:
-        row.problem("unknown_choice", f.name, text, detail=text, choices=", ".join(f.choices.values()))
-    return code
+    return _coded(row, f, text)
 
 
 def _parse_multi_enum(row: Row, f: Field, raw: object, text: str, ctx: Context) -> object:
     codes = []
     for part in re.split(r"[;,\n/]", text):
         part = part.strip()
-        if not part:
-            continue
-        code = _choice(f, part)
-        if code is None:
-            row.problem("unknown_choice", f.name, part, detail=part, choices=", ".join(f.choices.values()))
-        else:
-            codes.append(code)
+        if part:
+            code = _coded(row, f, part)
+            if code is not None:
+                codes.append(code)
     return list(dict.fromkeys(codes))
+
+
+def _ags_of_name(text: str, ctx: Context) -> list[tuple[str, str]]:
+    """Entries of the municipality directory that ``text`` names ("Halle (Saale)", "Landkreis Harz")."""
+    key = fold(re.sub(r"(?i)^(?:stadt|gemeinde|hansestadt|landkreis|kreis)\s+", "", text))
+    return sorted(set(ctx.directory.get(key, [])))
 
 
 def _parse_ags(row: Row, f: Field, raw: object, text: str, ctx: Context) -> object:
@@ -160,12 +250,20 @@ def _parse_ags(row: Row, f: Field, raw: object, text: str, ctx: Context) -> obje
     if digits.endswith(".0") and digits[:-2].isdigit():
         digits = digits[:-2]
     if not (digits.isascii() and digits.isdigit()):
-        row.problem("bad_ags", f.name, raw, detail=("nur Ziffern erlaubt", "digits only"))
+        named = _ags_of_name(text, ctx) if re.search(r"[A-Za-zÄÖÜäöüß]{3}", text) else []
+        length = AGS_LENGTH_FOR_LEVEL.get(str(row.parsed.get("level")))
+        named = [n for n in named if len(n[0]) == length] or named
+        if named:
+            suggestion = " oder ".join(f"{ags} ({name})" for ags, name in named)
+            replacement = named[0][0] if len(named) == 1 else None
+            row.problem("ags_is_name", f.name, raw, replacement, detail=text, suggestion=suggestion)
+        else:
+            row.problem("bad_ags", f.name, raw, detail=("nur Ziffern erlaubt", "digits only"))
         return None
     fixed = digits
     if len(digits) in (1, 4, 7):
         fixed = digits.zfill(len(digits) + 1)
-        row.problem("ags_zero_lost", f.name, raw, detail=f"{digits} → {fixed}")
+        row.problem("ags_zero_lost", f.name, raw, fixed, detail=f"{digits} → {fixed}")
     if len(fixed) not in (2, 5, 8):
         row.problem("bad_ags", f.name, raw, detail=(f"{len(fixed)} Ziffern", f"{len(fixed)} digits"))
         return None
@@ -182,14 +280,25 @@ def _parse_ags(row: Row, f: Field, raw: object, text: str, ctx: Context) -> obje
 
 
 def _parse_date(row: Row, f: Field, raw: object, text: str, ctx: Context) -> object:
+    if f.name in ("ended", "end") and isinstance(raw, str) and ONGOING.fullmatch(text.strip()):
+        row.problem("ongoing_end", f.name, raw, "", detail=text)
+        return None
     try:
         d = parse_date(raw if not isinstance(raw, str) else text)
     except DateError as exc:
         row.problem("bad_date", f.name, raw, detail=(exc.de, exc.en))
         return None
-    if d is not None and d.approximate:
+    if d is None:
+        return None
+    if d.approximate:
         row.problem("approximate_date", f.name, raw)
         row.notes.append(f"{row.header(f.name)} ungefähr: '{text}' (gespeichert als Jahr {d.value.year})")
+    if d.value.year > dt.date.today().year + FUTURE_YEARS:
+        row.problem("year_far_future", f.name, raw, detail=str(d.value.year))
+    elif d.value.year < EARLIEST_PLAUSIBLE_YEAR:
+        row.problem(
+            "year_long_past", f.name, raw, detail=str(d.value.year), land_name=LAND_NAMES.get(ctx.land, ctx.land)
+        )
     return d
 
 
@@ -219,9 +328,7 @@ def _parse_number(row: Row, f: Field, raw: object, text: str, ctx: Context) -> o
 
 
 def _parse_url(row: Row, f: Field, raw: object, text: str, ctx: Context) -> object:
-    cleaned, changed = scrub(text)
-    if changed:
-        row.problem("personal_text", f.name, "")
+    cleaned = _parse_text(row, f, raw, text, ctx)
     if not re.match(r"https?://\S+", cleaned):
         row.problem("bad_url", f.name, cleaned)
     return cleaned
@@ -248,9 +355,13 @@ def _parse_area(row: Row, f: Field, raw: object, text: str, ctx: Context) -> obj
     return area
 
 
+def _parse_id(row: Row, f: Field, raw: object, text: str, ctx: Context) -> object:
+    return text
+
+
 KIND_PARSERS: dict[str, Callable[[Row, Field, object, str, Context], object]] = {
-    "id": lambda row, f, raw, text, ctx: text,
-    "ref": lambda row, f, raw, text, ctx: text,
+    "id": _parse_id,
+    "ref": _parse_id,
     "text": _parse_text,
     "enum": _parse_enum,
     "multi_enum": _parse_multi_enum,
@@ -264,16 +375,48 @@ KIND_PARSERS: dict[str, Callable[[Row, Field, object, str, Context], object]] = 
 EMPTY = {"multi_enum": list, "target": Targets}
 
 
+def _is_comment(row: Row) -> bool:
+    """A template row with a single filled cell that is not an ID: a note typed into the register."""
+    if row.table.layout != "template" or row.derived:
+        return False
+    filled = [(h, cell_text(v)) for h, v in row.raw.values.items() if INVISIBLE.sub("", cell_text(v)).strip()]
+    if len(filled) != 1:
+        return False
+    header, text = filled[0]
+    id_field = "body_id" if row.kind == "bodies" else "measure_id"
+    if header == row.table.columns.get(id_field) and not re.search(r"\s", text):
+        return False
+    row.comment = True
+    name = next((f for f, h in row.table.columns.items() if h == header), "")
+    row.problem("comment_row", name, text, detail=text)
+    return True
+
+
 def _parse_row(row: Row, ctx: Context) -> None:
+    if row.raw.hidden:
+        row.problem("hidden_row")
+    if _is_comment(row):
+        return
     for f in TABLES[row.kind]:
         raw = row.fields.get(f.name)
-        text = _text(raw)
+        if isinstance(raw, str) and INVISIBLE.search(raw):
+            cleaned = INVISIBLE.sub("", raw)
+            row.problem("invisible_chars", f.name, raw, cell_text(cleaned), detail=cell_text(raw))
+            raw = cleaned
+        text = cell_text(raw)
+        if is_formula(raw):  # reported when read
+            row.parsed[f.name] = EMPTY[f.kind]() if f.kind in EMPTY else None
+            continue
         if not text:
-            if f.required:
+            if f.required and row.header(f.name) not in row.raw.covered:  # the merged cell is reported
                 row.problem("required", f.name)
             row.parsed[f.name] = EMPTY[f.kind]() if f.kind in EMPTY else None
             continue
         row.parsed[f.name] = KIND_PARSERS[f.kind](row, f, raw, text, ctx)
+    title = "name" if row.kind == "bodies" else "title"
+    old = MARKED_OLD.search(str(row.parsed.get(title) or ""))
+    if old and not row.derived:
+        row.problem("marked_old", title, row.parsed.get(title), detail=old.group(0).strip())
 
 
 # ---------------------------------------------------------------- rows across the table
@@ -286,12 +429,13 @@ def _unique(rows: list[Row], kind: str) -> None:
             value = row.parsed.get(f.name)
             if value is None:
                 continue
-            if value in seen:
-                other = seen[value]
+            key = id_key(value) if f.kind == "id" else value
+            if key in seen:
+                other = seen[key]
                 where = other.row_no if other.table is row.table else f"{other.table.sheet} {other.row_no}"
                 row.problem("duplicate_id", f.name, value, other=where)
             else:
-                seen[value] = row
+                seen[key] = row
 
 
 def _date_order(row: Row) -> None:
@@ -299,7 +443,7 @@ def _date_order(row: Row) -> None:
         s, e = row.parsed.get(earlier), row.parsed.get(later)
         if isinstance(s, PreciseDate) and isinstance(e, PreciseDate) and e.value < s.value:
             code = "relaunch_before_founded" if later == "relaunched" else "end_before_start"
-            row.problem(code, later, e.value.isoformat(), detail=f"{e.value:%d.%m.%Y} < {s.value:%d.%m.%Y}")
+            row.problem(code, later, e.value, detail=f"{e.value:%d.%m.%Y} < {s.value:%d.%m.%Y}")
 
 
 def _check_body(row: Row) -> None:
@@ -309,11 +453,64 @@ def _check_body(row: Row) -> None:
     _date_order(row)
 
 
-def _check_measure(row: Row, bodies: dict[str, Row], ctx: Context, own_body_failed: bool = False) -> None:
-    body_id = row.parsed.get("body_id")
-    body = bodies.get(str(body_id)) if body_id is not None else None
-    if body_id is not None and body is None and not own_body_failed:
-        row.problem("unknown_body", "body_id", body_id, detail=body_id)
+class BodyIndex:
+    """The bodies a measure can refer to: by ID (case-insensitive, without invisible characters) or by name."""
+
+    def __init__(self, rows: list[Row]):
+        self.by_id: dict[str, Row] = {}
+        self.by_name: dict[str, list[Row]] = {}
+        for r in rows:  # a good body wins over a quarantined duplicate of its ID
+            key = id_key(r.parsed.get("body_id"))
+            if key and (key not in self.by_id or (self.by_id[key].has_error and not r.has_error)):
+                self.by_id[key] = r
+            name = " ".join(str(r.parsed.get("name") or "").split()).casefold()
+            if name:
+                self.by_name.setdefault(name, []).append(r)
+
+    def resolve(self, row: Row, ref: str) -> Row | None:
+        """The body ``ref`` means, or ``None`` with the problem recorded on ``row``."""
+        body = self.by_id.get(id_key(ref))
+        if body is None:
+            named = self.by_name.get(" ".join(ref.split()).casefold(), [])
+            if len(named) == 1:
+                body = named[0]
+                if not body.has_error:
+                    row.problem("body_by_name", "body_id", ref, body.parsed["body_id"], detail=ref)
+        if body is None:
+            row.problem("unknown_body", "body_id", ref, detail=ref, hint=_maybe(self.suggest(ref)))
+            return None
+        if body.has_error:
+            row.problem(
+                "body_rejected",
+                "body_id",
+                ref,
+                detail=body.parsed.get("body_id") or ref,
+                where=body.table.sheet,
+                other=body.row_no,
+                reason=(body.errors("de", " "), body.errors("en", " ")),
+            )
+            return None
+        canonical = str(body.parsed["body_id"])
+        if canonical != ref and id_key(ref) == id_key(canonical):
+            row.problem("id_spelling", "body_id", ref, canonical, detail=ref)
+        return body
+
+    def suggest(self, ref: str) -> list[str]:
+        ids = {str(r.parsed.get("body_id")): r for r in self.by_id.values() if not r.has_error}
+        names = {str(r.parsed.get("name")): r for r in ids.values()}
+        near = difflib.get_close_matches(ref, list(ids), 2, 0.6) or [
+            str(names[n].parsed["body_id"]) for n in difflib.get_close_matches(ref, list(names), 2, 0.6)
+        ]
+        return [f"{i} {ids[i].parsed.get('name')}" for i in near]
+
+
+def _check_measure(row: Row, bodies: BodyIndex, ctx: Context, own_body_failed: bool = False) -> None:
+    ref = row.parsed.get("body_id")
+    body = None
+    if ref is not None and not own_body_failed:
+        body = bodies.resolve(row, str(ref))
+        if body is not None:
+            row.parsed["body_id"] = body.parsed["body_id"]
     _date_order(row)
     if row.parsed.get("ags") is None and "ags" not in _failed(row) and body is not None:
         row.parsed["ags"] = body.parsed.get("ags")
@@ -380,7 +577,7 @@ def _notes(row: Row) -> str | None:
     own = row.parsed.get("notes")
     parts = [str(own)] if own else []
     parts += row.notes
-    return scrub("; ".join(dict.fromkeys(parts)))[0] or None
+    return redact("; ".join(dict.fromkeys(parts)))[0] or None
 
 
 def _body_record(r: Row) -> dict[str, object]:
@@ -408,14 +605,14 @@ def _measure_record(r: Row) -> dict[str, object]:
     p = r.parsed
     targets: Targets = p.get("target") or Targets()  # type: ignore[assignment]
     area: Area | None = p.get("area")  # type: ignore[assignment]
-    target_text = _text(r.fields.get("target"))
+    target_text = cell_text(r.fields.get("target"))
     return {
         "measure_id": p["measure_id"],
         "body_id": p["body_id"],
         "title": p["title"],
         "measure_type": p.get("measure_type"),
         "domain": p["domain"],
-        "target": scrub(target_text)[0] or None,
+        "target": redact(target_text)[0] or None,
         "target_pks_keys": list(targets.pks_keys),
         "target_accident_groups": list(targets.accident_groups),
         "area_type": p["area_type"],
@@ -483,14 +680,14 @@ def _rows(tables: list[RawTable]) -> tuple[list[Row], list[Row], dict[int, list[
     for t in (t for t in tables if t.table == "bodies"):
         for raw in t.rows:
             if t.layout == "real":
-                fields = body_from_real({k: _text(v) for k, v in raw.values.items()})
+                fields = body_from_real({k: cell_text(v) for k, v in raw.values.items()})
                 real_bodies.append(fields)
             else:
                 fields = {f: raw.values.get(h) for f, h in t.columns.items()}
             body_rows.append(Row(t, raw, fields, "bodies"))
     for t in (t for t in tables if t.table == "measures"):
         if t.layout == "real":
-            texts = [{k: _text(v) for k, v in raw.values.items()} for raw in t.rows]
+            texts = [{k: cell_text(v) for k, v in raw.values.items()} for raw in t.rows]
             for raw, (fields, body) in zip(t.rows, measures_from_real(texts, real_bodies), strict=True):
                 row = Row(t, raw, fields, "measures")
                 measure_rows.append(row)
@@ -510,18 +707,20 @@ def validate(tables: list[RawTable], ctx: Context | None = None) -> Validated:
     derived_rows = [b for m in measure_rows for b in derived.get(id(m), [])]
     for row in body_rows + derived_rows + measure_rows:
         _parse_row(row, ctx)
-    _unique(body_rows + derived_rows, "bodies")
-    _unique(measure_rows, "measures")
-    for row in body_rows + derived_rows:
+    checked_bodies = [r for r in body_rows + derived_rows if not r.comment]
+    checked_measures = [r for r in measure_rows if not r.comment]
+    _unique(checked_bodies, "bodies")
+    _unique(checked_measures, "measures")
+    for row in checked_bodies:
         _check_body(row)
-    for m in measure_rows:  # a derived body's errors are the measure's errors
+    for m in checked_measures:  # a derived body's errors are the measure's errors
         for b in derived.get(id(m), []):
             if b.has_error:
                 m.problems.extend(p for p in b.problems if p.is_error)
-    good_bodies = {str(r.parsed["body_id"]): r for r in body_rows + derived_rows if not r.has_error}
-    for row in measure_rows:
+    index = BodyIndex(checked_bodies)
+    for row in checked_measures:
         own_failed = any(b.has_error for b in derived.get(id(row), []))
-        _check_measure(row, good_bodies, ctx, own_failed)
+        _check_measure(row, index, ctx, own_failed)
     bodies = _schema_check(body_rows + derived_rows, "bodies")
     measures = _schema_check(measure_rows, "measures")
     # a derived body whose measure failed is still loaded (it is a body of the register in its own right)

@@ -373,7 +373,7 @@ CASES = {
         (1, 1),
         {3: "end"},
     ),
-    "ods_with_a_formula": Case(_ods_formula, 1, ("Formel statt Wert (of:=15003000)",), (), (0, 0), {2: "formula"}),
+    "ods_with_a_formula": Case(_ods_formula, 1, ("Formel statt Wert (=15003000)",), (), (0, 0), {2: "formula"}),
     "latin1_csv_with_umlauts": Case(_latin1_csv, 0, ("0 Fehler",), (), (1, 0)),
     "semicolon_csv_measures_without_bodies": Case(
         _semicolon_csv, 1, ("Das Gremium 'G1' gibt es im Blatt 'Gremien' nicht.",), (), (0, 0), {2: "G1"}
