@@ -22,6 +22,7 @@ from pipelines.render.data import SYNTHETIC_LABEL, ReportData
 from pipelines.render.export import Export
 from pipelines.render.figures import base_layout, choropleth, ci_band, finding_title, interval_error
 from pipelines.render.steckbrief import slug
+from pipelines.stats.multiple import expected_false_positives
 
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
 
@@ -111,6 +112,16 @@ def kreis_bars(data: ReportData, kreise: list[str], indicator: str, label: str) 
 def region_effects(data: ReportData, kreise: list[str]) -> pd.DataFrame:
     e = data.effects[data.effects["headline"] & data.effects["evaluable"]]
     return e[e["unit_ags"].str[:5].isin(kreise)]
+
+
+def chance_note(effects: pd.DataFrame) -> str:
+    """How many 'effects' chance alone produces among the report's tests, for the successes slide."""
+    n = int(effects.loc[effects["headline"] & effects["evaluable"], "p_adjusted"].notna().sum())
+    return (
+        f"Im ganzen Bericht wurden {n} Ergebnisse geprüft; der Zufall allein erzeugt darunter etwa "
+        f"{fmt.number(expected_false_positives(n), 1)} scheinbare Wirkungen. Gezeigt werden nur Ergebnisse, "
+        "die auch nach dieser Korrektur bestehen."
+    )
 
 
 def successes(effects: pd.DataFrame) -> pd.DataFrame:
@@ -212,11 +223,15 @@ def build_deck(
             p = body.paragraphs[0] if i == 0 else body.add_paragraph()
             p.text = f"{r.measure_id}: {r.verdict_de}"
             p.font.size = Pt(15)
+        p = body.add_paragraph()
+        p.text = chance_note(data.effects)
+        p.font.size = Pt(13)
     else:
         body.paragraphs[0].text = (
             "Für diese Region lässt sich bisher keine Wirkung einer Maßnahme belegen. Gründe: "
             "fehlende Startdaten im Register, zu kurze Nachher-Zeiträume und Kriminalitätsdaten "
-            "nur auf Kreisebene. Mehr Einträge im Register machen künftige Auswertungen möglich."
+            "nur auf Kreisebene. Mehr Einträge im Register machen künftige Auswertungen möglich. "
+            + chance_note(data.effects)
         )
     slide = _slide(prs, "Quellen und Lizenzen", data.synthetic)
     src = _text(slide, Inches(0.8), Inches(1.4), Inches(11.7), Inches(5.5), "", 12, color="333333")
