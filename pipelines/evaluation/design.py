@@ -2,9 +2,10 @@
 
 A design fixes, before any estimate is computed, what is compared with what:
 
-* **Unit.** Crime is published per Kreis only, so a Gemeinde's measure is evaluated on its Kreis (and
-  the outputs say so); a Land-wide measure on the Land, compared with the other Länder. Traffic
-  measures use the smallest unit whose accident data cover both periods.
+* **Unit.** The finest level with data for both periods. Crime: the Stadtteile a measure names (Magdeburg's
+  Kriminalitätsstatistik per Stadtteil), else the Gemeinde (PKS by Tatortgemeinde, where imported), else
+  the Kreis (the public PKS) – and the outputs say which; a Land-wide measure on the Land, compared with the
+  other Länder. Traffic measures use the smallest unit whose accident data cover both periods.
 * **Periods.** The year a measure starts is a transition year and belongs to neither period; the
   after period ends with the measure's end, if it has one.
 * **Indicators.** PKS offence keys as registered; accident groups map to panel indicators
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -86,12 +88,36 @@ def _date(value: object) -> dt.date | None:
         return None
 
 
-def _crime_unit(ags: str, land: str) -> tuple[str, str, tuple[str, ...]]:
+#: separates the Stadtteile of a measure's area in the key of the unit they form together
+STADTTEIL_JOIN = "+"
+
+
+def stadtteil_unit(ags: str, ortsteile: list[str]) -> str | None:
+    """The unit formed by the Stadtteile a measure names: '15003000-01+04' for '01 Altstadt' and '4'.
+    Stadtteile are named by their official number (a leading number in the entry); None without one."""
+    numbers = sorted({m.group(1).zfill(2) for o in ortsteile if (m := re.match(r"\s*(?:Stadtteil\s*)?(\d{1,3})\b", o))})
+    return f"{ags}-{STADTTEIL_JOIN.join(numbers)}" if numbers and len(ags) == 8 else None
+
+
+def stadtteil_parts(unit: str) -> list[str]:
+    """'15003000-01+04' → ['15003000-01', '15003000-04']."""
+    city, _, numbers = unit.partition("-")
+    return [f"{city}-{n}" for n in numbers.split(STADTTEIL_JOIN)]
+
+
+def _crime_units(ags: str, land: str, ortsteile: list[str]) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Candidate units of a crime design, finest first, each with the note the outputs carry."""
     if ags == land:
-        return land, "Land", ("Landesweite Maßnahme: Vergleich mit den anderen Ländern",)
+        return [(land, "Land", ("Landesweite Maßnahme: Vergleich mit den anderen Ländern",))]
+    out = []
+    if unit := stadtteil_unit(ags, ortsteile):
+        out.append((unit, "Stadtteil", ("Ausgewertet in den genannten Stadtteilen (Kriminalitätsstatistik der Stadt)",)))
     if len(ags) == 8:
-        return ags[:5], "Kreis", ("Kriminalitätsdaten liegen nur auf Kreisebene vor: ausgewertet wird der Kreis",)
-    return ags[:5], "Kreis", ()
+        out.append((ags, "Gemeinde", ("Ausgewertet für die Gemeinde (Kriminalstatistik nach Tatortgemeinde)",)))
+        out.append((ags[:5], "Kreis", ("Kriminalitätsdaten liegen für die Gemeinde nicht vor: ausgewertet wird der Kreis",)))
+    else:
+        out.append((ags[:5], "Kreis", ()))
+    return out
 
 
 def _list(value: object) -> list:
@@ -113,6 +139,7 @@ def interventions(bodies: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
                 "pks_keys": _list(m.get("target_pks_keys")),
                 "accident_groups": _list(m.get("target_accident_groups")),
                 "ags": m["ags"],
+                "ortsteile": _list(m.get("area_ortsteile")),
                 "start": _date(m["start"]),
                 "end": _date(m.get("end")),
                 "group": m.get("measure_type") or "Sonstiges",
@@ -160,6 +187,13 @@ def designs(interv: pd.DataFrame, available: pd.DataFrame, land: str) -> list[De
     cells = available[available["indicator"].isin(wanted)].drop_duplicates().sort_values("year")
     years, rows = cells["year"].to_numpy(), cells.groupby(["unit_ags", "indicator"], sort=False).indices
     years_of = {key: tuple(years[i].tolist()) for key, i in rows.items()}
+    for ortsteile, ags in zip(interv.get("ortsteile", []), interv["ags"], strict=False):
+        unit = stadtteil_unit(str(ags or ""), ortsteile if isinstance(ortsteile, list) else [])
+        if unit is None:
+            continue
+        for indicator in {i for (u, i) in years_of if u in stadtteil_parts(unit)}:
+            parts = [set(years_of.get((u, indicator), ())) for u in stadtteil_parts(unit)]
+            years_of[(unit, indicator)] = tuple(sorted(set.intersection(*parts)))
     out: list[Design] = []
     for _, m in interv.iterrows():
         base = {
@@ -200,32 +234,34 @@ def _design(
 ) -> Design:
     ags = str(m["ags"] or "")
     if domain == "crime":
-        unit, level, notes = _crime_unit(ags, land)
-        candidates = [(unit, level, indicator)]
+        ortsteile = m["ortsteile"] if isinstance(m.get("ortsteile"), list) else []
+        candidates = [(u, lv, indicator, notes) for u, lv, notes in _crime_units(ags, land, ortsteile)]
     else:
-        notes = ()
         if indicator.startswith("acc:") and options and indicator[4:] in NO_DATA_GROUPS:
             return Design(**base, domain=domain, indicator=indicator, unit_ags=ags, unit_level="", reason=options[0])
         units = [(ags, "Gemeinde" if len(ags) == 8 else "Kreis" if len(ags) == 5 else "Land")]
         if len(ags) == 8:
             units.append((ags[:5], "Kreis"))
-        candidates = [(u, lv, ind) for ind in options for u, lv in units]
+        candidates = [(u, lv, ind, ()) for ind in options for u, lv in units]
         indicator = options[0] if options else indicator
+    if not any(years_of.get((u, ind)) for u, _, ind, _ in candidates):
+        # without data at any level the design is described at its coarsest unit
+        candidates = candidates[-1:]
     start, end = _date(m["start"]), _date(m["end"])
     if not m["register_evaluable"] or start is None:
         return Design(
             **base,
             domain=domain,
             indicator=indicator,
-            unit_ags=candidates[0][0],
-            unit_level=candidates[0][1],
-            notes=notes,
+            unit_ags=candidates[-1][0],
+            unit_level=candidates[-1][1],
+            notes=candidates[-1][3],
             reason=m["register_reason"] or "kein Startdatum",
         )
     start_year = start.year
     end_year = end.year if end is not None else 9999
-    best = None
-    for unit, level, ind in candidates:
+    tried = []
+    for unit, level, ind, notes in candidates:
         years = years_of.get((unit, ind), ())
         before = tuple(y for y in years if y < start_year)
         after = tuple(y for y in years if start_year < y <= end_year)
@@ -241,9 +277,10 @@ def _design(
         )
         if before and after:
             return d
-        best = best or d
-    if best is None:
+        tried.append(d)
+    if not tried:
         raise ValueError(f"no candidate unit for {base['measure_id']}")
+    best = next((t for t in tried if years_of.get((t.unit_ags, t.indicator))), tried[0])
     years = years_of.get((best.unit_ags, best.indicator), ())
     if not years:
         reason = "keine Daten für diese Zielgröße und Ebene"

@@ -139,7 +139,7 @@ def _row(d: Design, e: Effect, comparison: str, *, headline: bool, finding: str 
         "period_before": d.period_before,
         "period_after": d.period_after,
         "comparison": comparison,
-        "diagnostics": to_json(e.diagnostics),
+        "diagnostics": to_json({**e.diagnostics, **({"note_de": " ".join(d.notes)} if d.notes else {})}),
         "evaluable": bool(e.evaluable),
         "headline": headline,
         "finding": finding,

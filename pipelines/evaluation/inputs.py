@@ -79,6 +79,8 @@ class EvaluationData:
             if level == "Land":
                 filled = self.land_population.reindex(list(zip(rows["unit_ags"], rows["year"], strict=True)))
                 exposure = exposure.fillna(pd.Series(filled.to_numpy(), index=rows.index))
+            if exposure.isna().all():
+                exposure = pd.Series(1.0, index=rows.index)  # counts only (Stadtteile): compared as counts
             frame = rows.assign(exposure=exposure)
             counts = frame.pivot(index="unit_ags", columns="year", values="count")
             expo = frame.pivot(index="unit_ags", columns="year", values="exposure")

@@ -58,9 +58,13 @@ def event_phrase(measure_id: str, title: str) -> str:
     return f"dem Beginn der Maßnahme „{short}“"
 
 
-def place_phrase(unit_level: str, unit_name: str, home_name: str) -> str:
-    """Where the change was measured, when that is larger than where the body works:
-    'im Landkreis Harz, in dem Quedlinburg liegt'."""
+def place_phrase(unit_level: str, unit_ags: str, unit_name: str, home_name: str) -> str:
+    """Where the change was measured: 'im Kreis Harz, in dem Quedlinburg liegt,' when that is larger than
+    where the body works; the Stadtteile by number when a city's own statistics were used."""
+    if unit_level == "Stadtteil":
+        numbers = unit_ags.partition("-")[2].split("+")
+        what = "im Stadtteil" if len(numbers) == 1 else "in den Stadtteilen"
+        return f" {what} {', '.join(numbers)} von {home_name or 'der Stadt'} (Kriminalitätsstatistik der Stadt)"
     if unit_level == "Kreis" and home_name and home_name != unit_name:
         return f" im Kreis {unit_name}, in dem {home_name} liegt,"
     return f" in {unit_name}" if unit_name else ""
@@ -187,7 +191,8 @@ def add_verdicts(
         body = mid.split(":", 1)[0]
         title = titles.get(mid) or body_names.get(body) or ""
         home = str(homes.get(mid) or body_homes.get(body) or "")
-        place = place_phrase(str(row["unit_level"]), names.get(str(row["unit_ags"]), ""), names.get(home, ""))
+        unit = str(row["unit_ags"])
+        place = place_phrase(str(row["unit_level"]), unit, names.get(unit, ""), names.get(home, ""))
         sentences.append(verdict_de(row, event=event_phrase(mid, str(title)), place=place, n_tests=n_tests))
         contexts.append(literature_context(groups.get(mid, ""), row) if row["headline"] else "")
     out = effects.assign(verdict_de=sentences, context_de=contexts)

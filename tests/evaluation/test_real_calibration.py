@@ -105,3 +105,20 @@ def test_invented_councils_in_every_kreis_get_no_more_effects_than_chance(real, 
     claimed = head["finding"].isin(["effect", "chance"]).sum()  # an interval excluding "no change"
     assert claimed <= 0.12 * len(head), head[head["finding"].isin(["effect", "chance"])]
     assert (head["finding"] == "effect").sum() <= 1  # after adjusting for the 84 tests
+
+
+def test_a_magdeburg_measure_in_named_stadtteile_is_evaluated_on_them(real):
+    """KISS-MD counts per Stadtteil (2017–2021): a measure naming Stadtteile is evaluated on their sum
+    against the city's other Stadtteile; an indicator without Stadtteil data falls back to the Kreis."""
+    data, bodies, measures = real
+    m = measures[measures["measure_id"] == "M06"].copy()
+    m["area_type"], m["area_ortsteile"], m["start"] = "ortsteile", [["01 Altstadt", "4"]], pd.Timestamp("2019-05-01")
+    effects, _, designs = evaluate(data, bodies, m)
+    mine = {d.indicator: d for d in designs if d.measure_id == "M06"}
+    assert (mine["pks:------"].unit_ags, mine["pks:------"].unit_level) == ("15003000-01+04", "Stadtteil")
+    assert mine["pks:------"].before == (2017, 2018) and mine["pks:------"].after == (2020, 2021)
+    assert "Stadtteilen" in mine["pks:------"].notes[0]
+    assert (mine["pks:899000"].unit_ags, mine["pks:899000"].unit_level) == ("15003", "Kreis")
+    head = effects[(effects["measure_id"] == "M06") & effects["headline"] & (effects["indicator"] == "pks:------")]
+    assert head["evaluable"].all() and head["method"].eq("did_placebo").all()
+    assert "Stadtteile" in effects.loc[head.index, "comparison"].iloc[0]

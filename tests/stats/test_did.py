@@ -133,3 +133,12 @@ def test_interval_is_the_inverted_test(placebos, g_t, v_t):
     if abs(abs(g_t) - max(abs(g_t - inf.ci_low), abs(inf.ci_high - g_t))) > 1e-9:  # not exactly on the boundary
         assert excludes_zero == (inf.p_value <= 0.05)
     assert inf.mde > 0
+
+
+def test_stadtteile_are_named_by_their_official_numbers():
+    from pipelines.evaluation.design import stadtteil_parts, stadtteil_unit
+
+    assert stadtteil_unit("15003000", ["01 Altstadt", "4", "Stadtteil 12"]) == "15003000-01+04+12"
+    assert stadtteil_unit("15003000", ["Altstadt"]) is None
+    assert stadtteil_unit("15003", ["01"]) is None
+    assert stadtteil_parts("15003000-01+04") == ["15003000-01", "15003000-04"]
