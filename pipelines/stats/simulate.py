@@ -154,7 +154,7 @@ def kreis_panel(rng: np.random.Generator, scenario: Scenario, true_rr: float) ->
     level = math.log(RATE_PER_100K / 1e5) + rng.normal(0, RATE_SDLOG, n)
     national = NATIONAL_TREND * t + rng.normal(0, NATIONAL_YEAR_SD, len(years))
     land_year = {land: rng.normal(0, LAND_YEAR_SD, len(years)) for land in LAND_SIZES}
-    trend = rng.normal(0, scenario.trend_sd, n) if scenario.trend_sd else np.zeros(n)
+    trend = rng.standard_normal(n) * scenario.trend_sd  # drawn in every scenario: they share their streams
     noise_sd = NOISE_SD * (pop0 / POP_MEDIAN) ** -scenario.size_power
     expected = (
         np.log(population)
