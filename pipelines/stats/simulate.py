@@ -22,7 +22,8 @@ and s a Land-wide shift. Counts are Poisson given μ; the measure multiplies the
 count by the true rate ratio from the start year on (exactly, by binomial thinning of the same draw, so that
 the replications with and without an effect share their noise). The magnitudes (:data:`RATE_PER_100K`,
 :data:`NOISE_SD`, :data:`LAND_YEAR_SD`, ...) are those of the PKS street-crime series (key 899000) of the
-400 Kreise 2014–2024, see ``benchmarks/simulation_study.py --describe-warehouse``.
+400 Kreise 2014–2024, rounded (``benchmarks/simulation_study.py --describe-warehouse``); the national trend
+(:data:`NATIONAL_TREND`) is an assumption that only the naive comparison sees.
 
 **Empirical Bayes under regression to the mean** (:func:`eb_sites`, :func:`eb_study`): sites whose true
 means scatter around a safety performance function (gamma heterogeneity, NB2 with overdispersion k); the
