@@ -111,10 +111,14 @@ def _crime_units(ags: str, land: str, ortsteile: list[str]) -> list[tuple[str, s
         return [(land, "Land", ("Landesweite Maßnahme: Vergleich mit den anderen Ländern",))]
     out = []
     if unit := stadtteil_unit(ags, ortsteile):
-        out.append((unit, "Stadtteil", ("Ausgewertet in den genannten Stadtteilen (Kriminalitätsstatistik der Stadt)",)))
+        out.append(
+            (unit, "Stadtteil", ("Ausgewertet in den genannten Stadtteilen (Kriminalitätsstatistik der Stadt)",))
+        )
     if len(ags) == 8:
         out.append((ags, "Gemeinde", ("Ausgewertet für die Gemeinde (Kriminalstatistik nach Tatortgemeinde)",)))
-        out.append((ags[:5], "Kreis", ("Kriminalitätsdaten liegen für die Gemeinde nicht vor: ausgewertet wird der Kreis",)))
+        out.append(
+            (ags[:5], "Kreis", ("Kriminalitätsdaten liegen für die Gemeinde nicht vor: ausgewertet wird der Kreis",))
+        )
     else:
         out.append((ags[:5], "Kreis", ()))
     return out
