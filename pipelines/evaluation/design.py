@@ -6,8 +6,10 @@ A design fixes, before any estimate is computed, what is compared with what:
   Kriminalitätsstatistik per Stadtteil), else the Gemeinde (PKS by Tatortgemeinde, where imported), else
   the Kreis (the public PKS) – and the outputs say which; a Land-wide measure on the Land, compared with the
   other Länder. Traffic measures use the smallest unit whose accident data cover both periods.
-* **Periods.** The year a measure starts is a transition year and belongs to neither period; the
-  after period ends with the measure's end, if it has one.
+* **Periods** (:func:`periods`). The year a measure starts is a transition year, and so is the year
+  before it: councils are often founded after a bad year, and a count that was unusually high just before
+  the start falls back by itself (regression to the mean; Ashenfelter 1978 on the dip before programme
+  entry). Neither year belongs to a period; the after period ends with the measure's end, if it has one.
 * **Indicators.** PKS offence keys as registered; accident groups map to panel indicators
   (:data:`ACCIDENT_GROUPS`); groups without data (children, seniors, speed) are not evaluable.
 * Bodies count as interventions too: the founding of a council (and its relaunch) is evaluated on all
@@ -77,6 +79,14 @@ def span(years: tuple[int, ...]) -> str:
     if not years:
         return ""
     return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+
+
+def periods(years: tuple[int, ...], start_year: int, end_year: int = 9999) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(before, after) years of a measure starting in ``start_year``: the start year and the year before it
+    are transition years and belong to neither period."""
+    before = tuple(y for y in years if y < start_year - 1)
+    after = tuple(y for y in years if start_year < y <= end_year)
+    return before, after
 
 
 def _date(value: object) -> dt.date | None:
@@ -267,8 +277,7 @@ def _design(
     tried = []
     for unit, level, ind, notes in candidates:
         years = years_of.get((unit, ind), ())
-        before = tuple(y for y in years if y < start_year)
-        after = tuple(y for y in years if start_year < y <= end_year)
+        before, after = periods(years, start_year, end_year)
         d = Design(
             **base,
             domain=domain,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from pipelines.evaluation.design import ACCIDENT_GROUPS, Design
+from pipelines.evaluation.design import ACCIDENT_GROUPS, Design, periods
 from pipelines.evaluation.evaluator import Evaluator
 from pipelines.evaluation.inputs import EvaluationData
 
@@ -76,7 +76,7 @@ def plan(
         for n_after in after_years:
             after = years[-n_after:]
             start = after[0] - 1
-            before = tuple(y for y in years if start - years_before <= y < start)
+            before = tuple(y for y in periods(years, start)[0] if y >= start - 1 - years_before)
             if len(after) < n_after or len(before) < 2:
                 rows.append(PlanRow(unit, level, indicator, n_after, before, after, None, 0, "Datenreihe zu kurz"))
                 continue

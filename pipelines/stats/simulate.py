@@ -194,7 +194,7 @@ def kreis_replicate(scenario: Scenario, true_rr: float, seed: int, rep: int) -> 
 
     The random stream depends on ``(seed, rep)`` only, so replications with different true effects or
     scenarios share their random numbers wherever the scenarios agree."""
-    from pipelines.evaluation.design import Design
+    from pipelines.evaluation.design import Design, periods
     from pipelines.evaluation.evaluate import design_rows
     from pipelines.evaluation.evaluator import Evaluator
     from pipelines.evaluation.inputs import EvaluationData
@@ -213,8 +213,8 @@ def kreis_replicate(scenario: Scenario, true_rr: float, seed: int, rep: int) -> 
         unit_level="Kreis",
         start=dt.date(START, 7, 1),
         end=None,
-        before=tuple(y for y in YEARS if y < START),
-        after=tuple(y for y in YEARS if y > START),
+        before=periods(tuple(YEARS), START)[0],
+        after=periods(tuple(YEARS), START)[1],
     )
     head = next(r for r in design_rows(ev, d, lazy=True) if r["headline"])
     naive = ev.naive(d)
