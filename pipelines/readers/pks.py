@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.errors import SourceFormatError
-from pipelines.parsing import decode_bytes
+from pipelines.parsing import decimal_evidence, decode_bytes, infer_format, parse_column
 from pipelines.readers.base import ReadResult, empty_rejects, reject
 
 #: Sum of "Straftaten insgesamt" over the 14 Kreise of Sachsen-Anhalt, from the files
@@ -348,30 +348,23 @@ def _frame_from_rows(
         flag((check != "00000") & (check != out["ags"]), "ags", "repeated Kreis key in the working columns differs")
 
     count_cols = [c for c in COUNT_COLUMNS if c in out]
-    sample = (
-        pd.concat([out[c] for c in count_cols if c != "population_published"])
-        if count_cols
-        else pd.Series([], dtype=object)
-    )
-    german = bool(sample.str.contains(r"^\d{1,3}(?:\.\d{3})+$", regex=True).any()) and not bool(
-        sample.str.contains(",", regex=False).any()
-    )
-    for c in count_cols + [c for c in DECIMAL_COLUMNS if c in out]:
-        s = out[c].astype("string[pyarrow]").fillna("").str.replace("[\\s\u00a0]", "", regex=True)
-        s = (
-            s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-            if german
-            else s.str.replace(",", "", regex=False)
-        )
-        if c in DECIMAL_COLUMNS:
+    numeric = count_cols + [c for c in DECIMAL_COLUMNS if c in out]
+    texts = {c: out[c].astype("string[pyarrow]").fillna("").str.replace("[\\s\u00a0]", "", regex=True) for c in numeric}
+    for c in DECIMAL_COLUMNS:
+        if c in texts:
             # shares with a zero denominator are published as Excel's "#DIV/0!" (2022): undefined, not bad
-            excel_error = s.str.startswith("#")
+            excel_error = texts[c].str.startswith("#")
             if excel_error.any():
                 notes.append(f"{int(excel_error.sum())} Excel error values in {c} (e.g. #DIV/0!) read as empty")
-                s = s.where(~excel_error, "")
-        num = pd.to_numeric(s.where(s != ""), errors="coerce")
-        invalid = (s != "") & num.isna()
-        flag(invalid, c, f"{c} is not a number")
+                texts[c] = texts[c].where(~excel_error, "")
+    # the file's decimal separator, from every column that shows one: settles columns without evidence
+    votes = [decimal_evidence(t) for t in texts.values()]
+    file_decimal = "," if sum(v[","] for v in votes) > sum(v["."] for v in votes) else "."
+    for c in numeric:
+        fmt = infer_format(texts[c], file_decimal=file_decimal)
+        num, contradicts = parse_column(texts[c], fmt)
+        flag(contradicts & ~texts[c].str.fullmatch(r"[+-]?[\d.,eE+-]+"), c, f"{c} is not a number")
+        flag(contradicts, c, f"{c} contradicts the number format of its column ({fmt.describe()})")
         if c in COUNT_COLUMNS:
             flag(num.notna() & ((num < 0) | (num % 1 != 0)), c, f"{c} is not a non-negative whole number")
         out[c] = num

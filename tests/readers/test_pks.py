@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from pipelines.errors import SourceFormatError
@@ -205,3 +206,58 @@ def test_xlsx_multirow_header(tmp_path):
 def test_year_from_official_download_tree(tmp_path):
     path = tmp_path / "2018" / "BKA-LKS-F-03-T01-Kreise_csv.csv"
     assert year_from_path(path) == 2018
+
+
+# ------------------------------------------------------------------ number format decided per column
+def _lines(path):
+    return path.read_bytes().decode("latin-1").split("\r\n")
+
+
+def _save(tmp_path, name, lines):
+    path = tmp_path / name
+    path.write_bytes("\r\n".join(lines).encode("latin-1"))
+    return path
+
+
+def _compare(damaged, original, skip_lines=()):
+    """Every row of the original loads with the same figures from the damaged copy, except ``skip_lines``."""
+    a = damaged.frame.set_index(["ags", "offence_key"])
+    b = original.frame[~original.frame["source_line"].isin(skip_lines)].set_index(["ags", "offence_key"])
+    assert len(a) == len(b)
+    for c in ("cases", "hz", "attempts_pct", "clearance_rate", "suspects"):
+        pd.testing.assert_series_equal(a.loc[b.index, c].astype(float), b[c].astype(float), check_names=False)
+
+
+def test_one_grouped_count_in_a_file_without_grouping_quarantines_that_row_only(shared_data, tmp_path):
+    src = next((shared_data / "crime" / "bka_pks_t01_kreise").glob("2014_*"))
+    lines = _lines(src)
+    assert lines[2].split(";")[4] == "9754"  # Flensburg, all offences
+    cells = lines[2].split(";")
+    cells[4] = "9.754"
+    damaged = read_pks(_save(tmp_path, src.name, [lines[0], lines[1], ";".join(cells), *lines[3:]]))
+    assert list(damaged.rejects["line"]) == [3] and "cases" in damaged.rejects["reason"].iloc[0]
+    _compare(damaged, read_pks(src), skip_lines=(3,))
+
+
+def test_separators_swapped_throughout_a_file_still_load_exactly(shared_data, tmp_path):
+    src = next((shared_data / "crime" / "bka_pks_t01_kreise").glob("2019_*"))
+    lines = _lines(src)
+    swap = str.maketrans({",": ".", ".": ","})
+    damaged = read_pks(_save(tmp_path, src.name, [*lines[:2], *(line.translate(swap) for line in lines[2:])]))
+    assert len(damaged.rejects) == 0
+    _compare(damaged, read_pks(src))
+
+
+def test_a_text_cell_in_a_workbook_quarantines_that_row_only(shared_data, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    src = next((shared_data / "crime" / "bka_pks_t01_kreise").glob("2024_*"))
+    wb = openpyxl.load_workbook(src)
+    ws = wb.worksheets[0]
+    ws.cell(row=12, column=6).value = "1.234"  # erfasste Fälle of the third data row, as text
+    path = tmp_path / src.name
+    wb.save(path)
+    damaged = read_pks(path)
+    assert list(damaged.rejects["line"]) == [12]
+    original = read_pks(src)
+    _compare(damaged, original, skip_lines=(12,))
+    assert damaged.frame["hz"].max() == original.frame["hz"].max() < 100_000
