@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from assets._shared import ags_known_checks, columns_check, sql_check, unique_key_check, years_check
+from assets._shared import ags_known_checks, columns_check, loading_checks, sql_check, unique_key_check, years_check
 
 checks = [
+    *loading_checks("accident_points", "accident_points", required=True),
+    *loading_checks("accident_counts", "accident_counts", required=False),
     columns_check(
         "accident_points",
         "accident_points",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from assets._shared import columns_check, sql_check, unique_key_check
+from assets._shared import columns_check, loading_checks, sql_check, unique_key_check
 
 checks = [
+    *loading_checks("boundaries", "boundaries", required=True),
     columns_check("boundaries", "boundaries", ["ags", "name", "level", "valid_from", "geometry"]),
     unique_key_check("boundaries", "boundaries", ["ags", "level", "valid_from"]),
     sql_check(

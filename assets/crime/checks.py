@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
-from assets._shared import ags_known_checks, columns_check, sql_check, unique_key_check, years_check
+from assets._shared import ags_known_checks, columns_check, loading_checks, sql_check, unique_key_check, years_check
 from pipelines.readers.pks import LSA_TOTALS
 
 _LSA = "(ags IN ('15001', '15002', '15003') OR ags BETWEEN '15081' AND '15091')"
 
 checks = [
+    *loading_checks("crime_cases", "crime_cases", required=True),
+    *loading_checks("crime_city_stats", "crime_city_stats", required=False),
     columns_check(
         "crime_cases", "crime_cases", ["year", "ags", "offence_key", "offence_label", "cases", "hz", "hz_basis"]
     ),
     unique_key_check("crime_cases", "crime_cases", ["year", "ags", "offence_key"]),
     years_check("crime_cases", "crime_cases", 2000, 2035),
+    sql_check(
+        asset_name="crime_cases",
+        name="years_complete",
+        blocking=True,
+        description=(
+            "Blocking: the PKS is published every year, so every year between the first and the last one "
+            "loaded is there (a year whose file could not be read is missing here)."
+        ),
+        sql="""
+            SELECT y AS missing_year FROM range(
+                (SELECT min(year) FROM crime_cases), (SELECT max(year) FROM crime_cases)) t(y)
+            WHERE y NOT IN (SELECT DISTINCT year FROM crime_cases) ORDER BY 1
+        """,
+    ),
     *ags_known_checks("crime_cases", "crime_cases", "SELECT DISTINCT ags FROM crime_cases"),
     sql_check(
         asset_name="crime_cases",

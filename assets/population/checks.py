@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assets._shared import ags_known_checks, columns_check, sql_check, unique_key_check
+from assets._shared import ags_known_checks, columns_check, loading_checks, sql_check, unique_key_check
 
 # Sachsen-Anhalt totals per reference date (PROVENANCE-geo-accidents.md §3.4)
 _LSA_TOTALS = {
@@ -17,6 +17,7 @@ _LSA_TOTALS = {
 }
 
 checks = [
+    *loading_checks("population", "population", required=True),
     columns_check("population", "population", ["ags", "reference_date", "population", "area_km2", "source"]),
     unique_key_check("population", "population", ["ags", "reference_date", "source"]),
     *ags_known_checks("population", "population", "SELECT DISTINCT ags FROM population"),

@@ -30,6 +30,7 @@ import shapely
 import shapely.validation
 
 from pipelines.errors import SourceFormatError
+from pipelines.readers.archive import read_member
 from pipelines.readers.base import ReadResult, empty_rejects, reject
 
 TARGET_CRS = "EPSG:25832"
@@ -45,6 +46,8 @@ OUTPUT_COLUMNS = [
     "source_file",
     "source_line",
 ]
+#: column types of an empty load (no readable file), so that the checks and joins still bind
+DTYPES = {c: "float64" if c == "area_km2" else "int64" if c == "source_line" else "object" for c in OUTPUT_COLUMNS}
 WATER_GF = {1, 2}
 _DATE_IN_NAME = [
     (re.compile(r"(\d{4})-(\d{2})-(\d{2})"), (1, 2, 3)),
@@ -78,7 +81,7 @@ def _gebietsstand(path: Path, frame: pd.DataFrame) -> dt.date:
         with zipfile.ZipFile(path) as zf:
             names = [n for n in zf.namelist() if n.lower().endswith("aktualitaet.txt")]
             if names:
-                text = zf.read(names[0]).decode("latin-1")
+                text = read_member(zf, names[0], str(path)).decode("latin-1")
                 hit = re.search(r"(\d{2})\.(\d{2})\.(\d{4})", text)
                 if hit:
                     return dt.date(int(hit.group(3)), int(hit.group(2)), int(hit.group(1)))

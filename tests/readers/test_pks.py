@@ -165,7 +165,7 @@ def test_unknown_layouts_fail_clearly(tmp_path):
         read_pks(other)
     biff = tmp_path / "2013_tb01.xls"
     biff.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
-    with pytest.raises(SourceFormatError, match=r"\.xls"):
+    with pytest.raises(SourceFormatError, match="not a readable workbook"):
         read_pks(biff)
     no_year = write(tmp_path, "tabelle.csv", [NUMBERS, HEADER_2016])
     with pytest.raises(SourceFormatError, match="reporting year"):

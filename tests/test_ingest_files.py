@@ -1,0 +1,66 @@
+"""The crime source reads every file it can and decides the year of each from its content: a copy saved
+under another year's name never replaces the real year, and an unreadable file does not stop the rest."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from pipelines.errors import SourceFormatError
+from pipelines.ingest import load_crime_cases
+from pipelines.readers.pks import LSA_TOTALS
+
+LSA = ["15001", "15002", "15003", *[f"150{n}" for n in range(81, 92)]]
+
+
+def _pks(shared_data, year):
+    return next((shared_data / "crime" / "bka_pks_t01_kreise").glob(f"{year}_*"))
+
+
+def _totals(load):
+    frame = load.tables[0].source
+    lsa = frame[(frame["offence_key"] == "------") & frame["ags"].isin(LSA)]
+    return lsa.groupby("year")["cases"].sum().to_dict()
+
+
+def test_a_copy_under_another_years_name_is_loaded_once_as_its_own_year(shared_data, tmp_path):
+    for year in (2016, 2017):
+        shutil.copy(_pks(shared_data, year), tmp_path)
+    copy = tmp_path / "2017_BKA-LKS-F-03-T01-Kreise_csv (Kopie).csv"
+    shutil.copy(_pks(shared_data, 2016), copy)
+    load = load_crime_cases(sorted(tmp_path.iterdir()))
+    assert _totals(load) == {2016: LSA_TOTALS[2016], 2017: LSA_TOTALS[2017]}
+    note = load.log.set_index("source_file").loc[str(copy), "note"]
+    assert note.startswith("not loaded (duplicate)") and "2016" in note
+
+
+def test_two_files_claiming_one_year_with_different_figures_stop_the_source(shared_data, tmp_path):
+    real = tmp_path / _pks(shared_data, 2019).name
+    shutil.copy(_pks(shared_data, 2019), real)
+    misnamed = tmp_path / "2019_KR-F-01-T01-Kreise-Faelle-HZ_csv (1).csv"
+    shutil.copy(_pks(shared_data, 2018), misnamed)
+    with pytest.raises(SourceFormatError) as err:
+        load_crime_cases(sorted(tmp_path.iterdir()))
+    assert real.name in str(err.value) and misnamed.name in str(err.value) and "2019" in str(err.value)
+    # with the real 2018 file beside them, the copy is recognised as 2018's figures and loaded once
+    shutil.copy(_pks(shared_data, 2018), tmp_path)
+    assert _totals(load_crime_cases(sorted(tmp_path.iterdir()))) == {y: LSA_TOTALS[y] for y in (2018, 2019)}
+
+
+def test_the_year_of_a_workbook_comes_from_its_berichtszeitraum(shared_data, tmp_path):
+    misnamed = tmp_path / "2022_KR-F-01-T01-Kreise-Faelle-HZ_xls.xlsx"
+    shutil.copy(_pks(shared_data, 2021), misnamed)
+    load = load_crime_cases([misnamed])
+    assert _totals(load) == {2021: LSA_TOTALS[2021]}
+    assert "from the title block" in load.log["note"].iloc[0]
+
+
+def test_an_unreadable_file_is_named_and_the_others_load(shared_data, tmp_path):
+    shutil.copy(_pks(shared_data, 2016), tmp_path)
+    broken = tmp_path / "2017_BKA-LKS-F-03-T01-Kreise_csv.csv"
+    broken.write_text("Tabelle;irgendwas\n1;2\n", encoding="latin-1")
+    load = load_crime_cases(sorted(tmp_path.iterdir()))
+    assert _totals(load) == {2016: LSA_TOTALS[2016]}
+    [line] = load.not_loaded()
+    assert line.startswith(f"{broken}: ") and "unknown PKS layout" in line
