@@ -100,6 +100,10 @@ def classify(path: Path) -> str | None:
     name = path.name.lower()
     if path.suffix.lower() in _IGNORED_SUFFIXES or name.startswith("hinweise") or name.startswith("."):
         return None
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: an Excel 97 workbook (.xls, BIFF)
+        return _classify_workbook(path, name)
     if zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as zf:
@@ -107,7 +111,7 @@ def classify(path: Path) -> str | None:
         except (zipfile.BadZipFile, OSError):
             return None
         if path.suffix.lower() == ".xlsx":
-            return _classify_xlsx(path, name)
+            return _classify_workbook(path, name)
         if any(re.search(r"unfallorte.*\.(csv|txt)$", m) for m in members):
             return "unfallatlas_csv"
         if any(re.search(r"_(gem|krs)\.shp$", m) for m in members):
@@ -158,7 +162,7 @@ def classify(path: Path) -> str | None:
     return _by_name(name)
 
 
-def _classify_xlsx(path: Path, name: str) -> str | None:
+def _classify_workbook(path: Path, name: str) -> str | None:
     if re.search(r"k11_t\d", name):
         return "kiss_md"
     if re.search(r"(t01.*kreise|tb01_.*kreise|kreise-faelle)", name):

@@ -64,3 +64,39 @@ def test_an_unreadable_file_is_named_and_the_others_load(shared_data, tmp_path):
     assert _totals(load) == {2016: LSA_TOTALS[2016]}
     [line] = load.not_loaded()
     assert line.startswith(f"{broken}: ") and "unknown PKS layout" in line
+
+
+def test_a_2013_table_lengthens_the_before_period(shared_data, tmp_path):
+    """Years before 2014 reach the panel, and a measure started in 2015 gets 2013 in its before-period."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from pipelines.evaluation.design import designs
+    from pipelines.evaluation.panel import pks_kreis_panel
+    from tests.readers.pks_xls import write_pks_xls
+
+    write_pks_xls(tmp_path / "2013_tb01_FaelleKriminalitaetsbetrachtungAufKreisebene_excel.xls", 2013)
+    for year in (2014, 2016, 2017):
+        shutil.copy(_pks(shared_data, year), tmp_path)
+    load = load_crime_cases(sorted(tmp_path.iterdir()))
+    crime = load.tables[0].source
+    assert sorted(crime["year"].unique()) == [2013, 2014, 2016, 2017]
+    panel = pks_kreis_panel(crime)
+    available = panel.loc[panel["count"].notna(), ["unit_ags", "indicator", "year"]]
+    measure = {
+        "measure_id": "M1",
+        "body_id": "B1",
+        "label": "Streife",
+        "group": "Präventionsrat",
+        "start": dt.date(2016, 3, 1),
+        "end": None,
+        "pks_keys": ["899000"],
+        "accident_groups": [],
+        "domain": "crime",
+        "ags": "15003000",
+        "register_evaluable": True,
+        "register_reason": None,
+    }
+    [design] = designs(pd.DataFrame([measure]), available, "15")
+    assert design.before == (2013, 2014) and design.after == (2017,)

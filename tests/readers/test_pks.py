@@ -261,3 +261,35 @@ def test_a_text_cell_in_a_workbook_quarantines_that_row_only(shared_data, tmp_pa
     original = read_pks(src)
     _compare(damaged, original, skip_lines=(12,))
     assert damaged.frame["hz"].max() == original.frame["hz"].max() < 100_000
+
+
+# ------------------------------------------------------------------ Excel 97 (BIFF) layout of 2013
+def test_legacy_xls_layout_loads_with_exact_totals(tmp_path):
+    from pipelines.discovery import classify
+    from tests.readers.pks_xls import write_pks_xls
+
+    path = tmp_path / "tabelle_kreise.xls"  # a neutral name: recognised by its content
+    expected = write_pks_xls(path, 2013)
+    assert classify(path) == "pks_t01"
+    result = read_pks(path)
+    assert len(result.rejects) == 0 and result.year_from.startswith("content")
+    frame = result.frame
+    assert (frame["year"] == 2013).all() and set(frame["hz_basis"]) == {"HZ nach Zensus 2011"}
+    got = frame.set_index(["ags", "offence_key"])
+    want = expected.set_index(["ags", "offence_key"])
+    for column in want.columns:
+        if column in ("offence_label", "kreis_name", "kreis_type"):
+            assert (got.loc[want.index, column] == want[column]).all(), column
+        else:
+            assert got.loc[want.index, column].astype(float).tolist() == want[column].astype(float).tolist(), column
+    lsa = frame[(frame["offence_key"] == "------") & frame["ags"].isin(LSA)]["cases"].sum()
+    assert lsa == expected[(expected["offence_key"] == "------") & expected["ags"].isin(LSA)]["cases"].sum()
+
+
+def test_legacy_xls_without_a_stated_year_takes_it_from_the_name(tmp_path):
+    from tests.readers.pks_xls import write_pks_xls
+
+    path = tmp_path / "2012_tb01_FaelleKriminalitaetsbetrachtungAufKreisebene_excel.xls"
+    write_pks_xls(path, 2012, state_year=False)
+    result = read_pks(path)
+    assert (result.frame["year"] == 2012).all() and result.year_from == "file name"
