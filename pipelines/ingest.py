@@ -22,15 +22,23 @@ from pipelines.discovery import display_path
 from pipelines.errors import SourceFormatError
 from pipelines.readers.accident_counts import DTYPES as ACCIDENT_COUNT_DTYPES
 from pipelines.readers.accident_counts import read_genesis, read_inkar, read_regionalstatistik
-from pipelines.readers.base import NOT_READ, ReadResult, combine, drop_covered, one_file_per_year, typed_empty
-from pipelines.readers.boundaries import DTYPES as BOUNDARY_DTYPES
+from pipelines.readers.base import (
+    NOT_READ,
+    ReadResult,
+    combine,
+    drop_covered,
+    empty_select,
+    one_file_per_year,
+    typed_empty,
+)
+from pipelines.readers.boundaries import TYPES as BOUNDARY_TYPES
 from pipelines.readers.boundaries import read_boundaries
 from pipelines.readers.kiss_md import DTYPES as KISS_DTYPES
 from pipelines.readers.kiss_md import read_kiss_md
-from pipelines.readers.pks import DTYPES as PKS_DTYPES
 from pipelines.readers.pks import FIGURES as PKS_FIGURES
+from pipelines.readers.pks import TYPES as PKS_TYPES
 from pipelines.readers.pks import read_pks
-from pipelines.readers.population import DTYPES as POPULATION_DTYPES
+from pipelines.readers.population import TYPES as POPULATION_TYPES
 from pipelines.readers.population import read_gv100ad, read_gv_auszug_csv, read_gv_isys_json
 from pipelines.readers.unfallatlas import check_points, discard, extract_csv, parse_csv, parse_geojson
 from pipelines.warehouse import TableWrite
@@ -165,9 +173,8 @@ def load_crime_cases(paths: list[Path]) -> SourceLoad:
     results, failed = read_files(paths, read_pks)
     kept, duplicates = one_file_per_year(results, ["ags", "offence_key"], list(PKS_FIGURES))
     frame, rejects, log = _finish(kept, [*duplicates, *failed])
-    if frame.columns.empty:
-        frame = typed_empty(PKS_DTYPES)
-    table = TableWrite("crime_cases", frame, order_by=("year", "ags", "offence_key"))
+    source = frame if len(frame.columns) else empty_select(PKS_TYPES)
+    table = TableWrite("crime_cases", source, order_by=("year", "ags", "offence_key"))
     preview = (
         frame[frame["offence_key"] == "------"].groupby("year", as_index=False)["cases"].sum() if len(frame) else frame
     )
@@ -270,9 +277,8 @@ def load_boundaries(paths: list[Path]) -> SourceLoad:
         ["ags"],
     )
     frame, rejects, log = _finish(kept, [*superseded, *failed])
-    if frame.columns.empty:
-        frame = typed_empty(BOUNDARY_DTYPES)
-    table = TableWrite("boundaries", frame, order_by=("level", "valid_from", "ags"), geometry=("geometry",))
+    source = frame if len(frame.columns) else empty_select(BOUNDARY_TYPES)
+    table = TableWrite("boundaries", source, order_by=("level", "valid_from", "ags"), geometry=("geometry",))
     preview = frame.groupby(["level", "valid_from", "source"], as_index=False).size() if len(frame) else frame
     return SourceLoad([table], rejects, log, preview)
 
@@ -298,9 +304,8 @@ def load_population(paths_by_kind: dict[str, list[Path]]) -> SourceLoad:
         ["ags"],
     )
     frame, rejects, log = _finish(kept, [*superseded, *failed])
-    if frame.columns.empty:
-        frame = typed_empty(POPULATION_DTYPES)
-    table = TableWrite("population", frame, order_by=("ags", "reference_date", "source"))
+    source = frame if len(frame.columns) else empty_select(POPULATION_TYPES)
+    table = TableWrite("population", source, order_by=("ags", "reference_date", "source"))
     preview = (
         frame[frame["ags"].str.startswith("15")]
         .groupby(["reference_date", "source"], as_index=False)["population"]

@@ -100,3 +100,24 @@ def test_a_2013_table_lengthens_the_before_period(shared_data, tmp_path):
     }
     [design] = designs(pd.DataFrame([measure]), available, "15")
     assert design.before == (2013, 2014) and design.after == (2017,)
+
+
+def test_an_input_output_error_names_the_file(tmp_path):
+    """An OSError of the disk (EIO) names the file it happened on, and the other files are read on."""
+    import errno
+
+    import pandas as pd
+
+    from pipelines.ingest import read_files
+    from pipelines.readers.base import ReadResult
+
+    good, bad = tmp_path / "2016_a.csv", tmp_path / "2017_b.csv"
+
+    def reader(path):
+        if path == bad:
+            raise OSError(errno.EIO, "Input/output error")
+        return ReadResult(str(path), pd.DataFrame({"x": [1]}))
+
+    results, failed = read_files([good, bad], reader)
+    assert [r.source_file for r in results] == [str(good)]
+    assert failed[0]["source_file"] == str(bad) and "Input/output error (errno 5)" in failed[0]["note"]

@@ -10,6 +10,14 @@ checks = [
     unique_key_check("boundaries", "boundaries", ["ags", "level", "valid_from"]),
     sql_check(
         asset_name="boundaries",
+        name="areas_only",
+        blocking=True,
+        description="Blocking: every boundary is a polygon or multipolygon (a point or line is not an area).",
+        sql="SELECT ags, level, valid_from, ST_GeometryType(geometry) AS geometry_type FROM boundaries "
+        "WHERE ST_GeometryType(geometry)::VARCHAR NOT IN ('POLYGON', 'MULTIPOLYGON') ORDER BY 1, 3",
+    ),
+    sql_check(
+        asset_name="boundaries",
         name="sachsen_anhalt_complete",
         blocking=True,
         description="Blocking: every Gebietsstand has Sachsen-Anhalt's 218 Gemeinden (PROVENANCE-geo-accidents.md §2).",

@@ -64,6 +64,12 @@ def typed_empty(dtypes: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in dtypes.items()})
 
 
+def empty_select(types: dict[str, str]) -> str:
+    """A ``SELECT`` of no rows with the given DuckDB column types: the table a source writes when none of
+    its files could be read, so that its checks run (and ``not_empty`` fails) instead of the write."""
+    return "SELECT " + ", ".join(f'NULL::{t} AS "{c}"' for c, t in types.items()) + " WHERE false"
+
+
 def reject(path: str | Path, line: int | None, field_name: str | None, raw: str, reason: str) -> dict:
     return {"source_file": str(path), "line": line, "field": field_name, "raw": raw, "reason": reason}
 

@@ -46,8 +46,13 @@ OUTPUT_COLUMNS = [
     "source_file",
     "source_line",
 ]
-#: column types of an empty load (no readable file), so that the checks and joins still bind
-DTYPES = {c: "float64" if c == "area_km2" else "int64" if c == "source_line" else "object" for c in OUTPUT_COLUMNS}
+#: column types of an empty load (no readable file), so that the checks still bind
+TYPES = {c: "VARCHAR" for c in OUTPUT_COLUMNS} | {
+    "valid_from": "DATE",
+    "area_km2": "DOUBLE",
+    "geometry": "BLOB",
+    "source_line": "BIGINT",
+}
 WATER_GF = {1, 2}
 _DATE_IN_NAME = [
     (re.compile(r"(\d{4})-(\d{2})-(\d{2})"), (1, 2, 3)),
@@ -147,7 +152,10 @@ def _convert(path: Path, label: str, frame: gpd.GeoDataFrame, hint: str | None) 
     ags = frame["AGS"].astype(str).str.strip()
     water = gf.isin(WATER_GF)
     empty = ~water & (frame.geometry.isna() | frame.geometry.is_empty)
-    bad_key = ~water & ~empty & ~ags.str.fullmatch(r"\d{5}|\d{8}")
+    # a boundary is an area: a point or line (a centroid file, a road layer) cannot stand for a Gemeinde
+    kinds = frame.geometry.geom_type
+    not_area = ~water & ~empty & ~kinds.isin(["Polygon", "MultiPolygon"])
+    bad_key = ~water & ~empty & ~not_area & ~ags.str.fullmatch(r"\d{5}|\d{8}")
     rejects = (
         [
             reject(
@@ -157,11 +165,15 @@ def _convert(path: Path, label: str, frame: gpd.GeoDataFrame, hint: str | None) 
         ]
         + [reject(label, int(i) + 1, "geometry", raw(i), "empty or missing geometry") for i in frame.index[empty]]
         + [
+            reject(label, int(i) + 1, "geometry", raw(i), f"a {kinds.loc[i]} is not an area: not a boundary")
+            for i in frame.index[not_area]
+        ]
+        + [
             reject(label, int(i) + 1, "AGS", raw(i), f"AGS is not a 5- or 8-digit key: {ags.loc[i]!r}")
             for i in frame.index[bad_key]
         ]
     )
-    keep = ~(water | empty | bad_key)
+    keep = ~(water | empty | not_area | bad_key)
     good = frame.loc[keep].copy()
     invalid = ~good.geometry.is_valid
     if invalid.any():

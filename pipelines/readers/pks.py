@@ -122,16 +122,10 @@ _KEY = re.compile(r"^[0-9*\-]{6}$")
 #: the published counts: two files with equal counts per (Kreis, offence) hold the same figures (the CSV
 #: and XLSX editions of one year differ only in how HZ and shares are rounded)
 FIGURES = ("cases", "attempts", "cleared", "suspects")
-DTYPES = {
-    c: "Int64"
-    if c in COUNT_COLUMNS
-    else "float64"
-    if c in DECIMAL_COLUMNS
-    else "int64"
-    if c in ("year", "source_line")
-    else "object"
+TYPES = {
+    c: "BIGINT" if c in COUNT_COLUMNS or c == "source_line" else "DOUBLE" if c in DECIMAL_COLUMNS else "VARCHAR"
     for c in OUTPUT_COLUMNS
-}
+} | {"year": "INTEGER"}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _NUMBER_LINE = re.compile(r"^[\d.a-z]*$")
 

@@ -48,13 +48,14 @@ OUTPUT_COLUMNS = [
     "source_file",
     "source_line",
 ]
-#: column types of an empty load (no readable file), so that the checks and joins still bind
-DTYPES = {
-    **{c: "object" for c in OUTPUT_COLUMNS},
-    "population": "int64",
-    "population_male": "Int64",
-    "area_km2": "float64",
-    "source_line": "int64",
+#: column types of an empty load (no readable file), so that the checks still bind
+TYPES = {c: "VARCHAR" for c in OUTPUT_COLUMNS} | {
+    "reference_date": "DATE",
+    "edition": "DATE",
+    "population": "BIGINT",
+    "population_male": "BIGINT",
+    "area_km2": "DOUBLE",
+    "source_line": "BIGINT",
 }
 
 #: Gebietsstand of a GV100AD edition -> reference date of its population figures (Destatis Hinweise;
