@@ -16,6 +16,8 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from pipelines.files import write_atomic
+
 
 class RenderCache:
     """Content keys of the files one product writes; ``None`` paths disable caching (always render)."""
@@ -50,17 +52,16 @@ class RenderCache:
     def save(self) -> None:
         if self.path is None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps(self.entries, indent=0, sort_keys=True), encoding="utf-8")
+        write_atomic(self.path, json.dumps(self.entries, indent=0, sort_keys=True))
 
 
 def write_if_changed(path: Path, content: str | bytes) -> None:
     """Write ``content`` (text as UTF-8) to ``path`` unless the file already holds exactly it; an
-    unchanged file keeps its modification time."""
+    unchanged file keeps its modification time. Written atomically (:func:`pipelines.files.write_atomic`)."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
         return
-    path.write_bytes(data)
+    write_atomic(path, data)
 
 
 def retire_files(
