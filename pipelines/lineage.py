@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -46,7 +47,7 @@ def file_digest(path: Path) -> str:
 def source_fingerprint(paths: Iterable[Path]) -> str:
     h = hashlib.sha256(code_fingerprint().encode())
     for p in sorted(paths):
-        h.update(p.name.encode())
+        h.update(os.fsencode(p.name))  # names that are not UTF-8 (latin-1 archives) too
         h.update(file_digest(p).encode())
     return h.hexdigest()
 

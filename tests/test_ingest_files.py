@@ -121,3 +121,29 @@ def test_an_input_output_error_names_the_file(tmp_path):
     results, failed = read_files([good, bad], reader)
     assert [r.source_file for r in results] == [str(good)]
     assert failed[0]["source_file"] == str(bad) and "Input/output error (errno 5)" in failed[0]["note"]
+
+
+def test_ingest_reads_a_latin1_file_name_inside_a_linked_folder(shared_data, tmp_path, capsys):
+    """The whole `praevention ingest`: a PKS table whose name holds a latin-1 byte, in a folder reached
+    through a symbolic link, is found, loaded and named readably; nothing fails on the name."""
+    import os
+
+    import duckdb
+
+    from pipelines.cli import main
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    name = os.fsdecode(b"2019_Kreise_F\xe4lle_csv.csv")
+    shutil.copy(_pks(shared_data, 2019), elsewhere / name)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "crime").symlink_to(elsewhere, target_is_directory=True)
+    warehouse = tmp_path / "w.duckdb"
+    main(["ingest", "--raw-dir", str(raw), "--warehouse", str(warehouse)])  # other sources are empty: exit 1
+    err = capsys.readouterr().err
+    assert "UnicodeEncodeError" not in err and "error in crime_cases" not in err
+    con = duckdb.connect(str(warehouse), read_only=True)
+    files = con.execute("SELECT DISTINCT source_file FROM crime_cases").fetchall()
+    con.close()
+    assert [f for (f,) in files] == [str(raw / "crime" / "2019_Kreise_Fälle_csv.csv")]
