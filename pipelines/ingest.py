@@ -105,7 +105,7 @@ def readable(path: Path) -> Iterator[tuple[Path, str]]:
         return
     with tempfile.TemporaryDirectory(prefix="praevention-name-") as tmp:
         alias = Path(tmp) / Path(label).parent.name / Path(label).name
-        alias.parent.mkdir()
+        alias.parent.mkdir(exist_ok=True)
         alias.symlink_to(path.resolve())
         yield alias, label
 

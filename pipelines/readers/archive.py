@@ -39,6 +39,14 @@ def _limit(label: str, info: zipfile.ZipInfo, written: int, max_bytes: int, max_
         )
 
 
+def check_members(path: Path) -> None:
+    """Refuse an archive whose members declare more than the limits allow, before a library (calamine,
+    GDAL) unpacks it on its own."""
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            _limit(str(path), info, info.file_size, MAX_EXPANDED_BYTES, MAX_RATIO)
+
+
 def extract_member(
     path: Path,
     zf: zipfile.ZipFile,

@@ -30,7 +30,7 @@ import shapely
 import shapely.validation
 
 from pipelines.errors import SourceFormatError
-from pipelines.readers.archive import read_member
+from pipelines.readers.archive import check_members, read_member
 from pipelines.readers.base import ReadResult, empty_rejects, reject
 
 TARGET_CRS = "EPSG:25832"
@@ -71,6 +71,7 @@ def _date_from_name(name: str) -> dt.date | None:
 def _layers(path: Path) -> list[tuple[str, str | None]]:
     """(GDAL path, layer hint) of every boundary layer in a file or official zip."""
     if zipfile.is_zipfile(path):
+        check_members(path)
         with zipfile.ZipFile(path) as zf:
             shps = [n for n in zf.namelist() if re.search(r"_(GEM|KRS)\.shp$", n, re.IGNORECASE)]
         if not shps:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +38,7 @@ import pandas as pd
 
 from pipelines.errors import SourceFormatError
 from pipelines.parsing import decimal_evidence, decode_bytes, infer_format, parse_column
+from pipelines.readers.archive import check_members
 from pipelines.readers.base import ReadResult, empty_rejects, reject
 
 #: Sum of "Straftaten insgesamt" over the 14 Kreise of Sachsen-Anhalt, from the files
@@ -283,9 +285,11 @@ def read_workbook_rows(path: Path, sheet: int = 0) -> list[list[object]]:
     """All rows of one worksheet as Python values (calamine: fast, and tolerant of odd xlsx parts)."""
     from python_calamine import CalamineWorkbook
 
+    if zipfile.is_zipfile(path):  # an XLSX: its parts are zip members, within the same limits as any
+        check_members(path)
     try:
-        wb = CalamineWorkbook.from_path(str(path))
-        rows = wb.get_sheet_by_index(sheet).to_python()
+        with path.open("rb") as fh:  # a file object: any file name, UTF-8 or not
+            rows = CalamineWorkbook.from_filelike(fh).get_sheet_by_index(sheet).to_python()
     except Exception as exc:  # calamine raises its own error types for damaged zips and XML
         raise SourceFormatError(str(path), f"not a readable workbook ({type(exc).__name__}: {exc})") from exc
     return [[None if c == "" else c for c in r] for r in rows]
