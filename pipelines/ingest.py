@@ -115,14 +115,14 @@ def relabel(result: ReadResult, old: str, new: str) -> ReadResult:
     if old == new:
         return result
 
-    def fix(values: pd.Series) -> pd.Series:
-        return values.map(lambda v: new + v[len(old) :] if isinstance(v, str) and v.startswith(old) else v)
+    def fix(value: object) -> object:
+        return new + value[len(old) :] if isinstance(value, str) and value.startswith(old) else value
 
-    result.source_file = fix(pd.Series([result.source_file])).iloc[0]
+    result.source_file = str(fix(result.source_file))
     if "source_file" in result.frame:
-        result.frame["source_file"] = fix(result.frame["source_file"])
+        result.frame["source_file"] = result.frame["source_file"].map(fix)
     if len(result.rejects):
-        result.rejects["source_file"] = fix(result.rejects["source_file"])
+        result.rejects["source_file"] = result.rejects["source_file"].map(fix)
     return result
 
 
@@ -131,11 +131,12 @@ def not_loaded(label: str, reason: str) -> dict:
     return {"source_file": label, "rows_read": 0, "rows_loaded": 0, "rows_quarantined": 0, "note": NOT_READ + reason}
 
 
-def file_problem(path: Path, exc: Exception) -> str:
-    """One line saying why ``path`` could not be read (the reader's message without the path it repeats)."""
+def file_problem(exc: Exception) -> str:
+    """One line saying why a file could not be read (the reader's message without the path it repeats,
+    its line number kept)."""
     if isinstance(exc, SourceFormatError):
         text = str(exc)
-        return text.split(": ", 1)[1] if text.startswith(exc.path + ": ") or text.startswith(exc.path + ", ") else text
+        return text[len(exc.path) :].lstrip(":, ") if text.startswith(exc.path) else text
     if isinstance(exc, OSError):
         return f"cannot read the file: {exc.strerror or exc} (errno {exc.errno})"
     return f"{type(exc).__name__}: {exc}"
@@ -157,7 +158,7 @@ def read_files(
             try:
                 got = reader(opened)
             except FILE_ERRORS as exc:
-                failed.append(not_loaded(label, file_problem(opened, exc)))
+                failed.append(not_loaded(label, file_problem(exc)))
                 continue
         results += [relabel(r, str(opened), label) for r in (got if isinstance(got, list) else [got])]
     return results, failed
@@ -228,7 +229,7 @@ def load_accident_points(paths: list[Path], geojson_paths: list[Path], con: duck
                     else:
                         files.append(parse_geojson(alias, con, f"_ua_{i}", label=label))
                 except FILE_ERRORS as exc:
-                    failed.append(not_loaded(label, file_problem(alias, exc)))
+                    failed.append(not_loaded(label, file_problem(exc)))
             checked = check_points(con, files)
         preview = con.execute(
             f"SELECT year, ags, count(*) AS size FROM ({checked.select}) GROUP BY ALL ORDER BY ALL LIMIT 20"
