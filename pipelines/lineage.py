@@ -33,9 +33,12 @@ def code_fingerprint() -> str:
 @functools.lru_cache(maxsize=1024)
 def _file_digest(path: Path, size: int, mtime_ns: int) -> str:
     h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError as exc:  # a read error (EIO) names no file by itself
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     return h.hexdigest()
 
 

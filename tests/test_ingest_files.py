@@ -147,3 +147,22 @@ def test_ingest_reads_a_latin1_file_name_inside_a_linked_folder(shared_data, tmp
     files = con.execute("SELECT DISTINCT source_file FROM crime_cases").fetchall()
     con.close()
     assert [f for (f,) in files] == [str(raw / "crime" / "2019_Kreise_Fälle_csv.csv")]
+
+
+def test_a_read_error_while_fingerprinting_names_the_file(tmp_path, monkeypatch):
+    import errno
+    import io
+
+    from pipelines import lineage
+
+    path = tmp_path / "2016_a.csv"
+    path.write_text("x")
+
+    class Failing(io.BytesIO):
+        def read(self, *args):
+            raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(type(path), "open", lambda self, *a, **k: Failing())
+    with pytest.raises(OSError) as err:
+        lineage._file_digest(path, 1, 1)
+    assert str(path) in str(err.value) and "Input/output error" in str(err.value)
