@@ -13,6 +13,7 @@ product no longer writes (a renamed body's old fact sheet) are removed (:func:`r
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -20,10 +21,15 @@ from pipelines.files import write_atomic
 
 
 class RenderCache:
-    """Content keys of the files one product writes; ``None`` paths disable caching (always render)."""
+    """Content keys of the files one product writes; ``None`` paths disable caching (always render).
+
+    The cache lives in ``<out>/.state/`` and names files relative to ``<out>``: it holds no absolute path,
+    and the output folder can be moved or copied with it.
+    """
 
     def __init__(self, path: Path | None):
         self.path = path
+        self.root = path.parent.parent if path is not None else None
         self.entries: dict[str, list] = {}
         if path is not None and path.exists():
             try:
@@ -36,18 +42,21 @@ class RenderCache:
         st = target.stat()
         return [st.st_size, st.st_mtime_ns]
 
+    def _name(self, target: Path) -> str:
+        return os.path.relpath(target, self.root) if self.root is not None else str(target)
+
     def fresh(self, target: Path, key: str) -> bool:
-        entry = self.entries.get(str(target))
+        entry = self.entries.get(self._name(target))
         return entry is not None and target.exists() and entry == [key, *self._stamp(target)]
 
     def holds(self, target: Path, key: str) -> bool:
         """Whether ``key`` is the one recorded for ``target``, whatever its stamp: for keys computed from
         the file's own bytes (the privacy scan), a rewrite with the same content is still known."""
-        entry = self.entries.get(str(target))
+        entry = self.entries.get(self._name(target))
         return entry is not None and entry[0] == key
 
     def record(self, target: Path, key: str) -> None:
-        self.entries[str(target)] = [key, *self._stamp(target)]
+        self.entries[self._name(target)] = [key, *self._stamp(target)]
 
     def save(self) -> None:
         if self.path is None:
