@@ -396,7 +396,11 @@ def _frame_from_rows(
         flag(contradicts & ~texts[c].str.fullmatch(r"[+-]?[\d.,eE+-]+"), c, f"{c} is not a number")
         flag(contradicts, c, f"{c} contradicts the number format of its column ({fmt.describe()})")
         if c in COUNT_COLUMNS:
-            flag(num.notna() & ((num < 0) | (num % 1 != 0)), c, f"{c} is not a non-negative whole number")
+            flag(
+                num.notna() & ((num < 0) | (num % 1 != 0)),
+                c,
+                f"{c} is not a non-negative whole number (its column writes {fmt.describe()})",
+            )
         out[c] = num
     flag(out["cases"].isna() & (bad == ""), "cases", "cases is empty")
     out["offence_label"] = out["offence_label"].str.strip()
