@@ -27,6 +27,7 @@ from pipelines import lineage
 from pipelines.discovery import Discovery, discover
 from pipelines.ingest import SourceLoad
 from pipelines.markdown import markdown_table
+from pipelines.readers.base import NOT_READ
 from pipelines.resources import DuckDBWarehouse, RawData
 from pipelines.warehouse import uses_spatial, write_asset
 
@@ -43,6 +44,8 @@ def load_metadata(load: SourceLoad, counts: dict[str, int]) -> dict[str, object]
     }
     for name, n in counts.items():
         meta[f"rows_{name}"] = MetadataValue.int(n)
+    if load.not_loaded():
+        meta["not_loaded"] = MetadataValue.json(load.not_loaded())
     if len(load.rejects):
         meta["quarantine_reasons"] = MetadataValue.md(
             markdown_table(
@@ -86,7 +89,9 @@ def source_asset(
         paths: list[Path] = found.of(*kinds)
         context.log.info(f"{name}: {len(paths)} file(s) of kind {', '.join(kinds)} in {found.raw_dir}")
         with warehouse.connect() as con:
-            result = load(found, con)
+            result = load(found, con).with_unrecognised(found.unrecognised_beside(paths))
+            for line in result.not_loaded():
+                context.log.warning(f"{name}: not loaded: {line}")
             counts = write_asset(
                 con,
                 asset=name,
@@ -233,3 +238,29 @@ def ags_known_checks(asset_name: str, table: str, select_keys_sql: str) -> list[
             additional_deps=["boundaries"],
         ),
     ]
+
+
+def loading_checks(asset_name: str, table: str, *, required: bool) -> list[AssetChecksDefinition]:
+    """Every file of the source was read (a warning naming each one that was not, with its reason) and,
+    for a source the products cannot do without, the table is not empty (blocking)."""
+    checks = [
+        sql_check(
+            asset_name=asset_name,
+            name="files_readable",
+            blocking=False,
+            description=f"Warning: every raw file of {asset_name} was read; lists the files not loaded and why.",
+            sql="SELECT source_file, note FROM ingest_log WHERE asset = ? AND starts_with(note, ?) ORDER BY 1",
+            params=(asset_name, NOT_READ),
+        )
+    ]
+    if required:
+        checks.append(
+            sql_check(
+                asset_name=asset_name,
+                name="not_empty",
+                blocking=True,
+                description=f"Blocking: {table} holds rows (at least one of its raw files was readable).",
+                sql=f"SELECT 'no rows' AS problem WHERE NOT EXISTS (SELECT 1 FROM {table})",
+            )
+        )
+    return checks

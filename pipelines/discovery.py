@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import os
 import re
 import zipfile
 from collections import defaultdict
@@ -35,6 +36,23 @@ KINDS = (
 # derived twins of originals that are read instead: recognised, not loaded
 DERIVED = "derived_twin"
 _IGNORED_SUFFIXES = {".md", ".txt~", ".rds", ".pdf", ".prj", ".cpg", ".dbf", ".shx", ".shp", ".lock", ".part"}
+# read-me and provenance files beside the data: not a source, and not worth a "not loaded" line
+DOCUMENTATION_SUFFIXES = {".md", ".pdf", ".html"}
+DOCUMENTATION_NAMES = ("readme", "hinweise", "provenance", "liesmich")
+
+
+def is_documentation(path: Path) -> bool:
+    return path.suffix.lower() in DOCUMENTATION_SUFFIXES or path.name.lower().startswith(DOCUMENTATION_NAMES)
+
+
+def display_path(path: Path | str) -> str:
+    """A path as text that can be printed and stored: a file name with bytes that are not UTF-8 (a latin-1
+    ``ä`` from an old archive) is shown with them read as Windows-1252 instead of as surrogates."""
+    raw = os.fsencode(path)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
 
 
 @dataclass
@@ -46,6 +64,15 @@ class Discovery:
 
     def of(self, *kinds: str) -> list[Path]:
         return sorted(p for k in kinds for p in self.files.get(k, []))
+
+    def not_loaded(self) -> list[Path]:
+        """Unrecognised files that are not documentation: the run names them as not loaded."""
+        return [p for p in self.unrecognised if not is_documentation(p)]
+
+    def unrecognised_beside(self, paths: list[Path]) -> list[Path]:
+        """Unrecognised files in the folders of ``paths``: most likely meant for the same source."""
+        folders = {p.parent for p in paths}
+        return [p for p in self.not_loaded() if p.parent in folders]
 
 
 def _head(path: Path, size: int = 4096) -> str:
@@ -73,6 +100,10 @@ def classify(path: Path) -> str | None:
     name = path.name.lower()
     if path.suffix.lower() in _IGNORED_SUFFIXES or name.startswith("hinweise") or name.startswith("."):
         return None
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: an Excel 97 workbook (.xls, BIFF)
+        return _classify_workbook(path, name)
     if zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as zf:
@@ -80,13 +111,15 @@ def classify(path: Path) -> str | None:
         except (zipfile.BadZipFile, OSError):
             return None
         if path.suffix.lower() == ".xlsx":
-            return _classify_xlsx(path, name)
+            return _classify_workbook(path, name)
         if any(re.search(r"unfallorte.*\.(csv|txt)$", m) for m in members):
             return "unfallatlas_csv"
         if any(re.search(r"_(gem|krs)\.shp$", m) for m in members):
             return "boundaries"
         if any(re.search(r"gv100ad.*\.(asc|txt)$", m) for m in members):
             return "gv100ad"
+        if any(re.search(r"unfallorte.*\.zip$", m) for m in members):
+            return "unfallatlas_csv"  # a zip inside the zip: its reader says to unpack it
         return None
     head = _head(path)
     first = head.splitlines()[0] if head.strip() else ""
@@ -129,7 +162,7 @@ def classify(path: Path) -> str | None:
     return _by_name(name)
 
 
-def _classify_xlsx(path: Path, name: str) -> str | None:
+def _classify_workbook(path: Path, name: str) -> str | None:
     if re.search(r"k11_t\d", name):
         return "kiss_md"
     if re.search(r"(t01.*kreise|tb01_.*kreise|kreise-faelle)", name):
@@ -160,14 +193,31 @@ def _by_name(name: str) -> str | None:
     return None
 
 
+def _walk(raw_dir: Path) -> list[Path]:
+    """Every file below ``raw_dir``, following symbolic links to folders (each real folder once)."""
+    seen: set[str] = set()
+    files: list[Path] = []
+    for root, dirs, names in os.walk(raw_dir, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:  # a link back up the tree, or a second link to the same folder
+            dirs[:] = []
+            continue
+        seen.add(real)
+        files += [Path(root) / n for n in names if (Path(root) / n).is_file()]
+    return sorted(files)
+
+
 def discover(raw_dir: Path) -> Discovery:
-    """Classify every file below ``raw_dir``."""
+    """Classify every file below ``raw_dir`` (symbolic links to files and folders are followed)."""
     if not raw_dir.is_dir():
         raise PipelineError(f"raw-data directory {raw_dir} does not exist (set --raw-dir or PRAEVENTION_RAW_DIR)")
     found = Discovery(raw_dir)
-    for path in sorted(p for p in raw_dir.rglob("*") if p.is_file()):
-        stat = path.stat()
-        kind = _classify_cached(path, stat.st_size, stat.st_mtime_ns)
+    for path in _walk(raw_dir):
+        try:
+            stat = path.stat()
+            kind = _classify_cached(path, stat.st_size, stat.st_mtime_ns)
+        except OSError:
+            kind = None  # unreadable: listed as not loaded, and its reader (if any) is never asked
         if kind == DERIVED:
             found.derived.append(path)
         elif kind is None:

@@ -6,9 +6,11 @@ result with :func:`pipelines.warehouse.write_asset`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,13 +18,27 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipelines.discovery import display_path
+from pipelines.errors import SourceFormatError
 from pipelines.readers.accident_counts import DTYPES as ACCIDENT_COUNT_DTYPES
 from pipelines.readers.accident_counts import read_genesis, read_inkar, read_regionalstatistik
-from pipelines.readers.base import ReadResult, combine, drop_covered, typed_empty
+from pipelines.readers.base import (
+    NOT_READ,
+    ReadResult,
+    combine,
+    drop_covered,
+    empty_select,
+    one_file_per_year,
+    typed_empty,
+)
+from pipelines.readers.boundaries import TYPES as BOUNDARY_TYPES
 from pipelines.readers.boundaries import read_boundaries
 from pipelines.readers.kiss_md import DTYPES as KISS_DTYPES
 from pipelines.readers.kiss_md import read_kiss_md
+from pipelines.readers.pks import FIGURES as PKS_FIGURES
+from pipelines.readers.pks import TYPES as PKS_TYPES
 from pipelines.readers.pks import read_pks
+from pipelines.readers.population import TYPES as POPULATION_TYPES
 from pipelines.readers.population import read_gv100ad, read_gv_auszug_csv, read_gv_isys_json
 from pipelines.readers.unfallatlas import check_points, discard, extract_csv, parse_csv, parse_geojson
 from pipelines.warehouse import TableWrite
@@ -46,6 +62,22 @@ class SourceLoad:
     def rows_loaded(self) -> int:
         return int(self.log["rows_loaded"].sum()) if len(self.log) else 0
 
+    def not_loaded(self) -> list[str]:
+        """'file: reason' of every file of this source that could not be read (none loaded from it)."""
+        if not len(self.log):
+            return []
+        bad = self.log[self.log["note"].fillna("").str.startswith(NOT_READ)]
+        return [f"{f}: {n.removeprefix(NOT_READ)}" for f, n in zip(bad["source_file"], bad["note"], strict=True)]
+
+    def with_unrecognised(self, paths: list[Path]) -> SourceLoad:
+        """The load with unrecognised files beside this source's files logged as not loaded."""
+        if not paths:
+            return self
+        rows = pd.DataFrame([not_loaded(display_path(p), "matches no known source layout") for p in paths])
+        self.log = pd.concat([self.log, rows], ignore_index=True) if len(self.log) else rows
+        self.log = self.log.sort_values("source_file").reset_index(drop=True)
+        return self
+
 
 def _finish(
     results: list[ReadResult], extra_log: Iterable[dict] = ()
@@ -53,24 +85,97 @@ def _finish(
     frame, rejects, log = combine(results)
     extra = list(extra_log)
     if extra:
-        log = pd.concat([log, pd.DataFrame(extra)], ignore_index=True)
+        log = pd.concat([log, pd.DataFrame(extra)], ignore_index=True) if len(log) else pd.DataFrame(extra)
     if len(log):
         log = log.sort_values("source_file").reset_index(drop=True)
     return frame, rejects, log
 
 
-def _read_all(paths: list[Path], reader: Callable[[Path], ReadResult]) -> list[ReadResult]:
-    return [reader(p) for p in paths]
+@contextlib.contextmanager
+def readable(path: Path) -> Iterator[tuple[Path, str]]:
+    """The path a reader opens and the label the warehouse stores for ``path``.
+
+    A file whose name is not valid UTF-8 (a latin-1 byte from an old archive) is read through a link with
+    the name :func:`~pipelines.discovery.display_path` gives it, in a folder of its own, so that libraries
+    that need UTF-8 paths (DuckDB, calamine) can open it and the stored label can be written.
+    """
+    label = display_path(path)
+    if label == str(path):
+        yield path, label
+        return
+    with tempfile.TemporaryDirectory(prefix="praevention-name-") as tmp:
+        alias = Path(tmp) / Path(label).parent.name / Path(label).name
+        alias.parent.mkdir(exist_ok=True)
+        alias.symlink_to(path.resolve())
+        yield alias, label
+
+
+def relabel(result: ReadResult, old: str, new: str) -> ReadResult:
+    """The same result with the file's label ``old`` (and ``old!member``) replaced by ``new``."""
+    if old == new:
+        return result
+
+    def fix(value: object) -> object:
+        return new + value[len(old) :] if isinstance(value, str) and value.startswith(old) else value
+
+    result.source_file = str(fix(result.source_file))
+    if "source_file" in result.frame:
+        result.frame["source_file"] = result.frame["source_file"].map(fix)
+    if len(result.rejects):
+        result.rejects["source_file"] = result.rejects["source_file"].map(fix)
+    return result
+
+
+def not_loaded(label: str, reason: str) -> dict:
+    """The ingest-log row of a file that could not be read: named, with its reason, nothing loaded."""
+    return {"source_file": label, "rows_read": 0, "rows_loaded": 0, "rows_quarantined": 0, "note": NOT_READ + reason}
+
+
+def file_problem(exc: Exception) -> str:
+    """One line saying why a file could not be read (the reader's message without the path it repeats,
+    its line number kept)."""
+    if isinstance(exc, SourceFormatError):
+        text = str(exc)
+        return text[len(exc.path) :].lstrip(":, ") if text.startswith(exc.path) else text
+    if isinstance(exc, OSError):
+        return f"cannot read the file: {exc.strerror or exc} (errno {exc.errno})"
+    return f"{type(exc).__name__}: {exc}"
+
+
+#: errors of one file that leave the rest of its source loadable
+FILE_ERRORS = (SourceFormatError, OSError, zipfile.BadZipFile, UnicodeError, EOFError)
+
+
+def read_files(
+    paths: list[Path], reader: Callable[[Path], ReadResult | list[ReadResult]]
+) -> tuple[list[ReadResult], list[dict]]:
+    """Read every file; a file that cannot be read is logged as not loaded, with its reason, and the
+    others are read on (a source that ends up empty fails its blocking check instead)."""
+    results: list[ReadResult] = []
+    failed: list[dict] = []
+    for path in paths:
+        with readable(path) as (opened, label):
+            try:
+                got = reader(opened)
+            except FILE_ERRORS as exc:
+                failed.append(not_loaded(label, file_problem(exc)))
+                continue
+        results += [relabel(r, str(opened), label) for r in (got if isinstance(got, list) else [got])]
+    return results, failed
 
 
 def load_crime_cases(paths: list[Path]) -> SourceLoad:
-    """BKA PKS T01 Kreise, all years found; one file per year (CSV and XLSX twins: the fuller one)."""
-    results = _read_all(paths, read_pks)
-    kept, superseded = drop_covered(
-        results, lambda r: int(r.frame["year"].iloc[0]) if len(r.frame) else r.source_file, ["ags", "offence_key"]
-    )
-    frame, rejects, log = _finish(kept, superseded)
-    table = TableWrite("crime_cases", frame, order_by=("year", "ags", "offence_key"))
+    """BKA PKS T01 Kreise, all years found; the year of each file from its content where it states one.
+
+    Files with the same figures (a copy, or the CSV and XLSX editions of a year) are loaded once; two files
+    that claim one year with different figures stop the source with a message naming both
+    (:func:`pipelines.readers.base.one_file_per_year`).
+    """
+    results, failed = read_files(paths, read_pks)
+    kept, duplicates = one_file_per_year(results, ["ags", "offence_key"], list(PKS_FIGURES))
+    frame, rejects, log = _finish(kept, [*duplicates, *failed])
+    source = frame if len(frame.columns) else empty_select(PKS_TYPES)
+    table = TableWrite("crime_cases", source, order_by=("year", "ags", "offence_key"))
     preview = (
         frame[frame["offence_key"] == "------"].groupby("year", as_index=False)["cases"].sum() if len(frame) else frame
     )
@@ -79,7 +184,8 @@ def load_crime_cases(paths: list[Path]) -> SourceLoad:
 
 def load_crime_city_stats(paths: list[Path]) -> SourceLoad:
     """Magdeburg KISS-MD crime tables (Stadtteile, Magdeburg vs Halle, Länder)."""
-    frame, rejects, log = _finish(_read_all(paths, read_kiss_md))
+    results, failed = read_files(paths, read_kiss_md)
+    frame, rejects, log = _finish(results, failed)
     if frame.columns.empty:
         frame = typed_empty(KISS_DTYPES)
     table = TableWrite("crime_city_stats", frame, order_by=("table_id", "year", "unit_ags", "measure"))
@@ -95,16 +201,35 @@ def load_accident_points(paths: list[Path], geojson_paths: list[Path], con: duck
     the load). The temp tables live until ``con`` closes; a failed load drops them at once.
     """
     workers = max(1, min(len(paths), os.cpu_count() or 1))
+    failed: list[dict] = []
+
+    def unpack(path: Path, folder: Path) -> tuple[Path, str] | Exception:
+        try:
+            return extract_csv(path, folder)
+        except FILE_ERRORS as exc:
+            return exc
+
     try:
-        with tempfile.TemporaryDirectory(prefix="unfallatlas_") as tmp:
+        with tempfile.TemporaryDirectory(prefix="unfallatlas_") as tmp, contextlib.ExitStack() as names:
+            opened = [names.enter_context(readable(p)) for p in [*paths, *geojson_paths]]
             folders = [Path(tmp) / str(i) for i in range(len(paths))]
             for folder in folders:
                 folder.mkdir()
             # unpacking runs on every core (zlib-ng releases the GIL); DuckDB's reader uses them per file
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                members = list(pool.map(extract_csv, paths, folders))
-            files = [parse_csv(table, label, con, f"_ua_{i}") for i, (table, label) in enumerate(members)]
-            files += [parse_geojson(p, con, f"_ua_{len(members) + i}") for i, p in enumerate(geojson_paths)]
+                members = list(pool.map(unpack, [alias for alias, _ in opened[: len(paths)]], folders))
+            files = []
+            for i, ((alias, label), member) in enumerate(zip(opened, [*members, *geojson_paths], strict=True)):
+                try:
+                    if isinstance(member, Exception):
+                        raise member
+                    if i < len(paths):
+                        table, inner = member
+                        files.append(parse_csv(table, label + inner[len(str(alias)) :], con, f"_ua_{i}"))
+                    else:
+                        files.append(parse_geojson(alias, con, f"_ua_{i}", label=label))
+                except FILE_ERRORS as exc:
+                    failed.append(not_loaded(label, file_problem(exc)))
             checked = check_points(con, files)
         preview = con.execute(
             f"SELECT year, ags, count(*) AS size FROM ({checked.select}) GROUP BY ALL ORDER BY ALL LIMIT 20"
@@ -123,14 +248,18 @@ def load_accident_points(paths: list[Path], geojson_paths: list[Path], con: duck
             "geom_4326": "CAST('POINT (' || lon || ' ' || lat || ')' AS GEOMETRY)",
         },
     )
-    log = checked.log.sort_values("source_file").reset_index(drop=True)
+    log = pd.concat([checked.log, pd.DataFrame(failed, columns=checked.log.columns)], ignore_index=True)
+    log = log.sort_values("source_file").reset_index(drop=True)
     return SourceLoad([table], checked.rejects, log, preview)
 
 
 def load_accident_counts(regio: list[Path], genesis: list[Path], inkar: list[Path]) -> SourceLoad:
     """Regionalstatistik, GENESIS and INKAR accident statistics in one long table."""
-    results = _read_all(regio, read_regionalstatistik) + _read_all(genesis, read_genesis) + _read_all(inkar, read_inkar)
-    frame, rejects, log = _finish(results)
+    results, failed = [], []
+    for paths, reader in ((regio, read_regionalstatistik), (genesis, read_genesis), (inkar, read_inkar)):
+        read, bad = read_files(paths, reader)
+        results, failed = results + read, failed + bad
+    frame, rejects, log = _finish(results, failed)
     if frame.columns.empty:
         frame = typed_empty(ACCIDENT_COUNT_DTYPES)
     table = TableWrite(
@@ -142,14 +271,15 @@ def load_accident_counts(regio: list[Path], genesis: list[Path], inkar: list[Pat
 
 def load_boundaries(paths: list[Path]) -> SourceLoad:
     """VG250 / VG5000 Gemeinden and Kreise in EPSG:25832; subset files of the same vintage are not doubled."""
-    results = [r for p in paths for r in read_boundaries(p)]
+    results, failed = read_files(paths, read_boundaries)
     kept, superseded = drop_covered(
         results,
         lambda r: (str(r.frame["valid_from"].iloc[0]), r.frame["level"].iloc[0]) if len(r.frame) else r.source_file,
         ["ags"],
     )
-    frame, rejects, log = _finish(kept, superseded)
-    table = TableWrite("boundaries", frame, order_by=("level", "valid_from", "ags"), geometry=("geometry",))
+    frame, rejects, log = _finish(kept, [*superseded, *failed])
+    source = frame if len(frame.columns) else empty_select(BOUNDARY_TYPES)
+    table = TableWrite("boundaries", source, order_by=("level", "valid_from", "ags"), geometry=("geometry",))
     preview = frame.groupby(["level", "valid_from", "source"], as_index=False).size() if len(frame) else frame
     return SourceLoad([table], rejects, log, preview)
 
@@ -163,7 +293,10 @@ POPULATION_READERS: dict[str, Callable[[Path], ReadResult]] = {
 
 def load_population(paths_by_kind: dict[str, list[Path]]) -> SourceLoad:
     """Gemeindeverzeichnis population in every stored form; subset extracts of one edition not doubled."""
-    results = [POPULATION_READERS[k](p) for k, ps in sorted(paths_by_kind.items()) for p in ps]
+    results, failed = [], []
+    for kind, paths in sorted(paths_by_kind.items()):
+        read, bad = read_files(paths, POPULATION_READERS[kind])
+        results, failed = results + read, failed + bad
     kept, superseded = drop_covered(
         results,
         lambda r: (
@@ -171,8 +304,9 @@ def load_population(paths_by_kind: dict[str, list[Path]]) -> SourceLoad:
         ),
         ["ags"],
     )
-    frame, rejects, log = _finish(kept, superseded)
-    table = TableWrite("population", frame, order_by=("ags", "reference_date", "source"))
+    frame, rejects, log = _finish(kept, [*superseded, *failed])
+    source = frame if len(frame.columns) else empty_select(POPULATION_TYPES)
+    table = TableWrite("population", source, order_by=("ags", "reference_date", "source"))
     preview = (
         frame[frame["ags"].str.startswith("15")]
         .groupby(["reference_date", "source"], as_index=False)["population"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -32,9 +33,12 @@ def code_fingerprint() -> str:
 @functools.lru_cache(maxsize=1024)
 def _file_digest(path: Path, size: int, mtime_ns: int) -> str:
     h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError as exc:  # a read error (EIO) names no file by itself
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     return h.hexdigest()
 
 
@@ -46,7 +50,7 @@ def file_digest(path: Path) -> str:
 def source_fingerprint(paths: Iterable[Path]) -> str:
     h = hashlib.sha256(code_fingerprint().encode())
     for p in sorted(paths):
-        h.update(p.name.encode())
+        h.update(os.fsencode(p.name))  # names that are not UTF-8 (latin-1 archives) too
         h.update(file_digest(p).encode())
     return h.hexdigest()
 

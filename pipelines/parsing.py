@@ -133,3 +133,99 @@ def decode_bytes(data: bytes, *, path: str = "") -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         return Decoded(data.decode("cp1252", errors="replace"), "cp1252")
+
+
+# ------------------------------------------------------------------ number format of a whole column
+# Shapes of a number's text (spaces removed), by what they say about the separators. "Ambiguous" shapes
+# (one group of three digits after a single separator: "9.754", "9,754") fit both roles of that separator.
+_SHAPES = {
+    "dot_decimal": r"^[+-]?(\d*\.\d+|\d+(\.\d+)?[eE][+-]?\d+)$",
+    "comma_decimal": r"^[+-]?\d*,\d+$",
+    "dot_grouped": r"^[+-]?\d{1,3}(\.\d{3}){2,}$",
+    "comma_grouped": r"^[+-]?\d{1,3}(,\d{3}){2,}$",
+    "comma_thousands_dot_decimal": r"^[+-]?\d{1,3}(,\d{3})+\.\d+$",
+    "dot_thousands_comma_decimal": r"^[+-]?\d{1,3}(\.\d{3})+,\d+$",
+    "dot_ambiguous": r"^[+-]?\d{1,3}\.\d{3}$",
+    "comma_ambiguous": r"^[+-]?\d{1,3},\d{3}$",
+    "ungrouped_large": r"^[+-]?\d{4,}([.,]\d+)?$",
+}
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """How one column writes its numbers: the decimal separator and the thousands separator (``""`` when
+    large numbers are written without one, ``None`` when the column gives no evidence either way)."""
+
+    decimal: str
+    thousands: str | None
+
+    def describe(self) -> str:
+        grouping = {"": "no thousands separator", None: "thousands separator unknown"}.get(
+            self.thousands, f"{self.thousands!r} as thousands separator"
+        )
+        return f"{self.decimal!r} as decimal separator, {grouping}"
+
+
+def _shape_counts(texts) -> dict[str, int]:
+    return {name: int(texts.str.match(pattern).sum()) for name, pattern in _SHAPES.items()}
+
+
+def decimal_evidence(texts) -> dict[str, int]:
+    """Votes of a column's values for ``"."`` and ``","`` as the decimal separator (pandas string Series)."""
+    c = _shape_counts(texts)
+    return {
+        ".": c["dot_decimal"] + c["comma_thousands_dot_decimal"] - c["dot_ambiguous"],
+        ",": c["comma_decimal"] + c["dot_thousands_comma_decimal"] - c["comma_ambiguous"],
+    }
+
+
+def infer_format(texts, *, file_decimal: str = ".") -> NumberFormat:
+    """Decide a column's number format from the evidence of all its values.
+
+    ``texts`` is a pandas string Series with blanks removed. A value like ``"7.9"`` or ``"1,234.5"``
+    shows the decimal separator; ``"1,234,567"`` or ``"1.234,5"`` the thousands separator; ``"24380"``
+    that large numbers carry none. The majority decides; where a column gives no evidence (an HZ column of
+    whole numbers like ``"11,628"``), ``file_decimal`` – the decimal separator the file's other columns
+    show – settles it. An ambiguous ``"9,754"`` is then a grouped thousand when ``","`` is not the decimal
+    separator and the column's other large numbers are grouped too.
+    """
+    c = _shape_counts(texts)
+    votes = decimal_evidence(texts)
+    decimal = "." if votes["."] > votes[","] else "," if votes[","] > votes["."] else file_decimal
+    sep = "," if decimal == "." else "."
+    name = "comma" if sep == "," else "dot"
+    grouped = c[f"{name}_grouped"] + c[f"{name}_ambiguous"]
+    grouped += c["comma_thousands_dot_decimal"] if sep == "," else c["dot_thousands_comma_decimal"]
+    ungrouped = c["ungrouped_large"]
+    if grouped > ungrouped:
+        thousands: str | None = sep
+    elif ungrouped > grouped:
+        thousands = ""
+    else:
+        thousands = None
+    return NumberFormat(decimal, thousands)
+
+
+def parse_column(texts, fmt: NumberFormat):
+    """Parse a column's texts with its format; returns (floats, contradicts) as pandas Series.
+
+    ``contradicts`` marks the values that do not fit the format (a ``"9.754"`` among thousands written
+    without separator, a ``"7,9"`` in a column with decimal points): they are not guessed but reported.
+    """
+    import pandas as pd
+
+    d = re.escape(fmt.decimal)
+    sep = re.escape("," if fmt.decimal == "." else ".")
+    integer = {
+        "": r"\d+",  # large numbers written without separator
+        None: rf"(\d{{1,3}}({sep}\d{{3}})+|\d+)",  # no evidence: either
+    }.get(fmt.thousands, rf"(\d{{1,3}}({sep}\d{{3}})+|\d{{1,3}})")  # grouped
+    pattern = rf"^[+-]?({integer}({d}\d+)?|{d}\d+)([eE][+-]?\d+)?$"
+    present = texts.notna() & (texts != "")
+    fits = texts.str.match(pattern).fillna(False).astype(bool)
+    clean = texts
+    for sep in {",", "."} - {fmt.decimal}:
+        clean = clean.str.replace(sep, "", regex=False)
+    clean = clean.str.replace(fmt.decimal, ".", regex=False)
+    numbers = pd.to_numeric(clean.where(present & fits), errors="coerce")
+    return numbers, present & ~fits

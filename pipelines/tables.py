@@ -192,7 +192,8 @@ TABLES: list[Table] = [
             "rows_read": "rows read",
             "rows_loaded": "rows loaded",
             "rows_quarantined": "rows quarantined",
-            "note": "what else happened",
+            "note": "what else happened; 'not loaded (unreadable): <reason>' for a file that could not be read, "
+            "'not loaded (duplicate): …' for one whose figures another file supplies",
         },
     ),
     Table(

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from assets._shared import ags_known_checks, columns_check, sql_check, unique_key_check, years_check
+from assets._shared import ags_known_checks, columns_check, loading_checks, sql_check, unique_key_check, years_check
+
+#: how far outside its Gemeinde's VG250 boundary an accident may lie (generalisation of the boundary,
+#: rounding of the published coordinates); a Munich accident under a Magdeburg key is 400 km off
+INSIDE_TOLERANCE_M = 5_000
+#: more accidents or casualties than a whole year of Germany has (about 2.5 million accidents)
+MAX_ACCIDENT_COUNT = 10_000_000
+
 
 checks = [
+    *loading_checks("accident_points", "accident_points", required=True),
+    *loading_checks("accident_counts", "accident_counts", required=False),
     columns_check(
         "accident_points",
         "accident_points",
@@ -13,6 +22,27 @@ checks = [
     unique_key_check("accident_points", "accident_points", ["accident_uid"]),
     years_check("accident_points", "accident_points", 2016, 2035),
     *ags_known_checks("accident_points", "accident_points", "SELECT DISTINCT ags FROM accident_points"),
+    sql_check(
+        asset_name="accident_points",
+        name="inside_gemeinde",
+        blocking=True,
+        land_param=True,
+        additional_deps=["boundaries"],
+        description=(
+            f"Blocking: every accident of the Land lies inside the boundary of the Gemeinde its key names, within "
+            f"{INSIDE_TOLERANCE_M:,} m (the finest stored vintage that has the key: VG250 before VG5000)."
+        ),
+        sql=f"""
+            WITH shapes AS (
+                SELECT ags, arg_max(geometry, (source = 'BKG VG250', valid_from)) AS geometry
+                FROM boundaries WHERE level = 'Gemeinde' AND substr(ags, 1, 2) = ? GROUP BY ags)
+            SELECT p.accident_uid, p.ags, p.year, p.x_25832, p.y_25832,
+                   round(ST_Distance(s.geometry, ST_Point(p.x_25832, p.y_25832))) AS metres_outside
+            FROM accident_points p JOIN shapes s USING (ags)
+            WHERE NOT ST_DWithin(s.geometry, ST_Point(p.x_25832, p.y_25832), {INSIDE_TOLERANCE_M})
+            ORDER BY metres_outside DESC
+        """,
+    ),
     sql_check(
         asset_name="accident_points",
         name="magdeburg_2023",
@@ -36,6 +66,15 @@ checks = [
         "accident_counts",
         "SELECT DISTINCT ags FROM accident_counts a WHERE level IN ('Kreis', 'Gemeinde') AND flag IS DISTINCT FROM '-' "
         "AND year = (SELECT max(year) FROM accident_counts b WHERE b.source = a.source)",
+    ),
+    sql_check(
+        asset_name="accident_counts",
+        name="values_plausible",
+        blocking=True,
+        description=f"Blocking: no count above {MAX_ACCIDENT_COUNT:,} (more than a year of Germany has).",
+        sql="SELECT source, level, ags, year, month, measure, value FROM accident_counts "
+        "WHERE value > ? AND measure NOT LIKE '%je_100000%' ORDER BY value DESC",
+        params=(MAX_ACCIDENT_COUNT,),
     ),
     sql_check(
         asset_name="accident_counts",

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from assets._shared import columns_check, sql_check, unique_key_check
+from assets._shared import columns_check, loading_checks, sql_check, unique_key_check
 
 checks = [
+    *loading_checks("boundaries", "boundaries", required=True),
     columns_check("boundaries", "boundaries", ["ags", "name", "level", "valid_from", "geometry"]),
     unique_key_check("boundaries", "boundaries", ["ags", "level", "valid_from"]),
+    sql_check(
+        asset_name="boundaries",
+        name="areas_only",
+        blocking=True,
+        description="Blocking: every boundary is a polygon or multipolygon (a point or line is not an area).",
+        sql="SELECT ags, level, valid_from, ST_GeometryType(geometry) AS geometry_type FROM boundaries "
+        "WHERE ST_GeometryType(geometry)::VARCHAR NOT IN ('POLYGON', 'MULTIPOLYGON') ORDER BY 1, 3",
+    ),
     sql_check(
         asset_name="boundaries",
         name="sachsen_anhalt_complete",

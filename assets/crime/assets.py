@@ -12,7 +12,8 @@ crime_cases = source_asset(
     description=(
         "PKS cases by Kreis, offence key and year (BKA, Polizeiliche Kriminalstatistik, table T01 Kreise, "
         "dl-de/by-2-0). Unit: Kreis (5-digit key), crime-scene principle. All German Kreise, every year "
-        "found (CSV 2014–2020/2022, XLSX 2021/2023/2024). Caveats: Kreis sums fall short of the Land "
+        "found (Excel 97 .xls 2013 and earlier, CSV 2014–2020/2022, XLSX 2021/2023/2024). Caveats: Kreis sums "
+        "fall short of the Land "
         "totals published elsewhere (cases not attributable to a Kreis); HZ of 2024 rests on the Zensus "
         "2022 population; offence labels change between years, so join on `offence_key`."
     ),

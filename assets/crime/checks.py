@@ -2,18 +2,101 @@
 
 from __future__ import annotations
 
-from assets._shared import ags_known_checks, columns_check, sql_check, unique_key_check, years_check
+from assets._shared import ags_known_checks, columns_check, loading_checks, sql_check, unique_key_check, years_check
 from pipelines.readers.pks import LSA_TOTALS
 
 _LSA = "(ags IN ('15001', '15002', '15003') OR ags BETWEEN '15081' AND '15091')"
+#: more recorded cases than any Kreis could have in a year (Berlin, the largest, has about 0.5 million)
+MAX_KREIS_CASES = 2_000_000
+#: an HZ (cases per 100,000 inhabitants) above this means ten offences of one kind per inhabitant; the
+#: highest published one is about 104,000 (Berchtesgadener Land 2016: offences against the residence law
+#: at the border)
+MAX_HZ = 1_000_000
 
 checks = [
+    *loading_checks("crime_cases", "crime_cases", required=True),
+    *loading_checks("crime_city_stats", "crime_city_stats", required=False),
     columns_check(
         "crime_cases", "crime_cases", ["year", "ags", "offence_key", "offence_label", "cases", "hz", "hz_basis"]
     ),
     unique_key_check("crime_cases", "crime_cases", ["year", "ags", "offence_key"]),
     years_check("crime_cases", "crime_cases", 2000, 2035),
+    sql_check(
+        asset_name="crime_cases",
+        name="years_complete",
+        blocking=True,
+        description=(
+            "Blocking: the PKS is published every year, so every year between the first and the last one "
+            "loaded is there (a year whose file could not be read is missing here)."
+        ),
+        sql="""
+            SELECT y AS missing_year FROM range(
+                (SELECT min(year) FROM crime_cases), (SELECT max(year) FROM crime_cases)) t(y)
+            WHERE y NOT IN (SELECT DISTINCT year FROM crime_cases) ORDER BY 1
+        """,
+    ),
     *ags_known_checks("crime_cases", "crime_cases", "SELECT DISTINCT ags FROM crime_cases"),
+    sql_check(
+        asset_name="crime_cases",
+        name="counts_plausible",
+        blocking=True,
+        description=(
+            f"Blocking: counts within physical bounds (at most {MAX_KREIS_CASES:,} cases and an HZ of at most "
+            f"{MAX_HZ:,} per Kreis and offence, shares at most 100 %) and consistent (attempts and firearm cases "
+            "at most the recorded cases; male and female suspects add up to all suspects; cleared cases at most "
+            "the recorded ones plus 30 or 20 %, whichever is more: the PKS counts a case as cleared in the year "
+            "it is cleared, so a year may clear a few more cases than it records)."
+        ),
+        sql="""
+            SELECT * FROM (
+                SELECT year, ags, offence_key, cases, hz, cleared, attempts, suspects, CASE
+                    WHEN cases > ? THEN 'cases above the physical bound'
+                    WHEN hz > ? THEN 'HZ above the physical bound'
+                    WHEN cleared > cases + greatest(30, 0.2 * cases) THEN 'far more cases cleared than recorded'
+                    WHEN attempts > cases THEN 'more attempts than recorded cases'
+                    WHEN firearm_threatened > cases OR firearm_shot > cases THEN 'more firearm cases than recorded'
+                    WHEN greatest(attempts_pct, suspects_non_german_pct) > 100 THEN 'a share above 100 %'
+                    WHEN suspects_male + suspects_female <> suspects THEN 'male + female suspects differ from all suspects'
+                END AS problem FROM crime_cases)
+            WHERE problem IS NOT NULL ORDER BY year, ags, offence_key
+        """,
+        params=(MAX_KREIS_CASES, MAX_HZ),
+    ),
+    sql_check(
+        asset_name="crime_cases",
+        name="hz_recomputed",
+        blocking=True,
+        description=(
+            "Blocking: the published HZ agrees with cases × 100,000 / population, the population being the one "
+            "the Kreis's all-offences row implies (within rounding and 1 %); for the Kreise of the Land also "
+            "the population of the Gemeindeverzeichnis nearest to the 31.12. before the year (within 10 %: "
+            "reference dates and census bases differ)."
+        ),
+        sql="""
+            WITH land AS (SELECT ? AS key),
+            implied AS (
+                SELECT year, ags, cases * 1e5 / hz AS population FROM crime_cases WHERE offence_key = '------' AND hz > 0),
+            kreis_pop AS (
+                SELECT substr(ags, 1, 5) AS ags, reference_date, source, sum(population) AS population
+                FROM population WHERE substr(ags, 1, 2) = (SELECT key FROM land) AND length(ags) = 8 GROUP BY ALL),
+            destatis AS (
+                SELECT c.year, c.ags, arg_min(p.population, abs(year(p.reference_date) - (c.year - 1))) AS population
+                FROM crime_cases c JOIN kreis_pop p ON p.ags = c.ags
+                WHERE c.offence_key = '------' GROUP BY ALL)
+            SELECT c.year, c.ags, c.offence_key, c.cases, c.hz AS hz_published,
+                   round(c.cases * 1e5 / i.population, 1) AS hz_recomputed, 'implied by the all-offences row' AS basis
+            FROM crime_cases c JOIN implied i USING (year, ags)
+            WHERE c.hz IS NOT NULL AND abs(c.hz - c.cases * 1e5 / i.population) > 0.5 + 0.01 * c.hz
+            UNION ALL
+            SELECT c.year, c.ags, c.offence_key, c.cases, c.hz, round(c.cases * 1e5 / d.population, 1),
+                   'Gemeindeverzeichnis'
+            FROM crime_cases c JOIN destatis d USING (year, ags)
+            WHERE c.offence_key = '------' AND abs(c.hz - c.cases * 1e5 / d.population) > 0.1 * c.hz
+            ORDER BY 1, 2, 3
+        """,
+        land_param=True,
+        additional_deps=["population"],
+    ),
     sql_check(
         asset_name="crime_cases",
         name="lsa_totals",

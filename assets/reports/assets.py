@@ -11,6 +11,7 @@ from pathlib import Path
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from pipelines import lineage
+from pipelines.files import write_atomic
 from pipelines.render.cache import retire_files
 from pipelines.render.data import ReportData, load_report_data
 from pipelines.resources import DuckDBWarehouse, RawData, ReportSettings
@@ -71,9 +72,9 @@ def report_asset(name: str, description: str, render: Callable[[ReportData, Path
                 f"{name}: removed {len(retired)} file(s) it no longer writes: {', '.join(map(str, retired))}"
             )
         path = state_file(out_dir, name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            json.dumps({"fingerprint": fingerprint, "files": [str(f.relative_to(out_dir)) for f in files]}, indent=1)
+        write_atomic(
+            path,
+            json.dumps({"fingerprint": fingerprint, "files": [str(f.relative_to(out_dir)) for f in files]}, indent=1),
         )
         by_type: dict[str, int] = {}
         for f in files:

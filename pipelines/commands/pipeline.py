@@ -69,10 +69,6 @@ def run_all(args: argparse.Namespace) -> int:
     return ctx.execute(keys, "run", parallel_products=parallel)
 
 
-DOCUMENTATION = {".md", ".pdf", ".html"}  # read-me and provenance files beside the data
-DOCUMENTATION_NAMES = ("readme", "hinweise", "provenance", "liesmich")
-
-
 class Context:
     """Resolved paths plus the Definitions built for them."""
 
@@ -117,11 +113,10 @@ class Context:
 
     def report_unrecognised(self) -> None:
         """Name every raw file no reader recognises: it is not loaded, and the user should know."""
-        from pipelines.discovery import discover
+        from pipelines.discovery import discover, display_path
 
-        for path in discover(self.raw_dir).unrecognised:
-            if path.suffix.lower() not in DOCUMENTATION and not path.name.lower().startswith(DOCUMENTATION_NAMES):
-                print(f"  not loaded (matches no known source layout): {path}", file=sys.stderr)
+        for path in discover(self.raw_dir).not_loaded():
+            print(f"  not loaded (matches no known source layout): {display_path(path)}", file=sys.stderr)
 
     def execute(self, keys: list, label: str, *, parallel_products: bool = True) -> int:
         """Warehouse assets in one in-process run (one DuckDB writer), then the products in parallel processes
@@ -231,6 +226,11 @@ def report(result, took: float, *, final: bool = True) -> int:
             f"praevention: blocking check failed: {check.asset_key.to_user_string()} / {check.check_name}",
             file=sys.stderr,
         )
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_MATERIALIZATION":
+            files = event.event_specific_data.materialization.metadata.get("not_loaded")
+            for line in getattr(files, "value", None) or []:
+                print(f"praevention: not loaded: {line}", file=sys.stderr)
     skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
     if skipped:
         print(f"praevention: skipped because an upstream step failed: {', '.join(skipped)}", file=sys.stderr)

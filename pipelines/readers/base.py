@@ -10,6 +10,10 @@ from pathlib import Path
 import pandas as pd
 
 REJECT_COLUMNS = ["source_file", "line", "field", "raw", "reason"]
+#: start of the ingest-log note of a file that could not be read at all (the check ``files_readable`` lists them)
+NOT_READ = "not loaded (unreadable): "
+#: start of the ingest-log note of a file whose figures another file already supplies
+NOT_LOADED_DUPLICATE = "not loaded (duplicate): "
 
 
 def empty_rejects() -> pd.DataFrame:
@@ -30,6 +34,8 @@ class ReadResult:
     rows_read: int | None = None
     rows_loaded: int | None = None
     note: str = ""
+    #: where the reporting year comes from: the file's content ("Berichtszeitraum …") or its name
+    year_from: str = "file name"
 
     def __post_init__(self) -> None:
         if self.rows_loaded is None:
@@ -56,6 +62,12 @@ def typed_empty(dtypes: dict[str, str]) -> pd.DataFrame:
     """No rows, but the reader's columns and types: what a source without any file loads, so that the
     downstream SQL binds (a Land without KISS-MD or accident statistics, like the demo)."""
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in dtypes.items()})
+
+
+def empty_select(types: dict[str, str]) -> str:
+    """A ``SELECT`` of no rows with the given DuckDB column types: the table a source writes when none of
+    its files could be read, so that its checks run (and ``not_empty`` fails) instead of the write."""
+    return "SELECT " + ", ".join(f'NULL::{t} AS "{c}"' for c, t in types.items()) + " WHERE false"
 
 
 def reject(path: str | Path, line: int | None, field_name: str | None, raw: str, reason: str) -> dict:
@@ -110,3 +122,95 @@ def drop_covered(
             kept.append(r)
     kept.sort(key=lambda r: r.source_file)
     return kept, log
+
+
+def _year(r: ReadResult) -> int:
+    return int(r.frame["year"].iloc[0])
+
+
+def _figures(r: ReadResult, keys: list[str], figures: list[str]) -> pd.DataFrame:
+    return r.frame[keys + figures].astype(str).sort_values(keys).reset_index(drop=True)
+
+
+def _first_difference(a: ReadResult, b: ReadResult, keys: list[str], figures: list[str]) -> str:
+    both = _figures(a, keys, figures).merge(_figures(b, keys, figures), on=keys, suffixes=("_a", "_b"))
+    for f in figures:
+        differ = both[both[f + "_a"] != both[f + "_b"]]
+        if len(differ):
+            row = differ.iloc[0]
+            where = ", ".join(f"{k} {row[k]}" for k in keys)
+            return f"{where}: {f} {row[f + '_a']} against {row[f + '_b']}"
+    return "different units"
+
+
+def one_file_per_year(
+    results: list[ReadResult], keys: list[str], figures: list[str]
+) -> tuple[list[ReadResult], list[dict]]:
+    """One file per reporting year, the year taken from the content where a file states it.
+
+    Files with identical figures (a copy, or the CSV and XLSX editions of one year) are loaded once and the
+    others logged as duplicates. When identical figures arrive under several years (a table saved again
+    under another year's name), they belong to the year that no other file claims, or the one the content
+    states. A file whose units all appear with the same figures in a larger file of its year is covered by
+    it. Two files that claim one year with different figures raise :class:`SourceFormatError` naming both:
+    which one is right is not for the pipeline to guess.
+    """
+    from pipelines.errors import SourceFormatError
+
+    present = [r for r in results if len(r.frame)]
+    groups: dict[str, list[ReadResult]] = {}
+    for r in sorted(present, key=lambda r: (r.year_from == "file name", -len(r.frame), r.source_file)):
+        digest = pd.util.hash_pandas_object(_figures(r, keys, figures), index=False).sum()
+        groups.setdefault(str(digest), []).append(r)
+    claims: dict[int, set[str]] = {}
+    for digest, members in groups.items():
+        for r in members:
+            claims.setdefault(_year(r), set()).add(digest)
+    log: list[dict] = []
+    chosen: dict[int, list[ReadResult]] = {}
+    for digest, members in groups.items():
+        years = sorted({_year(r) for r in members})
+        stated = sorted({_year(r) for r in members if r.year_from != "file name"})
+        free = [y for y in years if claims[y] == {digest}]
+        year = stated[0] if len(stated) == 1 else free[0] if len(free) == 1 and len(years) > 1 else None
+        if year is None and len(years) == 1:
+            year = years[0]
+        if year is None:
+            names = ", ".join(f"{r.source_file} ({_year(r)}, from its {r.year_from})" for r in members)
+            raise SourceFormatError(
+                members[0].source_file,
+                f"the same figures are in {names}: cannot tell which year they are; remove the misnamed copy",
+            )
+        keep = next(r for r in members if _year(r) == year)
+        for r in members:
+            if r is not keep:
+                log.append(_duplicate_row(r, f"same figures as {keep.source_file}, loaded once as {year}"))
+        chosen.setdefault(year, []).append(keep)
+    kept: list[ReadResult] = []
+    for year, files in sorted(chosen.items()):
+        files.sort(key=lambda r: -len(r.frame))
+        largest = files[0]
+        kept.append(largest)
+        big = _figures(largest, keys, figures)
+        for r in files[1:]:
+            small = _figures(r, keys, figures)
+            if len(small.merge(big, on=keys + figures)) != len(small):
+                raise SourceFormatError(
+                    r.source_file,
+                    f"claims the year {year} ({r.year_from}) like {largest.source_file} ({largest.year_from}), "
+                    f"with different figures ({_first_difference(r, largest, keys, figures)}); remove the wrong file",
+                )
+            log.append(_duplicate_row(r, f"all {len(r.frame)} units are also in {largest.source_file}, which is used"))
+    kept += [r for r in results if not len(r.frame)]
+    kept.sort(key=lambda r: r.source_file)
+    return kept, log
+
+
+def _duplicate_row(r: ReadResult, why: str) -> dict:
+    return {
+        "source_file": r.source_file,
+        "rows_read": 0,
+        "rows_loaded": 0,
+        "rows_quarantined": 0,
+        "note": NOT_LOADED_DUPLICATE + why,
+    }

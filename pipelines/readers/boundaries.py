@@ -30,6 +30,7 @@ import shapely
 import shapely.validation
 
 from pipelines.errors import SourceFormatError
+from pipelines.readers.archive import check_members, read_member
 from pipelines.readers.base import ReadResult, empty_rejects, reject
 
 TARGET_CRS = "EPSG:25832"
@@ -45,6 +46,13 @@ OUTPUT_COLUMNS = [
     "source_file",
     "source_line",
 ]
+#: column types of an empty load (no readable file), so that the checks still bind
+TYPES = {c: "VARCHAR" for c in OUTPUT_COLUMNS} | {
+    "valid_from": "DATE",
+    "area_km2": "DOUBLE",
+    "geometry": "BLOB",
+    "source_line": "BIGINT",
+}
 WATER_GF = {1, 2}
 _DATE_IN_NAME = [
     (re.compile(r"(\d{4})-(\d{2})-(\d{2})"), (1, 2, 3)),
@@ -63,6 +71,7 @@ def _date_from_name(name: str) -> dt.date | None:
 def _layers(path: Path) -> list[tuple[str, str | None]]:
     """(GDAL path, layer hint) of every boundary layer in a file or official zip."""
     if zipfile.is_zipfile(path):
+        check_members(path)
         with zipfile.ZipFile(path) as zf:
             shps = [n for n in zf.namelist() if re.search(r"_(GEM|KRS)\.shp$", n, re.IGNORECASE)]
         if not shps:
@@ -78,7 +87,7 @@ def _gebietsstand(path: Path, frame: pd.DataFrame) -> dt.date:
         with zipfile.ZipFile(path) as zf:
             names = [n for n in zf.namelist() if n.lower().endswith("aktualitaet.txt")]
             if names:
-                text = zf.read(names[0]).decode("latin-1")
+                text = read_member(zf, names[0], str(path)).decode("latin-1")
                 hit = re.search(r"(\d{2})\.(\d{2})\.(\d{4})", text)
                 if hit:
                     return dt.date(int(hit.group(3)), int(hit.group(2)), int(hit.group(1)))
@@ -144,7 +153,10 @@ def _convert(path: Path, label: str, frame: gpd.GeoDataFrame, hint: str | None) 
     ags = frame["AGS"].astype(str).str.strip()
     water = gf.isin(WATER_GF)
     empty = ~water & (frame.geometry.isna() | frame.geometry.is_empty)
-    bad_key = ~water & ~empty & ~ags.str.fullmatch(r"\d{5}|\d{8}")
+    # a boundary is an area: a point or line (a centroid file, a road layer) cannot stand for a Gemeinde
+    kinds = frame.geometry.geom_type
+    not_area = ~water & ~empty & ~kinds.isin(["Polygon", "MultiPolygon"])
+    bad_key = ~water & ~empty & ~not_area & ~ags.str.fullmatch(r"\d{5}|\d{8}")
     rejects = (
         [
             reject(
@@ -154,11 +166,15 @@ def _convert(path: Path, label: str, frame: gpd.GeoDataFrame, hint: str | None) 
         ]
         + [reject(label, int(i) + 1, "geometry", raw(i), "empty or missing geometry") for i in frame.index[empty]]
         + [
+            reject(label, int(i) + 1, "geometry", raw(i), f"a {kinds.loc[i]} is not an area: not a boundary")
+            for i in frame.index[not_area]
+        ]
+        + [
             reject(label, int(i) + 1, "AGS", raw(i), f"AGS is not a 5- or 8-digit key: {ags.loc[i]!r}")
             for i in frame.index[bad_key]
         ]
     )
-    keep = ~(water | empty | bad_key)
+    keep = ~(water | empty | not_area | bad_key)
     good = frame.loc[keep].copy()
     invalid = ~good.geometry.is_valid
     if invalid.any():

@@ -13,7 +13,15 @@ Layouts are recognised by content, never by file name:
   Kreis keys lose their leading zero (``1001``).
 * **XLSX** (2021, 2023, 2024): a title block, a multi-row header ending in a column-number row, then
   data; the reporting year is stated in the title block ("Berichtszeitraum: 01.01.2021 bis …").
-* Anything else (the BIFF ``.xls`` of 2013 and earlier, other tables) fails with a clear message.
+* **XLS** (Excel 97, BIFF; 2013 and earlier): nine preamble rows ("Polizeiliche Kriminalstatistik",
+  "Grundtabelle", "erstellt am", "Strf.-Schlüssel: …", a multi-row header), then key, offence, Kreis key,
+  Kreisart (LK/SK/KfS), name, cases, HZ "nach Zensus 2011", attempts, firearm, cleared and suspects
+  columns. Read with calamine like the XLSX; the year from "Berichtsjahr"/"Berichtszeitraum" where stated.
+* Anything else (other tables) fails with a clear message.
+
+A workbook's year comes from its content; a CSV states none and takes it from its name or folder
+(:func:`pipelines.readers.base.one_file_per_year` settles files that claim the same year).
+Numbers: the format of every column is decided from all its values (:func:`pipelines.parsing.infer_format`).
 
 Rows that cannot be parsed are returned as rejects with file, line, column and reason.
 """
@@ -22,13 +30,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from pipelines.errors import SourceFormatError
-from pipelines.parsing import decode_bytes
+from pipelines.parsing import decimal_evidence, decode_bytes, infer_format, parse_column
+from pipelines.readers.archive import check_members
 from pipelines.readers.base import ReadResult, empty_rejects, reject
 
 #: Sum of "Straftaten insgesamt" over the 14 Kreise of Sachsen-Anhalt, from the files
@@ -63,7 +73,7 @@ HEADER_PATTERNS: list[tuple[str, str]] = [
     ("hz", r"^hz|haeufigkeitszahl"),
     ("firearm_threatened", r"gedroht"),
     ("firearm_shot", r"geschossen"),
-    ("clearance_rate", r"aufklaerungsquote|aufklaerung aq$"),
+    ("clearance_rate", r"aufklaerungsquote|aufklaerung aq( in %)?$"),
     ("cleared", r"aufgeklaerte faelle|auf+klaerung - anzahl faelle|aufklaerung anzahl faelle"),
     ("suspects_non_german_pct", r"nichtdeutsche.*anteil"),
     ("suspects_non_german", r"nichtdeutsche.*anzahl"),
@@ -111,6 +121,14 @@ OUTPUT_COLUMNS = [
     "source_line",
 ]
 _KEY = re.compile(r"^[0-9*\-]{6}$")
+#: what makes two files the same table: equal recorded cases per (Kreis, offence). The CSV and XLSX
+#: editions of one year differ in how HZ and shares are rounded, so only the count every edition carries
+#: exactly is compared.
+FIGURES = ("cases",)
+TYPES = {
+    c: "BIGINT" if c in COUNT_COLUMNS or c == "source_line" else "DOUBLE" if c in DECIMAL_COLUMNS else "VARCHAR"
+    for c in OUTPUT_COLUMNS
+} | {"year": "INTEGER"}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _NUMBER_LINE = re.compile(r"^[\d.a-z]*$")
 
@@ -161,17 +179,13 @@ def _is_number_line(cells: list[str]) -> bool:
 
 
 def read_pks(path: str | Path) -> ReadResult:
-    """Read one PKS T01 Kreise file (CSV or XLSX) into the ``crime_cases`` shape."""
+    """Read one PKS T01 Kreise file (CSV, XLSX or the BIFF ``.xls`` of 2013 and earlier) into the
+    ``crime_cases`` shape."""
     path = Path(path)
-    head = path.read_bytes()[:8]
-    if head.startswith(b"PK"):
-        return _read_xlsx(path)
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise SourceFormatError(
-            str(path),
-            "unknown PKS layout: legacy Excel 97 (.xls, BIFF) file, the layout of 2013 and earlier; "
-            "convert it to .xlsx or obtain the CSV edition",
-        )
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head.startswith((b"PK", b"\xd0\xcf\x11\xe0")):  # OOXML zip, or the OLE2 container of Excel 97
+        return _read_workbook(path)
     return _read_csv(path)
 
 
@@ -203,64 +217,80 @@ def _read_csv(path: Path) -> ReadResult:
     return _frame_from_rows(path, headers, rows, year, hz_basis)
 
 
-def _read_xlsx(path: Path) -> ReadResult:
+def _read_workbook(path: Path) -> ReadResult:
+    """XLSX (2021 onwards) and BIFF ``.xls`` (2013 and earlier): a title block, a multi-row header that
+    starts with "Schlüssel" (and may end in a column-number row), then one row per Kreis and offence."""
     all_rows = read_workbook_rows(path)
-    number_row = None
-    header_top = None
-    for i, row in enumerate(all_rows[:30]):
+    header_top = data_start = None
+    for i, row in enumerate(all_rows[:40]):
         first = row[0] if row else None
         if header_top is None and isinstance(first, str) and fold(first).startswith("schl"):
             header_top = i
-        if header_top is not None and row and row[0] == 1 and len(row) > 1 and row[1] == 2:
-            number_row = i
+        elif header_top is not None and _KEY.match(cell_text(first).strip()):
+            data_start = i
             break
-    if header_top is None or number_row is None:
+    if header_top is None or data_start is None:
         raise SourceFormatError(
-            str(path), "unknown PKS layout: no header block ('Schlüssel' … column-number row) in the first sheet"
+            str(path), "unknown PKS layout: no header block ('Schlüssel' …) followed by data rows in the first sheet"
         )
-    width = max(len(r) for r in all_rows[header_top:number_row])
-    block = [[(r[j] if j < len(r) else None) for j in range(width)] for r in all_rows[header_top:number_row]]
-    # forward-fill group headers (e.g. "Tatverdächtige") across columns that only have sub-headers
-    top, last = block[0], None
-    for j in range(width):
-        has_sub = any(block[k][j] not in (None, "") for k in range(1, len(block)))
-        if top[j] not in (None, ""):
-            last = top[j]
-        elif has_sub and last is not None:
-            top[j] = last
-        else:
-            last = None
+    header_rows = [r for r in all_rows[header_top:data_start] if not _is_number_line([cell_text(c) for c in r])]
+    width = max(len(r) for r in header_rows)
+    block = [[(r[j] if j < len(r) else None) for j in range(width)] for r in header_rows]
+    _fill_group_headers(block)
     headers = [
         " ".join(str(block[k][j]) for k in range(len(block)) if block[k][j] not in (None, "")) for j in range(width)
     ]
     title = " ".join(str(c) for r in all_rows[:header_top] for c in r if c is not None)
-    m = re.search(r"Berichtszeitraum:\s*\d\d\.\d\d\.(\d{4})", title)
-    year = int(m.group(1)) if m else year_from_path(path)
+    stated = re.search(r"Berichts(?:zeitraum|jahr):?\s*(?:\d\d\.\d\d\.)?((?:19|20)\d\d)", title)
+    year = int(stated.group(1)) if stated else year_from_path(path)
     if year is None:
         raise SourceFormatError(str(path), "cannot tell the reporting year from the title block or file name")
-    path_year = year_from_path(path)
-    if m and path_year and path_year != year and str(path_year) in path.name:
-        raise SourceFormatError(
-            str(path), f"the workbook reports {year} but its file name says {path_year}", line=header_top
-        )
     data = []
-    for n, r in enumerate(all_rows[number_row + 1 :], start=number_row + 2):
+    for n, r in enumerate(all_rows[data_start:], start=data_start + 1):
         if r is None or all(c in (None, "") for c in r):
             continue
         cells = [cell_text(c) for c in r[:width]]
         cells += [""] * (width - len(cells))
         data.append((n, ";".join(cells)))
     hz_basis = next((h for h in headers if fold(h).startswith("hz")), "HZ")
-    return _frame_from_rows(path, headers, data, year, hz_basis)
+    result = _frame_from_rows(path, headers, data, year, hz_basis)
+    if stated:
+        result.year_from = f"content: {stated.group(0)}"
+        named = year_from_path(path)
+        if named is not None and named != year:
+            result.note = "; ".join(
+                x for x in (result.note, f"reporting year {year} from the title block, not {named} from the name") if x
+            )
+    return result
+
+
+def _fill_group_headers(block: list[list[object]]) -> None:
+    """Spread a group header ("Tatverdächtige", "Versuche") over the columns below it that only carry
+    sub-headers, in every header row but the last; a new header above starts a new group."""
+    empty = (None, "")
+    published = [row[:] for row in block]
+    for k in range(len(block) - 1):
+        last = None
+        for j in range(len(block[k])):
+            has_sub = any(block[m][j] not in empty for m in range(k + 1, len(block)))
+            starts_above = any(published[m][j] not in empty for m in range(k))
+            if block[k][j] not in empty:
+                last = block[k][j]
+            elif has_sub and last is not None and not starts_above:
+                block[k][j] = last
+            else:
+                last = None
 
 
 def read_workbook_rows(path: Path, sheet: int = 0) -> list[list[object]]:
     """All rows of one worksheet as Python values (calamine: fast, and tolerant of odd xlsx parts)."""
     from python_calamine import CalamineWorkbook
 
+    if zipfile.is_zipfile(path):  # an XLSX: its parts are zip members, within the same limits as any
+        check_members(path)
     try:
-        wb = CalamineWorkbook.from_path(str(path))
-        rows = wb.get_sheet_by_index(sheet).to_python()
+        with path.open("rb") as fh:  # a file object: any file name, UTF-8 or not
+            rows = CalamineWorkbook.from_filelike(fh).get_sheet_by_index(sheet).to_python()
     except Exception as exc:  # calamine raises its own error types for damaged zips and XML
         raise SourceFormatError(str(path), f"not a readable workbook ({type(exc).__name__}: {exc})") from exc
     return [[None if c == "" else c for c in r] for r in rows]
@@ -348,32 +378,29 @@ def _frame_from_rows(
         flag((check != "00000") & (check != out["ags"]), "ags", "repeated Kreis key in the working columns differs")
 
     count_cols = [c for c in COUNT_COLUMNS if c in out]
-    sample = (
-        pd.concat([out[c] for c in count_cols if c != "population_published"])
-        if count_cols
-        else pd.Series([], dtype=object)
-    )
-    german = bool(sample.str.contains(r"^\d{1,3}(?:\.\d{3})+$", regex=True).any()) and not bool(
-        sample.str.contains(",", regex=False).any()
-    )
-    for c in count_cols + [c for c in DECIMAL_COLUMNS if c in out]:
-        s = out[c].astype("string[pyarrow]").fillna("").str.replace("[\\s\u00a0]", "", regex=True)
-        s = (
-            s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-            if german
-            else s.str.replace(",", "", regex=False)
-        )
-        if c in DECIMAL_COLUMNS:
+    numeric = count_cols + [c for c in DECIMAL_COLUMNS if c in out]
+    texts = {c: out[c].astype("string[pyarrow]").fillna("").str.replace("[\\s\u00a0]", "", regex=True) for c in numeric}
+    for c in DECIMAL_COLUMNS:
+        if c in texts:
             # shares with a zero denominator are published as Excel's "#DIV/0!" (2022): undefined, not bad
-            excel_error = s.str.startswith("#")
+            excel_error = texts[c].str.startswith("#")
             if excel_error.any():
                 notes.append(f"{int(excel_error.sum())} Excel error values in {c} (e.g. #DIV/0!) read as empty")
-                s = s.where(~excel_error, "")
-        num = pd.to_numeric(s.where(s != ""), errors="coerce")
-        invalid = (s != "") & num.isna()
-        flag(invalid, c, f"{c} is not a number")
+                texts[c] = texts[c].where(~excel_error, "")
+    # the file's decimal separator, from every column that shows one: settles columns without evidence
+    votes = [decimal_evidence(t) for t in texts.values()]
+    file_decimal = "," if sum(v[","] for v in votes) > sum(v["."] for v in votes) else "."
+    for c in numeric:
+        fmt = infer_format(texts[c], file_decimal=file_decimal)
+        num, contradicts = parse_column(texts[c], fmt)
+        flag(contradicts & ~texts[c].str.fullmatch(r"[+-]?[\d.,eE+-]+"), c, f"{c} is not a number")
+        flag(contradicts, c, f"{c} contradicts the number format of its column ({fmt.describe()})")
         if c in COUNT_COLUMNS:
-            flag(num.notna() & ((num < 0) | (num % 1 != 0)), c, f"{c} is not a non-negative whole number")
+            flag(
+                num.notna() & ((num < 0) | (num % 1 != 0)),
+                c,
+                f"{c} is not a non-negative whole number (its column writes {fmt.describe()})",
+            )
         out[c] = num
     flag(out["cases"].isna() & (bad == ""), "cases", "cases is empty")
     out["offence_label"] = out["offence_label"].str.strip()

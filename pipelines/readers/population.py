@@ -48,6 +48,15 @@ OUTPUT_COLUMNS = [
     "source_file",
     "source_line",
 ]
+#: column types of an empty load (no readable file), so that the checks still bind
+TYPES = {c: "VARCHAR" for c in OUTPUT_COLUMNS} | {
+    "reference_date": "DATE",
+    "edition": "DATE",
+    "population": "BIGINT",
+    "population_male": "BIGINT",
+    "area_km2": "DOUBLE",
+    "source_line": "BIGINT",
+}
 
 #: Gebietsstand of a GV100AD edition -> reference date of its population figures (Destatis Hinweise;
 #: checked against the Landesamt's published totals, PROVENANCE-geo-accidents.md §3.1).

@@ -25,17 +25,16 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
-from zlib_ng import zlib_ng
 
 from pipelines.errors import SourceFormatError
 from pipelines.parsing import decode_bytes
+from pipelines.readers.archive import extract_member
 from pipelines.readers.base import REJECT_COLUMNS, empty_rejects, reject
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -186,43 +185,32 @@ def map_header(header: list[str], path: str) -> dict[str, str]:
     return mapping
 
 
-def _extract(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> None:
-    """Unpack one member; a deflated one with zlib-ng (twice as fast as zlib on a 30 MB national year),
-    its CRC-32 checked as ``zipfile`` would."""
-    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:  # stored or encrypted: zipfile
-        with zf.open(info) as src, target.open("wb") as dst:
-            shutil.copyfileobj(src, dst, 1 << 20)
-        return
-    with path.open("rb") as fh:
-        fh.seek(info.header_offset)
-        local = fh.read(30)
-        if local[:4] != b"PK\x03\x04":
-            raise zipfile.BadZipFile(f"bad local header of member {info.filename}")
-        fh.seek(
-            info.header_offset + 30 + int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
-        )
-        data = zlib_ng.decompress(fh.read(info.compress_size), -15)
-    if len(data) != info.file_size or zlib_ng.crc32(data) != info.CRC:
-        raise zipfile.BadZipFile(f"member {info.filename} is damaged (size or CRC-32 differs)")
-    target.write_bytes(data)
-
-
 def extract_csv(path: Path, workdir: Path) -> tuple[Path, str]:
-    """The Unfallorte table itself: the file, or the matching member of an official zip."""
+    """The Unfallorte table itself: the file, or the matching member of an official zip, unpacked as a
+    stream within the limits of :mod:`pipelines.readers.archive` under a short name of its own (a member
+    name longer than the file system allows is no problem)."""
     if not zipfile.is_zipfile(path):
         return path, str(path)
     try:
         with zipfile.ZipFile(path) as zf:
-            members = [m for m in zf.namelist() if _MEMBER.search(m.rsplit("/", 1)[-1])]
+            names = zf.namelist()
+            members = [m for m in names if _MEMBER.search(m.rsplit("/", 1)[-1])]
+            if not members and any(m.lower().endswith(".zip") for m in names):
+                raise SourceFormatError(
+                    str(path),
+                    "zip holds another zip archive ("
+                    + ", ".join(m for m in names if m.lower().endswith(".zip"))[:200]
+                    + "): unpack the inner archive into the raw-data folder",
+                )
             if len(members) != 1:
                 raise SourceFormatError(
                     str(path),
                     f"zip holds {len(members)} Unfallorte*.csv/.txt members, expected 1; members: "
-                    + ", ".join(zf.namelist()[:10]),
+                    + ", ".join(names[:10])[:300],
                 )
-            target = workdir / Path(members[0]).name
-            _extract(path, zf, zf.getinfo(members[0]), target)
-    except zipfile.BadZipFile as exc:
+            target = workdir / ("unfallorte" + Path(members[0]).suffix.lower())
+            extract_member(path, zf, zf.getinfo(members[0]), target)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
         raise SourceFormatError(str(path), f"damaged zip archive: {exc}") from exc
     return target, f"{path}!{members[0]}"
 
@@ -357,22 +345,23 @@ def _demangle(value: object) -> str | None:
     return repr(v)
 
 
-def parse_geojson(path: Path, con: duckdb.DuckDBPyConnection, name: str) -> ParsedFile:
+def parse_geojson(path: Path, con: duckdb.DuckDBPyConnection, name: str, *, label: str | None = None) -> ParsedFile:
     """Parse the derived Magdeburg GeoJSON (null geometries, mangled decimal-comma numbers) into the temp
-    table ``name`` of ``con``, typed by ``unfallatlas_type.sql``."""
+    table ``name`` of ``con``, typed by ``unfallatlas_type.sql``; ``label`` names the file (default: its path)."""
+    label = label or str(path)
     try:
-        doc = json.loads(decode_bytes(path.read_bytes(), path=str(path)).text)
+        doc = json.loads(decode_bytes(path.read_bytes(), path=label).text)
     except json.JSONDecodeError as exc:
-        raise SourceFormatError(str(path), f"not valid JSON: {exc.msg}", line=exc.lineno) from exc
+        raise SourceFormatError(label, f"not valid JSON: {exc.msg}", line=exc.lineno) from exc
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(features, list):
-        raise SourceFormatError(str(path), "not a GeoJSON FeatureCollection (no 'features' list)")
+        raise SourceFormatError(label, "not a GeoJSON FeatureCollection (no 'features' list)")
     records = []
     rejects = []
     for i, feat in enumerate(features, start=1):
         props = feat.get("properties") if isinstance(feat, dict) else None
         if not isinstance(props, dict):
-            rejects.append(reject(path, i, "properties", json.dumps(feat)[:500], "feature without properties"))
+            rejects.append(reject(label, i, "properties", json.dumps(feat)[:500], "feature without properties"))
             continue
         upper = {k.upper(): v for k, v in props.items() if v is not None}
         row: dict[str, object] = {}
@@ -387,12 +376,12 @@ def parse_geojson(path: Path, con: duckdb.DuckDBPyConnection, name: str) -> Pars
         check_lon, check_lat = props.get("lon"), props.get("lat")
         if row["lon"] is not None and check_lon is not None and abs(float(row["lon"]) - float(check_lon)) > 1e-6:
             rejects.append(
-                reject(path, i, "XGCSWGS84", json.dumps(props)[:500], "recovered XGCSWGS84 disagrees with lon")
+                reject(label, i, "XGCSWGS84", json.dumps(props)[:500], "recovered XGCSWGS84 disagrees with lon")
             )
             continue
         if row["lat"] is not None and check_lat is not None and abs(float(row["lat"]) - float(check_lat)) > 1e-6:
             rejects.append(
-                reject(path, i, "YGCSWGS84", json.dumps(props)[:500], "recovered YGCSWGS84 disagrees with lat")
+                reject(label, i, "YGCSWGS84", json.dumps(props)[:500], "recovered YGCSWGS84 disagrees with lat")
             )
             continue
         row["raw_line"] = json.dumps(props, ensure_ascii=False)[:1000]
@@ -407,7 +396,7 @@ def parse_geojson(path: Path, con: duckdb.DuckDBPyConnection, name: str) -> Pars
     finally:
         con.unregister("unfallatlas_raw")
     return ParsedFile(
-        str(path),
+        label,
         SOURCE_GEOJSON,
         f"SELECT * FROM {name}",
         len(features),
@@ -479,7 +468,8 @@ def check_points(con: duckdb.DuckDBPyConnection, files: list[ParsedFile]) -> Che
         accepted += (
             f" AND NOT (accident_uid IN (SELECT accident_uid FROM _ua_duplicates) AND source_file_no IN ({derived}))"
         )
-    rejects = pd.concat([*(f.rejects for f in files), *parts], ignore_index=True)
+    frames = [r for r in [*(f.rejects for f in files), *parts] if len(r)]
+    rejects = pd.concat(frames, ignore_index=True) if frames else empty_rejects()
     counted = rejects.groupby("source_file").size()
     log = pd.DataFrame(
         {

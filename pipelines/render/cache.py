@@ -13,15 +13,23 @@ product no longer writes (a renamed body's old fact sheet) are removed (:func:`r
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from pipelines.files import write_atomic
+
 
 class RenderCache:
-    """Content keys of the files one product writes; ``None`` paths disable caching (always render)."""
+    """Content keys of the files one product writes; ``None`` paths disable caching (always render).
+
+    The cache lives in ``<out>/.state/`` and names files relative to ``<out>``: it holds no absolute path,
+    and the output folder can be moved or copied with it.
+    """
 
     def __init__(self, path: Path | None):
         self.path = path
+        self.root = path.parent.parent if path is not None else None
         self.entries: dict[str, list] = {}
         if path is not None and path.exists():
             try:
@@ -34,33 +42,35 @@ class RenderCache:
         st = target.stat()
         return [st.st_size, st.st_mtime_ns]
 
+    def _name(self, target: Path) -> str:
+        return os.path.relpath(target, self.root) if self.root is not None else str(target)
+
     def fresh(self, target: Path, key: str) -> bool:
-        entry = self.entries.get(str(target))
+        entry = self.entries.get(self._name(target))
         return entry is not None and target.exists() and entry == [key, *self._stamp(target)]
 
     def holds(self, target: Path, key: str) -> bool:
         """Whether ``key`` is the one recorded for ``target``, whatever its stamp: for keys computed from
         the file's own bytes (the privacy scan), a rewrite with the same content is still known."""
-        entry = self.entries.get(str(target))
+        entry = self.entries.get(self._name(target))
         return entry is not None and entry[0] == key
 
     def record(self, target: Path, key: str) -> None:
-        self.entries[str(target)] = [key, *self._stamp(target)]
+        self.entries[self._name(target)] = [key, *self._stamp(target)]
 
     def save(self) -> None:
         if self.path is None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps(self.entries, indent=0, sort_keys=True), encoding="utf-8")
+        write_atomic(self.path, json.dumps(self.entries, indent=0, sort_keys=True))
 
 
 def write_if_changed(path: Path, content: str | bytes) -> None:
     """Write ``content`` (text as UTF-8) to ``path`` unless the file already holds exactly it; an
-    unchanged file keeps its modification time."""
+    unchanged file keeps its modification time. Written atomically (:func:`pipelines.files.write_atomic`)."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
         return
-    path.write_bytes(data)
+    write_atomic(path, data)
 
 
 def retire_files(

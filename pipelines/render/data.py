@@ -31,6 +31,11 @@ ATTRIBUTION = {
 }
 
 
+#: the sources whose latest year dates the outputs (boundaries and population lag behind them)
+DATA_DATE_SOURCES = ("pks", "unfallatlas", "unfallstatistik")
+NO_DATA_DATE = dt.date(1970, 1, 1)
+
+
 @dataclass
 class ReportData:
     """Inputs of every renderer. Geometries are in EPSG:25832; ``*_4326`` copies exist for web maps.
@@ -62,7 +67,15 @@ class ReportData:
     regions: dict[str, list[str]]
     data_years: dict[str, tuple[int, int]] = field(default_factory=dict)
     synthetic: bool = False
-    generated_on: dt.date = field(default_factory=dt.date.today)
+    #: the date every output carries (footers, workbook and deck properties, zip members): the end of the
+    #: latest year of crime or accident data, not the day of the run, so that runs on different days give
+    #: identical files; derived from ``data_years`` unless given
+    data_date: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.data_date is None:
+            latest = [hi for key, (_, hi) in self.data_years.items() if key in DATA_DATE_SOURCES]
+            self.data_date = dt.date(max(latest), 12, 31) if latest else NO_DATA_DATE
 
     def attributions(self, *keys: str) -> list[str]:
         """The attribution lines for the sources present, with their years; only ``keys`` when given."""

@@ -9,6 +9,7 @@ layout size. Interactive HTML shares one ``plotly.min.js`` in its folder and wor
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import re
@@ -21,6 +22,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from pipelines.files import atomic_target, write_atomic
 from pipelines.lineage import content_key
 from pipelines.render.cache import RenderCache, write_if_changed
 
@@ -53,7 +55,7 @@ def set_png_dpi(path: Path, dpi: int = DPI) -> None:
     ppm = round(dpi / 0.0254)
     body = b"pHYs" + struct.pack(">IIB", ppm, ppm, 1)
     phys = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
-    path.write_bytes(data[:ihdr_end] + phys + b"".join(chunks))
+    write_atomic(path, data[:ihdr_end] + phys + b"".join(chunks))
 
 
 def export_static(
@@ -86,22 +88,27 @@ def export_static(
                 specs.append({"fig": figure_dict, "path": str(path), "opts": opts})
     if not specs:
         return files
-    written = [Path(s["path"]) for s in specs]
+    with contextlib.ExitStack() as stack:
+        # kaleido writes into temporary files beside the targets; each replaces its target once complete
+        partial = {Path(s["path"]): stack.enter_context(atomic_target(Path(s["path"]))) for s in specs}
+        for spec in specs:
+            spec["path"] = str(partial[Path(spec["path"])])
 
-    async def run() -> None:
-        async with kaleido.Kaleido(n=2) as k:
-            await k.write_fig_from_object(specs)
+        async def run() -> None:
+            async with kaleido.Kaleido(n=2) as k:
+                await k.write_fig_from_object(specs)
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # kaleido warns about its own browser discovery
-        asyncio.run(run())
-    for path in written:
-        if not path.exists():
-            raise RuntimeError(f"kaleido did not write {path}")
-        if path.suffix == ".png":
-            set_png_dpi(path)
-        else:
-            stable_svg_ids(path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # kaleido warns about its own browser discovery
+            asyncio.run(run())
+        for path, tmp in partial.items():
+            if not tmp.exists() or tmp.stat().st_size == 0:
+                raise RuntimeError(f"kaleido did not write {path}")
+            if path.suffix == ".png":
+                set_png_dpi(tmp)
+            else:
+                stable_svg_ids(tmp, name=path)
+    for path in partial:
         cache.record(path, keys[path])
     return files
 
@@ -136,13 +143,14 @@ def _stable_id(path: Path) -> str:
     return hashlib.sha1(path.stem.encode(), usedforsecurity=False).hexdigest()[:6]
 
 
-def stable_svg_ids(path: Path) -> None:
+def stable_svg_ids(path: Path, name: Path | None = None) -> None:
     """plotly.js names the SVG's clip paths and defs after a random 6-hex id; replace it with one derived
-    from the file name, so that re-runs write identical files (and ids stay unique across figures)."""
+    from the file name (``name``, default ``path``), so that re-runs write identical files (and ids stay
+    unique across figures)."""
     text = path.read_text(encoding="utf-8")
     found = re.search(r'id="defs-([0-9a-f]{6})"', text)
     if found:
-        path.write_text(text.replace(found.group(1), _stable_id(path)), encoding="utf-8")
+        write_atomic(path, text.replace(found.group(1), _stable_id(name or path)))
 
 
 def write_html(fig: go.Figure, path: Path) -> Path:

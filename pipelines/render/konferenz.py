@@ -196,14 +196,14 @@ def build_deck(
     data: ReportData, name: str, kreise: list[str], charts: list[tuple[str, Path]], map_png: Path, path: Path
 ) -> Path:
     prs = Presentation()
-    stamp = dt.datetime(data.generated_on.year, data.generated_on.month, data.generated_on.day)
+    stamp = dt.datetime(data.data_date.year, data.data_date.month, data.data_date.day)
     prs.core_properties.created = prs.core_properties.modified = stamp  # the data date: identical re-runs
     prs.core_properties.last_modified_by = "Präventionsmonitor"
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
     title = prs.slides.add_slide(prs.slide_layouts[0])
     title.shapes.title.text = f"Prävention vor Ort: {name}"
     title.placeholders[1].text = (
-        f"Präventionsmonitor {data.land_name} · Regionalkonferenz · {fmt.date_de(data.generated_on)}"
+        f"Präventionsmonitor {data.land_name} · Regionalkonferenz · Datenstand {fmt.date_de(data.data_date)}"
         + (f"\n{SYNTHETIC_LABEL}" if data.synthetic else "")
     )
     slide = _slide(

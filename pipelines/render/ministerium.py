@@ -8,11 +8,12 @@ estimates, the comparison of methods for each measure (the naive one labelled), 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from pipelines.files import atomic_target
 from pipelines.register.schema import TABLES
 from pipelines.render import fmt
 from pipelines.render.cache import write_if_changed
@@ -117,7 +118,7 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
         "synthetic": data.synthetic,
         "synthetic_label": SYNTHETIC_LABEL,
         "as_of": data.data_as_of(),
-        "generated_on": fmt.date_de(data.generated_on),
+        "data_date": fmt.date_de(data.data_date),
         "summary": summary,
         "calibration": calibration_box(data.calibration),
         "pooled": pooled
@@ -311,6 +312,10 @@ def write_workbook(data: ReportData, path: Path) -> Path:
         ),
         area_ortsteile=data.measures["area_ortsteile"].map(lambda p: ", ".join(p) if p is not None else ""),
     )
+    # the register's file by name only: where it lies on the ministry's drive is no reader's business
+    bodies, measures = (
+        f.assign(source_file=f["source_file"].map(_file_name)) if "source_file" in f else f for f in (bodies, measures)
+    )
     quality = data.quality
     sheets = {
         "Wirkungen": e,
@@ -320,58 +325,63 @@ def write_workbook(data: ReportData, path: Path) -> Path:
         "Datenqualität": quality,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True, "remove_timezone": True})
-    # the data date, not the clock: re-runs give identical files
-    wb.set_properties({"title": "Präventionsmonitor: Tabellen", "created": _midnight(data.generated_on)})
-    head = wb.add_format({"bold": True, "bg_color": "#DDE5F0", "border": 1, "text_wrap": True, "valign": "top"})
-    number = wb.add_format({"num_format": "#,##0"})
-    decimal = wb.add_format({"num_format": "#,##0.00"})
-    date = wb.add_format({"num_format": "dd.mm.yyyy"})
-    for name, frame in sheets.items():
-        ws = wb.add_worksheet(name)
-        frame = frame.reset_index(drop=True)
-        for j, col in enumerate(frame.columns):
-            ws.write(0, j, HEADERS_DE.get(col, col), head)
-            ws.write_comment(0, j, f"Spalte im Warehouse: {col}")
-            values = frame[col]
-            kind = "text"
-            if pd.api.types.is_bool_dtype(values):
-                kind = "bool"
-            elif pd.api.types.is_integer_dtype(values) or col in (
-                "count",
-                "population",
-                "rows",
-                "year",
-                "source_row",
-            ):
-                kind = "int"
-            elif pd.api.types.is_float_dtype(values):
-                kind = "float"
-            elif col in ("founded", "ended", "relaunched", "start", "end"):
-                kind = "date"
-            width = 12
-            for i, v in enumerate(values, start=1):
-                if v is None or (not isinstance(v, list | tuple) and pd.isna(v) is True):
-                    continue
-                if isinstance(v, str) and kind != "text":  # "<3": a suppressed small count
-                    ws.write_string(i, j, v)
-                elif kind == "int":
-                    ws.write_number(i, j, float(v), number)
-                elif kind == "float":
-                    ws.write_number(i, j, float(v), decimal)
-                elif kind == "bool":
-                    ws.write_boolean(i, j, bool(v))
-                elif kind == "date" and hasattr(v, "year"):
-                    ws.write_datetime(i, j, pd.Timestamp(v).to_pydatetime(), date)
-                else:
-                    text = str(v)
-                    ws.write_string(i, j, text)
-                    width = max(width, min(60, len(text) + 2))
-            ws.set_column(j, j, width if kind == "text" else 14)
-        ws.freeze_panes(1, 0)
-        ws.autofilter(0, 0, max(1, len(frame)), max(0, len(frame.columns) - 1))
-    wb.close()
+    with atomic_target(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"nan_inf_to_errors": True, "remove_timezone": True})
+        # the data date, not the clock: re-runs give identical files
+        wb.set_properties({"title": "Präventionsmonitor: Tabellen", "created": _midnight(data.data_date)})
+        head = wb.add_format({"bold": True, "bg_color": "#DDE5F0", "border": 1, "text_wrap": True, "valign": "top"})
+        number = wb.add_format({"num_format": "#,##0"})
+        decimal = wb.add_format({"num_format": "#,##0.00"})
+        date = wb.add_format({"num_format": "dd.mm.yyyy"})
+        for name, frame in sheets.items():
+            ws = wb.add_worksheet(name)
+            frame = frame.reset_index(drop=True)
+            for j, col in enumerate(frame.columns):
+                ws.write(0, j, HEADERS_DE.get(col, col), head)
+                ws.write_comment(0, j, f"Spalte im Warehouse: {col}")
+                values = frame[col]
+                kind = "text"
+                if pd.api.types.is_bool_dtype(values):
+                    kind = "bool"
+                elif pd.api.types.is_integer_dtype(values) or col in (
+                    "count",
+                    "population",
+                    "rows",
+                    "year",
+                    "source_row",
+                ):
+                    kind = "int"
+                elif pd.api.types.is_float_dtype(values):
+                    kind = "float"
+                elif col in ("founded", "ended", "relaunched", "start", "end"):
+                    kind = "date"
+                width = 12
+                for i, v in enumerate(values, start=1):
+                    if v is None or (not isinstance(v, list | tuple) and pd.isna(v) is True):
+                        continue
+                    if isinstance(v, str) and kind != "text":  # "<3": a suppressed small count
+                        ws.write_string(i, j, v)
+                    elif kind == "int":
+                        ws.write_number(i, j, float(v), number)
+                    elif kind == "float":
+                        ws.write_number(i, j, float(v), decimal)
+                    elif kind == "bool":
+                        ws.write_boolean(i, j, bool(v))
+                    elif kind == "date" and hasattr(v, "year"):
+                        ws.write_datetime(i, j, pd.Timestamp(v).to_pydatetime(), date)
+                    else:
+                        text = str(v)
+                        ws.write_string(i, j, text)
+                        width = max(width, min(60, len(text) + 2))
+                ws.set_column(j, j, width if kind == "text" else 14)
+            ws.freeze_panes(1, 0)
+            ws.autofilter(0, 0, max(1, len(frame)), max(0, len(frame.columns) - 1))
+        wb.close()
     return path
+
+
+def _file_name(path: object) -> object:
+    return PurePath(str(path)).name if isinstance(path, str) and path else path
 
 
 def render_ministry_report(data: ReportData, out_dir: Path, images: dict[str, Path]) -> list[Path]:

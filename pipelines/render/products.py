@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from pipelines.errors import PipelineError
+from pipelines.files import write_atomic
 from pipelines.render import figures
 from pipelines.render.cache import RenderCache
 from pipelines.render.data import ReportData
@@ -62,9 +63,7 @@ def maps_and_charts(data: ReportData, out: Path) -> list[Path]:
         data, out / FOLDERS["maps_and_charts"], extra=[*ministry_exports(data, out), *conference], cache=cache
     )
     cache.save()
-    slides_file(out).write_text(
-        json.dumps(slide_manifest(plan, folder), ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+    write_atomic(slides_file(out), json.dumps(slide_manifest(plan, folder), ensure_ascii=False, indent=1))
     return files
 
 

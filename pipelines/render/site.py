@@ -112,7 +112,7 @@ Gemeinden und {fmt.number(len(data.bodies))} Gremien, der Bericht für das Minis
  <div><h2>Gemeinde auf der Karte wählen</h2>{map_svg}</div>
 </div>
 {"".join(sections)}
-<footer><h2>Quellen und Lizenzen</h2><ul>{sources}</ul><p>Erstellt am {fmt.date_de(data.generated_on)}.</p></footer>
+<footer><h2>Quellen und Lizenzen</h2><ul>{sources}</ul><p>Datenstand {fmt.date_de(data.data_date)}.</p></footer>
 <script id="index" type="application/json">{index_json}</script>
 <script>{SCRIPT}</script>
 </body></html>

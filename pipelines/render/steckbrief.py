@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from pipelines.files import write_atomic
 from pipelines.lineage import content_key, source_key
 from pipelines.register.schema import BODY_TYPES, PARTNERS, STATUS
 from pipelines.render import fmt
@@ -164,7 +165,7 @@ class SheetBuilder:
             "synthetic": bool(data.synthetic),
             "synthetic_label": SYNTHETIC_LABEL,
             "as_of": data.data_as_of(),
-            "generated_on": fmt.date_de(data.generated_on),
+            "data_date": fmt.date_de(data.data_date),
             "sources": sources,
             "footer": footer + (f" · {SYNTHETIC_LABEL}" if data.synthetic else ""),
             "indicator_header": HEADER,
@@ -665,7 +666,7 @@ def render_fact_sheets(
         results = _compile_batch(base, jobs)
     for stem, pdf in results:
         path = out_dir / f"{stem}.pdf"
-        path.write_bytes(pdf)
+        write_atomic(path, pdf)
         cache.record(path, keys[path])
         written.append(path)
     return sorted(written)

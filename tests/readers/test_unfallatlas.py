@@ -7,7 +7,6 @@ import zipfile
 
 import pytest
 
-from pipelines.errors import SourceFormatError
 from pipelines.readers.unfallatlas import SOURCE_CSV, SOURCE_GEOJSON
 from tests.points import load_points
 
@@ -176,16 +175,61 @@ def test_coordinates_with_a_decimal_point(tmp_path):
     assert r.frame.iloc[0]["x_25832"] == pytest.approx(679174.042)
 
 
-def test_unknown_layout_and_zip_without_member(tmp_path):
+def test_unknown_layout_and_zip_without_member_are_not_loaded_with_their_reason(tmp_path):
+    """One unreadable file does not stop the source: it is logged as not loaded, the others load."""
+    good, _ = layout_file(tmp_path, 2022)
     other = tmp_path / "Unfallorte2021.csv"
     other.write_text("A;B;C\n1;2;3\n")
-    with pytest.raises(SourceFormatError, match="unknown Unfallatlas layout"):
-        load_points([other])
     archive = tmp_path / "Unfallorte2021_EPSG25832_CSV.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("other.csv", "x")
-    with pytest.raises(SourceFormatError, match="members"):
-        load_points([archive])
+    r = load_points([good, other, archive])
+    assert len(r.frame) == 1
+    notes = dict(zip(r.log["source_file"], r.log["note"], strict=True))
+    assert "unknown Unfallatlas layout" in notes[str(other)] and notes[str(other)].startswith("not loaded")
+    assert "members" in notes[str(archive)] and r.log.set_index("source_file").loc[str(archive), "rows_read"] == 0
+
+
+def test_no_file_at_all_loads_an_empty_table(tmp_path):
+    r = load_points([])
+    assert len(r.frame) == 0 and len(r.log) == 0
+
+
+def test_nested_zip_and_overlong_member_name_are_named_clearly(tmp_path):
+    inner = tmp_path / "inner.zip"
+    with zipfile.ZipFile(inner, "w") as zf:
+        zf.writestr("Unfallorte2022_LinRef.csv", "x")
+    nested = tmp_path / "Unfallorte2022_EPSG25832_CSV.zip"
+    with zipfile.ZipFile(nested, "w") as zf:
+        zf.write(inner, "Unfallorte2022_EPSG25832_CSV.zip")
+    from pipelines.discovery import classify
+
+    assert classify(nested) == "unfallatlas_csv"
+    r = load_points([nested])
+    assert "another zip archive" in r.log["note"].iloc[0] and str(nested) == r.log["source_file"].iloc[0]
+    csv, _ = layout_file(tmp_path, 2022)
+    long_name = tmp_path / "Unfallorte2023_EPSG25832_CSV.zip"
+    member = "csv/" + "x" * 300 + "_Unfallorte2023_LinRef.csv"
+    with zipfile.ZipFile(long_name, "w") as zf:
+        zf.writestr(member, csv.read_bytes())
+    r = load_points([long_name])
+    assert len(r.frame) == 1 and r.log["source_file"].iloc[0] == f"{long_name}!{member}"
+
+
+def test_a_zip_bomb_is_refused_without_inflating_it(tmp_path):
+    import resource
+
+    bomb = tmp_path / "Unfallorte2022_EPSG25832_CSV.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf, zf.open("Unfallorte2022_LinRef.csv", "w") as fh:
+        block = b"0" * (1 << 20)
+        for _ in range(1024):  # 1 GiB of zeros, about 1 MB compressed
+            fh.write(block)
+    assert bomb.stat().st_size < 2 << 20
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    r = load_points([bomb])
+    grew_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert "zip bomb" in r.log["note"].iloc[0] and len(r.frame) == 0
+    assert grew_kib < 200 * 1024  # far below the 1 GiB the member holds
 
 
 def test_real_magdeburg_geojson(shared_data):

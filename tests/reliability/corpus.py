@@ -2,10 +2,14 @@
 
 Each :class:`Case` writes one damaged raw-data folder and names the outcome the pipeline must give:
 
-* ``error`` – a clear :class:`~pipelines.errors.SourceFormatError` / ``PipelineError`` naming the file
-  (and the line where there is one), nothing written;
+* ``error`` – the source stops with a clear :class:`~pipelines.errors.SourceFormatError` /
+  ``PipelineError`` naming the file(s), nothing written (two files claiming one year);
+* ``refused`` – the file is not loaded and named with its reason in the ingest log (the run summary and
+  the check ``files_readable``); the source's other files load, and a source left empty fails its
+  blocking check ``not_empty``;
 * ``quarantine`` – a load in which the bad rows are in ``quarantine`` with their reason;
-* ``check`` – a load that a blocking asset check then stops before any join (duplicate keys).
+* ``check`` – a load that an asset check then flags (blocking ones stop the joins);
+* ``loaded`` – the input is read correctly (the case asserts the figures where it matters).
 
 :func:`run_case` runs a case through the same loader its source asset uses and an atomic warehouse write,
 and returns what happened. The tests in this folder assert the outcomes; ``report.py`` counts them for
@@ -28,6 +32,8 @@ from openpyxl import Workbook
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 PKS_CSV = SHARED / "crime/bka_pks_t01_kreise/2019_KR-F-01-T01-Kreise-Faelle-HZ_csv.csv"
 PKS_XLSX = SHARED / "crime/bka_pks_t01_kreise/2024_KR-F-01-T01-Kreise-Faelle-HZ_xls.xlsx"
+PKS_DIR = SHARED / "crime/bka_pks_t01_kreise"
+GEOJSON_GEMEINDEN = SHARED / "boundaries/sachsen_anhalt_gemeinden_vg250_2016-01-01.geojson"
 GEOJSON_KREISE = SHARED / "boundaries/sachsen_anhalt_kreise_vg250_2016-01-01.geojson"
 GV100AD = SHARED / "population/gv100ad/GV100AD_301123_ST.txt"
 REGIO = SHARED / "accidents/regionalstatistik_46241-01-03/original/46241-01-03-4_00.csv"
@@ -42,8 +48,9 @@ UA_HEADER = (
 class Case:
     source: str  # the source asset
     name: str
-    expected: str  # error | quarantine | check
+    expected: str  # error | refused | quarantine | check | loaded
     build: Callable[[Path], None]  # writes the damaged file(s) into a raw-data folder
+    also: tuple[str, ...] = ()  # sources loaded from the same folder first (the tables a check needs)
 
 
 # ------------------------------------------------------------------ helpers on the real files
@@ -56,12 +63,133 @@ def _write(path: Path, text: str | bytes, encoding: str = "latin-1") -> None:
     path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
 
 
-def _pks(edit: Callable[[list[str]], list[str]], *, encoding: str = "latin-1", name: str | None = None):
+def _pks(
+    edit: Callable[[list[str]], list[str]],
+    *,
+    encoding: str = "latin-1",
+    name: str | None = None,
+    source: Path = PKS_CSV,
+):
     def build(raw: Path) -> None:
-        lines = edit(_lines(PKS_CSV, "latin-1"))
-        _write(raw / "crime" / (name or PKS_CSV.name), "\r\n".join(lines) + "\r\n", encoding)
+        lines = edit(_lines(source, "latin-1"))
+        _write(raw / "crime" / (name or source.name), "\r\n".join(lines) + "\r\n", encoding)
 
     return build
+
+
+def _pks_year(year: int) -> Path:
+    return next(PKS_DIR.glob(f"{year}_*"))
+
+
+def _copies(*files: tuple[int, str | None]):
+    """Real PKS files of the given years, each under its own name or the one given."""
+
+    def build(raw: Path) -> None:
+        for year, name in files:
+            _write(raw / "crime" / (name or _pks_year(year).name), _pks_year(year).read_bytes())
+
+    return build
+
+
+def _both(*builds: Callable[[Path], None]):
+    def build(raw: Path) -> None:
+        for b in builds:
+            b(raw)
+
+    return build
+
+
+def _pks_data_row(lines: list[str], offence: str, ags: str) -> int:
+    return next(i for i, line in enumerate(lines) if line.startswith(offence + ";") and f";{ags};" in line)
+
+
+def _pks_edit(offence: str, ags: str, column: int, value: Callable[[str], str]):
+    """One cell of one row (offence key, Kreis key) of a real PKS CSV replaced."""
+
+    def edit(lines: list[str]) -> list[str]:
+        i = _pks_data_row(lines, offence, ags)
+        cells = lines[i].split(";")
+        cells[column] = value(cells[column])
+        return [*lines[:i], ";".join(cells), *lines[i + 1 :]]
+
+    return edit
+
+
+def _xlsx_text_cell(raw: Path) -> None:
+    """The 2024 workbook with one count stored as the text "1.234"."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(PKS_XLSX)
+    wb.worksheets[0].cell(row=12, column=6).value = "1.234"
+    (raw / "crime").mkdir(parents=True, exist_ok=True)
+    wb.save(raw / "crime" / PKS_XLSX.name)
+
+
+def _legacy_xls(raw: Path) -> None:
+    from tests.readers.pks_xls import write_pks_xls
+
+    (raw / "crime").mkdir(parents=True, exist_ok=True)
+    # 2012: a year without a published Land total to compare the invented figures with
+    write_pks_xls(raw / "crime" / "2012_tb01_FaelleKriminalitaetsbetrachtungAufKreisebene_excel.xls", 2012)
+
+
+def _latin1_name(raw: Path) -> None:
+    import os
+
+    folder = raw / "crime"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = os.fsdecode(b"2019_Kreise_F\xe4lle_csv.csv")  # "Fälle" written by an old latin-1 archiver
+    (folder / name).write_bytes(PKS_CSV.read_bytes())
+
+
+def _linked_folder(raw: Path) -> None:
+    elsewhere = raw.parent / "elsewhere"
+    if elsewhere.exists():
+        shutil.rmtree(elsewhere)
+    _write(elsewhere / PKS_CSV.name, PKS_CSV.read_bytes())
+    raw.mkdir(parents=True, exist_ok=True)
+    (raw / "crime").symlink_to(elsewhere, target_is_directory=True)
+
+
+def _gv_also(raw: Path) -> None:
+    _write(raw / "population" / GV100AD.name, GV100AD.read_bytes())
+
+
+def _gemeinden_also(raw: Path) -> None:
+    _write(raw / "boundaries" / GEOJSON_GEMEINDEN.name, GEOJSON_GEMEINDEN.read_bytes())
+
+
+def _munich(lines: list[str]) -> list[str]:
+    """The first Magdeburg accident moved to Munich's Marienplatz, its Magdeburg key kept."""
+    row = _cell(_cell(lines[1], 21, "691607,0"), 22, "5334760,0")
+    return [lines[0], _cell(_cell(row, 23, "11,5755"), 24, "48,1374"), *lines[2:]]
+
+
+def _nested_zip(raw: Path) -> None:
+    import io
+
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as zf:
+        zf.writestr("csv/Unfallorte2022_LinRef.csv", ("\r\n".join(_unfallatlas_lines()) + "\r\n").encode("latin-1"))
+    _zip_with(raw, {"Unfallorte2022_EPSG25832_CSV.zip": inner.getvalue()})
+
+
+def _zip_bomb(raw: Path) -> None:
+    """About 1 MB of zip holding 1 GiB of zeros under the name of an Unfallatlas table."""
+    folder = raw / "accidents"
+    folder.mkdir(parents=True, exist_ok=True)
+    with (
+        zipfile.ZipFile(folder / "Unfallorte2022_EPSG25832_CSV.zip", "w", zipfile.ZIP_DEFLATED) as zf,
+        zf.open("csv/Unfallorte2022_LinRef.csv", "w") as fh,
+    ):
+        block = b"0" * (1 << 20)
+        for _ in range(1024):
+            fh.write(block)
+
+
+def _point_boundary(doc: dict) -> dict:
+    doc["features"][3]["geometry"] = {"type": "Point", "coordinates": [11.6, 52.1]}
+    return doc
 
 
 def _cell(line: str, index: int, value: str) -> str:
@@ -252,23 +380,23 @@ CASES: list[Case] = [
         "quarantine",
         _pks(lambda ls: [*ls[:5000], ls[5000][: len(ls[5000]) // 2]]),
     ),
-    Case("crime_cases", "wrong encoding (UTF-16)", "error", _pks(lambda ls: ls, encoding="utf-16")),
+    Case("crime_cases", "wrong encoding (UTF-16)", "refused", _pks(lambda ls: ls, encoding="utf-16")),
     Case(
         "crime_cases",
         "header shifted by two extra preamble lines",
-        "error",
+        "refused",
         _pks(lambda ls: ["Polizeiliche Kriminalstatistik", "Tabelle 01", *ls]),
     ),
     Case(
         "crime_cases",
         "missing column (erfasste Faelle)",
-        "error",
+        "refused",
         _pks(lambda ls: [";".join(c for j, c in enumerate(line.split(";")) if j != 5) for line in ls]),
     ),
     Case(
         "crime_cases",
         "renamed key column",
-        "error",
+        "refused",
         _pks(lambda ls: [ls[0], ls[1].replace("Schluessel;", "Key;"), *ls[2:]]),
     ),
     Case(
@@ -297,26 +425,95 @@ CASES: list[Case] = [
         "check",
         _pks(lambda ls: [_cell(x, 5, "99,999") if x.startswith("------;") and ";15003;" in x else x for x in ls]),
     ),
-    Case("crime_cases", "empty file", "error", _raw_bytes("crime", PKS_CSV.name, b"")),
-    Case("crime_cases", "binary garbage with a .csv name", "error", _raw_bytes("crime", PKS_CSV.name, GARBAGE)),
+    Case("crime_cases", "empty file", "refused", _raw_bytes("crime", PKS_CSV.name, b"")),
+    Case("crime_cases", "binary garbage with a .csv name", "refused", _raw_bytes("crime", PKS_CSV.name, GARBAGE)),
     Case(
         "crime_cases",
         "xlsx cut in half",
-        "error",
+        "refused",
         lambda raw: _write(raw / "crime" / PKS_XLSX.name, PKS_XLSX.read_bytes()[: PKS_XLSX.stat().st_size // 2]),
     ),
     Case(
         "crime_cases",
         "year outside the plausible range",
-        "error",
+        "refused",
         _pks(lambda ls: ls, name="1899_KR-F-01-T01-Kreise-Faelle-HZ_csv.csv"),
     ),
+    # --- PKS: number formats decided per column (issue: one cell flipped a whole file)
+    Case(
+        "crime_cases",
+        "one count written 9.754 in the 2014 CSV (no thousands separators elsewhere)",
+        "quarantine",
+        _pks(_pks_edit("------", "1001", 4, lambda v: f"{v[:-3]}.{v[-3:]}"), source=_pks_year(2014)),
+    ),
+    Case(
+        "crime_cases",
+        "',' and '.' swapped throughout the 2019 CSV",
+        "loaded",
+        _pks(lambda ls: [*ls[:2], *(x.translate(str.maketrans(",.", ".,")) for x in ls[2:])]),
+    ),
+    Case(
+        "crime_cases",
+        "one share written with a decimal comma in the 2019 CSV",
+        "quarantine",
+        _pks(_pks_edit("------", "15003", 8, lambda v: v.replace(".", ","))),
+    ),
+    Case("crime_cases", "a count stored as the text '1.234' in the 2024 XLSX", "quarantine", _xlsx_text_cell),
+    # --- PKS: years from the content, duplicates
+    Case(
+        "crime_cases",
+        "2018 table saved as '2019_… (1).csv' beside the real 2019 file",
+        "error",
+        _copies((2019, None), (2018, "2019_KR-F-01-T01-Kreise-Faelle-HZ_csv (1).csv")),
+    ),
+    Case(
+        "crime_cases",
+        "2018 table saved as '2019_… (1).csv' beside the real 2018 and 2019 files",
+        "loaded",
+        _copies((2018, None), (2019, None), (2018, "2019_KR-F-01-T01-Kreise-Faelle-HZ_csv (1).csv")),
+    ),
+    Case(
+        "crime_cases",
+        "2021 workbook saved under the name of 2022",
+        "loaded",
+        _copies((2021, "2022_KR-F-01-T01-Kreise-Faelle-HZ_xls.xlsx")),
+    ),
+    Case(
+        "crime_cases",
+        "an unknown file beside the PKS tables",
+        "refused",
+        _both(_copies((2019, None)), _raw_bytes("crime", "Notizen zur PKS.csv", b"Tabelle;irgendwas\n1;2\n")),
+    ),
+    Case("crime_cases", "Excel 97 .xls of 2012 (synthetic figures)", "loaded", _legacy_xls),
+    # --- PKS: plausibility
+    Case(
+        "crime_cases",
+        "a count of 1e12",
+        "check",
+        _pks(_pks_edit("899000", "15003", 5, lambda v: "1,000,000,000,000")),
+    ),
+    Case(
+        "crime_cases",
+        "ten times more cases cleared than recorded",
+        "check",
+        _pks(_pks_edit("899000", "15003", 11, lambda v: f"{int(v.replace(',', '')) * 10:,}")),
+    ),
+    Case(
+        "crime_cases",
+        "a published HZ ten times too large",
+        "check",
+        _both(_pks(_pks_edit("------", "15003", 6, lambda v: f"{int(v.replace(',', '')) * 10:,}")), _gv_also),
+        also=("population",),
+    ),
+    # --- PKS: unclean errors
+    Case("crime_cases", "a file name with a latin-1 byte", "loaded", _latin1_name),
+    Case("crime_cases", "the table inside a symbolic link to a folder", "loaded", _linked_folder),
     # --- Unfallatlas
     Case("accident_points", "truncated last line", "quarantine", _ua(lambda ls: [*ls[:-1], ls[-1][:30]])),
     Case(
         "accident_points",
         "wrong encoding (UTF-16)",
-        "error",
+        "refused",
         lambda raw: _write(
             raw / "accidents" / "Unfallorte2022_LinRef.csv",
             ("\r\n".join(_unfallatlas_lines()) + "\r\n").encode("utf-16"),
@@ -325,10 +522,12 @@ CASES: list[Case] = [
     Case(
         "accident_points",
         "missing column ULAND",
-        "error",
+        "refused",
         _ua(lambda ls: [";".join(c for j, c in enumerate(line.split(";")) if j != 2) for line in ls]),
     ),
-    Case("accident_points", "renamed column UJAHR", "error", _ua(lambda ls: [ls[0].replace("UJAHR", "JAHR"), *ls[1:]])),
+    Case(
+        "accident_points", "renamed column UJAHR", "refused", _ua(lambda ls: [ls[0].replace("UJAHR", "JAHR"), *ls[1:]])
+    ),
     Case(
         "accident_points",
         "extra column",
@@ -357,19 +556,34 @@ CASES: list[Case] = [
         _ua(lambda ls: [ls[0], _cell(_cell(ls[1], 21, "99999,5"), 23, "-3,1"), *ls[2:]]),
     ),
     Case("accident_points", "year 2099", "quarantine", _ua(lambda ls: [ls[0], _cell(ls[1], 6, "2099"), *ls[2:]])),
-    Case("accident_points", "empty file", "error", _raw_bytes("accidents", "Unfallorte2022_LinRef.csv", b"")),
+    Case("accident_points", "empty file", "refused", _raw_bytes("accidents", "Unfallorte2022_LinRef.csv", b"")),
     Case(
         "accident_points",
         "zip with the wrong member",
-        "error",
+        "refused",
         lambda raw: _zip_with(raw, {"liesmich.pdf": b"%PDF-1.4 not a table"}),
     ),
-    Case("accident_points", "zip cut in half", "error", lambda raw: _cut_zip(raw)),
+    Case("accident_points", "zip cut in half", "refused", lambda raw: _cut_zip(raw)),
+    Case("accident_points", "the only file is a zip inside a zip", "refused", _nested_zip),
+    Case(
+        "accident_points",
+        "a zip member name longer than the file system allows",
+        "loaded",
+        _ua(lambda ls: ls, zipped=True, member="x" * 300 + "_Unfallorte2022_LinRef.csv"),
+    ),
+    Case("accident_points", "a zip of 1 MB holding 1 GiB", "refused", _zip_bomb),
+    Case(
+        "accident_points",
+        "Munich coordinates under a Magdeburg key",
+        "check",
+        _both(_ua(_munich), _gemeinden_also),
+        also=("boundaries",),
+    ),
     # --- VG250 boundaries (GeoJSON)
     Case(
         "boundaries",
         "invalid JSON",
-        "error",
+        "refused",
         _raw_bytes("boundaries", GEOJSON_KREISE.name, b'{"type": "FeatureCollection", "features": ['),
     ),
     Case("boundaries", "empty geometry", "quarantine", _geojson(lambda d: _set_geometry(d, 0, None))),
@@ -386,7 +600,7 @@ CASES: list[Case] = [
     Case(
         "boundaries",
         "wrong CRS (metres declared as degrees)",
-        "error",
+        "refused",
         _geojson(lambda d: _scale_coordinates(d, 100_000.0)),
     ),
     Case(
@@ -395,24 +609,34 @@ CASES: list[Case] = [
         "quarantine",
         _geojson(lambda d: {**d, "features": [*d["features"], d["features"][0]]}),
     ),
+    Case("boundaries", "a Point as a Kreis boundary", "quarantine", _geojson(_point_boundary)),
     Case("boundaries", "AGS with letters", "quarantine", _geojson(lambda d: _set_property(d, 2, "AGS", "15O83"))),
-    Case("boundaries", "missing AGS property", "error", _geojson(lambda d: _drop_property(d, "AGS"))),
-    Case("boundaries", "binary garbage", "error", _raw_bytes("boundaries", "kreise.geojson", GARBAGE)),
+    Case("boundaries", "missing AGS property", "refused", _geojson(lambda d: _drop_property(d, "AGS"))),
+    Case("boundaries", "binary garbage", "refused", _raw_bytes("boundaries", "kreise.geojson", GARBAGE)),
     # --- GV100AD population
     Case("population", "truncated record", "quarantine", _gv(lambda ls: [*ls[:-1], ls[-1][:40]])),
     Case("population", "non-numeric population", "quarantine", _gv(lambda ls: _gv_first_pop(ls, "00000ABC123"))),
     Case("population", "unknown record type", "quarantine", _gv(lambda ls: [*ls, "77" + ls[-1][2:]])),
-    Case("population", "empty file", "error", _raw_bytes("population", GV100AD.name, b"")),
-    Case("population", "binary garbage", "error", _raw_bytes("population", GV100AD.name, GARBAGE)),
+    Case("population", "empty file", "refused", _raw_bytes("population", GV100AD.name, b"")),
+    Case("population", "binary garbage", "refused", _raw_bytes("population", GV100AD.name, GARBAGE)),
     Case(
         "population",
         "reference date outside the plausible range",
-        "error",
+        "refused",
         _gv(lambda ls: [line[:2] + "1850" + line[6:] for line in ls]),
+    ),
+    Case(
+        "population",
+        "a Gemeinde population of 99,999,999,999",
+        "check",
+        _gv(lambda ls: _gv_first_pop(ls, "99999999999")),
     ),
     # --- Regionalstatistik accident counts
     Case(
-        "accident_counts", "missing column", "error", _regio(lambda ls: [";".join(line.split(";")[:-1]) for line in ls])
+        "accident_counts",
+        "missing column",
+        "refused",
+        _regio(lambda ls: [";".join(line.split(";")[:-1]) for line in ls]),
     ),
     Case(
         "accident_counts",
@@ -421,12 +645,18 @@ CASES: list[Case] = [
         _regio(lambda ls: [*ls[:8], _cell(ls[8], 4, "zwölf"), *ls[9:]]),
     ),
     Case(
+        "accident_counts",
+        "a count of 1e12",
+        "check",
+        _regio(lambda ls: [*ls[:8], _cell(ls[8], 4, "1000000000000"), *ls[9:]]),
+    ),
+    Case(
         "accident_counts", "negative count", "quarantine", _regio(lambda ls: [*ls[:8], _cell(ls[8], 4, "-4"), *ls[9:]])
     ),
     Case(
         "accident_counts",
         "wrong encoding (UTF-16)",
-        "error",
+        "refused",
         lambda raw: _write(raw / "accidents" / REGIO.name, REGIO.read_text(encoding="utf-8").encode("utf-16")),
     ),
     # --- register
@@ -493,11 +723,12 @@ class Outcome:
 
 
 def run_case(case: Case, workdir: Path) -> Outcome:
-    """Build the damaged folder, load it like the source asset does, write it atomically, run the key check."""
+    """Build the damaged folder, load it like the source asset does (files it does not recognise beside
+    its own are logged as not loaded, as in a run), write it atomically and run the source's checks."""
     import pipelines.definitions  # noqa: F401 - builds every asset, which registers its loader and checks
     from assets._shared import SOURCE_LOADERS
     from pipelines import warehouse
-    from pipelines.discovery import discover
+    from pipelines.discovery import discover, display_path
     from pipelines.errors import PipelineError, SourceFormatError
 
     raw = workdir / "raw"
@@ -506,13 +737,19 @@ def run_case(case: Case, workdir: Path) -> Outcome:
     case.build(raw)
     con = warehouse.connect(workdir / "w.duckdb")
     try:
-        before = _tables(con)
         found = discover(raw)
-        if found.unrecognised:  # praevention ingest lists such files as not loaded, with the reason
-            names = ", ".join(p.name for p in found.unrecognised)
-            return Outcome("error", f"{names}: matches no known source layout, not loaded")
+        for other in case.also:
+            load = SOURCE_LOADERS[other](found, con)
+            warehouse.write_asset(con, asset=other, tables=load.tables, quarantine=load.rejects, ingest_log=load.log)
+        before = _tables(con)
         try:
-            load = _register_load(raw) if case.source == "register" else SOURCE_LOADERS[case.source](found, con)
+            if case.source == "register":
+                load = _register_load(raw)
+            else:
+                kinds = _kinds(case.source)
+                load = SOURCE_LOADERS[case.source](found, con).with_unrecognised(
+                    found.unrecognised_beside(found.of(*kinds))
+                )
         except (SourceFormatError, PipelineError) as exc:
             assert _tables(con) == before, "a failed load changed the warehouse"
             return Outcome("error", str(exc))
@@ -521,6 +758,12 @@ def run_case(case: Case, workdir: Path) -> Outcome:
             ((log["rows_read"] == log["rows_loaded"] + log["rows_quarantined"]).all()) if len(log) else True
         )
         warehouse.write_asset(con, asset=case.source, tables=load.tables, quarantine=load.rejects, ingest_log=log)
+        named = set(log["source_file"]) if len(log) else set()
+        refused = load.not_loaded() + [
+            f"{display_path(p)}: matches no known source layout, not loaded"
+            for p in found.not_loaded()
+            if display_path(p) not in named
+        ]
         out = Outcome(
             "loaded",
             rows_read=int(log["rows_read"].sum()) if len(log) else 0,
@@ -528,7 +771,10 @@ def run_case(case: Case, workdir: Path) -> Outcome:
             rows_quarantined=len(load.rejects),
             balanced=balanced,
         )
-        if out.rows_quarantined:
+        if refused:
+            out.kind = "refused"
+            out.message = "; ".join(refused)
+        elif out.rows_quarantined:
             out.kind = "quarantine"
             out.message = "; ".join(sorted({str(r) for r in load.rejects["reason"]}))[:300]
         failed = _failed_checks(con, case.source)
@@ -538,6 +784,16 @@ def run_case(case: Case, workdir: Path) -> Outcome:
         return out
     finally:
         con.close()
+
+
+def _kinds(source: str) -> tuple[str, ...]:
+    """The raw-file kinds a source asset reads (its metadata), so unrecognised files beside them are named."""
+    from dagster import AssetKey
+
+    from pipelines.definitions import defs
+
+    kinds = defs.resolve_asset_graph().get(AssetKey(source)).metadata.get("source_kinds")
+    return tuple(getattr(kinds, "value", kinds) or ())
 
 
 def _failed_checks(con: duckdb.DuckDBPyConnection, source: str) -> list[str]:

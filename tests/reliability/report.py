@@ -35,28 +35,42 @@ def corpus() -> list[str]:
     by_source = df.groupby("source").agg(
         inputs=("case", "size"),
         errors=("outcome", lambda s: int((s == "error").sum())),
+        refused=("outcome", lambda s: int((s == "refused").sum())),
         quarantined=("outcome", lambda s: int((s == "quarantine").sum())),
         caught_by_check=("outcome", lambda s: int((s == "check").sum())),
+        loaded=("outcome", lambda s: int((s == "loaded").sum())),
         rows_quarantined=("rows_quarantined", "sum"),
         as_expected=("as expected", "sum"),
     )
     lines = [
         f"## Malformed inputs\n\n{len(df)} inputs generated from the real files (`tests/reliability/corpus.py`), "
         f"{int(df['as expected'].sum())} with the expected outcome; none crashed, none left a partly filled table, "
-        "and rows read = rows loaded + rows quarantined held for every file.\n",
-        "| source | inputs | clear error | rows quarantined (inputs) | caught by a check | rows quarantined | as expected |",
-        "|---|---|---|---|---|---|---|",
+        "and rows read = rows loaded + rows quarantined held for every file. Outcomes: *error* – the source "
+        "stops with one line naming the files; *refused* – the file is not loaded and named with its reason "
+        "(run summary, `ingest_log`, check `files_readable`) while the source's other files load; *quarantine* "
+        "– the bad rows are kept in `quarantine` with their reason; *check* – an asset check flags the load "
+        "(blocking ones stop the joins); *loaded* – read correctly (the figures are asserted in "
+        "`tests/readers/test_pks.py` and `tests/test_ingest_files.py`).\n",
+        "| source | inputs | error | refused | quarantine (inputs) | check | loaded | rows quarantined | as expected |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for src, r in by_source.iterrows():
         lines.append(
-            f"| {src} | {r.inputs} | {r.errors} | {r.quarantined} | {r.caught_by_check} | {r.rows_quarantined} | "
-            f"{r.as_expected} |"
+            f"| {src} | {r.inputs} | {r.errors} | {r.refused} | {r.quarantined} | {r.caught_by_check} | {r.loaded} | "
+            f"{r.rows_quarantined} | {r.as_expected} |"
         )
     lines += ["", "| source | input | outcome | reason (shortened) |", "|---|---|---|---|"]
     for r in df.itertuples():
-        reason = r.message.split(": ", 1)[-1][:90].replace("|", "/") if r.outcome == "error" else r.message[:90]
+        reason = _without_paths(r.message)[:110] if r.outcome in ("error", "refused") else r.message[:110]
         lines.append(f"| {r.source} | {r.case} | {r.outcome} | {reason.replace('|', '/')} |")
     return lines
+
+
+def _without_paths(message: str) -> str:
+    """A message with the temporary folders of the case cut from the file names it gives."""
+    import re
+
+    return re.sub(r"/\S*/raw/", "", message)
 
 
 def kills(trials: tuple[float, ...] = (0.2, 0.5, 0.8, 1.2, 2.0)) -> list[str]:
@@ -122,7 +136,9 @@ def determinism() -> list[str]:
         "byte-identical (SHA-256 over the sorted content; `ingest_log` holds no timestamps).",
         f"* Three renders of the synthetic Land: {same_files} of {len(output_runs[0])} files byte-identical. PDFs "
         "carry no creation date; XLSX and PPTX carry the data date, also on their zip members; SVG and HTML ids "
-        "are derived from the file name.",
+        "are derived from the file name. Every output carries the data date (the end of the latest crime or "
+        "accident year), not the day of the run, and is written to a temporary file in its folder and renamed "
+        "when complete (`pipelines/files.py`): a full disk leaves the previous file, never a truncated one.",
     ]
 
 

@@ -14,7 +14,6 @@ Used by the tests in this folder and by ``benchmarks/steckbriefe.py`` (218 Gemei
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 from pathlib import Path
@@ -204,7 +203,6 @@ def make_report_data(n_gemeinden: int = 24, *, synthetic: bool = True, seed: int
             "gv100ad": (2014, 2024),
         },
         synthetic=synthetic,
-        generated_on=dt.date(2026, 11, 25),
     )
 
 

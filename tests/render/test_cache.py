@@ -163,3 +163,21 @@ def test_interactive_maps_are_written_only_when_their_content_changes(tmp_path: 
     assert path.stat().st_mtime_ns == bundle.stat().st_mtime_ns == 1_000_000_000
     write_html(figure([1, 3]), path)
     assert path.stat().st_mtime_ns != 1_000_000_000 and bundle.stat().st_mtime_ns == 1_000_000_000
+
+
+def test_cache_names_files_relative_to_the_output_folder(tmp_path) -> None:
+    """No absolute path in the state folder: the output folder can be moved with its caches."""
+    from pipelines.render.cache import RenderCache
+
+    out = tmp_path / "reports"
+    target = out / "karten" / "a.html"
+    target.parent.mkdir(parents=True)
+    target.write_text("x")
+    cache = RenderCache(out / ".state" / "maps.cache.json")
+    cache.record(target, "k")
+    cache.save()
+    text = (out / ".state" / "maps.cache.json").read_text()
+    assert str(tmp_path) not in text and "karten/a.html" in text
+    moved = tmp_path / "moved"
+    out.rename(moved)
+    assert RenderCache(moved / ".state" / "maps.cache.json").fresh(moved / "karten" / "a.html", "k")

@@ -167,10 +167,63 @@ def test_conference_deck_is_dated_by_its_data_and_not_rewritten_unchanged(render
     from pipelines.render import products
 
     (deck,) = [p for p in rendered.files["conference_kit"] if p.suffix == ".pptx"]
-    day = rendered.data.generated_on
+    day = rendered.data.data_date
     with zipfile.ZipFile(deck) as z:  # no clock time inside: re-runs give the same bytes
         assert {i.date_time for i in z.infolist()} == {(day.year, day.month, day.day, 0, 0, 0)}
     before = deck.read_bytes()
     os.utime(deck, ns=(1_000_000_000, 1_000_000_000))
     products.conference_kit(rendered.data, rendered.out)
     assert deck.stat().st_mtime_ns == 1_000_000_000 and deck.read_bytes() == before
+
+
+def test_outputs_carry_the_data_date_not_the_day_of_the_run(rendered: Rendered) -> None:
+    """Runs on different days give identical files: the date shown is the end of the latest data year."""
+    import datetime as dt
+
+    from pipelines.render import fmt
+
+    assert rendered.data.data_date == dt.date(2024, 12, 31)  # PKS up to 2024 in the synthetic Land
+    today = dt.date.today()
+    texts = [p.read_text(encoding="utf-8") for p in rendered.out.rglob("*") if p.suffix in (".html", ".svg", ".json")]
+    assert not any(fmt.date_de(today) in t or today.isoformat() in t for t in texts)
+    assert any(fmt.date_de(rendered.data.data_date) in t for t in texts)
+
+
+def test_output_files_are_replaced_atomically(tmp_path, monkeypatch) -> None:
+    """A write that fails midway (a full disk) leaves the previous file intact and no partial file."""
+    import os
+
+    import pytest
+
+    from pipelines.files import write_atomic
+    from pipelines.render.cache import write_if_changed
+
+    target = tmp_path / "karte.html"
+    write_if_changed(target, "<html>alt</html>")
+
+    def full_disk(fd):  # the disk fills while the new content is flushed
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(OSError, match="No space"):
+        write_atomic(target, "<html>neu</html>" * 10_000)
+    monkeypatch.undo()
+    assert target.read_text() == "<html>alt</html>" and [p.name for p in tmp_path.iterdir()] == ["karte.html"]
+
+
+def test_workbook_names_the_register_file_without_its_folder(rendered: Rendered, tmp_path) -> None:
+    import dataclasses
+    import zipfile
+
+    from pipelines.render.ministerium import write_workbook
+
+    folder = "/mnt/mi/praevention"
+    data = dataclasses.replace(
+        rendered.data,
+        bodies=rendered.data.bodies.assign(source_file=f"{folder}/register.xlsx"),
+        measures=rendered.data.measures.assign(source_file=f"{folder}/register.xlsx"),
+    )
+    path = write_workbook(data, tmp_path / "tabellen.xlsx")
+    with zipfile.ZipFile(path) as z:
+        text = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+    assert folder not in text and "register.xlsx" in text
