@@ -63,6 +63,7 @@ class Changes:
     common: np.ndarray
     before: np.ndarray
     after: np.ndarray
+    size: np.ndarray  # person-years over both periods (the population the variance model scales with)
 
 
 def _sums(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -92,7 +93,7 @@ def changes(panel: CountPanel, before: tuple[int, ...], after: tuple[int, ...], 
             v = v + 1 / (ra + 0.5) + 1 / (rb + 0.5)
             common = 1 + 1 / (size[code] - 1)
         d[~usable[code]] = np.nan
-    return Changes(d, v, common, yb, ya)
+    return Changes(d, v, common, yb, ya, eb + ea)
 
 
 def placebo_estimates(ch: Changes, treated: int, pool: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
@@ -110,7 +111,16 @@ def _infer(ch: Changes, treated: int, pool: np.ndarray) -> tuple[PlaceboInferenc
     g_t, g, used = placebo_estimates(ch, treated, pool)
     if not math.isfinite(g_t):
         return None, len(used)
-    inf = placebo_inference(g_t, ch.common[treated], ch.poisson[treated], g, ch.common[used], ch.poisson[used])
+    inf = placebo_inference(
+        g_t,
+        ch.common[treated],
+        ch.poisson[treated],
+        g,
+        ch.common[used],
+        ch.poisson[used],
+        size_t=ch.size[treated],
+        size=ch.size[used],
+    )
     return inf, len(used)
 
 
@@ -180,14 +190,21 @@ def neighbour_displacement(ch: Changes, treated: int, neighbours: list[np.ndarra
     Kreise (a hint of displacement), below 1 that it fell (a hint that benefits spread). ``neighbours[i]``
     lists the row indices of unit i's neighbours."""
 
-    def h(i: int) -> tuple[float, float, float, float, float]:
+    def h(i: int) -> tuple[float, ...]:
         k = neighbours[i][np.isfinite(ch.d[neighbours[i]])] if len(neighbours[i]) else neighbours[i]
         if not len(k):
-            return math.nan, math.nan, math.nan, 0.0, 0.0
+            return math.nan, math.nan, math.nan, 0.0, 0.0, math.nan
         n = len(k)
-        return ch.d[k].mean(), ch.common[k].mean() / n, ch.poisson[k].mean() / n, ch.before[k].sum(), ch.after[k].sum()
+        return (
+            ch.d[k].mean(),
+            ch.common[k].mean() / n,
+            ch.poisson[k].mean() / n,
+            ch.before[k].sum(),
+            ch.after[k].sum(),
+            ch.size[k].sum(),
+        )
 
-    stats = np.array([h(int(i)) for i in pool]).reshape(-1, 5)
+    stats = np.array([h(int(i)) for i in pool]).reshape(-1, 6)
     own = h(treated)
     ok = np.isfinite(stats[:, 0])
     stats = stats[ok]
@@ -195,7 +212,9 @@ def neighbour_displacement(ch: Changes, treated: int, neighbours: list[np.ndarra
         return not_evaluable(NEIGHBOURS, "no_neighbours", "keine Nachbarkreise mit vollständigen Reihen")
     hp = stats[:, 0]
     g = hp - (hp.sum() - hp) / (len(hp) - 1)
-    inf = placebo_inference(own[0] - hp.mean(), own[1], own[2], g, stats[:, 1], stats[:, 2])
+    inf = placebo_inference(
+        own[0] - hp.mean(), own[1], own[2], g, stats[:, 1], stats[:, 2], size_t=own[5], size=stats[:, 5]
+    )
     if inf is None:
         return not_evaluable(NEIGHBOURS, "no_comparison", "zu wenige Vergleichseinheiten")
     return Effect(

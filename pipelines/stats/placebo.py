@@ -8,11 +8,16 @@ REStat 93:113–125: the comparison units' placebo estimates are the null distri
 scatter more than large ones, each placebo is standardised by a variance model fitted to the placebos
 (Ferman & Pinto 2019, REStat 101:452–467: heteroskedasticity by group size),
 
-    Var(g_j) = σ² · c_j + φ · v_j,    σ² ≥ 0, φ ≥ 1,
+    Var(g_j) = c_j · (σ² + τ · M̃ / M_j) + φ · v_j,    σ², τ ≥ 0, φ ≥ 1,
 
-with ``v_j`` the Poisson variance of the unit's log change (1/count before + 1/count after) and ``c_j`` a
+with ``v_j`` the Poisson variance of the unit's log change (1/count before + 1/count after), ``c_j`` a
 known multiplier of the common, non-Poisson component (1, or 1 + 1/n when a regional trend of n units was
-differenced out). σ² and φ are fitted by non-negative least squares of g_j² − v_j on (c_j, v_j).
+differenced out) and ``M_j`` the unit's population (M̃ their median). The term in 1/M is Ferman & Pinto's
+A + B/M: the non-Poisson noise of a Kreis series grows as its population shrinks (its standard deviation
+falls with population to a power of about −0.35 in the real series, −0.5 for violent crime), so a constant
+σ² alone would understate the uncertainty of small Kreise and overstate that of large ones. σ², τ and φ are
+fitted by non-negative least squares of g_j² − v_j on (c_j, c_j M̃/M_j, v_j); without populations the
+τ term is left out.
 
 * **Test.** z_j = g_j / s_j with s_j = √(σ² c_j + φ v_j). With at least :data:`MIN_PERMUTATION` placebos
   the p-value is the rank p = (1 + #{|z_j| ≥ |z_t|}) / (1 + J) (exact under exchangeability of the
@@ -70,6 +75,7 @@ class PlaceboInference:
     n_placebos: int
     kind: str  # "permutation" or "t"
     sigma2: float
+    tau: float
     phi: float
 
     def diagnostics(self) -> dict[str, object]:
@@ -77,17 +83,21 @@ class PlaceboInference:
             "placebos": self.n_placebos,
             "inference": self.kind,
             "sigma_common": round(math.sqrt(self.sigma2), 5),
+            "tau_size": round(self.tau, 5),
             "phi_poisson": round(self.phi, 4),
             "scale": round(self.scale, 5),
         }
 
 
-def variance_model(g: np.ndarray, common: np.ndarray, poisson: np.ndarray) -> tuple[float, float]:
-    """(σ², φ) of Var(g_j) = σ² c_j + φ v_j from the placebo estimates, φ ≥ 1 (Poisson is the least)."""
+def variance_model(
+    g: np.ndarray, common: np.ndarray, poisson: np.ndarray, small: np.ndarray
+) -> tuple[float, float, float]:
+    """(σ², τ, φ) of Var(g_j) = c_j (σ² + τ s_j) + φ v_j from the placebo estimates, with s_j = M̃/M_j
+    (zeros without populations), φ ≥ 1 (Poisson is the least)."""
     from scipy.optimize import nnls  # imported here: SciPy costs a second on every CLI start
 
-    coef, _ = nnls(np.column_stack([common, poisson]), g**2 - poisson)
-    return float(coef[0]), 1.0 + float(coef[1])
+    coef, _ = nnls(np.column_stack([common, common * small, poisson]), g**2 - poisson)
+    return float(coef[0]), float(coef[1]), 1.0 + float(coef[2])
 
 
 def placebo_inference(
@@ -98,22 +108,31 @@ def placebo_inference(
     common: np.ndarray,
     poisson: np.ndarray,
     *,
+    size_t: float | None = None,
+    size: np.ndarray | None = None,
     alpha: float = ALPHA,
     power: float = POWER,
 ) -> PlaceboInference | None:
     """Inference for the treated estimate ``g_t`` from the placebo estimates ``g`` (see the module).
 
     ``common``/``poisson`` are the variance regressors c and v of the placebos, ``common_t``/``poisson_t``
-    those of the treated unit. Returns ``None`` with fewer than :data:`MIN_PLACEBOS` usable placebos.
+    those of the treated unit; ``size``/``size_t`` their populations (person-years), if known. Returns
+    ``None`` with fewer than :data:`MIN_PLACEBOS` usable placebos.
     """
-    keep = np.isfinite(g) & np.isfinite(common) & np.isfinite(poisson)
-    g, common, poisson = g[keep], common[keep], poisson[keep]
+    size = np.ones_like(g) if size is None else np.asarray(size, dtype=float)
+    keep = np.isfinite(g) & np.isfinite(common) & np.isfinite(poisson) & np.isfinite(size) & (size > 0)
+    g, common, poisson, size = g[keep], common[keep], poisson[keep], size[keep]
     n = len(g)
     if n < MIN_PLACEBOS or not math.isfinite(g_t):
         return None
-    sigma2, phi = variance_model(g, common, poisson)
-    s_t = math.sqrt(sigma2 * common_t + phi * poisson_t)
-    z = g / np.sqrt(sigma2 * common + phi * poisson)
+    if size_t is None or not size_t > 0:
+        small, small_t = np.zeros_like(g), 0.0
+    else:
+        median = float(np.median(size))
+        small, small_t = median / size, median / size_t
+    sigma2, tau, phi = variance_model(g, common, poisson, small)
+    s_t = math.sqrt(common_t * (sigma2 + tau * small_t) + phi * poisson_t)
+    z = g / np.sqrt(common * (sigma2 + tau * small) + phi * poisson)
     z_t = g_t / s_t
     normal = NormalDist()
     if n >= MIN_PERMUTATION:
@@ -145,6 +164,7 @@ def placebo_inference(
         n_placebos=n,
         kind=kind,
         sigma2=sigma2,
+        tau=tau,
         phi=phi,
     )
 
