@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from assets._shared import sql_check, unique_key_check
 from pipelines.evaluation.calibration import MAX_FALSE_POSITIVE_RATE, MIN_PLACEBO_DESIGNS
+from pipelines.stats.methods import NAIVE
 
 checks = [
     unique_key_check("panel", "panel", ["unit_ags", "year", "month", "indicator"]),
@@ -55,8 +56,9 @@ checks = [
         blocking=True,
         description="Blocking: exactly one headline per measure and indicator, never the naive comparison.",
         sql="SELECT measure_id, indicator, count(*) FILTER (WHERE headline) AS headlines, "
-        "bool_or(headline AND method = 'naive_before_after') AS naive_headline FROM measure_effects "
+        "bool_or(headline AND method = ?) AS naive_headline FROM measure_effects "
         "GROUP BY ALL HAVING headlines <> 1 OR naive_headline",
+        params=(NAIVE,),
     ),
 ]
 

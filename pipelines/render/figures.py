@@ -23,7 +23,8 @@ from plotly.colors import sample_colorscale
 from pipelines.render import fmt
 from pipelines.render.classes import fisher_jenks, quantiles
 from pipelines.render.data import SYNTHETIC_LABEL, ReportData
-from pipelines.render.verdict import method_label
+from pipelines.stats.methods import NAIVE
+from pipelines.stats.methods import label as method_label
 
 FONT = "DejaVu Sans, Arial, sans-serif"
 SEQUENTIAL = "Viridis"
@@ -490,7 +491,7 @@ def method_comparison(data: ReportData, measure_id: str, indicator: str) -> go.F
             x=[method_label(m) for m in e["method"]],
             y=e["estimate"],
             mode="markers",
-            marker={"size": 12, "color": ["#999" if m == "naive_before_after" else "#21908d" for m in e["method"]]},
+            marker={"size": 12, "color": ["#999" if m == NAIVE else "#21908d" for m in e["method"]]},
             error_y=interval_error(e["estimate"], e["ci_low"], e["ci_high"]),
         )
     )

@@ -38,7 +38,7 @@ from pipelines.render import fmt
 from pipelines.render.cache import RenderCache, write_if_changed
 from pipelines.render.data import SYNTHETIC_LABEL, ReportData
 from pipelines.render.svg import LocatorMap, sparkline
-from pipelines.render.verdict import method_label
+from pipelines.stats.methods import label as method_label
 
 TEMPLATES = Path(__file__).parent / "templates"
 TYPST_TEMPLATE = "steckbrief.typ"
