@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from assets._shared import sql_check, unique_key_check
+from assets._shared import contract_checks, sql_check
 from pipelines.evaluation.calibration import MAX_FALSE_POSITIVE_RATE, MIN_PLACEBO_DESIGNS
 from pipelines.stats.methods import NAIVE
 
 checks = [
-    unique_key_check("panel", "panel", ["unit_ags", "year", "month", "indicator"]),
+    *contract_checks("panel"),
     sql_check(
         asset_name="panel",
         name="rates_consistent",
@@ -24,7 +24,8 @@ checks = [
         sql="SELECT unit_ags, year, indicator FROM panel WHERE population_method <> 'pks_implied' AND year >= 2024 "
         "AND unit_level IN ('Gemeinde', 'Kreis', 'Land') AND population IS NOT NULL AND NOT break_flag LIMIT 50",
     ),
-    unique_key_check("measure_effects", "measure_effects", ["measure_id", "indicator", "method"]),
+    *contract_checks("measure_effects"),
+    *contract_checks("measure_effects", "effects_pooled"),
     sql_check(
         asset_name="measure_effects",
         name="intervals_contain_estimates",
@@ -63,7 +64,7 @@ checks = [
 ]
 
 checks += [
-    unique_key_check("calibration", "calibration", ["method", "indicator"]),
+    *contract_checks("calibration"),
     sql_check(
         asset_name="calibration",
         name="false_positive_rate",

@@ -615,14 +615,6 @@ def _pdf_json(ctx: dict, locator: LocatorMap) -> str:
     return json.dumps({**ctx, "overlay": locator.overlay(ctx["highlight"])}, ensure_ascii=False)
 
 
-def sheet_contexts(data: ReportData, locator: LocatorMap | None = None) -> list[dict]:
-    """The contexts of all sheets: every Gemeinde of the Land, then every register body."""
-    builder = SheetBuilder(data, locator)
-    return [builder.gemeinde(str(a)) for a in data.gemeinden["ags"]] + [
-        builder.body(str(b)) for b in data.bodies["body_id"]
-    ]
-
-
 def render_fact_sheets(
     data: ReportData, out_dir: Path, *, workers: int = 2, cache: RenderCache | None = None
 ) -> list[Path]:
