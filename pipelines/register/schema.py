@@ -351,14 +351,6 @@ MEASURE_TYPES_SQL = {
 }
 BODY_COLUMNS = list(BODY_TYPES_SQL)
 MEASURE_COLUMNS = list(MEASURE_TYPES_SQL)
-DATE_COLUMNS = {
-    "bodies": ("founded", "ended", "relaunched"),
-    "measures": ("start", "end"),
-}
-LIST_COLUMNS = {
-    "bodies": ("partners",),
-    "measures": ("target_pks_keys", "target_accident_groups", "area_ortsteile"),
-}
 
 
 # ---------------------------------------------------------------- pandera schemas

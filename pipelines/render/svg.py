@@ -20,7 +20,7 @@ import shapely
 from pipelines.render import fmt
 
 WIDTH = 320
-GREY, HIGHLIGHT, KREIS_FILL, OUTLINE = "#d9d9d9", "#c0392b", "#f1c6c0", "#333333"
+GREY, HIGHLIGHT, OUTLINE = "#d9d9d9", "#c0392b", "#333333"
 FONT = "DejaVu Sans"
 SVG_NS = 'xmlns="http://www.w3.org/2000/svg"'
 
@@ -55,7 +55,6 @@ class LocatorMap:
         self.gemeinden = {str(a): _path(g, self._transform) for a, g in zip(gemeinden["ags"], geoms, strict=True)}
         self.kreise = {str(a): _path(g, self._transform) for a, g in zip(kreise["ags"], kgeoms, strict=True)}
         self.names = {str(a): str(n) for a, n in zip(gemeinden["ags"], gemeinden["name"], strict=True)}
-        self.kreis_names = {str(a): str(n) for a, n in zip(kreise["ags"], kreise["name"], strict=True)}
         points = {
             str(a): p
             for a, p in zip(
