@@ -16,6 +16,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = ("readers", "register", "evaluation", "stats", "render", "fetch", "demo")
+#: top-level modules of pipelines/ that are Dagster wiring (every other one is library code): the code
+#: location, its resources, the command line and the run machinery with its progress display
+WIRING_MODULES = ("cli", "definitions", "resources", "progress", "engine", "staleness")
 FORBIDDEN = ("dagster", "dagster_webserver", "dagster_graphql")
 #: the names a library module must not reach, directly or through other project modules
 WIRING = ("assets", "pipelines.definitions", "pipelines.commands", "pipelines.resources")
@@ -90,11 +93,13 @@ def forbidden_chain(path: Path, root: Path = ROOT) -> list[str] | None:
 
 
 LIBRARY_MODULES = sorted(p for pkg in LIBRARY for p in (ROOT / "pipelines" / pkg).rglob("*.py"))
+LIBRARY_MODULES += sorted(p for p in (ROOT / "pipelines").glob("*.py") if p.stem not in WIRING_MODULES)
 
 
 def test_every_library_package_is_checked() -> None:
-    assert {p.relative_to(ROOT / "pipelines").parts[0] for p in LIBRARY_MODULES} == set(LIBRARY)
-    assert len(LIBRARY_MODULES) > 50
+    packages = {p.relative_to(ROOT / "pipelines").parts[0] for p in LIBRARY_MODULES}
+    assert set(LIBRARY) <= packages and {"ingest.py", "warehouse.py", "tables.py"} <= packages
+    assert len(LIBRARY_MODULES) > 60
 
 
 @pytest.mark.parametrize("path", LIBRARY_MODULES, ids=lambda p: str(p.relative_to(ROOT)))
