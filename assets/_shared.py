@@ -29,6 +29,7 @@ from pipelines.ingest import SourceLoad
 from pipelines.markdown import markdown_table
 from pipelines.readers.base import NOT_READ
 from pipelines.resources import DuckDBWarehouse, RawData
+from pipelines.tables import contract
 from pipelines.warehouse import uses_spatial, write_asset
 
 
@@ -169,29 +170,43 @@ def sql_check(
     return _check
 
 
-def unique_key_check(asset_name: str, table: str, keys: Sequence[str]) -> AssetChecksDefinition:
-    cols = ", ".join(keys)
+def unique_key_check(
+    asset_name: str, table: str, keys: Sequence[str], name: str = "key_unique"
+) -> AssetChecksDefinition:
+    cols = ", ".join(f'"{k}"' for k in keys)
     return sql_check(
         asset_name=asset_name,
-        name="key_unique",
+        name=name,
         blocking=True,
-        description=f"Blocking: ({cols}) identifies each row of {table}.",
+        description=f"Blocking: ({', '.join(keys)}) identifies each row of {table}.",
         sql=f"SELECT {cols}, count(*) AS n FROM {table} GROUP BY ALL HAVING count(*) > 1 ORDER BY n DESC",
     )
 
 
-def columns_check(asset_name: str, table: str, columns: Sequence[str]) -> AssetChecksDefinition:
-    """Blocking schema check: the columns later joins rely on exist."""
+def columns_check(asset_name: str, table: str, columns: Sequence[str], name: str = "schema") -> AssetChecksDefinition:
+    """Blocking schema check: the columns analysts and later joins rely on exist."""
     expected = list(columns)
     return sql_check(
         asset_name=asset_name,
-        name="schema",
+        name=name,
         blocking=True,
         description=f"Blocking: {table} has the columns {', '.join(expected)}.",
         sql="SELECT unnest(?::VARCHAR[]) AS missing_column EXCEPT "
         "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
         params=(expected, table),
     )
+
+
+def contract_checks(asset_name: str, table: str | None = None) -> list[AssetChecksDefinition]:
+    """The blocking checks the table's contract in :mod:`pipelines.tables` implies: every documented column
+    exists (``schema``) and the documented key identifies each row (``key_unique``). A table written by an
+    asset of another name (``effects_pooled`` by ``measure_effects``) gets its name appended to both."""
+    spec = contract(table or asset_name)
+    suffix = "" if spec.name == asset_name else f"_{spec.name}"
+    checks = [columns_check(asset_name, spec.name, list(spec.columns), name=f"schema{suffix}")]
+    if spec.key:
+        checks.append(unique_key_check(asset_name, spec.name, spec.key, name=f"key_unique{suffix}"))
+    return checks
 
 
 def years_check(asset_name: str, table: str, low: int, high: int, column: str = "year") -> AssetChecksDefinition:

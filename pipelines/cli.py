@@ -15,7 +15,7 @@ from collections.abc import Sequence
 COMMAND_MODULES = (
     "pipelines.commands.pipeline",
     "pipelines.register.cli",
-    "pipelines.demo.cli",
+    "pipelines.commands.demo",
     "pipelines.fetch.cli",
     "pipelines.evaluation.cli",
 )

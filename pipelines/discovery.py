@@ -19,20 +19,6 @@ from pathlib import Path
 
 from pipelines.errors import PipelineError
 
-KINDS = (
-    "pks_t01",
-    "kiss_md",
-    "unfallatlas_csv",
-    "unfallatlas_geojson",
-    "regionalstatistik",
-    "genesis",
-    "inkar",
-    "boundaries",
-    "gv100ad",
-    "gv_isys_json",
-    "gv_auszug_csv",
-    "register",
-)
 # derived twins of originals that are read instead: recognised, not loaded
 DERIVED = "derived_twin"
 _IGNORED_SUFFIXES = {".md", ".txt~", ".rds", ".pdf", ".prj", ".cpg", ".dbf", ".shx", ".shp", ".lock", ".part"}

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipelines import config
 from pipelines.discovery import display_path
 from pipelines.errors import SourceFormatError
 from pipelines.readers.accident_counts import DTYPES as ACCIDENT_COUNT_DTYPES
@@ -35,9 +36,9 @@ from pipelines.readers.boundaries import TYPES as BOUNDARY_TYPES
 from pipelines.readers.boundaries import read_boundaries
 from pipelines.readers.kiss_md import DTYPES as KISS_DTYPES
 from pipelines.readers.kiss_md import read_kiss_md
+from pipelines.readers.pks import ALL_OFFENCES, read_pks
 from pipelines.readers.pks import FIGURES as PKS_FIGURES
 from pipelines.readers.pks import TYPES as PKS_TYPES
-from pipelines.readers.pks import read_pks
 from pipelines.readers.population import TYPES as POPULATION_TYPES
 from pipelines.readers.population import read_gv100ad, read_gv_auszug_csv, read_gv_isys_json
 from pipelines.readers.unfallatlas import check_points, discard, extract_csv, parse_csv, parse_geojson
@@ -177,7 +178,9 @@ def load_crime_cases(paths: list[Path]) -> SourceLoad:
     source = frame if len(frame.columns) else empty_select(PKS_TYPES)
     table = TableWrite("crime_cases", source, order_by=("year", "ags", "offence_key"))
     preview = (
-        frame[frame["offence_key"] == "------"].groupby("year", as_index=False)["cases"].sum() if len(frame) else frame
+        frame[frame["offence_key"] == ALL_OFFENCES].groupby("year", as_index=False)["cases"].sum()
+        if len(frame)
+        else frame
     )
     return SourceLoad([table], rejects, log, preview)
 
@@ -265,7 +268,7 @@ def load_accident_counts(regio: list[Path], genesis: list[Path], inkar: list[Pat
     table = TableWrite(
         "accident_counts", frame, order_by=("source", "level", "ags", "year", "month", "measure", "breakdown")
     )
-    preview = frame[(frame["ags"] == "15") & (frame["breakdown"] == "")].head(12) if len(frame) else frame
+    preview = frame[(frame["ags"] == config.land()) & (frame["breakdown"] == "")].head(12) if len(frame) else frame
     return SourceLoad([table], rejects, log, preview)
 
 
@@ -308,7 +311,7 @@ def load_population(paths_by_kind: dict[str, list[Path]]) -> SourceLoad:
     source = frame if len(frame.columns) else empty_select(POPULATION_TYPES)
     table = TableWrite("population", source, order_by=("ags", "reference_date", "source"))
     preview = (
-        frame[frame["ags"].str.startswith("15")]
+        frame[frame["ags"].str.startswith(config.land())]
         .groupby(["reference_date", "source"], as_index=False)["population"]
         .sum()
         if len(frame)

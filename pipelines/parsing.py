@@ -60,23 +60,8 @@ def parse_number(text: object, *, decimal: str | None = None) -> float | None:
     raise NumberFormatError(f"not a number: {text!r}")
 
 
-def parse_count(text: object, *, decimal: str | None = None) -> int | None:
-    """A non-negative whole count (cases, persons). Raises on fractions and negatives."""
-    value = parse_number(text, decimal=decimal)
-    if value is None:
-        return None
-    if value < 0:
-        raise NumberFormatError(f"negative count: {text!r}")
-    if not float(value).is_integer():
-        raise NumberFormatError(f"count is not a whole number: {text!r}")
-    return int(value)
-
-
 class AgsError(ValueError):
     """A text that cannot be an official municipality key (Amtlicher Gemeindeschlüssel)."""
-
-
-AGS_LENGTHS = {"land": 2, "regbez": 3, "kreis": 5, "gemeinde": 8}
 
 
 def normalize_ags(value: object, length: int) -> str:

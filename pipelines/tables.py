@@ -219,6 +219,12 @@ def register_table(table: Table) -> None:
     BY_NAME[table.name] = table
 
 
+def contract(name: str) -> Table:
+    """The contract of one table, also of those the register and evaluation modules document."""
+    _load_all()
+    return BY_NAME[name]
+
+
 def data_dictionary() -> str:
     """The Markdown data dictionary, generated from this registry."""
     _load_all()

@@ -41,13 +41,18 @@ def test_definitions_load_with_every_asset_documented():
     defs.resolve_implicit_global_asset_job_def()
 
 
-def test_every_source_asset_has_blocking_key_and_schema_checks():
+def test_every_table_asset_has_blocking_key_and_schema_checks_from_its_contract():
+    from assets._shared import SQL_CHECKS
+    from pipelines.tables import contract
+
     graph = defs.resolve_asset_graph()
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
-    for name in EXPECTED_ASSETS:
-        assert (name, "key_unique") in checks, name
-    for name in EXPECTED_ASSETS - {"crime_city_stats"}:
-        assert (name, "schema") in checks, name
+    tables = EXPECTED_ASSETS | {"register_bodies", "register_measures", "panel", "measure_effects", "calibration"}
+    for name in tables:
+        assert {(name, "key_unique"), (name, "schema")} <= checks, name
+        key = next(s for s in SQL_CHECKS[name] if s.name == "key_unique")
+        assert key.sql.startswith("SELECT " + ", ".join(f'"{k}"' for k in contract(name).key) + ", count(*)"), name
+    assert {("measure_effects", "key_unique_effects_pooled"), ("measure_effects", "schema_effects_pooled")} <= checks
 
 
 def test_blocking_checks_guard_the_joins_and_the_outputs():

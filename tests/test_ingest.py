@@ -6,10 +6,12 @@ import duckdb
 import pytest
 
 from pipelines.cli import main
+from pipelines.readers.pks import ALL_OFFENCES
+from pipelines.register.schema import LSA_KREISE
 from tests.conftest import table_digest
 
 TABLES = ["crime_cases", "crime_city_stats", "accident_points", "accident_counts", "boundaries", "population"]
-LSA = "(ags IN ('15001', '15002', '15003') OR ags BETWEEN '15081' AND '15091')"
+LSA = f"ags IN {LSA_KREISE}"
 
 
 def scalar(con, sql):
@@ -21,7 +23,9 @@ def test_real_ingest_fills_every_table(real_warehouse):
     for t in TABLES:
         assert scalar(con, f"SELECT count(*) FROM {t}") > 0, t
     assert (
-        scalar(con, f"SELECT sum(cases) FROM crime_cases WHERE offence_key = '------' AND year = 2021 AND {LSA}")
+        scalar(
+            con, f"SELECT sum(cases) FROM crime_cases WHERE offence_key = '{ALL_OFFENCES}' AND year = 2021 AND {LSA}"
+        )
         == 158292
     )
     assert scalar(con, "SELECT count(DISTINCT year) FROM crime_cases") == 11

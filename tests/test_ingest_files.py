@@ -9,9 +9,8 @@ import pytest
 
 from pipelines.errors import SourceFormatError
 from pipelines.ingest import load_crime_cases
-from pipelines.readers.pks import LSA_TOTALS
-
-LSA = ["15001", "15002", "15003", *[f"150{n}" for n in range(81, 92)]]
+from pipelines.readers.pks import ALL_OFFENCES, LSA_TOTALS
+from pipelines.register.schema import LSA_KREISE
 
 
 def _pks(shared_data, year):
@@ -20,7 +19,7 @@ def _pks(shared_data, year):
 
 def _totals(load):
     frame = load.tables[0].source
-    lsa = frame[(frame["offence_key"] == "------") & frame["ags"].isin(LSA)]
+    lsa = frame[(frame["offence_key"] == ALL_OFFENCES) & frame["ags"].isin(LSA_KREISE)]
     return lsa.groupby("year")["cases"].sum().to_dict()
 
 

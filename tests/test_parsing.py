@@ -12,7 +12,6 @@ from pipelines.parsing import (
     ags_from_ars,
     decode_bytes,
     normalize_ags,
-    parse_count,
     parse_number,
 )
 
@@ -32,7 +31,6 @@ def test_grouped_integers_in_every_notation(n):
     assert parse_number(english(n)) == n
     assert parse_number(f"{n:,}".replace(",", " ")) == n
     assert parse_number(str(n)) == n
-    assert parse_count(german(n), decimal=",") == n
 
 
 @given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=0, max_value=99))
@@ -52,10 +50,6 @@ def test_examples_and_symbols():
     for bad in ("abc", "1,2,3", "12a", "--"):
         with pytest.raises(NumberFormatError):
             parse_number(bad)
-    with pytest.raises(NumberFormatError):
-        parse_count("-5")
-    with pytest.raises(NumberFormatError):
-        parse_count("2.5", decimal=".")
 
 
 @given(st.integers(min_value=1_000_000, max_value=16_999_999))

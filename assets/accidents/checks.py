@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from assets._shared import ags_known_checks, columns_check, loading_checks, sql_check, unique_key_check, years_check
+from assets._shared import ags_known_checks, contract_checks, loading_checks, sql_check, years_check
+from pipelines.register.schema import LSA, LSA_KREISE
 
 #: how far outside its Gemeinde's VG250 boundary an accident may lie (generalisation of the boundary,
 #: rounding of the published coordinates); a Munich accident under a Magdeburg key is 400 km off
@@ -14,12 +15,7 @@ MAX_ACCIDENT_COUNT = 10_000_000
 checks = [
     *loading_checks("accident_points", "accident_points", required=True),
     *loading_checks("accident_counts", "accident_counts", required=False),
-    columns_check(
-        "accident_points",
-        "accident_points",
-        ["accident_uid", "year", "month", "ags", "category", "geom_25832", "geom_4326"],
-    ),
-    unique_key_check("accident_points", "accident_points", ["accident_uid"]),
+    *contract_checks("accident_points"),
     years_check("accident_points", "accident_points", 2016, 2035),
     *ags_known_checks("accident_points", "accident_points", "SELECT DISTINCT ags FROM accident_points"),
     sql_check(
@@ -51,16 +47,9 @@ checks = [
         sql="SELECT count(*) AS records FROM accident_points WHERE ags = '15003000' AND year = 2023 "
         "HAVING count(*) NOT IN (0, 925)",
     ),
-    columns_check(
-        "accident_counts",
-        "accident_counts",
-        ["level", "ags", "year", "month", "measure", "breakdown", "value", "source"],
-    ),
-    unique_key_check(
-        "accident_counts", "accident_counts", ["source", "level", "ags", "year", "month", "measure", "breakdown"]
-    ),
+    *contract_checks("accident_counts"),
     years_check("accident_counts", "accident_counts", 1990, 2035),
-    # historic Kreise and Gemeinden are legitimate in old years; the latest year of each source uses today's units
+    # historic Kreise and Gemeinden are legitimate in old years; the latest year of each source uses the current units
     *ags_known_checks(
         "accident_counts",
         "accident_counts",
@@ -97,11 +86,12 @@ checks = [
         sql="""
             WITH k AS (SELECT year, measure, sum(value) AS kreise FROM accident_counts
                        WHERE source = 'Regionalstatistik 46241-01-03-4' AND level = 'Kreis' AND year >= 2007
-                         AND (ags IN ('15001', '15002', '15003') OR ags BETWEEN '15081' AND '15091')
+                         AND list_contains(?, ags)
                        GROUP BY ALL)
             SELECT k.year, k.measure, kreise, l.value AS land FROM k JOIN accident_counts l
-              ON l.source = 'Regionalstatistik 46241-01-03-4' AND l.ags = '15' AND l.year = k.year AND l.measure = k.measure
+              ON l.source = 'Regionalstatistik 46241-01-03-4' AND l.ags = ? AND l.year = k.year AND l.measure = k.measure
             WHERE kreise <> l.value
         """,
+        params=(list(LSA_KREISE), LSA),
     ),
 ]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from assets._shared import columns_check, loading_checks, sql_check, unique_key_check
+from assets._shared import contract_checks, loading_checks, sql_check
+from pipelines.register.schema import GEMEINDEN_PER_LAND
 
 checks = [
     *loading_checks("boundaries", "boundaries", required=True),
-    columns_check("boundaries", "boundaries", ["ags", "name", "level", "valid_from", "geometry"]),
-    unique_key_check("boundaries", "boundaries", ["ags", "level", "valid_from"]),
+    *contract_checks("boundaries"),
     sql_check(
         asset_name="boundaries",
         name="areas_only",
@@ -18,26 +18,33 @@ checks = [
     ),
     sql_check(
         asset_name="boundaries",
-        name="sachsen_anhalt_complete",
+        name="gemeinden_complete",
         blocking=True,
-        description="Blocking: every Gebietsstand has Sachsen-Anhalt's 218 Gemeinden (PROVENANCE-geo-accidents.md §2).",
-        sql="SELECT valid_from, count(*) AS gemeinden FROM boundaries WHERE level = 'Gemeinde' AND ags LIKE '15%' "
-        "GROUP BY valid_from HAVING count(*) <> 218",
+        description="Blocking: every Gebietsstand has all Gemeinden of the Land (Sachsen-Anhalt: 218, "
+        "PROVENANCE-geo-accidents.md §2).",
+        sql="""
+            WITH expected AS (SELECT unnest(?::VARCHAR[]) AS land, unnest(?::INTEGER[]) AS gemeinden)
+            SELECT valid_from, count(*) AS gemeinden, any_value(e.gemeinden) AS expected
+            FROM boundaries b JOIN expected e ON e.land = substr(b.ags, 1, 2)
+            WHERE level = 'Gemeinde' AND e.land = ? GROUP BY valid_from HAVING count(*) <> any_value(e.gemeinden)
+        """,
+        params=(list(GEMEINDEN_PER_LAND), list(GEMEINDEN_PER_LAND.values())),
+        land_param=True,
     ),
     sql_check(
         asset_name="boundaries",
         name="no_overlaps",
         blocking=True,
-        description=(
-            "Blocking: Gemeinden of one Gebietsstand in Sachsen-Anhalt do not overlap (more than 1 ha in common)."
-        ),
+        description=("Blocking: Gemeinden of one Gebietsstand in the Land do not overlap (more than 1 ha in common)."),
         sql="""
             SELECT a.valid_from, a.ags AS ags_a, b.ags AS ags_b,
                    round(ST_Area(ST_Intersection(a.geometry, b.geometry)) / 1e4, 1) AS overlap_ha
             FROM boundaries a JOIN boundaries b
               ON a.level = 'Gemeinde' AND b.level = 'Gemeinde' AND a.valid_from = b.valid_from AND a.ags < b.ags
-             AND a.ags LIKE '15%' AND b.ags LIKE '15%' AND ST_Intersects(a.geometry, b.geometry)
+             AND substr(a.ags, 1, 2) = ? AND substr(b.ags, 1, 2) = substr(a.ags, 1, 2)
+             AND ST_Intersects(a.geometry, b.geometry)
             WHERE ST_Area(ST_Intersection(a.geometry, b.geometry)) > 1e4
         """,
+        land_param=True,
     ),
 ]

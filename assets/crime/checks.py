@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from assets._shared import ags_known_checks, columns_check, loading_checks, sql_check, unique_key_check, years_check
-from pipelines.readers.pks import LSA_TOTALS
+from assets._shared import ags_known_checks, contract_checks, loading_checks, sql_check, years_check
+from pipelines.readers.pks import ALL_OFFENCES, LSA_TOTALS
+from pipelines.register.schema import LSA_KREISE
 
-_LSA = "(ags IN ('15001', '15002', '15003') OR ags BETWEEN '15081' AND '15091')"
 #: more recorded cases than any Kreis could have in a year (Berlin, the largest, has about 0.5 million)
 MAX_KREIS_CASES = 2_000_000
 #: an HZ (cases per 100,000 inhabitants) above this means ten offences of one kind per inhabitant; the
@@ -16,10 +16,7 @@ MAX_HZ = 1_000_000
 checks = [
     *loading_checks("crime_cases", "crime_cases", required=True),
     *loading_checks("crime_city_stats", "crime_city_stats", required=False),
-    columns_check(
-        "crime_cases", "crime_cases", ["year", "ags", "offence_key", "offence_label", "cases", "hz", "hz_basis"]
-    ),
-    unique_key_check("crime_cases", "crime_cases", ["year", "ags", "offence_key"]),
+    *contract_checks("crime_cases"),
     years_check("crime_cases", "crime_cases", 2000, 2035),
     sql_check(
         asset_name="crime_cases",
@@ -73,16 +70,17 @@ checks = [
             "reference dates and census bases differ)."
         ),
         sql="""
-            WITH land AS (SELECT ? AS key),
+            WITH total AS (SELECT ? AS offence_key), land AS (SELECT ? AS key),
             implied AS (
-                SELECT year, ags, cases * 1e5 / hz AS population FROM crime_cases WHERE offence_key = '------' AND hz > 0),
+                SELECT year, ags, cases * 1e5 / hz AS population FROM crime_cases
+                WHERE offence_key = (SELECT offence_key FROM total) AND hz > 0),
             kreis_pop AS (
                 SELECT substr(ags, 1, 5) AS ags, reference_date, source, sum(population) AS population
                 FROM population WHERE substr(ags, 1, 2) = (SELECT key FROM land) AND length(ags) = 8 GROUP BY ALL),
             destatis AS (
                 SELECT c.year, c.ags, arg_min(p.population, abs(year(p.reference_date) - (c.year - 1))) AS population
                 FROM crime_cases c JOIN kreis_pop p ON p.ags = c.ags
-                WHERE c.offence_key = '------' GROUP BY ALL)
+                WHERE c.offence_key = (SELECT offence_key FROM total) GROUP BY ALL)
             SELECT c.year, c.ags, c.offence_key, c.cases, c.hz AS hz_published,
                    round(c.cases * 1e5 / i.population, 1) AS hz_recomputed, 'implied by the all-offences row' AS basis
             FROM crime_cases c JOIN implied i USING (year, ags)
@@ -91,9 +89,10 @@ checks = [
             SELECT c.year, c.ags, c.offence_key, c.cases, c.hz, round(c.cases * 1e5 / d.population, 1),
                    'Gemeindeverzeichnis'
             FROM crime_cases c JOIN destatis d USING (year, ags)
-            WHERE c.offence_key = '------' AND abs(c.hz - c.cases * 1e5 / d.population) > 0.1 * c.hz
+            WHERE c.offence_key = (SELECT offence_key FROM total) AND abs(c.hz - c.cases * 1e5 / d.population) > 0.1 * c.hz
             ORDER BY 1, 2, 3
         """,
+        params=(ALL_OFFENCES,),
         land_param=True,
         additional_deps=["population"],
     ),
@@ -102,15 +101,15 @@ checks = [
         name="lsa_totals",
         blocking=False,
         description="Warning: the 14 Sachsen-Anhalt Kreise add up to the totals in PROVENANCE-crime-councils.md §1.",
-        sql=f"""
+        sql="""
             WITH ref AS (SELECT unnest(?::INTEGER[]) AS year, unnest(?::BIGINT[]) AS expected),
                  got AS (SELECT year, sum(cases) AS loaded FROM crime_cases
-                         WHERE offence_key = '------' AND {_LSA} GROUP BY year)
+                         WHERE offence_key = ? AND list_contains(?, ags) GROUP BY year)
             SELECT ref.year, expected, loaded FROM ref JOIN got USING (year) WHERE loaded <> expected
         """,
-        params=(list(LSA_TOTALS), list(LSA_TOTALS.values())),
+        params=(list(LSA_TOTALS), list(LSA_TOTALS.values()), ALL_OFFENCES, list(LSA_KREISE)),
     ),
-    unique_key_check("crime_city_stats", "crime_city_stats", ["table_id", "year", "unit_ags", "measure"]),
+    *contract_checks("crime_city_stats"),
     sql_check(
         asset_name="crime_city_stats",
         name="vs_bka",
@@ -122,10 +121,11 @@ checks = [
         sql="""
             SELECT s.year, s.unit_ags, s.value AS kiss_md, c.cases AS bka
             FROM crime_city_stats s
-            JOIN crime_cases c ON c.year = s.year AND c.ags = substr(s.unit_ags, 1, 5) AND c.offence_key = '------'
+            JOIN crime_cases c ON c.year = s.year AND c.ags = substr(s.unit_ags, 1, 5) AND c.offence_key = ?
             WHERE s.table_id = 'K11_T4' AND s.measure = 'straftaten' AND s.value <> c.cases
             ORDER BY 1, 2
         """,
+        params=(ALL_OFFENCES,),
         additional_deps=["crime_cases"],
     ),
 ]

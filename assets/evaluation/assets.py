@@ -11,7 +11,7 @@ from pipelines import lineage
 from pipelines.evaluation.calibration import calibrate
 from pipelines.evaluation.design import interventions
 from pipelines.evaluation.evaluate import evaluate, register_designs
-from pipelines.evaluation.inputs import EvaluationData, kreis_neighbours, kreis_types
+from pipelines.evaluation.inputs import EvaluationData, kreis_neighbours, read_kreis_types
 from pipelines.evaluation.panel import build_panel
 from pipelines.markdown import markdown_table
 from pipelines.render.verdict import add_verdicts
@@ -91,10 +91,9 @@ def evaluation_inputs(
 ) -> tuple[EvaluationData, pd.DataFrame, pd.DataFrame]:
     """What the evaluation and its calibration read: the panel (the stored one unless given) with Kreis
     types, points, areas and neighbours, and the register's bodies and measures."""
-    kinds = con.execute("SELECT DISTINCT year, ags, kreis_type FROM crime_cases WHERE offence_key = '------'").df()
     data = EvaluationData(
         panel=con.execute("SELECT * FROM panel").df() if panel is None else panel,
-        kinds=kreis_types(kinds),
+        kinds=read_kreis_types(con),
         land=land,
         points=con.execute((SQL / "land_points.sql").read_text(), [land]).df(),
         areas=con.execute((SQL / "register_areas.sql").read_text()).df().set_index("measure_id"),

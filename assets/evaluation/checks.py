@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from assets._shared import sql_check, unique_key_check
+from assets._shared import contract_checks, sql_check
 from pipelines.evaluation.calibration import MAX_FALSE_POSITIVE_RATE, MIN_PLACEBO_DESIGNS
+from pipelines.stats.methods import NAIVE
 
 checks = [
-    unique_key_check("panel", "panel", ["unit_ags", "year", "month", "indicator"]),
+    *contract_checks("panel"),
     sql_check(
         asset_name="panel",
         name="rates_consistent",
@@ -23,7 +24,8 @@ checks = [
         sql="SELECT unit_ags, year, indicator FROM panel WHERE population_method <> 'pks_implied' AND year >= 2024 "
         "AND unit_level IN ('Gemeinde', 'Kreis', 'Land') AND population IS NOT NULL AND NOT break_flag LIMIT 50",
     ),
-    unique_key_check("measure_effects", "measure_effects", ["measure_id", "indicator", "method"]),
+    *contract_checks("measure_effects"),
+    *contract_checks("measure_effects", "effects_pooled"),
     sql_check(
         asset_name="measure_effects",
         name="intervals_contain_estimates",
@@ -55,13 +57,14 @@ checks = [
         blocking=True,
         description="Blocking: exactly one headline per measure and indicator, never the naive comparison.",
         sql="SELECT measure_id, indicator, count(*) FILTER (WHERE headline) AS headlines, "
-        "bool_or(headline AND method = 'naive_before_after') AS naive_headline FROM measure_effects "
+        "bool_or(headline AND method = ?) AS naive_headline FROM measure_effects "
         "GROUP BY ALL HAVING headlines <> 1 OR naive_headline",
+        params=(NAIVE,),
     ),
 ]
 
 checks += [
-    unique_key_check("calibration", "calibration", ["method", "indicator"]),
+    *contract_checks("calibration"),
     sql_check(
         asset_name="calibration",
         name="false_positive_rate",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from assets._shared import ags_known_checks, columns_check, loading_checks, sql_check, unique_key_check
+from assets._shared import ags_known_checks, contract_checks, loading_checks, sql_check
+from pipelines.register.schema import LSA
 
 # Sachsen-Anhalt totals per reference date (PROVENANCE-geo-accidents.md §3.4)
 _LSA_TOTALS = {
@@ -22,8 +23,7 @@ MAX_GEMEINDE_KM2 = 1_000
 
 checks = [
     *loading_checks("population", "population", required=True),
-    columns_check("population", "population", ["ags", "reference_date", "population", "area_km2", "source"]),
-    unique_key_check("population", "population", ["ags", "reference_date", "source"]),
+    *contract_checks("population"),
     *ags_known_checks("population", "population", "SELECT DISTINCT ags FROM population"),
     sql_check(
         asset_name="population",
@@ -63,9 +63,9 @@ checks = [
         sql="""
             WITH ref AS (SELECT unnest(?::DATE[]) AS reference_date, unnest(?::BIGINT[]) AS expected)
             SELECT p.reference_date, p.source, sum(population) AS loaded, any_value(expected) AS expected
-            FROM population p JOIN ref USING (reference_date) WHERE p.ags LIKE '15%'
+            FROM population p JOIN ref USING (reference_date) WHERE substr(p.ags, 1, 2) = ?
             GROUP BY ALL HAVING sum(population) <> any_value(expected)
         """,
-        params=(list(_LSA_TOTALS), list(_LSA_TOTALS.values())),
+        params=(list(_LSA_TOTALS), list(_LSA_TOTALS.values()), LSA),
     ),
 ]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from assets._shared import ags_known_checks, sql_check, unique_key_check
+from assets._shared import ags_known_checks, contract_checks, sql_check
 
 checks = [
-    unique_key_check("register_bodies", "register_bodies", ["body_id"]),
-    unique_key_check("register_measures", "register_measures", ["measure_id"]),
+    *contract_checks("register_bodies"),
+    *contract_checks("register_measures"),
     *ags_known_checks(
         "register_bodies", "register_bodies", "SELECT DISTINCT ags FROM register_bodies WHERE length(ags) IN (5, 8)"
     ),

@@ -22,13 +22,15 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
+from pipelines.readers.pks import ALL_OFFENCES
+
 LAND = "99"
 POOL_LAND = "98"
 LAND_NAME = "Demoland"
 YEARS = range(2014, 2025)
 ACCIDENT_YEARS = range(2017, 2025)
 OFFENCES = {
-    "------": ("Straftaten insgesamt", 6500.0),
+    ALL_OFFENCES: ("Straftaten insgesamt", 6500.0),
     "****00": ("Diebstahl insgesamt und zwar:", 2300.0),
     "435*00": ("Wohnungseinbruchdiebstahl §§ 244 Abs. 1 Nr. 3 und Abs. 4, 244a StGB", 120.0),
     "892000": ("Gewaltkriminalität", 220.0),
@@ -248,8 +250,8 @@ def simulate_pks(rng: np.random.Generator, kreise: pd.DataFrame, treatments: lis
             rows.append((year, lv["ags"], k["name"], k["kreis_type"], lv["offence_key"], int(count), pop))
     out = pd.DataFrame(rows, columns=["year", "ags", "kreis_name", "kreis_type", "offence_key", "cases", "population"])
     # "Straftaten insgesamt" is at least the sum of the offences shown
-    parts = out[out["offence_key"] != "------"].groupby(["year", "ags"])["cases"].sum()
-    total = out["offence_key"] == "------"
+    parts = out[out["offence_key"] != ALL_OFFENCES].groupby(["year", "ags"])["cases"].sum()
+    total = out["offence_key"] == ALL_OFFENCES
     out.loc[total, "cases"] = np.maximum(
         out.loc[total, "cases"].to_numpy(),
         parts.reindex(list(zip(out.loc[total, "year"], out.loc[total, "ags"], strict=True))).to_numpy(),
@@ -655,7 +657,9 @@ def truth_table(bodies: list[DemoBody], measures: list[DemoMeasure]) -> list[Tru
     # D04 was founded without a measure that started with it: the founding is evaluated on its Kreis
     d04 = next(b for b in bodies if b.body_id == "D04")
     start = dt.datetime.strptime(d04.founded, "%d.%m.%Y").date()
-    out += [TrueEffect("D04:gruendung", "D04", d04.ags[:5], f"pks:{key}", start, 1.0) for key in ("------", "899000")]
+    out += [
+        TrueEffect("D04:gruendung", "D04", d04.ags[:5], f"pks:{key}", start, 1.0) for key in (ALL_OFFENCES, "899000")
+    ]
     return out
 
 

@@ -32,6 +32,7 @@ from pipelines.evaluation.design import BODY_TARGETS, designs
 from pipelines.evaluation.evaluate import run_designs
 from pipelines.evaluation.evaluator import HEADLINE_ORDER, Evaluator
 from pipelines.evaluation.inputs import EvaluationData
+from pipelines.stats.methods import NONE
 
 SEED = 20261201
 #: placebo designs per indicator, and at least this many over all indicators
@@ -152,7 +153,7 @@ def calibrate(
     # the first candidate of the headline rule is computed for every design; the others on the subsample
     first = HEADLINE_ORDER["crime"][0]
     groups = [("headline", rows[rows["headline"]]), (first, rows[rows["method"] == first])]
-    groups += [(m, g) for m, g in every_method.groupby("method") if m not in ("none", first)]
+    groups += [(m, g) for m, g in every_method.groupby("method") if m not in (NONE, first)]
     out = [
         _summary(g[g["indicator"] == indicator] if indicator != "*" else g, method, indicator, label)
         for method, g in groups

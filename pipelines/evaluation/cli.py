@@ -34,7 +34,7 @@ def run_plan(args: argparse.Namespace) -> int:
     from pipelines.errors import PipelineError
     from pipelines.evaluation.design import span
     from pipelines.evaluation.evaluate import register_designs, treated_units
-    from pipelines.evaluation.inputs import EvaluationData, kreis_types
+    from pipelines.evaluation.inputs import EvaluationData, read_kreis_types
     from pipelines.evaluation.plan import AFTER_YEARS, indicator_keys, plan
     from pipelines.render.fmt import change_from_ratio
 
@@ -44,8 +44,7 @@ def run_plan(args: argparse.Namespace) -> int:
     indicators = indicator_keys(args.indicator.strip())
     con = warehouse.connect(config.warehouse_path(args.warehouse), read_only=True, spatial=False)
     try:
-        kinds = con.execute("SELECT DISTINCT year, ags, kreis_type FROM crime_cases WHERE offence_key = '------'").df()
-        data = EvaluationData(con.execute("SELECT * FROM panel").df(), kreis_types(kinds), config.land())
+        data = EvaluationData(con.execute("SELECT * FROM panel").df(), read_kreis_types(con), config.land())
         bodies = con.execute("SELECT * FROM register_bodies").df()
         measures = con.execute("SELECT * FROM register_measures").df()
     finally:

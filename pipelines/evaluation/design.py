@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from pipelines.readers.pks import ALL_OFFENCES
+
 #: accident group of the register -> panel indicators, by preference (points are finer than counts)
 ACCIDENT_GROUPS: dict[str, tuple[str, ...]] = {
     "all": ("acc:points_all", "acc:unfaelle_personenschaden"),
@@ -39,7 +41,7 @@ NO_DATA_GROUPS = {
     "seniors": "Unfalldaten nach Alter der Beteiligten liegen nicht vor",
     "speed": "Unfallursachen (Geschwindigkeit) liegen in den Daten nicht vor",
 }
-BODY_TARGETS = ("------", "899000")
+BODY_TARGETS = (ALL_OFFENCES, "899000")
 BODY_GROUPS = {"other": "Sonstiges Gremium", "Beirat": "Kriminalpräventiver Beirat"}
 
 

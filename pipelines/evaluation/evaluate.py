@@ -29,6 +29,7 @@ from pipelines.evaluation.design import Design, designs, interventions
 from pipelines.evaluation.evaluator import Evaluator, choose_headline
 from pipelines.evaluation.inputs import EvaluationData
 from pipelines.stats.meta import random_effects
+from pipelines.stats.methods import NONE
 from pipelines.stats.multiple import benjamini_hochberg, holm
 from pipelines.stats.types import Z95, Effect, not_evaluable
 
@@ -97,7 +98,7 @@ def design_rows(ev: Evaluator, d: Design, *, lazy: bool = False) -> list[dict]:
 
     ``lazy`` computes only what the headline rule reaches (the calibration's placebo designs)."""
     if not d.evaluable:
-        return [_row(d, not_evaluable("none", "design", d.reason or ""), "", headline=True)]
+        return [_row(d, not_evaluable(NONE, "design", d.reason or ""), "", headline=True)]
     few = ev.too_few_cases(d)
     if few is not None:
         return [_row(d, few, "", headline=True)]
@@ -115,7 +116,7 @@ def design_rows(ev: Evaluator, d: Design, *, lazy: bool = False) -> list[dict]:
     rows = [_row(d, e, ev.comparison(d, m), headline=e is head) for m, e in computed.items() if e is not None]
     if head is None:
         reason = "; ".join(failures) or "kein Verfahren anwendbar"
-        rows.append(_row(d, not_evaluable("none", "inconclusive", reason), "", headline=True, finding="inconclusive"))
+        rows.append(_row(d, not_evaluable(NONE, "inconclusive", reason), "", headline=True, finding="inconclusive"))
     return rows
 
 

@@ -25,6 +25,7 @@ from pipelines.evaluation.inputs import EvaluationData
 from pipelines.evaluation.pool import Pool, comparison_pool
 from pipelines.stats.did import Changes, changes, did_from_changes, neighbour_displacement, pretrend_window
 from pipelines.stats.eb import eb_before_after, fit_spf
+from pipelines.stats.methods import DID, EB, LABELS, NAIVE, NEIGHBOURS, NONE, SYNTH, WDQ
 from pipelines.stats.naive import naive_before_after
 from pipelines.stats.synth import synthetic_control
 from pipelines.stats.types import Effect, not_evaluable
@@ -33,14 +34,14 @@ from pipelines.stats.wdq import displacement
 MIN_CASES = 20
 PRETREND_ALPHA = 0.05
 HEADLINE_ORDER = {
-    "crime": ("did_placebo", "synthetic_control"),
-    "traffic": ("did_placebo", "empirical_bayes"),
+    "crime": (DID, SYNTH),
+    "traffic": (DID, EB),
 }
 COMPARISON_TEXT = {
-    "naive_before_after": "keine (gleiche Einheit vorher und nachher)",
-    "synthetic_control": "synthetische Vergleichsregion aus den ähnlichsten Einheiten der Vergleichsgruppe",
-    "wdq": "Zielgebiet, Umfeld (Puffer) und übriges Gebiet",
-    "displacement_neighbours": "die Nachbarkreise, verglichen mit den Nachbarn der Vergleichskreise",
+    NAIVE: "keine (gleiche Einheit vorher und nachher)",
+    SYNTH: "synthetische Vergleichsregion aus den ähnlichsten Einheiten der Vergleichsgruppe",
+    WDQ: "Zielgebiet, Umfeld (Puffer) und übriges Gebiet",
+    NEIGHBOURS: "die Nachbarkreise, verglichen mit den Nachbarn der Vergleichskreise",
 }
 
 
@@ -48,11 +49,11 @@ def headline_failure(e: Effect) -> str | None:
     """Why an estimate may not be the headline (German), or ``None`` when it may."""
     if not e.evaluable:
         return e.diagnostics.get("reason_de") or e.reason or "nicht schätzbar"
-    if e.method == "did_placebo":
+    if e.method == DID:
         p = e.diagnostics.get("pretrend_p")
         if p is not None and p < PRETREND_ALPHA:
             return f"Vortrend-Test nicht bestanden (die Reihe entwickelte sich schon vorher anders, p = {p:.3f})"
-    if e.method == "synthetic_control" and not e.diagnostics.get("pre_fit_ok"):
+    if e.method == SYNTH and not e.diagnostics.get("pre_fit_ok"):
         rel = float(e.diagnostics.get("rmspe_pre_relative") or 0)
         return f"synthetische Vergleichsregion bildet die Vorjahre nicht genau genug nach (Abweichung {rel:.0%})"
     return None
@@ -71,16 +72,8 @@ def choose_headline(domain: str, get: Callable[[str], Effect | None]) -> tuple[E
         why = headline_failure(e)
         if why is None:
             return e, failures
-        failures.append(f"{METHOD_NAMES[method]}: {why}")
+        failures.append(f"{LABELS[method]}: {why}")
     return None, failures
-
-
-#: short German names of the candidate methods, used inside the failure reasons
-METHOD_NAMES = {
-    "did_placebo": "Vergleich mit ähnlichen Einheiten",
-    "synthetic_control": "synthetische Vergleichsregion",
-    "empirical_bayes": "Empirical-Bayes-Vorhersage",
-}
 
 
 class Evaluator:
@@ -104,7 +97,7 @@ class Evaluator:
     def naive(self, d: Design) -> Effect:
         p = self.pool(d)
         if p.treated is None:
-            return not_evaluable("naive_before_after", "no_data", "keine Daten der Einheit")
+            return not_evaluable(NAIVE, "no_data", "keine Daten der Einheit")
         i = p.treated
         b, a = np.isin(p.panel.years, d.before), np.isin(p.panel.years, d.after)
         cb, ca = p.panel.counts[i, b].sum(), p.panel.counts[i, a].sum()
@@ -124,7 +117,7 @@ class Evaluator:
     def did(self, d: Design) -> Effect:
         p = self.pool(d)
         if p.treated is None:
-            return not_evaluable("did_placebo", "no_data", "keine Daten der Einheit")
+            return not_evaluable(DID, "no_data", "keine Daten der Einheit")
         window = pretrend_window(d.before)
         pre = self.changes(d, p, *window) if window else None
         return did_from_changes(self.changes(d, p, d.before, d.after), pre, p.treated, p.members, regional=p.regional)
@@ -140,7 +133,7 @@ class Evaluator:
     def synth(self, d: Design) -> Effect:
         p = self.pool(d)
         if p.treated is None:
-            return not_evaluable("synthetic_control", "no_data", "keine Daten der Einheit")
+            return not_evaluable(SYNTH, "no_data", "keine Daten der Einheit")
         years = np.isin(p.panel.years, d.before + d.after)
         idx = np.r_[p.treated, p.members]
         counts = p.panel.counts[np.ix_(idx, years)]
@@ -157,7 +150,7 @@ class Evaluator:
     def eb(self, d: Design) -> Effect:
         p = self.pool(d)
         if p.treated is None:
-            return not_evaluable("empirical_bayes", "no_data", "keine Daten der Einheit")
+            return not_evaluable(EB, "no_data", "keine Daten der Einheit")
         years = np.isin(p.panel.years, d.before + d.after)
         ref = p.members
         long = pd.DataFrame(
@@ -169,10 +162,10 @@ class Evaluator:
         ).dropna()
         long = long[long["exposure"] > 0]
         if len(ref) < 5 or long.empty:
-            return not_evaluable("empirical_bayes", "no_reference", "keine Referenzgruppe für die Vorhersage")
+            return not_evaluable(EB, "no_reference", "keine Referenzgruppe für die Vorhersage")
         own_exposure = p.panel.exposure[p.treated, years]
         if not (np.isfinite(own_exposure).all() and (own_exposure > 0).all()):
-            return not_evaluable("empirical_bayes", "no_exposure", "keine Bevölkerungszahl für die Einheit")
+            return not_evaluable(EB, "no_exposure", "keine Bevölkerungszahl für die Einheit")
         spf = fit_spf(long)
         pred = spf.predict(own_exposure, p.panel.years[years])
         own = p.panel.counts[p.treated, years]
@@ -229,12 +222,12 @@ class Evaluator:
     # ------------------------------------------------------------------ per design
     def method(self, d: Design, name: str) -> Effect | None:
         return {
-            "naive_before_after": self.naive,
-            "did_placebo": self.did,
-            "synthetic_control": self.synth,
-            "empirical_bayes": self.eb,
-            "wdq": self.wdq,
-            "displacement_neighbours": self.displacement,
+            NAIVE: self.naive,
+            DID: self.did,
+            SYNTH: self.synth,
+            EB: self.eb,
+            WDQ: self.wdq,
+            NEIGHBOURS: self.displacement,
         }[name](d)
 
     def too_few_cases(self, d: Design) -> Effect | None:
@@ -242,18 +235,16 @@ class Evaluator:
         years = np.isin(p.panel.years, d.before + d.after)
         n_total = float(np.nansum(p.panel.counts[p.treated, years])) if p.treated is not None else 0.0
         if n_total < MIN_CASES:
-            return not_evaluable(
-                "none", "too_few_cases", f"zu wenige Fälle ({int(n_total)} vorher und nachher zusammen)"
-            )
+            return not_evaluable(NONE, "too_few_cases", f"zu wenige Fälle ({int(n_total)} vorher und nachher zusammen)")
         return None
 
     def methods(self, d: Design) -> tuple[str, ...]:
         if d.domain == "crime":
-            return ("naive_before_after", "did_placebo", "synthetic_control", "displacement_neighbours")
-        return ("naive_before_after", "did_placebo", "empirical_bayes", "wdq")
+            return (NAIVE, DID, SYNTH, NEIGHBOURS)
+        return (NAIVE, DID, EB, WDQ)
 
     def comparison(self, d: Design, method: str) -> str:
-        if method in ("did_placebo", "empirical_bayes"):
+        if method in (DID, EB):
             return self.pool(d).text
         return COMPARISON_TEXT.get(method, "")
 

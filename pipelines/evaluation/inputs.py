@@ -9,11 +9,16 @@ of filtering the panel again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from pipelines.readers.pks import ALL_OFFENCES
 from pipelines.stats.did import CountPanel
+
+if TYPE_CHECKING:
+    import duckdb
 
 KREIS_TYPES = {
     "KfS": "Kreisfreie Stadt",
@@ -24,13 +29,19 @@ KREIS_TYPES = {
     "Kreisfreie Stadt": "Kreisfreie Stadt",
     "Landkreis": "Landkreis",
 }
-ALL_OFFENCES = "pks:------"
+ALL_OFFENCES_INDICATOR = f"pks:{ALL_OFFENCES}"
 
 
 def kreis_types(crime: pd.DataFrame) -> dict[str, str]:
     """Kreis key → "Kreisfreie Stadt" / "Landkreis" (the latest PKS Kreisart)."""
     kinds = crime.dropna(subset=["kreis_type"]).sort_values("year").groupby("ags")["kreis_type"].last()
     return kinds.map(KREIS_TYPES).dropna().to_dict()
+
+
+def read_kreis_types(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """:func:`kreis_types` from the warehouse's ``crime_cases`` (the all-offences rows name the Kreisart)."""
+    sql = "SELECT DISTINCT year, ags, kreis_type FROM crime_cases WHERE offence_key = ?"
+    return kreis_types(con.execute(sql, [ALL_OFFENCES]).df())
 
 
 @dataclass
@@ -48,7 +59,7 @@ class EvaluationData:
         yearly = self.panel[self.panel["month"].isna() & self.panel["count"].notna()]
         self.yearly = yearly
         self.by_indicator = {ind: g for ind, g in yearly.groupby("indicator", sort=False)}
-        pop = yearly[(yearly["unit_level"] == "Land") & (yearly["indicator"] == ALL_OFFENCES)]
+        pop = yearly[(yearly["unit_level"] == "Land") & (yearly["indicator"] == ALL_OFFENCES_INDICATOR)]
         # Land populations from the PKS sums (all Länder): the exposure of Land-level accident designs
         self.land_population = pop.set_index(["unit_ags", "year"])["population"]
         self._panels: dict[tuple[str, str], tuple[CountPanel, np.ndarray]] = {}

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.evaluation.population import ZENSUS_2022_BREAK, aggregate_population, yearly_population
+from pipelines.readers.pks import ALL_OFFENCES
 from pipelines.stats.rates import poisson_rate_ci
 
 MERGERS = {"03152": "03159", "03156": "03159", "16056": "16063"}
@@ -80,7 +81,7 @@ def pks_kreis_panel(crime: pd.DataFrame) -> pd.DataFrame:
     """PKS counts per (harmonised) Kreis, year and offence key, with the BKA's implied population."""
     c = crime.copy()
     c["unit_ags"] = c["ags"].map(MERGERS).fillna(c["ags"])
-    totals = c[c["offence_key"] == "------"].copy()
+    totals = c[c["offence_key"] == ALL_OFFENCES].copy()
     totals["pop_implied"] = totals["cases"] * 100_000.0 / totals["hz"].replace(0, np.nan)
     pop = totals.groupby(["unit_ags", "year"], as_index=False)["pop_implied"].sum(min_count=1)
     names = c.sort_values("year").groupby("unit_ags")["kreis_name"].last()

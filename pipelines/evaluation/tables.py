@@ -8,7 +8,7 @@ PANEL = Table(
     "panel",
     "One row per unit × period × indicator: counts, population, rates with exact Poisson intervals, breaks.",
     "derived from crime_cases, crime_city_stats, accident_points, accident_counts and population",
-    ("unit_ags", "year", "month", "indicator", "source"),
+    ("unit_ags", "year", "month", "indicator"),
     {
         "unit_ags": "AGS of the unit (8 digits Gemeinde, 5 Kreis, 2 Land; Stadtteile '15003000-NN')",
         "unit_level": "Gemeinde, Kreis, Land or Stadtteil",

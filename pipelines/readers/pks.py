@@ -58,6 +58,7 @@ LSA_TOTALS = {
     2024: 172_736,
 }
 
+#: the offence key of all offences (Straftaten insgesamt)
 ALL_OFFENCES = "------"
 
 # canonical column -> header pattern (matched on a folded header: lower case, umlauts as ae/oe/ue)

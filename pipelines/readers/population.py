@@ -196,15 +196,7 @@ def read_gv_isys_json(path: str | Path) -> ReadResult:
             rejects.append(reject(path, no, "population", raw, "missing or negative population"))
             continue
         records.append((ags, None, population, male, area, no))
-    frame = pd.DataFrame.from_records(
-        records, columns=["ags", "name", "population", "population_male", "area_km2", "source_line"]
-    )
-    frame["level"] = "Gemeinde"
-    frame["reference_date"] = reference
-    frame["edition"] = None
-    frame["census_basis"] = census_basis(None, reference)
-    frame["source"] = "Destatis Gemeindeverzeichnis (GV-ISys, JSON-Auszug)"
-    frame["source_file"] = str(path)
+    frame = _extract_frame(path, records, reference, "Destatis Gemeindeverzeichnis (GV-ISys, JSON-Auszug)")
     return _finish(path, frame, rejects, "population date from the file name")
 
 
@@ -243,6 +235,12 @@ def read_gv_auszug_csv(path: str | Path) -> ReadResult:
             rejects.append(reject(path, no, "bevoelkerung", text, "missing or negative population"))
             continue
         records.append((ags, row.get("gemeindename", "").strip() or None, population, male, area, no))
+    frame = _extract_frame(path, records, reference, "Destatis Gemeindeverzeichnis-Auszug (CSV)")
+    return _finish(path, frame, rejects, "population date from the file name; Satzart 60 rows only")
+
+
+def _extract_frame(path: Path, records: list[tuple], reference: dt.date, source: str) -> pd.DataFrame:
+    """The Gemeinde rows of an extract (no edition; the reference date comes from the file name)."""
     frame = pd.DataFrame.from_records(
         records, columns=["ags", "name", "population", "population_male", "area_km2", "source_line"]
     )
@@ -250,9 +248,9 @@ def read_gv_auszug_csv(path: str | Path) -> ReadResult:
     frame["reference_date"] = reference
     frame["edition"] = None
     frame["census_basis"] = census_basis(None, reference)
-    frame["source"] = "Destatis Gemeindeverzeichnis-Auszug (CSV)"
+    frame["source"] = source
     frame["source_file"] = str(path)
-    return _finish(path, frame, rejects, "population date from the file name; Satzart 60 rows only")
+    return frame
 
 
 def _finish(path: Path, frame: pd.DataFrame, rejects: list[dict], note: str) -> ReadResult:

@@ -196,12 +196,3 @@ def precision_of_number_format(number_format: str) -> str:
     if "y" in fmt or "j" in fmt:
         return "year"
     return "day"
-
-
-def truncate(value: dt.date, precision: str) -> dt.date:
-    """The first day of the period of ``precision`` that contains ``value``."""
-    if precision == "year":
-        return value.replace(month=1, day=1)
-    if precision == "month":
-        return value.replace(day=1)
-    return value

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines.config import DEFAULT_LAND
 from pipelines.errors import PipelineError
 from pipelines.readers.base import REJECT_COLUMNS
 from pipelines.register.messages import Problem
@@ -78,7 +79,7 @@ def load_register(
     paths: list[Path],
     known_ags: set[str] | None = None,
     *,
-    land: str = "15",
+    land: str = DEFAULT_LAND,
     boundaries: object | None = None,
     context: object | None = None,
 ) -> RegisterLoad:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipelines.config import DEFAULT_LAND
 from pipelines.privacy import redact
+from pipelines.register.schema import LAND_NAMES
 
 #: Characters that a cell can hold without showing them (copied from web pages and e-mails).
 INVISIBLE = re.compile(
@@ -474,8 +476,8 @@ def _safe(value: object) -> object:
 
 
 DEFAULT_PARAMS: dict[str, object] = {
-    "land": "15",
-    "land_name": "Sachsen-Anhalt",
+    "land": DEFAULT_LAND,
+    "land_name": LAND_NAMES[DEFAULT_LAND],
     "detail": "",
     "choices": "",
     "expected": "",

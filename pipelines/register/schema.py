@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipelines.readers.pks import ALL_OFFENCES
+
 BODY_TYPES = {  # code: German label
     "Präventionsrat": "Präventionsrat",
     "Beirat": "Kriminalpräventiver Beirat",
@@ -132,7 +134,7 @@ ALIASES: dict[str, dict[str, str]] = {
 #: published labels. Any key of the pattern ``[0-9*-]{6}`` is accepted; keys not listed here get a hint.
 #: Rauschgiftkriminalität (891000) is not published per Kreis; T01 has 730000 Rauschgiftdelikte.
 OFFENCE_KEYS = {
-    "------": "Straftaten insgesamt",
+    ALL_OFFENCES: "Straftaten insgesamt",
     "899000": "Straßenkriminalität",
     "892000": "Gewaltkriminalität",
     "435*00": "Wohnungseinbruchdiebstahl",
@@ -158,6 +160,13 @@ OFFENCE_KEY_PATTERN = r"[0-9*\-]{6}"
 #: Sachsen-Anhalt in WGS84 (lon/lat degrees): a simple bounding box, used when no boundary file is given.
 LAND_BBOX = {"15": (10.54, 50.93, 13.20, 53.05)}
 LAND_NAMES = {"15": "Sachsen-Anhalt", "99": "Demoland (synthetisch)"}
+#: Sachsen-Anhalt's Land key, for the checks against its published totals
+LSA = "15"
+#: the 14 Kreise of Sachsen-Anhalt since the Kreisgebietsreform of 1 July 2007 (three kreisfreie Städte,
+#: eleven Landkreise)
+LSA_KREISE = (f"{LSA}001", f"{LSA}002", f"{LSA}003", *(f"{LSA}0{n}" for n in range(81, 92)))
+#: Gemeinden per Land in every stored Gebietsstand (PROVENANCE-geo-accidents.md §2)
+GEMEINDEN_PER_LAND = {LSA: 218}
 #: Length of the AGS for each level of a body.
 AGS_LENGTH_FOR_LEVEL = {"Land": 2, "Kreis": 5, "Gemeinde": 8, "Ortsteil": 8}
 
@@ -342,14 +351,6 @@ MEASURE_TYPES_SQL = {
 }
 BODY_COLUMNS = list(BODY_TYPES_SQL)
 MEASURE_COLUMNS = list(MEASURE_TYPES_SQL)
-DATE_COLUMNS = {
-    "bodies": ("founded", "ended", "relaunched"),
-    "measures": ("start", "end"),
-}
-LIST_COLUMNS = {
-    "bodies": ("partners",),
-    "measures": ("target_pks_keys", "target_accident_groups", "area_ortsteile"),
-}
 
 
 # ---------------------------------------------------------------- pandera schemas

@@ -37,6 +37,8 @@ from __future__ import annotations
 
 import re
 
+from pipelines.register.schema import LSA
+
 REAL_MARKERS = {"bodies": "gremium_type", "measures": "measure_as_in_source"}
 REAL_REQUIRED = {
     "bodies": ("id", "name_as_in_source", "gremium_type", "level"),
@@ -188,7 +190,7 @@ def body_from_real(row: dict[str, str]) -> dict[str, object]:
     """A row of the sourced body file → register fields (text), plus ``_notes``."""
     level_src = (row.get("level") or "").strip().lower()
     if level_src == "land":
-        level, ags = "Land", "15"
+        level, ags = "Land", LSA
     elif level_src.startswith("landkreis"):
         level, ags = "Kreis", (row.get("ags_kreis") or "").strip()
     else:
@@ -225,7 +227,7 @@ def _unit(row: dict[str, str]) -> tuple[str, list[str]]:
     level_src = (row.get("level") or "").strip().lower()
     gemeinden = [a.strip() for a in re.split(r"[;,]", row.get("ags_gemeinde") or "") if a.strip()]
     if level_src == "land":
-        return "15", []
+        return LSA, []
     if len(gemeinden) == 1:
         return gemeinden[0], []
     kreis = (row.get("ags_kreis") or "").strip()
@@ -250,7 +252,7 @@ def measures_from_real(
     ordered = sorted(rows, key=lambda r: r.get("id", ""))
     for r in ordered:  # pass 1: the register's bodies, and derived partnerships
         ags = units[id(r)][0]
-        if ags == "15":
+        if ags == LSA:
             assigned[id(r)] = (land_body, None)
         elif ags in local:
             assigned[id(r)] = (local[ags], None)
@@ -279,7 +281,7 @@ def measures_from_real(
             *unit_notes,
             f"Beginn laut Quelle: {r['start_date_basis']}" if r.get("start_date_basis") else "",
             f"Stand/Ende laut Quelle: {r['status_or_end']}" if r.get("status_or_end") else "",
-            f"Orte laut Quelle: {r['municipality']}" if ags == "15" and r.get("municipality") else "",
+            f"Orte laut Quelle: {r['municipality']}" if ags == LSA and r.get("municipality") else "",
             r.get("notes", ""),
             _source_derived(r),
         ]

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from pipelines.config import DEFAULT_LAND
 from pipelines.parsing import NumberFormatError, parse_number
 from pipelines.privacy import KIND_LABELS, REDACTED, redact
 from pipelines.register.dates import DateError, PreciseDate, parse_date
@@ -65,7 +66,7 @@ CLOSE = 0.85  # difflib ratio from which a spelling variant of a list value is m
 
 @dataclass
 class Context:
-    land: str = "15"
+    land: str = DEFAULT_LAND
     known_ags: set[str] | None = None
     boundaries: Boundaries | None = None
     #: folded Gemeinde/Kreis name → [(AGS, name)] from the municipality directory and the boundaries

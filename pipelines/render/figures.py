@@ -23,7 +23,6 @@ from plotly.colors import sample_colorscale
 from pipelines.render import fmt
 from pipelines.render.classes import fisher_jenks, quantiles
 from pipelines.render.data import SYNTHETIC_LABEL, ReportData
-from pipelines.render.verdict import method_label
 
 FONT = "DejaVu Sans, Arial, sans-serif"
 SEQUENTIAL = "Viridis"
@@ -385,53 +384,6 @@ def finding_title(years: list[int], values: list[float], unit_name: str, label: 
     return f"{label} in {unit_name} seit {y0} kaum verändert"
 
 
-def trend_chart(data: ReportData, unit_ags: str, indicator: str, *, compare: tuple[str, ...] = ()) -> go.Figure:
-    """Rate per 100.000 of a unit over time with its exact interval, against its Kreis and the Land."""
-    p = data.panel[(data.panel["indicator"] == indicator) & data.panel["month"].isna()]
-    units = [unit_ags, *[c for c in compare if c != unit_ags]]
-    fig = go.Figure()
-    palette = ["#21908d", "#3b528b", "#fde725", "#5ec962"]
-    main = p[p["unit_ags"] == unit_ags].sort_values("year")
-    label = main["indicator_label"].iloc[0] if len(main) else indicator
-    name = main["unit_name"].iloc[0] if len(main) else unit_ags
-    for i, u in enumerate(units):
-        s = p[p["unit_ags"] == u].sort_values("year")
-        if s.empty:
-            continue
-        color = palette[i % len(palette)]
-        if i == 0:
-            fig.add_trace(ci_band(s))
-        fig.add_trace(
-            go.Scatter(
-                x=s["year"],
-                y=s["rate_per_100k"],
-                mode="lines+markers",
-                name=str(s["unit_name"].iloc[0]),
-                line={"color": color, "width": 3 if i == 0 else 2, "dash": "solid" if i == 0 else "dot"},
-                hovertemplate="%{x}: %{y:,.1f} je 100.000<extra>" + str(s["unit_name"].iloc[0]) + "</extra>",
-            )
-        )
-        brk = s[s["break_flag"]]
-        if i == 0 and len(brk):
-            fig.add_trace(
-                go.Scatter(
-                    x=brk["year"],
-                    y=brk["rate_per_100k"],
-                    mode="markers",
-                    name="Bruch in der Reihe",
-                    marker={"symbol": "x", "size": 10, "color": "#c0392b"},
-                    text=brk["break_reason"],
-                    hovertemplate="%{x}: %{text}<extra></extra>",
-                )
-            )
-    title = finding_title(list(main["year"]), list(main["rate_per_100k"]), str(name), str(label))
-    fig.update_xaxes(title="Jahr", dtick=1)
-    fig.update_yaxes(title="je 100.000 Einwohner", rangemode="tozero")
-    fig = base_layout(fig, data, title, data.sources_of(indicator), height=560)
-    fig.update_layout(legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"})
-    return fig
-
-
 def forest_plot(data: ReportData) -> go.Figure:
     """Headline effects with intervals on a log axis, and the pooled estimates as diamonds."""
     e = data.effects[data.effects["headline"] & data.effects["evaluable"]].copy()
@@ -476,28 +428,6 @@ def forest_plot(data: ReportData) -> go.Figure:
         else "Wirkungen der Maßnahmen im Überblick"
     )
     return base_layout(fig, data, title, height=max(480, 60 + 26 * n))
-
-
-def method_comparison(data: ReportData, measure_id: str, indicator: str) -> go.Figure:
-    """All methods' estimates of one measure side by side; the naive one labelled as such."""
-    e = data.effects[
-        (data.effects["measure_id"] == measure_id)
-        & (data.effects["indicator"] == indicator)
-        & data.effects["evaluable"]
-    ]
-    fig = go.Figure(
-        go.Scatter(
-            x=[method_label(m) for m in e["method"]],
-            y=e["estimate"],
-            mode="markers",
-            marker={"size": 12, "color": ["#999" if m == "naive_before_after" else "#21908d" for m in e["method"]]},
-            error_y=interval_error(e["estimate"], e["ci_low"], e["ci_high"]),
-        )
-    )
-    fig.add_hline(y=1, line_dash="dash", line_color="#555")
-    fig.update_yaxes(title="Ratenverhältnis", type="log")
-    label = e["indicator_label"].iloc[0] if len(e) else indicator
-    return base_layout(fig, data, f"{measure_id}, {label}: Methoden im Vergleich", height=480)
 
 
 def quality_chart(data: ReportData) -> go.Figure:

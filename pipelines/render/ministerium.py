@@ -19,7 +19,8 @@ from pipelines.render import fmt
 from pipelines.render.cache import write_if_changed
 from pipelines.render.data import SYNTHETIC_LABEL, ReportData
 from pipelines.render.steckbrief import TEMPLATES
-from pipelines.render.verdict import method_label
+from pipelines.stats.methods import NAIVE
+from pipelines.stats.methods import label as method_label
 from pipelines.stats.multiple import expected_false_positives
 
 CAVEATS = [
@@ -66,7 +67,7 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
     n_eval = evaluable["measure_id"].nunique()
     found = evaluable["finding"].value_counts()
     n_tests = int(evaluable["p_adjusted"].notna().sum())
-    naive = e[(e["method"] == "naive_before_after") & e["evaluable"]]
+    naive = e[(e["method"] == NAIVE) & e["evaluable"]]
     naive_lower = naive[naive["ci_high"] < 1]
     summary = [
         f"Das Register umfasst {len(data.bodies)} Gremien und {len(data.measures)} Maßnahmen. Ausgewertet werden "
@@ -96,7 +97,7 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
     ]
     methods = []
     for r in e[e["evaluable"]].sort_values(["measure_id", "indicator", "method"]).itertuples():
-        label = method_label(r.method) + (" (ohne Vergleichsgruppe)" if r.method == "naive_before_after" else "")
+        label = method_label(r.method) + (" (ohne Vergleichsgruppe)" if r.method == NAIVE else "")
         methods.append(
             [
                 r.measure_id,

@@ -38,7 +38,7 @@ from pipelines.render import fmt
 from pipelines.render.cache import RenderCache, write_if_changed
 from pipelines.render.data import SYNTHETIC_LABEL, ReportData
 from pipelines.render.svg import LocatorMap, sparkline
-from pipelines.render.verdict import method_label
+from pipelines.stats.methods import label as method_label
 
 TEMPLATES = Path(__file__).parent / "templates"
 TYPST_TEMPLATE = "steckbrief.typ"
@@ -613,14 +613,6 @@ def _compile_batch(base_svg: str, batch: list[tuple[str, str]]) -> list[tuple[st
 
 def _pdf_json(ctx: dict, locator: LocatorMap) -> str:
     return json.dumps({**ctx, "overlay": locator.overlay(ctx["highlight"])}, ensure_ascii=False)
-
-
-def sheet_contexts(data: ReportData, locator: LocatorMap | None = None) -> list[dict]:
-    """The contexts of all sheets: every Gemeinde of the Land, then every register body."""
-    builder = SheetBuilder(data, locator)
-    return [builder.gemeinde(str(a)) for a in data.gemeinden["ags"]] + [
-        builder.body(str(b)) for b in data.bodies["body_id"]
-    ]
 
 
 def render_fact_sheets(

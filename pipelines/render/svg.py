@@ -4,8 +4,6 @@
   A sheet draws the grey base map plus a small overlay with its own municipality (or Kreis) highlighted;
   the base map is the same string for every sheet, so typst decodes it once per process.
 * :func:`sparkline` draws indexed trends (first year = 100) of a few series with German labels.
-* :func:`forest_plot` draws rate ratios with their 95 % intervals on a log scale, pooled estimates as
-  diamonds.
 
 All text is escaped; numbers go through :mod:`pipelines.render.fmt`.
 """
@@ -13,8 +11,6 @@ All text is escaped; numbers go through :mod:`pipelines.render.fmt`.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass
 from html import escape
 
 import geopandas as gpd
@@ -24,7 +20,7 @@ import shapely
 from pipelines.render import fmt
 
 WIDTH = 320
-GREY, HIGHLIGHT, KREIS_FILL, OUTLINE = "#d9d9d9", "#c0392b", "#f1c6c0", "#333333"
+GREY, HIGHLIGHT, OUTLINE = "#d9d9d9", "#c0392b", "#333333"
 FONT = "DejaVu Sans"
 SVG_NS = 'xmlns="http://www.w3.org/2000/svg"'
 
@@ -40,16 +36,6 @@ def _path(geom: shapely.Geometry, transform) -> str:
     return "".join(
         _ring(transform(np.asarray(ring.coords))) for poly in polys for ring in [poly.exterior, *poly.interiors]
     )
-
-
-@dataclass(frozen=True)
-class Marker:
-    """A circle on the map at a unit's representative point (Gemeinde, Kreis or Land key)."""
-
-    ags: str
-    label: str
-    radius: float = 4.0
-    color: str = "#1f3b5a"
 
 
 class LocatorMap:
@@ -69,7 +55,6 @@ class LocatorMap:
         self.gemeinden = {str(a): _path(g, self._transform) for a, g in zip(gemeinden["ags"], geoms, strict=True)}
         self.kreise = {str(a): _path(g, self._transform) for a, g in zip(kreise["ags"], kgeoms, strict=True)}
         self.names = {str(a): str(n) for a, n in zip(gemeinden["ags"], gemeinden["name"], strict=True)}
-        self.kreis_names = {str(a): str(n) for a, n in zip(kreise["ags"], kreise["name"], strict=True)}
         points = {
             str(a): p
             for a, p in zip(
@@ -120,23 +105,13 @@ class LocatorMap:
             out.append(f'<path d="{self.kreise[kreis]}" fill="none" stroke="{OUTLINE}" stroke-width="1.6"/>')
         return "".join(out)
 
-    def _markers(self, markers: Iterable[Marker]) -> str:
-        out = []
-        for m in markers:
-            x, y = self.point(m.ags)
-            out.append(
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{m.radius:.1f}" fill="{m.color}" fill-opacity="0.8" '
-                f'stroke="#ffffff" stroke-width="0.8"><title>{escape(m.label)}</title></circle>'
-            )
-        return "".join(out)
-
     def base(self, *, title: str = "") -> str:
         """The grey base map (Gemeinden, Kreis outlines); identical for every sheet."""
         return self._open(title) + self._base_body + "</svg>"
 
-    def overlay(self, highlight: str | None, *, markers: Iterable[Marker] = ()) -> str:
-        """A transparent SVG in the same frame as :meth:`base` with only the highlight (and markers)."""
-        return self._open("Hervorhebung") + self._highlight(highlight) + self._markers(markers) + "</svg>"
+    def overlay(self, highlight: str | None) -> str:
+        """A transparent SVG in the same frame as :meth:`base` with only the highlight."""
+        return self._open("Hervorhebung") + self._highlight(highlight) + "</svg>"
 
     def svg(
         self,
@@ -144,9 +119,8 @@ class LocatorMap:
         *,
         links: dict[str, str] | None = None,
         title: str = "",
-        markers: Iterable[Marker] = (),
     ) -> str:
-        """One SVG: base map, highlight and markers; ``links`` (AGS → URL) makes Gemeinden clickable with tooltips."""
+        """One SVG: base map and highlight; ``links`` (AGS → URL) makes Gemeinden clickable with tooltips."""
         if links is None:
             body = self._base_body
         else:
@@ -162,7 +136,7 @@ class LocatorMap:
                 for d in self.kreise.values()
             ]
             body = "".join(parts)
-        return self._open(title) + body + self._highlight(highlight) + self._markers(markers) + "</svg>"
+        return self._open(title) + body + self._highlight(highlight) + "</svg>"
 
 
 def _empty(width: int, text: str) -> str:
@@ -224,71 +198,4 @@ def sparkline(
             f'<text x="{left + 20}" y="{ly + 3}">{escape(name)} ({change} {s[0][0]}–{s[-1][0]})</text>'
         )
     out.append(f'<text x="2" y="9" font-size="8">{escape(unit)}</text></svg>')
-    return "".join(out)
-
-
-@dataclass(frozen=True)
-class ForestRow:
-    """One line of a forest plot: a rate ratio with its 95 % interval; ``pooled`` rows are drawn as diamonds."""
-
-    label: str
-    estimate: float
-    ci_low: float
-    ci_high: float
-    pooled: bool = False
-    note: str = ""
-
-
-def forest_plot(rows: list[ForestRow], *, width: int = 680, title: str = "Wirkungen (Ratenverhältnis, 95 %-KI)") -> str:
-    """A forest plot on a log scale with the line of no change at 1; labels left, the change in % right."""
-    rows = [r for r in rows if all(math.isfinite(v) and v > 0 for v in (r.estimate, r.ci_low, r.ci_high))]
-    if not rows:
-        return _empty(width, "keine auswertbaren Wirkungen")
-    row_h, top, bottom = 17, 26, 34
-    label_w, note_w = int(width * 0.42), int(width * 0.2)
-    x_left, x_right = label_w + 8, width - note_w - 8
-    lo = min(min(r.ci_low for r in rows), 0.8)
-    hi = max(max(r.ci_high for r in rows), 1.25)
-    llo, lhi = math.log(lo) - 0.05, math.log(hi) + 0.05
-    height = top + row_h * len(rows) + bottom
-
-    def x(v: float) -> float:
-        return x_left + (math.log(v) - llo) / (lhi - llo) * (x_right - x_left)
-
-    out = [
-        f'<svg {SVG_NS} viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="{FONT}" '
-        f'font-size="10" role="img" aria-label="{escape(title)}">',
-        f'<text x="0" y="12" font-weight="bold" font-size="11">{escape(title)}</text>',
-        f'<line x1="{x(1):.1f}" x2="{x(1):.1f}" y1="{top - 4}" y2="{height - bottom + 4}" stroke="#555" stroke-dasharray="3,3"/>',
-    ]
-    for i, r in enumerate(rows):
-        cy = top + row_h * i + row_h / 2
-        if i % 2 == 0:
-            out.append(f'<rect x="0" y="{cy - row_h / 2:.1f}" width="{width}" height="{row_h}" fill="#f4f6f9"/>')
-        label = r.label if len(r.label) <= 62 else r.label[:60] + "…"
-        weight = ' font-weight="bold"' if r.pooled else ""
-        out.append(f'<text x="0" y="{cy + 3.5:.1f}"{weight}>{escape(label)}<title>{escape(r.label)}</title></text>')
-        color = "#c0392b" if r.pooled else "#1f3b5a"
-        out.append(
-            f'<line x1="{x(r.ci_low):.1f}" x2="{x(r.ci_high):.1f}" y1="{cy:.1f}" y2="{cy:.1f}" stroke="{color}" stroke-width="1.4"/>'
-        )
-        if r.pooled:
-            pts = f"{x(r.ci_low):.1f},{cy:.1f} {x(r.estimate):.1f},{cy - 5:.1f} {x(r.ci_high):.1f},{cy:.1f} {x(r.estimate):.1f},{cy + 5:.1f}"
-            out.append(f'<polygon points="{pts}" fill="{color}"/>')
-        else:
-            out.append(f'<rect x="{x(r.estimate) - 3:.1f}" y="{cy - 3:.1f}" width="6" height="6" fill="{color}"/>')
-        note = r.note or fmt.change_from_ratio(r.estimate)
-        out.append(f'<text x="{width}" y="{cy + 3.5:.1f}" text-anchor="end">{escape(note)}</text>')
-    axis_y = height - bottom + 6
-    out.append(f'<line x1="{x_left}" x2="{x_right}" y1="{axis_y}" y2="{axis_y}" stroke="#333"/>')
-    for t in (0.25, 0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0, 4.0):
-        if lo * 0.999 <= t <= hi * 1.001 or t == 1.0:
-            out.append(
-                f'<line x1="{x(t):.1f}" x2="{x(t):.1f}" y1="{axis_y}" y2="{axis_y + 4}" stroke="#333"/>'
-                f'<text x="{x(t):.1f}" y="{axis_y + 14}" text-anchor="middle">{fmt.number(t, 2)}</text>'
-            )
-    out.append(
-        f'<text x="{x_left}" y="{height - 2}" font-size="9">← weniger Fälle als erwartet</text>'
-        f'<text x="{x_right}" y="{height - 2}" font-size="9" text-anchor="end">mehr Fälle als erwartet →</text></svg>'
-    )
     return "".join(out)

@@ -1,4 +1,4 @@
-"""Plain-German sentences about the evaluation's results, and the German names of its methods.
+"""Plain-German sentences about the evaluation's results.
 
 A sentence never claims more than the design allows: "nach" (after), never "wegen" (because of). It says
 what changed, compared with what, and how sure that is, in one of the evaluation's findings
@@ -20,17 +20,9 @@ import pandas as pd
 import yaml
 
 from pipelines.render.fmt import change_from_ratio, number
+from pipelines.stats.methods import NAIVE, SYNTH
+from pipelines.stats.methods import label as method_label
 
-#: German names of the estimators, for people (tables, charts, the report's appendix)
-METHOD_LABELS = {
-    "naive_before_after": "einfacher Vorher-Nachher-Vergleich",
-    "did_placebo": "Vergleich mit ähnlichen Einheiten",
-    "synthetic_control": "synthetische Vergleichsregion",
-    "empirical_bayes": "Vorhersage aus vergleichbaren Einheiten (Empirical Bayes)",
-    "wdq": "Verdrängungsanalyse am Ort",
-    "displacement_neighbours": "Verdrängungsprüfung in den Nachbarkreisen",
-    "none": "keine Auswertung",
-}
 #: the evaluated unit's comparison, by level
 COMPARED_WITH = {
     "Kreis": "stärker als in vergleichbaren Kreisen",
@@ -38,10 +30,6 @@ COMPARED_WITH = {
     "Land": "stärker als in den anderen Ländern",
 }
 LITERATURE = Path(__file__).resolve().parents[2] / "data" / "literature.yaml"
-
-
-def method_label(method: object) -> str:
-    return METHOD_LABELS.get(str(method), str(method))
 
 
 def interval(lo: float, hi: float) -> str:
@@ -88,7 +76,7 @@ def verdict_de(row: Mapping, *, event: str, place: str = "", n_tests: int = 0) -
     amount = change_from_ratio(est).lstrip("+−")
     direction = "sank" if est < 1 else "stieg"
     ci = interval(lo, hi)
-    if method == "naive_before_after":
+    if method == NAIVE:
         return (
             f"Einfacher Vorher-Nachher-Vergleich: {indicator} {direction}{place} nach {event} um {amount} ({ci}); "
             "das ist kein Nachweis einer Wirkung, weil allgemeine Entwicklungen und Zufallsschwankungen nicht "
@@ -117,7 +105,7 @@ def verdict_de(row: Mapping, *, event: str, place: str = "", n_tests: int = 0) -
             f"Nach {event} änderte sich {indicator}{place} um {change_from_ratio(est)} ({ci}); Wirkungen unter "
             f"{change_from_ratio(mde).lstrip('−')} können diese Daten nicht sicher erkennen."
         )
-    if method == "synthetic_control" and not _diag(row).get("pre_fit_ok", True):
+    if method == SYNTH and not _diag(row).get("pre_fit_ok", True):
         rel = float(_diag(row).get("rmspe_pre_relative") or 0)
         return (
             f"Synthetische Vergleichsregion: Sie bildet die Jahre vor {event} nur ungenau nach (Abweichung "

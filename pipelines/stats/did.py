@@ -29,10 +29,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pipelines.stats import methods
 from pipelines.stats.placebo import PlaceboInference, placebo_inference
 from pipelines.stats.types import Effect, not_evaluable
 
-METHOD = "did_placebo"
+METHOD = methods.DID
 #: a region's trend is differenced out only when it has at least this many units
 MIN_REGION = 3
 
@@ -178,7 +179,7 @@ def did_placebo(
     return did_from_changes(changes(panel, before, after, regional=regional), pre, treated, pool, regional=regional)
 
 
-NEIGHBOURS = "displacement_neighbours"
+NEIGHBOURS = methods.NEIGHBOURS
 
 
 def neighbour_displacement(ch: Changes, treated: int, neighbours: list[np.ndarray], pool: np.ndarray) -> Effect:

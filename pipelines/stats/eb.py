@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from pipelines.stats.methods import EB
 from pipelines.stats.placebo import mde_from_se
 from pipelines.stats.types import Z95, Effect, not_evaluable, two_sided_p
 
@@ -72,7 +73,7 @@ def eb_before_after(
 ) -> Effect:
     """EB index of effectiveness for one site (or several, with the μ and counts summed)."""
     if predicted_before <= 0 or predicted_after <= 0:
-        return not_evaluable("empirical_bayes", "no_prediction", "keine Vorhersage der Unfallzahl")
+        return not_evaluable(EB, "no_prediction", "keine Vorhersage der Unfallzahl")
     w = 1.0 / (1.0 + k * predicted_before)
     n_eb = w * predicted_before + (1 - w) * observed_before
     ratio = predicted_after / predicted_before
@@ -105,7 +106,7 @@ def eb_sites(sites: pd.DataFrame, k: float) -> Effect:
 
 def _theta(n_before: float, lam: float, pi: float, var_pi: float, ratio: float, w: float) -> Effect:
     if pi <= 0 or lam <= 0:
-        return not_evaluable("empirical_bayes", "zero_counts", "zu wenige Unfälle für eine Schätzung")
+        return not_evaluable(EB, "zero_counts", "zu wenige Unfälle für eine Schätzung")
     c = var_pi / pi**2
     theta = (lam / pi) / (1 + c)
     var_theta = theta**2 * (1 / lam + c) / (1 + c) ** 2
@@ -123,7 +124,7 @@ def _theta(n_before: float, lam: float, pi: float, var_pi: float, ratio: float, 
     }
     p = two_sided_p(math.log(theta) / se_log)
     return Effect(
-        "empirical_bayes",
+        EB,
         theta,
         theta * math.exp(-Z95 * se_log),
         theta * math.exp(Z95 * se_log),

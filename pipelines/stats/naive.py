@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import math
 
+from pipelines.stats import methods
 from pipelines.stats.placebo import mde_from_se
 from pipelines.stats.rates import rate_ratio_exact
 from pipelines.stats.types import Effect, not_evaluable
 
-METHOD = "naive_before_after"
+METHOD = methods.NAIVE
 
 
 def naive_before_after(

@@ -40,6 +40,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from pipelines.stats.methods import EB, NAIVE, SYNTH
+
 # --------------------------------------------------------------------------- Kreis crime designs
 YEARS = tuple(range(2014, 2025))
 START = 2019  # transition year: before 2014–2018, after 2020–2024
@@ -257,7 +259,7 @@ def kreis_study(name: str, *, reps: int, true_rr: float, seed: int) -> dict[str,
         "true_rr": true_rr,
         **h,
         "not_evaluable": float(runs["headline_method"].isna().mean()),
-        "synthetic_control": float((runs["headline_method"] == "synthetic_control").mean()),
+        "synthetic_control": float((runs["headline_method"] == SYNTH).mean()),
         "mde_80": float(head["mde_80"].astype(float).median()) if len(head) else math.nan,
         **{f"naive_{k}": v for k, v in nv.items()},
     }
@@ -308,7 +310,7 @@ def eb_sites(
     return frame, treated
 
 
-EB_ESTIMATORS = ("empirical_bayes", "naive_before_after")
+EB_ESTIMATORS = (EB, NAIVE)
 
 
 def eb_replicate(rng: np.random.Generator, true_rr: float) -> dict[str, tuple[float, float, float]]:

@@ -26,10 +26,11 @@ import math
 import numpy as np
 import pandas as pd
 
+from pipelines.stats import methods
 from pipelines.stats.placebo import placebo_inference
 from pipelines.stats.types import Effect, not_evaluable
 
-METHOD = "synthetic_control"
+METHOD = methods.SYNTH
 MAX_RELATIVE_RMSPE = 0.10
 MIN_DONORS = 5
 MIN_BEFORE = 4

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from pipelines.stats.methods import WDQ
 from pipelines.stats.types import Z95, Effect, not_evaluable, two_sided_p
 
 
@@ -55,7 +56,7 @@ def displacement(
     a_before: float, a_after: float, b_before: float, b_after: float, c_before: float, c_after: float
 ) -> Effect:
     if min(a_before, a_after, c_before, c_after) <= 0:
-        return not_evaluable("wdq", "zero_counts", "zu wenige Fälle im Ziel- oder Kontrollgebiet")
+        return not_evaluable(WDQ, "zero_counts", "zu wenige Fälle im Ziel- oder Kontrollgebiet")
     log_rr = math.log((a_after / a_before) / (c_after / c_before))
     se = math.sqrt(1 / a_after + 1 / a_before + 1 / c_after + 1 / c_before)
     success = a_after / c_after - a_before / c_before
@@ -71,7 +72,7 @@ def displacement(
     d = wdd((a_before, a_after), (c_before, c_after), (b_before, b_after), (c_before, c_after))
     diag.update({"wdd": round(d.estimate, 2), "wdd_se": round(d.se, 3), "wdd_p": round(d.p_value, 4)})
     return Effect(
-        "wdq",
+        WDQ,
         math.exp(log_rr),
         math.exp(log_rr - Z95 * se),
         math.exp(log_rr + Z95 * se),

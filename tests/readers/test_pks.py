@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from pipelines.errors import SourceFormatError
-from pipelines.readers.pks import LSA_TOTALS, read_pks, year_from_path
+from pipelines.readers.pks import ALL_OFFENCES, LSA_TOTALS, read_pks, year_from_path
+from pipelines.register.schema import LSA_KREISE
 
 # (data rows, Kreise, offence keys) per year, PROVENANCE-crime-councils.md §1
 EXPECTED = {
@@ -22,7 +23,6 @@ EXPECTED = {
     2023: (16800, 400, 42),
     2024: (16400, 400, 41),
 }
-LSA = ["15001", "15002", "15003", *[f"150{n}" for n in range(81, 92)]]
 
 
 @pytest.mark.parametrize("year", sorted(EXPECTED))
@@ -36,14 +36,14 @@ def test_real_file_counts_and_lsa_total(shared_data, year):
     assert frame["offence_key"].nunique() == keys
     assert (frame["year"] == year).all()
     assert frame["ags"].str.fullmatch(r"\d{5}").all()
-    total = frame[(frame["offence_key"] == "------") & frame["ags"].isin(LSA)]["cases"].sum()
+    total = frame[(frame["offence_key"] == ALL_OFFENCES) & frame["ags"].isin(LSA_KREISE)]["cases"].sum()
     assert total == LSA_TOTALS[year]
 
 
 def test_real_quirks(shared_data):
     folder = shared_data / "crime" / "bka_pks_t01_kreise"
     y2020 = read_pks(next(folder.glob("2020_*"))).frame
-    flensburg = y2020[(y2020["ags"] == "01001") & (y2020["offence_key"] == "------")].iloc[0]
+    flensburg = y2020[(y2020["ags"] == "01001") & (y2020["offence_key"] == ALL_OFFENCES)].iloc[0]
     assert flensburg["cases"] == 8380 and flensburg["population_published"] == 90164
     y2024 = read_pks(next(folder.glob("2024_*"))).frame
     assert set(y2024["hz_basis"]) == {"HZ nach Zensus 2022"}
@@ -282,8 +282,8 @@ def test_legacy_xls_layout_loads_with_exact_totals(tmp_path):
             assert (got.loc[want.index, column] == want[column]).all(), column
         else:
             assert got.loc[want.index, column].astype(float).tolist() == want[column].astype(float).tolist(), column
-    lsa = frame[(frame["offence_key"] == "------") & frame["ags"].isin(LSA)]["cases"].sum()
-    assert lsa == expected[(expected["offence_key"] == "------") & expected["ags"].isin(LSA)]["cases"].sum()
+    lsa = frame[(frame["offence_key"] == ALL_OFFENCES) & frame["ags"].isin(LSA_KREISE)]["cases"].sum()
+    assert lsa == expected[(expected["offence_key"] == ALL_OFFENCES) & expected["ags"].isin(LSA_KREISE)]["cases"].sum()
 
 
 def test_legacy_xls_without_a_stated_year_takes_it_from_the_name(tmp_path):

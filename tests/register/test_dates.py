@@ -13,7 +13,6 @@ from pipelines.register.dates import (
     PreciseDate,
     parse_date,
     precision_of_number_format,
-    truncate,
 )
 
 GERMAN_MONTHS = [
@@ -138,13 +137,6 @@ def test_anything_else_is_a_date_or_a_date_error(value):
         assert exc.de and exc.en
     else:
         assert result is None or (result.precision in ("day", "month", "year") and result.value.year >= 1945)
-
-
-@given(dates, st.sampled_from(["day", "month", "year"]))
-def test_stored_date_is_first_day_of_period(d, precision):
-    first = truncate(d, precision)
-    assert first <= d
-    assert (precision != "month" or first.day == 1) and (precision != "year" or (first.month, first.day) == (1, 1))
 
 
 @pytest.mark.parametrize(

@@ -439,7 +439,7 @@ CASES: list[Case] = [
         "refused",
         _pks(lambda ls: ls, name="1899_KR-F-01-T01-Kreise-Faelle-HZ_csv.csv"),
     ),
-    # --- PKS: number formats decided per column (issue: one cell flipped a whole file)
+    # --- PKS: number formats decided per column (one odd cell must not flip a whole file)
     Case(
         "crime_cases",
         "one count written 9.754 in the 2014 CSV (no thousands separators elsewhere)",
