@@ -1,6 +1,7 @@
 """Lightweight SVG graphics for documents (fact sheets, ministry report, site): no browser, milliseconds each.
 
-* :class:`LocatorMap` projects the Land's Gemeinden once into SVG paths (simplified to about one pixel).
+* :class:`LocatorMap` projects the Land's Gemeinden once into SVG paths (simplified to about one pixel),
+  with their holes (``fill-rule="evenodd"``: a unit inside another stays visible and hoverable).
   A sheet draws the grey base map plus a small overlay with its own municipality (or Kreis) highlighted;
   the base map is the same string for every sheet, so typst decodes it once per process.
 * :func:`sparkline` draws indexed trends (first year = 100) of a few series with German labels.
@@ -69,7 +70,7 @@ class LocatorMap:
         self._points = {a: tuple(self._transform(np.array([[p.x, p.y]]))[0]) for a, p in points.items()}
         self._land_point = tuple(self._transform(np.array([[land.centroid.x, land.centroid.y]]))[0])
         self._base_body = "".join(
-            f'<path d="{d}" fill="{GREY}" stroke="#ffffff" stroke-width="0.4"/>' for d in self.gemeinden.values()
+            f'<path d="{d}" fill-rule="evenodd" fill="{GREY}" stroke="#ffffff" stroke-width="0.4"/>' for d in self.gemeinden.values()
         ) + "".join(f'<path d="{d}" fill="none" stroke="{OUTLINE}" stroke-width="0.5"/>' for d in self.kreise.values())
 
     def _transform(self, xy: np.ndarray) -> np.ndarray:
@@ -93,13 +94,13 @@ class LocatorMap:
         out = []
         if len(highlight) == 5:
             out += [
-                f'<path d="{d}" fill="{HIGHLIGHT}" fill-opacity="0.75" stroke="#ffffff" stroke-width="0.4"/>'
+                f'<path d="{d}" fill-rule="evenodd" fill="{HIGHLIGHT}" fill-opacity="0.75" stroke="#ffffff" stroke-width="0.4"/>'
                 for a, d in self.gemeinden.items()
                 if a.startswith(kreis)
             ]
         elif highlight in self.gemeinden:
             out.append(
-                f'<path d="{self.gemeinden[highlight]}" fill="{HIGHLIGHT}" stroke="{HIGHLIGHT}" stroke-width="0.6"/>'
+                f'<path d="{self.gemeinden[highlight]}" fill-rule="evenodd" fill="{HIGHLIGHT}" stroke="{HIGHLIGHT}" stroke-width="0.6"/>'
             )
         if kreis in self.kreise:
             out.append(f'<path d="{self.kreise[kreis]}" fill="none" stroke="{OUTLINE}" stroke-width="1.6"/>')
@@ -127,7 +128,7 @@ class LocatorMap:
             parts = []
             for ags, d in self.gemeinden.items():
                 tip = f"<title>{escape(self.names[ags])} ({ags})</title>"
-                path = f'<path d="{d}" fill="{GREY}" stroke="#ffffff" stroke-width="0.4">{tip}</path>'
+                path = f'<path d="{d}" fill-rule="evenodd" fill="{GREY}" stroke="#ffffff" stroke-width="0.4">{tip}</path>'
                 if ags in links:
                     path = f'<a href="{escape(links[ags])}" data-ags="{ags}" aria-label="{escape(self.names[ags])}">{path}</a>'
                 parts.append(path)
