@@ -691,3 +691,32 @@ def overview_map(data: ReportData) -> go.Figure:
 
 def _measures_de(n: int) -> str:
     return "keine Maßnahmen eingetragen" if n == 0 else "1 Maßnahme" if n == 1 else f"{fmt.number(n)} Maßnahmen"
+
+
+def alt_texts(data: ReportData, asset_names: dict[str, str] | None = None) -> dict[str, str]:
+    """Alt text of the ministry report's figures (keys as ``MINISTRY_IMAGES``): what each shows, with its
+    main figures, for readers who cannot see the picture (``asset_names``: readable names of the sources)."""
+    e = data.effects[data.effects["headline"] & data.effects["evaluable"]]
+    spans_one = int(((e["ci_low"] < 1) & (e["ci_high"] > 1)).sum())
+    q = data.quality.groupby("asset")["rows"].sum().sort_values(ascending=False)
+    per_kreis = data.bodies["ags"].astype(str).str[:5].value_counts()
+    on_map = per_kreis[per_kreis.index.isin(set(data.kreise["ags"]))]
+    names = dict(zip(data.kreise["ags"], data.kreise["name"], strict=True))
+    most = f"; die meisten in {names[on_map.index[0]]} ({fmt.number(on_map.iloc[0])})" if len(on_map) else ""
+    return {
+        "overview_map": (
+            f"Karte der Kreise von {data.land_name} mit den {fmt.number(len(data.bodies))} Gremien des Registers als "
+            f"Punkte, ihre Größe nach der Zahl der {fmt.number(len(data.measures))} Maßnahmen{most}. Gremien für "
+            "das ganze Land stehen in einem Kasten neben der Karte."
+        ),
+        "forest_plot": (
+            f"Punktdiagramm der Wirkungen: {fmt.number(len(e))} ausgewertete Zielgrößen als Ratenverhältnis mit "
+            f"95-%-Intervall auf logarithmischer Achse; bei {fmt.number(spans_one)} schließt das Intervall 1 (keine "
+            "Veränderung) ein. Die Zahlen stehen in der Tabelle darunter."
+        ),
+        "quality": (
+            f"Balkendiagramm: {fmt.number(int(q.sum()))} Zeilen in Quarantäne je Quelle: "
+            + "; ".join(f"{(asset_names or {}).get(asset, asset)} {fmt.number(int(n))}" for asset, n in q.items())
+            + ". Die Gründe stehen in der Tabelle darunter."
+        ),
+    }

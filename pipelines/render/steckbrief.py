@@ -323,7 +323,7 @@ class SheetBuilder:
             crime[self.kreis_label(kreis)] = self.rates(kreis, "pks:------")
         crime[self.data.land_name] = self.rates(self.land, "pks:------")
         if sum(len(v) >= 2 for v in crime.values()):
-            out.append({"title": "Straftaten insgesamt je 100.000 EW", "svg": sparkline(crime, width=300)})
+            out.append(_trend("Straftaten insgesamt je 100.000 EW", crime))
         own = unit if unit != self.land else self.land
         indicator, series = self.accident_series(own)
         if len(series) < 3:
@@ -336,12 +336,7 @@ class SheetBuilder:
             acc[self.data.land_name] = self.rates(self.land, "acc:unfaelle_personenschaden", since)
         source = "Unfallatlas" if indicator.startswith(POINTS_PREFIX) else "amtliche Statistik"
         others = " (Vergleich: amtliche Statistik)" if source == "Unfallatlas" and len(acc) > 1 else ""
-        out.append(
-            {
-                "title": f"Unfälle mit Personenschaden je 100.000 EW, {since}–{series[-1][0]}: {source}{others}",
-                "svg": sparkline(acc, width=300),
-            }
-        )
+        out.append(_trend(f"Unfälle mit Personenschaden je 100.000 EW, {since}–{series[-1][0]}: {source}{others}", acc))
         return out
 
     def dated(self, unit: str) -> dict[str, str]:
@@ -640,6 +635,17 @@ _SHOWN = {ind for ind, _ in CRIME + ACCIDENTS}
 #: accident series a sheet's trend may show, in order of preference on equal reach
 ACCIDENT_TREND = ("acc:unfaelle_personenschaden", "acc:points_all")
 _POINTS = [ind for ind, _ in ACCIDENTS if ind.startswith(POINTS_PREFIX)]
+
+
+def _trend(title: str, series: dict[str, list[tuple[int, float]]]) -> dict[str, str]:
+    """A sheet's trend: title, SVG and its alt text (each series' change from its first to its last year)."""
+    parts = [
+        f"{name} {fmt.change_from_ratio(s[-1][1] / s[0][1])} von {s[0][0]} bis {s[-1][0]}"
+        for name, s in series.items()
+        if len(s) >= 2 and s[0][1] > 0
+    ]
+    alt = f"Liniendiagramm {title}, indexiert (erstes Jahr = 100): " + "; ".join(parts) + "."
+    return {"title": title, "svg": sparkline(series, width=300, label=alt), "alt": alt}
 
 
 def _short(text: str, n: int = 60) -> str:
