@@ -155,22 +155,67 @@ def polygon_trace(
     )
 
 
-def unit_labels(fig: go.Figure, shapes, *, size: int = 10) -> None:
-    """The units' names at a point inside each (``shapes``: geometry and ``name``), with a light halo so
-    that they read on every class colour; not hoverable."""
-    points = shapely.point_on_surface(np.asarray(shapes.geometry.values))
-    fig.add_trace(
-        go.Scatter(
-            x=shapely.get_x(points),
-            y=shapely.get_y(points),
-            mode="text",
-            text=[str(n) for n in shapes["name"]],
-            textfont={"size": size, "color": "#1a1a1a", "shadow": "0px 0px 3px #ffffff"},
-            hoverinfo="skip",
-            showlegend=False,
-            meta={"role": "labels"},
+def label_point(geom: shapely.Geometry) -> shapely.Point:
+    """Where a unit's name goes: the pole of inaccessibility of its largest part (the point farthest from
+    its edges), so that a ring around an enclave (the Saalekreis around Halle) is not labelled on the enclave."""
+    from shapely.ops import polylabel
+
+    parts = list(getattr(geom, "geoms", [geom]))
+    largest = max(parts, key=lambda g: g.area)
+    return polylabel(largest, tolerance=max(1.0, math.sqrt(largest.area) / 200))
+
+
+SMALL_UNIT = 0.02  # share of the map's area below which a unit's name stands beside it, with a leader line
+#: where a small unit's name may stand (pixels right and down of the unit), tried in this order
+LEADER_OFFSETS = ((70, 0), (-70, 0), (55, -35), (-55, -35), (55, 35), (-55, 35), (0, -45), (0, 45))
+
+
+def unit_labels(fig: go.Figure, shapes, *, size: int = 10, map_px: float = 500.0) -> None:
+    """The units' names (``shapes``: ``name`` and geometry) on a light box inside each unit; the names of
+    small units (the kreisfreie Städte) stand beside them with a leader line, where they overlap no other
+    name, so that their colour stays visible. ``map_px``: about how many pixels the map is high (to size
+    the names' boxes in metres)."""
+    geoms = list(shapes.geometry)
+    names = [str(n) for n in shapes["name"]]
+    total = sum(g.area for g in geoms)
+    _, miny, _, maxy = shapes.total_bounds
+    metres = (maxy - miny) / map_px  # per pixel
+
+    def box(x: float, y: float, text: str) -> shapely.Polygon:
+        w, h = 0.62 * size * len(text) * metres / 2, 0.8 * size * metres
+        return shapely.box(x - w, y - h, x + w, y + h)
+
+    points = [label_point(g) for g in geoms]
+    small = [g.area < SMALL_UNIT * total for g in geoms]
+    taken = [box(p.x, p.y, n) for p, n, sm in zip(points, names, small, strict=True) if not sm]
+    for point, name, is_small in zip(points, names, small, strict=True):
+        ax = ay = 0
+        if is_small:
+            for dx, dy in LEADER_OFFSETS:
+                candidate = box(point.x + dx * metres, point.y - dy * metres, name)
+                if not any(candidate.intersects(t) for t in taken):
+                    ax, ay = dx, dy
+                    taken.append(candidate)
+                    break
+            else:
+                ax, ay = LEADER_OFFSETS[0]
+        fig.add_annotation(
+            x=point.x,
+            y=point.y,
+            xref="x",
+            yref="y",
+            text=name,
+            name="unit_label",
+            showarrow=is_small,
+            arrowhead=0,
+            arrowwidth=1,
+            arrowcolor="#333333",
+            ax=ax,
+            ay=ay,
+            font={"size": size, "color": "#1a1a1a"},
+            bgcolor="rgba(255,255,255,0.7)",
+            borderpad=1,
         )
-    )
 
 
 def nice_length(span: float) -> float:
@@ -650,26 +695,22 @@ def overview_map(data: ReportData) -> go.Figure:
             )
         )
     if land_rows:
-        lines = [
-            f"<b>{b['name']}</b> ({BODY_TYPES.get(str(b['body_type']), str(b['body_type']))}): {_measures_de(len(m))}"
-            for b, m in land_rows
-        ]
+        lines = [f"<b>{b['name']}</b><br>{_measures_de(len(m))}" for b, m in land_rows]
         fig.add_annotation(
-            text=f"Für ganz {data.land_name} zuständig (nicht auf der Karte):<br>" + "<br>".join(lines),
+            text="Für das ganze Land zuständig<br>(kein Ort auf der Karte):<br>" + "<br>".join(lines),
             xref="paper",
             yref="paper",
             x=1.0,
-            y=0.45,
+            y=0.5,
             xanchor="left",
             yanchor="top",
             align="left",
             showarrow=False,
             font={"size": 11},
             bgcolor="#f4f6f9",
-            bordercolor="#8e44ad",
+            bordercolor=BODY_COLORS["Landespräventionsrat"],
             borderwidth=1,
             borderpad=6,
-            width=230,
         )
     scale_bar(fig, tuple(data.kreise.total_bounds))
     map_axes(fig)

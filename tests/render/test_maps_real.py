@@ -110,9 +110,10 @@ def test_every_kreis_shows_its_own_colour_in_the_png(real_kreise, kreis_map, tmp
         rgb = (20 + 16 * i, 240 - 15 * i, (90 + 70 * i) % 256)  # one distinct colour per Kreis
         trace.fillcolor = f"rgb{rgb}"
         palette[trace.meta["ags"]] = rgb
-    for trace in fig.data:  # names and scale bar are drawn above the areas: not what is probed here
-        if trace.meta and trace.meta.get("role") in ("labels", "scale"):
+    for trace in fig.data:  # the scale bar and the names are drawn above the areas: not what is probed here
+        if trace.meta and trace.meta.get("role") == "scale":
             trace.visible = False
+    fig.layout.annotations = [a for a in fig.layout.annotations if a.name != "unit_label"]
     width, height = 1000, 800
     fig.update_layout(showlegend=False, width=width, height=height)
     (png, _) = export_static([Export(fig, tmp_path / "karte", width, height)])
