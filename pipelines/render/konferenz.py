@@ -375,8 +375,11 @@ def build_deck(
     prs.core_properties.language = "de-DE"
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
     title = prs.slides.add_slide(prs.slide_layouts[0])
-    title.shapes.title.left, title.shapes.title.width = MARGIN, SLIDE_W - 2 * MARGIN
-    title.placeholders[1].left, title.placeholders[1].width = MARGIN, SLIDE_W - 2 * MARGIN
+    for shape, top, height in (
+        (title.shapes.title, Inches(1.6), Inches(2.2)),
+        (title.placeholders[1], Inches(4.0), Inches(1.8)),
+    ):
+        shape.left, shape.top, shape.width, shape.height = MARGIN, top, SLIDE_W - 2 * MARGIN, height
     title.shapes.title.text = f"Prävention vor Ort: {name}"
     title.placeholders[1].text = (
         f"Präventionsmonitor {data.land_name} · Regionalkonferenz · Datenstand {fmt.date_de(data.data_date)}"
@@ -466,7 +469,7 @@ def conference_charts(data: ReportData, out_dir: Path) -> dict[str, tuple[list[s
         plan[name] = (
             kreise,
             charts_for_region(data, name, kreise, folder),
-            Chart(message, Export(map_fig, folder / "karte", 1000, 800), alt, notes),
+            Chart(message, Export(map_fig, folder / "karte", 1200, 720), alt, notes),
         )
     return plan
 

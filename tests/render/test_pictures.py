@@ -73,6 +73,8 @@ def test_decks_are_16_to_9_with_pictures_below_the_title_notes_and_alt_text(rend
     prs = Presentation(deck)
     assert (prs.slide_width, prs.slide_height) == (Inches(13.333), Inches(7.5))
     slides = list(prs.slides)
+    title, subtitle = slides[0].shapes.title, slides[0].placeholders[1]
+    assert title.top + title.height <= subtitle.top and subtitle.top + subtitle.height <= prs.slide_height
     pictures = 0
     for slide in slides[1:]:
         title = slide.shapes.title
