@@ -165,3 +165,11 @@ def _structure(node) -> list[tuple[str, object]]:
         for kid in kids if isinstance(kids, list) else [] if kids is None else [kids]:
             out += _structure(kid)
     return out
+
+
+def test_interactive_maps_are_described_for_screen_readers(rendered: Rendered) -> None:
+    pages = [p for p in rendered.files["maps_and_charts"] if p.suffix == ".html"]
+    assert pages
+    for page in pages:
+        label = re.search(r'<div id="karte-[0-9a-f]+" role="figure" aria-label="([^"]+)"', page.read_text("utf-8"))
+        assert label and len(label.group(1)) > 40 and "<" not in label.group(1), page.name
