@@ -469,7 +469,7 @@ def conference_charts(data: ReportData, out_dir: Path) -> dict[str, tuple[list[s
         plan[name] = (
             kreise,
             charts_for_region(data, name, kreise, folder),
-            Chart(message, Export(map_fig, folder / "karte", 1200, 720), alt, notes),
+            Chart(message, Export(map_fig, folder / "karte", 1000, 800), alt, notes),
         )
     return plan
 
