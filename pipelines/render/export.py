@@ -17,6 +17,7 @@ import struct
 import warnings
 import zlib
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -160,11 +161,23 @@ def write_html(fig: go.Figure, path: Path) -> Path:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     write_if_changed(path.parent / "plotly.min.js", get_plotlyjs())  # the installed plotly's bundle
+    div_id = f"karte-{_stable_id(path)}"  # not a random uuid: re-runs write identical files
     html = _stable_uids(fig).to_html(
         include_plotlyjs="directory",
         full_html=True,
         config={"locale": "de", "displaylogo": False},
-        div_id=f"karte-{_stable_id(path)}",  # not a random uuid: re-runs write identical files
+        div_id=div_id,
     )
-    write_if_changed(path, html)
+    # what the figure shows, for screen readers: its title and the notes of its footnote
+    described = f'<div id="{div_id}" role="figure" aria-label="{escape(figure_description(fig))}"'
+    write_if_changed(path, html.replace(f'<div id="{div_id}"', described, 1))
     return path
+
+
+def figure_description(fig: go.Figure) -> str:
+    """A figure's title and footnote as plain text (tags and line breaks removed), for ``aria-label``."""
+    parts = [str(fig.layout.title.text or "")] + [
+        str(a.text or "") for a in fig.layout.annotations if a.xref == "paper"
+    ]
+    text = " ".join(re.sub(r"<[^>]+>", " ", p) for p in parts)
+    return re.sub(r"\s+", " ", text).strip()

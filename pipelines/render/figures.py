@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import math
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,7 @@ from plotly.colors import sample_colorscale
 from pipelines.render import fmt
 from pipelines.render.classes import fisher_jenks, quantiles
 from pipelines.render.data import SYNTHETIC_LABEL, ReportData
+from pipelines.stats.rates import eb_smoothed_rates
 
 FONT = "DejaVu Sans, Arial, sans-serif"
 SEQUENTIAL = "Viridis"
@@ -41,11 +43,17 @@ pio.templates.default = "praeventionsmonitor"
 
 
 def base_layout(
-    fig: go.Figure, data: ReportData, title: str, sources: tuple[str, ...] = (), *, height: int = 620
+    fig: go.Figure,
+    data: ReportData,
+    title: str,
+    sources: tuple[str, ...] = (),
+    *,
+    height: int = 620,
+    notes: list[str] | tuple[str, ...] = (),
 ) -> go.Figure:
-    """Title, German number format, the footnote with the attribution of ``sources`` (keys of
-    :data:`ATTRIBUTION`; all sources when empty) and the synthetic mark."""
-    lines = data.attributions(*sources)
+    """Title, German number format, the footnote with ``notes`` (what the picture shows, in words) and the
+    attribution of ``sources`` (keys of :data:`ATTRIBUTION`; all sources when empty), and the synthetic mark."""
+    lines = [*(part for note in notes for part in textwrap.wrap(note, 150)), *data.attributions(*sources)]
     foot = "<br>".join(lines)
     fig.update_layout(
         title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 20}},
@@ -84,22 +92,37 @@ def base_layout(
 
 @functools.lru_cache(maxsize=4096)
 def _rings(geom: shapely.Geometry, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
-    """Exterior rings of a (multi)polygon in EPSG:25832 metres, whole metres, separated by NaN for plotly.
+    """All rings of a (multi)polygon in EPSG:25832 metres, whole metres, separated by NaN for plotly.
+
+    Holes are kept, wound against their exterior (exteriors counter-clockwise, holes clockwise): plotly
+    fills a trace's rings as one SVG path with the nonzero rule, so a hole stays empty and a unit inside
+    it (Halle (Saale) inside the Saalekreis) is seen and hovered, whatever the drawing order.
 
     Cached: the same boundaries are drawn on every map of a run. float32 arrays (exact for whole metres
     below 16,777,216) reach plotly as compact typed arrays instead of lists it checks value by value."""
-    simple = shapely.simplify(geom, tolerance, preserve_topology=True)
+    simple = shapely.orient_polygons(shapely.simplify(geom, tolerance, preserve_topology=True))
     polys = (
         [simple]
         if simple.geom_type == "Polygon"
         else [g for g in getattr(simple, "geoms", []) if g.geom_type == "Polygon"]
     )
     gap = np.array([np.nan], dtype=np.float32)
-    rings = [np.round(np.asarray(poly.exterior.coords)).astype(np.float32) for poly in polys]
+    rings = [
+        np.round(np.asarray(ring.coords)).astype(np.float32)
+        for poly in polys
+        for ring in [poly.exterior, *poly.interiors]
+    ]
     xs = np.concatenate([part for r in rings for part in (r[:, 0], gap)]) if rings else gap[:0]
     ys = np.concatenate([part for r in rings for part in (r[:, 1], gap)]) if rings else gap[:0]
     xs.flags.writeable = ys.flags.writeable = False  # shared by every figure that draws this geometry
     return xs, ys
+
+
+def drawing_order(geoms) -> list[int]:
+    """Indices of ``geoms`` by area, largest first: an enclave is drawn after (above) the unit around it
+    (belt and braces beside the holes of :func:`_rings`, e.g. for boundaries whose holes were lost)."""
+    areas = shapely.area(np.asarray(list(geoms), dtype=object))
+    return [int(i) for i in np.argsort(-areas, kind="stable")]
 
 
 def polygon_trace(
@@ -111,8 +134,10 @@ def polygon_trace(
     line: str = "white",
     width: float = 0.6,
     name: str = "",
+    ags: str | None = None,
 ) -> go.Scatter:
-    """One filled area with its own hover text (the map is drawn from the boundaries, no tiles, no WebGL)."""
+    """One filled area with its own hover text (the map is drawn from the boundaries, no tiles, no WebGL);
+    ``ags`` is kept in the trace's ``meta`` (which unit the trace draws, whatever the drawing order)."""
     xs, ys = _rings(geom, tolerance)
     return go.Scatter(
         x=xs,
@@ -126,6 +151,110 @@ def polygon_trace(
         hoverinfo="text",
         showlegend=False,
         name=name,
+        meta={"ags": ags} if ags else None,
+    )
+
+
+def label_point(geom: shapely.Geometry) -> shapely.Point:
+    """Where a unit's name goes: the pole of inaccessibility of its largest part (the point farthest from
+    its edges), so that a ring around an enclave (the Saalekreis around Halle) is not labelled on the enclave."""
+    from shapely.ops import polylabel
+
+    parts = list(getattr(geom, "geoms", [geom]))
+    largest = max(parts, key=lambda g: g.area)
+    return polylabel(largest, tolerance=max(1.0, math.sqrt(largest.area) / 200))
+
+
+SMALL_UNIT = 0.02  # share of the map's area below which a unit's name stands beside it, with a leader line
+#: where a small unit's name may stand (pixels right and down of the unit), tried in this order
+LEADER_OFFSETS = ((70, 0), (-70, 0), (55, -35), (-55, -35), (55, 35), (-55, 35), (0, -45), (0, 45))
+
+
+def unit_labels(fig: go.Figure, shapes, *, size: int = 10, map_px: float = 500.0) -> None:
+    """The units' names (``shapes``: ``name`` and geometry) on a light box inside each unit; the names of
+    small units (the kreisfreie Städte) stand beside them with a leader line, where they overlap no other
+    name, so that their colour stays visible. ``map_px``: about how many pixels the map is high (to size
+    the names' boxes in metres)."""
+    geoms = list(shapes.geometry)
+    names = [str(n) for n in shapes["name"]]
+    total = sum(g.area for g in geoms)
+    _, miny, _, maxy = shapes.total_bounds
+    metres = (maxy - miny) / map_px  # per pixel
+
+    def box(x: float, y: float, text: str) -> shapely.Polygon:
+        w, h = 0.62 * size * len(text) * metres / 2, 0.8 * size * metres
+        return shapely.box(x - w, y - h, x + w, y + h)
+
+    points = [label_point(g) for g in geoms]
+    small = [g.area < SMALL_UNIT * total for g in geoms]
+    taken = [box(p.x, p.y, n) for p, n, sm in zip(points, names, small, strict=True) if not sm]
+    for point, name, is_small in zip(points, names, small, strict=True):
+        ax = ay = 0
+        if is_small:
+            for dx, dy in LEADER_OFFSETS:
+                candidate = box(point.x + dx * metres, point.y - dy * metres, name)
+                if not any(candidate.intersects(t) for t in taken):
+                    ax, ay = dx, dy
+                    taken.append(candidate)
+                    break
+            else:
+                ax, ay = LEADER_OFFSETS[0]
+        fig.add_annotation(
+            x=point.x,
+            y=point.y,
+            xref="x",
+            yref="y",
+            text=name,
+            name="unit_label",
+            showarrow=is_small,
+            arrowhead=0,
+            arrowwidth=1,
+            arrowcolor="#333333",
+            ax=ax,
+            ay=ay,
+            font={"size": size, "color": "#1a1a1a"},
+            bgcolor="rgba(255,255,255,0.7)",
+            borderpad=1,
+        )
+
+
+def nice_length(span: float) -> float:
+    """A round length (1, 2 or 5 times a power of ten) of about a fifth of ``span``."""
+    target = span / 5
+    power = 10 ** math.floor(math.log10(target))
+    return max(m * power for m in (1, 2, 5) if m * power <= target)
+
+
+def scale_bar(fig: go.Figure, bounds: tuple[float, float, float, float]) -> None:
+    """A scale bar in EPSG:25832 metres below the lower left corner of ``bounds`` (minx, miny, maxx, maxy)."""
+    minx, miny, maxx, maxy = bounds
+    length = nice_length(maxx - minx)
+    tick = (maxy - miny) * 0.012
+    y = miny - 3 * tick
+    label = f"{fmt.number(length / 1000)} km" if length >= 1000 else f"{fmt.number(length)} m"
+    fig.add_trace(
+        go.Scatter(
+            x=[minx, minx, minx, minx + length, minx + length, minx + length],
+            y=[y + tick, y - tick, y, y, y + tick, y - tick],
+            mode="lines",
+            line={"color": "#333333", "width": 2},
+            hoverinfo="skip",
+            showlegend=False,
+            meta={"role": "scale"},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[minx + length / 2],
+            y=[y + tick],
+            mode="text",
+            text=[label],
+            textposition="top center",
+            textfont={"size": 11, "color": "#333333"},
+            hoverinfo="skip",
+            showlegend=False,
+            meta={"role": "scale"},
+        )
     )
 
 
@@ -151,8 +280,38 @@ def legend_entry(fig: go.Figure, color: str, label: str, group_title: str | None
     )
 
 
+CLASS_WORDS = {
+    1: ["alle Werte"],
+    2: ["niedriger", "höher"],
+    3: ["niedrig", "mittel", "hoch"],
+    4: ["niedrig", "eher niedrig", "eher hoch", "hoch"],
+    5: ["sehr niedrig", "niedrig", "mittel", "hoch", "sehr hoch"],
+}
+#: what the classes mean, for the map's caption (the method's name is not for readers)
+CLASS_NOTE = {
+    "Fisher-Jenks": "Klassen: Grenzen dort, wo die Werte am deutlichsten springen (natürliche Brüche).",
+    "Quantile": "Klassen: etwa gleich viele Gebiete je Klasse.",
+}
+
+
+def class_labels(values: np.ndarray, idx: np.ndarray, k: int, decimals: int = 0) -> list[str]:
+    """Legend text per class: a word ("sehr niedrig" … "sehr hoch") and the range of the values in it,
+    in German number format ("sehr niedrig: 4.512 bis 5.890")."""
+    words = CLASS_WORDS.get(k, [f"Klasse {i + 1}" for i in range(k)])
+    out = []
+    for i in range(k):
+        members = values[idx == i]
+        if len(members) == 0:
+            out.append(f"{words[i]}: keine Gebiete")
+            continue
+        lo, hi = float(np.min(members)), float(np.max(members))
+        rng = fmt.number(lo, decimals) if lo == hi else f"{fmt.number(lo, decimals)} bis {fmt.number(hi, decimals)}"
+        out.append(f"{words[i]}: {rng}")
+    return out
+
+
 def classify(values: np.ndarray, k: int = 5) -> tuple[np.ndarray, list[float], str]:
-    """Class index per value, upper bounds, and the name of the method (for the legend)."""
+    """Class index per value, upper bounds, and the name of the method (kept in the figure's ``meta``)."""
     finite = values[np.isfinite(values)]
     k = max(1, min(k, len(np.unique(finite))))
     if len(finite) >= 2 * k and k >= 3:
@@ -174,15 +333,35 @@ def _value_rows(data: ReportData, level: str, indicator: str, year: int) -> pd.D
     return now
 
 
+EB_NOTE = (
+    "Raten für kleine Gemeinden stabilisiert (Empirische-Bayes-Schätzung nach Marshall 1991): Wenige Fälle in "
+    "einer kleinen Gemeinde rücken zum Landesmittel, große Gemeinden behalten fast ihre eigene Rate."
+)
+
+
 def choropleth(data: ReportData, level: str, indicator: str, year: int, *, kind: str = "rate") -> go.Figure:
-    """Kreis or Gemeinde map of the rate per 100.000 (classes) or of the change against the year before."""
+    """Kreis or Gemeinde map of the rate per 100.000 (classes) or of the change against the year before.
+
+    Gemeinde rates are coloured by their empirical Bayes smoothed value (:func:`eb_smoothed_rates`,
+    Marshall 1991), so that a village with a few accidents on a through road does not fill the top class;
+    the raw rate stays in the hover text. Units are drawn largest first and with their holes, names and
+    a scale bar are on the map. Raises ``ValueError`` when ``year`` has no annual value of ``indicator``
+    at ``level`` (an empty map is never drawn)."""
     shapes = data.kreise if level == "Kreis" else data.gemeinden
     rows = _value_rows(data, level, indicator, year).reindex(shapes["ags"])
-    label = rows["indicator_label"].dropna().iloc[0] if rows["indicator_label"].notna().any() else indicator
+    if not rows["rate_per_100k"].notna().any():
+        raise ValueError(f"no annual values of {indicator} for the {level} units in {year}: no map is drawn")
+    label = rows["indicator_label"].dropna().iloc[0]
     names = dict(zip(shapes["ags"], shapes["name"], strict=True))
     pops = dict(zip(shapes["ags"], shapes["population"], strict=True))
+    smoothed = level != "Kreis" and kind == "rate"
+    shown = (
+        eb_smoothed_rates(rows["count"].to_numpy(float), rows["population"].to_numpy(float), per=1e5)
+        if smoothed
+        else rows["rate_per_100k"].to_numpy(dtype=float)
+    )
     hover = []
-    for ags, r in rows.iterrows():
+    for (ags, r), value in zip(rows.iterrows(), shown, strict=True):
         publishes_small = level == "Kreis" and indicator.startswith("pks:")
         count = fmt.publish_count(r.get("count"), source_publishes_small=publishes_small)
         if fmt.is_suppressed(r.get("count"), source_publishes_small=publishes_small):
@@ -192,13 +371,17 @@ def choropleth(data: ReportData, level: str, indicator: str, year: int, *, kind:
             detail = (
                 f"<br>je 100.000 Einwohner: {fmt.number(r.get('rate_per_100k'), 1)} "
                 f"(95 %-KI {fmt.number(r.get('rate_ci_low'), 1)}–{fmt.number(r.get('rate_ci_high'), 1)})"
-                f"<br>Veränderung zum Vorjahr: {fmt.percent(r.get('change'), 1, signed=True)}"
+                + (f"<br>stabilisierte Rate (Karte): {fmt.number(value, 1)}" if smoothed else "")
+                + f"<br>Veränderung zum Vorjahr: {fmt.percent(r.get('change'), 1, signed=True)}"
             )
         hover.append(
             f"<b>{names.get(ags, ags)}</b> (AGS {ags})<br>Anzahl {year}: {count}{detail}"
             f"<br>Einwohner: {fmt.number(pops.get(ags), 0)}"
         )
     fig = go.Figure()
+    order = drawing_order(shapes.geometry)
+    geoms, keys = list(shapes.geometry), list(shapes["ags"])
+    notes = []
     if kind == "change":
         z = (rows["change"] * 100).to_numpy(dtype=float)
         bound = float(np.nanmax(np.abs(z))) if np.isfinite(z).any() else 1.0
@@ -206,8 +389,8 @@ def choropleth(data: ReportData, level: str, indicator: str, year: int, *, kind:
         colors = [
             sample_colorscale(DIVERGING, [(v + bound) / (2 * bound)])[0] if np.isfinite(v) else "#eeeeee" for v in z
         ]
-        for geom, color, text in zip(shapes.geometry, colors, hover, strict=True):
-            fig.add_trace(polygon_trace(geom, color, text))
+        for i in order:
+            fig.add_trace(polygon_trace(geoms[i], colors[i], hover[i], ags=str(keys[i])))
         # the colour bar of the diverging scale, midpoint at zero
         fig.add_trace(
             go.Scatter(
@@ -223,40 +406,48 @@ def choropleth(data: ReportData, level: str, indicator: str, year: int, *, kind:
                     "cmid": 0,
                     "color": [0],
                     "showscale": True,
-                    "colorbar": {"title": "Veränderung<br>zum Vorjahr", "ticksuffix": " %"},
+                    "colorbar": {
+                        "title": "Veränderung<br>zum Vorjahr<br>(blau: weniger,<br>rot: mehr)",
+                        "ticksuffix": " %",
+                    },
                 },
             )
         )
         title = f"{label}: Veränderung {year - 1} → {year} je {'Kreis' if level == 'Kreis' else 'Gemeinde'}"
         method = None
     else:
-        values = rows["rate_per_100k"].to_numpy(dtype=float)
-        idx, bins, method = classify(values)
+        idx, bins, method = classify(shown)
         k = len(bins)
         palette = sample_colorscale(SEQUENTIAL, [i / max(1, k - 1) for i in range(k)])
-        for geom, i, text in zip(shapes.geometry, idx, hover, strict=True):
-            fig.add_trace(polygon_trace(geom, palette[int(i)] if np.isfinite(i) else "#eeeeee", text))
-        finite = values[np.isfinite(values)]
-        lows = [float(finite.min()) if len(finite) else 0.0, *bins[:-1]]
-        for i, (lo, hi) in enumerate(zip(lows, bins, strict=True)):
-            legend_entry(
-                fig,
-                palette[i],
-                f"{fmt.number(lo, 0)} – {fmt.number(hi, 0)}",
-                f"je 100.000 EW ({year}), Klassen: {method}" if i == 0 else None,
-            )
+        for i in order:
+            color = palette[int(idx[i])] if np.isfinite(idx[i]) else "#eeeeee"
+            fig.add_trace(polygon_trace(geoms[i], color, hover[i], ags=str(keys[i])))
+        basis = "stabilisierte Rate " if smoothed else ""
+        for i, text in enumerate(class_labels(shown, idx, k)):
+            legend_entry(fig, palette[i], text, f"{basis}je 100.000 Einwohner ({year})" if i == 0 else None)
+        notes.append(CLASS_NOTE[method])
+        if smoothed:
+            notes.append(EB_NOTE)
         title = f"{label} je 100.000 Einwohner, {year}"
+    if level != "Kreis":
+        for geom in data.kreise.geometry:  # Kreis outlines over the Gemeinden
+            xs, ys = _rings(geom, 150.0)
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    line={"color": "#333333", "width": 1.1},
+                    hoverinfo="skip",
+                    showlegend=False,
+                )
+            )
+    unit_labels(fig, data.kreise, size=10 if level == "Kreis" else 9)
+    scale_bar(fig, tuple(shapes.total_bounds))
     map_axes(fig)
-    note = (
-        "Kriminalitätsdaten liegen nur auf Kreisebene vor." if indicator.startswith("pks:") and level == "Kreis" else ""
-    )
-    fig = base_layout(
-        fig,
-        data,
-        title + (f"<br><sup>{note}</sup>" if note else ""),
-        data.sources_of(indicator, geometry=True),
-        height=700,
-    )
+    if indicator.startswith("pks:") and level == "Kreis":
+        title += "<br><sup>Kriminalitätsdaten liegen nur auf Kreisebene vor.</sup>"
+    fig = base_layout(fig, data, title, data.sources_of(indicator, geometry=True), height=700, notes=notes)
     fig.update_layout(meta={"classification": method}, legend={"x": 1.0, "y": 0.95, "xanchor": "left"})
     return fig
 
@@ -292,9 +483,10 @@ def accident_map(
         )
     if len(pts):
         polys, counts = hexbins(pts["x_25832"].to_numpy(), pts["y_25832"].to_numpy(), hex_size)
-        idx, bins, method = classify(counts.astype(float), k=5)
+        values = counts.astype(float)
+        idx, bins, _ = classify(values, k=5)
         greys = sample_colorscale("Greys", [0.15 + 0.7 * i / max(1, len(bins) - 1) for i in range(len(bins))])
-        lows = [1.0, *[b + 1 for b in bins[:-1]]]
+        labels = class_labels(values, idx, len(bins))
         for i, color in enumerate(greys):
             members = [p for p, j in zip(polys, idx, strict=True) if j == i]
             if not members:
@@ -311,10 +503,8 @@ def accident_map(
                     hoverinfo="skip",
                     legendgroup="dichte",
                     showlegend=True,
-                    legendgrouptitle_text=f"Unfälle je Sechseck ({fmt.number(hex_size)} m), {method}"
-                    if i == 0
-                    else None,
-                    name=f"{fmt.number(lows[i])} – {fmt.number(bins[i])}",
+                    legendgrouptitle_text=f"Unfälle je Sechseck ({fmt.number(hex_size)} m)" if i == 0 else None,
+                    name=labels[i],
                 )
             )
     for cat in (3, 2, 1):
@@ -330,6 +520,8 @@ def accident_map(
                 hoverinfo="text",
             )
         )
+    if len(shape):
+        scale_bar(fig, tuple(shape.total_bounds))
     map_axes(fig)
     span = f"{min(pts['year'])}–{max(pts['year'])}" if len(pts) else "keine Daten"
     fig = base_layout(
@@ -457,31 +649,26 @@ BODY_COLORS = {
 
 
 def overview_map(data: ReportData) -> go.Figure:
-    """All bodies of the register on the Land's Kreise, with their measures in the hover text."""
+    """All bodies of the register on the Land's Kreise, with their measures in the hover text. Bodies of
+    the whole Land (the Landespräventionsrat) are not a place on the map: they are named in a box beside it."""
     from pipelines.register.schema import BODY_TYPES
 
     fig = go.Figure()
-    for geom, name in zip(data.kreise.geometry, data.kreise["name"], strict=True):
-        fig.add_trace(polygon_trace(geom, "#eeeeee", str(name), line="#888888", width=0.8))
+    for i in drawing_order(data.kreise.geometry):
+        geom, name, ags = data.kreise.geometry.iloc[i], data.kreise["name"].iloc[i], data.kreise["ags"].iloc[i]
+        fig.add_trace(polygon_trace(geom, "#eeeeee", str(name), line="#888888", width=0.8, ags=str(ags)))
+    unit_labels(fig, data.kreise)
     centroids = data.gemeinden.set_index("ags").geometry.centroid
     kreis_centroids = data.kreise.set_index("ags").geometry.centroid
-    # Land-level bodies sit at the Land's centroid: the area-weighted mean of its Gemeinden's centroids
-    # (exact for areas that do not overlap, without the cost of their union)
-    areas = data.gemeinden.geometry.area.to_numpy()
-    land_point = shapely.Point(
-        np.average(centroids.x.to_numpy(), weights=areas), np.average(centroids.y.to_numpy(), weights=areas)
-    )
-    rows = []
+    rows, land_rows = [], []
     for _, b in data.bodies.iterrows():
         ags = str(b["ags"])
-        point = (
-            centroids.get(ags)
-            if ags in centroids.index
-            else kreis_centroids.get(ags)
-            if ags in kreis_centroids.index
-            else land_point
-        )
-        rows.append((point, b, data.measures[data.measures["body_id"] == b["body_id"]]))
+        measures = data.measures[data.measures["body_id"] == b["body_id"]]
+        point = centroids.get(ags) if ags in centroids.index else kreis_centroids.get(ags)
+        if point is None:
+            land_rows.append((b, measures))
+        else:
+            rows.append((point, b, measures))
     for kind, color in BODY_COLORS.items():
         sel = [r for r in rows if r[1]["body_type"] == kind]
         if not sel:
@@ -507,8 +694,70 @@ def overview_map(data: ReportData) -> go.Figure:
                 },
             )
         )
+    if land_rows:
+        lines = [f"<b>{b['name']}</b><br>{_measures_de(len(m))}" for b, m in land_rows]
+        fig.add_annotation(
+            text="Für das ganze Land zuständig<br>(kein Ort auf der Karte):<br>" + "<br>".join(lines),
+            xref="paper",
+            yref="paper",
+            x=1.0,
+            y=0.5,
+            xanchor="left",
+            yanchor="top",
+            align="left",
+            showarrow=False,
+            font={"size": 11},
+            bgcolor="#f4f6f9",
+            bordercolor=BODY_COLORS["Landespräventionsrat"],
+            borderwidth=1,
+            borderpad=6,
+        )
+    scale_bar(fig, tuple(data.kreise.total_bounds))
     map_axes(fig)
     n_m = len(data.measures)
-    fig = base_layout(fig, data, f"{len(data.bodies)} Gremien und {n_m} Maßnahmen im Register", height=760)
-    fig.update_layout(legend={"orientation": "h", "y": -0.02})
+    fig = base_layout(
+        fig,
+        data,
+        f"{len(data.bodies)} Gremien und {n_m} Maßnahmen im Register",
+        ("register", "vg"),
+        height=760,
+        notes=["Punktgröße: Zahl der eingetragenen Maßnahmen. Gremien einer Gemeinde stehen in deren Mitte."],
+    )
+    fig.update_layout(
+        legend={"x": 1.0, "y": 0.95, "xanchor": "left", "yanchor": "top", "title": {"text": "Art des Gremiums"}},
+        margin={"r": 260},
+    )
     return fig
+
+
+def _measures_de(n: int) -> str:
+    return "keine Maßnahmen eingetragen" if n == 0 else "1 Maßnahme" if n == 1 else f"{fmt.number(n)} Maßnahmen"
+
+
+def alt_texts(data: ReportData, asset_names: dict[str, str] | None = None) -> dict[str, str]:
+    """Alt text of the ministry report's figures (keys as ``MINISTRY_IMAGES``): what each shows, with its
+    main figures, for readers who cannot see the picture (``asset_names``: readable names of the sources)."""
+    e = data.effects[data.effects["headline"] & data.effects["evaluable"]]
+    spans_one = int(((e["ci_low"] < 1) & (e["ci_high"] > 1)).sum())
+    q = data.quality.groupby("asset")["rows"].sum().sort_values(ascending=False)
+    per_kreis = data.bodies["ags"].astype(str).str[:5].value_counts()
+    on_map = per_kreis[per_kreis.index.isin(set(data.kreise["ags"]))]
+    names = dict(zip(data.kreise["ags"], data.kreise["name"], strict=True))
+    most = f"; die meisten in {names[on_map.index[0]]} ({fmt.number(on_map.iloc[0])})" if len(on_map) else ""
+    return {
+        "overview_map": (
+            f"Karte der Kreise von {data.land_name} mit den {fmt.number(len(data.bodies))} Gremien des Registers als "
+            f"Punkte, ihre Größe nach der Zahl der {fmt.number(len(data.measures))} Maßnahmen{most}. Gremien für "
+            "das ganze Land stehen in einem Kasten neben der Karte."
+        ),
+        "forest_plot": (
+            f"Punktdiagramm der Wirkungen: {fmt.number(len(e))} ausgewertete Zielgrößen als Ratenverhältnis mit "
+            f"95-%-Intervall auf logarithmischer Achse; bei {fmt.number(spans_one)} schließt das Intervall 1 (keine "
+            "Veränderung) ein. Die Zahlen stehen in der Tabelle darunter."
+        ),
+        "quality": (
+            f"Balkendiagramm: {fmt.number(int(q.sum()))} Zeilen in Quarantäne je Quelle: "
+            + "; ".join(f"{(asset_names or {}).get(asset, asset)} {fmt.number(int(n))}" for asset, n in q.items())
+            + ". Die Gründe stehen in der Tabelle darunter."
+        ),
+    }

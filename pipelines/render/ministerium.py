@@ -18,6 +18,7 @@ from pipelines.register.schema import TABLES
 from pipelines.render import fmt
 from pipelines.render.cache import write_if_changed
 from pipelines.render.data import SYNTHETIC_LABEL, ReportData
+from pipelines.render.figures import alt_texts
 from pipelines.render.steckbrief import TEMPLATES
 from pipelines.stats.methods import NAIVE
 from pipelines.stats.methods import label as method_label
@@ -136,6 +137,7 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
         "caveats": CAVEATS,
         "sources": data.attributions(),
         "images": images,
+        "image_alt": alt_texts(data, QUALITY_NAMES),
     }
 
 

@@ -57,7 +57,7 @@ def maps_and_charts(data: ReportData, out: Path) -> list[Path]:
     files whose figure is unchanged since the last run are kept."""
     folder = out / FOLDERS["conference_kit"]
     plan = conference_charts(data, folder)
-    conference = [e for _, charts, map_export in plan.values() for e in [*(c for _, c in charts), map_export]]
+    conference = [c.export for _, charts, region_map in plan.values() for c in [*charts, region_map]]
     cache = render_cache(out, "maps_and_charts")
     files = render_maps(
         data, out / FOLDERS["maps_and_charts"], extra=[*ministry_exports(data, out), *conference], cache=cache

@@ -160,14 +160,13 @@ class SheetBuilder:
         for r in data.effects.to_dict("records"):
             self.effects[str(r["measure_id"])].append(r)
         sources = data.attributions()
-        footer = f"Präventionsmonitor {data.land_name} · {data.data_as_of()}"
+        self.footer = f"Präventionsmonitor {data.land_name}" + (f" · {SYNTHETIC_LABEL}" if data.synthetic else "")
         self.common = {
             "synthetic": bool(data.synthetic),
             "synthetic_label": SYNTHETIC_LABEL,
             "as_of": data.data_as_of(),
             "data_date": fmt.date_de(data.data_date),
             "sources": sources,
-            "footer": footer + (f" · {SYNTHETIC_LABEL}" if data.synthetic else ""),
             "indicator_header": HEADER,
             "indicator_widths": WIDTHS,
             "land_name": data.land_name,
@@ -294,14 +293,29 @@ class SheetBuilder:
                 text += f" (Land {fmt.change_from_ratio(land)})"
         return text
 
-    def rates(self, unit: str, indicator: str) -> list[tuple[int, float]]:
+    def rates(self, unit: str, indicator: str, since: int | None = None) -> list[tuple[int, float]]:
+        """The unit's yearly rates with a count of at least 3 (from ``since`` on), only years with a rate."""
         s = self.series.get((unit, indicator))
         if s is None:
             return []
-        return [(int(y), float(v)) for y, v, c in zip(s.years, s.rate, s.count, strict=True) if c >= 3]
+        return [
+            (int(y), float(v))
+            for y, v, c in zip(s.years, s.rate, s.count, strict=True)
+            if c >= 3 and math.isfinite(v) and (since is None or y >= since)
+        ]
+
+    def accident_series(self, unit: str) -> tuple[str, list[tuple[int, float]]]:
+        """The unit's accident series that reaches the latest year: the official statistics or, where they
+        end earlier (Gemeinden and kreisfreie Städte: 2015), the Unfallatlas points counted per year."""
+        candidates = [(ind, self.rates(unit, ind)) for ind in ACCIDENT_TREND]
+        candidates = [(ind, r) for ind, r in candidates if len(r) >= 3]
+        if not candidates:
+            return ACCIDENT_TREND[0], []
+        return max(candidates, key=lambda c: (c[1][-1][0], len(c[1])))
 
     def trends(self, unit: str) -> list[dict]:
-        """Sparklines: crime (Kreis against the Land) and accidents (Gemeinde against Kreis and Land)."""
+        """Sparklines: crime (Kreis against the Land) and accidents (the unit's latest-reaching series against
+        its Kreis and the Land over the same years)."""
         kreis = unit[:5] if len(unit) >= 5 else None
         out = []
         crime = {}
@@ -309,17 +323,54 @@ class SheetBuilder:
             crime[self.kreis_label(kreis)] = self.rates(kreis, "pks:------")
         crime[self.data.land_name] = self.rates(self.land, "pks:------")
         if sum(len(v) >= 2 for v in crime.values()):
-            out.append({"title": "Straftaten insgesamt je 100.000 EW", "svg": sparkline(crime, width=300)})
-        acc = {}
-        if len(unit) == 8:
-            acc[self.unit_name(unit)] = self.rates(unit, "acc:unfaelle_personenschaden")
-        if kreis:
-            acc[self.kreis_label(kreis)] = self.rates(kreis, "acc:unfaelle_personenschaden")
-        acc[self.data.land_name] = self.rates(self.land, "acc:unfaelle_personenschaden")
-        first = next(iter(acc.values()))
-        if len(first) >= 3:
-            out.append({"title": "Unfälle mit Personenschaden je 100.000 EW", "svg": sparkline(acc, width=300)})
+            out.append(_trend("Straftaten insgesamt je 100.000 EW", crime))
+        own = unit if unit != self.land else self.land
+        indicator, series = self.accident_series(own)
+        if len(series) < 3:
+            return out
+        since = series[0][0]
+        acc = {self.unit_name(own): series}
+        if kreis and kreis != own and not self.is_kreisfrei(kreis):
+            acc[self.kreis_label(kreis)] = self.rates(kreis, "acc:unfaelle_personenschaden", since)
+        if own != self.land:
+            acc[self.data.land_name] = self.rates(self.land, "acc:unfaelle_personenschaden", since)
+        source = "Unfallatlas" if indicator.startswith(POINTS_PREFIX) else "amtliche Statistik"
+        others = " (Vergleich: amtliche Statistik)" if source == "Unfallatlas" and len(acc) > 1 else ""
+        out.append(_trend(f"Unfälle mit Personenschaden je 100.000 EW, {since}–{series[-1][0]}: {source}{others}", acc))
         return out
+
+    def dated(self, unit: str) -> dict[str, str]:
+        """The sheet's 'Datenstand' line and its page footer, for what the sheet shows of ``unit``."""
+        as_of = self.as_of(unit)
+        return {"as_of": as_of, "footer": f"{self.footer} · {as_of}"}
+
+    def as_of(self, unit: str) -> str:
+        """'Datenstand' of one sheet: the latest year of each source as the sheet shows it for ``unit``
+        (crime for its Kreis; accidents of the Gemeinde where the Land's statistics reach further)."""
+        crime_unit = unit[:5] if len(unit) == 8 else unit
+
+        def last(u: str, indicators) -> int | None:
+            years = [int(s.years[-1]) for ind in indicators if (s := self.series.get((u, ind))) is not None]
+            return max(years) if years else None
+
+        parts = []
+        pks = last(crime_unit, [ind for ind, _ in CRIME])
+        if pks is not None:
+            parts.append(f"PKS bis {pks}")
+        atlas = last(unit, _POINTS)
+        if atlas is not None:
+            parts.append(f"Unfallatlas bis {atlas}")
+        official = [ind for ind, _ in ACCIDENTS if not ind.startswith(POINTS_PREFIX)]
+        own, land = last(unit, official), last(self.land, official)
+        if own is not None:
+            parts.append(
+                f"Unfallstatistik bis {own}" + (f" ({self.data.land_name} bis {land})" if land and land > own else "")
+            )
+        elif land is not None:
+            parts.append(f"Unfallstatistik ({self.data.land_name}) bis {land}")
+        if "gv100ad" in self.data.data_years:
+            parts.append(f"Bevölkerung bis {self.data.data_years['gv100ad'][1]}")
+        return "Datenstand: " + ", ".join(parts) if parts else self.data.data_as_of()
 
     # ------------------------------------------------------------------ measures and effects
     def measure_title(self, measure_id: str) -> str:
@@ -511,6 +562,7 @@ class SheetBuilder:
             "gaps": gaps,
             "footnotes": notes,
             "file": gemeinde_stem(ags, name),
+            **self.dated(ags),
         }
 
     # ------------------------------------------------------------------ body sheets
@@ -575,11 +627,25 @@ class SheetBuilder:
             "footnotes": notes,
             "sources": [*self.common["sources"], *[f"Registereintrag: {u}" for u in urls]],
             "file": body_stem(body_id, name),
+            **self.dated(ags if len(ags) in (5, 8) else self.land),
         }
 
 
 _SHOWN = {ind for ind, _ in CRIME + ACCIDENTS}
+#: accident series a sheet's trend may show, in order of preference on equal reach
+ACCIDENT_TREND = ("acc:unfaelle_personenschaden", "acc:points_all")
 _POINTS = [ind for ind, _ in ACCIDENTS if ind.startswith(POINTS_PREFIX)]
+
+
+def _trend(title: str, series: dict[str, list[tuple[int, float]]]) -> dict[str, str]:
+    """A sheet's trend: title, SVG and its alt text (each series' change from its first to its last year)."""
+    parts = [
+        f"{name} {fmt.change_from_ratio(s[-1][1] / s[0][1])} von {s[0][0]} bis {s[-1][0]}"
+        for name, s in series.items()
+        if len(s) >= 2 and s[0][1] > 0
+    ]
+    alt = f"Liniendiagramm {title}, indexiert (erstes Jahr = 100): " + "; ".join(parts) + "."
+    return {"title": title, "svg": sparkline(series, width=300, label=alt), "alt": alt}
 
 
 def _short(text: str, n: int = 60) -> str:

@@ -1,6 +1,7 @@
 """Lightweight SVG graphics for documents (fact sheets, ministry report, site): no browser, milliseconds each.
 
-* :class:`LocatorMap` projects the Land's Gemeinden once into SVG paths (simplified to about one pixel).
+* :class:`LocatorMap` projects the Land's Gemeinden once into SVG paths (simplified to about one pixel),
+  with their holes (``fill-rule="evenodd"``: a unit inside another stays visible and hoverable).
   A sheet draws the grey base map plus a small overlay with its own municipality (or Kreis) highlighted;
   the base map is the same string for every sheet, so typst decodes it once per process.
 * :func:`sparkline` draws indexed trends (first year = 100) of a few series with German labels.
@@ -69,7 +70,8 @@ class LocatorMap:
         self._points = {a: tuple(self._transform(np.array([[p.x, p.y]]))[0]) for a, p in points.items()}
         self._land_point = tuple(self._transform(np.array([[land.centroid.x, land.centroid.y]]))[0])
         self._base_body = "".join(
-            f'<path d="{d}" fill="{GREY}" stroke="#ffffff" stroke-width="0.4"/>' for d in self.gemeinden.values()
+            f'<path d="{d}" fill-rule="evenodd" fill="{GREY}" stroke="#ffffff" stroke-width="0.4"/>'
+            for d in self.gemeinden.values()
         ) + "".join(f'<path d="{d}" fill="none" stroke="{OUTLINE}" stroke-width="0.5"/>' for d in self.kreise.values())
 
     def _transform(self, xy: np.ndarray) -> np.ndarray:
@@ -93,13 +95,13 @@ class LocatorMap:
         out = []
         if len(highlight) == 5:
             out += [
-                f'<path d="{d}" fill="{HIGHLIGHT}" fill-opacity="0.75" stroke="#ffffff" stroke-width="0.4"/>'
+                f'<path d="{d}" fill-rule="evenodd" fill="{HIGHLIGHT}" fill-opacity="0.75" stroke="#ffffff" stroke-width="0.4"/>'
                 for a, d in self.gemeinden.items()
                 if a.startswith(kreis)
             ]
         elif highlight in self.gemeinden:
             out.append(
-                f'<path d="{self.gemeinden[highlight]}" fill="{HIGHLIGHT}" stroke="{HIGHLIGHT}" stroke-width="0.6"/>'
+                f'<path d="{self.gemeinden[highlight]}" fill-rule="evenodd" fill="{HIGHLIGHT}" stroke="{HIGHLIGHT}" stroke-width="0.6"/>'
             )
         if kreis in self.kreise:
             out.append(f'<path d="{self.kreise[kreis]}" fill="none" stroke="{OUTLINE}" stroke-width="1.6"/>')
@@ -127,7 +129,9 @@ class LocatorMap:
             parts = []
             for ags, d in self.gemeinden.items():
                 tip = f"<title>{escape(self.names[ags])} ({ags})</title>"
-                path = f'<path d="{d}" fill="{GREY}" stroke="#ffffff" stroke-width="0.4">{tip}</path>'
+                path = (
+                    f'<path d="{d}" fill-rule="evenodd" fill="{GREY}" stroke="#ffffff" stroke-width="0.4">{tip}</path>'
+                )
                 if ags in links:
                     path = f'<a href="{escape(links[ags])}" data-ags="{ags}" aria-label="{escape(self.names[ags])}">{path}</a>'
                 parts.append(path)
@@ -152,8 +156,10 @@ def sparkline(
     width: int = 320,
     height: int = 130,
     unit: str = "Index (erstes Jahr = 100)",
+    label: str | None = None,
 ) -> str:
-    """Indexed lines (first year = 100) for a few named series; the first series is drawn strongest."""
+    """Indexed lines (first year = 100) for a few named series; the first series is drawn strongest.
+    ``label`` describes the chart for screen readers (``aria-label``; default ``unit``)."""
     colors = ["#c0392b", "#1f3b5a", "#888888"]
     clean = {
         k: [(int(y), float(v)) for y, v in s if v is not None and math.isfinite(v) and v > 0] for k, s in series.items()
@@ -175,7 +181,7 @@ def sparkline(
 
     out = [
         f'<svg {SVG_NS} viewBox="0 0 {width} {height + legend_h}" width="{width}" height="{height + legend_h}" '
-        f'font-family="{FONT}" font-size="9" role="img" aria-label="{escape(unit)}">'
+        f'font-family="{FONT}" font-size="9" role="img" aria-label="{escape(label or unit)}">'
     ]
     _, base_y = px(y0, 100)
     out.append(

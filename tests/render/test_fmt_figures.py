@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -58,11 +59,18 @@ def test_change_map_is_diverging_with_midpoint_zero() -> None:
     assert "Veränderung zum Vorjahr" in hover and "je 100.000 Einwohner" in hover
 
 
-def test_rate_map_names_its_classification_in_the_legend_and_only_its_sources() -> None:
+def test_rate_map_says_in_words_what_its_classes_mean_and_names_only_its_sources() -> None:
     data = make_report_data(12)
     fig = figures.choropleth(data, "Kreis", "pks:------", 2024)
     titles = [t.legendgrouptitle.text for t in fig.data if t.legendgrouptitle and t.legendgrouptitle.text]
-    assert any("Fisher-Jenks" in t or "Quantile" in t for t in titles)
+    assert titles == ["je 100.000 Einwohner (2024)"]
+    classes = [t.name for t in fig.data if t.legendgroup == "classes"]
+    k = len(classes)
+    assert [c.split(":")[0] for c in classes] == figures.CLASS_WORDS[k]
+    assert all(re.search(r": [\d.]+(,\d+)?( bis [\d.]+(,\d+)?)?$", c) for c in classes), classes
+    assert fig.layout.meta["classification"] in figures.CLASS_NOTE  # the method stays in the figure's metadata
     foot = " ".join(a.text for a in fig.layout.annotations)
+    assert figures.CLASS_NOTE[fig.layout.meta["classification"]] in foot
+    assert "Fisher-Jenks" not in foot + " ".join(str(t.name) for t in fig.data)
     assert "Polizeiliche Kriminalstatistik" in foot and "GeoBasis-DE" in foot
     assert "Unfallatlas" not in foot
