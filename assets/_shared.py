@@ -24,7 +24,7 @@ from dagster import (
 )
 
 from pipelines import lineage
-from pipelines.discovery import Discovery, discover
+from pipelines.discovery import Discovery, discover, labels_relative_to
 from pipelines.ingest import SourceLoad
 from pipelines.markdown import markdown_table
 from pipelines.readers.base import NOT_READ
@@ -89,7 +89,7 @@ def source_asset(
         found = discover(raw_data.resolved())
         paths: list[Path] = found.of(*kinds)
         context.log.info(f"{name}: {len(paths)} file(s) of kind {', '.join(kinds)} in {found.raw_dir}")
-        with warehouse.connect() as con:
+        with warehouse.connect() as con, labels_relative_to(found.raw_dir):
             result = load(found, con).with_unrecognised(found.unrecognised_beside(paths))
             for line in result.not_loaded():
                 context.log.warning(f"{name}: not loaded: {line}")

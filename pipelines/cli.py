@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "pipelines.commands.pipeline",
     "pipelines.register.cli",
     "pipelines.commands.demo",
+    "pipelines.lka.cli",
     "pipelines.fetch.cli",
     "pipelines.evaluation.cli",
 )

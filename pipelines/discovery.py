@@ -8,16 +8,21 @@ back to the file name only where the content alone is ambiguous.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import gzip
 import os
 import re
 import zipfile
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.errors import PipelineError
+from pipelines.readers.lka import header_columns, is_lka_header
+from pipelines.readers.pks import cell_text
 
 # derived twins of originals that are read instead: recognised, not loaded
 DERIVED = "derived_twin"
@@ -31,14 +36,48 @@ def is_documentation(path: Path) -> bool:
     return path.suffix.lower() in DOCUMENTATION_SUFFIXES or path.name.lower().startswith(DOCUMENTATION_NAMES)
 
 
-def display_path(path: Path | str) -> str:
-    """A path as text that can be printed and stored: a file name with bytes that are not UTF-8 (a latin-1
-    ``ä`` from an old archive) is shown with them read as Windows-1252 instead of as surrogates."""
-    raw = os.fsencode(path)
+#: the raw-data folder that stored file names are relative to while a source loads (:func:`labels_relative_to`)
+_LABEL_ROOT: contextvars.ContextVar[str | None] = contextvars.ContextVar("label_root", default=None)
+
+
+@contextlib.contextmanager
+def labels_relative_to(raw_dir: Path) -> Iterator[None]:
+    """While the block runs, :func:`display_path` names files below ``raw_dir`` relative to it (and files
+    elsewhere by their name), so that the warehouse and the asset metadata hold no absolute paths."""
+    token = _LABEL_ROOT.set(os.path.abspath(raw_dir))
+    try:
+        yield
+    finally:
+        _LABEL_ROOT.reset(token)
+
+
+def _decoded(raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return raw.decode("cp1252", errors="replace")
+
+
+def has_utf8_name(path: Path | str) -> bool:
+    """Whether the file name is valid UTF-8 (libraries that need UTF-8 paths can open it directly)."""
+    try:
+        os.fsencode(path).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def display_path(path: Path | str) -> str:
+    """A path as text that can be printed and stored: a file name with bytes that are not UTF-8 (a latin-1
+    ``ä`` from an old archive) is shown with them read as Windows-1252 instead of as surrogates. Inside
+    :func:`labels_relative_to` a file below the raw-data folder is named relative to it, any other by its
+    name alone."""
+    root = _LABEL_ROOT.get()
+    if root is None:
+        return _decoded(os.fsencode(path))
+    absolute = os.path.abspath(path)
+    inside = os.path.commonpath([root, absolute]) == root
+    return _decoded(os.fsencode(os.path.relpath(absolute, root) if inside else os.path.basename(absolute)))
 
 
 @dataclass
@@ -73,7 +112,14 @@ def _head(path: Path, size: int = 4096) -> str:
         return ""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    return data.decode("utf-8", errors="replace") if b"\x00" not in data else ""
+    if b"\x00" in data:
+        return ""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:  # a character cut at the end of the head, or a Windows-1252 file
+        return (
+            data[: exc.start].decode("utf-8") if exc.start > len(data) - 4 else data.decode("cp1252", errors="replace")
+        )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -137,6 +183,8 @@ def classify(path: Path) -> str | None:
         return "gv_auszug_csv"
     if re.match(r"^10\d{8}\d{2}", first) or re.match(r"^(10|20|30|40|50|60)\d{8}\d{2}", first):
         return "gv100ad"
+    if is_lka_header(first):
+        return "lka_tatortgemeinde"
     if "gremium_type" in first or "measure_as_in_source" in first:
         return "register"
     if first.startswith(("table,land,year", "year,code,name")):
@@ -153,13 +201,17 @@ def _classify_workbook(path: Path, name: str) -> str | None:
         return "kiss_md"
     if re.search(r"(t01.*kreise|tb01_.*kreise|kreise-faelle)", name):
         return "pks_t01"
-    if re.search(r"register|praevention|gremien", name):
-        return "register"
     try:
         from pipelines.readers.pks import read_workbook_rows
 
         rows = read_workbook_rows(path)[:12]
     except Exception:  # an unreadable workbook is simply not recognised here; its reader says why
+        rows = None
+    if rows and any(header_columns([cell_text(c) for c in r]) for r in rows):
+        return "lka_tatortgemeinde"
+    if re.search(r"register|praevention|gremien", name):
+        return "register"
+    if rows is None:
         return None
     text = " ".join(str(c) for r in rows for c in r if c is not None)
     if "Polizeiliche Kriminalstatistik" in text and "Kreise" in text:

@@ -10,10 +10,12 @@ error. Both remove the temporary file on failure.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 
 @contextlib.contextmanager
@@ -39,3 +41,30 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
+
+
+class SavesToBuffer(Protocol):
+    """A document that serialises itself into a binary stream (openpyxl ``Workbook``, python-pptx ``Presentation``)."""
+
+    def save(self, target: io.BytesIO) -> None: ...
+
+
+def write_document(path: Path, document: SavesToBuffer) -> Path:
+    """Serialise ``document`` in memory and write it to ``path`` atomically (:func:`write_atomic`)."""
+    buffer = io.BytesIO()
+    document.save(buffer)
+    write_atomic(path, buffer.getvalue())
+    return path
+
+
+def new_workbook_path(file: str, *, force: bool) -> Path:
+    """Where a command writes a new workbook: ``file`` if it names an ``.xlsx`` that does not exist yet
+    (or ``force``), else a :class:`~pipelines.errors.PipelineError` saying what to do."""
+    from pipelines.errors import PipelineError
+
+    path = Path(file)
+    if path.suffix.lower() != ".xlsx":
+        raise PipelineError(f"the template is an Excel workbook: give a file name ending in .xlsx, not {path.name}")
+    if path.exists() and not force:
+        raise PipelineError(f"{path} exists already; use --force to overwrite it")
+    return path

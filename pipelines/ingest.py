@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from pipelines import config
-from pipelines.discovery import display_path
+from pipelines.discovery import display_path, has_utf8_name
 from pipelines.errors import SourceFormatError
 from pipelines.readers.accident_counts import DTYPES as ACCIDENT_COUNT_DTYPES
 from pipelines.readers.accident_counts import read_genesis, read_inkar, read_regionalstatistik
@@ -36,6 +36,8 @@ from pipelines.readers.boundaries import TYPES as BOUNDARY_TYPES
 from pipelines.readers.boundaries import read_boundaries
 from pipelines.readers.kiss_md import DTYPES as KISS_DTYPES
 from pipelines.readers.kiss_md import read_kiss_md
+from pipelines.readers.lka import TYPES as LKA_TYPES
+from pipelines.readers.lka import read_lka_tatortgemeinde
 from pipelines.readers.pks import ALL_OFFENCES, read_pks
 from pipelines.readers.pks import FIGURES as PKS_FIGURES
 from pipelines.readers.pks import TYPES as PKS_TYPES
@@ -101,7 +103,7 @@ def readable(path: Path) -> Iterator[tuple[Path, str]]:
     that need UTF-8 paths (DuckDB, calamine) can open it and the stored label can be written.
     """
     label = display_path(path)
-    if label == str(path):
+    if has_utf8_name(path):
         yield path, label
         return
     with tempfile.TemporaryDirectory(prefix="praevention-name-") as tmp:
@@ -193,6 +195,23 @@ def load_crime_city_stats(paths: list[Path]) -> SourceLoad:
         frame = typed_empty(KISS_DTYPES)
     table = TableWrite("crime_city_stats", frame, order_by=("table_id", "year", "unit_ags", "measure"))
     return SourceLoad([table], rejects, log, frame.head(10))
+
+
+def load_crime_gemeinde_cases(paths: list[Path]) -> SourceLoad:
+    """The LKA's PKS by Tatortgemeinde in the import format (:mod:`pipelines.readers.lka`); none in the
+    public data, so an empty table where no file was delivered."""
+    results, failed = read_files(paths, read_lka_tatortgemeinde)
+    frame, rejects, log = _finish(results, failed)
+    source = frame if len(frame.columns) else empty_select(LKA_TYPES)
+    table = TableWrite("crime_gemeinde_cases", source, order_by=("year", "ags", "offence_key"))
+    preview = (
+        frame[frame["offence_key"] == ALL_OFFENCES]
+        .groupby("year", as_index=False)
+        .agg(gemeinden=("ags", "nunique"), cases=("cases", "sum"))
+        if len(frame)
+        else frame
+    )
+    return SourceLoad([table], rejects, log, preview)
 
 
 def load_accident_points(paths: list[Path], geojson_paths: list[Path], con: duckdb.DuckDBPyConnection) -> SourceLoad:

@@ -58,6 +58,23 @@ TABLES: list[Table] = [
         },
     ),
     Table(
+        "crime_gemeinde_cases",
+        "PKS cases by Tatortgemeinde, year and offence key (empty unless the LKA's figures are delivered).",
+        "Landeskriminalamt Sachsen-Anhalt, PKS nach Tatortgemeinde (not published; import format of "
+        "`praevention lka template`, docs/lka-import.md)",
+        ("year", "ags", "offence_key"),
+        {
+            "year": "reporting year (Berichtsjahr)",
+            "ags": "8-digit AGS of the Tatortgemeinde",
+            "offence_key": "PKS offence key (`------` = all offences)",
+            "cases": "recorded cases (erfasste Fälle)",
+            "attempts": "attempts among them (empty if not delivered)",
+            "cleared": "cleared cases among them (empty if not delivered)",
+            "source": "publisher and statistic",
+            **_PROV,
+        },
+    ),
+    Table(
         "crime_city_stats",
         "Magdeburg's municipal crime statistics: per Stadtteil, Magdeburg vs Halle, Länder.",
         "Landeshauptstadt Magdeburg, KISS-MD chapter K11 (police PKS figures republished)",

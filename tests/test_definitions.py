@@ -9,6 +9,7 @@ from pipelines.definitions import defs
 EXPECTED_ASSETS = {
     "crime_cases",
     "crime_city_stats",
+    "crime_gemeinde_cases",
     "accident_points",
     "accident_counts",
     "boundaries",

@@ -1,7 +1,7 @@
-"""Crime domain: PKS Kreis table and Magdeburg's KISS-MD tables."""
+"""Crime domain: PKS Kreis table, the LKA's PKS by Tatortgemeinde and Magdeburg's KISS-MD tables."""
 
-from assets.crime.assets import crime_cases, crime_city_stats
+from assets.crime.assets import crime_cases, crime_city_stats, crime_gemeinde_cases
 from assets.crime.checks import checks
 
-assets = [crime_cases, crime_city_stats]
+assets = [crime_cases, crime_gemeinde_cases, crime_city_stats]
 __all__ = ["assets", "checks"]

@@ -1,9 +1,10 @@
-"""Crime statistics: BKA PKS Kreis table (all of Germany) and Magdeburg's KISS-MD tables."""
+"""Crime statistics: BKA PKS Kreis table (all of Germany), the LKA's PKS by Tatortgemeinde (where the ministry
+delivers it) and Magdeburg's KISS-MD tables."""
 
 from __future__ import annotations
 
 from assets._shared import source_asset
-from pipelines.ingest import load_crime_cases, load_crime_city_stats
+from pipelines.ingest import load_crime_cases, load_crime_city_stats, load_crime_gemeinde_cases
 
 crime_cases = source_asset(
     name="crime_cases",
@@ -31,4 +32,18 @@ crime_city_stats = source_asset(
         "the Stadtteil parts, not the published city row, add up to the BKA total."
     ),
     load=lambda found, _con: load_crime_city_stats(found.of("kiss_md")),
+)
+
+crime_gemeinde_cases = source_asset(
+    name="crime_gemeinde_cases",
+    group="crime",
+    kinds=("lka_tatortgemeinde",),
+    description=(
+        "PKS cases by Tatortgemeinde, year and offence key (Landeskriminalamt, not published: delivered by the "
+        "ministry in the import format of `praevention lka template`, docs/lka-import.md). Unit: Gemeinde (8-digit "
+        "AGS), crime-scene principle. Optional: without a file the table is empty and crime is evaluated per "
+        "Kreis. Caveats: cases without a Tatortgemeinde are in the Kreis total only, so the Gemeinden add up to "
+        "at most their Kreis; the figures are confidential, only evaluations are published."
+    ),
+    load=lambda found, _con: load_crime_gemeinde_cases(found.of("lka_tatortgemeinde")),
 )

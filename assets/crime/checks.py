@@ -109,6 +109,52 @@ checks = [
         """,
         params=(list(LSA_TOTALS), list(LSA_TOTALS.values()), ALL_OFFENCES, list(LSA_KREISE)),
     ),
+    *loading_checks("crime_gemeinde_cases", "crime_gemeinde_cases", required=False),
+    *contract_checks("crime_gemeinde_cases"),
+    years_check("crime_gemeinde_cases", "crime_gemeinde_cases", 2000, 2035),
+    sql_check(
+        asset_name="crime_gemeinde_cases",
+        name="ags_in_gemeindeverzeichnis",
+        blocking=True,
+        description="Blocking: every AGS is a Gemeinde of the Gemeindeverzeichnis (table `population`).",
+        sql="""
+            SELECT ags, min(year) AS first_year, count(*) AS rows FROM crime_gemeinde_cases
+            WHERE ags NOT IN (SELECT ags FROM population WHERE length(ags) = 8) GROUP BY ags ORDER BY ags
+        """,
+        additional_deps=["population"],
+    ),
+    sql_check(
+        asset_name="crime_gemeinde_cases",
+        name="counts_plausible",
+        blocking=True,
+        description=(
+            f"Blocking: at most {MAX_KREIS_CASES:,} cases per Gemeinde and offence, attempts and cleared cases at "
+            "most the recorded ones."
+        ),
+        sql="""
+            SELECT year, ags, offence_key, cases, attempts, cleared FROM crime_gemeinde_cases
+            WHERE cases > ? OR attempts > cases OR cleared > cases ORDER BY year, ags, offence_key
+        """,
+        params=(MAX_KREIS_CASES,),
+    ),
+    sql_check(
+        asset_name="crime_gemeinde_cases",
+        name="within_kreis_totals",
+        blocking=True,
+        description=(
+            "Blocking: the Gemeinden of a Kreis add up to at most the Kreis's cases in the BKA's PKS (T01 Kreise) "
+            "of the same year and offence key (cases without a Tatortgemeinde make up the rest)."
+        ),
+        sql="""
+            WITH gemeinden AS (
+                SELECT year, substr(ags, 1, 5) AS kreis, offence_key, sum(cases) AS gemeinden, count(*) AS n
+                FROM crime_gemeinde_cases GROUP BY ALL)
+            SELECT g.year, g.kreis, g.offence_key, g.n, g.gemeinden, c.cases AS kreis_cases
+            FROM gemeinden g JOIN crime_cases c ON c.year = g.year AND c.ags = g.kreis AND c.offence_key = g.offence_key
+            WHERE g.gemeinden > c.cases ORDER BY 1, 2, 3
+        """,
+        additional_deps=["crime_cases"],
+    ),
     *contract_checks("crime_city_stats"),
     sql_check(
         asset_name="crime_city_stats",

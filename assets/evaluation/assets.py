@@ -32,6 +32,7 @@ def panel_inputs(con: duckdb.DuckDBPyConnection, land: str) -> dict[str, pd.Data
         "crime": con.execute(
             "SELECT year, ags, kreis_name, kreis_type, offence_key, offence_label, cases, hz, hz_basis FROM crime_cases"
         ).df(),
+        "crime_gemeinden": con.execute("SELECT year, ags, offence_key, cases FROM crime_gemeinde_cases").df(),
         "city": con.execute("SELECT * FROM crime_city_stats").df(),
         "accident_counts": con.execute("SELECT * FROM accident_counts").df(),
         "points": con.execute((SQL / "panel_inputs.sql").read_text(), [land]).df(),
@@ -42,7 +43,15 @@ def panel_inputs(con: duckdb.DuckDBPyConnection, land: str) -> dict[str, pd.Data
     }
 
 
-PANEL_UPSTREAM = ["crime_cases", "crime_city_stats", "accident_points", "accident_counts", "population", "boundaries"]
+PANEL_UPSTREAM = [
+    "crime_cases",
+    "crime_gemeinde_cases",
+    "crime_city_stats",
+    "accident_points",
+    "accident_counts",
+    "population",
+    "boundaries",
+]
 
 
 @asset(
@@ -52,8 +61,9 @@ PANEL_UPSTREAM = ["crime_cases", "crime_city_stats", "accident_points", "acciden
     description=(
         "Harmonised panel: one row per unit × year (× month) × indicator with count, population, rate per 100,000 "
         "and its exact Poisson interval, the published HZ beside the recomputed rate, and break flags. Units: all "
-        "German Kreise and Länder for crime (PKS, comparison pools), the Land's Gemeinden and Kreise for accidents, "
-        "Magdeburg's Stadtteile (KISS-MD). Caveats: crime exists only per Kreis; population between editions is "
+        "German Kreise and Länder for crime (PKS, comparison pools), the Land's Gemeinden for crime where the LKA's "
+        "PKS by Tatortgemeinde is delivered, the Land's Gemeinden and Kreise for accidents, Magdeburg's Stadtteile "
+        "(KISS-MD). Caveats: the public PKS has crime only per Kreis; population between editions is "
         "interpolated and marked; the Zensus 2022 revision and territorial changes are flagged breaks; counts of 1–2 "
         "are flagged for suppression."
     ),
@@ -117,8 +127,9 @@ EFFECTS_UPSTREAM = ["panel", "register_bodies", "register_measures", "crime_case
         "before/after (labelled naive), a comparison-group design with placebo inference across Kreise of the same "
         "type in Germany (each measured against the rest of its Land), synthetic control, Empirical Bayes for "
         "accidents, WDQ/WDD where areas and points exist, and a displacement check on neighbouring Kreise. Headline "
-        "p-values adjusted across the report (Benjamini–Hochberg, Holm). Caveats: crime is evaluated on the Kreis "
-        "of a Gemeinde's body; designs that fail their checks are 'nicht eindeutig auswertbar'; no causal claim "
+        "p-values adjusted across the report (Benjamini–Hochberg, Holm). Caveats: crime is evaluated on the finest "
+        "level with data (named Stadtteile, the Gemeinde where the LKA's PKS by Tatortgemeinde is delivered, else "
+        "the Kreis), and every output names it; designs that fail their checks are 'nicht eindeutig auswertbar'; no causal claim "
         "beyond the design."
     ),
 )

@@ -6,6 +6,7 @@ import pandas as pd
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
 from pipelines import lineage
+from pipelines.discovery import labels_relative_to
 from pipelines.markdown import markdown_table
 from pipelines.register.load import discover_register_files, load_register, table_writes
 from pipelines.register.reference import context_from_warehouse
@@ -51,7 +52,8 @@ def register(
     context.log.info(f"register: {len(files)} file(s): {', '.join(p.name for p in files)}")
     with warehouse.connect() as con:
         land = raw_data.land_key()
-        result = load_register(files, land=land, context=context_from_warehouse(con, land))
+        with labels_relative_to(raw_data.resolved()):
+            result = load_register(files, land=land, context=context_from_warehouse(con, land))
         fingerprint = lineage.source_fingerprint(files)
         counts = write_asset(
             con,

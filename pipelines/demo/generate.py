@@ -3,7 +3,8 @@
 "Demoland" has the Land key ``99`` (no real Land has it), about 150 Gemeinden in 10 Kreise (three
 kreisfreie Städte), plausible Voronoi shapes in the North Sea west of Schleswig-Holstein (inside the
 Unfallatlas coordinate checks, far from real municipalities), populations, PKS T01 tables 2014–2024
-(with a comparison pool of 160 Kreise in the equally fictional Land ``98``), Unfallatlas yearly zips
+(with a comparison pool of 160 Kreise in the equally fictional Land ``98``), the LKA's PKS by
+Tatortgemeinde in its import template (every Gemeinde, 2014–2024), Unfallatlas yearly zips
 2017–2024, GV100AD editions and a register of councils whose true effects are known.
 
 Everything generated here is synthetic and is labelled so wherever it is shown.
@@ -22,6 +23,7 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
+from pipelines.evaluation.design import is_kreisfreie_stadt
 from pipelines.readers.pks import ALL_OFFENCES
 
 LAND = "99"
@@ -307,6 +309,53 @@ def write_pks(pks: pd.DataFrame, folder: Path) -> list[Path]:
     return paths
 
 
+#: share of a Kreis's cases without a Tatortgemeinde (no scene in the Land, e.g. online fraud)
+UNATTRIBUTED = 0.04
+
+
+def simulate_tatortgemeinden(
+    rng: np.random.Generator, land: DemoLand, pks: pd.DataFrame, treatments: list[Treatment]
+) -> pd.DataFrame:
+    """Cases per Gemeinde × year × offence: each Demoland Kreis's cases split among its Gemeinden by
+    population (multinomial, with a share that has no Tatortgemeinde); then a Gemeinde's measure removes
+    cases after its start year (binomial thinning with its true rate ratio) from the Gemeinde, its total and
+    its Kreis (``pks`` is changed in place), so that the Gemeinden never add up to more than their Kreis."""
+    own = pks[pks["ags"].str[:2] == LAND]
+    rows = []
+    for (year, kreis, key), cases in own.set_index(["year", "ags", "offence_key"])["cases"].items():
+        members = land.gemeinden[land.gemeinden["kreis"] == kreis]
+        share = members["population"].to_numpy(dtype=float)
+        share = share / share.sum() * (1 - UNATTRIBUTED)
+        split = rng.multinomial(int(cases), [*share, UNATTRIBUTED])[:-1]
+        rows += [(year, ags, key, int(n)) for ags, n in zip(members["ags"], split, strict=True)]
+    out = pd.DataFrame(rows, columns=["year", "ags", "offence_key", "cases"])
+    for t in treatments:
+        key = t.indicator.removeprefix("pks:")
+        hit = (out["ags"] == t.unit) & (out["offence_key"] == key) & (out["year"] > t.start.year)
+        kept = rng.binomial(out.loc[hit, "cases"].to_numpy(), t.true_rr)
+        removed = dict(zip(out.loc[hit, "year"], out.loc[hit, "cases"].to_numpy() - kept, strict=True))
+        out.loc[hit, "cases"] = kept
+        for year, n in removed.items():
+            total = (out["ags"] == t.unit) & (out["year"] == year) & (out["offence_key"] == ALL_OFFENCES)
+            out.loc[total, "cases"] -= n
+            kreis = (pks["ags"] == t.unit[:5]) & (pks["year"] == year) & pks["offence_key"].isin([key, ALL_OFFENCES])
+            pks.loc[kreis, "cases"] -= n
+    return out
+
+
+def write_tatortgemeinden(cases: pd.DataFrame, folder: Path) -> Path:
+    """The LKA's figures as the ministry delivers them: the import template, filled (AGS and keys as text)."""
+    from pipelines.files import write_document
+    from pipelines.lka.template import DATA_SHEET, template_workbook
+
+    wb = template_workbook()
+    ws = wb[DATA_SHEET]
+    for i, r in enumerate(cases.sort_values(["year", "ags", "offence_key"]).itertuples(index=False), start=2):
+        for j, value in enumerate((r.ags, int(r.year), r.offence_key, int(r.cases)), start=1):
+            ws.cell(i, j, value)
+    return write_document(folder / "pks_tatortgemeinden_2014-2024.xlsx", wb)
+
+
 def _points_in(rng: np.random.Generator, poly: shapely.Polygon, n: int) -> np.ndarray:
     minx, miny, maxx, maxy = poly.bounds
     out = np.empty((0, 2))
@@ -522,16 +571,18 @@ class DemoMeasure:
 def demo_register(land: DemoLand) -> tuple[list[DemoBody], list[DemoMeasure]]:
     """Councils and measures of Demoland, each with the effect it really has in the generated data.
 
-    Two crime measures work (rate ratio 0.75 and 0.70), a crime measure and a traffic measure do not
-    (1.0), one traffic measure works (0.75), and a council founded without measures changes nothing
-    (its founding is evaluated on all offences and street crime, truth 1.0). Two more rows are loaded
+    Two crime measures of cities work (rate ratio 0.75 and 0.70), and so does one of a Gemeinde in a
+    Landkreis (0.70, measured in the Gemeinde from the LKA's PKS by Tatortgemeinde); a crime measure and a
+    traffic measure do not (1.0), one traffic measure works (0.75), and a council founded without measures
+    changes nothing (its founding is evaluated on all offences and street crime in its Gemeinde, truth 1.0). Two more rows are loaded
     but flagged as not evaluable: one without a start date, one aimed at children (no such data).
     """
     cities = land.kreise[land.kreise["kreis_type"] == "Kreisfreie Stadt"].sort_values("ags")
     c1, c2, c3 = (cities.iloc[i] for i in range(3))
     landkreise = land.kreise[land.kreise["kreis_type"] == "Landkreis"].sort_values("ags")
-    lk_a, lk_b = landkreise.iloc[0], landkreise.iloc[1]
+    lk_a, lk_b, lk_c = landkreise.iloc[0], landkreise.iloc[1], landkreise.iloc[2]
     gem_b = land.gemeinden[land.gemeinden["kreis"] == lk_b["ags"]].sort_values("population").iloc[-1]
+    gem_c = land.gemeinden[land.gemeinden["kreis"] == lk_c["ags"]].sort_values("population").iloc[-1]
 
     def g(kreis_row: pd.Series) -> str:
         return f"{kreis_row['ags']}000"
@@ -558,6 +609,7 @@ def demo_register(land: DemoLand) -> tuple[list[DemoBody], list[DemoMeasure]]:
             g(c3),
             "01.04.2020",
         ),
+        DemoBody("D06", f"Präventionsrat {gem_c['name']}", "Präventionsrat", "Gemeinde", gem_c["ags"], "01.07.2019"),
     ]
 
     def t(unit: str, indicator: str, start: str, rr: float) -> Treatment:
@@ -641,25 +693,47 @@ def demo_register(land: DemoLand) -> tuple[list[DemoBody], list[DemoMeasure]]:
             "01.09.2021",
             None,
         ),
+        DemoMeasure(
+            "DM08",
+            "D06",
+            "Präsenzstreifen und Beleuchtung am Bahnhofsumfeld",
+            "gemeinsame Streifen / Präsenz",
+            "Kriminalität",
+            "899000 Straßenkriminalität",
+            gem_c["ags"],
+            "01.07.2019",
+            t(gem_c["ags"], "pks:899000", "01.07.2019", 0.70),
+        ),
     ]
     return bodies, measures
+
+
+def _measured_on(m: DemoMeasure, t: Treatment) -> str:
+    """The unit the evaluation measures a measure on: a Gemeinde's crime measure on the Gemeinde, whose cases
+    the LKA's PKS by Tatortgemeinde counts; a kreisfreie Stadt's on its Kreis (:func:`is_kreisfreie_stadt`)."""
+    in_gemeinde = t.indicator.startswith("pks:") and len(m.ags) == 8 and not is_kreisfreie_stadt(m.ags)
+    return m.ags if in_gemeinde else t.unit
 
 
 def truth_table(bodies: list[DemoBody], measures: list[DemoMeasure]) -> list[TrueEffect]:
     """Every evaluable (measure or founding, indicator) with its true rate ratio."""
     out = [
         TrueEffect(
-            m.measure_id, m.body_id, m.treatment.unit, m.treatment.indicator, m.treatment.start, m.treatment.true_rr
+            m.measure_id,
+            m.body_id,
+            _measured_on(m, m.treatment),
+            m.treatment.indicator,
+            m.treatment.start,
+            m.treatment.true_rr,
         )
         for m in measures
         if m.treatment is not None
     ]
-    # D04 was founded without a measure that started with it: the founding is evaluated on its Kreis
+    # D04 was founded without a measure that started with it: the founding is evaluated on its Gemeinde,
+    # whose crime the LKA's PKS by Tatortgemeinde counts
     d04 = next(b for b in bodies if b.body_id == "D04")
     start = dt.datetime.strptime(d04.founded, "%d.%m.%Y").date()
-    out += [
-        TrueEffect("D04:gruendung", "D04", d04.ags[:5], f"pks:{key}", start, 1.0) for key in (ALL_OFFENCES, "899000")
-    ]
+    out += [TrueEffect("D04:gruendung", "D04", d04.ags, f"pks:{key}", start, 1.0) for key in (ALL_OFFENCES, "899000")]
     return out
 
 
@@ -721,7 +795,7 @@ def write_register(bodies: list[DemoBody], measures: list[DemoMeasure], path: Pa
 def generate_demo(raw_dir: Path, seed: int = 20261125) -> list[TrueEffect]:
     """Write every raw file of Demoland into ``raw_dir`` and return the true effects.
 
-    Layout: ``crime/`` (PKS T01 CSVs), ``accidents/`` (Unfallatlas zips), ``boundaries/`` (GeoJSON),
+    Layout: ``crime/`` (PKS T01 CSVs; ``lka_tatortgemeinde/`` the LKA's figures per Gemeinde), ``accidents/`` (Unfallatlas zips), ``boundaries/`` (GeoJSON),
     ``population/`` (GV100AD), ``councils/register.xlsx`` and ``demo_truth.json``.
     """
     rng = np.random.default_rng(seed)
@@ -729,8 +803,11 @@ def generate_demo(raw_dir: Path, seed: int = 20261125) -> list[TrueEffect]:
     bodies, measures = demo_register(land)
     treatments = [m.treatment for m in measures if m.treatment is not None]
     kreise = pd.concat([land.kreise[["ags", "name", "kreis_type", "population"]], pool_kreise(rng)], ignore_index=True)
-    pks = simulate_pks(rng, kreise, [t for t in treatments if t.indicator.startswith("pks:")])
+    crime = [t for t in treatments if t.indicator.startswith("pks:")]
+    pks = simulate_pks(rng, kreise, [t for t in crime if len(t.unit) == 5])
+    gemeinden = simulate_tatortgemeinden(rng, land, pks, [t for t in crime if len(t.unit) == 8])
     write_pks(pks, raw_dir / "crime")
+    write_tatortgemeinden(gemeinden, raw_dir / "crime" / "lka_tatortgemeinde")
     acc = simulate_accidents(rng, land, [t for t in treatments if t.indicator.startswith("acc:")])
     write_unfallatlas(acc, raw_dir / "accidents")
     write_boundaries(land, raw_dir / "boundaries")

@@ -4,8 +4,9 @@ A design fixes, before any estimate is computed, what is compared with what:
 
 * **Unit.** The finest level with data for both periods. Crime: the Stadtteile a measure names (Magdeburg's
   Kriminalitätsstatistik per Stadtteil), else the Gemeinde (PKS by Tatortgemeinde, where imported), else
-  the Kreis (the public PKS) – and the outputs say which; a Land-wide measure on the Land, compared with the
-  other Länder. Traffic measures use the smallest unit whose accident data cover both periods.
+  the Kreis (the public PKS) – and the outputs say which. A kreisfreie Stadt is its Kreis: the public PKS
+  counts all its cases and compares it with the cities of its type, so its Gemeinde row is not used. A
+  Land-wide measure is evaluated on the Land, compared with the other Länder. Traffic measures use the smallest unit whose accident data cover both periods.
 * **Periods** (:func:`periods`). The year a measure starts is a transition year, and so is the year
   before it: councils are often founded after a bad year, and a count that was unusually high just before
   the start falls back by itself (regression to the mean; Ashenfelter 1978 on the dip before programme
@@ -117,6 +118,11 @@ def stadtteil_parts(unit: str) -> list[str]:
     return [f"{city}-{n}" for n in numbers.split(STADTTEIL_JOIN)]
 
 
+def is_kreisfreie_stadt(ags: str) -> bool:
+    """Whether an 8-digit AGS is a kreisfreie Stadt: its Gemeinde number is 000, its territory its Kreis's."""
+    return len(ags) == 8 and ags.endswith("000")
+
+
 def _crime_units(ags: str, land: str, ortsteile: list[str]) -> list[tuple[str, str, tuple[str, ...]]]:
     """Candidate units of a crime design, finest first, each with the note the outputs carry."""
     if ags == land:
@@ -126,7 +132,10 @@ def _crime_units(ags: str, land: str, ortsteile: list[str]) -> list[tuple[str, s
         out.append(
             (unit, "Stadtteil", ("Ausgewertet in den genannten Stadtteilen (Kriminalitätsstatistik der Stadt)",))
         )
-    if len(ags) == 8:
+    if len(ags) == 8 and is_kreisfreie_stadt(ags):
+        # the city is its Kreis: the public PKS counts all its cases, compared with cities of its type
+        out.append((ags[:5], "Kreis", ("Kreisfreie Stadt: ausgewertet mit der PKS der Stadt",)))
+    elif len(ags) == 8:
         out.append((ags, "Gemeinde", ("Ausgewertet für die Gemeinde (Kriminalstatistik nach Tatortgemeinde)",)))
         out.append(
             (ags[:5], "Kreis", ("Kriminalitätsdaten liegen für die Gemeinde nicht vor: ausgewertet wird der Kreis",))

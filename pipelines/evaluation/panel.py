@@ -8,6 +8,8 @@ Plain functions over DataFrames read from the warehouse (see ``assets/evaluation
   out of comparison pools. Land rows are the sums of their Kreise.
 * Accidents come per Land (GENESIS), Kreis and Gemeinde (Regionalstatistik, INKAR) and as points
   (Unfallatlas, counted per Gemeinde and Kreis for the years a file covers).
+* Crime per Gemeinde comes from the LKA's PKS by Tatortgemeinde where the ministry delivered it
+  (``crime_gemeinde_cases``), with the Gemeinde population of the Gemeindeverzeichnis.
 * Magdeburg's Stadtteile (KISS-MD) enter with counts only: no Stadtteil population is published.
 * Counts of 1 or 2 are flagged (``small_count``); outputs suppress or widen them.
 """
@@ -19,7 +21,13 @@ import re
 import numpy as np
 import pandas as pd
 
-from pipelines.evaluation.population import ZENSUS_2022_BREAK, aggregate_population, yearly_population
+from pipelines.evaluation.population import (
+    ZENSUS_2022_BREAK,
+    aggregate_population,
+    census_basis,
+    scale_to_kreis_totals,
+    yearly_population,
+)
 from pipelines.readers.pks import ALL_OFFENCES
 from pipelines.stats.rates import poisson_rate_ci
 
@@ -57,6 +65,7 @@ COLUMNS = [
     "count",
     "population",
     "population_method",
+    "population_basis",
     "rate_per_100k",
     "rate_ci_low",
     "rate_ci_high",
@@ -107,6 +116,7 @@ def pks_kreis_panel(crime: pd.DataFrame) -> pd.DataFrame:
     out["indicator_label"] = out["offence_key"].map(labels)
     out["population"] = out["pop_implied"]
     out["population_method"] = "pks_implied"
+    out["population_basis"] = out["year"].map(census_basis)
     out["source"] = "BKA PKS T01 Kreise"
     zensus = out["hz_basis"].str.contains("2022", na=False)
     out["break_flag"] = zensus
@@ -127,6 +137,7 @@ def pks_land_panel(kreis: pd.DataFrame) -> pd.DataFrame:
     out = out.rename(columns={"land": "unit_ags"})
     out["unit_level"] = "Land"
     out["population_method"] = "pks_implied"
+    out["population_basis"] = out["year"].map(census_basis)
     out["source"] = "BKA PKS T01 Kreise (Summe der Kreise)"
     out["territory"] = "as_published"
     return out
@@ -228,6 +239,28 @@ def single_gemeinde_rows(acc: pd.DataFrame, gemeinden: list[str]) -> pd.DataFram
     return kreis_rows[keep]
 
 
+#: the source named in every output of a Gemeinde-level crime evaluation
+TATORTGEMEINDE_SOURCE = "LKA-Tatortgemeindestatistik (PKS nach Tatortgemeinde)"
+
+
+def tatortgemeinde_panel(gemeinden: pd.DataFrame, kreis: pd.DataFrame) -> pd.DataFrame:
+    """PKS cases per Tatortgemeinde (LKA import) as Gemeinde rows; offence labels from the Kreis table."""
+    labels = kreis.drop_duplicates("indicator").set_index("indicator")["indicator_label"]
+    indicator = "pks:" + gemeinden["offence_key"]
+    return pd.DataFrame(
+        {
+            "unit_ags": gemeinden["ags"],
+            "unit_level": "Gemeinde",
+            "year": gemeinden["year"],
+            "indicator": indicator,
+            "indicator_label": indicator.map(labels).fillna(gemeinden["offence_key"]),
+            "count": gemeinden["cases"],
+            "source": TATORTGEMEINDE_SOURCE,
+            "territory": "as_published",
+        }
+    )
+
+
 def stadtteil_panel(city: pd.DataFrame) -> pd.DataFrame:
     """Magdeburg's recorded crimes per Stadtteil (KISS-MD K11_T3): counts only, no population."""
     t3 = city[(city["table_id"] == "K11_T3") & (city["unit_level"] == "Stadtteil")].copy()
@@ -242,6 +275,7 @@ def stadtteil_panel(city: pd.DataFrame) -> pd.DataFrame:
 
 def build_panel(
     crime: pd.DataFrame,
+    crime_gemeinden: pd.DataFrame,
     city: pd.DataFrame,
     accident_counts: pd.DataFrame,
     points: pd.DataFrame,
@@ -251,8 +285,13 @@ def build_panel(
 ) -> pd.DataFrame:
     """Assemble the panel. ``names`` has ags → name for Gemeinden and Kreise (boundaries)."""
     years = range(1995, 2027)
+    kreis = pks_kreis_panel(crime)
+    # the BKA's population of the Land's Kreise (cases × 100,000 / HZ): the official total the Gemeinden's
+    # interpolated or carried figures are scaled to
+    bka = kreis[(kreis["offence_key"] == ALL_OFFENCES) & (kreis["unit_ags"].str[:2] == land)]
+    bka = bka[["unit_ags", "year", "pop_implied"]].rename(columns={"unit_ags": "ags", "pop_implied": "population"})
     gem_pop = yearly_population(population[population["ags"].str[:2] == land], years)
-    gem_pop = gem_pop.rename(columns={"ags": "unit_ags"})
+    gem_pop = scale_to_kreis_totals(gem_pop, bka).rename(columns={"ags": "unit_ags"})
     kreis_pop = aggregate_population(gem_pop.rename(columns={"unit_ags": "ags"}), "Kreis")
     land_pop = aggregate_population(gem_pop.rename(columns={"unit_ags": "ags"}), "Land")
     destatis = pd.concat(
@@ -265,7 +304,6 @@ def build_panel(
     )
     destatis = destatis[destatis["year"] >= 2014]  # the stored editions start with 31.12.2013
 
-    kreis = pks_kreis_panel(crime)
     land_rows = pks_land_panel(kreis)
     pks = pd.concat([kreis, land_rows], ignore_index=True)
     # one population basis for the Land's own units: Destatis (interpolated), not the BKA's implied figure
@@ -273,9 +311,16 @@ def build_panel(
     own = pks["population_destatis"].notna()
     pks.loc[own, "population"] = pks.loc[own, "population_destatis"]
     pks.loc[own, "population_method"] = pks.loc[own, "population_method_destatis"]
+    pks.loc[own, "population_basis"] = pks.loc[own, "population_basis_destatis"]
     own_zensus = pks["zensus_2022"].eq(True)
     pks.loc[own, "break_flag"] = own_zensus[own]
     pks.loc[own, "break_reason"] = np.where(own_zensus[own], ZENSUS_2022_BREAK, None)
+
+    lka = tatortgemeinde_panel(crime_gemeinden[crime_gemeinden["ags"].str[:2] == land], kreis)
+    lka = lka.merge(destatis, on=["unit_ags", "unit_level", "year"], how="left")
+    lka["break_flag"] = lka["zensus_2022"].eq(True)
+    lka["break_reason"] = np.where(lka["break_flag"], ZENSUS_2022_BREAK, None)
+    pks = pd.concat([pks, lka], ignore_index=True)
 
     gemeinden = sorted(names.loc[(names["level"] == "Gemeinde") & (names["ags"].str[:2] == land), "ags"])
     acc = pd.concat(
@@ -337,6 +382,7 @@ def finalize(panel: pd.DataFrame) -> pd.DataFrame:
         ("hz_published", np.nan),
         ("population", np.nan),
         ("population_method", None),
+        ("population_basis", None),
         ("break_reason", None),
     ):
         if col not in p:

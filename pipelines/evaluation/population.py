@@ -9,8 +9,16 @@ Rates for year *Y* use the population of 31.12. of *Y − 1*, as the BKA's Häuf
 * Kreise without Gemeinde population (the rest of Germany, for comparison pools): the population the
   BKA used, recovered as cases × 100,000 / HZ of "Straftaten insgesamt" (``pks_implied``).
 
-The Zensus 2022 revision is a break, never a silent jump: a denominator that rests on, or is
-interpolated towards, a Zensus-2022-based figure is flagged.
+One census basis per rate year (:func:`census_basis`), the one the BKA's HZ uses: the population
+updated from the Zensus 2011 for the years up to 2023, from the Zensus 2022 from 2024 on ("HZ nach Zensus
+2022" in the PKS 2024). A denominator is interpolated or carried only between editions of that basis, never
+across the break (a 2024 rate between an old-basis 2022 and a new-basis 2024 edition missed the published HZ
+by up to 2.9 %). Where the BKA's population of a Kreis is known (cases × 100,000 / HZ of all offences), the
+Gemeinden's interpolated or carried figures are scaled to it (:func:`scale_to_kreis_totals`), so that a
+recomputed Kreis rate equals the published HZ and the Gemeinden add up to their Kreis.
+
+The Zensus 2022 revision is a break, never a silent jump: a denominator on the Zensus 2022 basis is
+flagged.
 """
 
 from __future__ import annotations
@@ -22,6 +30,14 @@ import pandas as pd
 
 SOURCE_PRIORITY = ("Destatis GV100AD", "Destatis Gemeindeverzeichnis-Auszug", "Destatis Gemeindeverzeichnis (GV-ISys")
 ZENSUS_2022_BREAK = "Bevölkerung auf Basis Zensus 2022 (Bruch in der Reihe, kein Trend)"
+#: the first rate year whose HZ the BKA computes on the Zensus 2022 population (PKS 2024, "HZ nach Zensus 2022")
+FIRST_ZENSUS_2022_YEAR = 2024
+
+
+def census_basis(year: int) -> str:
+    """The census basis of the population a rate of ``year`` rests on, as in the BKA's HZ: the population
+    of 31.12.(year − 1) updated from the Zensus 2011 up to the PKS 2023, from the Zensus 2022 from 2024 on."""
+    return "Zensus 2022" if year >= FIRST_ZENSUS_2022_YEAR else "Zensus 2011"
 
 
 def _priority(source: str) -> int:
@@ -43,29 +59,74 @@ def choose_editions(population: pd.DataFrame) -> pd.DataFrame:
 
 
 def yearly_population(population: pd.DataFrame, years: range) -> pd.DataFrame:
-    """Population of 31.12.(year − 1) per Gemeinde: columns ags, year, population, population_method, zensus_2022."""
+    """Population of 31.12.(year − 1) per Gemeinde on the year's census basis (:func:`census_basis`).
+
+    Columns ags, year, population, population_method (published, interpolated, carried), population_basis
+    and zensus_2022. Only editions of the year's basis are used; a Gemeinde without any edition of that
+    basis is carried from the nearest edition of the other, and its basis says so.
+    """
     chosen = choose_editions(population)
     rows = []
     for ags, g in chosen.groupby("ags", sort=True):
-        dates = np.array([pd.Timestamp(d).toordinal() for d in g["reference_date"]], dtype=float)
-        values = g["population"].to_numpy(dtype=float)
-        z22 = (g["census_basis"] == "Zensus 2022").to_numpy()
+        by_basis = {basis: part for basis, part in g.groupby("census_basis")}
         for year in years:
+            wanted = census_basis(year)
+            editions = by_basis.get(wanted, g)
+            dates = np.array([pd.Timestamp(d).toordinal() for d in editions["reference_date"]], dtype=float)
+            values = editions["population"].to_numpy(dtype=float)
+            bases = editions["census_basis"].to_numpy()
             target = dt.date(year - 1, 12, 31).toordinal()
             if target in dates:
                 i = int(np.flatnonzero(dates == target)[0])
-                value, method, zensus = values[i], "published", bool(z22[i])
+                value, method, basis = values[i], "published", bases[i]
             elif target < dates.min() or target > dates.max():
                 i = int(np.argmin(np.abs(dates - target)))
-                value, method, zensus = values[i], "carried", bool(z22[i])
+                value, method, basis = values[i], "carried", bases[i]
             else:
                 hi = int(np.searchsorted(dates, target))
                 lo = hi - 1
                 w = (target - dates[lo]) / (dates[hi] - dates[lo])
-                value = values[lo] + w * (values[hi] - values[lo])
-                method, zensus = "interpolated", bool(z22[lo] or z22[hi])
-            rows.append((ags, year, value, method, zensus))
-    return pd.DataFrame(rows, columns=["ags", "year", "population", "population_method", "zensus_2022"])
+                value, method, basis = values[lo] + w * (values[hi] - values[lo]), "interpolated", bases[lo]
+            rows.append((ags, year, value, method, basis, basis == "Zensus 2022"))
+    return pd.DataFrame(
+        rows, columns=["ags", "year", "population", "population_method", "population_basis", "zensus_2022"]
+    )
+
+
+def scale_to_kreis_totals(gemeinden: pd.DataFrame, kreis_totals: pd.DataFrame) -> pd.DataFrame:
+    """Gemeinde populations of a Kreis and year scaled so that they add up to the Kreis's known total.
+
+    ``kreis_totals`` has ags (5 digits), year and population: the population the BKA's HZ rests on
+    (cases × 100,000 / HZ of all offences: the official figure of 31.12.(year − 1) on the year's census
+    basis). Only Kreis-years whose Gemeinde figures are not all published are scaled (proportional
+    allocation of the official total to the interpolated or carried Gemeinde figures); their method becomes
+    ``<method>_scaled``. Published figures and Kreis-years without a total stay as they are.
+    """
+    g = gemeinden.assign(kreis=gemeinden["ags"].str[:5])
+    sums = g.groupby(["kreis", "year"], as_index=False).agg(
+        own=("population", "sum"), all_published=("population_method", lambda s: bool((s == "published").all()))
+    )
+    totals = kreis_totals.rename(columns={"ags": "kreis", "population": "total"})[["kreis", "year", "total"]]
+    factors = sums.merge(totals, on=["kreis", "year"])
+    factors = factors[~factors["all_published"] & factors["total"].notna() & (factors["own"] > 0)]
+    factors = factors.assign(factor=factors["total"] / factors["own"])[["kreis", "year", "factor"]]
+    out = g.merge(factors, on=["kreis", "year"], how="left")
+    scaled = out["factor"].notna()
+    out.loc[scaled, "population"] = out.loc[scaled, "population"] * out.loc[scaled, "factor"]
+    out.loc[scaled, "population_method"] = out.loc[scaled, "population_method"] + "_scaled"
+    return out.drop(columns=["kreis", "factor"])
+
+
+def _sum_method(methods: pd.Series) -> str:
+    """The method of a sum: the Gemeinden's common method, else the least exact one."""
+    kinds = set(methods)
+    return (
+        kinds.pop()
+        if len(kinds) == 1
+        else next(
+            m for m in ("carried_scaled", "interpolated_scaled", "carried", "interpolated", "published") if m in kinds
+        )
+    )
 
 
 def aggregate_population(gemeinden: pd.DataFrame, level: str) -> pd.DataFrame:
@@ -74,7 +135,8 @@ def aggregate_population(gemeinden: pd.DataFrame, level: str) -> pd.DataFrame:
     g = gemeinden.assign(unit_ags=gemeinden["ags"].str[:width])
     out = g.groupby(["unit_ags", "year"], as_index=False).agg(
         population=("population", "sum"),
-        population_method=("population_method", lambda s: "published" if (s == "published").all() else "interpolated"),
+        population_method=("population_method", _sum_method),
+        population_basis=("population_basis", lambda s: "/".join(sorted(set(s)))),
         zensus_2022=("zensus_2022", "any"),
     )
     return out

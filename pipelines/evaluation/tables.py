@@ -7,7 +7,7 @@ from pipelines.tables import Table, register_table
 PANEL = Table(
     "panel",
     "One row per unit × period × indicator: counts, population, rates with exact Poisson intervals, breaks.",
-    "derived from crime_cases, crime_city_stats, accident_points, accident_counts and population",
+    "derived from crime_cases, crime_gemeinde_cases, crime_city_stats, accident_points, accident_counts and population",
     ("unit_ags", "year", "month", "indicator"),
     {
         "unit_ags": "AGS of the unit (8 digits Gemeinde, 5 Kreis, 2 Land; Stadtteile '15003000-NN')",
@@ -20,7 +20,11 @@ PANEL = Table(
         "indicator_label": "German label of the indicator",
         "count": "count in the period",
         "population": "population used as denominator",
-        "population_method": "published, interpolated (linear between editions), carried (nearest edition) or pks_implied",
+        "population_method": "published, interpolated (linear between editions of the same census basis), carried "
+        "(nearest edition of that basis), the same with '_scaled' (Gemeinden scaled to the Kreis population the "
+        "BKA's HZ rests on) or pks_implied (cases × 100,000 / HZ)",
+        "population_basis": "census basis of the population: 'Zensus 2011' for the years up to 2023, 'Zensus 2022' "
+        "from 2024, as in the BKA's HZ (population of 31.12. of the previous year); empty without population",
         "rate_per_100k": "count per 100,000 inhabitants on one population basis",
         "rate_ci_low": "exact (Garwood) Poisson 95 % lower bound of the rate",
         "rate_ci_high": "exact (Garwood) Poisson 95 % upper bound of the rate",

@@ -121,7 +121,8 @@ OUTPUT_COLUMNS = [
     "source_file",
     "source_line",
 ]
-_KEY = re.compile(r"^[0-9*\-]{6}$")
+#: a PKS offence key: six digits or "*" (a group), "------" for all offences
+OFFENCE_KEY = re.compile(r"^[0-9*\-]{6}$")
 #: what makes two files the same table: equal recorded cases per (Kreis, offence). The CSV and XLSX
 #: editions of one year differ in how HZ and shares are rounded, so only the count every edition carries
 #: exactly is compared.
@@ -227,7 +228,7 @@ def _read_workbook(path: Path) -> ReadResult:
         first = row[0] if row else None
         if header_top is None and isinstance(first, str) and fold(first).startswith("schl"):
             header_top = i
-        elif header_top is not None and _KEY.match(cell_text(first).strip()):
+        elif header_top is not None and OFFENCE_KEY.match(cell_text(first).strip()):
             data_start = i
             break
     if header_top is None or data_start is None:
@@ -370,7 +371,7 @@ def _frame_from_rows(
         bad_field[new] = field_name
 
     key = out["offence_key"]
-    flag(~key.str.match(_KEY.pattern), "offence_key", "offence key is not 6 characters of digits, '*' or '-'")
+    flag(~key.str.match(OFFENCE_KEY.pattern), "offence_key", "offence key is not 6 characters of digits, '*' or '-'")
     ags = out["ags"].str.replace(r"\.0$", "", regex=True)
     flag(~ags.str.fullmatch(r"\d{4,5}"), "ags", "Kreis key is not 4 or 5 digits")
     out["ags"] = ags.str.zfill(5)

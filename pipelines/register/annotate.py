@@ -20,6 +20,7 @@ import re
 import warnings
 from pathlib import Path
 
+from pipelines.files import write_document
 from pipelines.register.messages import HEADERS, INVISIBLE, SEVERITY, Problem
 from pipelines.register.read import RawTable, RegisterFile, column_letter, read_register
 
@@ -168,6 +169,4 @@ def annotate(paths: list[Path], problems: list[Problem], out: Path, lang: str = 
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     summary.freeze_panes = "A2"
     wb.active = 0
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
-    return out
+    return write_document(out, wb)

@@ -63,17 +63,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_template(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from pipelines.errors import PipelineError
+    from pipelines.files import new_workbook_path
     from pipelines.register.template import write_template
 
-    path = Path(args.file)
-    if path.suffix.lower() != ".xlsx":
-        raise PipelineError(f"the template is an Excel workbook: give a file name ending in .xlsx, not {path.name}")
-    if path.exists() and not args.force:
-        raise PipelineError(f"{path} exists already; use --force to overwrite it")
-    write_template(path)
+    path = write_template(new_workbook_path(args.file, force=args.force))
     print(f"Vorlage geschrieben: {path}")
     return 0
 

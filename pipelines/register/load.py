@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.config import DEFAULT_LAND
+from pipelines.discovery import display_path
 from pipelines.errors import PipelineError
 from pipelines.readers.base import REJECT_COLUMNS
 from pipelines.register.messages import Problem
@@ -110,17 +111,17 @@ def load_register(
     log = result.log
     logged = {e["source_file"] for e in log}
     for p in paths:
-        if str(p) not in logged:  # unreadable, empty or unrecognised: recorded, nothing loaded
+        if display_path(p) not in logged:  # unreadable, empty or unrecognised: recorded, nothing loaded
             log.append(
                 {
-                    "source_file": str(p),
+                    "source_file": display_path(p),
                     "rows_read": 0,
                     "rows_loaded": 0,
                     "rows_quarantined": 0,
                     "note": "; ".join(pr.text("en")[0] for pr in problems if pr.file == p.name) or "no register table",
                 }
             )
-    order = {str(p): i for i, p in enumerate(paths)}
+    order = {display_path(p): i for i, p in enumerate(paths)}
     log.sort(key=lambda e: order.get(e["source_file"], len(order)))
     return RegisterLoad(
         result.bodies,

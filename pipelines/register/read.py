@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from pipelines.discovery import display_path
 from pipelines.privacy import is_personal
 from pipelines.register.dates import precision_of_number_format
 from pipelines.register.messages import Problem
@@ -82,7 +83,7 @@ class RawTable:
     table: str  # "bodies" or "measures"
     layout: str  # "template" or "real" (the sourced register's own columns)
     sheet: str  # sheet name, or the file name for a CSV
-    source_file: str  # the path as given
+    source_file: str  # the path as given, relative to the raw-data folder in the ingest (display_path)
     header: list[str]
     header_row: int = 1  # spreadsheet row of the header
     columns: dict[str, str] = field(default_factory=dict)  # field name → header (template layout)
@@ -259,14 +260,14 @@ class _Reader:
                 return None
             if not any(any(c not in (None, "") for c in r) for r in rows):
                 self.problem("sheet_empty", sheet.name)
-                return RawTable(table, "template", sheet.name, str(self.path), [])
+                return RawTable(table, "template", sheet.name, display_path(self.path), [])
             start, table_found, layout_found = 0, table, "template"
         return self._build(table_found, layout_found, sheet, start + 1)
 
     def _build(self, table: str, layout: str, sheet: Sheet, header_row: int) -> RawTable:
         header = [clean_header(c) for c in sheet.rows[header_row - 1]]
         rows = sheet.rows[header_row:]
-        raw = RawTable(table, layout, sheet.name, str(self.path), header, header_row)
+        raw = RawTable(table, layout, sheet.name, display_path(self.path), header, header_row)
         keep: list[tuple[int, str]] = []
         seen: dict[str, str] = {}
         for i, h in enumerate(header):

@@ -16,7 +16,9 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
+from pipelines.files import write_document
 from pipelines.register.schema import ACCIDENT_GROUPS, SHEET_NAMES, TABLES
 from pipelines.register.targets import dropdown_items
 
@@ -78,27 +80,38 @@ INSTRUCTIONS = [
 ]
 
 
+def guide_sheet(
+    ws: Worksheet, lines: list[str], header: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[int, ...]
+) -> None:
+    """The sheet "Anleitung" of a template: ``lines`` (the first as title, the last as the heading of the
+    table), then one row per column of the template under ``header``, with the column widths ``widths``."""
+    ws.title = "Anleitung"
+    for i, line in enumerate(lines, start=1):
+        ws.cell(i, 1, line).font = Font(bold=i in (1, len(lines)), size=14 if i == 1 else 11)
+    top = len(lines) + 1
+    for col, title in enumerate(header, start=1):
+        ws.cell(top, col, title).font = Font(bold=True)
+    for r, values in enumerate(rows, start=top + 1):
+        for col, value in enumerate(values, start=1):
+            ws.cell(r, col, value)
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+
+
 def write_template(path: str | Path) -> Path:
     path = Path(path)
     wb = Workbook()
-    guide = wb.active
-    guide.title = "Anleitung"
-    for i, line in enumerate(INSTRUCTIONS, start=1):
-        guide.cell(i, 1, line).font = Font(bold=i in (1, len(INSTRUCTIONS)), size=14 if i == 1 else 11)
-    r = len(INSTRUCTIONS) + 1
-    for col, title in enumerate(("Blatt", "Spalte", "Pflicht", "Erklärung"), start=1):
-        guide.cell(r, col, title).font = Font(bold=True)
-    for table, fields in TABLES.items():
-        for f in fields:
-            r += 1
-            guide.cell(r, 1, SHEET_NAMES[table])
-            guide.cell(r, 2, f.header)
-            guide.cell(r, 3, "ja" if f.required else "")
-            guide.cell(r, 4, f.help)
-    guide.column_dimensions["A"].width = 14
-    guide.column_dimensions["B"].width = 20
-    guide.column_dimensions["C"].width = 8
-    guide.column_dimensions["D"].width = 120
+    guide_sheet(
+        wb.active,
+        INSTRUCTIONS,
+        ("Blatt", "Spalte", "Pflicht", "Erklärung"),
+        [
+            (SHEET_NAMES[table], f.header, "ja" if f.required else "", f.help)
+            for table, fields in TABLES.items()
+            for f in fields
+        ],
+        (14, 20, 8, 120),
+    )
     lists = wb.create_sheet("Listen")
     lists.sheet_state = "hidden"
     list_col = 0
@@ -141,6 +154,4 @@ def write_template(path: str | Path) -> Path:
                 for row in range(2, ROWS + 1):
                     ws.cell(row, j).number_format = "@"
         ws.freeze_panes = "A2"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return write_document(path, wb)

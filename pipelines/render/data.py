@@ -19,6 +19,8 @@ SYNTHETIC_LABEL = "Demodaten – synthetisch"
 ATTRIBUTION = {
     "pks": "Datenquelle: Bundeskriminalamt, Polizeiliche Kriminalstatistik {years} (Datenlizenz Deutschland – "
     "Namensnennung – Version 2.0, dl-de/by-2-0)",
+    "pks_gemeinden": "Landeskriminalamt Sachsen-Anhalt, Polizeiliche Kriminalstatistik nach Tatortgemeinde {years} "
+    "(nicht veröffentlicht, vom Ministerium für Inneres und Sport bereitgestellt)",
     "unfallatlas": "Statistische Ämter des Bundes und der Länder, Unfallatlas {years} (dl-de/by-2-0)",
     "unfallstatistik": "Statistische Ämter des Bundes und der Länder, Regionalstatistik 46241-01-03; Statistisches "
     "Bundesamt (Destatis), GENESIS-Online 46241; BBSR, INKAR 2023 (dl-de/by-2-0)",
@@ -164,6 +166,7 @@ def load_report_data(con, land: str, *, synthetic: bool = False, regions: str = 
     years = {}
     for key, sql, params in (
         ("pks", "SELECT min(year), max(year) FROM crime_cases", []),
+        ("pks_gemeinden", "SELECT min(year), max(year) FROM crime_gemeinde_cases", []),
         ("unfallatlas", "SELECT min(year), max(year) FROM accident_points WHERE substr(ags, 1, 2) = ?", [land]),
         # yearly figures only: the monthly GENESIS tables run ahead with provisional months
         ("unfallstatistik", "SELECT min(year), max(year) FROM accident_counts WHERE month IS NULL", []),

@@ -48,6 +48,7 @@ QUALITY_NAMES = {
     "population": "Bevölkerung",
     "register": "Register",
     "crime_city_stats": "KISS-MD",
+    "crime_gemeinde_cases": "PKS nach Tatortgemeinde (LKA)",
 }
 
 

@@ -71,6 +71,11 @@ NO_MEASURES = (
     "Keine Maßnahmen im Register. Das Register ist nicht vollständig: Ein fehlender Eintrag heißt nicht, dass es "
     "vor Ort keine Prävention gibt."
 )
+#: the note of a Gemeinde with its own crime figures
+GEMEINDE_CRIME = (
+    "Straftaten in der Gemeinde: LKA-Tatortgemeindestatistik (PKS nach Tatortgemeinde, nicht veröffentlicht); "
+    "Wirkungen auf Straftaten werden an den Fällen in der Gemeinde gemessen."
+)
 
 
 def slug(text: str) -> str:
@@ -146,6 +151,9 @@ class SheetBuilder:
         self.stadtteile = {
             str(u).split("-")[0] for u in data.panel.loc[data.panel["unit_level"] == "Stadtteil", "unit_ags"].unique()
         }
+        #: Gemeinden with their own crime figures (the LKA's PKS by Tatortgemeinde)
+        own_crime = (data.panel["unit_level"] == "Gemeinde") & data.panel["indicator"].str.startswith("pks:")
+        self.crime_gemeinden = set(data.panel.loc[own_crime, "unit_ags"].astype(str))
         self.bodies = {str(r["body_id"]): r for r in data.bodies.to_dict("records")}
         self.bodies_by_ags: dict[str, list[dict]] = defaultdict(list)
         for b in self.bodies.values():
@@ -197,7 +205,9 @@ class SheetBuilder:
         k = self.kreise.get(kreis)
         if k is None:
             return f"Kreis {kreis}"
-        return str(k.name) if "kreisfrei" in str(k.kreis_type).lower() else f"Landkreis {k.name}"
+        if "kreisfrei" in str(k.kreis_type).lower() or str(k.name).startswith("Landkreis "):
+            return str(k.name)
+        return f"Landkreis {k.name}"
 
     def is_kreisfrei(self, kreis: str) -> bool:
         k = self.kreise.get(kreis)
@@ -229,12 +239,16 @@ class SheetBuilder:
         return float(s.rate[i1] / s.rate[i0])
 
     def indicator_rows(self, unit: str, population: float | None, notes: list[str]) -> list[list[str]]:
-        """Crime rows (for the Kreis of a Gemeinde: no crime data below it) and accident rows of ``unit``."""
+        """Crime rows (a Gemeinde's own where the LKA's PKS by Tatortgemeinde has them, else its Kreis's) and
+        accident rows of ``unit``."""
         kreis = unit[:5] if len(unit) == 8 else unit
-        crime_unit = kreis if len(unit) == 8 else unit
+        own_crime = len(unit) == 8 and unit in self.crime_gemeinden and not self.is_kreisfrei(kreis)
+        crime_unit = unit if own_crime or len(unit) != 8 else kreis
         rows = []
         for ind, label in CRIME:
-            r = self.indicator_row(crime_unit, ind, label, None, notes, kreis_col=False)
+            r = self.indicator_row(
+                crime_unit, ind, label, population if own_crime else None, notes, kreis_col=own_crime
+            )
             if r:
                 rows.append(r)
         for ind, label in ACCIDENTS:
@@ -254,7 +268,8 @@ class SheetBuilder:
             return None
         i = int(valid[-1])
         year, count = int(s.years[i]), float(s.count[i])
-        ours = indicator.startswith(POINTS_PREFIX)
+        # counted here, or not published (a Gemeinde's crime from the LKA): small counts are suppressed
+        ours = indicator.startswith(POINTS_PREFIX) or (len(unit) == 8 and indicator.startswith("pks:"))
         small_area = population is not None and population < SMALL_AREA
         publishes = not ours and not small_area
         shown = fmt.publish_count(count, source_publishes_small=publishes)
@@ -499,6 +514,8 @@ class SheetBuilder:
             gaps.append(
                 f"Kriminalitätsdaten liegen nur auf Kreisebene vor; {name} ist kreisfrei, die Zahlen gelten für die ganze Stadt."
             )
+        elif ags in self.crime_gemeinden:
+            gaps.append(GEMEINDE_CRIME)
         else:
             gaps.append(
                 f"Kriminalitätsdaten liegen nur auf Kreisebene vor: Die PKS-Zahlen gelten für den {self.kreis_label(kreis)} "
@@ -594,7 +611,9 @@ class SheetBuilder:
         rows = self.indicator_rows(ags, population, notes) if ags else []
         entries, more = self.cap(self.effect_entries(measure_ids))
         gaps = []
-        if len(ags) == 8:
+        if len(ags) == 8 and ags in self.crime_gemeinden and not self.is_kreisfrei(ags[:5]):
+            gaps.append(GEMEINDE_CRIME)
+        elif len(ags) == 8:
             gaps.append(
                 "Kriminalitätsdaten liegen nur auf Kreisebene vor: Wirkungen auf Straftaten werden am "
                 f"{self.kreis_label(ags[:5])} insgesamt gemessen; kleine Wirkungen in einer Gemeinde gehen darin unter."

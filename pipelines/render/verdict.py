@@ -46,9 +46,12 @@ def event_phrase(measure_id: str, title: str) -> str:
     return f"dem Beginn der Maßnahme „{short}“"
 
 
-def place_phrase(unit_level: str, unit_ags: str, unit_name: str, home_name: str) -> str:
+def place_phrase(unit_level: str, unit_ags: str, unit_name: str, home_name: str, indicator: str = "") -> str:
     """Where the change was measured: 'im Kreis Harz, in dem Quedlinburg liegt,' when that is larger than
-    where the body works; the Stadtteile by number when a city's own statistics were used."""
+    where the body works; the Stadtteile by number when a city's own statistics were used; a Gemeinde's own
+    crime figures with the statistic they come from (the LKA's PKS by Tatortgemeinde)."""
+    if unit_level == "Gemeinde" and indicator.startswith("pks:"):
+        return f" in der Gemeinde {unit_name or home_name} (gemessen an den Fällen der LKA-Tatortgemeindestatistik)"
     if unit_level == "Stadtteil":
         numbers = unit_ags.partition("-")[2].split("+")
         what = "im Stadtteil" if len(numbers) == 1 else "in den Stadtteilen"
@@ -180,7 +183,9 @@ def add_verdicts(
         title = titles.get(mid) or body_names.get(body) or ""
         home = str(homes.get(mid) or body_homes.get(body) or "")
         unit = str(row["unit_ags"])
-        place = place_phrase(str(row["unit_level"]), unit, names.get(unit, ""), names.get(home, ""))
+        place = place_phrase(
+            str(row["unit_level"]), unit, names.get(unit, ""), names.get(home, ""), str(row["indicator"])
+        )
         sentences.append(verdict_de(row, event=event_phrase(mid, str(title)), place=place, n_tests=n_tests))
         contexts.append(literature_context(groups.get(mid, ""), row) if row["headline"] else "")
     out = effects.assign(verdict_de=sentences, context_de=contexts)

@@ -59,7 +59,7 @@ def test_published_formats_load_without_rejects(demo) -> None:
 
 
 def test_known_effects_are_recovered_within_their_intervals(demo) -> None:
-    """Calibrated 95 % intervals miss the truth in about 1 of 20 designs, so of the 7 known effects at most
+    """Calibrated 95 % intervals miss the truth in about 1 of 20 designs, so of the 8 known effects at most
     one may lie outside its interval (two or more misses happen by chance in under 5 % of draws); the strong
     crime effects must be shown as effects, and the estimates must be close on average."""
     _, con, truth = demo
@@ -102,3 +102,46 @@ def test_every_documented_table_has_exactly_its_documented_columns(demo) -> None
     for name, table in BY_NAME.items():
         cols = {r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()}
         assert cols == set(table.columns), (name, cols ^ set(table.columns))
+
+
+def test_stored_file_names_are_relative_to_the_raw_data_folder(demo) -> None:
+    """No absolute path in the warehouse: every source_file is relative to the raw-data folder."""
+    _, con, _ = demo
+    tables = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT table_name FROM information_schema.columns WHERE column_name = 'source_file'"
+        ).fetchall()
+    ]
+    assert {"crime_cases", "crime_gemeinde_cases", "register_bodies", "quarantine", "ingest_log"} <= set(tables)
+    for table in tables:
+        names = {r[0] for r in con.execute(f'SELECT DISTINCT source_file FROM "{table}"').fetchall()} - {None}
+        assert not [n for n in names if n.startswith("/")], (table, sorted(names)[:3])
+    assert ("crime/lka_tatortgemeinde/pks_tatortgemeinden_2014-2024.xlsx",) in con.execute(
+        "SELECT DISTINCT source_file FROM crime_gemeinde_cases"
+    ).fetchall()
+
+
+def test_a_gemeinde_measure_is_evaluated_on_the_gemeinde_from_the_lka_import(demo) -> None:
+    """DM08 (street crime in a Gemeinde of a Landkreis, true rate ratio 0.70) is measured on the Gemeinde's
+    own cases from the LKA template, and every sentence about it names that level and statistic."""
+    _, con, truth = demo
+    rows = con.execute(
+        "SELECT measure_id, unit_ags, unit_level, method, evaluable, headline, estimate, verdict_de, diagnostics "
+        "FROM measure_effects WHERE measure_id IN ('DM08', 'D04:gruendung')"
+    ).df()
+    dm08 = rows[rows["measure_id"] == "DM08"]
+    expected = truth.set_index("measure_id").loc["DM08", "unit_ags"]
+    assert len(expected) == 8 and (dm08["unit_ags"] == expected).all()
+    assert (dm08["unit_level"] == "Gemeinde").all()
+    assert (rows["unit_level"] == "Gemeinde").all()  # the founding of D04 too
+    # the headline sentences name the level and the statistic; every row carries the level's note
+    for sentence in rows.loc[rows["evaluable"] & rows["headline"], "verdict_de"]:
+        assert "in der Gemeinde" in sentence and "LKA-Tatortgemeindestatistik" in sentence, sentence
+    assert all("Tatortgemeinde" in json.loads(d)["note_de"] for d in rows["diagnostics"])
+    assert dm08.loc[dm08["headline"], "estimate"].between(0.6, 0.8).all()
+    panel = con.execute(
+        "SELECT count(*), count(DISTINCT unit_ags), min(year), max(year) FROM panel "
+        "WHERE unit_level = 'Gemeinde' AND indicator LIKE 'pks:%'"
+    ).fetchone()
+    assert panel[1] >= 140 and (panel[2], panel[3]) == (2014, 2024)

@@ -151,6 +151,21 @@ def _linked_folder(raw: Path) -> None:
     (raw / "crime").symlink_to(elsewhere, target_is_directory=True)
 
 
+LKA_HEADER = "AGS;Berichtsjahr;PKS-Schlüssel;Fälle;Versuche;aufgeklärte Fälle"
+#: two good rows of 2019 (Halle 27,408 and Harz 15,548 cases in the BKA's table): Halle and Quedlinburg
+LKA_ROWS = ["15002000;2019;------;27.000;1.200;15.000", "15085235;2019;------;2.300;;"]
+
+
+def _lka(*rows: str, header: bool = True):
+    """An LKA export (PKS by Tatortgemeinde) of 2019 in the import format, German notation, Windows-1252."""
+
+    def build(raw: Path) -> None:
+        lines = [LKA_HEADER] * header + [*LKA_ROWS, *rows]
+        _write(raw / "crime" / "lka_tatortgemeinde" / "pks_tatortgemeinden_2019.csv", "\r\n".join(lines), "cp1252")
+
+    return build
+
+
 def _gv_also(raw: Path) -> None:
     _write(raw / "population" / GV100AD.name, GV100AD.read_bytes())
 
@@ -659,6 +674,26 @@ CASES: list[Case] = [
         "refused",
         lambda raw: _write(raw / "accidents" / REGIO.name, REGIO.read_text(encoding="utf-8").encode("utf-16")),
     ),
+    # --- LKA PKS by Tatortgemeinde (import format)
+    Case("crime_gemeinde_cases", "more cleared cases than cases", "quarantine", _lka("15003000;2019;------;100;;101")),
+    Case("crime_gemeinde_cases", "a 9-digit AGS", "quarantine", _lka("150030001;2019;------;100;;")),
+    Case("crime_gemeinde_cases", "a count with a decimal comma", "quarantine", _lka("15003000;2019;899000;12,5;;")),
+    Case("crime_gemeinde_cases", "the same Gemeinde, year and key twice", "quarantine", _lka(LKA_ROWS[1])),
+    Case(
+        "crime_gemeinde_cases",
+        "an AGS that is no Gemeinde of the Gemeindeverzeichnis",
+        "check",
+        _both(_lka("15085999;2019;------;10;;"), _gv_also),
+        also=("population",),
+    ),
+    Case(
+        "crime_gemeinde_cases",
+        "Gemeinden adding up to more cases than their Kreis in the BKA's table",
+        "check",
+        _both(_lka("15085040;2019;------;14.000;;"), _copies((2019, None))),
+        also=("crime_cases",),
+    ),
+    Case("crime_gemeinde_cases", "the export without its header row", "refused", _lka(header=False)),
     # --- register
     Case("register", "formula instead of a value", "quarantine", _register(_formula)),
     Case("register", "merged cells", "quarantine", _register(_merged)),

@@ -14,6 +14,7 @@ def test_the_corpus_covers_every_source_with_at_least_40_inputs() -> None:
     assert len(CASES) >= 40
     assert {c.source for c in CASES} == {
         "crime_cases",
+        "crime_gemeinde_cases",
         "accident_points",
         "accident_counts",
         "boundaries",

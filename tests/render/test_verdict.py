@@ -69,6 +69,10 @@ def test_inconclusive_and_not_evaluable_rows_name_their_reason():
 def test_a_gemeinde_body_is_credited_with_its_kreis_only_in_words():
     assert place_phrase("Kreis", "15085", "Harz", "Quedlinburg") == " im Kreis Harz, in dem Quedlinburg liegt,"
     assert place_phrase("Kreis", "15085", "Harz", "Harz") == " in Harz"
+    assert place_phrase("Gemeinde", "15085235", "Quedlinburg", "Quedlinburg", "pks:899000") == (
+        " in der Gemeinde Quedlinburg (gemessen an den Fällen der LKA-Tatortgemeindestatistik)"
+    )
+    assert place_phrase("Gemeinde", "15085235", "Quedlinburg", "Quedlinburg", "acc:points_all") == " in Quedlinburg"
     assert place_phrase("Stadtteil", "15003000-01+04", "", "Magdeburg") == (
         " in den Stadtteilen 01, 04 von Magdeburg (Kriminalitätsstatistik der Stadt)"
     )
