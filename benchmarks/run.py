@@ -142,7 +142,7 @@ def full_and_incremental(raw: Path, rows: list[tuple[str, str]]) -> None:
 
 def _stamps(out: Path) -> dict[Path, int]:
     """Modification time of every product file (not the run's own state files)."""
-    return {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and ".state" not in p.parts}
+    return {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and ".cache" not in p.parts}
 
 
 def render(rows: list[tuple[str, str]]) -> None:
@@ -159,7 +159,7 @@ def render(rows: list[tuple[str, str]]) -> None:
     rows.append(
         (
             f"render {len(data.gemeinden)} Gemeinde + {len(data.bodies)} body fact sheets ({len(sheets)} files) "
-            f"and all maps and charts ({len(maps)} files)",
+            f"and all maps and charts ({len(maps.files)} files)",
             f"{seconds:.1f} s",
         )
     )
