@@ -167,10 +167,12 @@ def stale_assets(instance: DagsterInstance, defs: Definitions, settings: Setting
     return {k: seeds.get(k, "upstream") for k in graph.toposorted_asset_keys if k in todo}
 
 
-def latest_run_warehouse(instance: DagsterInstance) -> Path | None:
-    """The warehouse of the latest CLI run recorded in the instance, if any."""
-    for run in instance.get_runs(limit=50):
-        path = run.tags.get(RUN_TAG_WAREHOUSE)
-        if path:
-            return Path(path)
+def latest_run_warehouse() -> Path | None:
+    """The warehouse of the latest CLI run recorded in the instance, if any (``praevention plan``)."""
+    if not (config.dagster_home() / "history").exists():
+        return None  # no run yet: do not create an instance just to look
+    with open_instance() as instance:
+        for run in instance.get_runs(limit=50):  # newest first; runs from the UI carry no such tag
+            if run.tags.get(RUN_TAG_WAREHOUSE):
+                return Path(run.tags[RUN_TAG_WAREHOUSE])
     return None
