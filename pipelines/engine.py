@@ -71,18 +71,18 @@ class Settings:
 
     def target(self, group: str | None) -> str:
         """Where an asset of ``group`` writes and the settings its result depends on."""
-        return (
-            report_target(self.out_dir, self.land, self.synthetic, self.regions)
-            if group == REPORT_GROUP
-            else (warehouse_target(self.warehouse, self.land))
-        )
+        if group == REPORT_GROUP:
+            return report_target(self.out_dir, self.land, self.synthetic, self.regions)
+        return warehouse_target(self.warehouse, self.land)
 
 
 def warehouse_target(warehouse: Path, land: str) -> str:
+    """The ``target`` metadata of a warehouse asset: the DuckDB file and the Land it was built for."""
     return f"{warehouse} (Land {land})"
 
 
 def report_target(out_dir: Path, land: str, synthetic: bool, regions: str) -> str:
+    """The ``target`` metadata of a product: the output folder and the settings its files depend on."""
     return f"{out_dir} (Land {land}, {regions}{', synthetic' if synthetic else ''})"
 
 
