@@ -19,7 +19,7 @@ COMMAND_MODULES = (
     "pipelines.commands.demo",
     "pipelines.lka.cli",
     "pipelines.fetch.cli",
-    "pipelines.evaluation.cli",
+    "pipelines.commands.plan",
 )
 
 

@@ -231,7 +231,7 @@ def register_table(table: Table) -> None:
 
 def contract(name: str) -> Table:
     """The contract of one table, also of those the register and evaluation modules document."""
-    _load_all()
+    load_all()
     return BY_NAME[name]
 
 

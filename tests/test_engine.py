@@ -82,7 +82,7 @@ def test_the_instance_shows_every_assets_latest_materialization_and_checks(demo_
         blocking = {spec.key for ad in graph.assets_defs for spec in ad.check_specs if spec.blocking}
         assert {k for k in blocking if checks[k].status != AssetCheckExecutionRecordStatus.SUCCEEDED} == set()
     # `praevention plan` without --warehouse reads the warehouse of that run
-    from pipelines.evaluation.cli import plan_warehouse
+    from pipelines.commands.plan import plan_warehouse
 
     assert plan_warehouse(None) == demo_run / "warehouse.duckdb"
 

@@ -43,7 +43,7 @@ def plan_warehouse(explicit: str | None) -> Path:
 
     if explicit or os.environ.get(config.ENV_WAREHOUSE):
         return config.warehouse_path(explicit)
-    from pipelines.engine import latest_run_warehouse  # the run history is the CLI engine's
+    from pipelines.engine import latest_run_warehouse
 
     return latest_run_warehouse() or config.warehouse_path()
 
