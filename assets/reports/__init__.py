@@ -93,7 +93,7 @@ def conference_kit(
     figures: Figures,
 ) -> Output:
     def first_map(files: list[Path], out: Path) -> Path | None:
-        maps = [entry["map"] for entry in figures.slides.values()]
+        maps = [entry["map"]["png"] for entry in figures.slides.values()]
         return out / products.FOLDERS["conference_kit"] / maps[0] if maps else None
 
     return render_product(
