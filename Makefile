@@ -1,5 +1,5 @@
 # Targets match the README.
-.PHONY: setup demo run test lint docs bench
+.PHONY: setup demo run ui test lint docs bench
 
 setup:
 	bash scripts/setup.sh
@@ -9,6 +9,9 @@ demo:
 
 run:
 	uv run praevention run --raw-dir ../shared/data
+
+ui:
+	DAGSTER_HOME=$(CURDIR)/data/dagster_home uv run dagster dev -w workspace.yaml -h 127.0.0.1
 
 test:
 	uv run pytest

@@ -17,20 +17,77 @@ from dagster import (
     AssetCheckSeverity,
     AssetExecutionContext,
     AssetKey,
+    DataVersion,
     MaterializeResult,
     MetadataValue,
+    TableColumn,
+    TableRecord,
+    TableSchema,
     asset,
     asset_check,
 )
 
-from pipelines import lineage
+from pipelines import engine, tables
 from pipelines.discovery import Discovery, discover, labels_relative_to
 from pipelines.ingest import SourceLoad
-from pipelines.markdown import markdown_table
 from pipelines.readers.base import NOT_READ
 from pipelines.resources import DuckDBWarehouse, RawData
 from pipelines.tables import contract
 from pipelines.warehouse import uses_spatial, write_asset
+
+#: who answers for every asset (Dagster owners: a team or an e-mail address)
+OWNERS = ["team:praeventionsmonitor"]
+
+
+def asset_tags(layer: str) -> dict[str, str]:
+    """Tags every asset carries: its layer (source, evaluation, product) and the Land-wide scope."""
+    return {"layer": layer, "scope": "land"}
+
+
+def _cell(value: object) -> str | int | float | bool | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, bool | int | float | str):
+        return value
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    if isinstance(value, bytes | bytearray):
+        return f"<{len(value)} bytes>"
+    return str(value)[:120]
+
+
+def table_metadata(frame: pd.DataFrame) -> MetadataValue:
+    """A data frame as Dagster's native table metadata (shown as a table in the UI)."""
+    frame = frame.reset_index(drop=True)
+    schema = TableSchema(columns=[TableColumn(str(c), str(t)) for c, t in frame.dtypes.items()])
+    records = [TableRecord({str(c): _cell(v) for c, v in row.items()}) for row in frame.to_dict("records")]
+    return MetadataValue.table(records=records, schema=schema)
+
+
+def column_schema(con: duckdb.DuckDBPyConnection, table: str) -> TableSchema:
+    """The table's columns with their DuckDB types and the meanings from :mod:`pipelines.tables`."""
+    tables.load_all()
+    meanings = tables.BY_NAME[table].columns if table in tables.BY_NAME else {}
+    rows = con.execute(f"DESCRIBE {table}").fetchall()
+    return TableSchema(
+        columns=[TableColumn(name, str(kind), description=meanings.get(name)) for name, kind, *_ in rows]
+    )
+
+
+def warehouse_metadata(
+    con: duckdb.DuckDBPyConnection, warehouse: DuckDBWarehouse, raw_data: RawData, written: Sequence[str]
+) -> dict[str, object]:
+    """Metadata of every warehouse asset: where it was written and its column schemas (the first table as
+    Dagster's column schema, further tables by name)."""
+    meta: dict[str, object] = {
+        engine.TARGET: MetadataValue.text(engine.warehouse_target(warehouse.resolved(), raw_data.land_key())),
+        "warehouse": MetadataValue.path(str(warehouse.resolved())),
+    }
+    for i, name in enumerate(written):
+        meta["dagster/column_schema" if i == 0 else f"columns_{name}"] = MetadataValue.table_schema(
+            column_schema(con, name)
+        )
+    return meta
 
 
 def load_metadata(load: SourceLoad, counts: dict[str, int]) -> dict[str, object]:
@@ -40,18 +97,16 @@ def load_metadata(load: SourceLoad, counts: dict[str, int]) -> dict[str, object]
         "rows_read": MetadataValue.int(load.rows_read),
         "rows_loaded": MetadataValue.int(load.rows_loaded),
         "rows_quarantined": MetadataValue.int(len(load.rejects)),
-        "files": MetadataValue.md(markdown_table(load.log)) if len(load.log) else MetadataValue.text("no files found"),
-        "preview": MetadataValue.md(markdown_table(load.preview.head(20))),
+        "files": table_metadata(load.log) if len(load.log) else MetadataValue.text("no files found"),
+        "preview": table_metadata(load.preview.head(20)),
     }
     for name, n in counts.items():
         meta[f"rows_{name}"] = MetadataValue.int(n)
     if load.not_loaded():
         meta["not_loaded"] = MetadataValue.json(load.not_loaded())
     if len(load.rejects):
-        meta["quarantine_reasons"] = MetadataValue.md(
-            markdown_table(
-                load.rejects.groupby("reason", as_index=False).size().sort_values("size", ascending=False).head(15)
-            )
+        meta["quarantine_reasons"] = table_metadata(
+            load.rejects.groupby("reason", as_index=False).size().sort_values("size", ascending=False).head(15)
         )
     return meta
 
@@ -81,6 +136,9 @@ def source_asset(
         name=name,
         group_name=group,
         kinds={"duckdb"},
+        owners=OWNERS,
+        tags=asset_tags("source"),
+        code_version=engine.code_version(),
         description=description,
         deps=list(deps),
         metadata={"source_kinds": list(kinds)},
@@ -94,14 +152,13 @@ def source_asset(
             for line in result.not_loaded():
                 context.log.warning(f"{name}: not loaded: {line}")
             counts = write_asset(
-                con,
-                asset=name,
-                tables=result.tables,
-                quarantine=result.rejects,
-                ingest_log=result.log,
-                fingerprint=lineage.source_fingerprint(paths),
+                con, asset=name, tables=result.tables, quarantine=result.rejects, ingest_log=result.log
             )
-        return MaterializeResult(metadata=load_metadata(result, counts))
+            written = warehouse_metadata(con, warehouse, raw_data, list(counts))
+        return MaterializeResult(
+            metadata={**load_metadata(result, counts), **written},
+            data_version=DataVersion(engine.source_version(kinds, raw_data.resolved(), raw_data.register())),
+        )
 
     return _source
 
@@ -163,7 +220,7 @@ def sql_check(
             severity=AssetCheckSeverity.ERROR if blocking else AssetCheckSeverity.WARN,
             metadata={
                 "violations": MetadataValue.int(len(bad)),
-                "examples": MetadataValue.md(markdown_table(bad.head(20))) if len(bad) else MetadataValue.text("none"),
+                "examples": table_metadata(bad.head(20)) if len(bad) else MetadataValue.text("none"),
             },
         )
 

@@ -29,9 +29,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _run(cmd: list[str]) -> tuple[float, str]:
+def _run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, str]:
+    import os
+
     started = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False, env={**os.environ, **(env or {})})
     if proc.returncode != 0:
         sys.exit(f"benchmark step failed: {' '.join(cmd)}\n{proc.stderr[-2000:]}")
     return time.perf_counter() - started, proc.stdout + proc.stderr
@@ -106,7 +108,8 @@ def full_and_incremental(raw: Path, rows: list[tuple[str, str]]) -> None:
             "--register",
             str(register),
         ]
-        seconds, _ = _run([*base, "--full"])
+        instance = {"DAGSTER_HOME": f"{tmp}/dagster_home"}  # a fresh Dagster instance for the measurement
+        seconds, _ = _run([*base, "--full"], instance)
         rows.append(
             (
                 "Sachsen-Anhalt, full pipeline from the raw files to all outputs (`praevention run --full`)",
@@ -120,7 +123,7 @@ def full_and_incremental(raw: Path, rows: list[tuple[str, str]]) -> None:
         with measures.open("w", encoding="utf-8", newline="") as f:
             csv.writer(f).writerows(table)
         before = _stamps(Path(tmp) / "out")
-        seconds, log = _run(base)
+        seconds, log = _run(base, instance)
         ran = re.search(r"praevention run: \d+ asset\(s\): (.*)", log)
         rows.append(
             (
@@ -142,7 +145,7 @@ def full_and_incremental(raw: Path, rows: list[tuple[str, str]]) -> None:
 
 def _stamps(out: Path) -> dict[Path, int]:
     """Modification time of every product file (not the run's own state files)."""
-    return {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and ".state" not in p.parts}
+    return {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and ".cache" not in p.parts}
 
 
 def render(rows: list[tuple[str, str]]) -> None:
@@ -159,7 +162,7 @@ def render(rows: list[tuple[str, str]]) -> None:
     rows.append(
         (
             f"render {len(data.gemeinden)} Gemeinde + {len(data.bodies)} body fact sheets ({len(sheets)} files) "
-            f"and all maps and charts ({len(maps)} files)",
+            f"and all maps and charts ({len(maps.files)} files)",
             f"{seconds:.1f} s",
         )
     )

@@ -10,6 +10,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
 
 # Modules that expose ``add_parser(subparsers)``; each sets ``handler`` on its parser.
 COMMAND_MODULES = (
@@ -18,7 +19,7 @@ COMMAND_MODULES = (
     "pipelines.commands.demo",
     "pipelines.lka.cli",
     "pipelines.fetch.cli",
-    "pipelines.evaluation.cli",
+    "pipelines.commands.plan",
 )
 
 
@@ -28,9 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Präventionsmonitor Sachsen-Anhalt: ingest, evaluate and report.",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks (for developers)")
+    parser.add_argument("--version", action="version", version=f"praevention {version('praeventionsmonitor')}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).add_parser(sub)
+    for command in sub.choices.values():  # `praevention run --debug` as well as `praevention --debug run`
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
 
@@ -50,6 +54,10 @@ def join_dash_values(argv: Sequence[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import warnings
+
+    # Dagster's notes on beta and preview APIs are for developers, not for the person running the pipeline
+    warnings.filterwarnings("ignore", module=r"(dagster|assets|pipelines)(\.|$)")
     parser = build_parser()
     args = parser.parse_args(join_dash_values(sys.argv[1:] if argv is None else argv))
     from pipelines.errors import PipelineError, SourceFormatError

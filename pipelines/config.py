@@ -24,6 +24,10 @@ DEFAULT_LAND = "15"
 DEFAULT_RAW_DIR = PROJECT_ROOT / "data" / "raw"
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse.duckdb"
 DEFAULT_OUT_DIR = PROJECT_ROOT / "reports"
+#: the Dagster instance the CLI and ``dagster dev`` share when ``$DAGSTER_HOME`` is not set; its
+#: ``dagster.yaml`` is part of the project
+DEFAULT_DAGSTER_HOME = PROJECT_ROOT / "data" / "dagster_home"
+ENV_DAGSTER_HOME = "DAGSTER_HOME"
 
 
 def _resolve(explicit: str | os.PathLike[str] | None, env: str, default: Path) -> Path:
@@ -48,6 +52,12 @@ def warehouse_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 def out_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The output directory (``--out``, else ``$PRAEVENTION_OUT``, else ``reports/``)."""
     return _resolve(explicit, ENV_OUT_DIR, DEFAULT_OUT_DIR)
+
+
+def dagster_home() -> Path:
+    """The Dagster instance's folder (``$DAGSTER_HOME``, else ``data/dagster_home``): run history,
+    materializations, check results and the data versions that decide what is stale."""
+    return _resolve(None, ENV_DAGSTER_HOME, DEFAULT_DAGSTER_HOME)
 
 
 def register_path(explicit: str | os.PathLike[str] | None = None) -> Path | None:

@@ -206,13 +206,13 @@ def scan(out_dir: Path, names: set[str] = frozenset(), *, cache: Path | None = N
     of the last scan is not read again: after a small change only the re-rendered files are. Files
     with findings are never cached (the cache holds no personal data).
     """
-    from pipelines.lineage import content_key
+    from pipelines.digest import content_key
     from pipelines.render.cache import RenderCache
 
     paths = [
         p
         for p in sorted(Path(out_dir).rglob("*"))
-        if p.is_file() and p.suffix.lower() in SCANNED and ".state" not in p.parts and "rohdaten" not in p.parts
+        if p.is_file() and p.suffix.lower() in SCANNED and ".cache" not in p.parts and "rohdaten" not in p.parts
     ]
     coverage = Counter(p.suffix.lower() for p in paths)
     names_key = content_key(*sorted(names))

@@ -2,8 +2,8 @@
 
 Every asset writes through :func:`write_asset`. Heavy work goes into ``<table>__staging`` tables
 first; then one transaction swaps the staging tables in, replaces the asset's rows in ``quarantine``
-and ``ingest_log`` and records the asset's input fingerprint in ``pipeline_state``. A crash before the
-commit leaves the previous tables untouched; a crash after it leaves the new ones complete.
+and ``ingest_log``. A crash before the commit leaves the previous tables untouched; a crash after it
+leaves the new ones complete. Which assets need writing is Dagster's business (:mod:`pipelines.engine`).
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ _BOOKKEEPING_DDL = (
     """CREATE TABLE IF NOT EXISTS ingest_log (
         asset VARCHAR NOT NULL, source_file VARCHAR, rows_read BIGINT, rows_loaded BIGINT,
         rows_quarantined BIGINT, note VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS pipeline_state (
-        asset VARCHAR PRIMARY KEY, fingerprint VARCHAR NOT NULL)""",
+    # versions live in the Dagster instance; warehouses written by earlier releases kept them here
+    "DROP TABLE IF EXISTS pipeline_state",
 )
 
 
@@ -163,14 +163,10 @@ def write_asset(
     tables: Sequence[TableWrite],
     quarantine: pd.DataFrame | None = None,
     ingest_log: pd.DataFrame | None = None,
-    fingerprint: str | None = None,
-    state: dict[str, str] | None = None,
 ) -> dict[str, int]:
     """Write an asset's tables atomically and return their row counts.
 
     ``quarantine`` and ``ingest_log`` rows replace the asset's earlier rows in those shared tables.
-    ``fingerprint`` is stored for ``asset`` in ``pipeline_state``; a multi-asset passes ``state``
-    (asset key → fingerprint) instead.
     """
     staged = [(w.name, _stage(con, w)) for w in tables]
     con.register("_quarantine_in", _frame(quarantine, QUARANTINE_COLUMNS, asset))
@@ -190,11 +186,6 @@ def write_asset(
             "INSERT INTO ingest_log SELECT asset, source_file, CAST(rows_read AS BIGINT), "
             "CAST(rows_loaded AS BIGINT), CAST(rows_quarantined AS BIGINT), note FROM _log_in ORDER BY source_file"
         )
-        states = dict(state or {})
-        if fingerprint is not None:
-            states[asset] = fingerprint
-        for key, value in sorted(states.items()):
-            con.execute("INSERT OR REPLACE INTO pipeline_state VALUES (?, ?)", [key, value])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -219,8 +210,14 @@ def drop_stale_staging(con: duckdb.DuckDBPyConnection) -> list[str]:
     return names
 
 
-def stored_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    return dict(con.execute("SELECT asset, fingerprint FROM pipeline_state").fetchall())
+def table_version(con: duckdb.DuckDBPyConnection, tables: Sequence[str]) -> str:
+    """A digest of the tables' content (row count and an order-independent sum of row hashes): the
+    data version of the asset that wrote them, so that an unchanged result leaves its dependants fresh."""
+    parts = []
+    for name in tables:
+        n, total = con.execute(f"SELECT count(*), sum(hash(t)::HUGEINT) FROM {name} t").fetchone()
+        parts.append(f"{name}:{n}:{total}")
+    return ";".join(parts)
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:

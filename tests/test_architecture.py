@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = ("readers", "register", "evaluation", "stats", "render", "fetch", "demo")
 #: top-level modules of pipelines/ that are Dagster wiring (every other one is library code): the code
 #: location, its resources, the command line and the run machinery with its progress display
-WIRING_MODULES = ("cli", "definitions", "resources", "progress", "engine", "staleness")
+WIRING_MODULES = ("cli", "definitions", "resources", "progress", "engine")
 FORBIDDEN = ("dagster", "dagster_webserver", "dagster_graphql")
 #: the names a library module must not reach, directly or through other project modules
 WIRING = ("assets", "pipelines.definitions", "pipelines.commands", "pipelines.resources")

@@ -76,3 +76,33 @@ def test_the_data_dictionary_in_docs_is_generated_from_the_registry():
     assert PROJECT_ROOT_DOC.read_text(encoding="utf-8") == data_dictionary(), (
         "docs/data-dictionary.md is stale: run `make docs`"
     )
+
+
+def test_every_asset_has_owners_kinds_tags_and_a_code_version():
+    graph = defs.resolve_asset_graph()
+    for key in graph.materializable_asset_keys:
+        node = graph.get(key)
+        assert node.owners == ["team:praeventionsmonitor"], key
+        assert node.kinds, key
+        assert node.tags.get("layer") in {"source", "evaluation", "product"}, key
+        assert node.code_version, key
+        if node.group_name != "reports":
+            assert "duckdb" in node.kinds, key
+
+
+def test_the_sensors_watch_the_register_and_the_raw_files():
+    assert {s.name for s in defs.sensors} == {"register_changed", "raw_files_changed"}
+
+
+def test_the_cli_takes_debug_after_the_subcommand_and_tells_its_version(capsys):
+    import pytest
+
+    from pipelines.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["run", "--debug"]).debug is True
+    assert parser.parse_args(["--debug", "run"]).debug is True
+    assert parser.parse_args(["run"]).debug is False
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--version"])
+    assert capsys.readouterr().out.startswith("praevention ")

@@ -152,7 +152,7 @@ def test_a_read_error_while_fingerprinting_names_the_file(tmp_path, monkeypatch)
     import errno
     import io
 
-    from pipelines import lineage
+    from pipelines import digest
 
     path = tmp_path / "2016_a.csv"
     path.write_text("x")
@@ -163,5 +163,5 @@ def test_a_read_error_while_fingerprinting_names_the_file(tmp_path, monkeypatch)
 
     monkeypatch.setattr(type(path), "open", lambda self, *a, **k: Failing())
     with pytest.raises(OSError) as err:
-        lineage._file_digest(path, 1, 1)
+        digest._file_digest(path, 1, 1)
     assert str(path) in str(err.value) and "Input/output error" in str(err.value)

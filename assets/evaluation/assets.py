@@ -5,25 +5,25 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, DataVersion, MaterializeResult, MetadataValue, asset
 
-from pipelines import lineage
+from assets._shared import OWNERS, asset_tags, table_metadata, warehouse_metadata
+from pipelines import engine
 from pipelines.evaluation.calibration import calibrate
 from pipelines.evaluation.design import interventions
 from pipelines.evaluation.evaluate import evaluate, register_designs
 from pipelines.evaluation.inputs import EvaluationData, kreis_neighbours, read_kreis_types
 from pipelines.evaluation.panel import build_panel
-from pipelines.markdown import markdown_table
 from pipelines.render.verdict import add_verdicts
 from pipelines.resources import DuckDBWarehouse, RawData
-from pipelines.warehouse import TableWrite, stored_fingerprints, write_asset
+from pipelines.warehouse import TableWrite, table_version, write_asset
 
 SQL = Path(__file__).parent / "sql"
 
 
-def _fingerprint(con, upstream: list[str]) -> str:
-    stored = stored_fingerprints(con)
-    return lineage.derived_fingerprint({u: stored.get(u) for u in upstream})
+def _written(con, warehouse: DuckDBWarehouse, raw_data: RawData, counts: dict[str, int]) -> dict[str, object]:
+    """Schemas and location of the tables an evaluation asset wrote."""
+    return warehouse_metadata(con, warehouse, raw_data, list(counts))
 
 
 def panel_inputs(con: duckdb.DuckDBPyConnection, land: str) -> dict[str, pd.DataFrame]:
@@ -56,7 +56,10 @@ PANEL_UPSTREAM = [
 
 @asset(
     group_name="evaluation",
-    kinds={"duckdb"},
+    kinds={"duckdb", "pandas"},
+    owners=OWNERS,
+    tags=asset_tags("evaluation"),
+    code_version=engine.code_version(),
     deps=PANEL_UPSTREAM,
     description=(
         "Harmonised panel: one row per unit × year (× month) × indicator with count, population, rate per 100,000 "
@@ -76,8 +79,9 @@ def panel(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: 
             con,
             asset="panel",
             tables=[TableWrite("panel", result, order_by=("unit_ags", "indicator", "year", "month"))],
-            fingerprint=_fingerprint(con, PANEL_UPSTREAM),
         )
+        written = _written(con, warehouse, raw_data, counts)
+        version = DataVersion(table_version(con, list(counts)))
     own = result[result["unit_ags"].str[:2] == land]
     summary = own.groupby(["unit_level", "indicator"], as_index=False).agg(
         units=("unit_ags", "nunique"),
@@ -86,13 +90,15 @@ def panel(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: 
         small=("small_count", "sum"),
     )
     return MaterializeResult(
+        data_version=version,
         metadata={
+            **written,
             "dagster/row_count": MetadataValue.int(counts["panel"]),
             "land_rows": MetadataValue.int(len(own)),
             "breaks": MetadataValue.int(int(result["break_flag"].sum())),
-            "summary": MetadataValue.md(markdown_table(summary.head(40))),
+            "summary": table_metadata(summary.head(40)),
             "break_reasons": MetadataValue.json(json.loads(result["break_reason"].value_counts().to_json())),
-        }
+        },
     )
 
 
@@ -119,7 +125,10 @@ EFFECTS_UPSTREAM = ["panel", "register_bodies", "register_measures", "crime_case
 
 @asset(
     group_name="evaluation",
-    kinds={"duckdb"},
+    kinds={"duckdb", "pandas"},
+    owners=OWNERS,
+    tags=asset_tags("evaluation"),
+    code_version=engine.code_version(),
     deps=EFFECTS_UPSTREAM,
     description=(
         "Effects of every body and measure of the register, one row per measure × indicator × method, on the "
@@ -149,26 +158,27 @@ def measure_effects(context: AssetExecutionContext, warehouse: DuckDBWarehouse, 
                 TableWrite("measure_effects", effects, order_by=("measure_id", "indicator", "method")),
                 TableWrite("effects_pooled", pooled, order_by=("group", "indicator_domain", "method")),
             ],
-            fingerprint=_fingerprint(con, EFFECTS_UPSTREAM),
         )
+        written = _written(con, warehouse, raw_data, counts)
+        version = DataVersion(table_version(con, list(counts)))
     head = effects[effects["headline"]]
     return MaterializeResult(
+        data_version=version,
         metadata={
+            **written,
             "dagster/row_count": MetadataValue.int(counts["measure_effects"]),
             "pooled_rows": MetadataValue.int(counts["effects_pooled"]),
             "evaluable_headlines": MetadataValue.int(int(head["evaluable"].sum())),
             "findings": MetadataValue.json(json.loads(head["finding"].value_counts().to_json())),
             "methods": MetadataValue.json(json.loads(effects["method"].value_counts().to_json())),
-            "headlines": MetadataValue.md(
-                markdown_table(
-                    head[head["evaluable"]][
-                        ["measure_id", "indicator", "method", "estimate", "ci_low", "ci_high", "p_adjusted", "mde_80"]
-                    ]
-                    .round(3)
-                    .head(40)
-                )
+            "headlines": table_metadata(
+                head[head["evaluable"]][
+                    ["measure_id", "indicator", "method", "estimate", "ci_low", "ci_high", "p_adjusted", "mde_80"]
+                ]
+                .round(3)
+                .head(40)
             ),
-        }
+        },
     )
 
 
@@ -177,7 +187,10 @@ CALIBRATION_UPSTREAM = ["panel", "register_bodies", "register_measures", "crime_
 
 @asset(
     group_name="evaluation",
-    kinds={"duckdb"},
+    kinds={"duckdb", "pandas"},
+    owners=OWNERS,
+    tags=asset_tags("evaluation"),
+    code_version=engine.code_version(),
     deps=CALIBRATION_UPSTREAM,
     description=(
         "Calibration of the evaluation on real data: placebo measures at random start dates in Kreise across "
@@ -197,16 +210,19 @@ def calibration(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_
             con,
             asset="calibration",
             tables=[TableWrite("calibration", table, order_by=("method", "indicator"))],
-            fingerprint=_fingerprint(con, CALIBRATION_UPSTREAM),
         )
+        written = _written(con, warehouse, raw_data, counts)
+        version = DataVersion(table_version(con, list(counts)))
     overall = table[(table["method"] == "headline") & (table["indicator"] == "*")]
     return MaterializeResult(
+        data_version=version,
         metadata={
+            **written,
             "dagster/row_count": MetadataValue.int(counts["calibration"]),
             "placebo_designs": MetadataValue.int(int(rows["measure_id"].nunique()) if len(rows) else 0),
             "headline_false_positive_rate": MetadataValue.float(
                 float(overall["false_positive_rate"].iloc[0]) if len(overall) else float("nan")
             ),
-            "table": MetadataValue.md(markdown_table(table.round(4))),
-        }
+            "table": table_metadata(table.round(4)),
+        },
     )

@@ -3,11 +3,19 @@
 from collections.abc import Iterator
 
 import pandas as pd
-from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, multi_asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    DataVersion,
+    MaterializeResult,
+    MetadataValue,
+    multi_asset,
+)
 
-from pipelines import lineage
+from assets._shared import OWNERS, asset_tags, table_metadata, warehouse_metadata
+from pipelines import digest, engine
 from pipelines.discovery import labels_relative_to
-from pipelines.markdown import markdown_table
 from pipelines.register.load import discover_register_files, load_register, table_writes
 from pipelines.register.reference import context_from_warehouse
 from pipelines.resources import DuckDBWarehouse, RawData
@@ -30,6 +38,9 @@ _DESCRIPTION = (
             "register_bodies",
             group_name="register",
             kinds={"duckdb"},
+            owners=OWNERS,
+            tags=asset_tags("source"),
+            code_version=engine.code_version(),
             deps=["boundaries", "population"],
             description="Prevention bodies. " + _DESCRIPTION,
             metadata={"source_kinds": REGISTER_KINDS},
@@ -38,6 +49,9 @@ _DESCRIPTION = (
             "register_measures",
             group_name="register",
             kinds={"duckdb"},
+            owners=OWNERS,
+            tags=asset_tags("source"),
+            code_version=engine.code_version(),
             deps=["boundaries", "population"],
             description="Measures of the prevention bodies. " + _DESCRIPTION,
             metadata={"source_kinds": REGISTER_KINDS},
@@ -54,39 +68,39 @@ def register(
         land = raw_data.land_key()
         with labels_relative_to(raw_data.resolved()):
             result = load_register(files, land=land, context=context_from_warehouse(con, land))
-        fingerprint = lineage.source_fingerprint(files)
         counts = write_asset(
             con,
             asset="register",
             tables=table_writes(result),
             quarantine=result.rejects,
             ingest_log=pd.DataFrame(result.log),
-            state={"register_bodies": fingerprint, "register_measures": fingerprint},
         )
+        schemas = {name: warehouse_metadata(con, warehouse, raw_data, [name]) for name in counts}
+    version = DataVersion(digest.source_fingerprint(files))
     log = pd.DataFrame(result.log)
     common = {
         "rows_read": MetadataValue.int(int(log["rows_read"].sum()) if len(log) else 0),
         "rows_quarantined": MetadataValue.int(len(result.rejects)),
-        "files": MetadataValue.md(markdown_table(log)),
+        "files": table_metadata(log),
     }
     yield MaterializeResult(
         asset_key=AssetKey("register_bodies"),
         metadata={
             "dagster/row_count": MetadataValue.int(counts["register_bodies"]),
             **common,
-            "preview": MetadataValue.md(
-                markdown_table(result.bodies[["body_id", "name", "body_type", "level", "ags"]])
-            ),
+            **schemas["register_bodies"],
+            "preview": table_metadata(result.bodies[["body_id", "name", "body_type", "level", "ags"]].head(30)),
         },
+        data_version=version,
     )
     yield MaterializeResult(
         asset_key=AssetKey("register_measures"),
         metadata={
             "dagster/row_count": MetadataValue.int(counts["register_measures"]),
             **common,
+            **schemas["register_measures"],
             "not_evaluable": MetadataValue.int(int((~result.measures["evaluable"].astype(bool)).sum())),
-            "preview": MetadataValue.md(
-                markdown_table(result.measures[["measure_id", "body_id", "title", "evaluable"]].head(30))
-            ),
+            "preview": table_metadata(result.measures[["measure_id", "body_id", "title", "evaluable"]].head(30)),
         },
+        data_version=version,
     )

@@ -2,7 +2,7 @@
 
 from dagster import AssetSelection, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
-from pipelines import lineage
+from pipelines import digest
 from pipelines.register.load import discover_register_files
 from pipelines.resources import RawData
 
@@ -17,7 +17,7 @@ REGISTER_AND_DOWNSTREAM = AssetSelection.keys("register_bodies", "register_measu
 )
 def register_changed(context: SensorEvaluationContext, raw_data: RawData):
     files = discover_register_files(raw_data.resolved(), raw_data.register())
-    fingerprint = lineage.source_fingerprint(files)
+    fingerprint = digest.source_fingerprint(files)
     if context.cursor == fingerprint:
         return SkipReason("register unchanged")
     context.update_cursor(fingerprint)

@@ -1,47 +1,143 @@
 """Reports domain: maps, fact sheets, the ministry report, conference decks and the static site."""
 
-from assets.reports.assets import WAREHOUSE_INPUTS, report_asset
+from pathlib import Path
+
+from dagster import AssetExecutionContext, AssetIn, Output, asset
+
+from assets.reports.assets import WAREHOUSE_INPUTS, product_spec, progress_of, render_product
 from assets.reports.checks import checks
 from pipelines.render import products
+from pipelines.render.products import Figures
+from pipelines.resources import DuckDBWarehouse, RawData, ReportSettings
 
-maps_and_charts = report_asset(
-    "maps_and_charts",
-    "Choropleth maps per Kreis (crime) and Gemeinde (accidents), accident point maps and the overview of all bodies "
-    "(interactive HTML with German hover text; classes by Fisher-Jenks, colour-blind-safe palettes, sources printed), "
-    "plus every chart of the ministry report and the conference decks: all PNG (300 dpi) and SVG exported in one "
-    "kaleido session. Output: karten/, ministerium/img/, konferenz/<Region>/.",
-    products.maps_and_charts,
-    WAREHOUSE_INPUTS,
+
+@asset(
+    deps=WAREHOUSE_INPUTS,
+    description="Choropleth maps per Kreis (crime) and Gemeinde (accidents), accident point maps and the overview "
+    "of all bodies (interactive HTML with German hover text; classes by Fisher-Jenks, colour-blind-safe palettes, "
+    "sources printed), plus every chart of the ministry report and the conference decks: all PNG (300 dpi) and SVG "
+    "exported in one kaleido session. Output: karten/, ministerium/img/, konferenz/<Region>/. Its value (the "
+    "exported figures with the decks' titles) is the input of the ministry report and the conference kit.",
+    **product_spec({"plotly", "png", "svg"}),
 )
-fact_sheets = report_asset(
-    "fact_sheets",
-    "One fact sheet (PDF and HTML, two pages at most) per Gemeinde of the Land and per register body: "
+def maps_and_charts(
+    context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: RawData, report_settings: ReportSettings
+) -> Output:
+    return render_product(
+        context,
+        warehouse,
+        raw_data,
+        report_settings,
+        lambda data, out: products.maps_and_charts(data, out, progress=progress_of(context)),
+        files_of=lambda figures: figures.files,
+        preview=lambda figures, out: out / figures.ministry["overview_map"],
+    )
+
+
+@asset(
+    deps=WAREHOUSE_INPUTS,
+    description="One fact sheet (PDF and HTML, two pages at most) per Gemeinde of the Land and per register body: "
     "locator map, key indicators against Kreis and Land, effects with verdicts, data gaps, sources, "
     "date of the data; small counts marked. Output: steckbriefe/.",
-    products.fact_sheets,
-    WAREHOUSE_INPUTS,
+    **product_spec({"pdf", "html", "typst"}),
 )
-ministry_report = report_asset(
-    "ministry_report",
-    "Report for the Ministry (HTML, PDF, XLSX with one sheet per table): overview map, forest plot "
-    "with pooled estimates, comparison of methods, data quality, caveats. Output: ministerium/.",
-    products.ministry_report,
-    [*WAREHOUSE_INPUTS, "maps_and_charts"],
+def fact_sheets(
+    context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: RawData, report_settings: ReportSettings
+) -> Output:
+    return render_product(
+        context,
+        warehouse,
+        raw_data,
+        report_settings,
+        lambda data, out: products.fact_sheets(data, out, progress=progress_of(context)),
+    )
+
+
+@asset(
+    deps=WAREHOUSE_INPUTS,
+    ins={"figures": AssetIn("maps_and_charts")},
+    description="Report for the Ministry (HTML, PDF, XLSX with one sheet per table): overview map, forest plot "
+    "with pooled estimates, comparison of methods, data quality, caveats; its images come from maps_and_charts. "
+    "Output: ministerium/.",
+    **product_spec({"pdf", "html", "excel"}),
 )
-conference_kit = report_asset(
-    "conference_kit",
-    "Conference decks (PPTX) per region, each chart also as PNG (300 dpi) and SVG 16:9; titles state "
-    "the finding. Output: konferenz/.",
-    products.conference_kit,
-    [*WAREHOUSE_INPUTS, "maps_and_charts"],
+def ministry_report(
+    context: AssetExecutionContext,
+    warehouse: DuckDBWarehouse,
+    raw_data: RawData,
+    report_settings: ReportSettings,
+    figures: Figures,
+) -> Output:
+    return render_product(
+        context,
+        warehouse,
+        raw_data,
+        report_settings,
+        lambda data, out: products.ministry_report(data, out, figures),
+        preview=lambda files, out: out / figures.ministry["forest_plot"],
+    )
+
+
+@asset(
+    deps=WAREHOUSE_INPUTS,
+    ins={"figures": AssetIn("maps_and_charts")},
+    description="Conference decks (PPTX) per region, each chart also as PNG (300 dpi) and SVG 16:9; titles state "
+    "the finding; the charts come from maps_and_charts. Output: konferenz/.",
+    **product_spec({"powerpoint", "png", "svg"}),
 )
-site = report_asset(
-    "site",
-    "Static site index.html linking every product, with municipality search and a clickable map; works "
+def conference_kit(
+    context: AssetExecutionContext,
+    warehouse: DuckDBWarehouse,
+    raw_data: RawData,
+    report_settings: ReportSettings,
+    figures: Figures,
+) -> Output:
+    def first_map(files: list[Path], out: Path) -> Path | None:
+        maps = [entry["map"]["png"] for entry in figures.slides.values()]
+        return out / products.FOLDERS["conference_kit"] / maps[0] if maps else None
+
+    return render_product(
+        context,
+        warehouse,
+        raw_data,
+        report_settings,
+        lambda data, out: products.conference_kit(data, out, figures),
+        preview=first_map,
+    )
+
+
+@asset(
+    deps=WAREHOUSE_INPUTS,
+    ins={
+        "figures": AssetIn("maps_and_charts"),
+        "sheets": AssetIn("fact_sheets"),
+        "report": AssetIn("ministry_report"),
+        "decks": AssetIn("conference_kit"),
+    },
+    description="Static site index.html linking every product, with municipality search and a clickable map; works "
     "without a server.",
-    products.site,
-    [*WAREHOUSE_INPUTS, "maps_and_charts", "fact_sheets", "ministry_report", "conference_kit"],
+    **product_spec({"html"}),
 )
+def site(
+    context: AssetExecutionContext,
+    warehouse: DuckDBWarehouse,
+    raw_data: RawData,
+    report_settings: ReportSettings,
+    figures: Figures,
+    sheets: list,
+    report: list,
+    decks: list,
+) -> Output:
+    linked = {
+        "maps_and_charts": figures.files,
+        "fact_sheets": sheets,
+        "ministry_report": report,
+        "conference_kit": decks,
+    }
+    return render_product(
+        context, warehouse, raw_data, report_settings, lambda data, out: products.site(data, out, linked)
+    )
+
 
 assets = [maps_and_charts, fact_sheets, ministry_report, conference_kit, site]
 __all__ = ["assets", "checks"]

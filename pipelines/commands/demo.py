@@ -24,8 +24,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from dagster import AssetSelection
-
     from pipelines.commands.pipeline import Context
 
     out = Path(args.out).expanduser().resolve()
@@ -42,8 +40,8 @@ def run_demo(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     ctx = Context(raw, out / "warehouse.duckdb", out, None, synthetic=True, land=LAND)
-    keys = AssetSelection.all().resolve(ctx.defs.resolve_asset_graph())
-    code = ctx.execute(sorted(keys), "demo")
+    graph = ctx.defs.resolve_asset_graph()
+    code = ctx.execute(list(graph.toposorted_asset_keys), "demo")
     if code == 0:
         print(f"praevention demo: open {out / 'index.html'}", file=sys.stderr)
     return code

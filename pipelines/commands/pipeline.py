@@ -1,4 +1,5 @@
-"""``praevention ingest`` and ``praevention run``: materialise assets in-process with a progress display."""
+"""``praevention ingest`` and ``praevention run``: materialise assets in the persistent Dagster instance
+(:mod:`pipelines.engine`) with a progress display."""
 
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     _paths(ingest, out=False)
     ingest.set_defaults(handler=run_ingest)
     run = subparsers.add_parser(
-        "run", help="materialise everything whose inputs changed (sources, evaluation, reports)"
+        "run",
+        help="materialise what Dagster reports as stale or missing (changed raw files or code, failed "
+        "blocking checks) and everything downstream",
     )
     _paths(run, out=True)
     run.add_argument("--full", action="store_true", help="re-materialise every asset, changed or not")
@@ -41,36 +44,28 @@ def run_ingest(args: argparse.Namespace) -> int:
     from pipelines.definitions import SOURCE_GROUPS
 
     ctx = Context.from_args(args)
-    keys = AssetSelection.groups(*SOURCE_GROUPS).resolve(ctx.defs.resolve_asset_graph())
-    return ctx.execute(sorted(keys), "ingest")
+    graph = ctx.defs.resolve_asset_graph()
+    keys = AssetSelection.groups(*SOURCE_GROUPS).resolve(graph)
+    return ctx.execute([k for k in graph.toposorted_asset_keys if k in keys], "ingest")
 
 
 def run_all(args: argparse.Namespace) -> int:
-    import os
+    from pipelines import engine
 
-    from pipelines import config
-    from pipelines.staleness import stale_assets
-
-    if args.regions:
-        os.environ[config.ENV_REGIONS] = args.regions  # read by the report assets, inherited by their processes
-    ctx = Context.from_args(args)
-    graph = ctx.defs.resolve_asset_graph()
-    keys = (
-        list(graph.toposorted_asset_keys)
-        if args.full
-        else stale_assets(ctx.defs, ctx.warehouse, ctx.raw_dir, ctx.register, ctx.settings)
-    )
-    if not keys:
+    ctx = Context.from_args(args, regions=args.regions or "")
+    if args.full:
+        todo = {k: "--full" for k in ctx.defs.resolve_asset_graph().toposorted_asset_keys}
+    else:
+        with engine.open_instance() as instance:
+            todo = engine.stale_assets(instance, ctx.defs, ctx.settings)
+    if not todo:
         print("Everything is up to date: no input changed since the last run.", file=sys.stderr)
         return 0
-    # a full run (or the first into this folder) renders everything: two worker processes pay off. An
-    # incremental run re-renders few files (render caches), and each worker's start-up (3-5 s) would dominate.
-    parallel = args.full or not (ctx.out_dir / ".state").is_dir()
-    return ctx.execute(keys, "run", parallel_products=parallel)
+    return ctx.execute(list(todo), "run", reasons=todo)
 
 
 class Context:
-    """Resolved paths plus the Definitions built for them."""
+    """Resolved paths and settings plus the Definitions built for them."""
 
     def __init__(
         self,
@@ -80,24 +75,33 @@ class Context:
         register: Path | None,
         synthetic: bool = False,
         land: str = "",
+        regions: str = "",
     ):
-        from pipelines import config
+        from pipelines import config, engine
         from pipelines.definitions import build_definitions
 
+        self.settings = engine.Settings(
+            raw_dir=raw_dir,
+            warehouse=warehouse,
+            out_dir=out_dir,
+            register=register,
+            synthetic=config.synthetic(synthetic),
+            land=config.land(land),
+            regions=config.regions(regions),
+        )
         self.raw_dir, self.warehouse, self.out_dir, self.register = raw_dir, warehouse, out_dir, register
-        self.land = config.land(land)
-        self.settings = {"out_dir": str(out_dir), "synthetic": synthetic, "regions": config.regions()}
         self.defs = build_definitions(
             raw_dir=str(raw_dir),
             warehouse=str(warehouse),
             out_dir=str(out_dir),
             register=str(register or ""),
-            synthetic=synthetic,
-            land=self.land,
+            synthetic=self.settings.synthetic,
+            land=self.settings.land,
+            regions=self.settings.regions,
         )
 
     @classmethod
-    def from_args(cls, args: argparse.Namespace) -> Context:
+    def from_args(cls, args: argparse.Namespace, regions: str = "") -> Context:
         from pipelines import config
         from pipelines.errors import PipelineError
 
@@ -109,6 +113,7 @@ class Context:
             config.warehouse_path(args.warehouse),
             config.out_dir(getattr(args, "out", None)),
             config.register_path(getattr(args, "register", None)),
+            regions=regions,
         )
 
     def report_unrecognised(self) -> None:
@@ -118,94 +123,49 @@ class Context:
         for path in discover(self.raw_dir).not_loaded():
             print(f"  not loaded (matches no known source layout): {display_path(path)}", file=sys.stderr)
 
-    def execute(self, keys: list, label: str, *, parallel_products: bool = True) -> int:
-        """Warehouse assets in one in-process run (one DuckDB writer), then the products in parallel processes
-        (``parallel_products``) or in the same in-process run."""
-        from pipelines import warehouse
+    def execute(self, keys: list, label: str, *, reasons: dict | None = None) -> int:
+        """One in-process run of ``keys`` (one DuckDB writer) in the persistent instance."""
+        from pipelines import config, engine, warehouse
 
-        graph = self.defs.resolve_asset_graph()
-        products = [k for k in keys if graph.get(k).group_name == "reports"] if parallel_products else []
-        tables = [k for k in keys if k not in products]
+        named = [
+            k.to_user_string() + (f" ({reasons[k]})" if reasons and reasons[k] != "upstream" else "") for k in keys
+        ]
+        print(f"praevention {label}: {len(keys)} asset(s): {', '.join(named)}", file=sys.stderr)
         print(
-            f"praevention {label}: {len(keys)} asset(s): {', '.join(k.to_user_string() for k in keys)}", file=sys.stderr
+            f"  raw data  {self.raw_dir}\n  warehouse {self.warehouse}\n  output    {self.out_dir}\n"
+            f"  dagster   {config.dagster_home()}",
+            file=sys.stderr,
         )
-        print(f"  raw data  {self.raw_dir}\n  warehouse {self.warehouse}\n  output    {self.out_dir}", file=sys.stderr)
         self.report_unrecognised()
         started = time.monotonic()
         with warehouse.run_lock(self.warehouse, wait_seconds=0):
             con = warehouse.connect(self.warehouse)
             warehouse.drop_stale_staging(con)
             con.close()
-            code = 0
-            if tables:
-                code = report(self._in_process(tables), time.monotonic() - started, final=not products)
-            if code == 0 and products:
-                code = report(self._products(products), time.monotonic() - started, final=True)
-        return code
+            with engine.open_instance() as instance:
+                result = self._run(instance, keys)
+        return report(result, time.monotonic() - started)
 
-    def _in_process(self, keys: list):
-        from dagster import DagsterInstance
+    def _run(self, instance, keys: list):
+        from pipelines import engine
 
+        graph = self.defs.resolve_asset_graph()
+        chosen = set(keys)
+        stages = sorted({ad.node_def.name for ad in graph.assets_defs if chosen & set(ad.keys)})
         job = self.defs.resolve_implicit_global_asset_job_def()
-        with DagsterInstance.ephemeral() as instance:
-            return job.execute_in_process(
-                asset_selection=keys, instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}
-            )
-
-    def _products(self, keys: list):
-        """The products read the warehouse only: the multiprocess executor renders two at a time."""
-        import logging
-        import os
-        import tempfile
-
-        from dagster import DagsterInstance, execute_job, reconstructable
-
-        from pipelines import config
-        from pipelines.definitions import reports_job_definition
-
-        env = {
-            config.ENV_RAW_DIR: str(self.raw_dir),
-            config.ENV_WAREHOUSE: str(self.warehouse),
-            config.ENV_OUT_DIR: str(self.out_dir),
-            config.ENV_SYNTHETIC: "1" if self.settings["synthetic"] else "0",
-            config.ENV_LAND: self.land,
-        }
-        if self.register:
-            env[config.ENV_REGISTER] = str(self.register)
-        saved = {k: os.environ.get(k) for k in env}
-        os.environ.update(env)  # the worker processes rebuild the code location from the environment
-        logging.getLogger("dagster").setLevel(logging.WARNING)  # the executor's own debug lines
-        try:
-            with (
-                tempfile.TemporaryDirectory(prefix="praevention-dagster-") as home,
-                DagsterInstance.local_temp(home, overrides={"telemetry": {"enabled": False}}) as instance,
-                execute_job(
-                    reconstructable(reports_job_definition),
-                    instance=instance,
-                    asset_selection=keys,
-                    raise_on_error=False,
-                    run_config={"loggers": {"progress": {}}},
-                ) as result,
-            ):
-                return _Summary(result)
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
+        return job.execute_in_process(
+            asset_selection=keys,
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"progress": {"config": {"stages": stages, "live": sys.stderr.isatty()}}}},
+            tags={engine.RUN_TAG_WAREHOUSE: str(self.warehouse), engine.RUN_TAG_OUT: str(self.out_dir)},
+        )
 
 
-class _Summary:
-    """What :func:`report` needs from a run result, kept after the instance is closed."""
+def report(result, took: float) -> int:
+    """Print failures as one line each (file, line, problem), a summary, and return the exit code."""
+    from pipelines.progress import current_tally
 
-    def __init__(self, result):
-        self.all_events = list(result.all_events)
-        self.success = result.success
-
-
-def report(result, took: float, *, final: bool = True) -> int:
-    """Print failures as one line each (file, line, problem) and return the exit code."""
     failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
     failed_checks = [
         e.event_specific_data
@@ -222,8 +182,9 @@ def report(result, took: float, *, final: bool = True) -> int:
         message = (cause.message or err.message).strip().splitlines()[-1]
         print(f"praevention: error in {event.step_key}: {message}", file=sys.stderr)
     for check in failed_checks:
+        detail = f" ({check.description})" if check.description else ""
         print(
-            f"praevention: blocking check failed: {check.asset_key.to_user_string()} / {check.check_name}",
+            f"praevention: blocking check failed: {check.asset_key.to_user_string()} / {check.check_name}{detail}",
             file=sys.stderr,
         )
     for event in result.all_events:
@@ -233,10 +194,15 @@ def report(result, took: float, *, final: bool = True) -> int:
                 print(f"praevention: not loaded: {line}", file=sys.stderr)
     skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
     if skipped:
-        print(f"praevention: skipped because an upstream step failed: {', '.join(skipped)}", file=sys.stderr)
+        print(f"praevention: not run because an upstream step failed: {', '.join(skipped)}", file=sys.stderr)
+    tally = current_tally()
+    summary = (
+        f"{len(tally.materialized)} asset(s) materialised, {tally.checks_passed} check(s) passed, "
+        f"{len(tally.warnings)} warning(s), {tally.files} output file(s); run {result.run_id[:8]} in the Dagster "
+        "instance"
+    )
     if failures or failed_checks or not result.success:
-        print(f"praevention: failed after {took:.1f} s", file=sys.stderr)
+        print(f"praevention: failed after {took:.1f} s: {summary}", file=sys.stderr)
         return 1
-    if final:
-        print(f"praevention: done in {took:.1f} s", file=sys.stderr)
+    print(f"praevention: done in {took:.1f} s: {summary}", file=sys.stderr)
     return 0

@@ -2,8 +2,8 @@
 
 A rendered file is fresh when the content key of what produced it (figure JSON, sheet data, template,
 renderer version) equals the key recorded when it was written, and the file is still the one written
-then (same size and modification time). Keys live in ``<out>/.state/<name>.cache.json``, beside the
-assets' state files; deleting the ``.state`` folder forces a full render. ``praevention run`` after one
+then (same size and modification time). Keys live in ``<out>/.cache/<name>.cache.json``, a plain cache:
+deleting the ``.cache`` folder forces a full render. ``praevention run`` after one
 register row changed re-renders only the files that show that row (``benchmarks/run.py``). Files that are
 cheap to build (HTML, the ministry PDF) are built every time but written only when their content changed
 (:func:`write_if_changed`), so that a sync or deploy of the output folder sees only what changed; files a
@@ -23,7 +23,7 @@ from pipelines.files import write_atomic
 class RenderCache:
     """Content keys of the files one product writes; ``None`` paths disable caching (always render).
 
-    The cache lives in ``<out>/.state/`` and names files relative to ``<out>``: it holds no absolute path,
+    The cache lives in ``<out>/.cache/`` and names files relative to ``<out>``: it holds no absolute path,
     and the output folder can be moved or copied with it.
     """
 

@@ -16,6 +16,7 @@ import re
 import struct
 import warnings
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -23,8 +24,8 @@ from pathlib import Path
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from pipelines.digest import content_key
 from pipelines.files import atomic_target, write_atomic
-from pipelines.lineage import content_key
 from pipelines.render.cache import RenderCache, write_if_changed
 
 PNG_SCALE = 3
@@ -59,13 +60,21 @@ def set_png_dpi(path: Path, dpi: int = DPI) -> None:
     write_atomic(path, data[:ihdr_end] + phys + b"".join(chunks))
 
 
+#: files kaleido writes per call in its session (progress is reported after each call)
+FILES_PER_CALL = 8
+
+
 def export_static(
-    items: list[Export], formats: tuple[str, ...] = ("png", "svg"), cache: RenderCache | None = None
+    items: list[Export],
+    formats: tuple[str, ...] = ("png", "svg"),
+    cache: RenderCache | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
     """Write every figure in every format through one kaleido session; returns the files.
 
     With a ``cache``, a file whose figure, size and format are unchanged since it was written is kept,
     and kaleido (seconds of browser start-up) only starts when some file must be written.
+    ``progress(done, total)`` is called as files are written.
     """
     from importlib.metadata import version
 
@@ -87,6 +96,8 @@ def export_static(
             if not cache.fresh(path, keys[path]):
                 figure_dict = figure_dict or figure.to_dict()
                 specs.append({"fig": figure_dict, "path": str(path), "opts": opts})
+    report = progress or (lambda done, total: None)
+    report(len(files) - len(specs), len(files))
     if not specs:
         return files
     with contextlib.ExitStack() as stack:
@@ -97,7 +108,9 @@ def export_static(
 
         async def run() -> None:
             async with kaleido.Kaleido(n=2) as k:
-                await k.write_fig_from_object(specs)
+                for i in range(0, len(specs), FILES_PER_CALL):
+                    await k.write_fig_from_object(specs[i : i + FILES_PER_CALL])
+                    report(len(files) - len(specs) + min(i + FILES_PER_CALL, len(specs)), len(files))
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # kaleido warns about its own browser discovery

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from pipelines.render import figures
@@ -92,13 +93,17 @@ def point_map_exports(data: ReportData, folder: Path) -> dict[str, Export]:
 
 
 def render_maps(
-    data: ReportData, folder: Path, extra: list[Export] = (), cache: RenderCache | None = None
+    data: ReportData,
+    folder: Path,
+    extra: list[Export] = (),
+    cache: RenderCache | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
     """Interactive HTML of every map; PNG and SVG of the Land maps, of the point maps of the register's
     places (:func:`point_map_places`) and of ``extra`` figures, in one kaleido batch (unchanged files
-    are kept when a ``cache`` is given)."""
+    are kept when a ``cache`` is given; ``progress(done, total)`` follows the static exports)."""
     exports = map_exports(data, folder)
     points = point_map_exports(data, folder)
     html = [write_html(e.figure, e.stem.with_suffix(".html")) for e in [*exports, *points.values()]]
     static = [*exports, *(points[a] for a in point_map_places(data) if a in points), *extra]
-    return sorted([*html, *export_static(static, cache=cache), folder / "plotly.min.js"])
+    return sorted([*html, *export_static(static, cache=cache, progress=progress), folder / "plotly.min.js"])

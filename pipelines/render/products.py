@@ -1,12 +1,14 @@
-"""The render step of each product asset: plain functions from ReportData to files."""
+"""The render step of each product asset: plain functions from ReportData to files.
+
+``maps_and_charts`` exports every figure and returns :class:`Figures`, which the ministry report and the
+conference decks take as input (in Dagster: the value of the ``maps_and_charts`` asset).
+"""
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.errors import PipelineError
-from pipelines.files import write_atomic
 from pipelines.render import figures
 from pipelines.render.cache import RenderCache
 from pipelines.render.data import ReportData
@@ -42,58 +44,66 @@ def ministry_exports(data: ReportData, out: Path) -> list[Export]:
     ]
 
 
-def slides_file(out: Path) -> Path:
-    """The conference charts' titles and images, written by ``maps_and_charts`` for ``conference_kit``."""
-    return out / ".state" / "conference_slides.json"
+#: the render caches' folder below the output folder (plain caches: deleting it forces a full render)
+CACHE_FOLDER = ".cache"
 
 
 def render_cache(out: Path, asset: str) -> RenderCache:
-    """The content keys of an asset's files, beside its state file (see :mod:`pipelines.render.cache`)."""
-    return RenderCache(out / ".state" / f"{asset}.cache.json")
+    """The content keys of an asset's files (see :mod:`pipelines.render.cache`)."""
+    return RenderCache(out / CACHE_FOLDER / f"{asset}.cache.json")
 
 
-def maps_and_charts(data: ReportData, out: Path) -> list[Path]:
+@dataclass(frozen=True)
+class Figures:
+    """What ``maps_and_charts`` exported: its files, the conference charts' titles and images
+    (:func:`slide_manifest`, relative to the conference folder) and the ministry report's images
+    (relative to the output folder)."""
+
+    files: list[Path]
+    slides: dict[str, dict]
+    ministry: dict[str, str]
+
+
+def maps_and_charts(data: ReportData, out: Path, progress=None) -> Figures:
     """Every map and chart of all products, exported in one kaleido session (its start-up costs seconds);
-    files whose figure is unchanged since the last run are kept."""
+    files whose figure is unchanged since the last run are kept. ``progress(done, total)`` is called as
+    figures are exported."""
     folder = out / FOLDERS["conference_kit"]
     plan = conference_charts(data, folder)
     conference = [c.export for _, charts, region_map in plan.values() for c in [*charts, region_map]]
     cache = render_cache(out, "maps_and_charts")
     files = render_maps(
-        data, out / FOLDERS["maps_and_charts"], extra=[*ministry_exports(data, out), *conference], cache=cache
+        data,
+        out / FOLDERS["maps_and_charts"],
+        extra=[*ministry_exports(data, out), *conference],
+        cache=cache,
+        progress=progress,
     )
     cache.save()
-    write_atomic(slides_file(out), json.dumps(slide_manifest(plan, folder), ensure_ascii=False, indent=1))
-    return files
+    ministry = {k: str(stem.with_suffix(".png").relative_to(out)) for k, stem in ministry_images(out).items()}
+    return Figures(files, slide_manifest(plan, folder), ministry)
 
 
-def fact_sheets(data: ReportData, out: Path) -> list[Path]:
-    """Every fact sheet; a PDF whose content is unchanged since the last run is not compiled again."""
+def fact_sheets(data: ReportData, out: Path, progress=None) -> list[Path]:
+    """Every fact sheet; a PDF whose content is unchanged since the last run is not compiled again.
+    ``progress(done, total)`` is called as sheets are compiled."""
     cache = render_cache(out, "fact_sheets")
-    files = render_fact_sheets(data, out / FOLDERS["fact_sheets"], cache=cache)
+    files = render_fact_sheets(data, out / FOLDERS["fact_sheets"], cache=cache, progress=progress)
     cache.save()
     return files
 
 
-def ministry_report(data: ReportData, out: Path) -> list[Path]:
+def ministry_report(data: ReportData, out: Path, figures: Figures) -> list[Path]:
     """Assembles the report around the images ``maps_and_charts`` exported."""
-    pngs = {k: stem.with_suffix(".png") for k, stem in ministry_images(out).items()}
+    pngs = {k: out / rel for k, rel in figures.ministry.items()}
     return sorted(render_ministry_report(data, out / FOLDERS["ministry_report"], pngs))
 
 
-def conference_kit(data: ReportData, out: Path) -> list[Path]:
+def conference_kit(data: ReportData, out: Path, figures: Figures) -> list[Path]:
     """Assembles the decks around the charts ``maps_and_charts`` exported."""
-    manifest = slides_file(out)
-    if not manifest.exists():
-        raise PipelineError(f"{manifest} is missing: materialise maps_and_charts first (it exports the charts)")
-    folder = out / FOLDERS["conference_kit"]
-    return sorted(build_conference_kit(data, folder, json.loads(manifest.read_text(encoding="utf-8"))))
+    return sorted(build_conference_kit(data, out / FOLDERS["conference_kit"], figures.slides))
 
 
-def site(data: ReportData, out: Path) -> list[Path]:
-    products = {}
-    for asset, folder in FOLDERS.items():
-        state = out / ".state" / f"{asset}.json"
-        files = json.loads(state.read_text())["files"] if state.exists() else []
-        products[folder] = [out / f for f in files]
-    return [render_site(data, out, products)]
+def site(data: ReportData, out: Path, products: dict[str, list[Path]]) -> list[Path]:
+    """The index page linking every product's files (product asset name → files)."""
+    return [render_site(data, out, {FOLDERS[name]: files for name, files in products.items() if name in FOLDERS})]

@@ -24,6 +24,7 @@ import multiprocessing
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,8 +32,8 @@ import numpy as np
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from pipelines.digest import content_key, source_key
 from pipelines.files import write_atomic
-from pipelines.lineage import content_key, source_key
 from pipelines.register.schema import BODY_TYPES, PARTNERS, STATUS
 from pipelines.render import fmt
 from pipelines.render.cache import RenderCache, write_if_changed
@@ -700,13 +701,23 @@ def _pdf_json(ctx: dict, locator: LocatorMap) -> str:
     return json.dumps({**ctx, "overlay": locator.overlay(ctx["highlight"])}, ensure_ascii=False)
 
 
+#: PDFs compiled per task of the process pool (progress is reported per finished task)
+SHEETS_PER_BATCH = 12
+
+
 def render_fact_sheets(
-    data: ReportData, out_dir: Path, *, workers: int = 2, cache: RenderCache | None = None
+    data: ReportData,
+    out_dir: Path,
+    *,
+    workers: int = 2,
+    cache: RenderCache | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
     """Write ``gemeinde_<AGS>_<slug>`` and ``gremium_<ID>_<slug>`` sheets (PDF and HTML) into ``out_dir``.
 
     Returns the files, sorted. ``workers > 1`` compiles the PDFs in that many processes. With a
     ``cache``, a PDF whose data, base map and template are unchanged is not compiled again.
+    ``progress(done, total)`` is called as the PDFs are compiled.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -731,16 +742,23 @@ def render_fact_sheets(
             written.append(path)
         else:
             jobs.append((c["file"], data_json))
+    report = progress or (lambda done, total: None)
+    cached = len(written)
+    report(cached, len(contexts))
     if workers > 1 and len(jobs) > 40:
-        batches = [jobs[i::workers] for i in range(workers)]
+        batches = [jobs[i : i + SHEETS_PER_BATCH] for i in range(0, len(jobs), SHEETS_PER_BATCH)]
         ctx = multiprocessing.get_context("forkserver")
         with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
             futures = [pool.submit(_compile_batch, base, b) for b in batches]
             write_html(contexts, out_dir, locator, written)
-            results = [r for f in futures for r in f.result()]
+            results = []
+            for future in concurrent.futures.as_completed(futures):
+                results += future.result()
+                report(cached + len(results), len(contexts))
     else:
         write_html(contexts, out_dir, locator, written)
         results = _compile_batch(base, jobs)
+        report(len(contexts), len(contexts))
     for stem, pdf in results:
         path = out_dir / f"{stem}.pdf"
         write_atomic(path, pdf)

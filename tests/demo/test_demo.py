@@ -95,9 +95,9 @@ def test_rows_that_cannot_be_evaluated_are_kept_with_their_reason(demo) -> None:
 
 
 def test_every_documented_table_has_exactly_its_documented_columns(demo) -> None:
-    from pipelines.tables import BY_NAME, _load_all
+    from pipelines.tables import BY_NAME, load_all
 
-    _load_all()
+    load_all()
     _, con, _ = demo
     for name, table in BY_NAME.items():
         cols = {r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()}

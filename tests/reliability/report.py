@@ -104,7 +104,7 @@ def kills(trials: tuple[float, ...] = (0.2, 0.5, 0.8, 1.2, 2.0)) -> list[str]:
 def _outputs_digest(out: Path) -> dict[str, str]:
     digests = {}
     for p in sorted(out.rglob("*")):
-        if not p.is_file() or ".state" in p.parts:
+        if not p.is_file() or ".cache" in p.parts:
             continue
         digests[p.relative_to(out).as_posix()] = hashlib.sha256(p.read_bytes()).hexdigest()
     return digests

@@ -18,13 +18,14 @@ from tests.test_ingest import TABLES
 
 WRITER = """
 import sys
+import pandas as pd
 from pipelines import warehouse as wh
 con = wh.connect(sys.argv[1])
 n = int(sys.argv[2])
 print("writing", flush=True)
 wh.write_asset(con, asset="big", tables=[wh.TableWrite(
     "big_table", "SELECT range AS id, md5(CAST(range AS VARCHAR)) AS h FROM range(?)", order_by=("id",), params=[n])],
-    fingerprint=f"rows={n}")
+    ingest_log=pd.DataFrame([{"source_file": f"rows={n}", "rows_read": n}]))
 con.close()
 print("done", flush=True)
 """
@@ -48,7 +49,7 @@ def _state(path: Path) -> tuple[int, str | None, list[str]]:
     con = wh.connect(path)
     leftovers = wh.drop_stale_staging(con)
     rows = con.execute("SELECT count(*) FROM big_table").fetchone()[0]
-    fp = con.execute("SELECT fingerprint FROM pipeline_state WHERE asset = 'big'").fetchone()
+    fp = con.execute("SELECT source_file FROM ingest_log WHERE asset = 'big'").fetchone()
     con.close()
     return rows, fp[0] if fp else None, leftovers
 
@@ -63,7 +64,7 @@ def test_sigkill_during_a_large_write_then_rerun(tmp_path: Path, delay: float) -
         proc.send_signal(signal.SIGKILL)
         proc.wait()
     rows, fingerprint, _ = _state(path)
-    # the table is the old one with the old state, or (if the swap had committed) the new one: never a mix
+    # the table is the old one with the old log row, or (if the swap had committed) the new one: never a mix
     assert (rows, fingerprint) in {(OLD, f"rows={OLD}"), (NEW, f"rows={NEW}")}
     assert _complete(path, NEW) == 0
     assert _state(path)[:2] == (NEW, f"rows={NEW}")

@@ -18,13 +18,14 @@ class Rendered:
     data: ReportData
     out: Path
     files: dict[str, list[Path]]
+    figures: products.Figures
 
 
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     data = make_report_data(24, synthetic=True)
     out = tmp_path_factory.mktemp("reports")
-    files = render_products(data, out)
+    figures, files = render_products(data, out)
     by_folder = {products.FOLDERS[k]: v for k, v in files.items()}
     files["site"] = [render_site(data, out, by_folder)]
-    return Rendered(data, out, files)
+    return Rendered(data, out, files, figures)

@@ -24,6 +24,7 @@ import pandas as pd
 import shapely
 
 from pipelines.render.data import ReportData
+from pipelines.render.products import Figures
 
 LAND = "15"
 QUEDLINBURG = "15085235"
@@ -564,14 +565,15 @@ def _effects() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def render_products(data: ReportData, out: Path) -> dict[str, list[Path]]:
+def render_products(data: ReportData, out: Path) -> tuple[Figures, dict[str, list[Path]]]:
     """Every product except the site, in the order the assets run (maps and charts first: the report and
-    the decks assemble the images it exported)."""
+    the decks assemble the images it exported); the exported figures and each product's files."""
     from pipelines.render import products
 
-    return {
-        "maps_and_charts": products.maps_and_charts(data, out),
+    figures = products.maps_and_charts(data, out)
+    return figures, {
+        "maps_and_charts": figures.files,
         "fact_sheets": products.fact_sheets(data, out),
-        "ministry_report": products.ministry_report(data, out),
-        "conference_kit": products.conference_kit(data, out),
+        "ministry_report": products.ministry_report(data, out, figures),
+        "conference_kit": products.conference_kit(data, out, figures),
     }

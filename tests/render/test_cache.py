@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import pytest
 
 from pipelines import privacy
-from pipelines.lineage import content_key
+from pipelines.digest import content_key
 from pipelines.render import steckbrief
 from pipelines.render.cache import RenderCache, retire_files
 from pipelines.render.export import Export, export_static
@@ -19,18 +19,18 @@ from tests.render.synthetic_land import make_report_data
 def test_a_file_is_fresh_only_with_its_key_and_unchanged(tmp_path: Path) -> None:
     target = tmp_path / "a.svg"
     target.write_text("<svg/>")
-    cache = RenderCache(tmp_path / ".state" / "x.cache.json")
+    cache = RenderCache(tmp_path / ".cache" / "x.cache.json")
     assert not cache.fresh(target, "k1")
     cache.record(target, "k1")
     cache.save()
-    again = RenderCache(tmp_path / ".state" / "x.cache.json")
+    again = RenderCache(tmp_path / ".cache" / "x.cache.json")
     assert again.fresh(target, "k1") and not again.fresh(target, "k2")
     target.write_text("<svg>edited by hand</svg>")  # other size: no longer the file that was written
     assert not again.fresh(target, "k1")
     target.unlink()
     assert not again.fresh(target, "k1")
-    (tmp_path / ".state" / "x.cache.json").write_text("{not json")
-    assert RenderCache(tmp_path / ".state" / "x.cache.json").entries == {}
+    (tmp_path / ".cache" / "x.cache.json").write_text("{not json")
+    assert RenderCache(tmp_path / ".cache" / "x.cache.json").entries == {}
     assert content_key("ab", "c") != content_key("a", "bc")
 
 
@@ -38,7 +38,7 @@ def test_unchanged_figures_do_not_start_kaleido(tmp_path: Path, monkeypatch: pyt
     def figure(y: list[int]) -> go.Figure:
         return go.Figure(go.Bar(x=["a", "b"], y=y), layout={"title": "Fälle"})
 
-    cache = RenderCache(tmp_path / ".state" / "c.json")
+    cache = RenderCache(tmp_path / ".cache" / "c.json")
     first = export_static([Export(figure([1, 2]), tmp_path / "chart")], formats=("svg",), cache=cache)
     assert first == [tmp_path / "chart.svg"] and first[0].exists()
 
@@ -61,7 +61,7 @@ def test_unchanged_figures_do_not_start_kaleido(tmp_path: Path, monkeypatch: pyt
 
 def test_only_changed_fact_sheets_are_compiled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = make_report_data(8, synthetic=True)
-    cache = RenderCache(tmp_path / ".state" / "fact_sheets.cache.json")
+    cache = RenderCache(tmp_path / ".cache" / "fact_sheets.cache.json")
     files = steckbrief.render_fact_sheets(data, tmp_path, workers=1, cache=cache)
     pdfs = sorted(p for p in files if p.suffix == ".pdf")
     assert len(pdfs) == len(data.gemeinden) + len(data.bodies)
@@ -95,7 +95,7 @@ def test_privacy_scan_rereads_only_changed_files_and_never_caches_a_finding(
     out.mkdir()
     (out / "a.html").write_text("<p>Kriminalität</p>", encoding="utf-8")
     (out / "b.html").write_text("<p>kontakt: erika@example.org</p>", encoding="utf-8")
-    cache = out / ".state" / "privacy.json"
+    cache = out / ".cache" / "privacy.json"
     read: list[str] = []
     real = privacy.text_of
 
@@ -173,11 +173,11 @@ def test_cache_names_files_relative_to_the_output_folder(tmp_path) -> None:
     target = out / "karten" / "a.html"
     target.parent.mkdir(parents=True)
     target.write_text("x")
-    cache = RenderCache(out / ".state" / "maps.cache.json")
+    cache = RenderCache(out / ".cache" / "maps.cache.json")
     cache.record(target, "k")
     cache.save()
-    text = (out / ".state" / "maps.cache.json").read_text()
+    text = (out / ".cache" / "maps.cache.json").read_text()
     assert str(tmp_path) not in text and "karten/a.html" in text
     moved = tmp_path / "moved"
     out.rename(moved)
-    assert RenderCache(moved / ".state" / "maps.cache.json").fresh(moved / "karten" / "a.html", "k")
+    assert RenderCache(moved / ".cache" / "maps.cache.json").fresh(moved / "karten" / "a.html", "k")

@@ -172,7 +172,7 @@ def test_conference_deck_is_dated_by_its_data_and_not_rewritten_unchanged(render
         assert {i.date_time for i in z.infolist()} == {(day.year, day.month, day.day, 0, 0, 0)}
     before = deck.read_bytes()
     os.utime(deck, ns=(1_000_000_000, 1_000_000_000))
-    products.conference_kit(rendered.data, rendered.out)
+    products.conference_kit(rendered.data, rendered.out, rendered.figures)
     assert deck.stat().st_mtime_ns == 1_000_000_000 and deck.read_bytes() == before
 
 

@@ -1,9 +1,7 @@
-"""Fingerprints that tell whether an asset's inputs changed since it was last written.
+"""Content digests: of the pipeline code (the assets' code version), of raw files (the source assets'
+data versions) and of anything a cache is keyed on (rendered files, the privacy scan).
 
-A source asset's fingerprint covers the content of its raw files and the pipeline code; a derived
-asset's covers the fingerprints of its upstream assets, its settings and the code. They are stored in
-``pipeline_state`` in the same transaction as the asset's tables, so ``praevention run`` re-materialises
-exactly the assets whose inputs changed, and everything downstream of them.
+Dagster stores the versions with each materialization; :mod:`pipelines.engine` compares them.
 """
 
 from __future__ import annotations
@@ -11,7 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 
 CODE_ROOTS = ("pipelines", "assets")
@@ -19,7 +17,8 @@ CODE_ROOTS = ("pipelines", "assets")
 
 @functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """Hash of every Python and SQL file of the pipeline: any code change makes all assets stale."""
+    """Hash of every Python, SQL and template file of the pipeline: the code version of every asset, so
+    that any code change makes all assets stale."""
     root = Path(__file__).resolve().parents[1]
     h = hashlib.sha256()
     for sub in CODE_ROOTS:
@@ -48,19 +47,11 @@ def file_digest(path: Path) -> str:
 
 
 def source_fingerprint(paths: Iterable[Path]) -> str:
-    h = hashlib.sha256(code_fingerprint().encode())
+    """Digest over the names and contents of a source's raw files (its data version)."""
+    h = hashlib.sha256()
     for p in sorted(paths):
         h.update(os.fsencode(p.name))  # names that are not UTF-8 (latin-1 archives) too
         h.update(file_digest(p).encode())
-    return h.hexdigest()
-
-
-def derived_fingerprint(upstream: Mapping[str, str | None], settings: Mapping[str, object] | None = None) -> str:
-    h = hashlib.sha256(code_fingerprint().encode())
-    for name in sorted(upstream):
-        h.update(f"{name}={upstream[name]};".encode())
-    for key in sorted(settings or {}):
-        h.update(f"{key}={(settings or {})[key]};".encode())
     return h.hexdigest()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -25,8 +26,26 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     plan.add_argument("--years", type=int, help="only this many years after the start (default: 1, 2, 3 and 5)")
     plan.add_argument("--years-before", type=int, default=5, help="years before the start to compare with (default 5)")
-    plan.add_argument("--warehouse", help="DuckDB file (default: $PRAEVENTION_WAREHOUSE or data/warehouse.duckdb)")
+    plan.add_argument(
+        "--warehouse",
+        help="DuckDB file (default: $PRAEVENTION_WAREHOUSE, else the warehouse of the latest run recorded in the "
+        "Dagster instance, else data/warehouse.duckdb)",
+    )
     plan.set_defaults(handler=run_plan)
+
+
+def plan_warehouse(explicit: str | None) -> Path:
+    """``--warehouse``, else ``$PRAEVENTION_WAREHOUSE``, else the warehouse of the latest ``praevention`` run
+    recorded in the Dagster instance, else ``data/warehouse.duckdb``."""
+    import os
+
+    from pipelines import config
+
+    if explicit or os.environ.get(config.ENV_WAREHOUSE):
+        return config.warehouse_path(explicit)
+    from pipelines.engine import latest_run_warehouse
+
+    return latest_run_warehouse() or config.warehouse_path()
 
 
 def run_plan(args: argparse.Namespace) -> int:
@@ -42,7 +61,7 @@ def run_plan(args: argparse.Namespace) -> int:
     if not (ags.isdigit() and len(ags) in (2, 5, 8)):
         raise PipelineError(f"--ags {args.ags!r}: expected a Gemeinde (8 digits), Kreis (5) or Land (2) key")
     indicators = indicator_keys(args.indicator.strip())
-    con = warehouse.connect(config.warehouse_path(args.warehouse), read_only=True, spatial=False)
+    con = warehouse.connect(plan_warehouse(args.warehouse), read_only=True, spatial=False)
     try:
         data = EvaluationData(con.execute("SELECT * FROM panel").df(), read_kreis_types(con), config.land())
         bodies = con.execute("SELECT * FROM register_bodies").df()
