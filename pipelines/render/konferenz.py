@@ -141,8 +141,10 @@ def kreis_bars(data: ReportData, kreise: list[str], indicator: str, label: str) 
 
 
 def region_effects(data: ReportData, kreise: list[str]) -> pd.DataFrame:
+    """The headline results measured inside the region (on a Kreis, Gemeinde or Stadtteil of it); results
+    measured on the whole Land are not the region's."""
     e = data.effects[data.effects["headline"] & data.effects["evaluable"]]
-    return e[e["unit_ags"].str[:5].isin(kreise)]
+    return e[e["unit_ags"].str[:5].isin(kreise) & (e["unit_ags"].str.len() >= 5)]
 
 
 def chance_note(effects: pd.DataFrame) -> str:
@@ -164,7 +166,7 @@ def effects_chart(data: ReportData, name: str, kreise: list[str]) -> go.Figure |
     e = region_effects(data, kreise).sort_values("estimate")
     if e.empty:
         return None
-    labels = [f"{m}: {lab}" for m, lab in zip(e["measure_id"], e["indicator_label"], strict=True)]
+    labels = [f"{data.event_name(m, 45)}: {lab}" for m, lab in zip(e["measure_id"], e["indicator_label"], strict=True)]
     fig = go.Figure(
         go.Scatter(
             x=e["estimate"],
@@ -389,8 +391,7 @@ def build_deck(
     n_bodies = len(data.bodies[data.bodies["ags"].astype(str).str[:5].isin(kreise)])
     slide = _slide(
         prs,
-        f"Die Region: {len(kreise)} {'Kreis' if len(kreise) == 1 else 'Kreise'}, "
-        f"{n_bodies} {'Gremium' if n_bodies == 1 else 'Gremien'} im Register",
+        f"Die Region: {fmt.plural(len(kreise), 'Kreis', 'Kreise')}, {fmt.plural(n_bodies, 'Gremium', 'Gremien')} im Register",
         data.synthetic,
         region_map["notes"],
     )
@@ -409,7 +410,7 @@ def build_deck(
     if len(good):
         for i, r in enumerate(good.itertuples()):
             p = body.paragraphs[0] if i == 0 else body.add_paragraph()
-            p.text = f"{r.measure_id}: {r.verdict_de}"
+            p.text = f"{data.event_name(r.measure_id, 80)}: {r.verdict_de}"
             p.font.size = Pt(15)
         p = body.add_paragraph()
         p.text = chance_note(data.effects)

@@ -5,7 +5,7 @@ It reads every product under an output folder the way a reader sees it – the v
 (scripts and styles dropped; ``alt``, ``title`` and ``aria-label`` kept), the text layer of PDFs (one
 entry per page), workbook cells, slide text (frames, tables, speaker notes), SVG text and CSV cells – and
 matches it against ``data/product_check_words.yaml``: internal codes (plus every method code of
-:data:`pipelines.render.verdict.METHOD_LABELS`) as whole tokens, English words case-insensitively, and
+:data:`pipelines.stats.methods.LABELS`) as whole tokens, English words case-insensitively, and
 labelled regular expressions (register IDs such as ``G07`` or ``K-M03``, derived IDs such as
 ``:gruendung``, placeholders, absolute paths, broken phrases). Tables (workbook sheets, CSV files) with a
 level column (``Ebene``/``unit_level``) and a count column (``Anzahl``/``count``) must not give a
@@ -31,7 +31,7 @@ from pathlib import Path
 import yaml
 
 from pipelines.render.fmt import SMALL_COUNT_LIMIT
-from pipelines.render.verdict import METHOD_LABELS
+from pipelines.stats.methods import LABELS as METHOD_LABELS
 
 WORDS = Path(__file__).resolve().parents[2] / "data" / "product_check_words.yaml"
 CHECKED = {".html", ".pdf", ".xlsx", ".pptx", ".svg", ".csv"}
@@ -77,7 +77,9 @@ def rules(path: Path = WORDS) -> Rules:
     return Rules(
         codes=re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, codes)) + r")(?![\w-])"),
         english=re.compile(
-            r"(?<![\wÄÖÜäöüß-])(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in english) + r")(?![\wäöüß-])",
+            r"(?<![\wÄÖÜäöüß-])(?:"
+            + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in english)
+            + r")(?![\wäöüß-])",
             re.IGNORECASE,
         ),
         patterns=tuple((p["label"], re.compile(p["regex"], re.MULTILINE)) for p in doc["patterns"]),
@@ -264,9 +266,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args = sys.argv[1:] if argv is None else argv
     problems, n = check_products(Path(args[0]))
-    for p in problems:
-        print(p.line())
-    print(f"{n} files read, {len(problems)} problems", file=sys.stderr)
+    sys.stdout.writelines(p.line() + "\n" for p in problems)
+    sys.stderr.write(f"{n} files read, {len(problems)} problems\n")
     return 1 if problems else 0
 
 

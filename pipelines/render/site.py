@@ -72,9 +72,13 @@ def render_site(data: ReportData, out_dir: Path, products: dict[str, list[Path]]
     labels = {
         "karten": "Karten (interaktiv und als Bild)",
         "ministerium": "Bericht für das Ministerium",
+        "offene-daten": "Offene Daten: CSV, GeoPackage (mit QGIS-Stil), Datenbeschreibung und Lizenz",
         "konferenz": "Regionalkonferenzen: Präsentationen und Grafiken",
         "steckbriefe": "Steckbriefe (PDF)",
     }
+    release = [p for p in products.get("ministerium", []) if "offene-daten" in p.parts]
+    products = {**products, "offene-daten": release}
+    products["ministerium"] = [p for p in products.get("ministerium", []) if p not in release]
     for key, title in labels.items():
         files = [p for p in products.get(key, []) if not (key == "steckbriefe" and p.suffix == ".html")]
         if key == "karten":

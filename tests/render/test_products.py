@@ -215,7 +215,7 @@ def test_workbook_names_the_register_file_without_its_folder(rendered: Rendered,
     import dataclasses
     import zipfile
 
-    from pipelines.render.ministerium import write_workbook
+    from pipelines.render.workbook import write_workbook
 
     folder = "/mnt/mi/praevention"
     data = dataclasses.replace(
