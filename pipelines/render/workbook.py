@@ -82,6 +82,9 @@ HEADERS_DE = {
     "not_evaluable_reason": "Grund: nicht auswertbar",
     "source_file": "Quelldatei",
     "source_row": "Zeile in der Quelldatei",
+    "asset": "Quelle",
+    "reason": "Grund",
+    "rows": "Zeilen",
     **{f.name: f.header for fields in TABLES.values() for f in fields},
 }
 #: what each column means, for the data dictionary (columns not listed are described by their label)

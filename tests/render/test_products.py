@@ -126,22 +126,40 @@ def test_ministry_workbook_has_one_sheet_per_table_with_headers_and_frozen_panes
         "Gremien": "Gegründet",
         "Maßnahmen": "Beginn",
         "Datenqualität": "Grund",
+        "Lizenz und Quellen": "Angabe",
     }
     assert list(wb.sheetnames) == list(expected)
     for name, header in expected.items():
         ws = wb[name]
         headers = [c.value for c in ws[1] if c.value]
         assert header in headers, (name, headers)
-        assert ws.freeze_panes == "A2", (name, ws.freeze_panes)
+        assert ws.freeze_panes == "A2" or name == "Lizenz und Quellen", (name, ws.freeze_panes)
         assert ws[1][0].font.bold
+    ws = wb["Kennzahlen"]
+    col = {c.value: i for i, c in enumerate(ws[1])}
+    rows = list(ws.iter_rows(min_row=2))
+    rates = [r[col["je 100.000 Einwohner"]] for r in rows if r[col["je 100.000 Einwohner"]].value is not None]
+    assert rates and all(isinstance(c.value, int | float) and c.number_format == "#,##0.0" for c in rates)
+    years = [r[col["Jahr"]] for r in rows]
+    assert all(isinstance(c.value, int | float) and c.number_format == "0" for c in years)
+    assert "Monat" in col
+    ws = wb["Wirkungen"]
+    head = [c.value for c in ws[1]]
+    p = head.index("p-Wert")
+    values = [r[p] for r in ws.iter_rows(min_row=2, values_only=True) if isinstance(r[p], float) and r[p] > 0]
+    assert values and all(float(f"{v:.3g}") == v for v in values)
+    licence = " ".join(str(c.value) for r in wb["Lizenz und Quellen"].iter_rows() for c in r)
+    assert "dl-de/by-2-0" in licence
 
 
 def test_ministry_report_pdf_has_its_sections(rendered: Rendered) -> None:
     (pdf,) = [p for p in rendered.files["ministry_report"] if p.suffix == ".pdf"]
     text = _pdf_text(pdf)
     for section in (
+        "Auf einen Blick",
         "Gremien und Maßnahmen im Überblick",
-        "Vergleich der Methoden",
+        "Anhang: Verfahren im Vergleich",
+        "Anhang: Glossar",
         "Datenqualität",
         "Hinweise zu Methoden und Daten",
         "Datenquelle: Bundeskriminalamt",

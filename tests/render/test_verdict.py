@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from pipelines.render.verdict import event_phrase, literature_context, place_phrase, verdict_de
+from pipelines.render import fmt
+from pipelines.render.verdict import event_phrase, event_title, literature_context, place_phrase, verdict_de
 
 
 def row(**kw) -> dict:
@@ -67,7 +68,8 @@ def test_inconclusive_and_not_evaluable_rows_name_their_reason():
 
 
 def test_a_gemeinde_body_is_credited_with_its_kreis_only_in_words():
-    assert place_phrase("Kreis", "15085", "Harz", "Quedlinburg") == " im Kreis Harz, in dem Quedlinburg liegt,"
+    assert place_phrase("Kreis", "15085", "Harz", "Quedlinburg") == " im Landkreis Harz, in dem Quedlinburg liegt,"
+    assert place_phrase("Kreis", "15088", "Saalekreis", "Bad Dürrenberg") == " im Saalekreis, in dem Bad Dürrenberg liegt,"
     assert place_phrase("Kreis", "15085", "Harz", "Harz") == " in Harz"
     assert place_phrase("Stadtteil", "15003000-01+04", "", "Magdeburg") == (
         " in den Stadtteilen 01, 04 von Magdeburg (Kriminalitätsstatistik der Stadt)"
@@ -83,3 +85,24 @@ def test_the_literature_yardstick_is_compared_with_the_local_interval():
     far = row(estimate=1.2, ci_low=1.05, ci_high=1.4, mde_80=0.9)
     assert literature_context("Sicherheitspartnerschaft", far).endswith("Das örtliche Ergebnis weicht davon ab.")
     assert literature_context("Befragung", r) == ""
+
+
+def test_events_are_named_never_by_their_register_id():
+    titles, bodies = {"M03": "Gemeinsame Streifen"}, {"G07": "Runder Tisch Quedlinburg"}
+    assert event_title("M03", titles, bodies) == "Gemeinsame Streifen"
+    assert event_title("G07:gruendung", titles, bodies) == "Einrichtung: Runder Tisch Quedlinburg"
+    assert event_title("G07:neustart", titles, bodies) == "Neustart: Runder Tisch Quedlinburg"
+    assert "G09" not in event_title("G09:gruendung", titles, bodies)
+
+
+def test_small_numbers_are_given_as_counts_not_percentages():
+    assert fmt.change_text(2, 7) == "2 → 7"
+    assert fmt.change_text(19, 40) == "19 → 40"
+    assert fmt.change_text(100, 80) == "−20\u00a0%"
+    assert fmt.change_text(1000, 1100, 1.05) == "+5\u00a0%"  # a ratio of rates when given
+    assert fmt.change_text(None, 3) == "–"
+    assert fmt.plural(1, "Gremium", "Gremien") == "1 Gremium"
+    assert fmt.plural(2, "Gremium", "Gremien") == "2 Gremien"
+    assert fmt.significant(0.012345) == "0,0123"
+    assert fmt.significant(0.5) == "0,500"
+    assert fmt.significant(0.0001) == "<0,001"
