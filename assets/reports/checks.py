@@ -1,4 +1,4 @@
-"""Checks on the products: nothing personal gets out."""
+"""Checks on the products: nothing personal gets out, and nothing a person reads is internal."""
 
 from __future__ import annotations
 
@@ -6,9 +6,13 @@ import pandas as pd
 from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
 
 from pipelines.markdown import markdown_table
-from pipelines.privacy import register_contact_names, scan
+from pipelines.privacy import register_contact_names, remove_leaking_files, scan
 from pipelines.register.load import discover_register_files
+from pipelines.render.product_check import check_products
 from pipelines.resources import RawData, ReportSettings
+
+#: how many findings a failed check lists (the rest are counted)
+LISTED = 30
 
 
 @asset_check(
@@ -16,13 +20,15 @@ from pipelines.resources import RawData, ReportSettings
     name="privacy_scan",
     blocking=True,
     description="Blocking: no e-mail address, phone number or name from the register's contact columns in any "
-    "output (HTML, PDF text, XLSX, PPTX, SVG, CSV).",
+    "output (HTML, PDF text, XLSX, PPTX, SVG, CSV); files with a finding are removed from the output folder.",
 )
 def privacy_scan(raw_data: RawData, report_settings: ReportSettings) -> AssetCheckResult:
     names = register_contact_names(discover_register_files(raw_data.resolved(), raw_data.register()))
     out = report_settings.resolved()
     findings, coverage = scan(out, names, cache=out / ".state" / "privacy_scan.cache.json")
-    examples = [{"file": f.file, "kind": f.kind, "text": f.text[:3] + "…"} for f in findings[:20]]
+    removed = remove_leaking_files(out, findings)
+    # which file, where, what kind – never the personal data itself
+    problems = [f"{f.file} ({f.where}): {f.label}" for f in findings]
     return AssetCheckResult(
         passed=not findings,
         severity=AssetCheckSeverity.ERROR,
@@ -30,11 +36,34 @@ def privacy_scan(raw_data: RawData, report_settings: ReportSettings) -> AssetChe
             "findings": MetadataValue.int(len(findings)),
             "files_scanned": MetadataValue.json(dict(coverage)),
             "contact_names_checked": MetadataValue.int(len(names)),
-            "examples": MetadataValue.md(markdown_table(pd.DataFrame(examples)))
-            if examples
-            else MetadataValue.text("none"),
+            "files_removed": MetadataValue.json(removed),
+            "problems": MetadataValue.json(problems[:LISTED]),
         },
     )
 
 
-checks = [privacy_scan]
+@asset_check(
+    asset="site",
+    name="product_check",
+    blocking=True,
+    description="Blocking: no internal code, English word, register ID, file path or unsuppressed small count in "
+    "anything a person reads (word list: data/product_check_words.yaml).",
+)
+def product_check(report_settings: ReportSettings) -> AssetCheckResult:
+    problems, n_files = check_products(report_settings.resolved())
+    table = pd.DataFrame(
+        [{"file": p.file, "where": p.where, "kind": p.kind, "text": p.text} for p in problems[:LISTED]]
+    )
+    return AssetCheckResult(
+        passed=not problems,
+        severity=AssetCheckSeverity.ERROR,
+        metadata={
+            "problems_found": MetadataValue.int(len(problems)),
+            "files_read": MetadataValue.int(n_files),
+            "problems": MetadataValue.json([p.line() for p in problems[:LISTED]]),
+            "examples": MetadataValue.md(markdown_table(table)) if len(table) else MetadataValue.text("none"),
+        },
+    )
+
+
+checks = [privacy_scan, product_check]

@@ -69,7 +69,9 @@ def test_inconclusive_and_not_evaluable_rows_name_their_reason():
 
 def test_a_gemeinde_body_is_credited_with_its_kreis_only_in_words():
     assert place_phrase("Kreis", "15085", "Harz", "Quedlinburg") == " im Landkreis Harz, in dem Quedlinburg liegt,"
-    assert place_phrase("Kreis", "15088", "Saalekreis", "Bad Dürrenberg") == " im Saalekreis, in dem Bad Dürrenberg liegt,"
+    assert (
+        place_phrase("Kreis", "15088", "Saalekreis", "Bad Dürrenberg") == " im Saalekreis, in dem Bad Dürrenberg liegt,"
+    )
     assert place_phrase("Kreis", "15085", "Harz", "Harz") == " in Harz"
     assert place_phrase("Stadtteil", "15003000-01+04", "", "Magdeburg") == (
         " in den Stadtteilen 01, 04 von Magdeburg (Kriminalitätsstatistik der Stadt)"
