@@ -37,6 +37,10 @@ WORDS = Path(__file__).resolve().parents[2] / "data" / "product_check_words.yaml
 CHECKED = {".html", ".pdf", ".xlsx", ".pptx", ".svg", ".csv"}
 LEVEL_HEADERS = {"Ebene", "unit_level"}
 COUNT_HEADERS = {"Anzahl", "count"}
+#: columns whose point is an identifier (register IDs, warehouse column names): there, only paths, placeholders
+#: and broken phrases are problems
+CODE_COLUMNS = {"Spalte im Warehouse", "Kennzahl (Schlüssel)"}
+ALLOWED_IN_CODE_COLUMNS = {"Register-ID", "interner Code", "englisches Wort"}
 
 
 @dataclass(frozen=True)
@@ -178,16 +182,22 @@ def _column(col: int) -> str:
     return name
 
 
-def _table_pieces(tables: list[Table]) -> list[Piece]:
-    out = []
+def _table_pieces(tables: list[Table]) -> tuple[list[Piece], list[Piece]]:
+    """The cells' text, and separately the cells of code columns (header ending in ``-ID``, or one of
+    :data:`CODE_COLUMNS`), where an identifier is the point of the column."""
+    out, ids = [], []
     for sheet, rows in tables:
         prefix = f"Blatt {sheet}, " if sheet else ""
-        out.append((f"{prefix}Name", sheet))
+        if sheet:
+            out.append((f"{prefix}Name", sheet))
+        id_cols = {
+            j for j, h in enumerate(rows[0] if rows else []) if str(h or "").endswith("-ID") or h in CODE_COLUMNS
+        }
         for i, row in enumerate(rows, start=1):
             for j, v in enumerate(row):
                 if v is not None and not isinstance(v, int | float) and str(v).strip():
-                    out.append((f"{prefix}Zelle {_column(j)}{i}", str(v)))
-    return out
+                    (ids if i > 1 and j in id_cols else out).append((f"{prefix}Zelle {_column(j)}{i}", str(v)))
+    return out, ids
 
 
 def _number(v: object) -> float | None:
@@ -229,8 +239,14 @@ def check_file(path: Path, root: Path, word_rules: Rules | None = None) -> list[
     problems: list[Problem] = []
     if suffix in (".xlsx", ".csv"):
         tables = _xlsx_tables(path) if suffix == ".xlsx" else _csv_tables(path)
-        pieces = _table_pieces(tables)
+        pieces, ids = _table_pieces(tables)
         problems += [Problem(name, where, "Kleinzahl veröffentlicht", text) for where, text in small_counts(tables)]
+        problems += [
+            Problem(name, where, kind, found)
+            for where, text in ids
+            for kind, found in r.find(text)
+            if kind not in ALLOWED_IN_CODE_COLUMNS
+        ]
     else:
         reader = {".html": _html, ".svg": _svg, ".pdf": _pdf, ".pptx": _pptx}[suffix]
         pieces = reader(path)
