@@ -67,6 +67,8 @@ SMALL_NOTE = (
 HEADER = ["Kennzahl", "Gebiet", "Jahr", "Anzahl", "je 100.000 EW (95 %-KI)", "Kreis", "Land", "Entwicklung"]
 WIDTHS = [2.3, 1.7, 0.6, 0.8, 1.9, 0.8, 0.8, 1.6]
 MAX_EFFECTS = 8  # entries on a sheet; more are referred to the ministry report (keeps two pages)
+MAX_ACTIVITIES = 5  # lines on what a body did and what to record next (keeps two pages)
+SIMILAR_INDICATOR = "acc:unfaelle_personenschaden"
 NO_MEASURES = (
     "Keine Maßnahmen im Register. Das Register ist nicht vollständig: Ein fehlender Eintrag heißt nicht, dass es "
     "vor Ort keine Prävention gibt."
@@ -430,6 +432,70 @@ class SheetBuilder:
             "evaluable": evaluable,
         }
 
+    def activities(self, body_ids: list[str]) -> list[str]:
+        """What the bodies did, as the register records it: partners and measures with their start."""
+        out = []
+        for bid in body_ids:
+            b = self.bodies[bid]
+            partners = [PARTNERS.get(p, p) for p in _list(b.get("partners"))]
+            out.append(f"{_text(b['name'])}: Partner {', '.join(partners) if partners else 'nicht angegeben'}")
+            for mid in self.measures_by_body.get(bid, [])[:MAX_ACTIVITIES]:
+                m = self.measures[mid]
+                start = m.get("start")
+                when = (
+                    f"seit {fmt.date_de(start, _text(m.get('start_precision'), 'day'))}"
+                    if not _missing(start)
+                    else "Beginn nicht angegeben"
+                )
+                out.append(f"Maßnahme „{_short(self.measure_title(mid))}“ ({when})")
+        return out
+
+    def record_next(self, body_ids: list[str]) -> list[str]:
+        """What the register should hold next year so that the bodies' work can be evaluated."""
+        out = []
+        for bid in body_ids:
+            b = self.bodies[bid]
+            if _missing(b.get("founded")):
+                out.append(f"das Gründungsdatum von „{_short(_text(b['name']))}“ (mindestens Monat und Jahr)")
+            for mid in self.measures_by_body.get(bid, []):
+                m, title = self.measures[mid], _short(self.measure_title(mid))
+                if _missing(m.get("start")):
+                    out.append(f"den Beginn der Maßnahme „{title}“ (Monat und Jahr)")
+                if not _list(m.get("target_pks_keys")) and not _list(m.get("target_accident_groups")):
+                    out.append(f"die Zielgröße von „{title}“: welche Straftaten oder Unfälle sie senken soll")
+                if _text(m.get("area_type")) == "municipality" and _text(m.get("domain")) in ("traffic", "both"):
+                    out.append(f"das Gebiet von „{title}“ (Ortsteile oder Fläche), damit Unfälle am Ort gezählt werden")
+        if not out:
+            out.append("jede neue Maßnahme mit Beginn, Zielgröße und Gebiet")
+        return out[:MAX_ACTIVITIES]
+
+    def similar(self, ags: str) -> str:
+        """The Gemeinde's accident rate beside the median of Gemeinden of similar size (half to double its
+        inhabitants) in the same year."""
+        g = self.gem.get(ags)
+        s = self.series.get((ags, SIMILAR_INDICATOR))
+        if g is None or s is None or _missing(g.population) or not len(s.years):
+            return ""
+        i = len(s.years) - 1
+        year, pop = int(s.years[i]), float(g.population)
+        if s.count[i] < fmt.MIN_PERCENT_CASES:
+            return ""
+        peers = [
+            float(p.rate[j])
+            for a, r in self.gem.items()
+            if a != ags and not _missing(r.population) and pop / 2 <= float(r.population) <= pop * 2
+            for p in [self.series.get((a, SIMILAR_INDICATOR))]
+            if p is not None
+            for j in [p.at(year)]
+            if j is not None and p.count[j] >= fmt.MIN_PERCENT_CASES
+        ]
+        if len(peers) < 3:
+            return ""
+        return (
+            f"Unfälle mit Personenschaden {year}: {fmt.number(s.rate[i], 0)} je 100.000 EW; Mittel (Median) von "
+            f"{fmt.number(len(peers))} ähnlich großen Gemeinden: {fmt.number(float(np.median(peers)), 0)}"
+        )
+
     def body_measure_ids(self, body_id: str) -> list[str]:
         derived = sorted(m for m in self.effects if m.startswith(f"{body_id}:"))
         return derived + sorted(self.measures_by_body.get(body_id, []))
@@ -526,6 +592,10 @@ class SheetBuilder:
         ]
         if kreis_bodies and not kreisfrei:
             facts.append(("Gremien des Kreises", "; ".join(_text(b["name"]) for b in kreis_bodies)))
+        similar = self.similar(ags)
+        if similar:
+            facts.append(("Vergleich", similar))
+        own_bodies = [str(b["body_id"]) for b in bodies]
         subtitle = (
             f"Kreisfreie Stadt in {self.data.land_name}"
             if kreisfrei
@@ -546,6 +616,8 @@ class SheetBuilder:
             "effects": entries,
             "effects_more": more,
             "no_effects": "Im Register sind für diese Gemeinde und ihren Kreis keine Maßnahmen verzeichnet.",
+            "activities": self.activities(own_bodies)[:MAX_ACTIVITIES],
+            "record_next": self.record_next(own_bodies) if own_bodies else [],
             "gaps": gaps,
             "footnotes": notes,
             "file": gemeinde_stem(ags, name),
@@ -610,6 +682,8 @@ class SheetBuilder:
             "effects": entries,
             "effects_more": more,
             "no_effects": "Für dieses Gremium liegen keine ausgewerteten Maßnahmen vor.",
+            "activities": self.activities([body_id])[:MAX_ACTIVITIES],
+            "record_next": self.record_next([body_id]),
             "gaps": gaps,
             "footnotes": notes,
             "sources": [*self.common["sources"], *[f"Registereintrag: {u}" for u in urls]],
