@@ -42,6 +42,8 @@ CAVEATS = [
 ]
 
 
+#: the crime and accident indicators of the overview per Kreis
+OVERVIEW_INDICATORS = ("pks:------", "acc:verunglueckte")
 #: terms the report's appendix explains; the main text uses none of them
 GLOSSARY = [
     (
@@ -98,7 +100,9 @@ def overview_rows(data: ReportData) -> list[list[str]]:
     detect, and why it could not be evaluated where it could not."""
     head = data.effects[data.effects["headline"]]
     rows = []
-    ids = [*(f"{b}:" for b in data.bodies["body_id"]), *data.measures["measure_id"]]
+    # a body derived from a single measure ("K-…", see pipelines/register/sourced_register.py) is that measure
+    bodies = [b for b in data.bodies["body_id"] if not str(b).startswith("K-")]
+    ids = [*(f"{b}:" for b in bodies), *data.measures["measure_id"]]
     for key in ids:
         own = head[head["measure_id"].str.startswith(key)] if key.endswith(":") else head[head["measure_id"] == key]
         name = data.event_name(key[:-1], 60) if key.endswith(":") else data.event_name(key, 60)
@@ -128,27 +132,25 @@ def _why_not(data: ReportData, key: str, own: pd.DataFrame) -> str:
 
 
 def kreis_rows(data: ReportData) -> list[list[str]]:
-    """Per Kreis: crimes and accidents with personal injury per 100.000 inhabitants in the latest year, and
-    the change of the crime rate over five years beside the Land's."""
-    yearly = data.panel[data.panel["month"].isna()]
+    """Per Kreis and for the Land: crimes and injured road users per 100.000 inhabitants in the latest year,
+    and their change since five years before (or the earliest year there is), as counts on small numbers."""
+    yearly = data.panel[data.panel["month"].isna() & data.panel["rate_per_100k"].notna()]
     out = []
     for k in [*data.kreise.sort_values("name").itertuples(), None]:
         ags = data.land if k is None else str(k.ags)
-        name = data.land_name if k is None else data.unit_name(ags)
-        cells = [name]
-        for indicator in ("pks:------", "acc:unfaelle_personenschaden"):
+        cells = [data.unit_name(ags)]
+        for indicator in OVERVIEW_INDICATORS:
             s = yearly[(yearly["unit_ags"] == ags) & (yearly["indicator"] == indicator)].sort_values("year")
-            s = s[s["rate_per_100k"].notna()]
             if s.empty:
                 cells += ["–", "–"]
                 continue
             last = s.iloc[-1]
-            base = s[s["year"] == int(last["year"]) - 5]
+            earlier = s[s["year"] >= int(last["year"]) - 5]
+            base = earlier.iloc[0]
             change = (
-                fmt.change_text(
-                    base.iloc[0]["count"], last["count"], last["rate_per_100k"] / base.iloc[0]["rate_per_100k"]
-                )
-                if len(base)
+                f"{fmt.change_text(base['count'], last['count'], last['rate_per_100k'] / base['rate_per_100k'])} "
+                f"seit {int(base['year'])}"
+                if int(base["year"]) < int(last["year"])
                 else "–"
             )
             cells += [f"{fmt.number(last['rate_per_100k'], 0)} ({int(last['year'])})", change]

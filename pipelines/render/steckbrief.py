@@ -497,7 +497,9 @@ class SheetBuilder:
         )
 
     def body_measure_ids(self, body_id: str) -> list[str]:
-        derived = sorted(m for m in self.effects if m.startswith(f"{body_id}:"))
+        """The body's own events (founding, relaunch) and its measures; a body derived from a single measure
+        (``K-…``, :mod:`pipelines.register.sourced_register`) has no founding of its own to show."""
+        derived = [] if body_id.startswith("K-") else sorted(m for m in self.effects if m.startswith(f"{body_id}:"))
         return derived + sorted(self.measures_by_body.get(body_id, []))
 
     @staticmethod
