@@ -81,7 +81,7 @@ def region_trend(data: ReportData, name: str, kreise: list[str], indicator: str,
     )
     fig.update_xaxes(title="Jahr", dtick=1)
     fig.update_yaxes(title="je 100.000 Einwohner", rangemode="tozero")
-    title = finding_title(list(s["year"]), list(s["rate_per_100k"]), name, label)
+    title = finding_title(list(s["year"]), list(s["rate_per_100k"]), region_dative(name), label)
     fig = base_layout(fig, data, title, data.sources_of(indicator))
     fig.update_layout(legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"})
     return fig
@@ -140,6 +140,11 @@ def kreis_bars(data: ReportData, kreise: list[str], indicator: str, label: str) 
     return base_layout(fig, data, title, data.sources_of(indicator))
 
 
+def region_dative(name: str) -> str:
+    """The region after 'in': 'der Polizeiinspektion Halle (Saale)', a Kreis or town by its name."""
+    return f"der {name}" if name.startswith("Polizeiinspektion") else name
+
+
 def region_effects(data: ReportData, kreise: list[str]) -> pd.DataFrame:
     """The headline results measured inside the region (on a Kreis, Gemeinde or Stadtteil of it); results
     measured on the whole Land are not the region's."""
@@ -180,9 +185,10 @@ def effects_chart(data: ReportData, name: str, kreise: list[str]) -> go.Figure |
     fig.update_xaxes(type="log", title="Ratenverhältnis gegenüber Vergleichsgruppe (unter 1 = weniger Fälle)")
     n_good = len(successes(e))
     title = (
-        f"{n_good} von {len(e)} ausgewerteten Zielgrößen in {name} sanken nachweislich stärker als im Vergleich"
+        f"{n_good} von {len(e)} ausgewerteten Zielgrößen in {region_dative(name)} sanken nachweislich stärker als im "
+        "Vergleich"
         if n_good
-        else f"In {name} lässt sich bisher keine Wirkung sicher nachweisen "
+        else f"In {region_dative(name)} lässt sich bisher keine Wirkung sicher nachweisen "
         f"({len(e)} {'Auswertung' if len(e) == 1 else 'Auswertungen'})"
     )
     return base_layout(fig, data, title, ("pks", "unfallatlas", "unfallstatistik", "register"))
