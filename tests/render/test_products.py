@@ -245,3 +245,17 @@ def test_workbook_names_the_register_file_without_its_folder(rendered: Rendered,
     with zipfile.ZipFile(path) as z:
         text = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
     assert folder not in text and "register.xlsx" in text
+
+
+def test_ministry_report_opens_with_every_body_and_measure_and_recommendations(rendered: Rendered) -> None:
+    from pipelines.render.ministerium import context
+
+    ctx = context(rendered.data, {})
+    names = [r[0] for r in ctx["overview"]]
+    for title in rendered.data.measures["title"]:
+        assert any(n.startswith(str(title)[:40]) for n in names), title
+    assert all(len(r) == 5 and r[2] for r in ctx["overview"])
+    assert len(ctx["kreise"]) == len(rendered.data.kreise) + 1  # and the Land
+    assert any("kein Startdatum" in r for r in ctx["recommendations"])
+    html = (rendered.out / "ministerium" / "bericht.html").read_text(encoding="utf-8")
+    assert html.index("Auf einen Blick") < html.index("Zusammenfassung") < html.index("Anhang: Glossar")

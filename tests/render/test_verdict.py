@@ -108,3 +108,21 @@ def test_small_numbers_are_given_as_counts_not_percentages():
     assert fmt.significant(0.012345) == "0,0123"
     assert fmt.significant(0.5) == "0,500"
     assert fmt.significant(0.0001) == "<0,001"
+
+
+def test_a_town_body_measured_on_its_kreis_is_not_credited_with_the_kreis_change():
+    import pandas as pd
+
+    from pipelines.render.verdict import add_verdicts
+
+    effects = pd.DataFrame([row(measure_id="G07:gruendung", unit_ags="15085", indicator="pks:------", p_adjusted=0.01)])
+    bodies = pd.DataFrame({"body_id": ["G07"], "name": ["Runder Tisch Quedlinburg"], "ags": ["15085235"]})
+    measures = pd.DataFrame(columns=["measure_id", "title", "ags"])
+    names = {"15085": "Harz", "15085235": "Quedlinburg"}
+    out, _ = add_verdicts(effects, pd.DataFrame(columns=["k", "ci_low", "ci_high"]), bodies, measures, names, {})
+    sentence = out["verdict_de"].iloc[0]
+    assert "im Landkreis Harz, in dem Quedlinburg liegt," in sentence
+    assert (
+        "Gemessen wurde der ganze Kreis" in sentence
+        and "Quedlinburg dazu beitrug, zeigen diese Daten nicht" in sentence
+    )
