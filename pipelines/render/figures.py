@@ -722,7 +722,7 @@ def overview_map(data: ReportData) -> go.Figure:
     fig = base_layout(
         fig,
         data,
-        f"{len(data.bodies)} Gremien und {n_m} Maßnahmen im Register",
+        f"{fmt.plural(len(data.bodies), 'Gremium', 'Gremien')} und {fmt.plural(n_m, 'Maßnahme', 'Maßnahmen')} im Register",
         ("register", "vg"),
         height=760,
         notes=["Punktgröße: Zahl der eingetragenen Maßnahmen. Gremien einer Gemeinde stehen in deren Mitte."],

@@ -214,10 +214,11 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
     naive = e[(e["method"] == NAIVE) & e["evaluable"]]
     naive_lower = naive[naive["ci_high"] < 1]
     summary = [
-        f"Das Register umfasst {len(data.bodies)} Gremien und {len(data.measures)} Maßnahmen. Ausgewertet werden "
-        f"{n_units} Maßnahmen und Gründungen von Gremien: für {n_eval} ließ sich mindestens eine Zielgröße auswerten, "
+        f"Das Register umfasst {fmt.plural(len(data.bodies), 'Gremium', 'Gremien')} und "
+        f"{fmt.plural(len(data.measures), 'Maßnahme', 'Maßnahmen')}. Ausgewertet werden Maßnahmen und Gründungen von "
+        f"Gremien, zusammen {fmt.number(n_units)}: für {n_eval} ließ sich mindestens eine Zielgröße auswerten, "
         f"für {n_units - n_eval} keine (Gründe im Abschnitt Datenqualität und in den Steckbriefen).",
-        f"Von {len(evaluable)} ausgewerteten Zielgrößen zeigen {found.get('effect', 0)} eine Veränderung, die auch "
+        f"Ausgewertete Zielgrößen: {fmt.number(len(evaluable))}. Davon zeigen {found.get('effect', 0)} eine Veränderung, die auch "
         f"unter allen {n_tests} Tests des Berichts gesichert bleibt; bei {found.get('chance', 0)} wäre der Unterschied "
         f"auch durch Zufall erklärbar. Allein der Zufall erzeugt unter {n_tests} Tests etwa "
         f"{fmt.number(expected_false_positives(n_tests), 1)} scheinbare Wirkungen. Bei "
