@@ -106,7 +106,7 @@ def render_site(data: ReportData, out_dir: Path, products: dict[str, list[Path]]
 {synthetic}
 <h1>Präventionsmonitor {escape(data.land_name)}</h1>
 <p>Wirkt kommunale Kriminal- und Verkehrsunfallprävention? Karten, Steckbriefe für alle {fmt.number(len(data.gemeinden))}
-Gemeinden und {fmt.number(len(data.bodies))} Gremien, der Bericht für das Ministerium und die Unterlagen der Regionalkonferenzen.
+Gemeinden und {fmt.plural(len(data.bodies), "Gremium", "Gremien")}, der Bericht für das Ministerium und die Unterlagen der Regionalkonferenzen.
 {escape(data.data_as_of())}.</p>
 <div class="cols">
  <div><h2>Gemeinde oder Gremium suchen</h2>
