@@ -18,8 +18,10 @@ Columns whose header names a person or contact (:func:`is_personal`: Kontakt, An
 E-Mail, Vorsitz, Leitung …) are dropped by the register reader as soon as it reads the header;
 :func:`register_contact_names` reads them here only to know which names must not appear in an output.
 
-The ``site`` asset runs :func:`scan` as a blocking check after every run; the tests run it on generated
-outputs with and without planted leaks.
+The ``site`` asset runs :func:`scan` as a blocking check after every run: each finding is reported with
+its file, where in it (page or line) and its kind – never the text – and the files with findings are
+removed from the output folder (:func:`remove_leaking_files`). The tests run it on generated outputs with
+and without planted leaks.
 """
 
 from __future__ import annotations
@@ -133,6 +135,12 @@ class Finding:
     file: str
     kind: str  # email | phone | name
     text: str
+    where: str = ""  # "Seite 2" in a PDF, "Zeile 14" of the file's text otherwise
+
+    @property
+    def label(self) -> str:
+        """What kind of personal data, in German (the finding's text itself is never shown)."""
+        return KIND_LABELS.get(self.kind, self.kind)
 
 
 SCANNED = {".html", ".pdf", ".xlsx", ".pptx", ".svg", ".csv"}
@@ -151,7 +159,7 @@ def text_of(path: Path) -> str:
             return done.stdout.decode("utf-8", errors="replace")
         from pypdf import PdfReader
 
-        return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+        return "\f".join(page.extract_text() or "" for page in PdfReader(path).pages)
     if suffix == ".xlsx":
         return _workbook_text(path)
     if suffix == ".pptx":
@@ -192,11 +200,29 @@ def _workbook_text(path: Path) -> str:
     return "\n".join(parts)
 
 
+def _where(text: str, pos: int) -> str:
+    """Where in a file's text: the PDF page (pages are separated by form feeds) or the line."""
+    if "\f" in text:
+        return f"Seite {text.count(chr(12), 0, pos) + 1}"
+    return f"Zeile {text.count(chr(10), 0, pos) + 1}"
+
+
 def scan_text(text: str, names: set[str], file: str) -> list[Finding]:
-    found = [Finding(file, kind, text[s:e]) for kind, s, e in find_personal(text, ("email", "phone"))]
+    found = [Finding(file, kind, text[s:e], _where(text, s)) for kind, s, e in find_personal(text, ("email", "phone"))]
     folded = " ".join(text.split()).casefold()
-    found += [Finding(file, "name", n) for n in sorted(names) if n.casefold() in folded]
+    for n in sorted(names):
+        if n.casefold() in folded:
+            hit = text.casefold().find(n.casefold())
+            found.append(Finding(file, "name", n, _where(text, hit) if hit >= 0 else "Text"))
     return found
+
+
+def remove_leaking_files(out_dir: Path, findings: list[Finding]) -> list[str]:
+    """Delete every output file with a finding, so that none is left to be published; returns them."""
+    removed = sorted({f.file for f in findings})
+    for name in removed:
+        (Path(out_dir) / name).unlink(missing_ok=True)
+    return removed
 
 
 def scan(out_dir: Path, names: set[str] = frozenset(), *, cache: Path | None = None) -> tuple[list[Finding], Counter]:

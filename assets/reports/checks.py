@@ -1,4 +1,4 @@
-"""Checks on the products: nothing personal gets out."""
+"""Checks on the products: nothing personal gets out, and nothing a person reads is internal."""
 
 from __future__ import annotations
 
@@ -6,10 +6,14 @@ import pandas as pd
 from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
 
 from assets._shared import table_metadata
-from pipelines.privacy import register_contact_names, scan
+from pipelines.privacy import register_contact_names, remove_leaking_files, scan
 from pipelines.register.load import discover_register_files
+from pipelines.render.product_check import check_products
 from pipelines.render.products import CACHE_FOLDER
 from pipelines.resources import RawData, ReportSettings
+
+#: how many findings a failed check lists (the rest are counted)
+LISTED = 30
 
 
 @asset_check(
@@ -24,10 +28,9 @@ def privacy_scan(raw_data: RawData, report_settings: ReportSettings) -> AssetChe
     names = register_contact_names(discover_register_files(raw_data.resolved(), raw_data.register()))
     out = report_settings.resolved()
     findings, coverage = scan(out, names, cache=out / CACHE_FOLDER / "privacy_scan.cache.json")
-    leaking = sorted({f.file for f in findings})
-    for rel in leaking:  # never left where people can read it
-        (out / rel).unlink(missing_ok=True)
-    examples = [{"file": f.file, "kind": f.kind, "text": f.text[:3] + "…"} for f in findings[:20]]
+    leaking = remove_leaking_files(out, findings)  # never left where people can read it
+    # which file, where, what kind – never the personal data itself
+    problems = [f"{f.file} ({f.where}): {f.label}" for f in findings]
     return AssetCheckResult(
         passed=not findings,
         severity=AssetCheckSeverity.ERROR,
@@ -37,9 +40,33 @@ def privacy_scan(raw_data: RawData, report_settings: ReportSettings) -> AssetChe
             "files_removed": MetadataValue.json(leaking),
             "files_scanned": MetadataValue.json(dict(coverage)),
             "contact_names_checked": MetadataValue.int(len(names)),
-            "examples": table_metadata(pd.DataFrame(examples)) if examples else MetadataValue.text("none"),
+            "problems": MetadataValue.json(problems[:LISTED]),
         },
     )
 
 
-checks = [privacy_scan]
+@asset_check(
+    asset="site",
+    name="product_check",
+    blocking=True,
+    description="Blocking: no internal code, English word, register ID, file path or unsuppressed small count in "
+    "anything a person reads (word list: data/product_check_words.yaml).",
+)
+def product_check(report_settings: ReportSettings) -> AssetCheckResult:
+    problems, n_files = check_products(report_settings.resolved())
+    table = pd.DataFrame(
+        [{"file": p.file, "where": p.where, "kind": p.kind, "text": p.text} for p in problems[:LISTED]]
+    )
+    return AssetCheckResult(
+        passed=not problems,
+        severity=AssetCheckSeverity.ERROR,
+        metadata={
+            "problems_found": MetadataValue.int(len(problems)),
+            "files_read": MetadataValue.int(n_files),
+            "problems": MetadataValue.json([p.line() for p in problems[:LISTED]]),
+            "examples": table_metadata(table) if len(table) else MetadataValue.text("none"),
+        },
+    )
+
+
+checks = [privacy_scan, product_check]

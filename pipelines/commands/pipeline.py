@@ -187,6 +187,11 @@ def report(result, took: float) -> int:
             f"praevention: blocking check failed: {check.asset_key.to_user_string()} / {check.check_name}{detail}",
             file=sys.stderr,
         )
+        meta = check.metadata or {}
+        for line in getattr(meta.get("problems"), "value", None) or []:
+            print(f"  {line}", file=sys.stderr)
+        for name in getattr(meta.get("files_removed"), "value", None) or []:
+            print(f"  removed from the output folder: {name}", file=sys.stderr)
     for event in result.all_events:
         if event.event_type_value == "ASSET_MATERIALIZATION":
             files = event.event_specific_data.materialization.metadata.get("not_loaded")

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.readers.pks import ALL_OFFENCES
+from pipelines.register.schema import ACCIDENT_GROUPS
 from pipelines.stats.did import CountPanel
 
 if TYPE_CHECKING:
@@ -68,8 +69,13 @@ class EvaluationData:
         return self.by_indicator.get(indicator, self.yearly.iloc[:0])
 
     def label(self, indicator: str) -> str:
+        """The indicator's German label; for an accident group without data its register label
+        (``acc:children`` → ``Unfälle: Kinder``), never the code."""
         hit = self.rows(indicator)["indicator_label"]
-        return str(hit.iloc[0]) if len(hit) else indicator.split(":", 1)[-1]
+        if len(hit):
+            return str(hit.iloc[0])
+        code = indicator.split(":", 1)[-1]
+        return f"Unfälle: {ACCIDENT_GROUPS[code]}" if indicator.startswith("acc:") and code in ACCIDENT_GROUPS else code
 
     def years(self, unit: str, indicator: str) -> tuple[int, ...]:
         rows = self.rows(indicator)

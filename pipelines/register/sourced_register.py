@@ -23,8 +23,8 @@ Measures
       (``level`` "Land") → the Land's body (G01 Landespräventionsrat). Where the town has no body, a
       body is derived: city–police agreements and partnerships (:data:`PARTNERSHIP`) → ``SP-<measure id>``
       of type Sicherheitspartnerschaft, which later measures in that town join; anything else
-      → ``K-<measure id>`` of type other ("Träger der Maßnahme"). Partnerships are assigned first and in
-      id order, so the result does not depend on the row order.
+      → ``K-<measure id>`` of type other, named after the measure ("Beteiligte an „…“ (Ort)").
+      Partnerships are assigned first and in id order, so the result does not depend on the row order.
     * ``ags`` (unit): ``15`` for Land, the Gemeinde key, else the Kreis key. Several Gemeinden
       ("15085040; 15085145") → the Kreis is the unit; the Gemeinden are named in ``notes``.
     * ``domain``: traffic for ``T…`` ids or a type mentioning Verkehr; a crime measure whose
@@ -307,7 +307,10 @@ def measures_from_real(
 def _derived_body(r: dict[str, str], ags: str, body_id: str, body_type: str) -> dict[str, object]:
     place = r.get("municipality") or r.get("kreis_name") or ags
     partnership = body_type == "Sicherheitspartnerschaft"
-    name = f"Sicherheitspartnerschaft {place}" if partnership else f"Träger der Maßnahme {r.get('id', '')} ({place})"
+    title = " ".join(str(r.get("measure_as_in_source", "")).split())
+    short = title if len(title) <= 60 else title[:59].rstrip() + "…"
+    # named by what it carries, never by a register ID: a body that people can recognise
+    name = f"Sicherheitspartnerschaft {place}" if partnership else f"Beteiligte an „{short}“ ({place})"
     return {
         "body_id": body_id,
         "name": name,

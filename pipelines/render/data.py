@@ -33,6 +33,18 @@ ATTRIBUTION = {
 }
 
 
+#: German names of the warehouse's sources (the quarantine's ``asset`` column), for people
+SOURCE_NAMES = {
+    "boundaries": "Gebietsgrenzen",
+    "accident_counts": "Unfallstatistik",
+    "accident_points": "Unfallatlas",
+    "crime_cases": "PKS",
+    "population": "Bevölkerung",
+    "register": "Register",
+    "crime_city_stats": "KISS-MD",
+    "crime_gemeinde_cases": "PKS nach Tatortgemeinde (LKA)",
+}
+
 #: the sources whose latest year dates the outputs (boundaries and population lag behind them)
 DATA_DATE_SOURCES = ("pks", "unfallatlas", "unfallstatistik")
 NO_DATA_DATE = dt.date(1970, 1, 1)
@@ -47,7 +59,7 @@ class ReportData:
     * ``panel``: the ``panel`` table for the Land's units and the Land itself (see pipelines/evaluation/tables.py).
     * ``effects`` / ``pooled``: ``measure_effects`` / ``effects_pooled``.
     * ``calibration``: the ``calibration`` table (false positives of the procedure on placebo measures).
-    * ``bodies`` / ``measures``: ``register_bodies`` / ``register_measures`` (no personal data).
+    * ``bodies`` / ``measures``: ``register_bodies`` / ``register_measures`` without their free-text ``notes``.
     * ``points``: the Land's accident points (accident_uid, year, month, ags, category, lon, lat, x_25832, y_25832, …).
     * ``quality``: quarantined rows per asset and reason (asset, reason, rows); ``ingest_log`` as stored.
     * ``regions``: mapping region name → list of Kreis keys (conference decks).
@@ -106,6 +118,31 @@ class ReportData:
             keys = ("unfallstatistik", "gv100ad")
         return (*keys, "vg") if geometry else keys
 
+    def event_name(self, measure_id: str, limit: int = 0) -> str:
+        """What people call a measure or a body's founding (never its register ID), cut to ``limit``
+        characters when given (:func:`pipelines.render.verdict.event_title`)."""
+        from pipelines.render.verdict import event_title
+
+        titles = (
+            dict(zip(self.measures["measure_id"], self.measures["title"], strict=False)) if len(self.measures) else {}
+        )
+        names = dict(zip(self.bodies["body_id"], self.bodies["name"], strict=False)) if len(self.bodies) else {}
+        text = event_title(str(measure_id), titles, names)
+        return text if not limit or len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+    def unit_name(self, ags: str) -> str:
+        """The name of a Gemeinde, a Kreis or the Land; a Stadtteil group by its numbers."""
+        ags = str(ags)
+        if ags == self.land:
+            return self.land_name
+        for frame in (self.gemeinden, self.kreise):
+            hit = frame.loc[frame["ags"] == ags, "name"]
+            if len(hit):
+                return str(hit.iloc[0])
+        if "-" in ags:
+            return f"{self.unit_name(ags.split('-')[0])}, Stadtteile {ags.partition('-')[2].replace('+', ', ')}"
+        return ags or "Deutschland"
+
     def data_as_of(self) -> str:
         """'Datenstand' sentence: the latest year of each source."""
         parts = []
@@ -154,8 +191,9 @@ def load_report_data(con, land: str, *, synthetic: bool = False, regions: str = 
     effects = con.execute("SELECT * FROM measure_effects").df()
     pooled = con.execute("SELECT * FROM effects_pooled").df()
     calibration = con.execute("SELECT * FROM calibration").df()
-    bodies = con.execute("SELECT * FROM register_bodies").df()
-    measures = con.execute("SELECT * FROM register_measures").df()
+    # the register's free text (notes) is for the register keeper, never for a product
+    bodies = con.execute("SELECT * EXCLUDE (notes) FROM register_bodies").df()
+    measures = con.execute("SELECT * EXCLUDE (notes) FROM register_measures").df()
     points = con.execute(
         "SELECT accident_uid, year, month, ags, category, lon, lat, x_25832, y_25832 FROM accident_points "
         "WHERE substr(ags, 1, 2) = ? ORDER BY accident_uid",

@@ -23,7 +23,7 @@ from plotly.colors import sample_colorscale
 
 from pipelines.render import fmt
 from pipelines.render.classes import fisher_jenks, quantiles
-from pipelines.render.data import SYNTHETIC_LABEL, ReportData
+from pipelines.render.data import SOURCE_NAMES, SYNTHETIC_LABEL, ReportData
 from pipelines.stats.rates import eb_smoothed_rates
 
 FONT = "DejaVu Sans, Arial, sans-serif"
@@ -329,7 +329,10 @@ def _value_rows(data: ReportData, level: str, indicator: str, year: int) -> pd.D
     ]
     now = p[p["year"] == year].set_index("unit_ags")
     prev = p[p["year"] == year - 1].set_index("unit_ags")
-    now = now.assign(change=(now["rate_per_100k"] / prev["rate_per_100k"].reindex(now.index)) - 1)
+    now = now.assign(
+        change=(now["rate_per_100k"] / prev["rate_per_100k"].reindex(now.index)) - 1,
+        count_before=prev["count"].reindex(now.index),
+    )
     return now
 
 
@@ -372,7 +375,7 @@ def choropleth(data: ReportData, level: str, indicator: str, year: int, *, kind:
                 f"<br>je 100.000 Einwohner: {fmt.number(r.get('rate_per_100k'), 1)} "
                 f"(95 %-KI {fmt.number(r.get('rate_ci_low'), 1)}–{fmt.number(r.get('rate_ci_high'), 1)})"
                 + (f"<br>stabilisierte Rate (Karte): {fmt.number(value, 1)}" if smoothed else "")
-                + f"<br>Veränderung zum Vorjahr: {fmt.percent(r.get('change'), 1, signed=True)}"
+                + f"<br>Veränderung zum Vorjahr: {fmt.change_text(r.get('count_before'), r.get('count'), r.get('change') + 1)}"
             )
         hover.append(
             f"<b>{names.get(ags, ags)}</b> (AGS {ags})<br>Anzahl {year}: {count}{detail}"
@@ -581,7 +584,8 @@ def forest_plot(data: ReportData) -> go.Figure:
     e = data.effects[data.effects["headline"] & data.effects["evaluable"]].copy()
     e = e.sort_values(["indicator", "estimate"])
     labels = [
-        f"{m} · {lab} ({u})" for m, lab, u in zip(e["measure_id"], e["indicator_label"], e["unit_ags"], strict=True)
+        f"{data.event_name(m, 45)} · {lab} ({data.unit_name(u)})"
+        for m, lab, u in zip(e["measure_id"], e["indicator_label"], e["unit_ags"], strict=True)
     ]
     fig = go.Figure(
         go.Scatter(
@@ -627,7 +631,7 @@ def quality_chart(data: ReportData) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=q["rows"],
-            y=q["asset"],
+            y=[SOURCE_NAMES.get(a, a) for a in q["asset"]],
             orientation="h",
             marker_color="#3b528b",
             text=[fmt.number(v) for v in q["rows"]],
@@ -718,7 +722,7 @@ def overview_map(data: ReportData) -> go.Figure:
     fig = base_layout(
         fig,
         data,
-        f"{len(data.bodies)} Gremien und {n_m} Maßnahmen im Register",
+        f"{fmt.plural(len(data.bodies), 'Gremium', 'Gremien')} und {fmt.plural(n_m, 'Maßnahme', 'Maßnahmen')} im Register",
         ("register", "vg"),
         height=760,
         notes=["Punktgröße: Zahl der eingetragenen Maßnahmen. Gremien einer Gemeinde stehen in deren Mitte."],
@@ -746,8 +750,9 @@ def alt_texts(data: ReportData, asset_names: dict[str, str] | None = None) -> di
     most = f"; die meisten in {names[on_map.index[0]]} ({fmt.number(on_map.iloc[0])})" if len(on_map) else ""
     return {
         "overview_map": (
-            f"Karte der Kreise von {data.land_name} mit den {fmt.number(len(data.bodies))} Gremien des Registers als "
-            f"Punkte, ihre Größe nach der Zahl der {fmt.number(len(data.measures))} Maßnahmen{most}. Gremien für "
+            f"Karte der Kreise von {data.land_name} mit den Gremien des Registers "
+            f"({fmt.plural(len(data.bodies), 'Gremium', 'Gremien')}) als Punkte, ihre Größe nach der Zahl ihrer "
+            f"Maßnahmen (zusammen {fmt.number(len(data.measures))}){most}. Gremien für "
             "das ganze Land stehen in einem Kasten neben der Karte."
         ),
         "forest_plot": (

@@ -12,6 +12,8 @@ import math
 MINUS = "\u2212"
 NBSP = "\u00a0"
 SMALL_COUNT_LIMIT = 3
+#: below this many cases a change is given as counts ("2 → 7"), not as a percentage
+MIN_PERCENT_CASES = 20
 
 
 def _is_missing(value: object) -> bool:
@@ -34,6 +36,18 @@ def number(value: object, decimals: int = 0, *, missing: str = "–") -> str:
     return text
 
 
+def significant(value: object, digits: int = 3, *, missing: str = "–") -> str:
+    """A number with ``digits`` significant digits in German notation: ``0.012345`` → ``"0,0123"``,
+    ``0.5`` → ``"0,500"``; values below 0.001 as ``"<0,001"`` (p-values)."""
+    if _is_missing(value):
+        return missing
+    v = float(value)  # type: ignore[arg-type]
+    if v == 0 or abs(v) < 0.001:
+        return f"<{number(0.001, 3)}" if v >= 0 else number(v, 3)
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(v))))
+    return number(v, decimals)
+
+
 def percent(value: object, decimals: int = 1, *, signed: bool = False, missing: str = "–") -> str:
     """A share given as a fraction: ``0.123`` → ``"12,3 %"``; ``signed`` adds ``+`` for increases."""
     if _is_missing(value):
@@ -50,6 +64,24 @@ def change_from_ratio(ratio: object, decimals: int = 0, *, missing: str = "–")
     if _is_missing(ratio):
         return missing
     return percent(float(ratio) - 1.0, decimals, signed=True)  # type: ignore[arg-type]
+
+
+def change_text(before: object, after: object, ratio: object | None = None, *, missing: str = "–") -> str:
+    """A change between two case counts for people: ``"+12 %"`` when both counts reach
+    :data:`MIN_PERCENT_CASES`, else the counts themselves (``"2 → 7"``): a percentage of a handful of cases
+    ("Getötete +250 %") says more about chance than about the place. ``ratio`` is the change to show as a
+    percentage (a ratio of rates), by default ``after / before``."""
+    if _is_missing(before) or _is_missing(after):
+        return missing
+    b, a = float(before), float(after)  # type: ignore[arg-type]
+    if min(b, a) < MIN_PERCENT_CASES or b <= 0:
+        return f"{number(b)} → {number(a)}"
+    return change_from_ratio(a / b if ratio is None else ratio)
+
+
+def plural(n: int, singular: str, plural_form: str) -> str:
+    """``"1 Gremium"``, ``"2 Gremien"``, ``"1.234 Maßnahmen"``."""
+    return f"{number(n)} {singular if n == 1 else plural_form}"
 
 
 def publish_count(count: object, *, source_publishes_small: bool = False, missing: str = "–") -> str:

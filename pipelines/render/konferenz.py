@@ -81,7 +81,7 @@ def region_trend(data: ReportData, name: str, kreise: list[str], indicator: str,
     )
     fig.update_xaxes(title="Jahr", dtick=1)
     fig.update_yaxes(title="je 100.000 Einwohner", rangemode="tozero")
-    title = finding_title(list(s["year"]), list(s["rate_per_100k"]), name, label)
+    title = finding_title(list(s["year"]), list(s["rate_per_100k"]), region_dative(name), label)
     fig = base_layout(fig, data, title, data.sources_of(indicator))
     fig.update_layout(legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"})
     return fig
@@ -140,9 +140,16 @@ def kreis_bars(data: ReportData, kreise: list[str], indicator: str, label: str) 
     return base_layout(fig, data, title, data.sources_of(indicator))
 
 
+def region_dative(name: str) -> str:
+    """The region after 'in': 'der Polizeiinspektion Halle (Saale)', a Kreis or town by its name."""
+    return f"der {name}" if name.startswith("Polizeiinspektion") else name
+
+
 def region_effects(data: ReportData, kreise: list[str]) -> pd.DataFrame:
+    """The headline results measured inside the region (on a Kreis, Gemeinde or Stadtteil of it); results
+    measured on the whole Land are not the region's."""
     e = data.effects[data.effects["headline"] & data.effects["evaluable"]]
-    return e[e["unit_ags"].str[:5].isin(kreise)]
+    return e[e["unit_ags"].str[:5].isin(kreise) & (e["unit_ags"].str.len() >= 5)]
 
 
 def chance_note(effects: pd.DataFrame) -> str:
@@ -164,7 +171,7 @@ def effects_chart(data: ReportData, name: str, kreise: list[str]) -> go.Figure |
     e = region_effects(data, kreise).sort_values("estimate")
     if e.empty:
         return None
-    labels = [f"{m}: {lab}" for m, lab in zip(e["measure_id"], e["indicator_label"], strict=True)]
+    labels = [f"{data.event_name(m, 45)}: {lab}" for m, lab in zip(e["measure_id"], e["indicator_label"], strict=True)]
     fig = go.Figure(
         go.Scatter(
             x=e["estimate"],
@@ -178,9 +185,10 @@ def effects_chart(data: ReportData, name: str, kreise: list[str]) -> go.Figure |
     fig.update_xaxes(type="log", title="Ratenverhältnis gegenüber Vergleichsgruppe (unter 1 = weniger Fälle)")
     n_good = len(successes(e))
     title = (
-        f"{n_good} von {len(e)} ausgewerteten Zielgrößen in {name} sanken nachweislich stärker als im Vergleich"
+        f"{n_good} von {len(e)} ausgewerteten Zielgrößen in {region_dative(name)} sanken nachweislich stärker als im "
+        "Vergleich"
         if n_good
-        else f"In {name} lässt sich bisher keine Wirkung sicher nachweisen "
+        else f"In {region_dative(name)} lässt sich bisher keine Wirkung sicher nachweisen "
         f"({len(e)} {'Auswertung' if len(e) == 1 else 'Auswertungen'})"
     )
     return base_layout(fig, data, title, ("pks", "unfallatlas", "unfallstatistik", "register"))
@@ -389,8 +397,7 @@ def build_deck(
     n_bodies = len(data.bodies[data.bodies["ags"].astype(str).str[:5].isin(kreise)])
     slide = _slide(
         prs,
-        f"Die Region: {len(kreise)} {'Kreis' if len(kreise) == 1 else 'Kreise'}, "
-        f"{n_bodies} {'Gremium' if n_bodies == 1 else 'Gremien'} im Register",
+        f"Die Region: {fmt.plural(len(kreise), 'Kreis', 'Kreise')}, {fmt.plural(n_bodies, 'Gremium', 'Gremien')} im Register",
         data.synthetic,
         region_map["notes"],
     )
@@ -409,7 +416,7 @@ def build_deck(
     if len(good):
         for i, r in enumerate(good.itertuples()):
             p = body.paragraphs[0] if i == 0 else body.add_paragraph()
-            p.text = f"{r.measure_id}: {r.verdict_de}"
+            p.text = f"{data.event_name(r.measure_id, 80)}: {r.verdict_de}"
             p.font.size = Pt(15)
         p = body.add_paragraph()
         p.text = chance_note(data.effects)

@@ -8,18 +8,18 @@ estimates, the comparison of methods for each measure (the naive one labelled), 
 from __future__ import annotations
 
 import json
-from pathlib import Path, PurePath
+from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from pipelines.files import atomic_target
-from pipelines.register.schema import TABLES
 from pipelines.render import fmt
 from pipelines.render.cache import write_if_changed
-from pipelines.render.data import SYNTHETIC_LABEL, ReportData
+from pipelines.render.data import SOURCE_NAMES, SYNTHETIC_LABEL, ReportData
 from pipelines.render.figures import alt_texts
 from pipelines.render.steckbrief import TEMPLATES
+from pipelines.render.verdict import finding_label
+from pipelines.render.workbook import OPEN_DATA, quality_table, write_open_data, write_workbook
 from pipelines.stats.methods import NAIVE
 from pipelines.stats.methods import label as method_label
 from pipelines.stats.multiple import expected_false_positives
@@ -40,16 +40,158 @@ CAVEATS = [
     "Alle Aussagen beschreiben zeitliche Zusammenhänge gegenüber Vergleichsgruppen. Ein ursächlicher Nachweis ist "
     "mit öffentlichen Statistiken nicht möglich; andere gleichzeitige Veränderungen können das Ergebnis erklären.",
 ]
-QUALITY_NAMES = {
-    "boundaries": "Gebietsgrenzen",
-    "accident_counts": "Unfallstatistik",
-    "accident_points": "Unfallatlas",
-    "crime_cases": "PKS",
-    "population": "Bevölkerung",
-    "register": "Register",
-    "crime_city_stats": "KISS-MD",
-    "crime_gemeinde_cases": "PKS nach Tatortgemeinde (LKA)",
-}
+
+
+#: the crime and accident indicators of the overview per Kreis
+OVERVIEW_INDICATORS = ("pks:------", "acc:verunglueckte")
+#: terms the report's appendix explains; the main text uses none of them
+GLOSSARY = [
+    (
+        "Ratenverhältnis",
+        "Fälle je Einwohner nach dem Start geteilt durch die erwarteten Fälle ohne Maßnahme; unter 1 "
+        "heißt weniger Fälle als erwartet (0,80 = −20 %).",
+    ),
+    (
+        "95-%-Intervall",
+        "Bereich, in dem die wahre Veränderung mit 95 % Sicherheit liegt; schließt es 0 % ein, ist "
+        "keine Veränderung nachgewiesen.",
+    ),
+    (
+        "kleinste erkennbare Wirkung",
+        "die Senkung, die das Verfahren mit 80 % Wahrscheinlichkeit erkennen würde "
+        "(englisch minimum detectable effect, MDE).",
+    ),
+    (
+        "Vergleich mit ähnlichen Einheiten",
+        "Differenz-von-Differenzen: die Veränderung im Gebiet der Maßnahme minus "
+        "die Veränderung in ähnlichen Kreisen ohne Maßnahme; die Unsicherheit aus Scheinmaßnahmen (Placebo) in diesen "
+        "Kreisen.",
+    ),
+    (
+        "gestaffelte Starts",
+        "Maßnahmen, die in verschiedenen Jahren begannen, werden je Startjahr mit den noch nicht "
+        "behandelten Gebieten verglichen.",
+    ),
+    (
+        "synthetische Vergleichsregion",
+        "synthetische Kontrolle: eine gewichtete Mischung anderer Kreise, die die Jahre "
+        "vor dem Start möglichst genau nachbildet.",
+    ),
+    (
+        "Empirical Bayes",
+        "Vorhersage der Unfälle eines Gebiets aus vergleichbaren Gebieten; rechnet die Regression zur Mitte heraus.",
+    ),
+    ("Regression zur Mitte", "nach einem ungewöhnlich schlechten Jahr sinken die Zahlen meist auch ohne Maßnahme."),
+    (
+        "Korrektur für viele Tests",
+        "Benjamini-Hochberg und Holm: unter vielen geprüften Ergebnissen sind einige "
+        "zufällig auffällig; gesichert ist nur, was nach der Korrektur besteht.",
+    ),
+    (
+        "Meta-Analyse",
+        "gemeinsame Auswertung gleichartiger Maßnahmen mit zufälligen Effekten (τ² = Streuung zwischen "
+        "den Maßnahmen, I² = ihr Anteil an der Gesamtstreuung).",
+    ),
+]
+
+
+def overview_rows(data: ReportData) -> list[list[str]]:
+    """Every body and measure of the register: its result in words, the smallest effect the data could
+    detect, and why it could not be evaluated where it could not."""
+    head = data.effects[data.effects["headline"]]
+    rows = []
+    # a body derived from a single measure ("K-…", see pipelines/register/sourced_register.py) is that measure
+    bodies = [b for b in data.bodies["body_id"] if not str(b).startswith("K-")]
+    ids = [*(f"{b}:" for b in bodies), *data.measures["measure_id"]]
+    for key in ids:
+        own = head[head["measure_id"].str.startswith(key)] if key.endswith(":") else head[head["measure_id"] == key]
+        name = data.event_name(key[:-1], 60) if key.endswith(":") else data.event_name(key, 60)
+        kind = "Gremium" if key.endswith(":") else "Maßnahme"
+        evaluable = own[own["evaluable"]]
+        if len(evaluable):
+            found = evaluable["finding"].map(finding_label).value_counts()
+            verdict = "; ".join(f"{label} ({n})" if n > 1 else label for label, n in found.items() if label)
+            mde = evaluable["mde_80"].dropna()
+            mde_text = f"{fmt.change_from_ratio(mde.max()).lstrip('−')}" if len(mde) else "–"
+            why = ""
+        else:
+            verdict, mde_text = "nicht auswertbar", "–"
+            why = _why_not(data, key, own)
+        rows.append([name, kind, verdict or "–", mde_text, why])
+    return rows
+
+
+def _why_not(data: ReportData, key: str, own: pd.DataFrame) -> str:
+    if not key.endswith(":"):
+        m = data.measures.loc[data.measures["measure_id"] == key, "not_evaluable_reason"]
+        if len(m) and isinstance(m.iloc[0], str) and m.iloc[0]:
+            return m.iloc[0]
+    reasons = [json.loads(d).get("reason_de", "") for d in own["diagnostics"] if isinstance(d, str) and d]
+    reasons = [r for r in dict.fromkeys(reasons) if r]
+    return "; ".join(reasons) if reasons else ("kein Gründungsdatum im Register" if key.endswith(":") else "–")
+
+
+def kreis_rows(data: ReportData) -> list[list[str]]:
+    """Per Kreis and for the Land: crimes and injured road users per 100.000 inhabitants in the latest year,
+    and their change since five years before (or the earliest year there is), as counts on small numbers."""
+    yearly = data.panel[data.panel["month"].isna() & data.panel["rate_per_100k"].notna()]
+    out = []
+    for k in [*data.kreise.sort_values("name").itertuples(), None]:
+        ags = data.land if k is None else str(k.ags)
+        cells = [data.unit_name(ags)]
+        for indicator in OVERVIEW_INDICATORS:
+            s = yearly[(yearly["unit_ags"] == ags) & (yearly["indicator"] == indicator)].sort_values("year")
+            if s.empty:
+                cells += ["–", "–"]
+                continue
+            last = s.iloc[-1]
+            earlier = s[s["year"] >= int(last["year"]) - 5]
+            base = earlier.iloc[0]
+            change = (
+                f"{fmt.change_text(base['count'], last['count'], last['rate_per_100k'] / base['rate_per_100k'])} "
+                f"seit {int(base['year'])}"
+                if int(base["year"]) < int(last["year"])
+                else "–"
+            )
+            cells += [f"{fmt.number(last['rate_per_100k'], 0)} ({int(last['year'])})", change]
+        out.append(cells)
+    return out
+
+
+def recommendations(data: ReportData) -> list[str]:
+    """What would make more measures evaluable, counted from the register."""
+    m, b = data.measures, data.bodies
+    out = []
+    no_start = int(m["start"].isna().sum()) if "start" in m else 0
+    if no_start:
+        out.append(
+            f"{fmt.number(no_start)} von {fmt.plural(len(m), 'Maßnahme', 'Maßnahmen')} haben kein Startdatum: mit dem "
+            "Monat des Beginns im Register werden sie auswertbar, sobald Daten für die Jahre danach vorliegen."
+        )
+    no_target = int((m["target_pks_keys"].map(_empty) & m["target_accident_groups"].map(_empty)).sum())
+    if no_target:
+        out.append(
+            f"{fmt.plural(no_target, 'Maßnahme hat', 'Maßnahmen haben')} keine messbare Zielgröße (Straftatengruppe oder "
+            "Unfallart): die Zielgröße im Register angeben, wenn die Maßnahme auf Fallzahlen zielt."
+        )
+    no_founded = int(b["founded"].isna().sum()) if "founded" in b else 0
+    if no_founded:
+        out.append(
+            f"{fmt.plural(no_founded, 'Gremium hat', 'Gremien haben')} kein Gründungsdatum: ohne es lässt sich die "
+            "Entwicklung vor und nach der Einrichtung nicht vergleichen."
+        )
+    gemeinde = int((m["ags"].astype(str).str.len() == 8).sum())
+    if gemeinde:
+        out.append(
+            f"{fmt.plural(gemeinde, 'Maßnahme wirkt', 'Maßnahmen wirken')} in einer einzelnen Gemeinde, die "
+            "Kriminalitätsstatistik gibt es aber nur je Kreis: Ortsteile oder ein Gebiet im Register und örtliche "
+            "Fallzahlen der Polizei würden eine Auswertung am Ort erlauben."
+        )
+    return out
+
+
+def _empty(v: object) -> bool:
+    return v is None or (not isinstance(v, str) and len(v) == 0)  # type: ignore[arg-type]
 
 
 def _ci(e: pd.Series) -> str:
@@ -72,10 +214,11 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
     naive = e[(e["method"] == NAIVE) & e["evaluable"]]
     naive_lower = naive[naive["ci_high"] < 1]
     summary = [
-        f"Das Register umfasst {len(data.bodies)} Gremien und {len(data.measures)} Maßnahmen. Ausgewertet werden "
-        f"{n_units} Maßnahmen und Gründungen von Gremien: für {n_eval} ließ sich mindestens eine Zielgröße auswerten, "
+        f"Das Register umfasst {fmt.plural(len(data.bodies), 'Gremium', 'Gremien')} und "
+        f"{fmt.plural(len(data.measures), 'Maßnahme', 'Maßnahmen')}. Ausgewertet werden Maßnahmen und Gründungen von "
+        f"Gremien, zusammen {fmt.number(n_units)}: für {n_eval} ließ sich mindestens eine Zielgröße auswerten, "
         f"für {n_units - n_eval} keine (Gründe im Abschnitt Datenqualität und in den Steckbriefen).",
-        f"Von {len(evaluable)} ausgewerteten Zielgrößen zeigen {found.get('effect', 0)} eine Veränderung, die auch "
+        f"Ausgewertete Zielgrößen: {fmt.number(len(evaluable))}. Davon zeigen {found.get('effect', 0)} eine Veränderung, die auch "
         f"unter allen {n_tests} Tests des Berichts gesichert bleibt; bei {found.get('chance', 0)} wäre der Unterschied "
         f"auch durch Zufall erklärbar. Allein der Zufall erzeugt unter {n_tests} Tests etwa "
         f"{fmt.number(expected_false_positives(n_tests), 1)} scheinbare Wirkungen. Bei "
@@ -94,7 +237,7 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
         for r in data.pooled.itertuples()
     ]
     effects = [
-        [r.measure_id, r.indicator_label or "–", _ci(pd.Series(r._asdict())), r.verdict_de]
+        [data.event_name(r.measure_id, 70), r.indicator_label or "–", data.unit_name(r.unit_ags), r.verdict_de]
         for r in head.sort_values(["measure_id", "indicator"]).itertuples()
     ]
     methods = []
@@ -102,16 +245,14 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
         label = method_label(r.method) + (" (ohne Vergleichsgruppe)" if r.method == NAIVE else "")
         methods.append(
             [
-                r.measure_id,
+                data.event_name(r.measure_id, 50),
                 r.indicator_label,
                 label + (" ★" if r.headline else ""),
                 _ci(pd.Series(r._asdict())),
-                fmt.number(r.p_value, 3) if pd.notna(r.p_value) else "–",
+                fmt.significant(r.p_value, 3) if pd.notna(r.p_value) else "–",
             ]
         )
-    quality = [
-        [QUALITY_NAMES.get(r.asset, r.asset), r.reason[:140], fmt.number(r.rows)] for r in data.quality.itertuples()
-    ]
+    quality = [[r.Quelle, r.Grund, fmt.number(r.Zeilen)] for r in quality_table(data.quality).itertuples()]
     breaks = (
         data.panel[data.panel["break_flag"]].groupby("break_reason")["unit_ags"].nunique().sort_values(ascending=False)
     )
@@ -123,6 +264,10 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
         "as_of": data.data_as_of(),
         "data_date": fmt.date_de(data.data_date),
         "summary": summary,
+        "overview": overview_rows(data),
+        "kreise": kreis_rows(data),
+        "recommendations": recommendations(data),
+        "glossary": [list(g) for g in GLOSSARY],
         "calibration": calibration_box(data.calibration),
         "pooled": pooled
         or [
@@ -138,7 +283,7 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
         "caveats": CAVEATS,
         "sources": data.attributions(),
         "images": images,
-        "image_alt": alt_texts(data, QUALITY_NAMES),
+        "image_alt": alt_texts(data, SOURCE_NAMES),
     }
 
 
@@ -162,8 +307,8 @@ def missing_years(data: ReportData) -> list[str]:
     y = data.data_years
     if "pks" in y:
         out.append(
-            f"PKS-Kreistabellen liegen für {y['pks'][0]}–{y['pks'][1]} vor; ältere Jahre nur in anderen "
-            "Tabellenformaten (.xls), hier nicht geladen."
+            f"PKS-Kreistabellen liegen für {y['pks'][0]}–{y['pks'][1]} vor; ältere Jahrgänge (Excel-97-Tabellen "
+            "bis 2013) werden gelesen, wenn sie im Rohdatenordner liegen."
         )
     points = data.points.groupby("ags")["year"].apply(lambda s: sorted(set(s)))
     if len(points):
@@ -178,218 +323,19 @@ def missing_years(data: ReportData) -> list[str]:
         "Unfallzahlen je Kreis fehlen für 2016–2022 (Regionalstatistik 46241-01-04 nicht geladen); je Gemeinde "
         "gibt es nur 2015 und 2023."
     )
-    out.append("Kriminalität unterhalb der Kreise: nur Magdeburgs Stadtteile 2017–2021 (KISS-MD).")
+    pks = data.panel[data.panel["indicator"].str.startswith("pks:")]
+    below = []
+    if (pks["unit_level"] == "Stadtteil").any():
+        below.append("Magdeburgs Stadtteile 2017–2021 (KISS-MD)")
+    if (pks["unit_level"] == "Gemeinde").any():
+        below.append("Gemeinden aus der LKA-Tatortgemeindestatistik")
+    out.append(f"Kriminalität unterhalb der Kreise: {' und '.join(below) if below else 'keine Daten geladen'}.")
     return out
-
-
-#: German column headers of the workbook; the register's come from its schema. The warehouse column
-#: name stays available as the header cell's comment, so an analyst can find it in the data dictionary.
-HEADERS_DE = {
-    "measure_id": "Maßnahmen-ID",
-    "body_id": "Gremium-ID",
-    "unit_ags": "Gebietsschlüssel",
-    "unit_level": "Ebene",
-    "unit_name": "Gebiet",
-    "indicator": "Kennzahl (Schlüssel)",
-    "indicator_label": "Kennzahl",
-    "method": "Methode",
-    "estimate": "Ratenverhältnis",
-    "ci_low": "95 %-KI unten",
-    "ci_high": "95 %-KI oben",
-    "p_value": "p-Wert",
-    "n_before": "Fälle vorher",
-    "n_after": "Fälle nachher",
-    "period_before": "Zeitraum vorher",
-    "period_after": "Zeitraum nachher",
-    "comparison": "Vergleichsgruppe",
-    "evaluable": "auswertbar",
-    "headline": "Hauptergebnis",
-    "verdict_de": "Bewertung",
-    "context_de": "Einordnung in die Forschung",
-    "p_adjusted": "p-Wert (korrigiert, Benjamini-Hochberg)",
-    "p_holm": "p-Wert (korrigiert, Holm)",
-    "mde_80": "kleinste erkennbare Wirkung (80 % Power)",
-    "finding": "Befund",
-    "year": "Jahr",
-    "count": "Anzahl",
-    "population": "Einwohner",
-    "rate_per_100k": "je 100.000 Einwohner",
-    "rate_ci_low": "je 100.000: 95 %-KI unten",
-    "rate_ci_high": "je 100.000: 95 %-KI oben",
-    "hz_published": "Häufigkeitszahl (veröffentlicht)",
-    "break_flag": "Bruch in der Reihe",
-    "break_reason": "Grund des Bruchs",
-    "small_count": "Kleinzahl (1–2)",
-    "founded_precision": "Gegründet: Genauigkeit",
-    "ended_precision": "Aufgelöst: Genauigkeit",
-    "relaunched_precision": "Neustart: Genauigkeit",
-    "start_precision": "Beginn: Genauigkeit",
-    "end_precision": "Ende: Genauigkeit",
-    "target_pks_keys": "Ziel: PKS-Schlüssel",
-    "target_accident_groups": "Ziel: Unfallgruppen",
-    "area_wkt": "Gebiet (WKT)",
-    "area_ortsteile": "Ortsteile",
-    "not_evaluable_reason": "Grund: nicht auswertbar",
-    "source_file": "Quelldatei",
-    "source_row": "Zeile in der Quelldatei",
-    "asset": "Quelle",
-    "reason": "Grund",
-    "rows": "Zeilen",
-    **{f.name: f.header for fields in TABLES.values() for f in fields},
-}
-
-
-def suppress_small_counts(panel: pd.DataFrame) -> pd.DataFrame:
-    """Counts of 1–2 that we aggregate ourselves (Unfallatlas points per Gemeinde) become "<3", and their
-    rate and interval are left empty (with the population they would give the count away); counts the
-    source publishes itself stay, flagged in ``small_count``. The rule is :func:`fmt.publish_count`."""
-    out = panel.astype({"count": object, "rate_per_100k": object, "rate_ci_low": object, "rate_ci_high": object})
-    own = out["indicator"].str.startswith("acc:points_") & (out["unit_level"] == "Gemeinde")
-    hide = own & out["count"].map(fmt.is_suppressed)
-    out.loc[hide, "count"] = out.loc[hide, "count"].map(fmt.publish_count)
-    out.loc[hide, ["rate_per_100k", "rate_ci_low", "rate_ci_high"]] = None
-    return out
-
-
-def suppress_small_effect_counts(effects: pd.DataFrame) -> pd.DataFrame:
-    """The case counts before and after a measure in a Gemeinde are sums we form ourselves over the
-    before and after periods, so 1–2 become "<3" there (:func:`fmt.publish_count`); Kreis and Land sums
-    stay exact."""
-    out = effects.astype({"n_before": object, "n_after": object})
-    gemeinde = out["unit_ags"].astype(str).str.len() == 8
-    for col in ("n_before", "n_after"):
-        hide = gemeinde & out[col].map(fmt.is_suppressed)
-        out.loc[hide, col] = out.loc[hide, col].map(fmt.publish_count)
-    return out
-
-
-def _midnight(day):
-    import datetime as dt
-
-    return dt.datetime(day.year, day.month, day.day)
-
-
-def write_workbook(data: ReportData, path: Path) -> Path:
-    """One sheet per table with German bold headers, frozen panes, filters, widths and number formats."""
-    import xlsxwriter
-
-    e = suppress_small_effect_counts(data.effects.drop(columns=["diagnostics"]))
-    panel = data.panel[
-        data.panel["unit_level"].isin(["Kreis", "Land", "Gemeinde"])
-        & data.panel["indicator"].isin(
-            [
-                "pks:------",
-                "pks:899000",
-                "pks:435*00",
-                "pks:892000",
-                "acc:unfaelle_personenschaden",
-                "acc:verunglueckte",
-                "acc:points_all",
-            ]
-        )
-    ]
-    panel = panel[
-        [
-            "unit_ags",
-            "unit_level",
-            "unit_name",
-            "year",
-            "indicator",
-            "indicator_label",
-            "count",
-            "population",
-            "rate_per_100k",
-            "rate_ci_low",
-            "rate_ci_high",
-            "hz_published",
-            "break_flag",
-            "break_reason",
-            "small_count",
-        ]
-    ]
-    panel = suppress_small_counts(panel)
-    bodies = data.bodies.assign(partners=data.bodies["partners"].map(lambda p: ", ".join(p) if p is not None else ""))
-    measures = data.measures.assign(
-        target_pks_keys=data.measures["target_pks_keys"].map(lambda p: ", ".join(p) if p is not None else ""),
-        target_accident_groups=data.measures["target_accident_groups"].map(
-            lambda p: ", ".join(p) if p is not None else ""
-        ),
-        area_ortsteile=data.measures["area_ortsteile"].map(lambda p: ", ".join(p) if p is not None else ""),
-    )
-    # the register's file by name only: where it lies on the ministry's drive is no reader's business
-    bodies, measures = (
-        f.assign(source_file=f["source_file"].map(_file_name)) if "source_file" in f else f for f in (bodies, measures)
-    )
-    quality = data.quality
-    sheets = {
-        "Wirkungen": e,
-        "Kennzahlen": panel,
-        "Gremien": bodies,
-        "Maßnahmen": measures,
-        "Datenqualität": quality,
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_target(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"nan_inf_to_errors": True, "remove_timezone": True})
-        # the data date, not the clock: re-runs give identical files
-        wb.set_properties({"title": "Präventionsmonitor: Tabellen", "created": _midnight(data.data_date)})
-        head = wb.add_format({"bold": True, "bg_color": "#DDE5F0", "border": 1, "text_wrap": True, "valign": "top"})
-        number = wb.add_format({"num_format": "#,##0"})
-        decimal = wb.add_format({"num_format": "#,##0.00"})
-        date = wb.add_format({"num_format": "dd.mm.yyyy"})
-        for name, frame in sheets.items():
-            ws = wb.add_worksheet(name)
-            frame = frame.reset_index(drop=True)
-            for j, col in enumerate(frame.columns):
-                ws.write(0, j, HEADERS_DE.get(col, col), head)
-                ws.write_comment(0, j, f"Spalte im Warehouse: {col}")
-                values = frame[col]
-                kind = "text"
-                if pd.api.types.is_bool_dtype(values):
-                    kind = "bool"
-                elif pd.api.types.is_integer_dtype(values) or col in (
-                    "count",
-                    "population",
-                    "rows",
-                    "year",
-                    "source_row",
-                ):
-                    kind = "int"
-                elif pd.api.types.is_float_dtype(values):
-                    kind = "float"
-                elif col in ("founded", "ended", "relaunched", "start", "end"):
-                    kind = "date"
-                width = 12
-                for i, v in enumerate(values, start=1):
-                    if v is None or (not isinstance(v, list | tuple) and pd.isna(v) is True):
-                        continue
-                    if isinstance(v, str) and kind != "text":  # "<3": a suppressed small count
-                        ws.write_string(i, j, v)
-                    elif kind == "int":
-                        ws.write_number(i, j, float(v), number)
-                    elif kind == "float":
-                        ws.write_number(i, j, float(v), decimal)
-                    elif kind == "bool":
-                        ws.write_boolean(i, j, bool(v))
-                    elif kind == "date" and hasattr(v, "year"):
-                        ws.write_datetime(i, j, pd.Timestamp(v).to_pydatetime(), date)
-                    else:
-                        text = str(v)
-                        ws.write_string(i, j, text)
-                        width = max(width, min(60, len(text) + 2))
-                ws.set_column(j, j, width if kind == "text" else 14)
-            ws.freeze_panes(1, 0)
-            ws.autofilter(0, 0, max(1, len(frame)), max(0, len(frame.columns) - 1))
-        wb.close()
-    return path
-
-
-def _file_name(path: object) -> object:
-    return PurePath(str(path)).name if isinstance(path, str) and path else path
 
 
 def render_ministry_report(data: ReportData, out_dir: Path, images: dict[str, Path]) -> list[Path]:
-    """``bericht.html``, ``bericht.pdf`` and ``tabellen.xlsx`` in ``out_dir``; ``images`` are PNG files."""
+    """``bericht.html``, ``bericht.pdf``, ``tabellen.xlsx`` and the open data release (``offene-daten/``) in
+    ``out_dir``; ``images`` are PNG files."""
     import typst
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -410,4 +356,4 @@ def render_ministry_report(data: ReportData, out_dir: Path, images: dict[str, Pa
         ),
     )
     xlsx = write_workbook(data, out_dir / "tabellen.xlsx")
-    return [html, pdf, xlsx]
+    return [html, pdf, xlsx, *write_open_data(data, out_dir / OPEN_DATA)]

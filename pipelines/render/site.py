@@ -72,9 +72,13 @@ def render_site(data: ReportData, out_dir: Path, products: dict[str, list[Path]]
     labels = {
         "karten": "Karten (interaktiv und als Bild)",
         "ministerium": "Bericht für das Ministerium",
+        "offene-daten": "Offene Daten: CSV, GeoPackage (mit QGIS-Stil), Datenbeschreibung und Lizenz",
         "konferenz": "Regionalkonferenzen: Präsentationen und Grafiken",
         "steckbriefe": "Steckbriefe (PDF)",
     }
+    release = [p for p in products.get("ministerium", []) if "offene-daten" in p.parts]
+    products = {**products, "offene-daten": release}
+    products["ministerium"] = [p for p in products.get("ministerium", []) if p not in release]
     for key, title in labels.items():
         files = [p for p in products.get(key, []) if not (key == "steckbriefe" and p.suffix == ".html")]
         if key == "karten":
@@ -102,7 +106,7 @@ def render_site(data: ReportData, out_dir: Path, products: dict[str, list[Path]]
 {synthetic}
 <h1>Präventionsmonitor {escape(data.land_name)}</h1>
 <p>Wirkt kommunale Kriminal- und Verkehrsunfallprävention? Karten, Steckbriefe für alle {fmt.number(len(data.gemeinden))}
-Gemeinden und {fmt.number(len(data.bodies))} Gremien, der Bericht für das Ministerium und die Unterlagen der Regionalkonferenzen.
+Gemeinden und {fmt.plural(len(data.bodies), "Gremium", "Gremien")}, der Bericht für das Ministerium und die Unterlagen der Regionalkonferenzen.
 {escape(data.data_as_of())}.</p>
 <div class="cols">
  <div><h2>Gemeinde oder Gremium suchen</h2>

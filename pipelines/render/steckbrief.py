@@ -39,7 +39,7 @@ from pipelines.render import fmt
 from pipelines.render.cache import RenderCache, write_if_changed
 from pipelines.render.data import SYNTHETIC_LABEL, ReportData
 from pipelines.render.svg import LocatorMap, sparkline
-from pipelines.stats.methods import label as method_label
+from pipelines.render.verdict import event_title
 
 TEMPLATES = Path(__file__).parent / "templates"
 TYPST_TEMPLATE = "steckbrief.typ"
@@ -68,6 +68,8 @@ SMALL_NOTE = (
 HEADER = ["Kennzahl", "Gebiet", "Jahr", "Anzahl", "je 100.000 EW (95 %-KI)", "Kreis", "Land", "Entwicklung"]
 WIDTHS = [2.3, 1.7, 0.6, 0.8, 1.9, 0.8, 0.8, 1.6]
 MAX_EFFECTS = 8  # entries on a sheet; more are referred to the ministry report (keeps two pages)
+MAX_ACTIVITIES = 5  # lines on what a body did and what to record next (keeps two pages)
+SIMILAR_INDICATOR = "acc:unfaelle_personenschaden"
 NO_MEASURES = (
     "Keine Maßnahmen im Register. Das Register ist nicht vollständig: Ein fehlender Eintrag heißt nicht, dass es "
     "vor Ort keine Prävention gibt."
@@ -165,6 +167,8 @@ class SheetBuilder:
         for mid, m in self.measures.items():
             self.measures_by_body[str(m["body_id"])].append(mid)
             self.measures_by_ags[str(m["ags"])].append(mid)
+        self.titles = {mid: _text(m["title"]) for mid, m in self.measures.items()}
+        self.body_names = {bid: _text(b["name"]) for bid, b in self.bodies.items()}
         self.effects: dict[str, list[dict]] = defaultdict(list)
         for r in data.effects.to_dict("records"):
             self.effects[str(r["measure_id"])].append(r)
@@ -297,30 +301,33 @@ class SheetBuilder:
         ]
 
     def trend_text(self, unit: str, indicator: str, s: Series, i: int) -> str:
-        """Change of the rate from the first year of the series, beside the Land's change over the same years."""
+        """Change of the rate from the first year of the series, beside the Land's change over the same
+        years; counts instead of a percentage below :data:`fmt.MIN_PERCENT_CASES` (:func:`fmt.change_text`)."""
         first = np.flatnonzero(~np.isnan(s.rate) & (s.rate > 0))
         if not len(first) or int(first[0]) >= i:
             return "nur ein Jahr"
-        y0, y1 = int(s.years[first[0]]), int(s.years[i])
-        text = f"{fmt.change_from_ratio(s.rate[i] / s.rate[first[0]])} seit {y0}"
+        j = int(first[0])
+        y0, y1 = int(s.years[j]), int(s.years[i])
+        text = f"{fmt.change_text(s.count[j], s.count[i], s.rate[i] / s.rate[j])} seit {y0}"
         if unit != self.land:
             land = self.change(self.land, indicator, y0, y1)
             if land is not None:
                 text += f" (Land {fmt.change_from_ratio(land)})"
         return text
 
-    def rates(self, unit: str, indicator: str, since: int | None = None) -> list[tuple[int, float]]:
-        """The unit's yearly rates with a count of at least 3 (from ``since`` on), only years with a rate."""
+    def rates(self, unit: str, indicator: str, since: int | None = None) -> list[tuple[int, float, float]]:
+        """(year, rate, count) of the years with a rate and at least :data:`fmt.SMALL_COUNT_LIMIT` cases (from
+        ``since`` on)."""
         s = self.series.get((unit, indicator))
         if s is None:
             return []
         return [
-            (int(y), float(v))
+            (int(y), float(v), float(c))
             for y, v, c in zip(s.years, s.rate, s.count, strict=True)
-            if c >= 3 and math.isfinite(v) and (since is None or y >= since)
+            if c >= fmt.SMALL_COUNT_LIMIT and math.isfinite(v) and (since is None or y >= since)
         ]
 
-    def accident_series(self, unit: str) -> tuple[str, list[tuple[int, float]]]:
+    def accident_series(self, unit: str) -> tuple[str, list[tuple[int, float, float]]]:
         """The unit's accident series that reaches the latest year: the official statistics or, where they
         end earlier (Gemeinden and kreisfreie Städte: 2015), the Unfallatlas points counted per year."""
         candidates = [(ind, self.rates(unit, ind)) for ind in ACCIDENT_TREND]
@@ -390,13 +397,7 @@ class SheetBuilder:
 
     # ------------------------------------------------------------------ measures and effects
     def measure_title(self, measure_id: str) -> str:
-        m = self.measures.get(measure_id)
-        if m is not None:
-            return _text(m["title"], measure_id)
-        body_id, _, kind = measure_id.partition(":")
-        b = self.bodies.get(body_id)
-        name = _text(b["name"], body_id) if b is not None else body_id
-        return f"{'Neustart' if kind == 'neustart' else 'Einrichtung'}: {name}"
+        return event_title(measure_id, self.titles, self.body_names)
 
     def effect_entries(self, measure_ids: list[str], *, scope: dict[str, str] | None = None) -> list[dict]:
         """One entry per measure and indicator: the headline estimate with its verdict and the other methods."""
@@ -410,7 +411,7 @@ class SheetBuilder:
                 entries.append(
                     {
                         "title": prefix + self.measure_title(mid),
-                        "meta": f"Register-ID {mid}",
+                        "meta": "",
                         "result": "",
                         "verdict": f"Nicht ausgewertet: {reason}." if reason else "Nicht ausgewertet.",
                         "evaluable": False,
@@ -424,42 +425,97 @@ class SheetBuilder:
                 head = next((r for r in group if bool(r["headline"])), None)
                 if head is None:
                     continue
-                entries.append(self._entry(mid, head, group, prefix))
+                entries.append(self._entry(mid, head, prefix))
         entries.sort(key=lambda e: not e["evaluable"])
         return entries
 
-    def _entry(self, mid: str, head: dict, group: list[dict], prefix: str) -> dict:
+    def _entry(self, mid: str, head: dict, prefix: str) -> dict:
         evaluable = bool(head["evaluable"])
         parts = [f"Zielgröße: {_text(head['indicator_label'], 'keine')}"]
         unit = _text(head["unit_ags"])
         if unit:
             parts.append(f"ausgewertet: {self.unit_name(unit)}")
-        if _text(head["period_after"]):
-            parts.append(f"vorher {_text(head['period_before'])}, nachher {_text(head['period_after'])}")
-        result = ""
-        if evaluable:
-            method = method_label(head["method"])
-            result = (
-                f"{method}: {fmt.change_from_ratio(head['estimate'])} (95 %-KI {fmt.change_from_ratio(head['ci_low'])} "
-                f"bis {fmt.change_from_ratio(head['ci_high'])})"
-            )
-            others = [
-                f"{method_label(r['method'])} {fmt.change_from_ratio(r['estimate'])}"
-                for r in sorted(group, key=lambda r: str(r["method"]))
-                if bool(r["evaluable"]) and r is not head
-            ]
-            if others:
-                result += "; zum Vergleich: " + ", ".join(others)
+        before, after = _text(head["period_before"]), _text(head["period_after"])
+        if before and after:
+            parts.append(f"vorher {before}, nachher {after}")
+        elif after:
+            parts.append(f"Zeitraum {after}")
         return {
             "title": prefix + self.measure_title(mid),
             "meta": " · ".join(parts),
-            "result": result,
+            "result": "",
             "verdict": " ".join(t for t in (_text(head["verdict_de"]), _text(head.get("context_de"))) if t),
             "evaluable": evaluable,
         }
 
+    def activities(self, body_ids: list[str]) -> list[str]:
+        """What the bodies did, as the register records it: partners and measures with their start."""
+        out = []
+        for bid in body_ids:
+            b = self.bodies[bid]
+            partners = [PARTNERS.get(p, p) for p in _list(b.get("partners"))]
+            out.append(f"{_text(b['name'])}: Partner {', '.join(partners) if partners else 'nicht angegeben'}")
+            for mid in self.measures_by_body.get(bid, [])[:MAX_ACTIVITIES]:
+                m = self.measures[mid]
+                start = m.get("start")
+                when = (
+                    f"seit {fmt.date_de(start, _text(m.get('start_precision'), 'day'))}"
+                    if not _missing(start)
+                    else "Beginn nicht angegeben"
+                )
+                out.append(f"Maßnahme „{_short(self.measure_title(mid))}“ ({when})")
+        return out
+
+    def record_next(self, body_ids: list[str]) -> list[str]:
+        """What the register should hold next year so that the bodies' work can be evaluated."""
+        out = []
+        for bid in body_ids:
+            b = self.bodies[bid]
+            if _missing(b.get("founded")):
+                out.append(f"das Gründungsdatum von „{_short(_text(b['name']))}“ (mindestens Monat und Jahr)")
+            for mid in self.measures_by_body.get(bid, []):
+                m, title = self.measures[mid], _short(self.measure_title(mid))
+                if _missing(m.get("start")):
+                    out.append(f"den Beginn der Maßnahme „{title}“ (Monat und Jahr)")
+                if not _list(m.get("target_pks_keys")) and not _list(m.get("target_accident_groups")):
+                    out.append(f"die Zielgröße von „{title}“: welche Straftaten oder Unfälle sie senken soll")
+                if _text(m.get("area_type")) == "municipality" and _text(m.get("domain")) in ("traffic", "both"):
+                    out.append(f"das Gebiet von „{title}“ (Ortsteile oder Fläche), damit Unfälle am Ort gezählt werden")
+        if not out:
+            out.append("jede neue Maßnahme mit Beginn, Zielgröße und Gebiet")
+        return out[:MAX_ACTIVITIES]
+
+    def similar(self, ags: str) -> str:
+        """The Gemeinde's accident rate beside the median of Gemeinden of similar size (half to double its
+        inhabitants) in the same year."""
+        g = self.gem.get(ags)
+        s = self.series.get((ags, SIMILAR_INDICATOR))
+        if g is None or s is None or _missing(g.population) or not len(s.years):
+            return ""
+        i = len(s.years) - 1
+        year, pop = int(s.years[i]), float(g.population)
+        if s.count[i] < fmt.MIN_PERCENT_CASES:
+            return ""
+        peers = [
+            float(p.rate[j])
+            for a, r in self.gem.items()
+            if a != ags and not _missing(r.population) and pop / 2 <= float(r.population) <= pop * 2
+            for p in [self.series.get((a, SIMILAR_INDICATOR))]
+            if p is not None
+            for j in [p.at(year)]
+            if j is not None and p.count[j] >= fmt.MIN_PERCENT_CASES
+        ]
+        if len(peers) < 3:
+            return ""
+        return (
+            f"Unfälle mit Personenschaden {year}: {fmt.number(s.rate[i], 0)} je 100.000 EW; Mittel (Median) von "
+            f"{fmt.number(len(peers))} ähnlich großen Gemeinden: {fmt.number(float(np.median(peers)), 0)}"
+        )
+
     def body_measure_ids(self, body_id: str) -> list[str]:
-        derived = sorted(m for m in self.effects if m.startswith(f"{body_id}:"))
+        """The body's own events (founding, relaunch) and its measures; a body derived from a single measure
+        (``K-…``, :mod:`pipelines.register.sourced_register`) has no founding of its own to show."""
+        derived = [] if body_id.startswith("K-") else sorted(m for m in self.effects if m.startswith(f"{body_id}:"))
         return derived + sorted(self.measures_by_body.get(body_id, []))
 
     @staticmethod
@@ -467,9 +523,8 @@ class SheetBuilder:
         if len(entries) <= MAX_EFFECTS:
             return entries, ""
         rest = len(entries) - MAX_EFFECTS
-        return entries[:MAX_EFFECTS], (
-            f"Weitere {fmt.number(rest)} Ergebnisse stehen im Bericht für das Ministerium (Abschnitt Wirkungen)."
-        )
+        more = "Ein weiteres Ergebnis steht" if rest == 1 else f"Weitere {fmt.number(rest)} Ergebnisse stehen"
+        return entries[:MAX_EFFECTS], f"{more} im Bericht für das Ministerium (Abschnitt Wirkungen)."
 
     def not_evaluable_gaps(self, measure_ids: list[str]) -> list[str]:
         out = []
@@ -477,7 +532,7 @@ class SheetBuilder:
             m = self.measures.get(mid)
             if m is not None and not bool(m["evaluable"]):
                 out.append(
-                    f"Maßnahme {mid} („{_short(self.measure_title(mid))}“) ist nicht auswertbar: "
+                    f"Die Maßnahme „{_short(self.measure_title(mid))}“ ist nicht auswertbar: "
                     f"{_text(m['not_evaluable_reason'], 'Grund nicht angegeben')}."
                 )
         return out
@@ -557,6 +612,10 @@ class SheetBuilder:
         ]
         if kreis_bodies and not kreisfrei:
             facts.append(("Gremien des Kreises", "; ".join(_text(b["name"]) for b in kreis_bodies)))
+        similar = self.similar(ags)
+        if similar:
+            facts.append(("Vergleich", similar))
+        own_bodies = [str(b["body_id"]) for b in bodies]
         subtitle = (
             f"Kreisfreie Stadt in {self.data.land_name}"
             if kreisfrei
@@ -577,6 +636,8 @@ class SheetBuilder:
             "effects": entries,
             "effects_more": more,
             "no_effects": "Im Register sind für diese Gemeinde und ihren Kreis keine Maßnahmen verzeichnet.",
+            "activities": self.activities(own_bodies)[:MAX_ACTIVITIES],
+            "record_next": self.record_next(own_bodies) if own_bodies else [],
             "gaps": gaps,
             "footnotes": notes,
             "file": gemeinde_stem(ags, name),
@@ -632,7 +693,7 @@ class SheetBuilder:
             "name": name,
             "kind": "gremium",
             "ags": ags,
-            "subtitle": f"{BODY_TYPES.get(_text(b['body_type']), _text(b['body_type']))} · Register-ID {body_id}",
+            "subtitle": f"{BODY_TYPES.get(_text(b['body_type']), _text(b['body_type']))} · {self.unit_name(ags) if ags else self.data.land_name}",
             "highlight": highlight,
             "map_caption": f"Gebiet des Gremiums: {self.unit_name(ags)}"
             if highlight
@@ -643,6 +704,8 @@ class SheetBuilder:
             "effects": entries,
             "effects_more": more,
             "no_effects": "Für dieses Gremium liegen keine ausgewerteten Maßnahmen vor.",
+            "activities": self.activities([body_id])[:MAX_ACTIVITIES],
+            "record_next": self.record_next([body_id]),
             "gaps": gaps,
             "footnotes": notes,
             "sources": [*self.common["sources"], *[f"Registereintrag: {u}" for u in urls]],
@@ -657,10 +720,11 @@ ACCIDENT_TREND = ("acc:unfaelle_personenschaden", "acc:points_all")
 _POINTS = [ind for ind, _ in ACCIDENTS if ind.startswith(POINTS_PREFIX)]
 
 
-def _trend(title: str, series: dict[str, list[tuple[int, float]]]) -> dict[str, str]:
-    """A sheet's trend: title, SVG and its alt text (each series' change from its first to its last year)."""
+def _trend(title: str, series: dict[str, list[tuple[int, float, float]]]) -> dict[str, str]:
+    """A sheet's trend: title, SVG and its alt text (each series' change from its first to its last year,
+    as counts on small numbers: :func:`fmt.change_text`)."""
     parts = [
-        f"{name} {fmt.change_from_ratio(s[-1][1] / s[0][1])} von {s[0][0]} bis {s[-1][0]}"
+        f"{name} {fmt.change_text(s[0][2], s[-1][2], s[-1][1] / s[0][1])} von {s[0][0]} bis {s[-1][0]}"
         for name, s in series.items()
         if len(s) >= 2 and s[0][1] > 0
     ]

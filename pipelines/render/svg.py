@@ -151,19 +151,23 @@ def _empty(width: int, text: str) -> str:
 
 
 def sparkline(
-    series: dict[str, list[tuple[int, float]]],
+    series: dict[str, list[tuple[int, float, float]]],
     *,
     width: int = 320,
     height: int = 130,
     unit: str = "Index (erstes Jahr = 100)",
     label: str | None = None,
 ) -> str:
-    """Indexed lines (first year = 100) for a few named series; the first series is drawn strongest.
+    """Indexed lines (first year = 100) for a few named series of (year, rate, count); the first series is
+    drawn strongest. The legend gives each series' change, as counts on small numbers (:func:`fmt.change_text`).
     ``label`` describes the chart for screen readers (``aria-label``; default ``unit``)."""
     colors = ["#c0392b", "#1f3b5a", "#888888"]
-    clean = {
-        k: [(int(y), float(v)) for y, v in s if v is not None and math.isfinite(v) and v > 0] for k, s in series.items()
+    full = {
+        k: [(int(y), float(v), float(c)) for y, v, c in s if v is not None and math.isfinite(v) and v > 0]
+        for k, s in series.items()
     }
+    counts = {k: (s[0][2], s[-1][2]) for k, s in full.items() if s}
+    clean = {k: [(y, v) for y, v, _ in s] for k, s in full.items()}
     clean = {k: s for k, s in clean.items() if len(s) >= 2}
     if not clean:
         return _empty(width, "keine Zeitreihe verfügbar")
@@ -198,7 +202,7 @@ def sparkline(
         color = colors[i % len(colors)]
         out.append(f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="{2.2 if i == 0 else 1.4}"/>')
         ly = height + 13 * i + 2
-        change = fmt.change_from_ratio(s[-1][1] / 100)
+        change = fmt.change_text(*counts[name], s[-1][1] / 100)
         out.append(
             f'<line x1="{left}" x2="{left + 16}" y1="{ly}" y2="{ly}" stroke="{color}" stroke-width="2"/>'
             f'<text x="{left + 20}" y="{ly + 3}">{escape(name)} ({change} {s[0][0]}–{s[-1][0]})</text>'

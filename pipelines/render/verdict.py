@@ -23,6 +23,17 @@ from pipelines.render.fmt import change_from_ratio, number
 from pipelines.stats.methods import NAIVE, SYNTH
 from pipelines.stats.methods import label as method_label
 
+#: German names of the evaluation's findings (column ``finding`` of ``measure_effects``)
+FINDING_LABELS = {
+    "effect": "Wirkung gesichert",
+    "chance": "Unterschied auch zufällig erklärbar",
+    "no_large_effect": "keine größere Wirkung",
+    "undetectable": "Wirkung zu klein für die Daten",
+    "inconclusive": "nicht eindeutig auswertbar",
+    "not_evaluable": "nicht auswertbar",
+}
+#: the events a body's own row stands for (``G07:gruendung`` …), by the suffix of the derived ID
+EVENT_LABELS = {"gruendung": "Einrichtung", "neustart": "Neustart", "relaunch": "Neustart"}
 #: the evaluated unit's comparison, by level
 COMPARED_WITH = {
     "Kreis": "stärker als in vergleichbaren Kreisen",
@@ -30,6 +41,20 @@ COMPARED_WITH = {
     "Land": "stärker als in den anderen Ländern",
 }
 LITERATURE = Path(__file__).resolve().parents[2] / "data" / "literature.yaml"
+
+
+def finding_label(finding: object) -> str:
+    return FINDING_LABELS.get(str(finding), "") if finding is not None and str(finding) not in ("", "nan") else ""
+
+
+def event_title(measure_id: str, titles: Mapping[str, str], body_names: Mapping[str, str]) -> str:
+    """What people call an evaluated event, never its ID: the measure's title, or 'Einrichtung: <body>' /
+    'Neustart: <body>' for a body's own founding or relaunch (``G07:gruendung``)."""
+    if titles.get(measure_id):
+        return str(titles[measure_id])
+    body_id, _, kind = str(measure_id).partition(":")
+    name = body_names.get(body_id) or "Gremium ohne Namen im Register"
+    return f"{EVENT_LABELS.get(kind, 'Einrichtung')}: {name}" if kind else str(name)
 
 
 def interval(lo: float, hi: float) -> str:
@@ -46,8 +71,13 @@ def event_phrase(measure_id: str, title: str) -> str:
     return f"dem Beginn der Maßnahme „{short}“"
 
 
+def kreis_phrase(name: str) -> str:
+    """'im Landkreis Harz'; a name that already says 'Kreis' keeps it: 'im Salzlandkreis'."""
+    return f"im {name}" if name.lower().endswith("kreis") else f"im Landkreis {name}"
+
+
 def place_phrase(unit_level: str, unit_ags: str, unit_name: str, home_name: str, indicator: str = "") -> str:
-    """Where the change was measured: 'im Kreis Harz, in dem Quedlinburg liegt,' when that is larger than
+    """Where the change was measured: 'im Landkreis Harz, in dem Quedlinburg liegt,' when that is larger than
     where the body works; the Stadtteile by number when a city's own statistics were used; a Gemeinde's own
     crime figures with the statistic they come from (the LKA's PKS by Tatortgemeinde)."""
     if unit_level == "Gemeinde" and indicator.startswith("pks:"):
@@ -57,7 +87,7 @@ def place_phrase(unit_level: str, unit_ags: str, unit_name: str, home_name: str,
         what = "im Stadtteil" if len(numbers) == 1 else "in den Stadtteilen"
         return f" {what} {', '.join(numbers)} von {home_name or 'der Stadt'} (Kriminalitätsstatistik der Stadt)"
     if unit_level == "Kreis" and home_name and home_name != unit_name:
-        return f" im Kreis {unit_name}, in dem {home_name} liegt,"
+        return f" {kreis_phrase(unit_name)}, in dem {home_name} liegt,"
     return f" in {unit_name}" if unit_name else ""
 
 
@@ -186,7 +216,13 @@ def add_verdicts(
         place = place_phrase(
             str(row["unit_level"]), unit, names.get(unit, ""), names.get(home, ""), str(row["indicator"])
         )
-        sentences.append(verdict_de(row, event=event_phrase(mid, str(title)), place=place, n_tests=n_tests))
+        sentence = verdict_de(row, event=event_phrase(mid, str(title)), place=place, n_tests=n_tests)
+        if ", in dem " in place and row["evaluable"]:
+            sentence += (
+                f" Gemessen wurde der ganze Kreis: Ob und wie viel die Arbeit in {names.get(home, '')} dazu "
+                "beitrug, zeigen diese Daten nicht."
+            )
+        sentences.append(sentence)
         contexts.append(literature_context(groups.get(mid, ""), row) if row["headline"] else "")
     out = effects.assign(verdict_de=sentences, context_de=contexts)
     pooled_out = pooled.assign(verdict_de=[pooled_verdict_de(r) for r in pooled.to_dict(orient="records")])

@@ -13,7 +13,7 @@ from pptx import Presentation
 
 from pipelines.privacy import find_personal, redact, register_contact_names, scan
 from pipelines.register.load import load_register
-from pipelines.render.ministerium import suppress_small_effect_counts
+from pipelines.render.workbook import suppress_small_effect_counts
 from tests.render.conftest import Rendered
 from tests.render.synthetic_land import QUEDLINBURG, SMALL
 

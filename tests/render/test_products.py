@@ -126,22 +126,40 @@ def test_ministry_workbook_has_one_sheet_per_table_with_headers_and_frozen_panes
         "Gremien": "Gegründet",
         "Maßnahmen": "Beginn",
         "Datenqualität": "Grund",
+        "Lizenz und Quellen": "Angabe",
     }
     assert list(wb.sheetnames) == list(expected)
     for name, header in expected.items():
         ws = wb[name]
         headers = [c.value for c in ws[1] if c.value]
         assert header in headers, (name, headers)
-        assert ws.freeze_panes == "A2", (name, ws.freeze_panes)
+        assert ws.freeze_panes == "A2" or name == "Lizenz und Quellen", (name, ws.freeze_panes)
         assert ws[1][0].font.bold
+    ws = wb["Kennzahlen"]
+    col = {c.value: i for i, c in enumerate(ws[1])}
+    rows = list(ws.iter_rows(min_row=2))
+    rates = [r[col["je 100.000 Einwohner"]] for r in rows if r[col["je 100.000 Einwohner"]].value is not None]
+    assert rates and all(isinstance(c.value, int | float) and c.number_format == "#,##0.0" for c in rates)
+    years = [r[col["Jahr"]] for r in rows]
+    assert all(isinstance(c.value, int | float) and c.number_format == "0" for c in years)
+    assert "Monat" in col
+    ws = wb["Wirkungen"]
+    head = [c.value for c in ws[1]]
+    p = head.index("p-Wert")
+    values = [r[p] for r in ws.iter_rows(min_row=2, values_only=True) if isinstance(r[p], float) and r[p] > 0]
+    assert values and all(float(f"{v:.3g}") == v for v in values)
+    licence = " ".join(str(c.value) for r in wb["Lizenz und Quellen"].iter_rows() for c in r)
+    assert "dl-de/by-2-0" in licence
 
 
 def test_ministry_report_pdf_has_its_sections(rendered: Rendered) -> None:
     (pdf,) = [p for p in rendered.files["ministry_report"] if p.suffix == ".pdf"]
     text = _pdf_text(pdf)
     for section in (
+        "Auf einen Blick",
         "Gremien und Maßnahmen im Überblick",
-        "Vergleich der Methoden",
+        "Anhang: Verfahren im Vergleich",
+        "Anhang: Glossar",
         "Datenqualität",
         "Hinweise zu Methoden und Daten",
         "Datenquelle: Bundeskriminalamt",
@@ -215,7 +233,7 @@ def test_workbook_names_the_register_file_without_its_folder(rendered: Rendered,
     import dataclasses
     import zipfile
 
-    from pipelines.render.ministerium import write_workbook
+    from pipelines.render.workbook import write_workbook
 
     folder = "/mnt/mi/praevention"
     data = dataclasses.replace(
@@ -227,3 +245,17 @@ def test_workbook_names_the_register_file_without_its_folder(rendered: Rendered,
     with zipfile.ZipFile(path) as z:
         text = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
     assert folder not in text and "register.xlsx" in text
+
+
+def test_ministry_report_opens_with_every_body_and_measure_and_recommendations(rendered: Rendered) -> None:
+    from pipelines.render.ministerium import context
+
+    ctx = context(rendered.data, {})
+    names = [r[0] for r in ctx["overview"]]
+    for title in rendered.data.measures["title"]:
+        assert any(n.startswith(str(title)[:40]) for n in names), title
+    assert all(len(r) == 5 and r[2] for r in ctx["overview"])
+    assert len(ctx["kreise"]) == len(rendered.data.kreise) + 1  # and the Land
+    assert any("kein Startdatum" in r for r in ctx["recommendations"])
+    html = (rendered.out / "ministerium" / "bericht.html").read_text(encoding="utf-8")
+    assert html.index("Auf einen Blick") < html.index("Zusammenfassung") < html.index("Anhang: Glossar")

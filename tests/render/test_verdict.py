@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from pipelines.render.verdict import event_phrase, literature_context, place_phrase, verdict_de
+from pipelines.render import fmt
+from pipelines.render.verdict import event_phrase, event_title, literature_context, place_phrase, verdict_de
 
 
 def row(**kw) -> dict:
@@ -67,7 +68,10 @@ def test_inconclusive_and_not_evaluable_rows_name_their_reason():
 
 
 def test_a_gemeinde_body_is_credited_with_its_kreis_only_in_words():
-    assert place_phrase("Kreis", "15085", "Harz", "Quedlinburg") == " im Kreis Harz, in dem Quedlinburg liegt,"
+    assert place_phrase("Kreis", "15085", "Harz", "Quedlinburg") == " im Landkreis Harz, in dem Quedlinburg liegt,"
+    assert (
+        place_phrase("Kreis", "15088", "Saalekreis", "Bad Dürrenberg") == " im Saalekreis, in dem Bad Dürrenberg liegt,"
+    )
     assert place_phrase("Kreis", "15085", "Harz", "Harz") == " in Harz"
     assert place_phrase("Gemeinde", "15085235", "Quedlinburg", "Quedlinburg", "pks:899000") == (
         " in der Gemeinde Quedlinburg (gemessen an den Fällen der LKA-Tatortgemeindestatistik)"
@@ -87,3 +91,42 @@ def test_the_literature_yardstick_is_compared_with_the_local_interval():
     far = row(estimate=1.2, ci_low=1.05, ci_high=1.4, mde_80=0.9)
     assert literature_context("Sicherheitspartnerschaft", far).endswith("Das örtliche Ergebnis weicht davon ab.")
     assert literature_context("Befragung", r) == ""
+
+
+def test_events_are_named_never_by_their_register_id():
+    titles, bodies = {"M03": "Gemeinsame Streifen"}, {"G07": "Runder Tisch Quedlinburg"}
+    assert event_title("M03", titles, bodies) == "Gemeinsame Streifen"
+    assert event_title("G07:gruendung", titles, bodies) == "Einrichtung: Runder Tisch Quedlinburg"
+    assert event_title("G07:neustart", titles, bodies) == "Neustart: Runder Tisch Quedlinburg"
+    assert "G09" not in event_title("G09:gruendung", titles, bodies)
+
+
+def test_small_numbers_are_given_as_counts_not_percentages():
+    assert fmt.change_text(2, 7) == "2 → 7"
+    assert fmt.change_text(19, 40) == "19 → 40"
+    assert fmt.change_text(100, 80) == "−20\u00a0%"
+    assert fmt.change_text(1000, 1100, 1.05) == "+5\u00a0%"  # a ratio of rates when given
+    assert fmt.change_text(None, 3) == "–"
+    assert fmt.plural(1, "Gremium", "Gremien") == "1 Gremium"
+    assert fmt.plural(2, "Gremium", "Gremien") == "2 Gremien"
+    assert fmt.significant(0.012345) == "0,0123"
+    assert fmt.significant(0.5) == "0,500"
+    assert fmt.significant(0.0001) == "<0,001"
+
+
+def test_a_town_body_measured_on_its_kreis_is_not_credited_with_the_kreis_change():
+    import pandas as pd
+
+    from pipelines.render.verdict import add_verdicts
+
+    effects = pd.DataFrame([row(measure_id="G07:gruendung", unit_ags="15085", indicator="pks:------", p_adjusted=0.01)])
+    bodies = pd.DataFrame({"body_id": ["G07"], "name": ["Runder Tisch Quedlinburg"], "ags": ["15085235"]})
+    measures = pd.DataFrame(columns=["measure_id", "title", "ags"])
+    names = {"15085": "Harz", "15085235": "Quedlinburg"}
+    out, _ = add_verdicts(effects, pd.DataFrame(columns=["k", "ci_low", "ci_high"]), bodies, measures, names, {})
+    sentence = out["verdict_de"].iloc[0]
+    assert "im Landkreis Harz, in dem Quedlinburg liegt," in sentence
+    assert (
+        "Gemessen wurde der ganze Kreis" in sentence
+        and "Quedlinburg dazu beitrug, zeigen diese Daten nicht" in sentence
+    )

@@ -1,0 +1,48 @@
+"""The product check over whole runs: the demo and the real data (../shared/data) must both pass it,
+and the run's own blocking checks (product check and privacy scan) must let them through."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipelines.cli import main
+from pipelines.privacy import scan
+from pipelines.render.product_check import check_products
+
+
+def _assert_clean(out: Path) -> None:
+    problems, n_files = check_products(out)
+    assert n_files > 100, n_files
+    assert not problems, "\n".join(p.line() for p in problems[:30])
+    findings, _ = scan(out)
+    assert not findings, [(f.file, f.where, f.kind) for f in findings[:10]]
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "out"
+    assert main(["demo", "--out", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def real_out(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
+    root = tmp_path_factory.mktemp("real_run")
+    out = root / "out"
+    args = ["run", "--raw-dir", str(shared_data), "--warehouse", str(root / "w.duckdb"), "--out", str(out)]
+    assert main(args) == 0
+    return out
+
+
+def test_demo_products_pass_the_product_check(demo_out: Path) -> None:
+    _assert_clean(demo_out)
+
+
+def test_real_products_pass_the_product_check(real_out: Path) -> None:
+    _assert_clean(real_out)
+    workbook = real_out / "ministerium" / "tabellen.xlsx"
+    release = real_out / "ministerium" / "offene-daten"
+    assert workbook.exists() and (release / "praeventionsmonitor.gpkg").exists()
+    assert "offene-daten/praeventionsmonitor.gpkg" in (real_out / "index.html").read_text(encoding="utf-8")
