@@ -42,6 +42,11 @@ pio.templates["praeventionsmonitor"] = go.layout.Template(
 pio.templates.default = "praeventionsmonitor"
 
 
+#: characters per line of a figure's title (20 px) and of its footnote (10 px) in a 1000-pixel picture
+TITLE_WIDTH = 80
+FOOT_WIDTH = 110
+
+
 def base_layout(
     fig: go.Figure,
     data: ReportData,
@@ -53,14 +58,16 @@ def base_layout(
 ) -> go.Figure:
     """Title, German number format, the footnote with ``notes`` (what the picture shows, in words) and the
     attribution of ``sources`` (keys of :data:`ATTRIBUTION`; all sources when empty), and the synthetic mark."""
-    lines = [*(part for note in notes for part in textwrap.wrap(note, 150)), *data.attributions(*sources)]
+    # wrapped so that neither the title nor the footnote runs off a 1000-pixel picture beside long axis labels
+    lines = [part for text in [*notes, *data.attributions(*sources)] for part in textwrap.wrap(text, FOOT_WIDTH)]
     foot = "<br>".join(lines)
+    title_lines = textwrap.wrap(title, TITLE_WIDTH) or [""]
     fig.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 20}},
+        title={"text": "<br>".join(title_lines), "x": 0.01, "xanchor": "left", "font": {"size": 20}},
         separators=",.",
         font={"family": FONT, "size": 13},
-        height=height,
-        margin={"l": 60, "r": 30, "t": 80, "b": 60 + 15 * len(lines)},
+        height=height + 24 * (len(title_lines) - 1),
+        margin={"l": 60, "r": 30, "t": 80 + 24 * (len(title_lines) - 1), "b": 60 + 15 * len(lines)},
     )
     fig.add_annotation(
         text=f"<span style='font-size:10px;color:#555'>{foot}</span>",
@@ -584,7 +591,7 @@ def forest_plot(data: ReportData) -> go.Figure:
     e = data.effects[data.effects["headline"] & data.effects["evaluable"]].copy()
     e = e.sort_values(["indicator", "estimate"])
     labels = [
-        f"{data.event_name(m, 45)} · {lab} ({data.unit_name(u)})"
+        f"{data.event_name(m, 45)}<br>{lab} ({data.unit_name(u)})"
         for m, lab, u in zip(e["measure_id"], e["indicator_label"], e["unit_ags"], strict=True)
     ]
     fig = go.Figure(
@@ -623,7 +630,7 @@ def forest_plot(data: ReportData) -> go.Figure:
         if len(e) and (e["ci_low"] < 1).mean() > 0.5 and (e["ci_high"] > 1).mean() > 0.5
         else "Wirkungen der Maßnahmen im Überblick"
     )
-    return base_layout(fig, data, title, height=max(480, 60 + 26 * n))
+    return base_layout(fig, data, title, height=max(480, 60 + 40 * n))
 
 
 def quality_chart(data: ReportData) -> go.Figure:

@@ -24,7 +24,7 @@ from pipelines.render.export import Export
 from pipelines.render.figures import base_layout, choropleth, ci_band, finding_title, interval_error
 from pipelines.render.karten import latest_year
 from pipelines.render.steckbrief import slug
-from pipelines.stats.multiple import expected_false_positives
+from pipelines.render.verdict import chance_phrase
 
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)  # 16:9
 MARGIN = Inches(0.5)
@@ -156,8 +156,8 @@ def chance_note(effects: pd.DataFrame) -> str:
     """How many 'effects' chance alone produces among the report's tests, for the successes slide."""
     n = int(effects.loc[effects["headline"] & effects["evaluable"], "p_adjusted"].notna().sum())
     return (
-        f"Im ganzen Bericht wurden {n} Ergebnisse geprüft; der Zufall allein erzeugt darunter etwa "
-        f"{fmt.number(expected_false_positives(n), 1)} scheinbare Wirkungen. Gezeigt werden nur Ergebnisse, "
+        f"Im ganzen Bericht wurden {n} Ergebnisse geprüft; der Zufall allein erzeugt darunter "
+        f"{chance_phrase(n)}. Gezeigt werden nur Ergebnisse, "
         "die auch nach dieser Korrektur bestehen."
     )
 
@@ -171,7 +171,9 @@ def effects_chart(data: ReportData, name: str, kreise: list[str]) -> go.Figure |
     e = region_effects(data, kreise).sort_values("estimate")
     if e.empty:
         return None
-    labels = [f"{data.event_name(m, 45)}: {lab}" for m, lab in zip(e["measure_id"], e["indicator_label"], strict=True)]
+    labels = [
+        f"{data.event_name(m, 45)}<br>{lab}" for m, lab in zip(e["measure_id"], e["indicator_label"], strict=True)
+    ]
     fig = go.Figure(
         go.Scatter(
             x=e["estimate"],

@@ -18,11 +18,10 @@ from pipelines.render.cache import write_if_changed
 from pipelines.render.data import SOURCE_NAMES, SYNTHETIC_LABEL, ReportData
 from pipelines.render.figures import alt_texts
 from pipelines.render.steckbrief import TEMPLATES
-from pipelines.render.verdict import finding_label
+from pipelines.render.verdict import chance_phrase, finding_label
 from pipelines.render.workbook import OPEN_DATA, quality_table, write_open_data, write_workbook
 from pipelines.stats.methods import NAIVE
 from pipelines.stats.methods import label as method_label
-from pipelines.stats.multiple import expected_false_positives
 
 CAVEATS = [
     "Ein einfacher Vorher-Nachher-Vergleich („naiv“) zeigt nur, wie sich die Zahlen veränderten – nicht, ob die "
@@ -220,8 +219,8 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
         f"für {n_units - n_eval} keine (Gründe im Abschnitt Datenqualität und in den Steckbriefen).",
         f"Ausgewertete Zielgrößen: {fmt.number(len(evaluable))}. Davon zeigen {found.get('effect', 0)} eine Veränderung, die auch "
         f"unter allen {n_tests} Tests des Berichts gesichert bleibt; bei {found.get('chance', 0)} wäre der Unterschied "
-        f"auch durch Zufall erklärbar. Allein der Zufall erzeugt unter {n_tests} Tests etwa "
-        f"{fmt.number(expected_false_positives(n_tests), 1)} scheinbare Wirkungen. Bei "
+        f"auch durch Zufall erklärbar. Allein der Zufall erzeugt unter {n_tests} Tests "
+        f"{chance_phrase(n_tests)}. Bei "
         f"{found.get('no_large_effect', 0)} schließt das Intervall eine größere Wirkung aus, bei "
         f"{found.get('undetectable', 0)} sind die Daten für kleinere Wirkungen zu ungenau.",
     ]

@@ -22,6 +22,7 @@ import yaml
 from pipelines.render.fmt import change_from_ratio, number
 from pipelines.stats.methods import NAIVE, SYNTH
 from pipelines.stats.methods import label as method_label
+from pipelines.stats.multiple import expected_false_positives
 
 #: German names of the evaluation's findings (column ``finding`` of ``measure_effects``)
 FINDING_LABELS = {
@@ -59,6 +60,14 @@ def event_title(measure_id: str, titles: Mapping[str, str], body_names: Mapping[
 
 def interval(lo: float, hi: float) -> str:
     return f"95-%-Intervall {change_from_ratio(lo)} bis {change_from_ratio(hi)}"
+
+
+def chance_phrase(n_tests: int) -> str:
+    """'etwa eine scheinbare Wirkung': how many 'effects' chance alone produces among ``n_tests`` tests, in words."""
+    n = round(expected_false_positives(n_tests))
+    if n == 0:
+        return "meist keine scheinbare Wirkung"
+    return "etwa eine scheinbare Wirkung" if n == 1 else f"etwa {number(n)} scheinbare Wirkungen"
 
 
 def event_phrase(measure_id: str, title: str) -> str:

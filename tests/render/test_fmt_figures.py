@@ -74,3 +74,16 @@ def test_rate_map_says_in_words_what_its_classes_mean_and_names_only_its_sources
     assert "Fisher-Jenks" not in foot + " ".join(str(t.name) for t in fig.data)
     assert "Polizeiliche Kriminalstatistik" in foot and "GeoBasis-DE" in foot
     assert "Unfallatlas" not in foot
+
+
+def test_long_titles_and_footnotes_are_wrapped_to_fit_the_picture() -> None:
+    import plotly.graph_objects as go
+
+    data = make_report_data()
+    title = "In der Polizeiinspektion Halle (Saale) lässt sich bisher keine Wirkung sicher nachweisen (11 Auswertungen)"
+    fig = figures.base_layout(go.Figure(), data, title, notes=["Wort " * 60])
+    lines = fig.layout.title.text.split("<br>")
+    assert len(lines) == 2 and all(len(line) <= figures.TITLE_WIDTH for line in lines)
+    assert fig.layout.margin.t > 80
+    foot = re.sub(r"<[^>]+>", "\n", fig.layout.annotations[0].text)
+    assert all(len(line) <= figures.FOOT_WIDTH for line in foot.splitlines())

@@ -130,3 +130,11 @@ def test_a_town_body_measured_on_its_kreis_is_not_credited_with_the_kreis_change
         "Gemessen wurde der ganze Kreis" in sentence
         and "Quedlinburg dazu beitrug, zeigen diese Daten nicht" in sentence
     )
+
+
+def test_chance_phrase_counts_in_words():
+    from pipelines.render.verdict import chance_phrase
+
+    assert chance_phrase(19) == "etwa eine scheinbare Wirkung"
+    assert chance_phrase(63) == "etwa 3 scheinbare Wirkungen"
+    assert chance_phrase(4) == "meist keine scheinbare Wirkung"
