@@ -44,7 +44,13 @@ pio.templates.default = "praeventionsmonitor"
 
 #: characters per line of a figure's title (20 px) and of its footnote (10 px) in a 1000-pixel picture
 TITLE_WIDTH = 80
-FOOT_WIDTH = 110
+FOOT_WIDTH = 90
+
+
+def figure_title(fig: go.Figure) -> str:
+    """The title a figure was given, on one line (``base_layout`` wraps it for the picture)."""
+    meta = fig.layout.meta
+    return str(meta["title"]) if isinstance(meta, dict) and "title" in meta else str(fig.layout.title.text or "")
 
 
 def base_layout(
@@ -64,6 +70,7 @@ def base_layout(
     title_lines = textwrap.wrap(title, TITLE_WIDTH) or [""]
     fig.update_layout(
         title={"text": "<br>".join(title_lines), "x": 0.01, "xanchor": "left", "font": {"size": 20}},
+        meta={"title": title},  # the title as one line, for slide titles and messages
         separators=",.",
         font={"family": FONT, "size": 13},
         height=height + 24 * (len(title_lines) - 1),
@@ -591,7 +598,7 @@ def forest_plot(data: ReportData) -> go.Figure:
     e = data.effects[data.effects["headline"] & data.effects["evaluable"]].copy()
     e = e.sort_values(["indicator", "estimate"])
     labels = [
-        f"{data.event_name(m, 45)}<br>{lab} ({data.unit_name(u)})"
+        f"{data.event_name(m, 45)} · {lab} ({data.unit_name(u)})"
         for m, lab, u in zip(e["measure_id"], e["indicator_label"], e["unit_ags"], strict=True)
     ]
     fig = go.Figure(
@@ -630,7 +637,7 @@ def forest_plot(data: ReportData) -> go.Figure:
         if len(e) and (e["ci_low"] < 1).mean() > 0.5 and (e["ci_high"] > 1).mean() > 0.5
         else "Wirkungen der Maßnahmen im Überblick"
     )
-    return base_layout(fig, data, title, height=max(480, 60 + 40 * n))
+    return base_layout(fig, data, title, height=max(480, 60 + 26 * n))
 
 
 def quality_chart(data: ReportData) -> go.Figure:

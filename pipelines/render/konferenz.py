@@ -21,7 +21,7 @@ from pipelines.render import fmt
 from pipelines.render.cache import write_if_changed
 from pipelines.render.data import SYNTHETIC_LABEL, ReportData
 from pipelines.render.export import Export
-from pipelines.render.figures import base_layout, choropleth, ci_band, finding_title, interval_error
+from pipelines.render.figures import base_layout, choropleth, ci_band, figure_title, finding_title, interval_error
 from pipelines.render.karten import latest_year
 from pipelines.render.steckbrief import slug
 from pipelines.render.verdict import chance_phrase
@@ -171,9 +171,7 @@ def effects_chart(data: ReportData, name: str, kreise: list[str]) -> go.Figure |
     e = region_effects(data, kreise).sort_values("estimate")
     if e.empty:
         return None
-    labels = [
-        f"{data.event_name(m, 45)}<br>{lab}" for m, lab in zip(e["measure_id"], e["indicator_label"], strict=True)
-    ]
+    labels = [f"{data.event_name(m, 45)}: {lab}" for m, lab in zip(e["measure_id"], e["indicator_label"], strict=True)]
     fig = go.Figure(
         go.Scatter(
             x=e["estimate"],
@@ -327,7 +325,7 @@ def charts_for_region(data: ReportData, name: str, kreise: list[str], folder: Pa
     if eff is not None:
         made.append((eff, effects_description(data, name, kreise)))
     return [
-        Chart(fig.layout.title.text, Export(fig, folder / f"grafik_{i}"), alt, notes)
+        Chart(figure_title(fig), Export(fig, folder / f"grafik_{i}"), alt, notes)
         for i, (fig, (alt, notes)) in enumerate(made, start=1)
     ]
 

@@ -87,3 +87,4 @@ def test_long_titles_and_footnotes_are_wrapped_to_fit_the_picture() -> None:
     assert fig.layout.margin.t > 80
     foot = re.sub(r"<[^>]+>", "\n", fig.layout.annotations[0].text)
     assert all(len(line) <= figures.FOOT_WIDTH for line in foot.splitlines())
+    assert figures.figure_title(fig) == title  # slides and messages get it on one line
