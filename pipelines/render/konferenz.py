@@ -182,7 +182,7 @@ def effects_chart(data: ReportData, name: str, kreise: list[str]) -> go.Figure |
         )
     )
     fig.add_vline(x=1, line_dash="dash", line_color="#555")
-    fig.update_xaxes(type="log", title="Ratenverhältnis gegenüber Vergleichsgruppe (unter 1 = weniger Fälle)")
+    fig.update_xaxes(type="log", title="Ratenverhältnis zum Vergleich (unter 1: weniger Fälle)")
     n_good = len(successes(e))
     title = (
         f"{n_good} von {len(e)} ausgewerteten Zielgrößen in {region_dative(name)} sanken nachweislich stärker als im "
