@@ -24,7 +24,7 @@ DEFAULT_LAND = "15"
 DEFAULT_RAW_DIR = PROJECT_ROOT / "data" / "raw"
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse.duckdb"
 DEFAULT_OUT_DIR = PROJECT_ROOT / "reports"
-#: the Dagster instance the CLI and ``dagster dev`` share when ``$DAGSTER_HOME`` is not set; its
+#: the Dagster instance the CLI and the Dagster UI (``make ui``) share when ``$DAGSTER_HOME`` is not set; its
 #: ``dagster.yaml`` is part of the project
 DEFAULT_DAGSTER_HOME = PROJECT_ROOT / "data" / "dagster_home"
 ENV_DAGSTER_HOME = "DAGSTER_HOME"

@@ -2,7 +2,7 @@
 
 ``workspace.yaml`` loads :data:`defs` (paths from the environment, resolved at run time). The CLI builds
 the same definitions with its paths as resources (:func:`build_definitions`) and runs them in the
-persistent instance (:mod:`pipelines.engine`), so that ``dagster dev`` shows its runs.
+persistent instance (:mod:`pipelines.engine`), so that the Dagster UI (``make ui``) shows its runs.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The CLI's Dagster engine: the persistent instance, what a run must materialise, and the run itself.
 
 Every ``praevention`` run executes in the Dagster instance at ``$DAGSTER_HOME`` (default
-``data/dagster_home``, whose ``dagster.yaml`` is part of the project), the instance ``dagster dev`` and
+``data/dagster_home``, whose ``dagster.yaml`` is part of the project), the instance the Dagster UI (``make ui``) and
 the daemon use: the UI shows the CLI's runs, materializations, check results and metadata.
 
 What is stale is decided from what Dagster recorded (:func:`stale_assets`):
