@@ -20,7 +20,7 @@ lint:
 	uv run ruff check . && uv run ruff format --check .
 
 docs:
-	uv run python -m pipelines.tables > docs/data-dictionary.md
+	uv run python -m praevention.tables > docs/data-dictionary.md
 
 bench:
 	uv run python benchmarks/run.py

@@ -1,6 +1,6 @@
 """Building blocks every domain folder uses: the source-asset factory and the asset-check factories.
 
-A source asset discovers its raw files, calls one plain loader from :mod:`pipelines.ingest`, writes the
+A source asset discovers its raw files, calls one plain loader from :mod:`praevention.ingest`, writes the
 result atomically and reports row counts, the per-file log (rows read = loaded + quarantined) and a
 preview. The checks run SQL against the warehouse; blocking ones stop downstream joins.
 """
@@ -27,13 +27,14 @@ from dagster import (
     asset_check,
 )
 
-from pipelines import engine, tables
-from pipelines.discovery import Discovery, discover, labels_relative_to
-from pipelines.ingest import SourceLoad
-from pipelines.readers.base import NOT_READ
+from pipelines import engine
 from pipelines.resources import DuckDBWarehouse, RawData
-from pipelines.tables import contract
-from pipelines.warehouse import uses_spatial, write_asset
+from praevention import tables
+from praevention.discovery import Discovery, discover, labels_relative_to
+from praevention.ingest import SourceLoad
+from praevention.readers.base import NOT_READ
+from praevention.tables import contract
+from praevention.warehouse import uses_spatial, write_asset
 
 #: who answers for every asset (Dagster owners: a team or an e-mail address)
 OWNERS = ["team:praeventionsmonitor"]
@@ -65,7 +66,7 @@ def table_metadata(frame: pd.DataFrame) -> MetadataValue:
 
 
 def column_schema(con: duckdb.DuckDBPyConnection, table: str) -> TableSchema:
-    """The table's columns with their DuckDB types and the meanings from :mod:`pipelines.tables`."""
+    """The table's columns with their DuckDB types and the meanings from :mod:`praevention.tables`."""
     tables.load_all()
     meanings = tables.BY_NAME[table].columns if table in tables.BY_NAME else {}
     rows = con.execute(f"DESCRIBE {table}").fetchall()
@@ -255,7 +256,7 @@ def columns_check(asset_name: str, table: str, columns: Sequence[str], name: str
 
 
 def contract_checks(asset_name: str, table: str | None = None) -> list[AssetChecksDefinition]:
-    """The blocking checks the table's contract in :mod:`pipelines.tables` implies: every documented column
+    """The blocking checks the table's contract in :mod:`praevention.tables` implies: every documented column
     exists (``schema``) and the documented key identifies each row (``key_unique``). A table written by an
     asset of another name (``effects_pooled`` by ``measure_effects``) gets its name appended to both."""
     spec = contract(table or asset_name)

@@ -149,7 +149,7 @@ def _stamps(out: Path) -> dict[Path, int]:
 
 
 def render(rows: list[tuple[str, str]]) -> None:
-    from pipelines.render import products
+    from praevention.render import products
     from tests.render.synthetic_land import make_report_data
 
     data = make_report_data(218, synthetic=True)

@@ -3,7 +3,7 @@
     uv run python benchmarks/simulation_study.py [--reps 400] [--eb-reps 200] [--seed 20261202] [--scenarios a,b]
     uv run python benchmarks/simulation_study.py --describe-warehouse PATH [--indicator pks:899000]
 
-The first form prints two Markdown tables. (1) Kreis crime designs (:mod:`pipelines.stats.simulate`): for
+The first form prints two Markdown tables. (1) Kreis crime designs (:mod:`praevention.evaluation.simulate`): for
 every scenario and the true rate ratios 1.0 and 0.8, the headline's bias (log scale), coverage of the true
 ratio, share of 95 % intervals that exclude 1 (false-positive rate at 1.0, power at 0.8), how often the
 synthetic control was the headline, how often the design was "nicht eindeutig auswertbar", the median
@@ -25,7 +25,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from pipelines.stats.simulate import SCENARIOS, eb_study, kreis_study
+from praevention.evaluation.simulate import SCENARIOS, eb_study, kreis_study
 
 SEED = 20261202
 EB_SEED = 20261127
@@ -75,7 +75,7 @@ def robust_sd(x: np.ndarray) -> float:
 
 def describe_warehouse(path: str, indicator: str) -> None:
     """The magnitudes of one indicator's complete Kreis series in Länder with at least three Kreise."""
-    from pipelines import warehouse
+    from praevention import warehouse
 
     con = warehouse.connect(path, read_only=True, spatial=False)
     rows = con.execute(

@@ -4,7 +4,7 @@ Each approach runs in its own process (so that its peak memory is its own) and p
 
     uv run python benchmarks/unfallatlas_ingest.py duckdb|pandas|pandas_to_sql|scan ZIP_FOLDER WAREHOUSE
 
-* ``duckdb``: what the ``accident_points`` asset does, :func:`pipelines.ingest.load_accident_points`
+* ``duckdb``: what the ``accident_points`` asset does, :func:`praevention.ingest.load_accident_points`
   (DuckDB ``read_csv`` with explicit types, checks in SQL, quarantine) and the atomic warehouse write.
 * ``pandas``: ``pd.read_csv`` per file (decimal commas, leading zeros as text), ``pd.concat``, then the
   frame registered in DuckDB and stored with ``CREATE TABLE`` – no checks, no quarantine, no geometry.
@@ -28,8 +28,8 @@ import pandas as pd
 
 
 def run_duckdb(paths: list[Path], warehouse: Path) -> int:
-    from pipelines import warehouse as wh
-    from pipelines.ingest import load_accident_points
+    from praevention import warehouse as wh
+    from praevention.ingest import load_accident_points
 
     con = wh.connect(warehouse)
     load = load_accident_points(paths, [], con)
@@ -71,7 +71,7 @@ def run_pandas_to_sql(paths: list[Path], warehouse: Path) -> int:
 def run_scan(paths: list[Path], warehouse: Path) -> int:
     import tempfile
 
-    from pipelines.readers.unfallatlas import TYPED, extract_csv, map_header
+    from praevention.readers.unfallatlas import TYPED, extract_csv, map_header
 
     with tempfile.TemporaryDirectory() as tmp:
         files = [str(extract_csv(p, Path(tmp))[0]) for p in paths]
@@ -97,7 +97,7 @@ def main() -> None:
     paths = sorted(folder.glob("*.zip"))
     warehouse.unlink(missing_ok=True)
     if approach == "duckdb":  # imports are not part of the measurement (pandas is imported above too)
-        import pipelines.ingest  # noqa: F401
+        import praevention.ingest  # noqa: F401
     started = time.perf_counter()
     rows = APPROACHES[approach](paths, warehouse)
     seconds = time.perf_counter() - started

@@ -15,10 +15,10 @@ from importlib.metadata import version
 # Modules that expose ``add_parser(subparsers)``; each sets ``handler`` on its parser.
 COMMAND_MODULES = (
     "pipelines.commands.pipeline",
-    "pipelines.register.cli",
+    "pipelines.commands.register",
     "pipelines.commands.demo",
-    "pipelines.lka.cli",
-    "pipelines.fetch.cli",
+    "pipelines.commands.lka",
+    "pipelines.commands.fetch",
     "pipelines.commands.plan",
 )
 
@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.filterwarnings("ignore", module=r"(dagster|assets|pipelines)(\.|$)")
     parser = build_parser()
     args = parser.parse_args(join_dash_values(sys.argv[1:] if argv is None else argv))
-    from pipelines.errors import PipelineError, SourceFormatError
+    from praevention.errors import PipelineError, SourceFormatError
 
     try:
         return int(args.handler(args) or 0)

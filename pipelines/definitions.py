@@ -16,9 +16,9 @@ import assets.evaluation
 import assets.population
 import assets.register
 import assets.reports
-import assets.sensors
 from pipelines.progress import progress_logger
 from pipelines.resources import DuckDBWarehouse, RawData, ReportSettings
+from pipelines.sensors import SENSORS
 
 DOMAINS = (
     assets.crime,
@@ -33,7 +33,6 @@ DOMAINS = (
 ALL_ASSETS = [a for d in DOMAINS for a in d.assets]
 ALL_CHECKS = [c for d in DOMAINS for c in d.checks]
 SOURCE_GROUPS = ("crime", "accidents", "boundaries", "population", "register")
-SENSORS = [*assets.register.sensors, assets.sensors.raw_files_changed]
 
 ingest_job = define_asset_job(
     "ingest", selection=AssetSelection.groups(*SOURCE_GROUPS), description="All source assets and their checks."

@@ -27,8 +27,8 @@ from pathlib import Path
 
 from dagster import AssetKey, AssetSelection, DagsterInstance, Definitions
 
-from pipelines import config, digest
-from pipelines.discovery import discover
+from praevention import config, digest
+from praevention.discovery import discover
 
 #: metadata key of every materialization: where its result lives and the settings it was made with
 TARGET = "target"
@@ -90,7 +90,7 @@ def source_paths(kinds: Iterable[str], raw_dir: Path, register: Path | None) -> 
     """The raw files of a source asset (its data version is their digest)."""
     kinds = list(kinds)
     if kinds == ["register"]:
-        from pipelines.register.load import discover_register_files
+        from praevention.register.load import discover_register_files
 
         return discover_register_files(raw_dir, register)
     return discover(raw_dir).of(*kinds)

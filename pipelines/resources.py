@@ -1,6 +1,6 @@
 """Dagster resources: the one DuckDB warehouse, the raw-data location and the report settings.
 
-Paths default to empty strings and are resolved when a run uses them (``pipelines.config``), so the
+Paths default to empty strings and are resolved when a run uses them (``praevention.config``), so the
 code location loads without reading the environment at import time.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 from dagster import ConfigurableResource
 
-from pipelines import config, warehouse
+from praevention import config, warehouse
 
 
 class DuckDBWarehouse(ConfigurableResource):

@@ -17,8 +17,8 @@ class Points:
 
 
 def load_points(paths: Sequence[Path], geojson: Sequence[Path] = ()) -> Points:
-    from pipelines import warehouse
-    from pipelines.ingest import load_accident_points
+    from praevention import warehouse
+    from praevention.ingest import load_accident_points
 
     con = warehouse.connect(":memory:")
     try:

@@ -1,9 +1,12 @@
-"""The library is free of Dagster: only the wiring (definitions, resources, sensors, the CLI's run
-machinery and the asset packages) imports it.
+"""The architecture, kept so by a test.
 
-Every module of the library packages is parsed, every import statement is collected (also the lazy ones
-inside functions), and the project modules they reach are followed: a library module that imports a
-wiring module which imports Dagster fails as well.
+* ``praevention/`` is the plain library: it imports no Dagster and nothing of ``pipelines/`` or ``assets/``.
+* Its packages form layers (:data:`LAYERS`); a module imports only from its own layer or the ones below
+  (no upward import), and no two modules import each other, directly or in a circle.
+* ``assets/`` holds the asset and check definitions by domain and ``pipelines/`` the rest of the Dagster
+  wiring (definitions, resources, sensors, schedules, the run planner and the CLI); both import the library.
+
+Every module is parsed and every import statement collected, also the lazy ones inside functions.
 """
 
 from __future__ import annotations
@@ -15,23 +18,29 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-LIBRARY = ("readers", "register", "evaluation", "stats", "render", "fetch", "demo")
-#: top-level modules of pipelines/ that are Dagster wiring (every other one is library code): the code
-#: location, its resources, the command line and the run machinery with its progress display
-WIRING_MODULES = ("cli", "definitions", "resources", "progress", "engine")
-FORBIDDEN = ("dagster", "dagster_webserver", "dagster_graphql")
-#: the names a library module must not reach, directly or through other project modules
-WIRING = ("assets", "pipelines.definitions", "pipelines.commands", "pipelines.resources")
+LIBRARY = "praevention"
+#: the library's layers, lowest first: a module may import from its own layer and the ones below
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("errors", "config", "files", "digest", "parsing", "privacy", "tables", "warehouse"),
+    ("readers", "stats", "fetch"),
+    ("discovery", "ingest"),
+    ("register", "lka"),
+    ("evaluation",),
+    ("render",),
+    ("publish",),
+    ("demo",),
+)
+FORBIDDEN = ("dagster", "dagster_webserver", "dagster_graphql", "pipelines", "assets")
 
 
-def _module_name(path: Path, root: Path) -> str:
+def _module_name(path: Path, root: Path = ROOT) -> str:
     parts = list(path.relative_to(root).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
 
 
-def _path_of(module: str, root: Path) -> Path | None:
+def _path_of(module: str, root: Path = ROOT) -> Path | None:
     base = root.joinpath(*module.split("."))
     for candidate in (base.with_suffix(".py"), base / "__init__.py"):
         if candidate.is_file():
@@ -55,9 +64,9 @@ def imports_of(path: Path, root: Path = ROOT) -> tuple[str, ...]:
                 module = ".".join([*base, *([node.module] if node.module else [])])
             else:
                 module = node.module or ""
-            found.append(module)
-            # "from pipelines.render import fmt" imports the module pipelines.render.fmt
-            found += [f"{module}.{alias.name}" for alias in node.names if _path_of(f"{module}.{alias.name}", root)]
+            # "from praevention.render import fmt" imports the module praevention.render.fmt
+            submodules = [f"{module}.{a.name}" for a in node.names if _path_of(f"{module}.{a.name}", root)]
+            found += submodules or [module]
         elif (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
@@ -73,59 +82,118 @@ def _is_under(module: str, roots: tuple[str, ...]) -> bool:
     return any(module == r or module.startswith(r + ".") for r in roots)
 
 
-def forbidden_chain(path: Path, root: Path = ROOT) -> list[str] | None:
-    """The chain of imports from ``path`` to Dagster or the wiring, or ``None`` when there is none."""
-    start = _module_name(path, root)
-    seen = {start}
-    queue: list[tuple[Path, list[str]]] = [(path, [start])]
-    while queue:
-        current, chain = queue.pop(0)
-        for module in imports_of(current, root):
-            if _is_under(module, FORBIDDEN) or _is_under(module, WIRING):
-                return [*chain, module]
-            if not _is_under(module, ("pipelines",)) or module in seen:
-                continue
-            seen.add(module)
-            target = _path_of(module, root)
-            if target is not None:
-                queue.append((target, [*chain, module]))
-    return None
+def layer_of(module: str) -> int | None:
+    """The layer of a library module (``praevention.render.fmt`` → the layer of ``render``)."""
+    parts = module.split(".")
+    if parts == [LIBRARY]:
+        return 0  # the package's empty __init__
+    if parts[0] != LIBRARY:
+        return None
+    return next((i for i, layer in enumerate(LAYERS) if parts[1] in layer), None)
 
 
-LIBRARY_MODULES = sorted(p for pkg in LIBRARY for p in (ROOT / "pipelines" / pkg).rglob("*.py"))
-LIBRARY_MODULES += sorted(p for p in (ROOT / "pipelines").glob("*.py") if p.stem not in WIRING_MODULES)
+PACKAGES = (LIBRARY, "assets", "pipelines")
 
 
-def test_every_library_package_is_checked() -> None:
-    packages = {p.relative_to(ROOT / "pipelines").parts[0] for p in LIBRARY_MODULES}
-    assert set(LIBRARY) <= packages and {"ingest.py", "warehouse.py", "tables.py"} <= packages
-    assert len(LIBRARY_MODULES) > 60
+def library_modules(root: Path = ROOT) -> list[Path]:
+    return sorted((root / LIBRARY).rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", LIBRARY_MODULES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_library_module_imports_no_dagster(path: Path) -> None:
-    chain = forbidden_chain(path)
-    assert chain is None, " → ".join(chain or [])
+def project_imports(path: Path, root: Path = ROOT, packages: tuple[str, ...] = (LIBRARY,)) -> list[str]:
+    """The modules of ``packages`` that ``path`` imports."""
+    return [m for m in imports_of(path, root) if _is_under(m, packages) and _path_of(m, root)]
 
 
-def test_the_check_finds_lazy_and_indirect_imports(tmp_path: Path) -> None:
-    """The walk sees an import inside a function and one reached through another project module."""
-    package = tmp_path / "pipelines" / "stats"
-    package.mkdir(parents=True)
-    for init in (tmp_path / "pipelines" / "__init__.py", package / "__init__.py"):
-        init.write_text("", encoding="utf-8")
-    (package / "lazy.py").write_text("def f():\n    from dagster import asset\n    return asset\n", encoding="utf-8")
-    (package / "clean.py").write_text("import json\n", encoding="utf-8")
-    (package / "indirect.py").write_text("from . import clean\nfrom pipelines.stats import lazy\n", encoding="utf-8")
-    assert forbidden_chain(package / "clean.py", tmp_path) is None
-    assert forbidden_chain(package / "lazy.py", tmp_path) == ["pipelines.stats.lazy", "dagster"]
-    assert forbidden_chain(package / "indirect.py", tmp_path) == [
-        "pipelines.stats.indirect",
-        "pipelines.stats.lazy",
-        "dagster",
-    ]
+def cycles(root: Path = ROOT) -> list[list[str]]:
+    """Every import circle among the project's modules (strongly connected components of more than one
+    module), by Tarjan's algorithm."""
+    paths = [p for top in PACKAGES if (root / top).is_dir() for p in sorted((root / top).rglob("*.py"))]
+    graph = {_module_name(p, root): project_imports(p, root, PACKAGES) for p in paths}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph.get(v, []):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
 
 
-def test_stats_does_not_depend_on_render() -> None:
-    for path in (ROOT / "pipelines" / "stats").rglob("*.py"):
-        assert not [m for m in imports_of(path) if _is_under(m, ("pipelines.render",))], path
+MODULES = library_modules()
+
+
+def test_every_library_package_has_a_layer() -> None:
+    packages = {p.relative_to(ROOT / LIBRARY).parts[0].removesuffix(".py") for p in MODULES} - {"__init__"}
+    assert packages == {name for layer in LAYERS for name in layer}
+    assert len(MODULES) > 60
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_library_module_imports_no_dagster_and_no_wiring(path: Path) -> None:
+    bad = [m for m in imports_of(path) if _is_under(m, FORBIDDEN)]
+    assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_library_module_imports_no_higher_layer(path: Path) -> None:
+    own = layer_of(_module_name(path))
+    assert own is not None, f"{path} lies in no layer"
+    upward = [m for m in project_imports(path) if (layer_of(m) or 0) > own]
+    assert not upward, f"{path.relative_to(ROOT)} imports a higher layer: {upward}"
+
+
+def test_no_import_circle() -> None:
+    assert cycles() == []
+
+
+def test_wiring_lives_in_pipelines_and_assets() -> None:
+    """Dagster is imported in ``pipelines/`` and ``assets/`` only, and the CLI is part of the wiring."""
+    users = sorted(
+        str(p.relative_to(ROOT))
+        for top in ("praevention", "benchmarks", "scripts")
+        for p in (ROOT / top).rglob("*.py")
+        if any(_is_under(m, ("dagster",)) for m in imports_of(p))
+    )
+    assert users == [p for p in users if p.startswith("benchmarks/")]
+    assert (ROOT / "pipelines" / "cli.py").is_file() and (ROOT / "pipelines" / "definitions.py").is_file()
+
+
+def test_the_checks_find_lazy_upward_and_circular_imports(tmp_path: Path) -> None:
+    """The walk sees an import inside a function, an upward import and a circle of two modules."""
+    for package in ("stats", "render"):
+        (tmp_path / LIBRARY / package).mkdir(parents=True)
+        (tmp_path / LIBRARY / package / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / LIBRARY / "__init__.py").write_text("", encoding="utf-8")
+    stats = tmp_path / LIBRARY / "stats"
+    (stats / "lazy.py").write_text("def f():\n    from dagster import asset\n    return asset\n", encoding="utf-8")
+    (stats / "up.py").write_text("from praevention.render import fig\n", encoding="utf-8")
+    (tmp_path / LIBRARY / "render" / "fig.py").write_text("import json\n", encoding="utf-8")
+    (stats / "a.py").write_text("from praevention.stats import b\n", encoding="utf-8")
+    (stats / "b.py").write_text("def g():\n    from praevention.stats import a\n", encoding="utf-8")
+    assert "dagster" in imports_of(stats / "lazy.py", tmp_path)
+    assert project_imports(stats / "up.py", tmp_path) == ["praevention.render.fig"]
+    assert layer_of("praevention.render.fig") > layer_of("praevention.stats.up")
+    assert cycles(tmp_path) == [["praevention.stats.a", "praevention.stats.b"]]

@@ -44,7 +44,7 @@ def test_definitions_load_with_every_asset_documented():
 
 def test_every_table_asset_has_blocking_key_and_schema_checks_from_its_contract():
     from assets._shared import SQL_CHECKS
-    from pipelines.tables import contract
+    from praevention.tables import contract
 
     graph = defs.resolve_asset_graph()
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
@@ -71,7 +71,7 @@ def test_blocking_checks_guard_the_joins_and_the_outputs():
 
 
 def test_the_data_dictionary_in_docs_is_generated_from_the_registry():
-    from pipelines.tables import PROJECT_ROOT_DOC, data_dictionary
+    from praevention.tables import PROJECT_ROOT_DOC, data_dictionary
 
     assert PROJECT_ROOT_DOC.read_text(encoding="utf-8") == data_dictionary(), (
         "docs/data-dictionary.md is stale: run `make docs`"

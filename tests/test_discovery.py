@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from pipelines.discovery import discover
+from praevention.discovery import discover
 
 
 def test_shared_folder(shared_data):

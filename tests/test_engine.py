@@ -20,8 +20,8 @@ from dagster._core.definitions.data_version import DATA_VERSION_TAG
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from pipelines.cli import main
-from pipelines.demo.generate import LAND
-from pipelines.privacy import scan
+from praevention.demo.generate import LAND
+from praevention.publish.privacy_scan import scan
 from tests.conftest import table_digest
 
 CONTACT = "Erika Musterfrau"

@@ -6,8 +6,8 @@ import duckdb
 import pytest
 
 from pipelines.cli import main
-from pipelines.readers.pks import ALL_OFFENCES
-from pipelines.register.schema import LSA_KREISE
+from praevention.readers.pks import ALL_OFFENCES
+from praevention.register.schema import LSA_KREISE
 from tests.conftest import table_digest
 
 TABLES = ["crime_cases", "crime_city_stats", "accident_points", "accident_counts", "boundaries", "population"]
@@ -74,7 +74,7 @@ def test_clear_errors_without_traceback(tmp_path, capsys):
 
 @pytest.mark.parametrize("table", TABLES)
 def test_documented_columns_match_the_warehouse(real_warehouse, table):
-    from pipelines.tables import BY_NAME
+    from praevention.tables import BY_NAME
 
     con = duckdb.connect(str(real_warehouse), read_only=True)
     cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]

@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
-from pipelines.errors import SourceFormatError
-from pipelines.ingest import load_crime_cases
-from pipelines.readers.pks import ALL_OFFENCES, LSA_TOTALS
-from pipelines.register.schema import LSA_KREISE
+from praevention.errors import SourceFormatError
+from praevention.ingest import load_crime_cases
+from praevention.readers.pks import ALL_OFFENCES, LSA_TOTALS
+from praevention.register.schema import LSA_KREISE
 
 
 def _pks(shared_data, year):
@@ -71,8 +71,8 @@ def test_a_2013_table_lengthens_the_before_period(shared_data, tmp_path):
 
     import pandas as pd
 
-    from pipelines.evaluation.design import designs
-    from pipelines.evaluation.panel import pks_kreis_panel
+    from praevention.evaluation.design import designs
+    from praevention.evaluation.panel import pks_kreis_panel
     from tests.readers.pks_xls import write_pks_xls
 
     write_pks_xls(tmp_path / "2013_tb01_FaelleKriminalitaetsbetrachtungAufKreisebene_excel.xls", 2013)
@@ -107,8 +107,8 @@ def test_an_input_output_error_names_the_file(tmp_path):
 
     import pandas as pd
 
-    from pipelines.ingest import read_files
-    from pipelines.readers.base import ReadResult
+    from praevention.ingest import read_files
+    from praevention.readers.base import ReadResult
 
     good, bad = tmp_path / "2016_a.csv", tmp_path / "2017_b.csv"
 
@@ -152,7 +152,7 @@ def test_a_read_error_while_fingerprinting_names_the_file(tmp_path, monkeypatch)
     import errno
     import io
 
-    from pipelines import digest
+    from praevention import digest
 
     path = tmp_path / "2016_a.csv"
     path.write_text("x")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipelines.parsing import (
+from praevention.parsing import (
     AgsError,
     NumberFormatError,
     ags_from_ars,
@@ -79,7 +79,7 @@ def test_ags_lengths_and_ars():
 def test_decoding():
     assert decode_bytes("Straße".encode("latin-1")).text == "Straße"
     assert decode_bytes("\ufeffStraße".encode()).encoding == "utf-8-sig"
-    from pipelines.errors import SourceFormatError
+    from praevention.errors import SourceFormatError
 
     with pytest.raises(SourceFormatError, match="binary"):
         decode_bytes(b"garbage;;;\n\x00\x01", path="x.csv")

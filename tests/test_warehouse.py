@@ -9,7 +9,7 @@ import pytest
 
 from assets._shared import SQL_CHECKS
 from pipelines import definitions  # noqa: F401  (registers every asset check in SQL_CHECKS)
-from pipelines import warehouse as wh
+from praevention import warehouse as wh
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assets._shared import source_asset
-from pipelines.ingest import load_accident_counts, load_accident_points
+from praevention.ingest import load_accident_counts, load_accident_points
 
 accident_points = source_asset(
     name="accident_points",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assets._shared import ags_known_checks, contract_checks, loading_checks, sql_check, years_check
-from pipelines.register.schema import LSA, LSA_KREISE
+from praevention.register.schema import LSA, LSA_KREISE
 
 #: how far outside its Gemeinde's VG250 boundary an accident may lie (generalisation of the boundary,
 #: rounding of the published coordinates); a Munich accident under a Magdeburg key is 400 km off

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assets._shared import source_asset
-from pipelines.ingest import load_boundaries
+from praevention.ingest import load_boundaries
 
 boundaries = source_asset(
     name="boundaries",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assets._shared import contract_checks, loading_checks, sql_check
-from pipelines.register.schema import GEMEINDEN_PER_LAND
+from praevention.register.schema import GEMEINDEN_PER_LAND
 
 checks = [
     *loading_checks("boundaries", "boundaries", required=True),

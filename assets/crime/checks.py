@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from assets._shared import ags_known_checks, contract_checks, loading_checks, sql_check, years_check
-from pipelines.readers.pks import ALL_OFFENCES, LSA_TOTALS
-from pipelines.register.schema import LSA_KREISE
+from praevention.readers.pks import ALL_OFFENCES, LSA_TOTALS
+from praevention.register.schema import LSA_KREISE
 
 #: more recorded cases than any Kreis could have in a year (Berlin, the largest, has about 0.5 million)
 MAX_KREIS_CASES = 2_000_000

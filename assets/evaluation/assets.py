@@ -1,46 +1,24 @@
 """The harmonised panel, the evaluation of the register's measures and its calibration on placebo measures."""
 
 import json
-from pathlib import Path
 
-import duckdb
-import pandas as pd
 from dagster import AssetExecutionContext, DataVersion, MaterializeResult, MetadataValue, asset
 
 from assets._shared import OWNERS, asset_tags, table_metadata, warehouse_metadata
 from pipelines import engine
-from pipelines.evaluation.calibration import calibrate
-from pipelines.evaluation.design import interventions
-from pipelines.evaluation.evaluate import evaluate, register_designs
-from pipelines.evaluation.inputs import EvaluationData, kreis_neighbours, read_kreis_types
-from pipelines.evaluation.panel import build_panel
-from pipelines.render.verdict import add_verdicts
 from pipelines.resources import DuckDBWarehouse, RawData
-from pipelines.warehouse import TableWrite, table_version, write_asset
-
-SQL = Path(__file__).parent / "sql"
+from praevention.evaluation.calibration import calibrate
+from praevention.evaluation.design import interventions
+from praevention.evaluation.evaluate import evaluate, register_designs
+from praevention.evaluation.panel import build_panel
+from praevention.evaluation.read import evaluation_inputs, panel_inputs
+from praevention.render.verdict import add_verdicts
+from praevention.warehouse import TableWrite, table_version, write_asset
 
 
 def _written(con, warehouse: DuckDBWarehouse, raw_data: RawData, counts: dict[str, int]) -> dict[str, object]:
     """Schemas and location of the tables an evaluation asset wrote."""
     return warehouse_metadata(con, warehouse, raw_data, list(counts))
-
-
-def panel_inputs(con: duckdb.DuckDBPyConnection, land: str) -> dict[str, pd.DataFrame]:
-    """The source tables :func:`build_panel` reads, by argument name."""
-    return {
-        "crime": con.execute(
-            "SELECT year, ags, kreis_name, kreis_type, offence_key, offence_label, cases, hz, hz_basis FROM crime_cases"
-        ).df(),
-        "crime_gemeinden": con.execute("SELECT year, ags, offence_key, cases FROM crime_gemeinde_cases").df(),
-        "city": con.execute("SELECT * FROM crime_city_stats").df(),
-        "accident_counts": con.execute("SELECT * FROM accident_counts").df(),
-        "points": con.execute((SQL / "panel_inputs.sql").read_text(), [land]).df(),
-        "population": con.execute("SELECT * FROM population").df(),
-        "names": con.execute(
-            "SELECT ags, level, arg_max(name, valid_from) AS name FROM boundaries GROUP BY ags, level"
-        ).df(),
-    }
 
 
 PANEL_UPSTREAM = [
@@ -100,24 +78,6 @@ def panel(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: 
             "break_reasons": MetadataValue.json(json.loads(result["break_reason"].value_counts().to_json())),
         },
     )
-
-
-def evaluation_inputs(
-    con: duckdb.DuckDBPyConnection, land: str, panel: pd.DataFrame | None = None
-) -> tuple[EvaluationData, pd.DataFrame, pd.DataFrame]:
-    """What the evaluation and its calibration read: the panel (the stored one unless given) with Kreis
-    types, points, areas and neighbours, and the register's bodies and measures."""
-    data = EvaluationData(
-        panel=con.execute("SELECT * FROM panel").df() if panel is None else panel,
-        kinds=read_kreis_types(con),
-        land=land,
-        points=con.execute((SQL / "land_points.sql").read_text(), [land]).df(),
-        areas=con.execute((SQL / "register_areas.sql").read_text()).df().set_index("measure_id"),
-        neighbours=kreis_neighbours(con.execute((SQL / "kreis_boundaries.sql").read_text()).df()),
-    )
-    bodies = con.execute("SELECT * FROM register_bodies").df()
-    measures = con.execute("SELECT * FROM register_measures").df()
-    return data, bodies, measures
 
 
 EFFECTS_UPSTREAM = ["panel", "register_bodies", "register_measures", "crime_cases", "boundaries", "accident_points"]

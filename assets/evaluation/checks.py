@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from assets._shared import contract_checks, sql_check
-from pipelines.evaluation.calibration import MAX_FALSE_POSITIVE_RATE, MIN_PLACEBO_DESIGNS
-from pipelines.stats.methods import NAIVE
+from praevention.evaluation.calibration import MAX_FALSE_POSITIVE_RATE, MIN_PLACEBO_DESIGNS
+from praevention.stats.methods import NAIVE
 
 checks = [
     *contract_checks("panel"),

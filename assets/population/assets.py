@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assets._shared import source_asset
-from pipelines.ingest import POPULATION_READERS, load_population
+from praevention.ingest import POPULATION_READERS, load_population
 
 population = source_asset(
     name="population",

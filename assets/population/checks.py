@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assets._shared import ags_known_checks, contract_checks, loading_checks, sql_check
-from pipelines.register.schema import LSA
+from praevention.register.schema import LSA
 
 # Sachsen-Anhalt totals per reference date (PROVENANCE-geo-accidents.md §3.4)
 _LSA_TOTALS = {

@@ -14,12 +14,13 @@ from dagster import (
 )
 
 from assets._shared import OWNERS, asset_tags, table_metadata, warehouse_metadata
-from pipelines import digest, engine
-from pipelines.discovery import labels_relative_to
-from pipelines.register.load import discover_register_files, load_register, table_writes
-from pipelines.register.reference import context_from_warehouse
+from pipelines import engine
 from pipelines.resources import DuckDBWarehouse, RawData
-from pipelines.warehouse import write_asset
+from praevention import digest
+from praevention.discovery import labels_relative_to
+from praevention.register.load import discover_register_files, load_register, table_writes
+from praevention.register.reference import context_from_warehouse
+from praevention.warehouse import write_asset
 
 REGISTER_KINDS = ["register"]
 _DESCRIPTION = (

@@ -6,9 +6,9 @@ from dagster import AssetExecutionContext, AssetIn, Output, asset
 
 from assets.reports.assets import WAREHOUSE_INPUTS, product_spec, progress_of, render_product
 from assets.reports.checks import checks
-from pipelines.render import products
-from pipelines.render.products import Figures
 from pipelines.resources import DuckDBWarehouse, RawData, ReportSettings
+from praevention.render import products
+from praevention.render.products import Figures
 
 
 @asset(

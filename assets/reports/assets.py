@@ -1,7 +1,7 @@
 """Products for people, rendered from the warehouse into the output folder (read-only access).
 
 Each product's value is what it wrote: ``maps_and_charts`` returns the exported figures
-(:class:`~pipelines.render.products.Figures`), which the ministry report and the conference decks take
+(:class:`~praevention.render.products.Figures`), which the ministry report and the conference decks take
 as input; the others return their files, which the site links. Dagster's IO manager keeps the values
 in the instance's storage. Each materialization lists its files (``file_list``), so that a product
 removes the files it no longer writes, and a file deleted from the output folder is rendered again.
@@ -21,11 +21,12 @@ from dagster import (
 )
 
 from assets._shared import OWNERS, asset_tags
-from pipelines import digest, engine
+from pipelines import engine
 from pipelines.progress import step_progress
-from pipelines.render.cache import retire_files
-from pipelines.render.data import ReportData, load_report_data
 from pipelines.resources import DuckDBWarehouse, RawData, ReportSettings
+from praevention import digest
+from praevention.render.cache import retire_files
+from praevention.render.data import ReportData, load_report_data
 
 WAREHOUSE_INPUTS = [
     "panel",

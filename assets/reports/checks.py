@@ -6,11 +6,11 @@ import pandas as pd
 from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
 
 from assets._shared import table_metadata
-from pipelines.privacy import register_contact_names, remove_leaking_files, scan
-from pipelines.register.load import discover_register_files
-from pipelines.render.product_check import check_products
-from pipelines.render.products import CACHE_FOLDER
 from pipelines.resources import RawData, ReportSettings
+from praevention.publish.privacy_scan import register_contact_names, remove_leaking_files, scan
+from praevention.publish.product_check import check_products
+from praevention.register.load import discover_register_files
+from praevention.render.products import CACHE_FOLDER
 
 #: how many findings a failed check lists (the rest are counted)
 LISTED = 30

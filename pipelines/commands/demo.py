@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from pipelines.demo.generate import LAND, generate_demo
+from praevention.demo.generate import LAND, generate_demo
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

@@ -77,8 +77,9 @@ class Context:
         land: str = "",
         regions: str = "",
     ):
-        from pipelines import config, engine
+        from pipelines import engine
         from pipelines.definitions import build_definitions
+        from praevention import config
 
         self.settings = engine.Settings(
             raw_dir=raw_dir,
@@ -102,8 +103,8 @@ class Context:
 
     @classmethod
     def from_args(cls, args: argparse.Namespace, regions: str = "") -> Context:
-        from pipelines import config
-        from pipelines.errors import PipelineError
+        from praevention import config
+        from praevention.errors import PipelineError
 
         raw = config.raw_dir(args.raw_dir)
         if not raw.is_dir():
@@ -118,14 +119,15 @@ class Context:
 
     def report_unrecognised(self) -> None:
         """Name every raw file no reader recognises: it is not loaded, and the user should know."""
-        from pipelines.discovery import discover, display_path
+        from praevention.discovery import discover, display_path
 
         for path in discover(self.raw_dir).not_loaded():
             print(f"  not loaded (matches no known source layout): {display_path(path)}", file=sys.stderr)
 
     def execute(self, keys: list, label: str, *, reasons: dict | None = None) -> int:
         """One in-process run of ``keys`` (one DuckDB writer) in the persistent instance."""
-        from pipelines import config, engine, warehouse
+        from pipelines import engine
+        from praevention import config, warehouse
 
         named = [
             k.to_user_string() + (f" ({reasons[k]})" if reasons and reasons[k] != "upstream" else "") for k in keys

@@ -39,7 +39,7 @@ def plan_warehouse(explicit: str | None) -> Path:
     recorded in the Dagster instance, else ``data/warehouse.duckdb``."""
     import os
 
-    from pipelines import config
+    from praevention import config
 
     if explicit or os.environ.get(config.ENV_WAREHOUSE):
         return config.warehouse_path(explicit)
@@ -49,13 +49,13 @@ def plan_warehouse(explicit: str | None) -> Path:
 
 
 def run_plan(args: argparse.Namespace) -> int:
-    from pipelines import config, warehouse
-    from pipelines.errors import PipelineError
-    from pipelines.evaluation.design import span
-    from pipelines.evaluation.evaluate import register_designs, treated_units
-    from pipelines.evaluation.inputs import EvaluationData, read_kreis_types
-    from pipelines.evaluation.plan import AFTER_YEARS, indicator_keys, plan
-    from pipelines.render.fmt import change_from_ratio
+    from praevention import config, warehouse
+    from praevention.errors import PipelineError
+    from praevention.evaluation.design import span
+    from praevention.evaluation.evaluate import register_designs, treated_units
+    from praevention.evaluation.inputs import EvaluationData, read_kreis_types
+    from praevention.evaluation.plan import AFTER_YEARS, indicator_keys, plan
+    from praevention.render.fmt import change_from_ratio
 
     ags = args.ags.strip()
     if not (ags.isdigit() and len(ags) in (2, 5, 8)):

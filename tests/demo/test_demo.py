@@ -13,7 +13,7 @@ import pytest
 from dagster import AssetSelection
 
 from pipelines.commands.pipeline import Context
-from pipelines.demo.generate import LAND, build_land, generate_demo
+from praevention.demo.generate import LAND, build_land, generate_demo
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,7 @@ def test_rows_that_cannot_be_evaluated_are_kept_with_their_reason(demo) -> None:
 
 
 def test_every_documented_table_has_exactly_its_documented_columns(demo) -> None:
-    from pipelines.tables import BY_NAME, load_all
+    from praevention.tables import BY_NAME, load_all
 
     load_all()
     _, con, _ = demo

@@ -5,9 +5,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from assets.evaluation.assets import panel_inputs
-from pipelines.evaluation.panel import build_panel
-from pipelines.evaluation.population import census_basis, yearly_population
+from praevention.evaluation.panel import build_panel
+from praevention.evaluation.population import census_basis, yearly_population
+from praevention.evaluation.read import panel_inputs
 
 LAND = "15"
 TOLERANCE_PCT = 0.5
@@ -63,7 +63,7 @@ def test_unscaled_population_on_the_bka_basis(real_warehouse):
 def test_no_interpolation_across_the_census_break() -> None:
     """A 2024 rate (population of 31.12.2023) rests on the Zensus 2022 edition only, never on a mix with the
     old-basis 31.12.2022 figure; 2023 rests on the old basis; the Kreis total then scales the Gemeinden."""
-    from pipelines.evaluation.population import scale_to_kreis_totals
+    from praevention.evaluation.population import scale_to_kreis_totals
 
     editions = pd.DataFrame(
         {

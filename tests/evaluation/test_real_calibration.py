@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from assets.evaluation.assets import evaluation_inputs, panel_inputs
-from pipelines.evaluation.calibration import calibrate
-from pipelines.evaluation.evaluate import evaluate, register_designs
-from pipelines.evaluation.panel import build_panel
+from praevention.evaluation.calibration import calibrate
+from praevention.evaluation.evaluate import evaluate, register_designs
+from praevention.evaluation.panel import build_panel
+from praevention.evaluation.read import evaluation_inputs, panel_inputs
 
 pytestmark = pytest.mark.real_data
 LAND = "15"

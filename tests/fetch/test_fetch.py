@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from pipelines.cli import main
-from pipelines.fetch.catalog import load_catalogue, mirrored, parse_years
-from pipelines.fetch.download import FetchError, Policy, fetch_file, sha256_of
+from praevention.fetch.catalog import load_catalogue, mirrored, parse_years
+from praevention.fetch.download import FetchError, Policy, fetch_file, sha256_of
 from tests.conftest import SHARED_DATA
 
 FAST = Policy(retries=2, backoff=0.01, timeout=0.5)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.errors import SourceFormatError
-from pipelines.readers.accident_counts import read_genesis, read_inkar, read_regionalstatistik
+from praevention.errors import SourceFormatError
+from praevention.readers.accident_counts import read_genesis, read_inkar, read_regionalstatistik
 
 
 def value(frame, **where):

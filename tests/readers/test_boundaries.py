@@ -8,8 +8,8 @@ import json
 import pytest
 import shapely
 
-from pipelines.errors import SourceFormatError
-from pipelines.readers.boundaries import read_boundaries
+from praevention.errors import SourceFormatError
+from praevention.readers.boundaries import read_boundaries
 
 
 def test_vg250_sachsen_anhalt(shared_data):

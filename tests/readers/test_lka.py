@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from pipelines.cli import main
-from pipelines.discovery import classify
-from pipelines.errors import SourceFormatError
-from pipelines.readers.lka import COLUMNS, read_lka_tatortgemeinde
+from praevention.discovery import classify
+from praevention.errors import SourceFormatError
+from praevention.readers.lka import COLUMNS, read_lka_tatortgemeinde
 
 HEADER = "AGS;Berichtsjahr;PKS-Schlüssel;Fälle;Versuche;aufgeklärte Fälle"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipelines.errors import SourceFormatError
-from pipelines.readers.pks import ALL_OFFENCES, LSA_TOTALS, read_pks, year_from_path
-from pipelines.register.schema import LSA_KREISE
+from praevention.errors import SourceFormatError
+from praevention.readers.pks import ALL_OFFENCES, LSA_TOTALS, read_pks, year_from_path
+from praevention.register.schema import LSA_KREISE
 
 # (data rows, Kreise, offence keys) per year, PROVENANCE-crime-councils.md §1
 EXPECTED = {
@@ -265,7 +265,7 @@ def test_a_text_cell_in_a_workbook_quarantines_that_row_only(shared_data, tmp_pa
 
 # ------------------------------------------------------------------ Excel 97 (BIFF) layout of 2013
 def test_legacy_xls_layout_loads_with_exact_totals(tmp_path):
-    from pipelines.discovery import classify
+    from praevention.discovery import classify
     from tests.readers.pks_xls import write_pks_xls
 
     path = tmp_path / "tabelle_kreise.xls"  # a neutral name: recognised by its content

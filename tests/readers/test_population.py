@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from pipelines.errors import SourceFormatError
-from pipelines.readers.population import read_gv100ad, read_gv_auszug_csv, read_gv_isys_json
+from praevention.errors import SourceFormatError
+from praevention.readers.population import read_gv100ad, read_gv_auszug_csv, read_gv_isys_json
 
 # Sachsen-Anhalt sums, PROVENANCE-geo-accidents.md §3
 GV100AD = {

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from pipelines.readers.unfallatlas import SOURCE_CSV, SOURCE_GEOJSON
+from praevention.readers.unfallatlas import SOURCE_CSV, SOURCE_GEOJSON
 from tests.points import load_points
 
 # header variants, PROVENANCE-geo-accidents.md §1.2 (2019 has no published header: same as 2018)
@@ -202,7 +202,7 @@ def test_nested_zip_and_overlong_member_name_are_named_clearly(tmp_path):
     nested = tmp_path / "Unfallorte2022_EPSG25832_CSV.zip"
     with zipfile.ZipFile(nested, "w") as zf:
         zf.write(inner, "Unfallorte2022_EPSG25832_CSV.zip")
-    from pipelines.discovery import classify
+    from praevention.discovery import classify
 
     assert classify(nested) == "unfallatlas_csv"
     r = load_points([nested])

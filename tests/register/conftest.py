@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from pipelines.register.schema import SHEET_NAMES, TABLES
+from praevention.register.schema import SHEET_NAMES, TABLES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.register.schema import SHEET_NAMES, TABLES
+from praevention.register.schema import SHEET_NAMES, TABLES
 
 #: Personal data planted in the register: none of it may be stored anywhere or shown in a message.
 PERSONAL = (

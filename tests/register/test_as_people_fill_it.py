@@ -15,11 +15,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipelines.register.annotate import AUTHOR, SUMMARY, block
-from pipelines.register.load import load_register, table_writes
-from pipelines.register.messages import report
-from pipelines.register.reference import context_from_raw, context_from_warehouse
-from pipelines.warehouse import connect, write_asset
+from praevention.register.annotate import AUTHOR, SUMMARY, block
+from praevention.register.load import load_register, table_writes
+from praevention.register.messages import report
+from praevention.register.reference import context_from_raw, context_from_warehouse
+from praevention.warehouse import connect, write_asset
 from tests.register.conftest import run_check
 from tests.register.messy import DOCUMENT_TEXT, PERSONAL, layout_register, messy_register, write_all
 
@@ -136,8 +136,8 @@ def test_document_numbers_dates_and_file_references_are_kept(loads):
 
 
 def test_check_promises_what_the_ingest_loads(messy, shared_data, tmp_path, capsys):
-    from pipelines.discovery import discover
-    from pipelines.ingest import load_boundaries, load_population
+    from praevention.discovery import discover
+    from praevention.ingest import load_boundaries, load_population
 
     found = discover(shared_data)
     con = connect(tmp_path / "w.duckdb")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from pipelines.register.load import load_register
-from pipelines.register.schema import SHEET_NAMES
+from praevention.register.load import load_register
+from praevention.register.schema import SHEET_NAMES
 from tests.register.conftest import (
     BODY,
     MEASURE,

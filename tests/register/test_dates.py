@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipelines.register.dates import (
+from praevention.register.dates import (
     DateError,
     PreciseDate,
     parse_date,

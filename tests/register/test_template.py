@@ -10,10 +10,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipelines.register.load import load_register, table_writes
-from pipelines.register.schema import BODY_TYPES_SQL, MEASURE_TYPES_SQL, SHEET_NAMES, TABLES
-from pipelines.register.template import write_template
-from pipelines.warehouse import connect, write_asset
+from praevention.register.load import load_register, table_writes
+from praevention.register.schema import BODY_TYPES_SQL, MEASURE_TYPES_SQL, SHEET_NAMES, TABLES
+from praevention.register.template import write_template
+from praevention.warehouse import connect, write_asset
 from tests.register.conftest import run_check
 
 

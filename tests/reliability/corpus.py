@@ -2,7 +2,7 @@
 
 Each :class:`Case` writes one damaged raw-data folder and names the outcome the pipeline must give:
 
-* ``error`` – the source stops with a clear :class:`~pipelines.errors.SourceFormatError` /
+* ``error`` – the source stops with a clear :class:`~praevention.errors.SourceFormatError` /
   ``PipelineError`` naming the file(s), nothing written (two files claiming one year);
 * ``refused`` – the file is not loaded and named with its reason in the ingest log (the run summary and
   the check ``files_readable``); the source's other files load, and a source left empty fails its
@@ -310,7 +310,7 @@ def _raw_bytes(folder: str, name: str, data: bytes):
 
 def _register(edit: Callable[[Workbook], None]):
     def build(raw: Path) -> None:
-        from pipelines.register.template import write_template
+        from praevention.register.template import write_template
 
         path = raw / "councils" / "register.xlsx"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -325,7 +325,7 @@ def _register(edit: Callable[[Workbook], None]):
 
 
 def _row(table: str, values: dict[str, object]) -> list[object]:
-    from pipelines.register.schema import TABLES
+    from praevention.register.schema import TABLES
 
     return [values.get(f.name) for f in TABLES[table]]
 
@@ -762,9 +762,9 @@ def run_case(case: Case, workdir: Path) -> Outcome:
     its own are logged as not loaded, as in a run), write it atomically and run the source's checks."""
     import pipelines.definitions  # noqa: F401 - builds every asset, which registers its loader and checks
     from assets._shared import SOURCE_LOADERS
-    from pipelines import warehouse
-    from pipelines.discovery import discover, display_path
-    from pipelines.errors import PipelineError, SourceFormatError
+    from praevention import warehouse
+    from praevention.discovery import discover, display_path
+    from praevention.errors import PipelineError, SourceFormatError
 
     raw = workdir / "raw"
     if raw.exists():
@@ -849,9 +849,9 @@ def _failed_checks(con: duckdb.DuckDBPyConnection, source: str) -> list[str]:
 
 def _register_load(raw: Path):
     """The register asset's load: validation against Sachsen-Anhalt, both tables, quarantine."""
-    from pipelines.errors import PipelineError
-    from pipelines.ingest import SourceLoad
-    from pipelines.register.load import discover_register_files, load_register, table_writes
+    from praevention.errors import PipelineError
+    from praevention.ingest import SourceLoad
+    from praevention.register.load import discover_register_files, load_register, table_writes
 
     result = load_register(discover_register_files(raw, None), land="15")
     if all(e["rows_read"] == 0 for e in result.log) and not len(result.rejects):

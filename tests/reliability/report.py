@@ -138,13 +138,13 @@ def determinism() -> list[str]:
         "carry no creation date; XLSX and PPTX carry the data date, also on their zip members; SVG and HTML ids "
         "are derived from the file name. Every output carries the data date (the end of the latest crime or "
         "accident year), not the day of the run, and is written to a temporary file in its folder and renamed "
-        "when complete (`pipelines/files.py`): a full disk leaves the previous file, never a truncated one.",
+        "when complete (`praevention/files.py`): a full disk leaves the previous file, never a truncated one.",
     ]
 
 
 def privacy(outputs: Path | None) -> list[str]:
-    from pipelines.privacy import register_contact_names, scan
-    from pipelines.register.load import discover_register_files
+    from praevention.publish.privacy_scan import register_contact_names, scan
+    from praevention.register.load import discover_register_files
     from tests.render.synthetic_land import make_report_data, render_products
 
     lines = [
@@ -192,7 +192,7 @@ def main() -> None:
     ]
     lines += [
         "## Small numbers\n",
-        "One rule, `pipelines/render/fmt.py: publish_count`: counts of 1–2 that the pipeline aggregates itself "
+        "One rule, `praevention/render/fmt.py: publish_count`: counts of 1–2 that the pipeline aggregates itself "
         "(Unfallatlas points per Gemeinde) are shown as `<3`, without rate, interval or change; counts the source "
         "publishes itself are shown, and marked `*` in fact sheets of Gemeinden under 1,000 inhabitants. Tested on "
         "the fact sheet (PDF and HTML), the workbook and the map hover text (`tests/render/`). The decks show no "

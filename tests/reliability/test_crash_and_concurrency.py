@@ -19,7 +19,7 @@ from tests.test_ingest import TABLES
 WRITER = """
 import sys
 import pandas as pd
-from pipelines import warehouse as wh
+from praevention import warehouse as wh
 con = wh.connect(sys.argv[1])
 n = int(sys.argv[2])
 print("writing", flush=True)
@@ -44,7 +44,7 @@ def _complete(path: Path, n: int) -> int:
 
 
 def _state(path: Path) -> tuple[int, str | None, list[str]]:
-    from pipelines import warehouse as wh
+    from praevention import warehouse as wh
 
     con = wh.connect(path)
     leftovers = wh.drop_stale_staging(con)
@@ -91,14 +91,14 @@ def test_killed_ingest_reruns_to_the_same_tables(real_warehouse: Path, shared_da
 
 
 def test_a_second_run_on_the_same_warehouse_fails_clearly(tmp_path: Path) -> None:
-    from pipelines.warehouse import run_lock
+    from praevention.warehouse import run_lock
 
     path = tmp_path / "w.duckdb"
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            "import sys, time\nfrom pipelines.warehouse import run_lock\n"
+            "import sys, time\nfrom praevention.warehouse import run_lock\n"
             "with run_lock(sys.argv[1]):\n    print('locked', flush=True)\n    time.sleep(30)\n",
             str(path),
         ],

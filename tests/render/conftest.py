@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.render import products
-from pipelines.render.data import ReportData
-from pipelines.render.site import render_site
+from praevention.render import products
+from praevention.render.data import ReportData
+from praevention.render.site import render_site
 from tests.render.synthetic_land import make_report_data, render_products
 
 

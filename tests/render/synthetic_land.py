@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from pipelines.render.data import ReportData
-from pipelines.render.products import Figures
+from praevention.render.data import ReportData
+from praevention.render.products import Figures
 
 LAND = "15"
 QUEDLINBURG = "15085235"
@@ -568,7 +568,7 @@ def _effects() -> pd.DataFrame:
 def render_products(data: ReportData, out: Path) -> tuple[Figures, dict[str, list[Path]]]:
     """Every product except the site, in the order the assets run (maps and charts first: the report and
     the decks assemble the images it exported); the exported figures and each product's files."""
-    from pipelines.render import products
+    from praevention.render import products
 
     figures = products.maps_and_charts(data, out)
     return figures, {

@@ -8,11 +8,11 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
-from pipelines import privacy
-from pipelines.digest import content_key
-from pipelines.render import steckbrief
-from pipelines.render.cache import RenderCache, retire_files
-from pipelines.render.export import Export, export_static
+from praevention.digest import content_key
+from praevention.publish import privacy_scan as privacy
+from praevention.render import steckbrief
+from praevention.render.cache import RenderCache, retire_files
+from praevention.render.export import Export, export_static
 from tests.render.synthetic_land import make_report_data
 
 
@@ -149,7 +149,7 @@ def test_files_a_product_no_longer_writes_are_removed(tmp_path: Path) -> None:
 
 
 def test_interactive_maps_are_written_only_when_their_content_changes(tmp_path: Path) -> None:
-    from pipelines.render.export import write_html
+    from praevention.render.export import write_html
 
     def figure(y: list[int]) -> go.Figure:
         return go.Figure(go.Bar(x=["a", "b"], y=y))
@@ -167,7 +167,7 @@ def test_interactive_maps_are_written_only_when_their_content_changes(tmp_path: 
 
 def test_cache_names_files_relative_to_the_output_folder(tmp_path) -> None:
     """No absolute path in the state folder: the output folder can be moved with its caches."""
-    from pipelines.render.cache import RenderCache
+    from praevention.render.cache import RenderCache
 
     out = tmp_path / "reports"
     target = out / "karten" / "a.html"

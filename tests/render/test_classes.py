@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
-from pipelines.render.classes import fisher_jenks, quantiles
+from praevention.render.classes import fisher_jenks, quantiles
 
 
 def test_fisher_jenks_finds_the_obvious_groups() -> None:

@@ -8,8 +8,8 @@ import re
 import numpy as np
 import pytest
 
-from pipelines.render import figures, fmt
-from pipelines.render.steckbrief import _years_text
+from praevention.render import figures, fmt
+from praevention.render.steckbrief import _years_text
 from tests.render.synthetic_land import make_report_data
 
 

@@ -16,9 +16,9 @@ import pytest
 import shapely
 from PIL import Image
 
-from pipelines.render import figures
-from pipelines.render.export import PNG_SCALE, Export, export_static
-from pipelines.render.svg import LocatorMap
+from praevention.render import figures
+from praevention.render.export import PNG_SCALE, Export, export_static
+from praevention.render.svg import LocatorMap
 from tests.render.synthetic_land import _frame, make_report_data
 
 KREISE = "boundaries/sachsen_anhalt_kreise_vg250_2016-01-01.geojson"

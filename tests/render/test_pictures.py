@@ -12,8 +12,8 @@ import pytest
 from pptx import Presentation
 from pptx.util import Inches
 
-from pipelines.render import figures, konferenz
-from pipelines.render.steckbrief import SheetBuilder
+from praevention.render import figures, konferenz
+from praevention.render.steckbrief import SheetBuilder
 from tests.render.conftest import Rendered
 from tests.render.synthetic_land import QUEDLINBURG, _frame, make_report_data
 

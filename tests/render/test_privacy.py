@@ -11,9 +11,10 @@ from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from pptx import Presentation
 
-from pipelines.privacy import find_personal, redact, register_contact_names, scan
-from pipelines.register.load import load_register
-from pipelines.render.workbook import suppress_small_effect_counts
+from praevention.privacy import find_personal, redact
+from praevention.publish.privacy_scan import register_contact_names, scan
+from praevention.register.load import load_register
+from praevention.render.workbook import suppress_small_effect_counts
 from tests.render.conftest import Rendered
 from tests.render.synthetic_land import QUEDLINBURG, SMALL
 

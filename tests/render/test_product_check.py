@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from pptx import Presentation
 
-from pipelines.render.product_check import check_file, check_products, rules
+from praevention.publish.product_check import check_file, check_products, rules
 from tests.render.conftest import Rendered
 
 #: what the ministry's acceptance check looks for, one example each

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from pipelines.cli import main
-from pipelines.privacy import scan
-from pipelines.render.product_check import check_products
+from praevention.publish.privacy_scan import scan
+from praevention.publish.product_check import check_products
 
 
 def _assert_clean(out: Path) -> None:

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from pptx import Presentation
 from pypdf import PdfReader
 
-from pipelines.render.data import SYNTHETIC_LABEL
+from praevention.render.data import SYNTHETIC_LABEL
 from tests.render.conftest import Rendered
 from tests.render.synthetic_land import QUEDLINBURG, SMALL
 
@@ -182,7 +182,7 @@ def test_conference_deck_is_dated_by_its_data_and_not_rewritten_unchanged(render
     import os
     import zipfile
 
-    from pipelines.render import products
+    from praevention.render import products
 
     (deck,) = [p for p in rendered.files["conference_kit"] if p.suffix == ".pptx"]
     day = rendered.data.data_date
@@ -198,7 +198,7 @@ def test_outputs_carry_the_data_date_not_the_day_of_the_run(rendered: Rendered) 
     """Runs on different days give identical files: the date shown is the end of the latest data year."""
     import datetime as dt
 
-    from pipelines.render import fmt
+    from praevention.render import fmt
 
     assert rendered.data.data_date == dt.date(2024, 12, 31)  # PKS up to 2024 in the synthetic Land
     today = dt.date.today()
@@ -213,8 +213,8 @@ def test_output_files_are_replaced_atomically(tmp_path, monkeypatch) -> None:
 
     import pytest
 
-    from pipelines.files import write_atomic
-    from pipelines.render.cache import write_if_changed
+    from praevention.files import write_atomic
+    from praevention.render.cache import write_if_changed
 
     target = tmp_path / "karte.html"
     write_if_changed(target, "<html>alt</html>")
@@ -233,7 +233,7 @@ def test_workbook_names_the_register_file_without_its_folder(rendered: Rendered,
     import dataclasses
     import zipfile
 
-    from pipelines.render.workbook import write_workbook
+    from praevention.render.workbook import write_workbook
 
     folder = "/mnt/mi/praevention"
     data = dataclasses.replace(
@@ -248,7 +248,7 @@ def test_workbook_names_the_register_file_without_its_folder(rendered: Rendered,
 
 
 def test_ministry_report_opens_with_every_body_and_measure_and_recommendations(rendered: Rendered) -> None:
-    from pipelines.render.ministerium import context
+    from praevention.render.ministerium import context
 
     ctx = context(rendered.data, {})
     names = [r[0] for r in ctx["overview"]]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from pipelines.render import fmt
-from pipelines.render.verdict import event_phrase, event_title, literature_context, place_phrase, verdict_de
+from praevention.render import fmt
+from praevention.render.verdict import event_phrase, event_title, literature_context, place_phrase, verdict_de
 
 
 def row(**kw) -> dict:
@@ -117,7 +117,7 @@ def test_small_numbers_are_given_as_counts_not_percentages():
 def test_a_town_body_measured_on_its_kreis_is_not_credited_with_the_kreis_change():
     import pandas as pd
 
-    from pipelines.render.verdict import add_verdicts
+    from praevention.render.verdict import add_verdicts
 
     effects = pd.DataFrame([row(measure_id="G07:gruendung", unit_ags="15085", indicator="pks:------", p_adjusted=0.01)])
     bodies = pd.DataFrame({"body_id": ["G07"], "name": ["Runder Tisch Quedlinburg"], "ags": ["15085235"]})
@@ -133,7 +133,7 @@ def test_a_town_body_measured_on_its_kreis_is_not_credited_with_the_kreis_change
 
 
 def test_chance_phrase_counts_in_words():
-    from pipelines.render.verdict import chance_phrase
+    from praevention.render.verdict import chance_phrase
 
     assert chance_phrase(19) == "etwa eine scheinbare Wirkung"
     assert chance_phrase(63) == "etwa 3 scheinbare Wirkungen"

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.stats.did import CountPanel, changes, did_placebo
-from pipelines.stats.placebo import MIN_PERMUTATION, placebo_inference
+from praevention.stats.did import CountPanel, changes, did_placebo
+from praevention.stats.placebo import MIN_PERMUTATION, placebo_inference
 
 
 def panel(
@@ -136,7 +136,7 @@ def test_interval_is_the_inverted_test(placebos, g_t, v_t):
 
 
 def test_stadtteile_are_named_by_their_official_numbers():
-    from pipelines.evaluation.design import stadtteil_parts, stadtteil_unit
+    from praevention.evaluation.design import stadtteil_parts, stadtteil_unit
 
     assert stadtteil_unit("15003000", ["01 Altstadt", "4", "Stadtteil 12"]) == "15003000-01+04+12"
     assert stadtteil_unit("15003000", ["Altstadt"]) is None

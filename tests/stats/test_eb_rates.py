@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipelines.stats.rates import eb_smoothed_rates
+from praevention.stats.rates import eb_smoothed_rates
 
 
 def test_small_extreme_area_is_shrunk_and_large_area_kept() -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pipelines.evaluation.evaluator import COMPARISON_TEXT, HEADLINE_ORDER
-from pipelines.stats import did, naive, synth
-from pipelines.stats.methods import LABELS, NAIVE, label
+from praevention.evaluation.evaluator import COMPARISON_TEXT, HEADLINE_ORDER
+from praevention.stats import did, naive, synth
+from praevention.stats.methods import LABELS, NAIVE, label
 
 
 def test_every_estimator_code_has_a_german_name() -> None:

@@ -8,10 +8,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.stats.did import CountPanel, did_placebo
-from pipelines.stats.meta import random_effects
-from pipelines.stats.naive import naive_before_after
-from pipelines.stats.rates import poisson_rate_ci, rate_ratio_exact
+from praevention.stats.did import CountPanel, did_placebo
+from praevention.stats.meta import random_effects
+from praevention.stats.naive import naive_before_after
+from praevention.stats.rates import poisson_rate_ci, rate_ratio_exact
 
 counts = st.integers(min_value=0, max_value=5000)
 exposures = st.floats(min_value=1.0, max_value=1e7, allow_nan=False, allow_infinity=False)

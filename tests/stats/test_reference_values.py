@@ -8,13 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipelines.stats.eb import eb_before_after
-from pipelines.stats.meta import random_effects
-from pipelines.stats.multiple import benjamini_hochberg, holm
-from pipelines.stats.naive import naive_before_after
-from pipelines.stats.rates import poisson_rate_ci, rate_ratio_exact
-from pipelines.stats.synth import synth_weights, synthetic_control
-from pipelines.stats.wdq import displacement, wdd, wdq
+from praevention.stats.eb import eb_before_after
+from praevention.stats.meta import random_effects
+from praevention.stats.multiple import benjamini_hochberg, holm
+from praevention.stats.naive import naive_before_after
+from praevention.stats.rates import poisson_rate_ci, rate_ratio_exact
+from praevention.stats.synth import synth_weights, synthetic_control
+from praevention.stats.wdq import displacement, wdd, wdq
 
 # BCG vaccine trials, Colditz et al. (1994), JAMA 271:698–702, as `dat.bcg` in R metafor (tpos, tneg, cpos, cneg)
 BCG = [
@@ -190,7 +190,7 @@ def test_synthetic_control_poor_fit_is_flagged():
 
 def test_two_sided_normal_p_value() -> None:
     """2·(1 − Φ(|z|)): 1.96 gives 0.05, 2.5758 gives 0.01 (standard normal table)."""
-    from pipelines.stats.types import two_sided_p
+    from praevention.stats.types import two_sided_p
 
     assert two_sided_p(1.959963984540054) == pytest.approx(0.05, abs=1e-12)
     assert two_sided_p(-2.5758293035489) == pytest.approx(0.01, abs=1e-12)

@@ -1,0 +1,315 @@
+"""From the register to evaluation designs: which unit, indicator, periods and comparison units.
+
+A design fixes, before any estimate is computed, what is compared with what:
+
+* **Unit.** The finest level with data for both periods. Crime: the Stadtteile a measure names (Magdeburg's
+  Kriminalitätsstatistik per Stadtteil), else the Gemeinde (PKS by Tatortgemeinde, where imported), else
+  the Kreis (the public PKS) – and the outputs say which. A kreisfreie Stadt is its Kreis: the public PKS
+  counts all its cases and compares it with the cities of its type, so its Gemeinde row is not used. A
+  Land-wide measure is evaluated on the Land, compared with the other Länder. Traffic measures use the smallest unit whose accident data cover both periods.
+* **Periods** (:func:`periods`). The year a measure starts is a transition year, and so is the year
+  before it: councils are often founded after a bad year, and a count that was unusually high just before
+  the start falls back by itself (regression to the mean; Ashenfelter 1978 on the dip before programme
+  entry). Neither year belongs to a period; the after period ends with the measure's end, if it has one.
+* **Indicators.** PKS offence keys as registered; accident groups map to panel indicators
+  (:data:`ACCIDENT_GROUPS`); groups without data (children, seniors, speed) are not evaluable.
+* Bodies count as interventions too: the founding of a council (and its relaunch) is evaluated on all
+  offences and on street crime.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from praevention.readers.pks import ALL_OFFENCES
+
+#: accident group of the register -> panel indicators, by preference (points are finer than counts)
+ACCIDENT_GROUPS: dict[str, tuple[str, ...]] = {
+    "all": ("acc:points_all", "acc:unfaelle_personenschaden"),
+    "killed_or_seriously_injured": ("acc:points_ksi",),
+    "pedestrians": ("acc:points_pedestrian",),
+    "cyclists": ("acc:points_bicycle",),
+    "motorcycles": ("acc:points_motorcycle",),
+    "alcohol_drugs": ("acc:unfaelle_sachschaden_berauscht",),
+}
+NO_DATA_GROUPS = {
+    "children": "Unfalldaten nach Alter der Beteiligten liegen nicht vor",
+    "seniors": "Unfalldaten nach Alter der Beteiligten liegen nicht vor",
+    "speed": "Unfallursachen (Geschwindigkeit) liegen in den Daten nicht vor",
+}
+BODY_TARGETS = (ALL_OFFENCES, "899000")
+BODY_GROUPS = {"other": "Sonstiges Gremium", "Beirat": "Kriminalpräventiver Beirat"}
+
+
+@dataclass(frozen=True)
+class Design:
+    """One evaluation: a measure (or a body's founding) × an indicator on one unit."""
+
+    measure_id: str
+    body_id: str
+    label: str
+    group: str
+    domain: str
+    indicator: str
+    unit_ags: str
+    unit_level: str
+    start: dt.date | None
+    end: dt.date | None
+    before: tuple[int, ...] = ()
+    after: tuple[int, ...] = ()
+    reason: str | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def evaluable(self) -> bool:
+        return self.reason is None
+
+    @property
+    def period_before(self) -> str:
+        return span(self.before)
+
+    @property
+    def period_after(self) -> str:
+        return span(self.after)
+
+
+def span(years: tuple[int, ...]) -> str:
+    if not years:
+        return ""
+    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+
+
+def periods(years: tuple[int, ...], start_year: int, end_year: int = 9999) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(before, after) years of a measure starting in ``start_year``: the start year and the year before it
+    are transition years and belong to neither period."""
+    before = tuple(y for y in years if y < start_year - 1)
+    after = tuple(y for y in years if start_year < y <= end_year)
+    return before, after
+
+
+def _date(value: object) -> dt.date | None:
+    if value is None or (not isinstance(value, list | tuple) and pd.isna(value)):
+        return None
+    try:
+        return pd.Timestamp(value).date()
+    except (TypeError, ValueError):
+        return None
+
+
+#: separates the Stadtteile of a measure's area in the key of the unit they form together
+STADTTEIL_JOIN = "+"
+
+
+def stadtteil_unit(ags: str, ortsteile: list[str]) -> str | None:
+    """The unit formed by the Stadtteile a measure names: '15003000-01+04' for '01 Altstadt' and '4'.
+    Stadtteile are named by their official number (a leading number in the entry); None without one."""
+    numbers = sorted({m.group(1).zfill(2) for o in ortsteile if (m := re.match(r"\s*(?:Stadtteil\s*)?(\d{1,3})\b", o))})
+    return f"{ags}-{STADTTEIL_JOIN.join(numbers)}" if numbers and len(ags) == 8 else None
+
+
+def stadtteil_parts(unit: str) -> list[str]:
+    """'15003000-01+04' → ['15003000-01', '15003000-04']."""
+    city, _, numbers = unit.partition("-")
+    return [f"{city}-{n}" for n in numbers.split(STADTTEIL_JOIN)]
+
+
+def is_kreisfreie_stadt(ags: str) -> bool:
+    """Whether an 8-digit AGS is a kreisfreie Stadt: its Gemeinde number is 000, its territory its Kreis's."""
+    return len(ags) == 8 and ags.endswith("000")
+
+
+def _crime_units(ags: str, land: str, ortsteile: list[str]) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Candidate units of a crime design, finest first, each with the note the outputs carry."""
+    if ags == land:
+        return [(land, "Land", ("Landesweite Maßnahme: Vergleich mit den anderen Ländern",))]
+    out = []
+    if unit := stadtteil_unit(ags, ortsteile):
+        out.append(
+            (unit, "Stadtteil", ("Ausgewertet in den genannten Stadtteilen (Kriminalitätsstatistik der Stadt)",))
+        )
+    if len(ags) == 8 and is_kreisfreie_stadt(ags):
+        # the city is its Kreis: the public PKS counts all its cases, compared with cities of its type
+        out.append((ags[:5], "Kreis", ("Kreisfreie Stadt: ausgewertet mit der PKS der Stadt",)))
+    elif len(ags) == 8:
+        out.append((ags, "Gemeinde", ("Ausgewertet für die Gemeinde (Kriminalstatistik nach Tatortgemeinde)",)))
+        out.append(
+            (ags[:5], "Kreis", ("Kriminalitätsdaten liegen für die Gemeinde nicht vor: ausgewertet wird der Kreis",))
+        )
+    else:
+        out.append((ags[:5], "Kreis", ()))
+    return out
+
+
+def _list(value: object) -> list:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return []
+    return [str(v) for v in value]
+
+
+def interventions(bodies: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+    """Register measures plus the foundings and relaunches of bodies, as one table of interventions."""
+    rows = []
+    for _, m in measures.iterrows():
+        rows.append(
+            {
+                "measure_id": m["measure_id"],
+                "body_id": m["body_id"],
+                "label": m["title"],
+                "domain": m["domain"],
+                "pks_keys": _list(m.get("target_pks_keys")),
+                "accident_groups": _list(m.get("target_accident_groups")),
+                "ags": m["ags"],
+                "ortsteile": _list(m.get("area_ortsteile")),
+                "start": _date(m["start"]),
+                "end": _date(m.get("end")),
+                "group": m.get("measure_type") or "Sonstiges",
+                "register_evaluable": bool(m.get("evaluable", True)),
+                "register_reason": m.get("not_evaluable_reason"),
+            }
+        )
+    measure_starts = {(r["body_id"], r["start"]) for r in rows}
+    for _, b in bodies.iterrows():
+        if b["level"] == "Land" or not isinstance(b["ags"], str):
+            continue
+        for kind, column in (("gruendung", "founded"), ("neustart", "relaunched")):
+            start = _date(b.get(column))
+            if start is None and kind == "neustart":
+                continue
+            if kind == "gruendung" and (b["body_id"], start) in measure_starts:
+                continue  # the body was set up by one of its measures: that measure is evaluated
+            rows.append(
+                {
+                    "measure_id": f"{b['body_id']}:{kind}",
+                    "body_id": b["body_id"],
+                    "label": f"{'Einrichtung' if kind == 'gruendung' else 'Neustart'}: {b['name']}",
+                    "domain": "crime",
+                    "pks_keys": list(BODY_TARGETS),
+                    "accident_groups": [],
+                    "ags": b["ags"],
+                    "start": start,
+                    "end": _date(b.get("ended")),
+                    "group": BODY_GROUPS.get(str(b["body_type"]), str(b["body_type"])),
+                    "register_evaluable": start is not None,
+                    "register_reason": None if start is not None else "kein Gründungsdatum im Register",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def designs(interv: pd.DataFrame, available: pd.DataFrame, land: str) -> list[Design]:
+    """Every (intervention, indicator) with its unit and periods, or the reason it cannot be evaluated.
+
+    ``available`` lists the panel's (unit_ags, indicator, year) cells with a count.
+    """
+    wanted = {f"pks:{k}" for ks in interv["pks_keys"] for k in ks} | {
+        i for opts in ACCIDENT_GROUPS.values() for i in opts
+    }
+    cells = available[available["indicator"].isin(wanted)].drop_duplicates().sort_values("year")
+    years, rows = cells["year"].to_numpy(), cells.groupby(["unit_ags", "indicator"], sort=False).indices
+    years_of = {key: tuple(years[i].tolist()) for key, i in rows.items()}
+    for ortsteile, ags in zip(interv.get("ortsteile", []), interv["ags"], strict=False):
+        unit = stadtteil_unit(str(ags or ""), ortsteile if isinstance(ortsteile, list) else [])
+        if unit is None:
+            continue
+        for indicator in {i for (u, i) in years_of if u in stadtteil_parts(unit)}:
+            parts = [set(years_of.get((u, indicator), ())) for u in stadtteil_parts(unit)]
+            years_of[(unit, indicator)] = tuple(sorted(set.intersection(*parts)))
+    out: list[Design] = []
+    for _, m in interv.iterrows():
+        base = {
+            "measure_id": m["measure_id"],
+            "body_id": m["body_id"],
+            "label": m["label"],
+            "group": m["group"],
+            "start": _date(m["start"]),
+            "end": _date(m["end"]),
+        }
+        targets: list[tuple[str, str, tuple[str, ...]]] = []
+        for key in m["pks_keys"]:
+            targets.append(("crime", f"pks:{key}", ()))
+        for group in m["accident_groups"]:
+            if group in NO_DATA_GROUPS:
+                targets.append(("traffic", f"acc:{group}", (NO_DATA_GROUPS[group],)))
+            else:
+                targets.append(("traffic", group, ACCIDENT_GROUPS.get(group, ())))
+        if not targets:
+            out.append(
+                Design(
+                    **base,
+                    domain=m["domain"] or "crime",
+                    indicator="",
+                    unit_ags=m["ags"] or "",
+                    unit_level="",
+                    reason=m["register_reason"] or "keine auswertbare Zielgröße",
+                )
+            )
+            continue
+        for domain, indicator, options in targets:
+            out.append(_design(base, domain, indicator, options, m, years_of, land))
+    return out
+
+
+def _design(
+    base: dict, domain: str, indicator: str, options: tuple[str, ...], m: pd.Series, years_of: dict, land: str
+) -> Design:
+    ags = str(m["ags"] or "")
+    if domain == "crime":
+        ortsteile = m["ortsteile"] if isinstance(m.get("ortsteile"), list) else []
+        candidates = [(u, lv, indicator, notes) for u, lv, notes in _crime_units(ags, land, ortsteile)]
+    else:
+        if indicator.startswith("acc:") and options and indicator[4:] in NO_DATA_GROUPS:
+            return Design(**base, domain=domain, indicator=indicator, unit_ags=ags, unit_level="", reason=options[0])
+        units = [(ags, "Gemeinde" if len(ags) == 8 else "Kreis" if len(ags) == 5 else "Land")]
+        if len(ags) == 8:
+            units.append((ags[:5], "Kreis"))
+        candidates = [(u, lv, ind, ()) for ind in options for u, lv in units]
+        indicator = options[0] if options else indicator
+    if not any(years_of.get((u, ind)) for u, _, ind, _ in candidates):
+        # without data at any level the design is described at its coarsest unit
+        candidates = candidates[-1:]
+    start, end = _date(m["start"]), _date(m["end"])
+    if not m["register_evaluable"] or start is None:
+        return Design(
+            **base,
+            domain=domain,
+            indicator=indicator,
+            unit_ags=candidates[-1][0],
+            unit_level=candidates[-1][1],
+            notes=candidates[-1][3],
+            reason=m["register_reason"] or "kein Startdatum",
+        )
+    start_year = start.year
+    end_year = end.year if end is not None else 9999
+    tried = []
+    for unit, level, ind, notes in candidates:
+        years = years_of.get((unit, ind), ())
+        before, after = periods(years, start_year, end_year)
+        d = Design(
+            **base,
+            domain=domain,
+            indicator=ind,
+            unit_ags=unit,
+            unit_level=level,
+            before=before,
+            after=after,
+            notes=notes,
+        )
+        if before and after:
+            return d
+        tried.append(d)
+    if not tried:
+        raise ValueError(f"no candidate unit for {base['measure_id']}")
+    best = next((t for t in tried if years_of.get((t.unit_ags, t.indicator))), tried[0])
+    years = years_of.get((best.unit_ags, best.indicator), ())
+    if not years:
+        reason = "keine Daten für diese Zielgröße und Ebene"
+    elif not best.before:
+        reason = f"Beginn {start_year} liegt vor oder am Anfang der Datenreihe ({years[0]}–{years[-1]}): kein Vorher-Zeitraum"
+    else:
+        reason = f"Nachher-Zeitraum fehlt (Beginn {start_year}, Daten bis {years[-1]})"
+    return Design(**{**best.__dict__, "reason": reason})

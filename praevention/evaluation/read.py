@@ -1,0 +1,48 @@
+"""The warehouse reads of the evaluation: what :func:`~praevention.evaluation.panel.build_panel` reads and
+what the evaluation and its calibration read (SQL beside it in ``sql/``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from praevention.evaluation.inputs import EvaluationData, kreis_neighbours, read_kreis_types
+
+SQL = Path(__file__).parent / "sql"
+
+
+def panel_inputs(con: duckdb.DuckDBPyConnection, land: str) -> dict[str, pd.DataFrame]:
+    """The source tables :func:`build_panel` reads, by argument name."""
+    return {
+        "crime": con.execute(
+            "SELECT year, ags, kreis_name, kreis_type, offence_key, offence_label, cases, hz, hz_basis FROM crime_cases"
+        ).df(),
+        "crime_gemeinden": con.execute("SELECT year, ags, offence_key, cases FROM crime_gemeinde_cases").df(),
+        "city": con.execute("SELECT * FROM crime_city_stats").df(),
+        "accident_counts": con.execute("SELECT * FROM accident_counts").df(),
+        "points": con.execute((SQL / "panel_inputs.sql").read_text(), [land]).df(),
+        "population": con.execute("SELECT * FROM population").df(),
+        "names": con.execute(
+            "SELECT ags, level, arg_max(name, valid_from) AS name FROM boundaries GROUP BY ags, level"
+        ).df(),
+    }
+
+
+def evaluation_inputs(
+    con: duckdb.DuckDBPyConnection, land: str, panel: pd.DataFrame | None = None
+) -> tuple[EvaluationData, pd.DataFrame, pd.DataFrame]:
+    """What the evaluation and its calibration read: the panel (the stored one unless given) with Kreis
+    types, points, areas and neighbours, and the register's bodies and measures."""
+    data = EvaluationData(
+        panel=con.execute("SELECT * FROM panel").df() if panel is None else panel,
+        kinds=read_kreis_types(con),
+        land=land,
+        points=con.execute((SQL / "land_points.sql").read_text(), [land]).df(),
+        areas=con.execute((SQL / "register_areas.sql").read_text()).df().set_index("measure_id"),
+        neighbours=kreis_neighbours(con.execute((SQL / "kreis_boundaries.sql").read_text()).df()),
+    )
+    bodies = con.execute("SELECT * FROM register_bodies").df()
+    measures = con.execute("SELECT * FROM register_measures").df()
+    return data, bodies, measures

@@ -1,0 +1,120 @@
+"""Contract of the evaluation tables (``panel``, ``measure_effects``, ``effects_pooled``, ``calibration``)."""
+
+from __future__ import annotations
+
+from praevention.tables import Table, register_table
+
+PANEL = Table(
+    "panel",
+    "One row per unit × period × indicator: counts, population, rates with exact Poisson intervals, breaks.",
+    "derived from crime_cases, crime_gemeinde_cases, crime_city_stats, accident_points, accident_counts and population",
+    ("unit_ags", "year", "month", "indicator"),
+    {
+        "unit_ags": "AGS of the unit (8 digits Gemeinde, 5 Kreis, 2 Land; Stadtteile '15003000-NN')",
+        "unit_level": "Gemeinde, Kreis, Land or Stadtteil",
+        "unit_name": "name of the unit",
+        "year": "year",
+        "month": "month where the source has it, else empty",
+        "indicator": "'pks:<offence key>' or 'acc:<measure>' (accident measures as in accident_counts; "
+        "'acc:points_all' / 'acc:points_ksi' counted from Unfallatlas points)",
+        "indicator_label": "German label of the indicator",
+        "count": "count in the period",
+        "population": "population used as denominator",
+        "population_method": "published, interpolated (linear between editions of the same census basis), carried "
+        "(nearest edition of that basis), the same with '_scaled' (Gemeinden scaled to the Kreis population the "
+        "BKA's HZ rests on) or pks_implied (cases × 100,000 / HZ)",
+        "population_basis": "census basis of the population: 'Zensus 2011' for the years up to 2023, 'Zensus 2022' "
+        "from 2024, as in the BKA's HZ (population of 31.12. of the previous year); empty without population",
+        "rate_per_100k": "count per 100,000 inhabitants on one population basis",
+        "rate_ci_low": "exact (Garwood) Poisson 95 % lower bound of the rate",
+        "rate_ci_high": "exact (Garwood) Poisson 95 % upper bound of the rate",
+        "hz_published": "the HZ the BKA published (PKS only), kept beside the recomputed rate",
+        "source": "table the count comes from",
+        "break_flag": "true where the series breaks (Zensus 2022 population basis, territorial change, definition change)",
+        "break_reason": "why",
+        "small_count": "true for counts from 1 to 2 (outputs suppress or widen them)",
+        "territory": "as_published, or harmonized_to:<ags> where the unit was merged into a later one",
+        "comparison_eligible": "false for units left out of comparison pools (broken series)",
+    },
+)
+
+MEASURE_EFFECTS = Table(
+    "measure_effects",
+    "Estimated effects of each register measure, one row per measure × indicator × method (rate-ratio scale).",
+    "derived from panel and register_measures",
+    ("measure_id", "indicator", "method"),
+    {
+        "measure_id": "register measure (a body's founding or relaunch: '<body_id>:gruendung' / ':neustart')",
+        "body_id": "register body",
+        "unit_ags": "unit evaluated",
+        "unit_level": "level of that unit (Kreis where crime data exist only per Kreis)",
+        "indicator": "panel indicator",
+        "indicator_label": "German label",
+        "method": "naive_before_after, did_placebo (comparison group with placebo inference), synthetic_control, "
+        "empirical_bayes, wdq (with the WDD in diagnostics), displacement_neighbours (change in the neighbouring "
+        "Kreise); 'none' for the headline row of a design that is not evaluable or inconclusive",
+        "estimate": "rate ratio (0.85 = 15 % fewer); for wdq the target-area ratio relative to control",
+        "ci_low": "95 % lower bound (for did_placebo and synthetic_control: the inverted placebo test)",
+        "ci_high": "95 % upper bound",
+        "p_value": "p-value of the method (placebo rank or t test, exact binomial for naive)",
+        "p_adjusted": "Benjamini–Hochberg adjusted p-value across the evaluable headline rows of the run",
+        "p_holm": "Holm adjusted p-value across the same rows",
+        "mde_80": "minimum detectable effect at 80 % power as a rate ratio (0.85 = a 15 % reduction)",
+        "n_before": "count before",
+        "n_after": "count after",
+        "period_before": "years before (e.g. 2016–2019)",
+        "period_after": "years after",
+        "comparison": "description of the comparison pool",
+        "diagnostics": "JSON: placebo count and variance model, pre-trend test, pre-fit RMSPE, weights, WDD …",
+        "evaluable": "false where the measure cannot be evaluated (reason in verdict_de)",
+        "headline": "true for the one row per measure and indicator the products lead with",
+        "finding": "headline rows: effect, chance, no_large_effect, undetectable, inconclusive or not_evaluable",
+        "verdict_de": "plain-German sentence for councils; never claims more than the design allows",
+        "context_de": "headline rows: what systematic reviews found for this type of measure (data/literature.yaml) "
+        "and whether the local result is in line with it",
+    },
+)
+
+EFFECTS_POOLED = Table(
+    "effects_pooled",
+    "Random-effects meta-analysis of the headline effects per type of measure and indicator domain: one "
+    "estimate per measure and outcome family and one per unit, never nested indicators as independent studies.",
+    "derived from measure_effects",
+    ("group", "indicator_domain", "method"),
+    {
+        "group": "type of measure pooled (e.g. Sicherheitspartnerschaft)",
+        "indicator_domain": "crime or traffic",
+        "method": "REML with the Hartung-Knapp-Sidik-Jonkman interval",
+        "k": "number of effects pooled",
+        "estimate": "pooled rate ratio",
+        "ci_low": "95 % lower bound (t distribution, k − 1 degrees of freedom)",
+        "ci_high": "95 % upper bound",
+        "p_value": "p-value of the pooled effect",
+        "tau2": "between-effect variance τ²",
+        "i2": "I² heterogeneity (0–1)",
+        "verdict_de": "plain-German sentence",
+        "forest": "JSON list of the pooled effects (measure_id, indicator_label, estimate, ci_low, ci_high, weight)",
+    },
+)
+
+CALIBRATION = Table(
+    "calibration",
+    "How often the evaluation claims an effect where none exists: placebo measures at random start dates in "
+    "Kreise without a registered body or measure, evaluated through the same code path as real measures.",
+    "derived from panel and the register (which Kreise and indicators)",
+    ("method", "indicator"),
+    {
+        "method": "'headline' (the published procedure) or an estimator code as in measure_effects",
+        "indicator": "PKS indicator, or '*' for all of them together",
+        "indicator_label": "German label",
+        "n_designs": "evaluable placebo designs",
+        "n_not_evaluable": "placebo designs the procedure did not evaluate",
+        "false_positive_rate": "share of evaluable placebo designs whose 95 % interval excludes no change",
+        "mc_error": "Monte-Carlo standard error of that share",
+        "coverage": "share of 95 % intervals containing the true rate ratio 1",
+        "mde_80": "median minimum detectable effect at 80 % power (rate ratio)",
+    },
+)
+
+for _t in (PANEL, MEASURE_EFFECTS, EFFECTS_POOLED, CALIBRATION):
+    register_table(_t)

@@ -1,0 +1,358 @@
+"""The report for the Ministry of the Interior and Sport: HTML, PDF (typst) and an XLSX workbook.
+
+Contents: an overview map of all bodies and measures, a forest plot of the effects with the pooled
+estimates, the comparison of methods for each measure (the naive one labelled), data quality
+(quarantined rows, breaks, missing years) and the caveats on method and data.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from praevention.render import fmt
+from praevention.render.cache import write_if_changed
+from praevention.render.data import SOURCE_NAMES, SYNTHETIC_LABEL, ReportData
+from praevention.render.figures import alt_texts
+from praevention.render.steckbrief import TEMPLATES
+from praevention.render.verdict import chance_phrase, finding_label
+from praevention.render.workbook import OPEN_DATA, quality_table, write_open_data, write_workbook
+from praevention.stats.methods import NAIVE
+from praevention.stats.methods import label as method_label
+
+CAVEATS = [
+    "Ein einfacher Vorher-Nachher-Vergleich („naiv“) zeigt nur, wie sich die Zahlen veränderten – nicht, ob die "
+    "Maßnahme wirkte. Kriminalität ging in Deutschland 2015–2021 allgemein zurück; deshalb wird immer mit "
+    "Vergleichsgruppen gerechnet.",
+    "Regression zur Mitte: Gremien entstehen oft nach einem schlechten Jahr; danach sinken die Zahlen auch ohne "
+    "Maßnahme. Die Empirical-Bayes-Schätzung für Unfälle rechnet diesen Effekt heraus und weist ihn getrennt aus.",
+    "Kriminalitätsdaten (PKS) liegen nur auf Kreisebene vor. Maßnahmen einer Gemeinde werden am ganzen Kreis "
+    "gemessen; kleine Wirkungen in einer Stadt gehen darin unter.",
+    "Kleine Zahlen schwanken stark. Zahlen von 1 bis 2 werden je Gemeinde nicht ausgewiesen („<3“), "
+    "Auswertungen mit weniger als 20 Fällen gelten als nicht auswertbar.",
+    "Bevölkerungszahlen ab dem Stichtag 31.12.2022 beruhen auf dem Zensus 2022; der Sprung ist ein Bruch, kein Trend.",
+    "Das Register ist nicht vollständig: Es enthält nur öffentlich belegte Gremien und Maßnahmen. Viele Maßnahmen "
+    "haben kein genaues Startdatum oder keine messbare Zielgröße und sind deshalb nicht auswertbar.",
+    "Alle Aussagen beschreiben zeitliche Zusammenhänge gegenüber Vergleichsgruppen. Ein ursächlicher Nachweis ist "
+    "mit öffentlichen Statistiken nicht möglich; andere gleichzeitige Veränderungen können das Ergebnis erklären.",
+]
+
+
+#: the crime and accident indicators of the overview per Kreis
+OVERVIEW_INDICATORS = ("pks:------", "acc:verunglueckte")
+#: terms the report's appendix explains; the main text uses none of them
+GLOSSARY = [
+    (
+        "Ratenverhältnis",
+        "Fälle je Einwohner nach dem Start geteilt durch die erwarteten Fälle ohne Maßnahme; unter 1 "
+        "heißt weniger Fälle als erwartet (0,80 = −20 %).",
+    ),
+    (
+        "95-%-Intervall",
+        "Bereich, in dem die wahre Veränderung mit 95 % Sicherheit liegt; schließt es 0 % ein, ist "
+        "keine Veränderung nachgewiesen.",
+    ),
+    (
+        "kleinste erkennbare Wirkung",
+        "die Senkung, die das Verfahren mit 80 % Wahrscheinlichkeit erkennen würde "
+        "(englisch minimum detectable effect, MDE).",
+    ),
+    (
+        "Vergleich mit ähnlichen Einheiten",
+        "Differenz-von-Differenzen: die Veränderung im Gebiet der Maßnahme minus "
+        "die Veränderung in ähnlichen Kreisen ohne Maßnahme; die Unsicherheit aus Scheinmaßnahmen (Placebo) in diesen "
+        "Kreisen.",
+    ),
+    (
+        "gestaffelte Starts",
+        "Maßnahmen, die in verschiedenen Jahren begannen, werden je Startjahr mit den noch nicht "
+        "behandelten Gebieten verglichen.",
+    ),
+    (
+        "synthetische Vergleichsregion",
+        "synthetische Kontrolle: eine gewichtete Mischung anderer Kreise, die die Jahre "
+        "vor dem Start möglichst genau nachbildet.",
+    ),
+    (
+        "Empirical Bayes",
+        "Vorhersage der Unfälle eines Gebiets aus vergleichbaren Gebieten; rechnet die Regression zur Mitte heraus.",
+    ),
+    ("Regression zur Mitte", "nach einem ungewöhnlich schlechten Jahr sinken die Zahlen meist auch ohne Maßnahme."),
+    (
+        "Korrektur für viele Tests",
+        "Benjamini-Hochberg und Holm: unter vielen geprüften Ergebnissen sind einige "
+        "zufällig auffällig; gesichert ist nur, was nach der Korrektur besteht.",
+    ),
+    (
+        "Meta-Analyse",
+        "gemeinsame Auswertung gleichartiger Maßnahmen mit zufälligen Effekten (τ² = Streuung zwischen "
+        "den Maßnahmen, I² = ihr Anteil an der Gesamtstreuung).",
+    ),
+]
+
+
+def overview_rows(data: ReportData) -> list[list[str]]:
+    """Every body and measure of the register: its result in words, the smallest effect the data could
+    detect, and why it could not be evaluated where it could not."""
+    head = data.effects[data.effects["headline"]]
+    rows = []
+    # a body derived from a single measure ("K-…", see praevention/register/sourced_register.py) is that measure
+    bodies = [b for b in data.bodies["body_id"] if not str(b).startswith("K-")]
+    ids = [*(f"{b}:" for b in bodies), *data.measures["measure_id"]]
+    for key in ids:
+        own = head[head["measure_id"].str.startswith(key)] if key.endswith(":") else head[head["measure_id"] == key]
+        name = data.event_name(key[:-1], 60) if key.endswith(":") else data.event_name(key, 60)
+        kind = "Gremium" if key.endswith(":") else "Maßnahme"
+        evaluable = own[own["evaluable"]]
+        if len(evaluable):
+            found = evaluable["finding"].map(finding_label).value_counts()
+            verdict = "; ".join(f"{label} ({n})" if n > 1 else label for label, n in found.items() if label)
+            mde = evaluable["mde_80"].dropna()
+            mde_text = f"{fmt.change_from_ratio(mde.max()).lstrip('−')}" if len(mde) else "–"
+            why = ""
+        else:
+            verdict, mde_text = "nicht auswertbar", "–"
+            why = _why_not(data, key, own)
+        rows.append([name, kind, verdict or "–", mde_text, why])
+    return rows
+
+
+def _why_not(data: ReportData, key: str, own: pd.DataFrame) -> str:
+    if not key.endswith(":"):
+        m = data.measures.loc[data.measures["measure_id"] == key, "not_evaluable_reason"]
+        if len(m) and isinstance(m.iloc[0], str) and m.iloc[0]:
+            return m.iloc[0]
+    reasons = [json.loads(d).get("reason_de", "") for d in own["diagnostics"] if isinstance(d, str) and d]
+    reasons = [r for r in dict.fromkeys(reasons) if r]
+    return "; ".join(reasons) if reasons else ("kein Gründungsdatum im Register" if key.endswith(":") else "–")
+
+
+def kreis_rows(data: ReportData) -> list[list[str]]:
+    """Per Kreis and for the Land: crimes and injured road users per 100.000 inhabitants in the latest year,
+    and their change since five years before (or the earliest year there is), as counts on small numbers."""
+    yearly = data.panel[data.panel["month"].isna() & data.panel["rate_per_100k"].notna()]
+    out = []
+    for k in [*data.kreise.sort_values("name").itertuples(), None]:
+        ags = data.land if k is None else str(k.ags)
+        cells = [data.unit_name(ags)]
+        for indicator in OVERVIEW_INDICATORS:
+            s = yearly[(yearly["unit_ags"] == ags) & (yearly["indicator"] == indicator)].sort_values("year")
+            if s.empty:
+                cells += ["–", "–"]
+                continue
+            last = s.iloc[-1]
+            earlier = s[s["year"] >= int(last["year"]) - 5]
+            base = earlier.iloc[0]
+            change = (
+                f"{fmt.change_text(base['count'], last['count'], last['rate_per_100k'] / base['rate_per_100k'])} "
+                f"seit {int(base['year'])}"
+                if int(base["year"]) < int(last["year"])
+                else "–"
+            )
+            cells += [f"{fmt.number(last['rate_per_100k'], 0)} ({int(last['year'])})", change]
+        out.append(cells)
+    return out
+
+
+def recommendations(data: ReportData) -> list[str]:
+    """What would make more measures evaluable, counted from the register."""
+    m, b = data.measures, data.bodies
+    out = []
+    no_start = int(m["start"].isna().sum()) if "start" in m else 0
+    if no_start:
+        out.append(
+            f"{fmt.number(no_start)} von {fmt.plural(len(m), 'Maßnahme', 'Maßnahmen')} haben kein Startdatum: mit dem "
+            "Monat des Beginns im Register werden sie auswertbar, sobald Daten für die Jahre danach vorliegen."
+        )
+    no_target = int((m["target_pks_keys"].map(_empty) & m["target_accident_groups"].map(_empty)).sum())
+    if no_target:
+        out.append(
+            f"{fmt.plural(no_target, 'Maßnahme hat', 'Maßnahmen haben')} keine messbare Zielgröße (Straftatengruppe oder "
+            "Unfallart): die Zielgröße im Register angeben, wenn die Maßnahme auf Fallzahlen zielt."
+        )
+    no_founded = int(b["founded"].isna().sum()) if "founded" in b else 0
+    if no_founded:
+        out.append(
+            f"{fmt.plural(no_founded, 'Gremium hat', 'Gremien haben')} kein Gründungsdatum: ohne es lässt sich die "
+            "Entwicklung vor und nach der Einrichtung nicht vergleichen."
+        )
+    gemeinde = int((m["ags"].astype(str).str.len() == 8).sum())
+    if gemeinde:
+        out.append(
+            f"{fmt.plural(gemeinde, 'Maßnahme wirkt', 'Maßnahmen wirken')} in einer einzelnen Gemeinde, die "
+            "Kriminalitätsstatistik gibt es aber nur je Kreis: Ortsteile oder ein Gebiet im Register und örtliche "
+            "Fallzahlen der Polizei würden eine Auswertung am Ort erlauben."
+        )
+    return out
+
+
+def _empty(v: object) -> bool:
+    return v is None or (not isinstance(v, str) and len(v) == 0)  # type: ignore[arg-type]
+
+
+def _ci(e: pd.Series) -> str:
+    if not e["evaluable"]:
+        return "nicht auswertbar"
+    return (
+        f"{fmt.number(e['estimate'], 2)} ({fmt.number(e['ci_low'], 2)}–{fmt.number(e['ci_high'], 2)}); "
+        f"{fmt.change_from_ratio(e['estimate'])}"
+    )
+
+
+def context(data: ReportData, images: dict[str, str]) -> dict:
+    e = data.effects
+    head = e[e["headline"]]
+    evaluable = head[head["evaluable"]]
+    n_units = head["measure_id"].nunique()
+    n_eval = evaluable["measure_id"].nunique()
+    found = evaluable["finding"].value_counts()
+    n_tests = int(evaluable["p_adjusted"].notna().sum())
+    naive = e[(e["method"] == NAIVE) & e["evaluable"]]
+    naive_lower = naive[naive["ci_high"] < 1]
+    summary = [
+        f"Das Register umfasst {fmt.plural(len(data.bodies), 'Gremium', 'Gremien')} und "
+        f"{fmt.plural(len(data.measures), 'Maßnahme', 'Maßnahmen')}. Ausgewertet werden Maßnahmen und Gründungen von "
+        f"Gremien, zusammen {fmt.number(n_units)}: für {n_eval} ließ sich mindestens eine Zielgröße auswerten, "
+        f"für {n_units - n_eval} keine (Gründe im Abschnitt Datenqualität und in den Steckbriefen).",
+        f"Ausgewertete Zielgrößen: {fmt.number(len(evaluable))}. Davon zeigen {found.get('effect', 0)} eine Veränderung, die auch "
+        f"unter allen {n_tests} Tests des Berichts gesichert bleibt; bei {found.get('chance', 0)} wäre der Unterschied "
+        f"auch durch Zufall erklärbar. Allein der Zufall erzeugt unter {n_tests} Tests "
+        f"{chance_phrase(n_tests)}. Bei "
+        f"{found.get('no_large_effect', 0)} schließt das Intervall eine größere Wirkung aus, bei "
+        f"{found.get('undetectable', 0)} sind die Daten für kleinere Wirkungen zu ungenau.",
+    ]
+    if len(naive_lower) > found.get("effect", 0):
+        summary.append(
+            f"Der naive Vorher-Nachher-Vergleich hätte bei {len(naive_lower)} von {len(naive)} Zielgrößen einen "
+            "deutlichen Rückgang gezeigt: er spiegelt den allgemeinen Trend und die Regression zur Mitte, nicht die "
+            "Wirkung der Maßnahme."
+        )
+    pooled = [
+        f"{r.group} ({'Kriminalität' if r.indicator_domain == 'crime' else 'Verkehr'}, k = {r.k}): "
+        f"{r.verdict_de} τ² = {fmt.number(r.tau2, 4)}, I² = {fmt.percent(r.i2, 0)}."
+        for r in data.pooled.itertuples()
+    ]
+    effects = [
+        [data.event_name(r.measure_id, 70), r.indicator_label or "–", data.unit_name(r.unit_ags), r.verdict_de]
+        for r in head.sort_values(["measure_id", "indicator"]).itertuples()
+    ]
+    methods = []
+    for r in e[e["evaluable"]].sort_values(["measure_id", "indicator", "method"]).itertuples():
+        label = method_label(r.method) + (" (ohne Vergleichsgruppe)" if r.method == NAIVE else "")
+        methods.append(
+            [
+                data.event_name(r.measure_id, 50),
+                r.indicator_label,
+                label + (" ★" if r.headline else ""),
+                _ci(pd.Series(r._asdict())),
+                fmt.significant(r.p_value, 3) if pd.notna(r.p_value) else "–",
+            ]
+        )
+    quality = [[r.Quelle, r.Grund, fmt.number(r.Zeilen)] for r in quality_table(data.quality).itertuples()]
+    breaks = (
+        data.panel[data.panel["break_flag"]].groupby("break_reason")["unit_ags"].nunique().sort_values(ascending=False)
+    )
+    return {
+        "title": "Präventionsmonitor: Bericht für das Ministerium für Inneres und Sport",
+        "subtitle": f"{data.land_name} · {data.data_as_of()}",
+        "synthetic": data.synthetic,
+        "synthetic_label": SYNTHETIC_LABEL,
+        "as_of": data.data_as_of(),
+        "data_date": fmt.date_de(data.data_date),
+        "summary": summary,
+        "overview": overview_rows(data),
+        "kreise": kreis_rows(data),
+        "recommendations": recommendations(data),
+        "glossary": [list(g) for g in GLOSSARY],
+        "calibration": calibration_box(data.calibration),
+        "pooled": pooled
+        or [
+            "Für eine gemeinsame Auswertung gleichartiger Maßnahmen (Meta-Analyse) gibt es noch zu wenige ausgewertete Maßnahmen."
+        ],
+        "effects": effects,
+        "methods": methods,
+        "methods_intro": "★ = die Schätzung, die in Steckbriefen und Folien verwendet wird. Der naive Vergleich steht nur "
+        "zum Vergleich da: er rechnet allgemeine Trends und die Regression zur Mitte nicht heraus.",
+        "quality": quality,
+        "breaks": [f"{reason}: {fmt.number(n)} Einheiten" for reason, n in breaks.items()],
+        "missing": missing_years(data),
+        "caveats": CAVEATS,
+        "sources": data.attributions(),
+        "images": images,
+        "image_alt": alt_texts(data, SOURCE_NAMES),
+    }
+
+
+def calibration_box(calibration: pd.DataFrame) -> str:
+    """The calibration in one plain sentence: how often the procedure claims an effect that is not there."""
+    row = calibration[(calibration["method"] == "headline") & (calibration["indicator"] == "*")]
+    if row.empty:
+        return "Die Prüfung mit Scheinmaßnahmen liegt nicht vor."
+    r = row.iloc[0]
+    n, rate = int(r["n_designs"]), float(r["false_positive_rate"])
+    return (
+        f"Von {fmt.number(n)} Scheinmaßnahmen in Kreisen ohne Maßnahme – erfundenen Starts zu zufälligen Zeitpunkten, "
+        f"ausgewertet wie echte Maßnahmen – hätte das Verfahren {fmt.number(round(rate * n))} "
+        f"({fmt.percent(rate, 1)}) fälschlich als wirksam eingestuft; zulässig sind höchstens 7 %. Wirkungen unter "
+        f"etwa {fmt.change_from_ratio(r['mde_80']).lstrip('−')} kann das Verfahren auf Kreisebene nicht sicher erkennen."
+    )
+
+
+def missing_years(data: ReportData) -> list[str]:
+    out = []
+    y = data.data_years
+    if "pks" in y:
+        out.append(
+            f"PKS-Kreistabellen liegen für {y['pks'][0]}–{y['pks'][1]} vor; ältere Jahrgänge (Excel-97-Tabellen "
+            "bis 2013) werden gelesen, wenn sie im Rohdatenordner liegen."
+        )
+    points = data.points.groupby("ags")["year"].apply(lambda s: sorted(set(s)))
+    if len(points):
+        covered = ", ".join(
+            f"{data.gemeinden.set_index('ags')['name'].get(a, a)} ({', '.join(map(str, ys))})"
+            for a, ys in points.items()
+        )
+        out.append(f"Unfallatlas-Punkte des Landes liegen nur vor für: {covered}.")
+    else:
+        out.append("Keine Unfallatlas-Punkte für das Land geladen.")
+    out.append(
+        "Unfallzahlen je Kreis fehlen für 2016–2022 (Regionalstatistik 46241-01-04 nicht geladen); je Gemeinde "
+        "gibt es nur 2015 und 2023."
+    )
+    pks = data.panel[data.panel["indicator"].str.startswith("pks:")]
+    below = []
+    if (pks["unit_level"] == "Stadtteil").any():
+        below.append("Magdeburgs Stadtteile 2017–2021 (KISS-MD)")
+    if (pks["unit_level"] == "Gemeinde").any():
+        below.append("Gemeinden aus der LKA-Tatortgemeindestatistik")
+    out.append(f"Kriminalität unterhalb der Kreise: {' und '.join(below) if below else 'keine Daten geladen'}.")
+    return out
+
+
+def render_ministry_report(data: ReportData, out_dir: Path, images: dict[str, Path]) -> list[Path]:
+    """``bericht.html``, ``bericht.pdf``, ``tabellen.xlsx`` and the open data release (``offene-daten/``) in
+    ``out_dir``; ``images`` are PNG files."""
+    import typst
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rel = {k: Path(v).relative_to(out_dir.parent).as_posix() for k, v in images.items()}
+    ctx = context(data, {k: "../" + v for k, v in rel.items()})
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    html = out_dir / "bericht.html"
+    write_if_changed(html, env.get_template("ministerium.html.j2").render(d=ctx))
+    pdf = out_dir / "bericht.pdf"
+    pdf_ctx = {**ctx, "images": {k: "/" + v for k, v in rel.items()}}
+    # the template is passed as bytes so that the output folder can be typst's root (for the images)
+    write_if_changed(
+        pdf,
+        typst.compile(
+            (TEMPLATES / "ministerium.typ").read_bytes(),
+            root=str(out_dir.parent),
+            sys_inputs={"data": json.dumps(pdf_ctx, ensure_ascii=False, default=str)},
+        ),
+    )
+    xlsx = write_workbook(data, out_dir / "tabellen.xlsx")
+    return [html, pdf, xlsx, *write_open_data(data, out_dir / OPEN_DATA)]
