@@ -23,8 +23,8 @@ from pathlib import Path
 from praevention.errors import PipelineError
 from praevention.readers.lka import header_columns, is_lka_header
 from praevention.readers.pks import cell_text
+from praevention.survey.read import has_survey_sheets, is_survey_header
 from praevention.survey.read import header_columns as survey_header
-from praevention.survey.read import is_survey_header
 
 # derived twins of originals that are read instead: recognised, not loaded
 DERIVED = "derived_twin"
@@ -213,7 +213,7 @@ def _classify_workbook(path: Path, name: str) -> str | None:
         rows = None
     if rows and any(header_columns([cell_text(c) for c in r]) for r in rows):
         return "lka_tatortgemeinde"
-    if rows and any(survey_header([cell_text(c) for c in r]) for r in rows):
+    if (rows and any(survey_header([cell_text(c) for c in r]) for r in rows)) or has_survey_sheets(path):
         return "survey"
     if re.search(r"register|praevention|gremien", name):
         return "register"

@@ -155,8 +155,6 @@ def import_workbook(q: Questionnaire) -> Workbook:
             guide.append((FORM_NAMES[form], header, "ja" if required else "", help_text))
         ws.freeze_panes = "A2"
     guide_sheet(wb.create_sheet(), INSTRUCTIONS, ("Blatt", "Spalte", "Pflicht", "Erklärung"), guide, (12, 16, 8, 120))
-    wb.move_sheet("Anleitung", offset=-3)
-    wb.active = 1
     return wb
 
 

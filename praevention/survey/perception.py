@@ -117,7 +117,7 @@ def margins_for(ags: str, wave: dt.date, imported: pd.DataFrame, population: pd.
             use = exact if len(exact) else rows[rows["wave_date"].isna()]
             if len(use):
                 targets[str(variable)] = {int(c): float(s) for c, s in zip(use["category"], use["share"], strict=True)}
-                origin[str(variable)] = "Ränder der Datei"
+                origin[str(variable)] = "Angaben der Befragung"
     if "GESCHLECHT" not in targets and (found := population_gender(population, ags, wave)) is not None:
         targets["GESCHLECHT"], origin["GESCHLECHT"] = found
     return Margins(targets, origin)

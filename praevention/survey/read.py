@@ -224,6 +224,18 @@ def is_survey_header(line: str) -> bool:
     return bool(line.strip()) and header_columns(_split(line)[0]) is not None
 
 
+def has_survey_sheets(path: Path) -> bool:
+    """Whether a workbook has a sheet named like a form of the template (Antworten, Anteile, Ränder)."""
+    from python_calamine import CalamineWorkbook
+
+    names = {fold(n) for n in FORM_NAMES.values()}
+    try:
+        with path.open("rb") as fh:
+            return bool(names & {fold(n) for n in CalamineWorkbook.from_filelike(fh).sheet_names})
+    except Exception:  # a damaged workbook is simply not recognised here; its reader says why
+        return False
+
+
 def _split(text: str) -> list[list[str]]:
     first = text.splitlines()[0] if text.strip() else ""
     delimiter = max(";\t,", key=first.count)
@@ -439,7 +451,8 @@ def _responses(
 ) -> tuple[pd.DataFrame, dict[int, tuple[str, str]]]:
     reasons: dict[int, tuple[str, str]] = {}
     parsed: list[dict] = []
-    weights = "weight" in {k for c in table.cells[:1] for k in c}
+    # a weight column left empty (as in the template) means no weights; partly filled, every row needs one
+    weights = any(c.get("weight") for c in table.cells)
     for i, cells in enumerate(table.cells):
         try:
             field = "ags"
