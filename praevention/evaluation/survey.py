@@ -17,6 +17,7 @@ measure changed it. The sentences say so (:mod:`praevention.render.safety`).
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 
 import pandas as pd
 
@@ -41,7 +42,7 @@ def indicator_label() -> str:
 
 
 def _date(value: object) -> dt.date | None:
-    if value is None or (not isinstance(value, dt.date) and pd.isna(value)):
+    if value is None or value is pd.NaT or (not isinstance(value, dt.date) and pd.isna(value)):
         return None
     return pd.Timestamp(value).date()
 
@@ -188,6 +189,9 @@ def with_survey_effects(effects: pd.DataFrame, survey: pd.DataFrame) -> pd.DataF
     """The crime and traffic effects with the survey rows, all headlines adjusted together."""
     if not len(survey):
         return effects
-    both = pd.concat([effects, survey], ignore_index=True)
+    with warnings.catch_warnings():
+        # columns a survey row leaves empty (p_adjusted before the adjustment) are all-NA there: expected
+        warnings.simplefilter("ignore", FutureWarning)
+        both = pd.concat([effects, survey], ignore_index=True)
     both = adjust_and_classify(both)[EFFECT_COLUMNS]
     return both.sort_values(["measure_id", "indicator", "method"]).reset_index(drop=True)

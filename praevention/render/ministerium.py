@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from praevention.render import fmt
+from praevention.render import fmt, safety
 from praevention.render.cache import write_if_changed
 from praevention.render.data import SOURCE_NAMES, SYNTHETIC_LABEL, ReportData
 from praevention.render.figures import alt_texts
@@ -179,6 +179,12 @@ def recommendations(data: ReportData) -> list[str]:
             f"{fmt.plural(no_founded, 'Gremium hat', 'Gremien haben')} kein Gründungsdatum: ohne es lässt sich die "
             "Entwicklung vor und nach der Einrichtung nicht vergleichen."
         )
+    unsurveyed = len(safety.without_survey(data.safety, m))
+    if unsurveyed:
+        out.append(
+            f"{fmt.plural(unsurveyed, 'Maßnahme zielt', 'Maßnahmen zielen')} auf das Sicherheitsgefühl, ohne dass eine "
+            "Befragung vorliegt: eine Befragung vor und eine nach dem Beginn (Standardfragebogen) macht sie auswertbar."
+        )
     gemeinde = int((m["ags"].astype(str).str.len() == 8).sum())
     if gemeinde:
         out.append(
@@ -266,6 +272,8 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
         "overview": overview_rows(data),
         "kreise": kreis_rows(data),
         "recommendations": recommendations(data),
+        "safety_intro": safety.overview_intro(data.safety, data.measures),
+        "safety": safety.overview(data.safety, e, data.bodies, data.measures, data.unit_name),
         "glossary": [list(g) for g in GLOSSARY],
         "calibration": calibration_box(data.calibration),
         "pooled": pooled

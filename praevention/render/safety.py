@@ -31,18 +31,27 @@ SURVEY_SOURCE = (
 MAX_ITEMS = 6  # further items of the latest wave on a fact sheet (keeps two pages)
 
 
-def points(value: float, *, signed: bool = True) -> str:
-    """A difference of shares in percentage points: ``-0.123`` → ``"−12 Prozentpunkte"``."""
-    v = round(float(value) * 100)
+def points(value: float, *, signed: bool = True, unit: bool = True) -> str:
+    """A difference of shares in percentage points, one decimal: ``-0.123`` → ``"−12,3 Prozentpunkte"``."""
+    v = round(float(value) * 100, 1)
     sign = "+" if signed and v > 0 else ""
-    return f"{sign}{fmt.number(v, 0)} Prozentpunkte" if abs(v) != 1 else f"{sign}{fmt.number(v, 0)} Prozentpunkt"
+    return f"{sign}{fmt.number(v, 1)}" + (" Prozentpunkte" if unit else "")
+
+
+def pct(share: float) -> str:
+    """A share with one decimal: ``0.2883`` → ``"28,8 %"``."""
+    return fmt.percent(share, 1)
 
 
 def share_text(share: float, lo: float | None = None, hi: float | None = None) -> str:
-    text = fmt.percent(share, 0)
+    text = pct(share)
     if lo is not None and hi is not None:
-        text += f" (95-%-Intervall {fmt.number(lo * 100, 0)} bis {fmt.percent(hi, 0)})"
+        text += f" (95-%-Intervall {fmt.number(lo * 100, 1)} bis {pct(hi)})"
     return text
+
+
+def interval_points(lo: float, hi: float) -> str:
+    return f"95-%-Intervall {points(lo, unit=False)} bis {points(hi)}"
 
 
 def _diag(row: Mapping) -> dict:
@@ -61,11 +70,11 @@ def survey_verdict_de(row: Mapping, *, event: str, place: str = "", n_tests: int
     diff = float(d["difference"])
     n1, n2 = int(row["n_before"]), int(row["n_after"])
     facts = (
-        f"Vor {event} gaben{place} {fmt.percent(p1, 0)} der Befragten an, sich nachts ohne Begleitung in ihrer "
+        f"Vor {event} gaben{place} {pct(p1)} der Befragten an, sich nachts ohne Begleitung in ihrer "
         f"Wohngegend eher oder sehr unsicher zu fühlen (Befragung {row['period_before']}, {fmt.number(n1)} Antworten), "
-        f"danach {fmt.percent(p2, 0)} ({row['period_after']}, {fmt.number(n2)} Antworten)"
+        f"danach {pct(p2)} ({row['period_after']}, {fmt.number(n2)} Antworten)"
     )
-    interval = f"95-%-Intervall {points(lo)} bis {points(hi)}"
+    interval = interval_points(lo, hi)
     finding = row.get("finding")
     no_comparison = (
         " Ohne Vergleichsgemeinde zeigt das, dass sich das Sicherheitsgefühl änderte – nicht sicher, dass die "
@@ -223,8 +232,8 @@ def section(
             else:
                 verdict = f"eine gesicherte {'Verbesserung' if c['direction'] == 'besser' else 'Verschlechterung'}"
             sentences.append(
-                f"Gegenüber {wave_label(c['wave_before'])} ({fmt.percent(c['share_before'], 0)}) sind das "
-                f"{points(c['difference'])} (95-%-Intervall {points(c['ci_low'])} bis {points(c['ci_high'])}): {verdict}."
+                f"Gegenüber {wave_label(c['wave_before'])} ({pct(c['share_before'])}) sind das "
+                f"{points(c['difference'])} ({interval_points(c['ci_low'], c['ci_high'])}): {verdict}."
             )
         ref = reference[reference["published"]]
         if len(ref):
@@ -273,11 +282,7 @@ def overview(
         main = group[group["item"] == head].sort_values("wave_date")
         waves = ", ".join(wave_label(d) for d in main["wave_date"])
         shown = main[main["published"]]
-        latest = (
-            f"{fmt.percent(shown.iloc[-1]['share'], 0)} ({wave_label(shown.iloc[-1]['wave_date'])})"
-            if len(shown)
-            else "–"
-        )
+        latest = f"{pct(shown.iloc[-1]['share'])} ({wave_label(shown.iloc[-1]['wave_date'])})" if len(shown) else "–"
         here = bodies[bodies["ags"].astype(str) == ags]["name"].astype(str).tolist() if len(bodies) else []
         own = (
             effects[
@@ -293,3 +298,41 @@ def overview(
             [unit_name(ags), "; ".join(here) or "–", waves or "–", latest, result or "keine Maßnahme mit diesem Ziel"]
         )
     return rows
+
+
+def without_survey(perception: pd.DataFrame, measures: pd.DataFrame) -> list[str]:
+    """IDs of the measures that aim at the sense of safety in a unit without any survey on file."""
+    from praevention.register.targets import aims_at_safety
+
+    surveyed = set(perception["ags"].astype(str)) if len(perception) else set()
+    return [
+        str(m["measure_id"])
+        for _, m in measures.iterrows()
+        if aims_at_safety(m.get("target")) and str(m.get("ags")) not in surveyed
+    ]
+
+
+def overview_intro(perception: pd.DataFrame, measures: pd.DataFrame) -> str:
+    """One paragraph: where the sense of safety is measured and which measures aim at it without a survey."""
+    from praevention.register.targets import aims_at_safety
+
+    units = perception[perception["level"] != "Land"]["ags"].nunique() if len(perception) else 0
+    aiming = sum(aims_at_safety(t) for t in measures["target"]) if len(measures) else 0
+    missing = len(without_survey(perception, measures))
+    if not units:
+        text = (
+            "Das Sicherheitsgefühl wird bisher nirgends mit einer Befragung gemessen, die im Präventionsmonitor "
+            "vorliegt. Der Standardfragebogen (praevention survey template) macht Befragungen vergleichbar."
+        )
+    else:
+        text = (
+            f"Das Sicherheitsgefühl wird in {fmt.plural(int(units), 'Gebiet', 'Gebieten')} mit Befragungen gemessen "
+            f"(Anteil, der sich nachts ohne Begleitung in der Wohngegend unsicher fühlt; Anteile nur ab {MIN_ANSWERS} "
+            "Antworten, mit 95-%-Intervall)."
+        )
+    if aiming:
+        text += (
+            f" {fmt.plural(int(aiming), 'Maßnahme zielt', 'Maßnahmen zielen')} im Register auf das Sicherheitsgefühl"
+            + (f", für {fmt.number(missing)} davon liegt keine Befragung vor." if missing else ".")
+        )
+    return text
