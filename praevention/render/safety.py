@@ -183,7 +183,12 @@ def chart(local: pd.DataFrame, reference: pd.DataFrame, *, name: str, land_name:
         out.append(
             f'<line x1="{cx:.1f}" x2="{cx:.1f}" y1="{y(r.ci_low):.1f}" y2="{y(r.ci_high):.1f}" stroke="#c0392b" stroke-width="1.4"/>'
             f'<circle cx="{cx:.1f}" cy="{y(r.share):.1f}" r="3.2" fill="#c0392b"/>'
-            f'<text x="{cx + 5:.1f}" y="{y(r.share) - 4:.1f}">{fmt.number(r.share * 100, 0)} %</text>'
+            + (
+                f'<text x="{cx - 5:.1f}" y="{y(r.share) - 4:.1f}" text-anchor="end">'
+                if cx > width - right - 30
+                else f'<text x="{cx + 5:.1f}" y="{y(r.share) - 4:.1f}">'
+            )
+            + f"{fmt.number(r.share * 100, 0)} %</text>"
             f'<text x="{cx:.1f}" y="{height - bottom + 12}" text-anchor="middle">{wave_label(r.wave_date)}</text>'
         )
         pts.append(f"{cx:.1f},{y(r.share):.1f}")
@@ -262,9 +267,9 @@ def section(
         "title": f"Anteil „nachts allein in der Wohngegend unsicher“ je Befragung, {name}",
         "svg": chart(local, reference, name=name, land_name=land_name) if len(shown) else "",
         "sentences": sentences,
-        "items": items[:MAX_ITEMS],
-        "items_header": ["weitere Fragen (letzte Befragung)", "Anteil", "95-%-Intervall", "Antworten"],
-        "items_note": f"Anteile nur bei mindestens {MIN_ANSWERS} Antworten.",
+        "rows": items[:MAX_ITEMS],
+        "rows_header": ["weitere Fragen (letzte Befragung)", "Anteil", "95-%-Intervall", "Antworten"],
+        "rows_note": f"Anteile nur bei mindestens {MIN_ANSWERS} Antworten.",
     }
 
 
