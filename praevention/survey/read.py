@@ -342,7 +342,7 @@ def parse_positive(text: str, label: str, *, whole: bool = False) -> float:
     except NumberFormatError:
         value = None
     if value is None or value <= 0 or (whole and value % 1 != 0):
-        kind = "eine ganze Zahl größer 0" if whole else "eine positive Zahl"
+        kind = "ganze Zahl größer 0" if whole else "positive Zahl"
         raise CellError(f"{label} '{s}' ist keine {kind}" if s else f"{label} fehlt")
     return float(value)
 
