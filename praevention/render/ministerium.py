@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from praevention.register.targets import aims_at_safety
 from praevention.render import fmt, safety
 from praevention.render.cache import write_if_changed
 from praevention.render.data import SOURCE_NAMES, SYNTHETIC_LABEL, ReportData
@@ -167,7 +168,13 @@ def recommendations(data: ReportData) -> list[str]:
             f"{fmt.number(no_start)} von {fmt.plural(len(m), 'Maßnahme', 'Maßnahmen')} haben kein Startdatum: mit dem "
             "Monat des Beginns im Register werden sie auswertbar, sobald Daten für die Jahre danach vorliegen."
         )
-    no_target = int((m["target_pks_keys"].map(_empty) & m["target_accident_groups"].map(_empty)).sum())
+    no_target = int(
+        (
+            m["target_pks_keys"].map(_empty)
+            & m["target_accident_groups"].map(_empty)
+            & ~m["target"].map(aims_at_safety).astype(bool)
+        ).sum()
+    )
     if no_target:
         out.append(
             f"{fmt.plural(no_target, 'Maßnahme hat', 'Maßnahmen haben')} keine messbare Zielgröße (Straftatengruppe oder "
