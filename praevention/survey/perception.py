@@ -256,6 +256,7 @@ def safety_perception(
     ]
     frame = pd.DataFrame(rows, columns=list(PERCEPTION_COLUMNS))
     frame = frame.drop_duplicates(["ags", "wave_date", "item"])  # a reference figure the import also holds
+    frame = frame.astype({"published": bool, "headline": bool})
     return frame.sort_values(["ags", "wave_date", "item"]).reset_index(drop=True)
 
 
@@ -275,7 +276,7 @@ def safety_changes(perception: pd.DataFrame, q: Questionnaire | None = None) -> 
     95 % interval of the difference, and whether it is better, worse or neither for certain."""
     q = q or questionnaire()
     rows = []
-    shown = perception[perception["published"]].sort_values("wave_date")
+    shown = perception[perception["published"].astype(bool)].sort_values("wave_date")
     for (ags, code), group in shown.groupby(["ags", "item"], sort=True):
         item = q.item(str(code))
         records = [r for _, r in group.iterrows()]

@@ -204,3 +204,14 @@ def test_the_fact_sheet_section_shows_the_waves_and_a_plain_sentence(tmp_path: P
     small = section(both, safety_changes(both), "15003000", name="Klein", land="15", land_name="y")
     assert small["svg"] == "" and "nicht ausgewiesen" in small["sentences"][0]
     assert np.isfinite(p["share"].dropna()).all()
+
+
+def test_without_surveys_the_tables_are_empty_and_nothing_is_evaluated(tmp_path: Path) -> None:
+    empty = safety_perception(
+        typed_frame(RESPONSES), typed_frame(AGGREGATES), typed_frame(MARGINS), POPULATION, references=tmp_path / "x"
+    )
+    assert empty.empty and list(empty.columns)[:3] == ["ags", "level", "wave_date"]
+    assert safety_changes(empty).empty
+    rows = survey_effects(measures(("M1", "Sicherheitsgefühl", "15001000", "2021-06-01")), empty)
+    assert not rows["evaluable"].any() and "keine Befragung vor" in rows["diagnostics"].iloc[0]
+    assert section(empty, safety_changes(empty), "15001000", name="x", land="15", land_name="y") is None
