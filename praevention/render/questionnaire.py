@@ -104,7 +104,7 @@ def form_workbook(q: Questionnaire) -> Workbook:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in form_rows(q):
-        ws.append([int(row[4]) if row[4].isdigit() else row[4] if i == 4 else v for i, v in enumerate(row)])
+        ws.append([int(v) if i == 4 and v.isdigit() else v for i, v in enumerate(row)])  # answer codes as numbers
     for col, width in enumerate((10, 18, 60, 50, 12, 28, 50, 12), start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A2"

@@ -23,11 +23,6 @@ from praevention.survey.estimate import MIN_ANSWERS
 from praevention.survey.questionnaire import questionnaire
 
 SURVEY_PREFIX = "umfrage:"
-#: attribution line of the products that show survey results
-SURVEY_SOURCE = (
-    "Befragungen zum Sicherheitsgefühl: Erhebungen der Gemeinden und Präventionsgremien mit dem Standardfragebogen "
-    "des Präventionsmonitors (Fragen nach SKiD und Deutschem Viktimisierungssurvey); Anteile gewichtet, 95-%-Intervalle"
-)
 MAX_ITEMS = 6  # further items of the latest wave on a fact sheet (keeps two pages)
 
 

@@ -443,7 +443,14 @@ def _common(table: Table, i: int, today: dt.date | None, *, wave_required: bool 
     text = cells.get("wave_date", "")
     if not text and not wave_required:
         return ags, None
-    return ags, parse_wave(text, today)
+    try:
+        return ags, parse_wave(text, today)
+    except CellError as exc:
+        raise WaveError(str(exc)) from None
+
+
+class WaveError(CellError):
+    """A wave date that breaks the rules (reported on the column Welle)."""
 
 
 def _responses(
@@ -479,7 +486,7 @@ def _responses(
             if not any(v is not None for v in answers.values()):
                 raise CellError("keine Antwort auf eine der Fragen")
         except CellError as exc:
-            reasons[i] = (field, str(exc))
+            reasons[i] = ("wave_date" if isinstance(exc, WaveError) else field, str(exc))
             continue
         parsed.append(
             {"i": i, "ags": ags, "wave_date": wave, "respondent_id": rid, "weight": weight, **demo, "answers": answers}
@@ -564,7 +571,7 @@ def _aggregates(
             if n_eff is not None and n_eff > n:
                 raise CellError(f"n effektiv ({cells['n_effective']}) ist größer als n ({n})")
         except CellError as exc:
-            reasons[i] = (field, str(exc))
+            reasons[i] = ("wave_date" if isinstance(exc, WaveError) else field, str(exc))
             continue
         parsed.append(
             {
@@ -606,7 +613,7 @@ def _margins(table: Table, q: Questionnaire, today: dt.date | None) -> tuple[pd.
             field = "share"
             share = parse_percent(cells.get("share", ""))
         except CellError as exc:
-            reasons[i] = (field, str(exc))
+            reasons[i] = ("wave_date" if isinstance(exc, WaveError) else field, str(exc))
             continue
         parsed.append(
             {"i": i, "ags": ags, "wave_date": wave, "variable": variable, "category": category, "share": share}

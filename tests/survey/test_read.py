@@ -113,8 +113,8 @@ def test_both_forms_load_and_are_recognised(tmp_path: Path) -> None:
             "respondent_id",
             "ist keine Kennung",
         ),
-        ("bad_wave.csv", [RESP, "15003000;irgendwann;1;1;2;1;1"], 2, "ags", "Welle 'irgendwann' ist kein Datum"),
-        ("future_wave.csv", [RESP, "15003000;2031;1;1;2;1;1"], 2, "ags", "liegt nicht zwischen 1990 und heute"),
+        ("bad_wave.csv", [RESP, "15003000;irgendwann;1;1;2;1;1"], 2, "wave_date", "Welle 'irgendwann' ist kein Datum"),
+        ("future_wave.csv", [RESP, "15003000;2031;1;1;2;1;1"], 2, "wave_date", "liegt nicht zwischen 1990 und heute"),
         ("bad_ags.csv", [RESP, "15A03000;10/2023;1;1;2;1;1"], 2, "ags", "AGS '15A03000' ist kein Gemeindeschlüssel"),
         (
             "unknown_item.csv",
