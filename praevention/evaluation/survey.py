@@ -24,7 +24,8 @@ import pandas as pd
 from praevention.evaluation.evaluate import EFFECT_COLUMNS, adjust_and_classify, to_json
 from praevention.register.targets import aims_at_safety
 from praevention.stats.methods import NONE, SURVEY
-from praevention.survey.estimate import MIN_ANSWERS, ShareEstimate, compare, sample_size_for
+from praevention.survey.estimate import MIN_ANSWERS, compare, sample_size_for
+from praevention.survey.perception import estimate_of
 from praevention.survey.questionnaire import questionnaire
 
 PREFIX = "umfrage:"
@@ -49,17 +50,6 @@ def _date(value: object) -> dt.date | None:
 
 def wave_text(value: dt.date) -> str:
     return f"{value:%m/%Y}"
-
-
-def _estimate(row: pd.Series) -> ShareEstimate:
-    return ShareEstimate(
-        float(row["share"]),
-        float(row["se"]),
-        float(row["ci_low"]),
-        float(row["ci_high"]),
-        int(row["n"]),
-        float(row["n_effective"]),
-    )
 
 
 def _base(m: pd.Series) -> dict[str, object]:
@@ -131,7 +121,7 @@ def design_row(m: pd.Series, waves: pd.DataFrame) -> dict:
             int(b["n"]),
             int(a["n"]),
         )
-    c = compare(_estimate(b), _estimate(a))
+    c = compare(estimate_of(b), estimate_of(a))
     if c.ratio != c.ratio:  # a share of 0 before: no ratio
         return not_evaluable_row(
             m, "Anteil in der Welle vorher ist 0: keine Veränderung messbar", int(b["n"]), int(a["n"])

@@ -260,7 +260,8 @@ def safety_perception(
     return frame.sort_values(["ags", "wave_date", "item"]).reset_index(drop=True)
 
 
-def _estimate(row: pd.Series) -> ShareEstimate:
+def estimate_of(row: pd.Series) -> ShareEstimate:
+    """The estimate of one published row of ``safety_perception``."""
     return ShareEstimate(
         float(row["share"]),
         float(row["se"]),
@@ -281,7 +282,7 @@ def safety_changes(perception: pd.DataFrame, q: Questionnaire | None = None) -> 
         item = q.item(str(code))
         records = [r for _, r in group.iterrows()]
         for before, after in itertools.pairwise(records):
-            c = compare(_estimate(before), _estimate(after))
+            c = compare(estimate_of(before), estimate_of(after))
             if c.diff_high < 0 or c.diff_low > 0:
                 better = (c.difference < 0) == item.lower_is_better
                 direction = "besser" if better else "schlechter"
