@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "pipelines.commands.register",
     "pipelines.commands.demo",
     "pipelines.commands.lka",
+    "pipelines.commands.survey",
     "pipelines.commands.fetch",
     "pipelines.commands.plan",
 )

@@ -16,6 +16,7 @@ import assets.evaluation
 import assets.population
 import assets.register
 import assets.reports
+import assets.survey
 from pipelines.progress import progress_logger
 from pipelines.resources import DuckDBWarehouse, RawData, ReportSettings
 from pipelines.sensors import SENSORS
@@ -26,13 +27,14 @@ DOMAINS = (
     assets.boundaries,
     assets.population,
     assets.register,
+    assets.survey,
     assets.evaluation,
     assets.reports,
 )
 
 ALL_ASSETS = [a for d in DOMAINS for a in d.assets]
 ALL_CHECKS = [c for d in DOMAINS for c in d.checks]
-SOURCE_GROUPS = ("crime", "accidents", "boundaries", "population", "register")
+SOURCE_GROUPS = ("crime", "accidents", "boundaries", "population", "register", "survey")
 
 ingest_job = define_asset_job(
     "ingest", selection=AssetSelection.groups(*SOURCE_GROUPS), description="All source assets and their checks."

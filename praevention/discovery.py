@@ -23,6 +23,8 @@ from pathlib import Path
 from praevention.errors import PipelineError
 from praevention.readers.lka import header_columns, is_lka_header
 from praevention.readers.pks import cell_text
+from praevention.survey.read import has_survey_sheets, is_survey_header
+from praevention.survey.read import header_columns as survey_header
 
 # derived twins of originals that are read instead: recognised, not loaded
 DERIVED = "derived_twin"
@@ -185,6 +187,8 @@ def classify(path: Path) -> str | None:
         return "gv100ad"
     if is_lka_header(first):
         return "lka_tatortgemeinde"
+    if is_survey_header(first):
+        return "survey"
     if "gremium_type" in first or "measure_as_in_source" in first:
         return "register"
     if first.startswith(("table,land,year", "year,code,name")):
@@ -209,6 +213,8 @@ def _classify_workbook(path: Path, name: str) -> str | None:
         rows = None
     if rows and any(header_columns([cell_text(c) for c in r]) for r in rows):
         return "lka_tatortgemeinde"
+    if (rows and any(survey_header([cell_text(c) for c in r]) for r in rows)) or has_survey_sheets(path):
+        return "survey"
     if re.search(r"register|praevention|gremien", name):
         return "register"
     if rows is None:

@@ -23,7 +23,7 @@ LIBRARY = "praevention"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors", "config", "files", "digest", "parsing", "privacy", "tables", "warehouse"),
     ("readers", "stats", "fetch"),
-    ("discovery", "ingest"),
+    ("discovery", "ingest", "survey"),
     ("register", "lka"),
     ("evaluation",),
     ("render",),

@@ -14,6 +14,7 @@ EXPECTED_ASSETS = {
     "accident_counts",
     "boundaries",
     "population",
+    "survey_responses",
 }
 
 
@@ -23,6 +24,7 @@ DERIVED_ASSETS = {
     "panel",
     "measure_effects",
     "calibration",
+    "safety_perception",
     "maps_and_charts",
     "fact_sheets",
     "ministry_report",
@@ -48,7 +50,14 @@ def test_every_table_asset_has_blocking_key_and_schema_checks_from_its_contract(
 
     graph = defs.resolve_asset_graph()
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
-    tables = EXPECTED_ASSETS | {"register_bodies", "register_measures", "panel", "measure_effects", "calibration"}
+    tables = EXPECTED_ASSETS | {
+        "register_bodies",
+        "register_measures",
+        "panel",
+        "measure_effects",
+        "calibration",
+        "safety_perception",
+    }
     for name in tables:
         assert {(name, "key_unique"), (name, "schema")} <= checks, name
         key = next(s for s in SQL_CHECKS[name] if s.name == "key_unique")

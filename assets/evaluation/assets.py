@@ -12,6 +12,8 @@ from praevention.evaluation.design import interventions
 from praevention.evaluation.evaluate import evaluate, register_designs
 from praevention.evaluation.panel import build_panel
 from praevention.evaluation.read import evaluation_inputs, panel_inputs
+from praevention.evaluation.survey import survey_effects, with_survey_effects
+from praevention.render.safety import add_survey_verdicts
 from praevention.render.verdict import add_verdicts
 from praevention.warehouse import TableWrite, table_version, write_asset
 
@@ -80,7 +82,15 @@ def panel(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: 
     )
 
 
-EFFECTS_UPSTREAM = ["panel", "register_bodies", "register_measures", "crime_cases", "boundaries", "accident_points"]
+EFFECTS_UPSTREAM = [
+    "panel",
+    "register_bodies",
+    "register_measures",
+    "crime_cases",
+    "boundaries",
+    "accident_points",
+    "safety_perception",
+]
 
 
 @asset(
@@ -95,7 +105,8 @@ EFFECTS_UPSTREAM = ["panel", "register_bodies", "register_measures", "crime_case
         "rate-ratio scale with 95 % intervals, minimum detectable effects and a plain-German verdict: naive "
         "before/after (labelled naive), a comparison-group design with placebo inference across Kreise of the same "
         "type in Germany (each measured against the rest of its Land), synthetic control, Empirical Bayes for "
-        "accidents, WDQ/WDD where areas and points exist, and a displacement check on neighbouring Kreise. Headline "
+        "accidents, WDQ/WDD where areas and points exist, a displacement check on neighbouring Kreise, and for measures "
+        "aiming at the sense of safety the survey waves before and after their start ('umfrage:' indicators). Headline "
         "p-values adjusted across the report (Benjamini–Hochberg, Holm). Caveats: crime is evaluated on the finest "
         "level with data (named Stadtteile, the Gemeinde where the LKA's PKS by Tatortgemeinde is delivered, else "
         "the Kreis), and every output names it; designs that fail their checks are 'nicht eindeutig auswertbar'; no causal claim "
@@ -107,10 +118,13 @@ def measure_effects(context: AssetExecutionContext, warehouse: DuckDBWarehouse, 
     with warehouse.connect() as con:
         data, bodies, measures = evaluation_inputs(con, land)
         effects, pooled, _ = evaluate(data, bodies, measures)
+        perception = con.execute("SELECT * FROM safety_perception").df()
+        effects = with_survey_effects(effects, survey_effects(measures, perception))
         interv = interventions(bodies, measures)
         groups = interv.set_index("measure_id")["group"].to_dict() if len(interv) else {}
         names = dict(con.execute("SELECT ags, arg_max(name, valid_from) FROM boundaries GROUP BY ags").fetchall())
         effects, pooled = add_verdicts(effects, pooled, bodies, measures, names, groups)
+        effects = add_survey_verdicts(effects, measures, names)
         counts = write_asset(
             con,
             asset="measure_effects",

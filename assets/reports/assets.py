@@ -37,6 +37,7 @@ WAREHOUSE_INPUTS = [
     "boundaries",
     "accident_points",
     "population",
+    "safety_perception",
 ]
 PRODUCTS = ("maps_and_charts", "fact_sheets", "ministry_report", "conference_kit", "site")
 

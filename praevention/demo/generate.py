@@ -23,6 +23,7 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
+from praevention.demo.surveys import IMPROVEMENT, DemoSurvey, true_ratio, write_surveys
 from praevention.evaluation.design import is_kreisfreie_stadt
 from praevention.readers.pks import ALL_OFFENCES
 
@@ -575,7 +576,9 @@ def demo_register(land: DemoLand) -> tuple[list[DemoBody], list[DemoMeasure]]:
     Landkreis (0.70, measured in the Gemeinde from the LKA's PKS by Tatortgemeinde); a crime measure and a
     traffic measure do not (1.0), one traffic measure works (0.75), and a council founded without measures
     changes nothing (its founding is evaluated on all offences and street crime in its Gemeinde, truth 1.0). Two more rows are loaded
-    but flagged as not evaluable: one without a start date, one aimed at children (no such data).
+    but flagged as not evaluable: one without a start date, one aimed at children (no such data). Two measures
+    aim at the sense of safety and are evaluated on survey waves (:mod:`praevention.demo.surveys`): one improves
+    it (a quarter fewer feel unsafe), one does not.
     """
     cities = land.kreise[land.kreise["kreis_type"] == "Kreisfreie Stadt"].sort_values("ags")
     c1, c2, c3 = (cities.iloc[i] for i in range(3))
@@ -704,8 +707,49 @@ def demo_register(land: DemoLand) -> tuple[list[DemoBody], list[DemoMeasure]]:
             "01.07.2019",
             t(gem_c["ags"], "pks:899000", "01.07.2019", 0.70),
         ),
+        DemoMeasure(
+            "DM09",
+            "D04",
+            "Beleuchtung und Präsenzstreifen im Ortskern",
+            "gemeinsame Streifen / Präsenz",
+            "Kriminalität",
+            "Sicherheitsgefühl",
+            gem_b["ags"],
+            "01.04.2021",
+            t(gem_b["ags"], SURVEY_INDICATOR, "01.04.2021", round(true_ratio(IMPROVEMENT), 4)),
+        ),
+        DemoMeasure(
+            "DM10",
+            "D06",
+            "Bürgerdialog Sicherheit",
+            "Präventionsprojekt",
+            "Kriminalität",
+            "Sicherheitsgefühl stärken",
+            gem_c["ags"],
+            "01.03.2021",
+            t(gem_c["ags"], SURVEY_INDICATOR, "01.03.2021", 1.0),
+        ),
     ]
     return bodies, measures
+
+
+SURVEY_INDICATOR = "umfrage:SG01"
+
+
+def demo_surveys(measures: list[DemoMeasure]) -> list[DemoSurvey]:
+    """The survey waves of the measures aiming at the sense of safety: the improving one delivers answers of
+    respondents, the other published shares."""
+    out = []
+    for m in measures:
+        if m.treatment is None or m.treatment.indicator != SURVEY_INDICATOR:
+            continue
+        start = m.treatment.start
+        waves = (dt.date(start.year - 1, 10, 1), dt.date(start.year + 1, 10, 1))
+        if m.treatment.true_rr < 1:
+            out.append(DemoSurvey(m.ags, waves, IMPROVEMENT, 600, "responses"))
+        else:
+            out.append(DemoSurvey(m.ags, waves, 0.0, 500, "aggregates"))
+    return out
 
 
 def _measured_on(m: DemoMeasure, t: Treatment) -> str:
@@ -796,7 +840,7 @@ def generate_demo(raw_dir: Path, seed: int = 20261125) -> list[TrueEffect]:
     """Write every raw file of Demoland into ``raw_dir`` and return the true effects.
 
     Layout: ``crime/`` (PKS T01 CSVs; ``lka_tatortgemeinde/`` the LKA's figures per Gemeinde), ``accidents/`` (Unfallatlas zips), ``boundaries/`` (GeoJSON),
-    ``population/`` (GV100AD), ``councils/register.xlsx`` and ``demo_truth.json``.
+    ``population/`` (GV100AD), ``councils/register.xlsx``, ``surveys/`` (safety surveys) and ``demo_truth.json``.
     """
     rng = np.random.default_rng(seed)
     land = build_land(seed)
@@ -813,6 +857,7 @@ def generate_demo(raw_dir: Path, seed: int = 20261125) -> list[TrueEffect]:
     write_boundaries(land, raw_dir / "boundaries")
     write_gv100ad(land, raw_dir / "population")
     write_register(bodies, measures, raw_dir / "councils" / "register.xlsx")
+    write_surveys(np.random.default_rng(seed + 26), demo_surveys(measures), LAND, raw_dir / "surveys")
     truth = truth_table(bodies, measures)
     (raw_dir / "demo_truth.json").write_text(
         json.dumps([{**t.__dict__, "start": t.start.isoformat()} for t in truth], indent=1), encoding="utf-8"

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from praevention.readers.pks import ALL_OFFENCES
+from praevention.register.targets import aims_at_safety
 
 #: accident group of the register -> panel indicators, by preference (points are finer than counts)
 ACCIDENT_GROUPS: dict[str, tuple[str, ...]] = {
@@ -170,6 +171,7 @@ def interventions(bodies: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
                 "group": m.get("measure_type") or "Sonstiges",
                 "register_evaluable": bool(m.get("evaluable", True)),
                 "register_reason": m.get("not_evaluable_reason"),
+                "survey_target": aims_at_safety(m.get("target")),
             }
         )
     measure_starts = {(r["body_id"], r["start"]) for r in rows}
@@ -196,6 +198,7 @@ def interventions(bodies: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
                     "group": BODY_GROUPS.get(str(b["body_type"]), str(b["body_type"])),
                     "register_evaluable": start is not None,
                     "register_reason": None if start is not None else "kein Gründungsdatum im Register",
+                    "survey_target": False,
                 }
             )
     return pd.DataFrame(rows)
@@ -237,6 +240,8 @@ def designs(interv: pd.DataFrame, available: pd.DataFrame, land: str) -> list[De
                 targets.append(("traffic", f"acc:{group}", (NO_DATA_GROUPS[group],)))
             else:
                 targets.append(("traffic", group, ACCIDENT_GROUPS.get(group, ())))
+        if not targets and m.get("survey_target"):
+            continue  # only the sense of safety: evaluated on survey waves (praevention.evaluation.survey)
         if not targets:
             out.append(
                 Design(

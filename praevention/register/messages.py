@@ -245,6 +245,15 @@ CATALOGUE: dict[str, tuple[str, str, str, str, str]] = {
         "Point without radius.",
         "Enter the radius in metres.",
     ),
+    "no_survey": (
+        "warning",
+        "Die Maßnahme zielt auf das Sicherheitsgefühl, aber für {detail} liegt im Rohdatenordner keine Befragung vor.",
+        "Eine Befragung vor und eine nach dem Beginn ablegen (Vorlage: 'praevention survey template', Ordner "
+        "surveys/); ohne zwei Wellen ist die Wirkung nicht auswertbar.",
+        "The measure aims at the sense of safety, but the raw-data folder holds no survey for {detail}.",
+        "File one survey before and one after the start (template: 'praevention survey template', folder "
+        "surveys/); without two waves the effect cannot be evaluated.",
+    ),
     "not_evaluable": (
         "warning",
         "Nicht auswertbar: {detail}.",

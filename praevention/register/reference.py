@@ -83,12 +83,25 @@ def context_from_raw(raw_dir: Path, land: str) -> Context | None:
         series = gpd.GeoSeries(geoms, crs=STORED_CRS).to_crs(WGS84)
         return _union_by_key(zip(mine["ags"], series, strict=True))
 
-    return build_context(
+    context = build_context(
         land,
         zip(frame["ags"], frame["name"], strict=True),
         [] if directory is None else zip(directory["ags"], directory["name"], strict=True),
         gemeinden,
     )
+    context.survey_ags = survey_units(found.of("survey"))
+    return context
+
+
+def survey_units(paths: list[Path]) -> set[str]:
+    """The AGS that the survey files hold a wave of (answers or published shares), as the ingest reads them."""
+    from praevention.survey.load import TABLE_NAMES, load_surveys
+    from praevention.survey.read import MARGINS
+
+    tables = {t.name: t.source for t in load_surveys(paths).tables}
+    return {
+        str(a) for name, frame in tables.items() if name != TABLE_NAMES[MARGINS] for a in frame["ags"].dropna().unique()
+    }
 
 
 def context_from_warehouse(con, land: str) -> Context:

@@ -250,7 +250,8 @@ MEASURE_FIELDS = [
         "target",
         help="Worauf die Maßnahme zielt: PKS-Schlüssel (z. B. 435*00 Wohnungseinbruch, 899000 "
         "Straßenkriminalität, 892000 Gewaltkriminalität, ------ alle Straftaten) und/oder Unfallgruppen "
-        "(z. B. Fußgänger, Radfahrende, Kinder). Mehrere mit Semikolon trennen. Ohne Zielgröße keine Auswertung.",
+        "(z. B. Fußgänger, Radfahrende, Kinder) und/oder Sicherheitsgefühl (gemessen mit Befragungen vor und nach "
+        "dem Beginn). Mehrere mit Semikolon trennen. Ohne Zielgröße keine Auswertung.",
     ),
     Field(
         "area_type",

@@ -6,7 +6,9 @@ The cell holds items separated by ``;``, ``,`` or line breaks. Each item is
   (``435*00``, ``899000``, ``------``), optionally followed by its label (``435*00 Wohnungseinbruchdiebstahl``,
   as the template's dropdown offers it);
 * a label of a key listed in :data:`~praevention.register.schema.OFFENCE_KEYS` (``Straßenkriminalität``);
-* an accident group: its code (``cyclists``), its German label (``Radfahrende``) or an alias (``Radfahrer``).
+* an accident group: its code (``cyclists``), its German label (``Radfahrende``) or an alias (``Radfahrer``);
+* the sense of safety (``Sicherheitsgefühl``, ``Sicherheitsempfinden``, ``subjektive Sicherheit``, also as a goal:
+  ``Sicherheitsgefühl stärken``), which is measured with local surveys (:mod:`praevention.survey`).
 
 A key-like item of the wrong shape (``43500``, ``4350*00``) is an error; anything else unknown is a
 warning, and a measure left without any key or group is loaded but not evaluable.
@@ -26,18 +28,26 @@ _GROUPS = {
 }
 _KEY_LABELS = {label.lower(): key for key, label in OFFENCE_KEYS.items()}
 _KEYLIKE = re.compile(r"[0-9*\-]{3,}")
+#: the German label of the survey target, as the template offers it
+SAFETY_TARGET = "Sicherheitsgefühl"
+_SAFETY = re.compile(
+    r"^(?:(?:das|subjektive[sn]?)\s+)?(?:sicherheitsgef(?:ü|ue)hl|sicherheitsempfinden|subjektive sicherheit|"
+    r"kriminalit(?:ä|ae)tsfurcht)(?:\s+(?:st(?:ä|ae)rken|verbessern|erh(?:ö|oe)hen))?$"
+)
 
 
 @dataclass
 class Targets:
     pks_keys: list[str] = field(default_factory=list)
     accident_groups: list[str] = field(default_factory=list)
+    #: the measure aims at the sense of safety (evaluated on survey waves)
+    safety: bool = False
     #: (problem code, item): ``bad_key`` (error), ``unknown_key`` and ``unknown_target`` (warnings)
     issues: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not self.pks_keys and not self.accident_groups
+        return not self.pks_keys and not self.accident_groups and not self.safety
 
 
 def split_items(text: str) -> list[str]:
@@ -59,6 +69,8 @@ def parse_targets(text: str) -> Targets:
             out.accident_groups.append(_GROUPS[low])
         elif low in _KEY_LABELS:
             out.pks_keys.append(_KEY_LABELS[low])
+        elif _SAFETY.match(low):
+            out.safety = True
         else:
             out.issues.append(("unknown_target", item))
     out.pks_keys = list(dict.fromkeys(out.pks_keys))
@@ -68,4 +80,9 @@ def parse_targets(text: str) -> Targets:
 
 def dropdown_items() -> list[str]:
     """The values the template offers for ``Zielgröße`` (one per cell; more can be typed, ';'-separated)."""
-    return [f"{key} {label}" for key, label in OFFENCE_KEYS.items()] + list(ACCIDENT_GROUPS.values())
+    return [f"{key} {label}" for key, label in OFFENCE_KEYS.items()] + [*ACCIDENT_GROUPS.values(), SAFETY_TARGET]
+
+
+def aims_at_safety(target: object) -> bool:
+    """Whether a register ``target`` cell names the sense of safety."""
+    return isinstance(target, str) and parse_targets(target).safety

@@ -43,11 +43,13 @@ from praevention.register.schema import (
     schemas,
 )
 from praevention.register.sourced_register import SOURCE_COLUMNS, body_from_real, measures_from_real
-from praevention.register.targets import Targets, parse_targets
+from praevention.register.targets import SAFETY_TARGET, Targets, parse_targets
 
-NO_TARGET_REASON = "keine auswertbare Zielgröße (PKS-Schlüssel oder Unfallgruppe)"
+NO_TARGET_REASON = "keine auswertbare Zielgröße (PKS-Schlüssel, Unfallgruppe oder Sicherheitsgefühl)"
 NO_START_REASON = "kein Startdatum"
-TARGET_CHOICES = "PKS-Schlüssel wie 899000, 435*00, ------ oder " + ", ".join(ACCIDENT_GROUPS.values())
+TARGET_CHOICES = (
+    "PKS-Schlüssel wie 899000, 435*00, ------, " + ", ".join(ACCIDENT_GROUPS.values()) + f" oder {SAFETY_TARGET}"
+)
 #: End-date words meaning "still running" (accepted as an empty end, with a hint).
 ONGOING = re.compile(
     r"(?:laufend|fortlaufend|andauernd|offen|bis heute|bis dato|noch aktiv|aktiv|unbefristet|bis auf weiteres|"
@@ -71,6 +73,8 @@ class Context:
     boundaries: Boundaries | None = None
     #: folded Gemeinde/Kreis name → [(AGS, name)] from the municipality directory and the boundaries
     directory: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    #: AGS with a survey in the raw-data folder (None: not known, no hint about surveys)
+    survey_ags: set[str] | None = None
 
 
 @dataclass
@@ -522,6 +526,9 @@ def _check_measure(row: Row, bodies: BodyIndex, ctx: Context, own_body_failed: b
         reasons.append(NO_START_REASON)
     if targets.empty:
         reasons.append(row.fields.get("_target_reason") or NO_TARGET_REASON)
+    ags = row.parsed.get("ags")
+    if targets.safety and ctx.survey_ags is not None and isinstance(ags, str) and ags not in ctx.survey_ags:
+        row.problem("no_survey", "target", cell_text(row.fields.get("target")), detail=ags)
     row.parsed["_reason"] = "; ".join(str(r) for r in reasons) or None
     if reasons and not row.has_error:
         name = "start" if NO_START_REASON in reasons else "target"

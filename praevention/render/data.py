@@ -30,6 +30,8 @@ ATTRIBUTION = {
     "kiss_md": "Landeshauptstadt Magdeburg, Amt für Statistik, KISS-MD (Kriminalitätsstatistik)",
     "register": "Register der Präventionsgremien: Ministerium für Inneres und Sport Sachsen-Anhalt; "
     "Einträge aus öffentlichen Quellen, je Eintrag mit Quellenangabe",
+    "umfragen": "Befragungen zum Sicherheitsgefühl {years}: Erhebungen der Gemeinden und Präventionsgremien mit dem "
+    "Standardfragebogen des Präventionsmonitors (Fragen nach SKiD und Deutschem Viktimisierungssurvey)",
 }
 
 
@@ -63,6 +65,7 @@ class ReportData:
     * ``points``: the Land's accident points (accident_uid, year, month, ags, category, lon, lat, x_25832, y_25832, …).
     * ``quality``: quarantined rows per asset and reason (asset, reason, rows); ``ingest_log`` as stored.
     * ``regions``: mapping region name → list of Kreis keys (conference decks).
+    * ``safety`` / ``safety_changes``: ``safety_perception`` / ``safety_changes`` (empty without surveys).
     """
 
     land: str
@@ -85,6 +88,8 @@ class ReportData:
     #: latest year of crime or accident data, not the day of the run, so that runs on different days give
     #: identical files; derived from ``data_years`` unless given
     data_date: dt.date | None = None
+    safety: pd.DataFrame = field(default_factory=pd.DataFrame)
+    safety_changes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         if self.data_date is None:
@@ -214,6 +219,14 @@ def load_report_data(con, land: str, *, synthetic: bool = False, regions: str = 
         lo, hi = con.execute(sql, params).fetchone()
         if lo is not None:
             years[key] = (int(lo), int(hi))
+    safety, changes = pd.DataFrame(), pd.DataFrame()
+    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'safety_perception'").fetchone()[
+        0
+    ]:
+        safety = con.execute("SELECT * FROM safety_perception ORDER BY ags, wave_date, item").df()
+        changes = con.execute("SELECT * FROM safety_changes ORDER BY ags, item, wave_before").df()
+        if len(safety):
+            years["umfragen"] = (int(safety["wave_date"].min().year), int(safety["wave_date"].max().year))
     if con.execute("SELECT count(*) FROM crime_city_stats").fetchone()[0]:
         years["kiss_md"] = tuple(
             int(v) for v in con.execute("SELECT min(year), max(year) FROM crime_city_stats").fetchone()
@@ -235,4 +248,6 @@ def load_report_data(con, land: str, *, synthetic: bool = False, regions: str = 
         regions=load_regions(regions, land, sorted(kre["ags"])),
         data_years=years,
         synthetic=synthetic,
+        safety=safety,
+        safety_changes=changes,
     )

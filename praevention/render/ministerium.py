@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from praevention.render import fmt
+from praevention.register.targets import aims_at_safety
+from praevention.render import fmt, safety
 from praevention.render.cache import write_if_changed
 from praevention.render.data import SOURCE_NAMES, SYNTHETIC_LABEL, ReportData
 from praevention.render.figures import alt_texts
@@ -167,7 +168,13 @@ def recommendations(data: ReportData) -> list[str]:
             f"{fmt.number(no_start)} von {fmt.plural(len(m), 'Maßnahme', 'Maßnahmen')} haben kein Startdatum: mit dem "
             "Monat des Beginns im Register werden sie auswertbar, sobald Daten für die Jahre danach vorliegen."
         )
-    no_target = int((m["target_pks_keys"].map(_empty) & m["target_accident_groups"].map(_empty)).sum())
+    no_target = int(
+        (
+            m["target_pks_keys"].map(_empty)
+            & m["target_accident_groups"].map(_empty)
+            & ~m["target"].map(aims_at_safety).astype(bool)
+        ).sum()
+    )
     if no_target:
         out.append(
             f"{fmt.plural(no_target, 'Maßnahme hat', 'Maßnahmen haben')} keine messbare Zielgröße (Straftatengruppe oder "
@@ -178,6 +185,12 @@ def recommendations(data: ReportData) -> list[str]:
         out.append(
             f"{fmt.plural(no_founded, 'Gremium hat', 'Gremien haben')} kein Gründungsdatum: ohne es lässt sich die "
             "Entwicklung vor und nach der Einrichtung nicht vergleichen."
+        )
+    unsurveyed = len(safety.without_survey(data.safety, m))
+    if unsurveyed:
+        out.append(
+            f"{fmt.plural(unsurveyed, 'Maßnahme zielt', 'Maßnahmen zielen')} auf das Sicherheitsgefühl, ohne dass eine "
+            "Befragung vorliegt: eine Befragung vor und eine nach dem Beginn (Standardfragebogen) macht sie auswertbar."
         )
     gemeinde = int((m["ags"].astype(str).str.len() == 8).sum())
     if gemeinde:
@@ -266,6 +279,8 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
         "overview": overview_rows(data),
         "kreise": kreis_rows(data),
         "recommendations": recommendations(data),
+        "safety_intro": safety.overview_intro(data.safety, data.measures),
+        "safety": safety.overview(data.safety, e, data.bodies, data.measures, data.unit_name),
         "glossary": [list(g) for g in GLOSSARY],
         "calibration": calibration_box(data.calibration),
         "pooled": pooled

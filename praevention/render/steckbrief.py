@@ -35,7 +35,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from praevention.digest import content_key, source_key
 from praevention.files import write_atomic
 from praevention.register.schema import BODY_TYPES, PARTNERS, STATUS
-from praevention.render import fmt
+from praevention.register.targets import aims_at_safety
+from praevention.render import fmt, safety
 from praevention.render.cache import RenderCache, write_if_changed
 from praevention.render.data import SYNTHETIC_LABEL, ReportData
 from praevention.render.svg import LocatorMap, sparkline
@@ -477,7 +478,11 @@ class SheetBuilder:
                 m, title = self.measures[mid], _short(self.measure_title(mid))
                 if _missing(m.get("start")):
                     out.append(f"den Beginn der Maßnahme „{title}“ (Monat und Jahr)")
-                if not _list(m.get("target_pks_keys")) and not _list(m.get("target_accident_groups")):
+                if (
+                    not _list(m.get("target_pks_keys"))
+                    and not _list(m.get("target_accident_groups"))
+                    and not aims_at_safety(m.get("target"))
+                ):
                     out.append(f"die Zielgröße von „{title}“: welche Straftaten oder Unfälle sie senken soll")
                 if _text(m.get("area_type")) == "municipality" and _text(m.get("domain")) in ("traffic", "both"):
                     out.append(f"das Gebiet von „{title}“ (Ortsteile oder Fläche), damit Unfälle am Ort gezählt werden")
@@ -517,6 +522,12 @@ class SheetBuilder:
         (``K-…``, :mod:`praevention.register.sourced_register`) has no founding of its own to show."""
         derived = [] if body_id.startswith("K-") else sorted(m for m in self.effects if m.startswith(f"{body_id}:"))
         return derived + sorted(self.measures_by_body.get(body_id, []))
+
+    def safety(self, ags: str, name: str) -> dict | None:
+        """The section "Sicherheitsempfinden" where a survey of ``ags`` is on file (:func:`safety.section`)."""
+        return safety.section(
+            self.data.safety, self.data.safety_changes, ags, name=name, land=self.land, land_name=self.data.land_name
+        )
 
     @staticmethod
     def cap(entries: list[dict]) -> tuple[list[dict], str]:
@@ -638,6 +649,7 @@ class SheetBuilder:
             "no_effects": "Im Register sind für diese Gemeinde und ihren Kreis keine Maßnahmen verzeichnet.",
             "activities": self.activities(own_bodies)[:MAX_ACTIVITIES],
             "record_next": self.record_next(own_bodies) if own_bodies else [],
+            "safety": self.safety(ags, name),
             "gaps": gaps,
             "footnotes": notes,
             "file": gemeinde_stem(ags, name),
@@ -706,6 +718,7 @@ class SheetBuilder:
             "no_effects": "Für dieses Gremium liegen keine ausgewerteten Maßnahmen vor.",
             "activities": self.activities([body_id])[:MAX_ACTIVITIES],
             "record_next": self.record_next([body_id]),
+            "safety": self.safety(ags, self.unit_name(ags)) if ags else None,
             "gaps": gaps,
             "footnotes": notes,
             "sources": [*self.common["sources"], *[f"Registereintrag: {u}" for u in urls]],

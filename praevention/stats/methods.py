@@ -12,6 +12,8 @@ SYNTH = "synthetic_control"
 EB = "empirical_bayes"
 WDQ = "wdq"
 NEIGHBOURS = "displacement_neighbours"
+#: two waves of a local survey before and after a measure's start
+SURVEY = "survey_before_after"
 #: a measure with no estimate at all
 NONE = "none"
 
@@ -23,6 +25,7 @@ LABELS = {
     EB: "Vorhersage aus vergleichbaren Einheiten (Empirical Bayes)",
     WDQ: "Verdrängungsanalyse am Ort",
     NEIGHBOURS: "Verdrängungsprüfung in den Nachbarkreisen",
+    SURVEY: "Vergleich zweier Befragungswellen",
     NONE: "keine Auswertung",
 }
 

@@ -145,3 +145,39 @@ def test_a_gemeinde_measure_is_evaluated_on_the_gemeinde_from_the_lka_import(dem
         "WHERE unit_level = 'Gemeinde' AND indicator LIKE 'pks:%'"
     ).fetchone()
     assert panel[1] >= 140 and (panel[2], panel[3]) == (2014, 2024)
+
+
+def test_survey_waves_and_the_survey_measures_are_recovered_within_their_intervals(demo) -> None:
+    """Two Gemeinden with two survey waves each: the true population shares lie inside the published intervals,
+    the improving measure (DM09, a quarter fewer feel unsafe) is shown as a change and the other (DM10, no change)
+    is not, each true ratio inside its interval."""
+    from praevention.demo.surveys import IMPROVEMENT, true_share
+
+    _, con, truth = demo
+    waves = con.execute(
+        "SELECT ags, wave_date, share, ci_low, ci_high, n FROM safety_perception WHERE item = 'SG01' AND level = "
+        "'Gemeinde' ORDER BY ags, wave_date"
+    ).df()
+    assert waves.groupby("ags")["wave_date"].nunique().tolist() == [2, 2]
+    improved = truth.set_index("measure_id").loc["DM09", "unit_ags"]
+    expected = [
+        true_share(IMPROVEMENT if (ags == improved and i == 1) else 0.0)
+        for ags, group in waves.groupby("ags")
+        for i in range(len(group))
+    ]
+    assert ((waves["ci_low"] <= expected) & (waves["ci_high"] >= expected)).all(), waves.assign(truth=expected)
+    rows = (
+        con.execute(
+            "SELECT measure_id, estimate, ci_low, ci_high, finding, verdict_de FROM measure_effects "
+            "WHERE indicator = 'umfrage:SG01' AND headline"
+        )
+        .df()
+        .set_index("measure_id")
+    )
+    for mid in ("DM09", "DM10"):
+        true_rr = truth.set_index("measure_id").loc[mid, "true_rr"]
+        assert rows.loc[mid, "ci_low"] <= true_rr <= rows.loc[mid, "ci_high"], (mid, rows.loc[mid])
+    assert rows.loc["DM09", "finding"] == "effect" and "Verbesserung" in rows.loc["DM09", "verdict_de"]
+    assert rows.loc["DM10", "finding"] != "effect"
+    land = con.execute("SELECT count(*) FROM safety_perception WHERE level = 'Land'").fetchone()[0]
+    assert land == 1

@@ -349,9 +349,9 @@ CASES = {
         {3: "malformed"},
     ),
     "unknown_target_not_evaluable": Case(
-        _xlsx(measures=(_measure(target="Sicherheitsgefühl"),)),
+        _xlsx(measures=(_measure(target="Lebensqualität"),)),
         0,
-        ("'Sicherheitsgefühl' ist weder PKS-Schlüssel noch Unfallgruppe", "Nicht auswertbar"),
+        ("'Lebensqualität' ist weder PKS-Schlüssel noch Unfallgruppe", "Nicht auswertbar"),
         ("is neither a PKS key nor an accident group",),
         (1, 1),
     ),

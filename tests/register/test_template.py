@@ -203,7 +203,7 @@ def test_round_trip_through_the_warehouse(template, tmp_path, capsys):
     assert m.loc["M03", "area_type"] == "polygon" and m.loc["M03", "area_wkt"].startswith("POLYGON ((11.6 52.1")
     assert not m.loc["M03", "evaluable"]
     assert m.loc["M03", "not_evaluable_reason"] == (
-        "kein Startdatum; keine auswertbare Zielgröße (PKS-Schlüssel oder Unfallgruppe)"
+        "kein Startdatum; keine auswertbare Zielgröße (PKS-Schlüssel, Unfallgruppe oder Sicherheitsgefühl)"
     )
 
     con = connect(tmp_path / "w.duckdb")
