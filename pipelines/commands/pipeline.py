@@ -53,6 +53,7 @@ def run_all(args: argparse.Namespace) -> int:
     from pipelines import engine
 
     ctx = Context.from_args(args, regions=args.regions or "")
+    ctx.prepare_output()
     if args.full:
         todo = {k: "--full" for k in ctx.defs.resolve_asset_graph().toposorted_asset_keys}
     else:
@@ -116,6 +117,16 @@ class Context:
             config.register_path(getattr(args, "register", None)),
             regions=regions,
         )
+
+    def prepare_output(self) -> None:
+        """Claim the output folder (a file, the raw-data folder or a foreign folder stops the run before any
+        work) and remove the temporary files a killed run left (:func:`praevention.publish.output.tidy_run`)."""
+        from praevention import config
+        from praevention.publish.output import tidy_run
+
+        removed = tidy_run(self.out_dir, self.raw_dir, config.staging_dir(self.out_dir))
+        if removed:
+            print(f"  {len(removed)} unvollständige Datei(en) eines abgebrochenen Laufs entfernt", file=sys.stderr)
 
     def report_unrecognised(self) -> None:
         """Name every raw file no reader recognises: it is not loaded, and the user should know."""
@@ -192,8 +203,6 @@ def report(result, took: float) -> int:
         meta = check.metadata or {}
         for line in getattr(meta.get("problems"), "value", None) or []:
             print(f"  {line}", file=sys.stderr)
-        for name in getattr(meta.get("files_removed"), "value", None) or []:
-            print(f"  removed from the output folder: {name}", file=sys.stderr)
     for event in result.all_events:
         if event.event_type_value == "ASSET_MATERIALIZATION":
             files = event.event_specific_data.materialization.metadata.get("not_loaded")
