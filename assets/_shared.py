@@ -29,7 +29,7 @@ from dagster import (
 
 from pipelines import engine
 from pipelines.resources import DuckDBWarehouse, RawData
-from praevention import tables
+from praevention import config, tables
 from praevention.discovery import Discovery, discover, labels_relative_to
 from praevention.ingest import SourceLoad
 from praevention.readers.base import NOT_READ
@@ -148,7 +148,7 @@ def source_asset(
         found = discover(raw_data.resolved())
         paths: list[Path] = found.of(*kinds)
         context.log.info(f"{name}: {len(paths)} file(s) of kind {', '.join(kinds)} in {found.raw_dir}")
-        with warehouse.connect() as con, labels_relative_to(found.raw_dir):
+        with warehouse.connect() as con, labels_relative_to(found.raw_dir), config.land_of_run(raw_data.land_key()):
             result = load(found, con).with_unrecognised(found.unrecognised_beside(paths))
             for line in result.not_loaded():
                 context.log.warning(f"{name}: not loaded: {line}")

@@ -131,9 +131,10 @@ class Context:
     def report_unrecognised(self) -> None:
         """Name every raw file no reader recognises: it is not loaded, and the user should know."""
         from praevention.discovery import discover, display_path
+        from praevention.errors import printable
 
         for path in discover(self.raw_dir).not_loaded():
-            print(f"  not loaded (matches no known source layout): {display_path(path)}", file=sys.stderr)
+            print(f"  not loaded (matches no known source layout): {printable(display_path(path))}", file=sys.stderr)
 
     def execute(self, keys: list, label: str, *, reasons: dict | None = None) -> int:
         """One in-process run of ``keys`` (one DuckDB writer) in the persistent instance."""
@@ -178,6 +179,7 @@ class Context:
 def report(result, took: float) -> int:
     """Print failures as one line each (file, line, problem), a summary, and return the exit code."""
     from pipelines.progress import current_tally
+    from praevention.errors import printable
 
     failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
     failed_checks = [
@@ -193,7 +195,7 @@ def report(result, took: float) -> int:
         while cause.cause is not None:
             cause = cause.cause
         message = (cause.message or err.message).strip().splitlines()[-1]
-        print(f"praevention: error in {event.step_key}: {message}", file=sys.stderr)
+        print(f"praevention: error in {event.step_key}: {printable(message)}", file=sys.stderr)
     for check in failed_checks:
         detail = f" ({check.description})" if check.description else ""
         print(
@@ -202,12 +204,12 @@ def report(result, took: float) -> int:
         )
         meta = check.metadata or {}
         for line in getattr(meta.get("problems"), "value", None) or []:
-            print(f"  {line}", file=sys.stderr)
+            print(f"  {printable(line)}", file=sys.stderr)
     for event in result.all_events:
         if event.event_type_value == "ASSET_MATERIALIZATION":
             files = event.event_specific_data.materialization.metadata.get("not_loaded")
             for line in getattr(files, "value", None) or []:
-                print(f"praevention: not loaded: {line}", file=sys.stderr)
+                print(f"praevention: not loaded: {printable(line)}", file=sys.stderr)
     skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
     if skipped:
         print(f"praevention: not run because an upstream step failed: {', '.join(skipped)}", file=sys.stderr)
