@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assets._shared import ags_known_checks, contract_checks, loading_checks, sql_check
+from assets._shared import ags_known_checks, contract_checks, land_present_check, loading_checks, sql_check
 from praevention.register.schema import LSA
 
 # Sachsen-Anhalt totals per reference date (PROVENANCE-geo-accidents.md §3.4)
@@ -24,6 +24,7 @@ MAX_GEMEINDE_KM2 = 1_000
 checks = [
     *loading_checks("population", "population", required=True),
     *contract_checks("population"),
+    land_present_check("population", "population", ["source", "reference_date"]),
     *ags_known_checks("population", "population", "SELECT DISTINCT ags FROM population"),
     sql_check(
         asset_name="population",
