@@ -298,6 +298,8 @@ def load_boundaries(paths: list[Path]) -> SourceLoad:
         results,
         lambda r: (str(r.frame["valid_from"].iloc[0]), r.frame["level"].iloc[0]) if len(r.frame) else r.source_file,
         ["ags"],
+        ["area_km2"],
+        rtol=0.01,  # copies converted by other tools differ in the last digits
     )
     frame, rejects, log = _finish(kept, [*superseded, *failed])
     source = frame if len(frame.columns) else empty_select(BOUNDARY_TYPES)
@@ -325,6 +327,7 @@ def load_population(paths_by_kind: dict[str, list[Path]]) -> SourceLoad:
             (r.frame["source"].iloc[0], str(r.frame["reference_date"].iloc[0])) if len(r.frame) else r.source_file
         ),
         ["ags"],
+        ["population"],
     )
     frame, rejects, log = _finish(kept, [*superseded, *failed])
     source = frame if len(frame.columns) else empty_select(POPULATION_TYPES)

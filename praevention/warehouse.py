@@ -279,7 +279,7 @@ def offending_lines(
             con.register("_offending", rows[on])
             try:
                 found = con.execute(
-                    f'SELECT DISTINCT {", ".join(f"b.{k}" for k in on)}, t.source_file, t.source_line '
+                    f"SELECT DISTINCT {', '.join(f'b.{k}' for k in on)}, t.source_file, t.source_line "
                     f'FROM _offending b JOIN "{table}" t USING ({", ".join(on)}) ORDER BY ALL LIMIT {int(limit) * 3}'
                 ).df()
             finally:
@@ -289,6 +289,8 @@ def offending_lines(
     for r in rows.head(limit * 3).to_dict("records"):
         where = r.get("source_file")
         where = f"{where}, Zeile {int(r['source_line'])}" if where and pd.notna(r.get("source_line")) else where
-        values = ", ".join(f"{c} {r[c]}" for c in shown if r.get(c) is not None and not (isinstance(r[c], float) and pd.isna(r[c])))
+        values = ", ".join(
+            f"{c} {r[c]}" for c in shown if r.get(c) is not None and not (isinstance(r[c], float) and pd.isna(r[c]))
+        )
         lines.append(f"{where}: {values}" if where else values)
     return lines

@@ -336,10 +336,8 @@ def join_header(parts: list[object]) -> str:
     joined again ("Kreis-" / "schlüs-" / "sel" → "Kreisschlüssel"), other parts with a space."""
     out = ""
     for part in (str(p).strip() for p in parts if p not in (None, "")):
-        if out.endswith("-") and part[:1].islower():
-            out = out[:-1] + part
-        else:
-            out = f"{out} {part}" if out else part
+        hyphenated = out.endswith("-") and part[:1].islower()
+        out = out[:-1] + part if hyphenated else f"{out} {part}".strip()
     return out
 
 
