@@ -106,6 +106,7 @@ def load_metadata(load: SourceLoad, counts: dict[str, int]) -> dict[str, object]
     if load.not_loaded():
         meta["not_loaded"] = MetadataValue.json(load.not_loaded())
     if len(load.rejects):
+        meta["quarantine_summary"] = MetadataValue.json(load.quarantine_summary())
         meta["quarantine_reasons"] = table_metadata(
             load.rejects.groupby("reason", as_index=False).size().sort_values("size", ascending=False).head(15)
         )

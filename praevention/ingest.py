@@ -72,6 +72,25 @@ class SourceLoad:
         bad = self.log[self.log["note"].fillna("").str.startswith(NOT_READ)]
         return [f"{f}: {n.removeprefix(NOT_READ)}" for f, n in zip(bad["source_file"], bad["note"], strict=True)]
 
+    def quarantine_summary(self) -> list[str]:
+        """One German line per file with quarantined rows: how many of how many, and the most frequent
+        reason with its first line, so that a damaged file is never loaded short without a word."""
+        if not len(self.rejects):
+            return []
+        lines = []
+        for file, group in self.rejects.groupby("source_file", sort=True):
+            read = self.log.loc[self.log["source_file"] == file, "rows_read"]
+            total = int(read.iloc[0]) if len(read) and pd.notna(read.iloc[0]) else len(group)
+            kinds = group["reason"].astype(str).str.replace(r"\d+", "#", regex=True)
+            first = group[kinds == kinds.value_counts().index[0]].iloc[0]
+            where = f"Zeile {int(first['line'])}: " if pd.notna(first["line"]) else ""
+            share = f" ({round(100 * len(group) / total)} %)" if total else ""
+            lines.append(
+                f"{file}: {_de(len(group))} von {_de(total)} Zeilen in Quarantäne{share}, am häufigsten "
+                f"{where}{first['reason']}"
+            )
+        return lines
+
     def with_unrecognised(self, paths: list[Path]) -> SourceLoad:
         """The load with unrecognised files beside this source's files logged as not loaded."""
         if not paths:
@@ -80,6 +99,11 @@ class SourceLoad:
         self.log = pd.concat([self.log, rows], ignore_index=True) if len(self.log) else rows
         self.log = self.log.sort_values("source_file").reset_index(drop=True)
         return self
+
+
+def _de(n: int) -> str:
+    """A count with German thousands separators (12.345)."""
+    return f"{n:,}".replace(",", ".")
 
 
 def _finish(

@@ -207,9 +207,11 @@ def report(result, took: float) -> int:
             print(f"  {printable(line)}", file=sys.stderr)
     for event in result.all_events:
         if event.event_type_value == "ASSET_MATERIALIZATION":
-            files = event.event_specific_data.materialization.metadata.get("not_loaded")
-            for line in getattr(files, "value", None) or []:
+            meta = event.event_specific_data.materialization.metadata
+            for line in getattr(meta.get("not_loaded"), "value", None) or []:
                 print(f"praevention: not loaded: {printable(line)}", file=sys.stderr)
+            for line in getattr(meta.get("quarantine_summary"), "value", None) or []:
+                print(f"praevention: {printable(line)}", file=sys.stderr)
     skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
     if skipped:
         print(f"praevention: not run because an upstream step failed: {', '.join(skipped)}", file=sys.stderr)

@@ -38,7 +38,16 @@ import pandas as pd
 
 from praevention import config
 from praevention.errors import SourceFormatError
-from praevention.parsing import AgsError, decode_bytes, infer_format, normalize_ags, parse_column
+from praevention.parsing import (
+    ZERO_MARKS,
+    AgsError,
+    decode_bytes,
+    infer_format,
+    marks_note,
+    normalize_ags,
+    parse_column,
+    split_marks,
+)
 from praevention.readers.base import ReadResult, empty_rejects, reject
 from praevention.readers.pks import OFFENCE_KEY, cell_text, fold, read_workbook_rows
 
@@ -216,13 +225,17 @@ def read_lka_tatortgemeinde(path: str | Path) -> ReadResult:
         "ags",
         f"Gemeinde of another Land: the delivery is for Land {land}",
     )
+    marks = {}
     for name in COUNTS:
-        texts = frame[name].str.replace(r"[\s\u00a0]", "", regex=True).fillna("")
+        texts, marks[name] = split_marks(frame[name].str.replace(r"[\s\u00a0]", "", regex=True).fillna(""))
+        texts = texts.where(~marks[name].isin(ZERO_MARKS), "0")  # '–': nothing, an exact zero
         fmt = infer_format(texts[texts != ""], file_decimal=",")
         numbers, contradicts = parse_column(texts, fmt)
         flag(contradicts, name, f"{name} is not a number in the column's format ({fmt.describe()})")
         flag(numbers.notna() & ((numbers < 0) | (numbers % 1 != 0)), name, f"{name} is not a non-negative whole number")
         frame[name] = numbers
+    secret = marks["cases"].where(~marks["cases"].isin(ZERO_MARKS), "")
+    flag(secret != "", "cases", "cases (Fälle) carries a mark of the official statistics instead of a number")
     flag(frame["cases"].isna(), "cases", "cases (Fälle) is empty")
     flag(frame["attempts"] > frame["cases"], "attempts", "more attempts than recorded cases")
     flag(frame["cleared"] > frame["cases"], "cleared", "more cleared cases than recorded cases")
@@ -240,10 +253,11 @@ def read_lka_tatortgemeinde(path: str | Path) -> ReadResult:
     )
     loaded = loaded[list(DTYPES)].astype(DTYPES).reset_index(drop=True)
     rej = pd.DataFrame(rejects) if rejects else empty_rejects()
-    note = (
-        f"{dates} Zelle(n) als Datum formatiert: gelesen als die Zahl, die Excel darin speichert "
-        "(Spalten als Zahl oder Text formatieren)"
-        if dates
-        else ""
-    )
+    notes = [marks_note({n: m.where(~m.isin(ZERO_MARKS), "") for n, m in marks.items() if n != "cases"})]
+    if dates:
+        notes.append(
+            f"{dates} Zelle(n) als Datum formatiert: gelesen als die Zahl, die Excel darin speichert "
+            "(Spalten als Zahl oder Text formatieren)"
+        )
+    note = "; ".join(n for n in notes if n)
     return ReadResult(str(path), loaded, rej, rows_read=len(frame), rows_loaded=int((~bad).sum()), note=note)

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from praevention.errors import SourceFormatError
-from praevention.parsing import decimal_evidence, decode_bytes, infer_format, parse_column
+from praevention.parsing import decimal_evidence, decode_bytes, infer_format, marks_note, parse_column, split_marks
 from praevention.readers.archive import check_members
 from praevention.readers.base import ReadResult, empty_rejects, reject
 
@@ -136,6 +136,8 @@ TYPES = {
 } | {"year": "INTEGER"}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _NUMBER_LINE = re.compile(r"^[\d.a-z]*$")
+#: a share a spreadsheet turned into a date: '07.Mai', '7. Mrz', '07.05.' (spaces removed)
+EXCEL_DATE = r"^\d{1,2}\.?(?:[Jj]an|[Ff]eb|[Mm]rz|[Mm]är|[Aa]pr|[Mm]ai|[Jj]un|[Jj]ul|[Aa]ug|[Ss]ep|[Oo]kt|[Nn]ov|[Dd]ez)|^\d{1,2}\.\d{1,2}\.(?:\d{2,4})?$"
 
 
 def fold(text: object) -> str:
@@ -465,6 +467,19 @@ def _frame_from_rows(
             if excel_error.any():
                 notes.append(f"{int(excel_error.sum())} Excel error values in {c} (e.g. #DIV/0!) read as empty")
                 texts[c] = texts[c].where(~excel_error, "")
+    marks = {}
+    for c in numeric:
+        texts[c], marks[c] = split_marks(texts[c])
+    flag(marks["cases"] != "", "cases", "cases carries a mark of the official statistics instead of a number")
+    if note := marks_note({c: m for c, m in marks.items() if c != "cases"}):
+        notes.append(note)
+    for c in DECIMAL_COLUMNS:
+        if c in texts:
+            flag(
+                texts[c].str.contains(EXCEL_DATE, regex=True),
+                c,
+                f"{c} was turned into a date by a spreadsheet (e.g. 7.5 into '07. Mai'): use the file as published",
+            )
     # the file's decimal separator, from every column that shows one: settles columns without evidence
     votes = [decimal_evidence(t) for t in texts.values()]
     file_decimal = "," if sum(v[","] for v in votes) > sum(v["."] for v in votes) else "."
