@@ -150,7 +150,7 @@ def source_asset(
         paths: list[Path] = found.of(*kinds)
         context.log.info(f"{name}: {len(paths)} file(s) of kind {', '.join(kinds)} in {found.raw_dir}")
         with warehouse.connect() as con, labels_relative_to(found.raw_dir), config.land_of_run(raw_data.land_key()):
-            result = load(found, con).with_unrecognised(found.unrecognised_beside(paths))
+            result = load(found, con).with_unrecognised(found.unrecognised_beside(paths), found.why_not_loaded)
             for line in result.not_loaded():
                 context.log.warning(f"{name}: not loaded: {line}")
             counts = write_asset(

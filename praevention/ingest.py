@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from praevention import config
-from praevention.discovery import display_path, has_utf8_name
+from praevention.discovery import NO_LAYOUT, NO_PERMISSION, display_path, has_utf8_name
 from praevention.errors import SourceFormatError
 from praevention.readers.accident_counts import DTYPES as ACCIDENT_COUNT_DTYPES
 from praevention.readers.accident_counts import read_genesis, read_inkar, read_regionalstatistik
@@ -91,11 +91,11 @@ class SourceLoad:
             )
         return lines
 
-    def with_unrecognised(self, paths: list[Path]) -> SourceLoad:
-        """The load with unrecognised files beside this source's files logged as not loaded."""
+    def with_unrecognised(self, paths: list[Path], why: Callable[[Path], str] = lambda _: NO_LAYOUT) -> SourceLoad:
+        """The load with unrecognised files beside this source's files logged as not loaded (``why``: the reason)."""
         if not paths:
             return self
-        rows = pd.DataFrame([not_loaded(display_path(p), "matches no known source layout") for p in paths])
+        rows = pd.DataFrame([not_loaded(display_path(p), why(p)) for p in paths])
         self.log = pd.concat([self.log, rows], ignore_index=True) if len(self.log) else rows
         self.log = self.log.sort_values("source_file").reset_index(drop=True)
         return self
@@ -164,6 +164,8 @@ def file_problem(exc: Exception) -> str:
     if isinstance(exc, SourceFormatError):
         text = str(exc)
         return text[len(exc.path) :].lstrip(":, ") if text.startswith(exc.path) else text
+    if isinstance(exc, PermissionError):
+        return NO_PERMISSION
     if isinstance(exc, OSError):
         return f"cannot read the file: {exc.strerror or exc} (errno {exc.errno})"
     return f"{type(exc).__name__}: {exc}"

@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import sqlite3
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -57,12 +60,33 @@ def run_all(args: argparse.Namespace) -> int:
     if args.full:
         todo = {k: "--full" for k in ctx.defs.resolve_asset_graph().toposorted_asset_keys}
     else:
-        with engine.open_instance() as instance:
+        with instance_guard(), engine.open_instance() as instance:
             todo = engine.stale_assets(instance, ctx.defs, ctx.settings)
     if not todo:
         print("Everything is up to date: no input changed since the last run.", file=sys.stderr)
         return 0
     return ctx.execute(list(todo), "run", reasons=todo)
+
+
+@contextlib.contextmanager
+def instance_guard() -> Iterator[None]:
+    """A damaged database of the Dagster instance as one German line naming the files and what to do."""
+    from sqlalchemy.exc import DatabaseError
+
+    from praevention import config
+    from praevention.errors import PipelineError
+    from praevention.files import damaged_sqlite_files
+
+    try:
+        yield
+    except (DatabaseError, sqlite3.DatabaseError) as exc:
+        home = config.dagster_home()
+        damaged = ", ".join(str(p) for p in damaged_sqlite_files(home)) or str(home)
+        raise PipelineError(
+            f"{damaged}: die Datenbank der Dagster-Instanz ist beschädigt; verschieben Sie den Ordner {home} "
+            "beiseite (der nächste Lauf legt eine neue Instanz an und rechnet alles neu) oder setzen Sie "
+            "DAGSTER_HOME auf einen neuen Ordner"
+        ) from exc
 
 
 class Context:
@@ -133,8 +157,9 @@ class Context:
         from praevention.discovery import discover, display_path
         from praevention.errors import printable
 
-        for path in discover(self.raw_dir).not_loaded():
-            print(f"  not loaded (matches no known source layout): {printable(display_path(path))}", file=sys.stderr)
+        found = discover(self.raw_dir)
+        for path in found.not_loaded():
+            print(f"  not loaded ({found.why_not_loaded(path)}): {printable(display_path(path))}", file=sys.stderr)
 
     def execute(self, keys: list, label: str, *, reasons: dict | None = None) -> int:
         """One in-process run of ``keys`` (one DuckDB writer) in the persistent instance."""
@@ -156,7 +181,7 @@ class Context:
             con = warehouse.connect(self.warehouse)
             warehouse.drop_stale_staging(con)
             con.close()
-            with engine.open_instance() as instance:
+            with instance_guard(), engine.open_instance() as instance:
                 result = self._run(instance, keys)
         return report(result, time.monotonic() - started)
 

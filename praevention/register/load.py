@@ -136,7 +136,9 @@ def load_register(
 
 def not_loaded(result: RegisterLoad) -> list[str]:
     """'file: reason' of every register file from which no table could be read."""
-    return [f"{e['source_file']}: {e['note'].removeprefix(NOT_READ)}" for e in result.log if e["note"].startswith(NOT_READ)]
+    return [
+        f"{e['source_file']}: {e['note'].removeprefix(NOT_READ)}" for e in result.log if e["note"].startswith(NOT_READ)
+    ]
 
 
 def table_writes(result: RegisterLoad) -> list:
