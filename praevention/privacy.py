@@ -107,9 +107,7 @@ _PERSON = rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE})?{_NAME_WORD}){{0,2}}"
 _TITLE = r"(?:Dr\.(?:\s?(?:med|phil|rer\.\s?nat|jur|iur)\.)?|Prof\.|Dipl\.-[A-Za-zäöü]+\.?)"
 _SALUTATION = r"(?:Frau|Herrn?|Fr\.|Hr\.)"
 # "Frau Dr. Sabine Krause", "Herrn Müller", "Prof. Dr. Morfeld": salutation/title and name go together
-NAME = re.compile(
-    rf"(?<!\w)(?:{_SALUTATION}\s+(?:{_TITLE}\s*)*|(?:{_TITLE}\s*)+){_NOT_A_NAME}(?:{_NAME_PART}\s+){{0,2}}{_NAME_PART}"
-)
+NAME = re.compile(rf"(?<!\w)(?:{_SALUTATION}\s+(?:{_TITLE}\s*)*|(?:{_TITLE}\s*)+){_PERSON}(?![\w-])")
 _FEMININE = r"(?:in|In|’in|'in)?"
 #: functions a person holds ("Ansprechpartnerin", "Revierleiter", "OB")
 FUNCTIONS = (
@@ -117,7 +115,7 @@ FUNCTIONS = (
     r"Ansprechpartner(?:in)?|Ansprechperson|Kontaktperson|Kontakt|Koordinator(?:in)?|Sprecher(?:in)?|"
     r"(?:Revier|Amts|Fachbereichs|Abteilungs|Schul|Projekt|Einsatz|Dienststellen)?[Ll]eiter(?:in)?|"
     r"Vorsitzende[rn]?|Geschäftsführer(?:in)?|Präventionsbeauftragte[rn]?|Sachbearbeiter(?:in)?|"
-    r"Polizeipräsident(?:in)?|Polizeidirektor(?:in)?|(?:Kontakt|Regional)bereichsbeamte[rn]?|RBB|KoBB|"
+    r"Polizeipräsident(?:in)?|Polizeidirektor(?:in)?|(?:Kontakt|Regional)bereichsbeamt(?:e[rn]?|in)|RBB|KoBB|"
     r"Streetworker(?:in)?|Sozialarbeiter(?:in)?|Pfarrer(?:in)?|Stadtrat|Stadträtin|Staatssekretär(?:in)?|"
     r"(?:Innen|Justiz|Landes|Bundes)?[Mm]inister(?:in)?"
 )
@@ -127,7 +125,7 @@ RANKS = (
     rf"(?:E?(?:PHK|KHK)|POK|KOK|PHM|POM|KOR|POR|KOM|KHM){_FEMININE}|"
     r"(?:Erste[rn]?\s+)?(?:Polizei|Kriminal)(?:ober|haupt)?(?:meister|kommissar)(?:in)?(?:\s+z\.\s?A\.)?|"
     r"(?:Polizei|Kriminal|Regierungs|Ministerial|Verwaltungs|Ober)(?:ober)?(?:rat|rätin|direktor|direktorin)|"
-    r"(?:Ober)?[Aa]mts(?:rat|rätin|mann|frau|inspektor|inspektorin)|(?:Ober|Stadt|Verwaltungs)?[Ii]nspektor(?:in)?|"
+    r"(?:Ober)?[Aa]mt(?:s(?:rat|rätin|inspektor|inspektorin)|mann|frau)|(?:Ober|Stadt|Verwaltungs)?[Ii]nspektor(?:in)?|"
     r"Ministerialdirigent(?:in)?"
 )
 SHORT_RANKS = rf"(?:PM|PK|KK|KR|KD){_FEMININE}"
