@@ -199,7 +199,8 @@ def _query_spans(text: str) -> list[tuple[int, int]]:
         pos = start
         for part in query.split("&"):
             key, eq, value = part.partition("=")
-            if eq and value:
+            # a value removed before ("[entfernt]", its "]" left out of the URL) is no finding
+            if eq and value and not unquote_plus(value).startswith(REDACTED[:-1]):
                 decoded = unquote_plus(value)
                 if PERSONAL_PARAMETER.search(unquote_plus(key)) or find_personal(decoded, _IN_VALUES):
                     spans.append((pos + len(key) + 1, pos + len(part)))
