@@ -148,6 +148,9 @@ def test_a_duplicate_accident_key_fails_every_run_and_publishes_nothing(demo_run
     code, err = run(demo_run, capsys)
     assert code == 1, err
     assert blocking_lines(err) == ["praevention: blocking check failed: accident_points / key_unique"]
+    lines = err.splitlines()
+    first = lines[lines.index(blocking_lines(err)[0]) + 1]  # the first offending row, with its file and line
+    assert "Unfallorte" in first and ", Zeile " in first and "accident_uid" in first, first
     again, err_again = run(demo_run, capsys)
     assert again == 1, err_again
     assert blocking_lines(err_again) == blocking_lines(err)

@@ -170,3 +170,15 @@ def test_a_register_without_a_measure_in_the_land_evaluates_to_an_empty_table() 
     effects, pooled = add_verdicts(effects, pooled, bodies, measures, {}, {})
     head = effects[effects["headline"]]
     assert designs == [] and head.empty and "evaluable" in head.columns and int(head["evaluable"].sum()) == 0
+
+
+def test_a_file_loaded_short_gets_one_summary_line(tmp_path) -> None:
+    """Shares a spreadsheet turned into dates quarantine most rows of a year: the run says so in one line."""
+    from praevention.ingest import load_crime_cases
+    from tests.reliability.corpus import PKS_CSV, _pks, _shares_as_dates
+
+    _pks(_shares_as_dates)(tmp_path)
+    load = load_crime_cases([tmp_path / "crime" / PKS_CSV.name])
+    (line,) = load.quarantine_summary()
+    assert line.startswith(f"{tmp_path / 'crime' / PKS_CSV.name}: 588 von 16.842 Zeilen in Quarantäne (3 %)"), line
+    assert "am häufigsten Zeile " in line and "turned into a date by a spreadsheet" in line
