@@ -173,7 +173,7 @@ def test_a_register_without_a_measure_in_the_land_evaluates_to_an_empty_table() 
 
 
 def test_a_file_loaded_short_gets_one_summary_line(tmp_path) -> None:
-    """Shares a spreadsheet turned into dates quarantine most rows of a year: the run says so in one line."""
+    """Shares a spreadsheet turned into dates quarantine rows of a year: the run says so in one line."""
     from praevention.ingest import load_crime_cases
     from tests.reliability.corpus import PKS_CSV, _pks, _shares_as_dates
 
