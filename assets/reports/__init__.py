@@ -10,6 +10,14 @@ from pipelines.resources import DuckDBWarehouse, RawData, ReportSettings
 from praevention.render import products
 from praevention.render.products import Figures
 
+#: the products the site links and the publication publishes, as the inputs of those assets
+PRODUCT_INPUTS = {
+    "figures": AssetIn("maps_and_charts"),
+    "sheets": AssetIn("fact_sheets"),
+    "report": AssetIn("ministry_report"),
+    "decks": AssetIn("conference_kit"),
+}
+
 
 @asset(
     deps=WAREHOUSE_INPUTS,
@@ -108,12 +116,7 @@ def conference_kit(
 
 @asset(
     deps=WAREHOUSE_INPUTS,
-    ins={
-        "figures": AssetIn("maps_and_charts"),
-        "sheets": AssetIn("fact_sheets"),
-        "report": AssetIn("ministry_report"),
-        "decks": AssetIn("conference_kit"),
-    },
+    ins=PRODUCT_INPUTS,
     description="Static site index.html linking every product, with municipality search and a clickable map; works "
     "without a server.",
     **product_spec({"html"}),
@@ -140,13 +143,7 @@ def site(
 
 
 @asset(
-    ins={
-        "figures": AssetIn("maps_and_charts"),
-        "sheets": AssetIn("fact_sheets"),
-        "report": AssetIn("ministry_report"),
-        "decks": AssetIn("conference_kit"),
-        "index": AssetIn("site"),
-    },
+    ins={**PRODUCT_INPUTS, "index": AssetIn("site")},
     description="The output folder as people see it: the products, rendered and checked in the staging folder, "
     "published only when the privacy scan and the product check on site passed (blocking checks). Files are "
     "replaced one by one, each complete; the folder's manifest (.praeventionsmonitor.json) lists them, and only "
