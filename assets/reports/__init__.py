@@ -1,4 +1,4 @@
-"""Reports domain: maps, fact sheets, the ministry report, conference decks and the static site."""
+"""Reports domain: maps, fact sheets, the ministry report, conference decks, the static site and their publication."""
 
 from pathlib import Path
 
