@@ -1,7 +1,8 @@
 """The output folder is the project's alone: it is claimed before anything is written, and only the files
 its manifest lists are ever changed or removed.
 
-* :func:`claim` makes sure a folder may receive the products: a new or empty folder gets the manifest
+* :func:`claim` makes sure a folder may receive the products: a new or empty folder (placeholders such as
+  ``.gitkeep`` aside) gets the manifest
   (:data:`MANIFEST`); a folder that holds it is the project's; a non-empty folder without it (a shared
   drive, an intranet folder, someone's own files), a file, or the raw-data folder (or a folder inside it)
   is refused with one German line saying what to do.
@@ -32,6 +33,8 @@ from praevention.files import atomic_target, write_atomic
 
 #: the manifest's file name in the output folder
 MANIFEST = ".praeventionsmonitor.json"
+#: files that keep a folder in version control or that a file manager leaves: the folder is still empty
+PLACEHOLDERS = {".gitkeep", ".keep", ".DS_Store", "Thumbs.db", "desktop.ini"}
 OWNER = "Präventionsmonitor"
 #: a temporary file of :func:`praevention.files.atomic_target`, or a temporary folder of a product
 PARTIAL = re.compile(r"^\.(?P<stem>.{0,40})\.[a-z0-9_]{8}\.partial(?P<suffix>\.[^.]*)?$|^\.partial-")
@@ -105,7 +108,7 @@ def claim(out: Path, raw_dir: Path | None = None) -> Path:
             ) from exc
     if read_manifest(resolved) is not None:
         return resolved
-    foreign = sorted(p.name for p in resolved.iterdir())
+    foreign = sorted(p.name for p in resolved.iterdir() if p.name not in PLACEHOLDERS)
     if foreign:
         shown = ", ".join(foreign[:3]) + (f" und {len(foreign) - 3} weitere" if len(foreign) > 3 else "")
         raise PipelineError(

@@ -50,6 +50,7 @@ def test_a_new_or_empty_folder_is_claimed_with_a_manifest(tmp_path: Path) -> Non
     new = claim(tmp_path / "neu" / "berichte")
     assert (new / MANIFEST).is_file() and read_manifest(new).files == {}
     (tmp_path / "leer").mkdir()
+    (tmp_path / "leer" / ".gitkeep").touch()  # the project's own reports/ keeps its place in git so
     assert (claim(tmp_path / "leer") / MANIFEST).is_file()
     assert claim(new) == new  # the project's own folder, again
 
