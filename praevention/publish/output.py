@@ -127,7 +127,6 @@ def claim(out: Path, raw_dir: Path | None = None) -> Path:
 class Published:
     """What one publication did (paths relative to the output folder)."""
 
-    files: list[str]
     written: list[str]
     removed: list[str]
 
@@ -153,8 +152,9 @@ def publish(staging: Path, out: Path, files: list[str]) -> Published:
             f"{out}: der Ausgabeordner trägt kein Verzeichnis des Präventionsmonitors; nichts veröffentlicht"
         )
     wanted = sorted(set(files))
+    ours = set(manifest.files) | set(manifest.pending)  # pending: listed by a publication that was cut short
     targets = {rel: _safe(out, rel) for rel in wanted}
-    foreign = [rel for rel, dst in targets.items() if rel not in manifest.files and (dst.exists() or dst.is_symlink())]
+    foreign = [rel for rel, dst in targets.items() if rel not in ours and (dst.exists() or dst.is_symlink())]
     if foreign:
         raise PipelineError(
             f"{out}: {', '.join(foreign[:3])} gehört nicht dem Präventionsmonitor und würde überschrieben; nichts "
@@ -164,7 +164,7 @@ def publish(staging: Path, out: Path, files: list[str]) -> Published:
     if missing:
         raise PipelineError(f"{staging}: {', '.join(missing[:3])} fehlt im Zwischenordner; nichts veröffentlicht")
     # what will be written is listed before the first file is copied
-    _write_manifest(out, Manifest(manifest.files, sorted(set(wanted) - set(manifest.files))))
+    _write_manifest(out, Manifest(manifest.files, sorted((set(wanted) | set(manifest.pending)) - set(manifest.files))))
     entries: dict[str, dict[str, object]] = {}
     written = []
     for rel in wanted:
@@ -185,7 +185,7 @@ def publish(staging: Path, out: Path, files: list[str]) -> Published:
         size, mtime = _stamp(dst)
         entries[rel] = {"sha256": digest, "size": size, "mtime_ns": mtime}
     removed = []
-    for rel in sorted(set(manifest.files) - set(wanted)):
+    for rel in sorted(ours - set(wanted)):
         try:
             dst = _safe(out, rel)
         except PipelineError:
@@ -195,7 +195,7 @@ def publish(staging: Path, out: Path, files: list[str]) -> Published:
             removed.append(rel)
             _remove_empty_parents(dst.parent, out)
     _write_manifest(out, Manifest(entries))
-    return Published(wanted, written, removed)
+    return Published(written, removed)
 
 
 def _remove_empty_parents(folder: Path, root: Path) -> None:

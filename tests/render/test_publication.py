@@ -122,6 +122,20 @@ def test_a_product_that_would_overwrite_a_foreign_file_publishes_nothing(tmp_pat
     assert _tree(out) == before and (out / MANIFEST).read_text() == manifest
 
 
+def test_a_publication_cut_short_is_completed_by_the_next(tmp_path: Path) -> None:
+    staging, out = tmp_path / "staging", claim(tmp_path / "out")
+    publish(staging, out, _stage(staging, {"index.html": "a"}))
+    manifest = json.loads((out / MANIFEST).read_text())
+    manifest["in_arbeit"] = ["karten/neu.svg", "karten/alt.svg"]  # listed, then the run was killed
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    (out / "karten").mkdir()
+    (out / "karten" / "neu.svg").write_text("halb", encoding="utf-8")
+    (out / "karten" / "alt.svg").write_text("x", encoding="utf-8")
+    done = publish(staging, out, _stage(staging, {"index.html": "a", "karten/neu.svg": "ganz"}))
+    assert done.written == ["karten/neu.svg"] and done.removed == ["karten/alt.svg"]
+    assert (out / "karten" / "neu.svg").read_text() == "ganz" and read_manifest(out).pending == []
+
+
 def test_paths_outside_the_folder_are_never_touched(tmp_path: Path) -> None:
     staging, out = tmp_path / "staging", claim(tmp_path / "out")
     outside = tmp_path / "outside.txt"
