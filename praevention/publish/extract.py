@@ -35,6 +35,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TypeVar
 
+from praevention.digest import content_key
+from praevention.render.cache import RenderCache
+
 T = TypeVar("T")
 #: the file types people read, and which the extractor reads
 EXTRACTED = (".html", ".pdf", ".xlsx", ".pptx", ".svg", ".csv")
@@ -229,9 +232,6 @@ def judge_files(
     version, the names looked for) are those of a file without findings in an earlier call is not read
     again. Files with findings are never cached, and the cache holds no text of any file.
     """
-    from praevention.digest import content_key
-    from praevention.render.cache import RenderCache
-
     folder = Path(folder)
     paths = sorted(files) if files is not None else product_files(folder)
     known = RenderCache(cache)
