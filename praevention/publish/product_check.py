@@ -89,10 +89,10 @@ def rules(path: Path = WORDS) -> Rules:
     )
 
 
-Piece = tuple[str, str]  # (where, text)
+Located = tuple[str, str]  # (where, text): a cell or a piece of text with its place
 
 
-def _table_pieces(tables: list[Table]) -> tuple[list[Piece], list[Piece]]:
+def _table_pieces(tables: list[Table]) -> tuple[list[Located], list[Located]]:
     """The cells' text, and separately the cells of code columns (header ending in ``-ID``, or one of
     :data:`CODE_COLUMNS`), where an identifier is the point of the column."""
     out, ids = [], []
@@ -108,7 +108,7 @@ def _table_pieces(tables: list[Table]) -> tuple[list[Piece], list[Piece]]:
     return out, ids
 
 
-def formula_cells(tables: list[Table]) -> list[Piece]:
+def formula_cells(tables: list[Table]) -> list[Located]:
     """Text cells a spreadsheet would evaluate as a formula (:data:`praevention.privacy.FORMULA_START`)."""
     return [
         (f"{f'Blatt {sheet}, ' if sheet else ''}Zelle {column_letter(j)}{i}", v)
@@ -129,7 +129,7 @@ def _number(v: object) -> float | None:
     return None
 
 
-def small_counts(tables: list[Table]) -> list[Piece]:
+def small_counts(tables: list[Table]) -> list[Located]:
     """Cells that give a Gemeinde count of 1–2 as a number (a table with a level and a count column)."""
     out = []
     for sheet, rows in tables:
