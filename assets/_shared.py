@@ -29,12 +29,12 @@ from dagster import (
 
 from pipelines import engine
 from pipelines.resources import DuckDBWarehouse, RawData
-from praevention import tables
+from praevention import config, tables
 from praevention.discovery import Discovery, discover, labels_relative_to
 from praevention.ingest import SourceLoad
 from praevention.readers.base import NOT_READ
 from praevention.tables import contract
-from praevention.warehouse import uses_spatial, write_asset
+from praevention.warehouse import offending_lines, uses_spatial, write_asset
 
 #: who answers for every asset (Dagster owners: a team or an e-mail address)
 OWNERS = ["team:praeventionsmonitor"]
@@ -106,6 +106,7 @@ def load_metadata(load: SourceLoad, counts: dict[str, int]) -> dict[str, object]
     if load.not_loaded():
         meta["not_loaded"] = MetadataValue.json(load.not_loaded())
     if len(load.rejects):
+        meta["quarantine_summary"] = MetadataValue.json(load.quarantine_summary())
         meta["quarantine_reasons"] = table_metadata(
             load.rejects.groupby("reason", as_index=False).size().sort_values("size", ascending=False).head(15)
         )
@@ -148,8 +149,8 @@ def source_asset(
         found = discover(raw_data.resolved())
         paths: list[Path] = found.of(*kinds)
         context.log.info(f"{name}: {len(paths)} file(s) of kind {', '.join(kinds)} in {found.raw_dir}")
-        with warehouse.connect() as con, labels_relative_to(found.raw_dir):
-            result = load(found, con).with_unrecognised(found.unrecognised_beside(paths))
+        with warehouse.connect() as con, labels_relative_to(found.raw_dir), config.land_of_run(raw_data.land_key()):
+            result = load(found, con).with_unrecognised(found.unrecognised_beside(paths), found.why_not_loaded)
             for line in result.not_loaded():
                 context.log.warning(f"{name}: not loaded: {line}")
             counts = write_asset(
@@ -180,9 +181,19 @@ class CheckSpec:
 SQL_CHECKS: dict[str, list[CheckSpec]] = {}
 
 
-def _query(warehouse: DuckDBWarehouse, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
+def _query(
+    warehouse: DuckDBWarehouse, sql: str, params: Sequence[object] = (), table: str | None = None
+) -> tuple[pd.DataFrame, list[str]]:
+    """The rows ``sql`` returns, and the first of them as lines led by their raw file and line."""
     with warehouse.connect(read_only=True, spatial=uses_spatial(sql)) as con:
-        return con.execute(sql, list(params) or None).df()
+        bad = con.execute(sql, list(params) or None).df()
+        if bad.empty:
+            return bad, []
+        try:
+            key = contract(table).key if table else ()
+        except KeyError:
+            key = ()
+        return bad, offending_lines(con, bad, table, key)
 
 
 def sql_check(
@@ -195,8 +206,11 @@ def sql_check(
     params: Sequence[object] = (),
     additional_deps: Sequence[str] = (),
     land_param: bool = False,
+    table: str | None = None,
 ) -> AssetChecksDefinition:
-    """A check that passes when ``sql`` returns no rows; the offending rows go into its metadata.
+    """A check that passes when ``sql`` returns no rows; the offending rows go into its metadata, the first
+    of them also as lines led by the raw file and line they come from (``problems``, which the CLI prints:
+    looked up in ``table``, default the asset's own, by its key).
 
     Blocking checks are errors that stop downstream assets; the others are warnings. With
     ``land_param`` the configured Land key is passed as the last ``?`` parameter.
@@ -215,13 +229,14 @@ def sql_check(
     )
     def _check(warehouse: DuckDBWarehouse, raw_data: RawData) -> AssetCheckResult:
         values = [*params, raw_data.land_key()] if land_param else list(params)
-        bad = _query(warehouse, sql, values)
+        bad, lines = _query(warehouse, sql, values, table or asset_name)
         return AssetCheckResult(
             passed=bad.empty,
             severity=AssetCheckSeverity.ERROR if blocking else AssetCheckSeverity.WARN,
             metadata={
                 "violations": MetadataValue.int(len(bad)),
                 "examples": table_metadata(bad.head(20)) if len(bad) else MetadataValue.text("none"),
+                "problems": MetadataValue.json(lines),
             },
         )
 
@@ -238,6 +253,7 @@ def unique_key_check(
         blocking=True,
         description=f"Blocking: ({', '.join(keys)}) identifies each row of {table}.",
         sql=f"SELECT {cols}, count(*) AS n FROM {table} GROUP BY ALL HAVING count(*) > 1 ORDER BY n DESC",
+        table=table,
     )
 
 
@@ -275,6 +291,23 @@ def years_check(asset_name: str, table: str, low: int, high: int, column: str = 
         description=f"Blocking: every {column} of {table} lies in {low}–{high}.",
         sql=f"SELECT {column}, count(*) AS n FROM {table} WHERE {column} NOT BETWEEN ? AND ? GROUP BY ALL",
         params=(low, high),
+    )
+
+
+def land_present_check(asset_name: str, table: str, per: Sequence[str]) -> AssetChecksDefinition:
+    """Blocking: every part of the table (each ``per`` group: a year, an edition) holds rows of the Land the
+    products are for; a file exported for another Land, or cut off before the Land's rows, stops the run
+    with its name instead of being used."""
+    cols = ", ".join(per)
+    return sql_check(
+        asset_name=asset_name,
+        name="land_present",
+        blocking=True,
+        land_param=True,
+        description=f"Blocking: every {' and '.join(per)} of {table} holds rows of the Land (a table exported for "
+        "another Land or cut off before the Land's rows is not used).",
+        sql=f"SELECT {cols}, string_agg(DISTINCT source_file, ', ') AS source_file, count(*) AS rows FROM {table} "
+        "GROUP BY ALL HAVING count(*) FILTER (WHERE substr(ags, 1, 2) = ?) = 0 ORDER BY ALL",
     )
 
 

@@ -61,23 +61,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.filterwarnings("ignore", module=r"(dagster|assets|pipelines)(\.|$)")
     parser = build_parser()
     args = parser.parse_args(join_dash_values(sys.argv[1:] if argv is None else argv))
-    from praevention.errors import PipelineError, SourceFormatError
+    from praevention.errors import PipelineError, SourceFormatError, printable
 
     try:
         return int(args.handler(args) or 0)
     except (PipelineError, SourceFormatError) as exc:
         if args.debug:
             raise
-        print(f"praevention: error: {exc}", file=sys.stderr)
+        print(f"praevention: Fehler: {printable(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("praevention: interrupted", file=sys.stderr)
+        print("praevention: abgebrochen", file=sys.stderr)
         return 130
     except Exception as exc:
         if args.debug:
             raise
         print(
-            f"praevention: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)",
+            f"praevention: unerwarteter Fehler: {type(exc).__name__}: {printable(exc)} (Einzelheiten mit --debug)",
             file=sys.stderr,
         )
         return 1

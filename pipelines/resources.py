@@ -60,6 +60,10 @@ class ReportSettings(ConfigurableResource):
     def resolved(self) -> Path:
         return config.out_dir(self.out_dir)
 
+    def staging(self) -> Path:
+        """Where the products are rendered and checked before they are published into :meth:`resolved`."""
+        return config.staging_dir(self.resolved())
+
     def is_synthetic(self) -> bool:
         return config.synthetic(self.synthetic)
 

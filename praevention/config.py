@@ -6,7 +6,10 @@ command-line flags override both.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -20,6 +23,12 @@ ENV_SYNTHETIC = "PRAEVENTION_SYNTHETIC"
 ENV_REGIONS = "PRAEVENTION_REGIONS"
 #: The Land the products are made for (Sachsen-Anhalt); the demo uses a key no real Land has.
 DEFAULT_LAND = "15"
+#: the Länder (01 Schleswig-Holstein … 16 Thüringen) and the demo's Demoland
+LAND_KEYS = (*(f"{n:02d}" for n in range(1, 17)), "99")
+#: the regions of the conference kit
+REGION_SCHEMES = ("polizeiinspektionen", "kreise")
+#: the Land of the run in progress (set by the source assets from their resource, :func:`land_of_run`)
+_RUN_LAND: contextvars.ContextVar[str | None] = contextvars.ContextVar("praevention_land", default=None)
 
 DEFAULT_RAW_DIR = PROJECT_ROOT / "data" / "raw"
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse.duckdb"
@@ -60,6 +69,16 @@ def dagster_home() -> Path:
     return _resolve(None, ENV_DAGSTER_HOME, DEFAULT_DAGSTER_HOME)
 
 
+def staging_dir(out: Path) -> Path:
+    """Where the products for the output folder ``out`` are rendered and checked before they are published:
+    a folder of the Dagster instance (``$DAGSTER_HOME/staging/<name>-<digest of the path>``), never inside
+    ``out``, so that nothing unchecked is ever where people can read it."""
+    import hashlib
+
+    out = Path(out).resolve()
+    return dagster_home() / "staging" / f"{out.name or 'ausgabe'}-{hashlib.sha256(str(out).encode()).hexdigest()[:12]}"
+
+
 def register_path(explicit: str | os.PathLike[str] | None = None) -> Path | None:
     """An explicitly configured register file (``--register`` or ``$PRAEVENTION_REGISTER``).
 
@@ -71,21 +90,43 @@ def register_path(explicit: str | os.PathLike[str] | None = None) -> Path | None
     return Path(from_env).expanduser().resolve() if from_env else None
 
 
-def land(explicit: str | None = None) -> str:
-    """The two-digit key of the Land the outputs are for (``$PRAEVENTION_LAND``, default ``15``)."""
-    value = explicit or os.environ.get(ENV_LAND, "") or DEFAULT_LAND
-    if not (len(value) == 2 and value.isdigit()):
-        from praevention.errors import PipelineError
+def _setting_error(name: str, value: str, allowed: str) -> Exception:
+    from praevention.errors import PipelineError
 
-        raise PipelineError(f"Land key must be two digits, got {value!r}")
+    return PipelineError(f"unbekannter Wert {value!r} für {name}: erlaubt ist {allowed}")
+
+
+def land(explicit: str | None = None) -> str:
+    """The two-digit key of the Land the outputs are for (``$PRAEVENTION_LAND``, default ``15``; inside a
+    source asset the Land of its run). A key that is no Land is an error."""
+    source = "--land" if explicit else ENV_LAND
+    value = explicit or _RUN_LAND.get() or os.environ.get(ENV_LAND, "") or DEFAULT_LAND
+    if value not in LAND_KEYS:
+        raise _setting_error(source, value, "ein Landesschlüssel 01–16 (15 = Sachsen-Anhalt) oder 99 (Demoland)")
     return value
+
+
+@contextlib.contextmanager
+def land_of_run(key: str) -> Iterator[None]:
+    """Within the block, :func:`land` is ``key`` (the Land a run's resource names)."""
+    token = _RUN_LAND.set(land(key))
+    try:
+        yield
+    finally:
+        _RUN_LAND.reset(token)
 
 
 def synthetic(explicit: bool = False) -> bool:
     """Whether the outputs are the demo's and must carry the synthetic label (``$PRAEVENTION_SYNTHETIC=1``)."""
-    return explicit or os.environ.get(ENV_SYNTHETIC, "") == "1"
+    value = os.environ.get(ENV_SYNTHETIC, "")
+    if value not in ("", "0", "1"):
+        raise _setting_error(ENV_SYNTHETIC, value, "1 (Demodaten) oder 0")
+    return explicit or value == "1"
 
 
 def regions(explicit: str | None = None) -> str:
     """Regions of the conference kit: ``polizeiinspektionen`` (default) or ``kreise`` (``$PRAEVENTION_REGIONS``)."""
-    return explicit or os.environ.get(ENV_REGIONS, "") or "polizeiinspektionen"
+    value = explicit or os.environ.get(ENV_REGIONS, "") or REGION_SCHEMES[0]
+    if value not in REGION_SCHEMES:
+        raise _setting_error("--regions" if explicit else ENV_REGIONS, value, " oder ".join(REGION_SCHEMES))
+    return value

@@ -88,6 +88,8 @@ class Discovery:
     files: dict[str, list[Path]] = field(default_factory=lambda: defaultdict(list))
     unrecognised: list[Path] = field(default_factory=list)
     derived: list[Path] = field(default_factory=list)
+    #: files that could not be opened at all, with the reason (among ``unrecognised``)
+    unreadable: dict[Path, str] = field(default_factory=dict)
 
     def of(self, *kinds: str) -> list[Path]:
         return sorted(p for k in kinds for p in self.files.get(k, []))
@@ -96,10 +98,23 @@ class Discovery:
         """Unrecognised files that are not documentation: the run names them as not loaded."""
         return [p for p in self.unrecognised if not is_documentation(p)]
 
+    def why_not_loaded(self, path: Path) -> str:
+        """Why an unrecognised file is not loaded: it cannot be read, or it matches no source layout."""
+        return self.unreadable.get(path, NO_LAYOUT)
+
     def unrecognised_beside(self, paths: list[Path]) -> list[Path]:
         """Unrecognised files in the folders of ``paths``: most likely meant for the same source."""
         folders = {p.parent for p in paths}
         return [p for p in self.not_loaded() if p.parent in folders]
+
+
+#: why an unrecognised, readable file is not loaded
+NO_LAYOUT = "matches no known source layout"
+#: why a file the pipeline may not open is not loaded, and what to do
+NO_PERMISSION = (
+    "keine Leseberechtigung: dem Benutzer, unter dem die Pipeline läuft, das Lesen erlauben (chmod a+r oder "
+    "Eigentümer prüfen)"
+)
 
 
 def _head(path: Path, size: int = 4096) -> str:
@@ -260,8 +275,12 @@ def discover(raw_dir: Path) -> Discovery:
         try:
             stat = path.stat()
             kind = _classify_cached(path, stat.st_size, stat.st_mtime_ns)
-        except OSError:
-            kind = None  # unreadable: listed as not loaded, and its reader (if any) is never asked
+        except PermissionError:
+            kind = None  # unreadable: listed as not loaded with the reason, and no reader is ever asked
+            found.unreadable[path] = NO_PERMISSION
+        except OSError as exc:
+            kind = None
+            found.unreadable[path] = f"nicht lesbar ({exc.strerror or exc})"
         if kind == DERIVED:
             found.derived.append(path)
         elif kind is None:

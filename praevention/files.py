@@ -68,3 +68,17 @@ def new_workbook_path(file: str, *, force: bool) -> Path:
     if path.exists() and not force:
         raise PipelineError(f"{path} exists already; use --force to overwrite it")
     return path
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def damaged_sqlite_files(folder: Path) -> list[Path]:
+    """The ``*.db`` files below ``folder`` that do not start like an SQLite database (overwritten, cut off)."""
+    damaged = []
+    for path in sorted(Path(folder).rglob("*.db")):
+        with contextlib.suppress(OSError), path.open("rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+            if head and head != SQLITE_HEADER:
+                damaged.append(path)
+    return damaged

@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from praevention import config
-from praevention.discovery import display_path, has_utf8_name
+from praevention.discovery import NO_LAYOUT, NO_PERMISSION, display_path, has_utf8_name
 from praevention.errors import SourceFormatError
 from praevention.readers.accident_counts import DTYPES as ACCIDENT_COUNT_DTYPES
 from praevention.readers.accident_counts import read_genesis, read_inkar, read_regionalstatistik
@@ -72,14 +72,38 @@ class SourceLoad:
         bad = self.log[self.log["note"].fillna("").str.startswith(NOT_READ)]
         return [f"{f}: {n.removeprefix(NOT_READ)}" for f, n in zip(bad["source_file"], bad["note"], strict=True)]
 
-    def with_unrecognised(self, paths: list[Path]) -> SourceLoad:
-        """The load with unrecognised files beside this source's files logged as not loaded."""
+    def quarantine_summary(self) -> list[str]:
+        """One German line per file with quarantined rows: how many of how many, and the most frequent
+        reason with its first line, so that a damaged file is never loaded short without a word."""
+        if not len(self.rejects):
+            return []
+        lines = []
+        for file, group in self.rejects.groupby("source_file", sort=True):
+            read = self.log.loc[self.log["source_file"] == file, "rows_read"]
+            total = int(read.iloc[0]) if len(read) and pd.notna(read.iloc[0]) else len(group)
+            kinds = group["reason"].astype(str).str.replace(r"\d+", "#", regex=True)
+            first = group[kinds == kinds.value_counts().index[0]].iloc[0]
+            where = f"Zeile {int(first['line'])}: " if pd.notna(first["line"]) else ""
+            share = f" ({round(100 * len(group) / total)} %)" if total else ""
+            lines.append(
+                f"{file}: {_de(len(group))} von {_de(total)} Zeilen in Quarantäne{share}, am häufigsten "
+                f"{where}{first['reason']}"
+            )
+        return lines
+
+    def with_unrecognised(self, paths: list[Path], why: Callable[[Path], str] = lambda _: NO_LAYOUT) -> SourceLoad:
+        """The load with unrecognised files beside this source's files logged as not loaded (``why``: the reason)."""
         if not paths:
             return self
-        rows = pd.DataFrame([not_loaded(display_path(p), "matches no known source layout") for p in paths])
+        rows = pd.DataFrame([not_loaded(display_path(p), why(p)) for p in paths])
         self.log = pd.concat([self.log, rows], ignore_index=True) if len(self.log) else rows
         self.log = self.log.sort_values("source_file").reset_index(drop=True)
         return self
+
+
+def _de(n: int) -> str:
+    """A count with German thousands separators (12.345)."""
+    return f"{n:,}".replace(",", ".")
 
 
 def _finish(
@@ -140,6 +164,8 @@ def file_problem(exc: Exception) -> str:
     if isinstance(exc, SourceFormatError):
         text = str(exc)
         return text[len(exc.path) :].lstrip(":, ") if text.startswith(exc.path) else text
+    if isinstance(exc, PermissionError):
+        return NO_PERMISSION
     if isinstance(exc, OSError):
         return f"cannot read the file: {exc.strerror or exc} (errno {exc.errno})"
     return f"{type(exc).__name__}: {exc}"
@@ -298,6 +324,8 @@ def load_boundaries(paths: list[Path]) -> SourceLoad:
         results,
         lambda r: (str(r.frame["valid_from"].iloc[0]), r.frame["level"].iloc[0]) if len(r.frame) else r.source_file,
         ["ags"],
+        ["area_km2"],
+        rtol=0.01,  # copies converted by other tools differ in the last digits
     )
     frame, rejects, log = _finish(kept, [*superseded, *failed])
     source = frame if len(frame.columns) else empty_select(BOUNDARY_TYPES)
@@ -325,6 +353,7 @@ def load_population(paths_by_kind: dict[str, list[Path]]) -> SourceLoad:
             (r.frame["source"].iloc[0], str(r.frame["reference_date"].iloc[0])) if len(r.frame) else r.source_file
         ),
         ["ags"],
+        ["population"],
     )
     frame, rejects, log = _finish(kept, [*superseded, *failed])
     source = frame if len(frame.columns) else empty_select(POPULATION_TYPES)

@@ -16,6 +16,42 @@ _PLAIN_EN = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _PLAIN_DE = re.compile(r"^[+-]?\d+,\d+$")
 
 
+#: the marks official statistics write instead of a number (Zeichenerklärung of the statistical offices), with
+#: what they mean; "-" and "–" mean "nothing" (an exact zero) in the tables that use them
+SUPPRESSION_MARKS = {
+    "-": "nichts vorhanden",
+    "–": "nichts vorhanden",
+    "—": "nichts vorhanden",
+    ".": "Zahlenwert unbekannt oder geheim",
+    "x": "Tabellenfach gesperrt",
+    "X": "Tabellenfach gesperrt",
+    "...": "Angabe fällt später an",
+    "…": "Angabe fällt später an",
+    "/": "Zahlenwert nicht sicher genug",
+}
+ZERO_MARKS = ("-", "–", "—")
+
+
+def split_marks(texts):
+    """A pandas string Series without the cells that hold a :data:`SUPPRESSION_MARKS` mark (those become
+    empty), and the marks found (``""`` elsewhere): a reader counts and reports them instead of reading
+    them as numbers that do not parse."""
+    stripped = texts.fillna("").str.strip()
+    marks = stripped.where(stripped.isin(list(SUPPRESSION_MARKS)), "")
+    return texts.where(marks == "", ""), marks
+
+
+def marks_note(marks_by_column) -> str:
+    """'3 Zellen mit Zeichen der amtlichen Statistik (2 × '.' in attempts, 1 × 'x' in hz) leer gelassen', or ''."""
+    parts = [
+        f"{n} × {mark!r} in {column}"
+        for column, marks in marks_by_column.items()
+        for mark, n in marks[marks != ""].value_counts().items()
+    ]
+    total = sum(int((m != "").sum()) for m in marks_by_column.values())
+    return f"{total} Zelle(n) mit Zeichen der amtlichen Statistik ({', '.join(parts)}) leer gelassen" if total else ""
+
+
 class NumberFormatError(ValueError):
     """A text that is not a number in any of the notations the sources use."""
 
@@ -37,7 +73,7 @@ def parse_number(text: object, *, decimal: str | None = None) -> float | None:
             return None
         return float(text)
     s = _SPACES.sub("", str(text))
-    if s in ("", "-", ".", "x", "..."):
+    if s == "" or s in SUPPRESSION_MARKS:
         return None
     if decimal == ",":
         s = s.replace(".", "").replace(",", ".")

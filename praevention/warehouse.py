@@ -262,3 +262,35 @@ def run_lock(warehouse: str | os.PathLike[str], *, wait_seconds: float = 0.0) ->
             with contextlib.suppress(OSError):
                 os.ftruncate(fd, 0)
         os.close(fd)
+
+
+def offending_lines(
+    con: duckdb.DuckDBPyConnection, bad: pd.DataFrame, table: str | None = None, key: Sequence[str] = (), limit: int = 5
+) -> list[str]:
+    """The first ``limit`` rows a check found, one line each, led by the raw file and line they come from:
+    the rows' own ``source_file``/``source_line``, else those of the rows of ``table`` with the same ``key``
+    values (a duplicate key names every copy)."""
+    rows = bad.head(limit)
+    shown = [c for c in rows.columns if c not in ("source_file", "source_line")]
+    if "source_file" not in rows.columns and table and table_exists(con, table):
+        columns = {r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()}
+        on = [k for k in key if k in rows.columns and k in columns]
+        if on and {"source_file", "source_line"} <= columns:
+            con.register("_offending", rows[on])
+            try:
+                found = con.execute(
+                    f"SELECT DISTINCT {', '.join(f'b.{k}' for k in on)}, t.source_file, t.source_line "
+                    f'FROM _offending b JOIN "{table}" t USING ({", ".join(on)}) ORDER BY ALL LIMIT {int(limit) * 3}'
+                ).df()
+            finally:
+                con.unregister("_offending")
+            rows = rows.merge(found, on=on, how="left")
+    lines = []
+    for r in rows.head(limit * 3).to_dict("records"):
+        where = r.get("source_file")
+        where = f"{where}, Zeile {int(r['source_line'])}" if where and pd.notna(r.get("source_line")) else where
+        values = ", ".join(
+            f"{c} {r[c]}" for c in shown if r.get(c) is not None and not (isinstance(r[c], float) and pd.isna(r[c]))
+        )
+        lines.append(f"{where}: {values}" if where else values)
+    return lines

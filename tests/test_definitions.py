@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dagster import AssetKey
+from dagster import AssetKey, AssetSelection
 
 from pipelines.definitions import defs
 
@@ -30,6 +30,7 @@ DERIVED_ASSETS = {
     "ministry_report",
     "conference_kit",
     "site",
+    "publication",
 }
 
 
@@ -74,9 +75,14 @@ def test_blocking_checks_guard_the_joins_and_the_outputs():
         ("site", "privacy_scan"),
         ("calibration", "false_positive_rate"),
     } <= checks
-    # a calibration that fails its check stops every product: they all depend on it
+    # a calibration that fails its check stops every product and their publication: they all depend on it
     reports = [k for k in graph.get_all_asset_keys() if graph.get(k).group_name == "reports"]
-    assert reports and all(AssetKey("calibration") in graph.get_non_virtual_ancestor_keys(k) for k in reports)
+    upstream = {k: AssetSelection.keys(k).upstream().resolve(graph) for k in reports}
+    assert reports and all(AssetKey("calibration") in upstream[k] for k in reports)
+    # the privacy scan and the product check run on the staged products before anything is published
+    assert AssetKey("site") in graph.get(AssetKey("publication")).parent_keys
+    specs = [spec for ad in graph.assets_defs for spec in ad.check_specs if spec.asset_key == AssetKey("site")]
+    assert {spec.name for spec in specs if spec.blocking} == {"privacy_scan", "product_check"}
 
 
 def test_the_data_dictionary_in_docs_is_generated_from_the_registry():

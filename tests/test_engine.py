@@ -106,18 +106,20 @@ def _plant_contact(register: Path, contact: str | None) -> None:
     wb.save(register)
 
 
-def test_a_privacy_leak_fails_every_run_and_leaves_no_leaking_file(demo_run: Path, capsys) -> None:
+def test_a_privacy_leak_fails_every_run_and_publishes_nothing(demo_run: Path, capsys) -> None:
+    files = published(demo_run)
     register = demo_run / "rohdaten" / "councils" / "register.xlsx"
     _plant_contact(register, CONTACT)
     code, err = run(demo_run, capsys)
     assert code == 1, err
     assert blocking_lines(err) == [line for line in blocking_lines(err) if "site / privacy_scan" in line] != []
+    assert published(demo_run) == files  # found in the staged products: nothing published, nothing deleted
     assert scan(demo_run, {CONTACT})[0] == []
     again, err_again = run(demo_run, capsys)
     assert again == 1, err_again
     assert blocking_lines(err_again) == blocking_lines(err)
-    assert scan(demo_run, {CONTACT})[0] == []
-    # the input no longer leaks: the run passes and the removed files are back
+    assert published(demo_run) == files and scan(demo_run, {CONTACT})[0] == []
+    # the input no longer leaks: the run passes and publishes
     _plant_contact(register, None)
     fixed, err_fixed = run(demo_run, capsys)
     assert fixed == 0, err_fixed
@@ -146,6 +148,9 @@ def test_a_duplicate_accident_key_fails_every_run_and_publishes_nothing(demo_run
     code, err = run(demo_run, capsys)
     assert code == 1, err
     assert blocking_lines(err) == ["praevention: blocking check failed: accident_points / key_unique"]
+    lines = err.splitlines()
+    first = lines[lines.index(blocking_lines(err)[0]) + 1]  # the first offending row, with its file and line
+    assert "Unfallorte" in first and ", Zeile " in first and "accident_uid" in first, first
     again, err_again = run(demo_run, capsys)
     assert again == 1, err_again
     assert blocking_lines(err_again) == blocking_lines(err)

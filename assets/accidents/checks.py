@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from assets._shared import ags_known_checks, contract_checks, loading_checks, sql_check, years_check
+from assets._shared import (
+    ags_known_checks,
+    contract_checks,
+    land_present_check,
+    loading_checks,
+    sql_check,
+    years_check,
+)
 from praevention.register.schema import LSA, LSA_KREISE
 
 #: how far outside its Gemeinde's VG250 boundary an accident may lie (generalisation of the boundary,
@@ -17,6 +24,26 @@ checks = [
     *loading_checks("accident_counts", "accident_counts", required=False),
     *contract_checks("accident_points"),
     years_check("accident_points", "accident_points", 2016, 2035),
+    land_present_check("accident_points", "accident_points", ["year"]),
+    sql_check(
+        asset_name="accident_points",
+        name="natural_key_unique",
+        blocking=True,
+        description=(
+            "Blocking: no accident is in two files – the same year, month, hour, weekday, Gemeinde, category, kind, "
+            "type, light, participants and coordinates (to 0.1 m) under other IDs, as in a re-export with new "
+            "IDs: which copy is right is not for the pipeline to guess."
+        ),
+        sql="""
+            SELECT year, month, hour, weekday, ags, category, kind, type, round(x_25832, 1) AS x_25832,
+                   round(y_25832, 1) AS y_25832, count(*) AS copies,
+                   string_agg(source_file || ', Zeile ' || source_line, ' / ' ORDER BY source_file_no) AS files
+            FROM accident_points
+            GROUP BY year, month, hour, weekday, ags, category, kind, type, light, is_bicycle, is_car, is_pedestrian,
+                     is_motorcycle, is_goods_vehicle, is_other, round(x_25832, 1), round(y_25832, 1)
+            HAVING count(DISTINCT source_file_no) > 1 ORDER BY year, ags
+        """,
+    ),
     *ags_known_checks("accident_points", "accident_points", "SELECT DISTINCT ags FROM accident_points"),
     sql_check(
         asset_name="accident_points",

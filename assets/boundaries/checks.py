@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from assets._shared import contract_checks, loading_checks, sql_check
+from assets._shared import contract_checks, land_present_check, loading_checks, sql_check
 from praevention.register.schema import GEMEINDEN_PER_LAND
 
 checks = [
     *loading_checks("boundaries", "boundaries", required=True),
     *contract_checks("boundaries"),
+    land_present_check("boundaries", "boundaries", ["level", "valid_from"]),
     sql_check(
         asset_name="boundaries",
         name="areas_only",

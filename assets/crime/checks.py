@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from assets._shared import ags_known_checks, contract_checks, loading_checks, sql_check, years_check
+from assets._shared import (
+    ags_known_checks,
+    contract_checks,
+    land_present_check,
+    loading_checks,
+    sql_check,
+    years_check,
+)
 from praevention.readers.pks import ALL_OFFENCES, LSA_TOTALS
 from praevention.register.schema import LSA_KREISE
 
@@ -18,6 +25,7 @@ checks = [
     *loading_checks("crime_city_stats", "crime_city_stats", required=False),
     *contract_checks("crime_cases"),
     years_check("crime_cases", "crime_cases", 2000, 2035),
+    land_present_check("crime_cases", "crime_cases", ["year"]),
     sql_check(
         asset_name="crime_cases",
         name="years_complete",

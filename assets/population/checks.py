@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assets._shared import ags_known_checks, contract_checks, loading_checks, sql_check
+from assets._shared import ags_known_checks, contract_checks, land_present_check, loading_checks, sql_check
 from praevention.register.schema import LSA
 
 # Sachsen-Anhalt totals per reference date (PROVENANCE-geo-accidents.md §3.4)
@@ -21,9 +21,14 @@ _LSA_TOTALS = {
 MAX_GEMEINDE_POPULATION = 4_000_000
 MAX_GEMEINDE_KM2 = 1_000
 
+#: how far a Kreis's boundary area may differ from its area in the Gemeindeverzeichnis (VG5000 is generalised:
+#: about 1 % apart in Sachsen-Anhalt)
+AREA_TOLERANCE = 0.05
+
 checks = [
     *loading_checks("population", "population", required=True),
     *contract_checks("population"),
+    land_present_check("population", "population", ["source", "reference_date"]),
     *ags_known_checks("population", "population", "SELECT DISTINCT ags FROM population"),
     sql_check(
         asset_name="population",
@@ -67,5 +72,32 @@ checks = [
             GROUP BY ALL HAVING sum(population) <> any_value(expected)
         """,
         params=(list(_LSA_TOTALS), list(_LSA_TOTALS.values()), LSA),
+    ),
+    sql_check(
+        asset_name="population",
+        name="areas_known",
+        blocking=True,
+        land_param=True,
+        additional_deps=["boundaries"],
+        table="boundaries",
+        description=(
+            "Blocking: the boundary area of every Kreis of the Land agrees with the area of its Gemeinden in the "
+            f"Gemeindeverzeichnis (the reference date nearest to the Gebietsstand) within {AREA_TOLERANCE:.0%} "
+            "(swapped axes, a wrong CRS or a cut-off layer give other areas)."
+        ),
+        sql="""
+            WITH tolerance AS (SELECT ? AS share),
+            known AS (
+                SELECT substr(ags, 1, 5) AS ags, source, reference_date, sum(area_km2) AS area_km2
+                FROM population WHERE length(ags) = 8 AND area_km2 IS NOT NULL GROUP BY ALL),
+            kreise AS (SELECT * FROM boundaries WHERE level = 'Kreis' AND substr(ags, 1, 2) = ?)
+            SELECT * FROM (
+                SELECT k.ags, k.valid_from, round(k.area_km2, 1) AS area_km2,
+                       round(arg_min(n.area_km2, abs(datediff('day', n.reference_date, k.valid_from))), 1) AS known_km2,
+                       k.source_file, k.source_line
+                FROM kreise k JOIN known n USING (ags) GROUP BY ALL)
+            WHERE abs(area_km2 - known_km2) > (SELECT share FROM tolerance) * known_km2 ORDER BY 1, 2
+        """,
+        params=(AREA_TOLERANCE,),
     ),
 ]

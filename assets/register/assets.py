@@ -18,7 +18,7 @@ from pipelines import engine
 from pipelines.resources import DuckDBWarehouse, RawData
 from praevention import digest
 from praevention.discovery import labels_relative_to
-from praevention.register.load import discover_register_files, load_register, table_writes
+from praevention.register.load import discover_register_files, load_register, not_loaded, table_writes
 from praevention.register.reference import context_from_warehouse
 from praevention.warehouse import write_asset
 
@@ -80,6 +80,7 @@ def register(
     version = DataVersion(digest.source_fingerprint(files))
     log = pd.DataFrame(result.log)
     common = {
+        **({"not_loaded": MetadataValue.json(not_loaded(result))} if not_loaded(result) else {}),
         "rows_read": MetadataValue.int(int(log["rows_read"].sum()) if len(log) else 0),
         "rows_quarantined": MetadataValue.int(len(result.rejects)),
         "files": table_metadata(log),

@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from assets._shared import ags_known_checks, contract_checks, sql_check
+from praevention.readers.base import NOT_READ
 
 checks = [
+    sql_check(
+        asset_name="register_bodies",
+        name="files_read",
+        blocking=True,
+        description="Blocking: every register file was read (one that is damaged, binary or of an unknown layout "
+        "would leave its bodies and measures out of every product without a word); lists each with its reason.",
+        sql="SELECT source_file, note FROM ingest_log WHERE asset = 'register' AND starts_with(note, ?) ORDER BY 1",
+        params=(NOT_READ,),
+    ),
     *contract_checks("register_bodies"),
     *contract_checks("register_measures"),
     *ags_known_checks(

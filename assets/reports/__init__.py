@@ -1,14 +1,22 @@
-"""Reports domain: maps, fact sheets, the ministry report, conference decks and the static site."""
+"""Reports domain: maps, fact sheets, the ministry report, conference decks, the static site and their publication."""
 
 from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetIn, Output, asset
 
-from assets.reports.assets import WAREHOUSE_INPUTS, product_spec, progress_of, render_product
+from assets.reports.assets import WAREHOUSE_INPUTS, product_spec, progress_of, publish_products, render_product
 from assets.reports.checks import checks
 from pipelines.resources import DuckDBWarehouse, RawData, ReportSettings
 from praevention.render import products
 from praevention.render.products import Figures
+
+#: the products the site links and the publication publishes, as the inputs of those assets
+PRODUCT_INPUTS = {
+    "figures": AssetIn("maps_and_charts"),
+    "sheets": AssetIn("fact_sheets"),
+    "report": AssetIn("ministry_report"),
+    "decks": AssetIn("conference_kit"),
+}
 
 
 @asset(
@@ -108,12 +116,7 @@ def conference_kit(
 
 @asset(
     deps=WAREHOUSE_INPUTS,
-    ins={
-        "figures": AssetIn("maps_and_charts"),
-        "sheets": AssetIn("fact_sheets"),
-        "report": AssetIn("ministry_report"),
-        "decks": AssetIn("conference_kit"),
-    },
+    ins=PRODUCT_INPUTS,
     description="Static site index.html linking every product, with municipality search and a clickable map; works "
     "without a server.",
     **product_spec({"html"}),
@@ -139,5 +142,26 @@ def site(
     )
 
 
-assets = [maps_and_charts, fact_sheets, ministry_report, conference_kit, site]
+@asset(
+    ins={**PRODUCT_INPUTS, "index": AssetIn("site")},
+    description="The output folder as people see it: the products, rendered and checked in the staging folder, "
+    "published only when the privacy scan and the product check on site passed (blocking checks). Files are "
+    "replaced one by one, each complete; the folder's manifest (.praeventionsmonitor.json) lists them, and only "
+    "listed files are ever changed or removed.",
+    **product_spec({"folder"}),
+)
+def publication(
+    context: AssetExecutionContext,
+    raw_data: RawData,
+    report_settings: ReportSettings,
+    figures: Figures,
+    sheets: list,
+    report: list,
+    decks: list,
+    index: list,
+) -> Output:
+    return publish_products(context, raw_data, report_settings, [*figures.files, *sheets, *report, *decks, *index])
+
+
+assets = [maps_and_charts, fact_sheets, ministry_report, conference_kit, site, publication]
 __all__ = ["assets", "checks"]

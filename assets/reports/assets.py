@@ -1,10 +1,12 @@
-"""Products for people, rendered from the warehouse into the output folder (read-only access).
+"""Products for people, rendered from the warehouse (read-only access) into the staging folder, checked there
+and then published into the output folder by the ``publication`` asset.
 
 Each product's value is what it wrote: ``maps_and_charts`` returns the exported figures
 (:class:`~praevention.render.products.Figures`), which the ministry report and the conference decks take
-as input; the others return their files, which the site links. Dagster's IO manager keeps the values
-in the instance's storage. Each materialization lists its files (``file_list``), so that a product
-removes the files it no longer writes, and a file deleted from the output folder is rendered again.
+as input; the others return their files, which the site links and ``publication`` publishes. Dagster's IO
+manager keeps the values in the instance's storage. Each materialization lists its files (``file_list``,
+relative to the folder), so that a product removes the files it no longer writes, and a file deleted from
+the output folder is rendered and published again.
 """
 
 import base64
@@ -25,6 +27,7 @@ from pipelines import engine
 from pipelines.progress import step_progress
 from pipelines.resources import DuckDBWarehouse, RawData, ReportSettings
 from praevention import digest
+from praevention.publish.output import claim, publish
 from praevention.render.cache import retire_files
 from praevention.render.data import ReportData, load_report_data
 
@@ -90,9 +93,10 @@ def render_product(
     files_of: Callable[[object], list[Path]] = list,
     preview: Callable[[object, Path], Path | None] = lambda value, out: None,
 ) -> Output:
-    """Load the report data, render one product, retire its files no longer written, report them."""
+    """Load the report data, render one product into the staging folder, retire its files no longer written,
+    report them."""
     name = context.asset_key.to_user_string()
-    out_dir = report_settings.resolved()
+    out_dir = report_settings.staging()
     with warehouse.connect(read_only=True) as con:
         data = load_report_data(
             con, raw_data.land_key(), synthetic=report_settings.is_synthetic(), regions=report_settings.region_scheme()
@@ -114,7 +118,8 @@ def render_product(
         "files": MetadataValue.int(len(files)),
         engine.FILE_LIST: MetadataValue.json(relative),
         "by_type": MetadataValue.json(by_type),
-        "folder": MetadataValue.path(str(out_dir)),
+        "folder": MetadataValue.path(str(report_settings.resolved())),
+        "staging": MetadataValue.path(str(out_dir)),
         "files_removed": MetadataValue.int(len(retired)),
     }
     shown = preview(value, out_dir)
@@ -125,3 +130,31 @@ def render_product(
 
 def progress_of(context: AssetExecutionContext) -> Callable[[int, int], None]:
     return step_progress(context.log)
+
+
+def publish_products(
+    context: AssetExecutionContext, raw_data: RawData, report_settings: ReportSettings, files: list[Path]
+) -> Output:
+    """Publish the staged ``files`` (paths in the staging folder) into the output folder, which is claimed
+    first (:mod:`praevention.publish.output`); the materialization lists what the folder now holds."""
+    staging, out_dir = report_settings.staging(), report_settings.resolved()
+    claim(out_dir, raw_data.resolved())
+    relative = sorted({f.relative_to(staging).as_posix() for f in files})
+    done = publish(staging, out_dir, relative)
+    if done.removed:
+        context.log.info(
+            f"publication: removed {len(done.removed)} file(s) no product writes: {', '.join(done.removed)}"
+        )
+    stamps = [f"{r}:{digest.file_digest(out_dir / r)}" for r in relative]
+    return Output(
+        None,
+        metadata={
+            engine.TARGET: MetadataValue.text(_target(raw_data, report_settings)),
+            engine.FILE_LIST: MetadataValue.json(relative),
+            "files_published": MetadataValue.int(len(relative)),
+            "files_written": MetadataValue.int(len(done.written)),
+            "files_removed": MetadataValue.int(len(done.removed)),
+            "folder": MetadataValue.path(str(out_dir)),
+        },
+        data_version=DataVersion(digest.content_key(*stamps)),
+    )

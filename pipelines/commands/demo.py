@@ -25,8 +25,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run_demo(args: argparse.Namespace) -> int:
     from pipelines.commands.pipeline import Context
+    from praevention.publish.output import claim
 
-    out = Path(args.out).expanduser().resolve()
+    out = claim(Path(args.out))  # a foreign folder is refused before anything in it is touched
     raw = out / "rohdaten"
     started = time.monotonic()
     if raw.exists():
@@ -40,6 +41,7 @@ def run_demo(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     ctx = Context(raw, out / "warehouse.duckdb", out, None, synthetic=True, land=LAND)
+    ctx.prepare_output()
     graph = ctx.defs.resolve_asset_graph()
     code = ctx.execute(list(graph.toposorted_asset_keys), "demo")
     if code == 0:

@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import sqlite3
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -53,15 +56,37 @@ def run_all(args: argparse.Namespace) -> int:
     from pipelines import engine
 
     ctx = Context.from_args(args, regions=args.regions or "")
+    ctx.prepare_output()
     if args.full:
         todo = {k: "--full" for k in ctx.defs.resolve_asset_graph().toposorted_asset_keys}
     else:
-        with engine.open_instance() as instance:
+        with instance_guard(), engine.open_instance() as instance:
             todo = engine.stale_assets(instance, ctx.defs, ctx.settings)
     if not todo:
         print("Everything is up to date: no input changed since the last run.", file=sys.stderr)
         return 0
     return ctx.execute(list(todo), "run", reasons=todo)
+
+
+@contextlib.contextmanager
+def instance_guard() -> Iterator[None]:
+    """A damaged database of the Dagster instance as one German line naming the files and what to do."""
+    from sqlalchemy.exc import DatabaseError
+
+    from praevention import config
+    from praevention.errors import PipelineError
+    from praevention.files import damaged_sqlite_files
+
+    try:
+        yield
+    except (DatabaseError, sqlite3.DatabaseError) as exc:
+        home = config.dagster_home()
+        damaged = ", ".join(str(p) for p in damaged_sqlite_files(home)) or str(home)
+        raise PipelineError(
+            f"{damaged}: die Datenbank der Dagster-Instanz ist beschädigt; verschieben Sie den Ordner {home} "
+            "beiseite (der nächste Lauf legt eine neue Instanz an und rechnet alles neu) oder setzen Sie "
+            "DAGSTER_HOME auf einen neuen Ordner"
+        ) from exc
 
 
 class Context:
@@ -117,12 +142,24 @@ class Context:
             regions=regions,
         )
 
+    def prepare_output(self) -> None:
+        """Claim the output folder (a file, the raw-data folder or a foreign folder stops the run before any
+        work) and remove the temporary files a killed run left (:func:`praevention.publish.output.tidy_run`)."""
+        from praevention import config
+        from praevention.publish.output import tidy_run
+
+        removed = tidy_run(self.out_dir, self.raw_dir, config.staging_dir(self.out_dir))
+        if removed:
+            print(f"  {len(removed)} unvollständige Datei(en) eines abgebrochenen Laufs entfernt", file=sys.stderr)
+
     def report_unrecognised(self) -> None:
         """Name every raw file no reader recognises: it is not loaded, and the user should know."""
         from praevention.discovery import discover, display_path
+        from praevention.errors import printable
 
-        for path in discover(self.raw_dir).not_loaded():
-            print(f"  not loaded (matches no known source layout): {display_path(path)}", file=sys.stderr)
+        found = discover(self.raw_dir)
+        for path in found.not_loaded():
+            print(f"  not loaded ({found.why_not_loaded(path)}): {printable(display_path(path))}", file=sys.stderr)
 
     def execute(self, keys: list, label: str, *, reasons: dict | None = None) -> int:
         """One in-process run of ``keys`` (one DuckDB writer) in the persistent instance."""
@@ -144,7 +181,7 @@ class Context:
             con = warehouse.connect(self.warehouse)
             warehouse.drop_stale_staging(con)
             con.close()
-            with engine.open_instance() as instance:
+            with instance_guard(), engine.open_instance() as instance:
                 result = self._run(instance, keys)
         return report(result, time.monotonic() - started)
 
@@ -167,6 +204,7 @@ class Context:
 def report(result, took: float) -> int:
     """Print failures as one line each (file, line, problem), a summary, and return the exit code."""
     from pipelines.progress import current_tally
+    from praevention.errors import printable
 
     failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
     failed_checks = [
@@ -182,7 +220,7 @@ def report(result, took: float) -> int:
         while cause.cause is not None:
             cause = cause.cause
         message = (cause.message or err.message).strip().splitlines()[-1]
-        print(f"praevention: error in {event.step_key}: {message}", file=sys.stderr)
+        print(f"praevention: error in {event.step_key}: {printable(message)}", file=sys.stderr)
     for check in failed_checks:
         detail = f" ({check.description})" if check.description else ""
         print(
@@ -191,14 +229,14 @@ def report(result, took: float) -> int:
         )
         meta = check.metadata or {}
         for line in getattr(meta.get("problems"), "value", None) or []:
-            print(f"  {line}", file=sys.stderr)
-        for name in getattr(meta.get("files_removed"), "value", None) or []:
-            print(f"  removed from the output folder: {name}", file=sys.stderr)
+            print(f"  {printable(line)}", file=sys.stderr)
     for event in result.all_events:
         if event.event_type_value == "ASSET_MATERIALIZATION":
-            files = event.event_specific_data.materialization.metadata.get("not_loaded")
-            for line in getattr(files, "value", None) or []:
-                print(f"praevention: not loaded: {line}", file=sys.stderr)
+            meta = event.event_specific_data.materialization.metadata
+            for line in getattr(meta.get("not_loaded"), "value", None) or []:
+                print(f"praevention: not loaded: {printable(line)}", file=sys.stderr)
+            for line in getattr(meta.get("quarantine_summary"), "value", None) or []:
+                print(f"praevention: {printable(line)}", file=sys.stderr)
     skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
     if skipped:
         print(f"praevention: not run because an upstream step failed: {', '.join(skipped)}", file=sys.stderr)

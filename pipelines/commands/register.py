@@ -91,6 +91,20 @@ def run_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.annotate:
+        from praevention.register.annotate import overwritten_input
+
+        same = overwritten_input(paths, Path(args.annotate))
+        if same is not None:
+            print(
+                f"{same}: die kommentierte Kopie würde das Original überschreiben; geben Sie bei --annotate einen "
+                "anderen Dateinamen an, z. B. register_geprueft.xlsx."
+                if de
+                else f"{same}: the annotated copy would overwrite the original; give --annotate another file name, "
+                "e.g. register_checked.xlsx.",
+                file=sys.stderr,
+            )
+            return 2
     from praevention import config
 
     land = config.land(args.land)

@@ -178,7 +178,8 @@ def run_designs(
         rows, columns=[c for c in EFFECT_COLUMNS if c not in ("indicator_label", "p_adjusted", "p_holm")]
     )
     frame["indicator_label"] = frame["indicator"].map(labels).fillna("")
-    return frame
+    # typed also without designs (a register without measures in the Land): flags select rows, never columns
+    return frame.astype({"headline": bool, "evaluable": bool})
 
 
 def register_designs(data: EvaluationData, bodies: pd.DataFrame, measures: pd.DataFrame) -> list[Design]:

@@ -1,1 +1,2 @@
-"""Publication of the products: the privacy scan and the product check over the output folder."""
+"""Publication of the products: the output folder's claim and manifest, the one text extractor, and the privacy
+scan and product check over the staged products before they are published."""

@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from praevention.errors import SourceFormatError
-from praevention.parsing import NumberFormatError, decode_bytes, parse_number
+from praevention.parsing import SUPPRESSION_MARKS, ZERO_MARKS, NumberFormatError, decode_bytes, parse_number
 from praevention.readers.base import ReadResult, empty_rejects, reject
 
 DTYPES = {
@@ -138,13 +138,13 @@ def _cells(line: str) -> list[str]:
 def _value(text: str) -> tuple[float | None, str | None]:
     """Published cell → (value, flag): ``-`` is an exact zero, ``.`` unknown or secret."""
     t = text.strip()
-    if t == "-":
+    if t in ZERO_MARKS:
         return 0.0, "-"
-    if t in (".", "x", "...", "/"):
+    if t in SUPPRESSION_MARKS:
         return None, t
+    if not t:  # the statistics write '-' or '.', never nothing: an empty cell is a shifted or damaged row
+        raise NumberFormatError("empty cell where the table writes a number, '-' or '.': a shifted or damaged row")
     v = parse_number(t, decimal=",")
-    if v is None:
-        return None, "empty"
     if v < 0:
         raise NumberFormatError(f"negative count: {text!r}")
     return v, None

@@ -7,6 +7,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 REJECT_COLUMNS = ["source_file", "line", "field", "raw", "reason"]
@@ -88,14 +89,23 @@ def combine(results: list[ReadResult]) -> tuple[pd.DataFrame, pd.DataFrame, pd.D
 
 
 def drop_covered(
-    results: list[ReadResult], group: Callable[[ReadResult], Hashable], keys: Sequence[str]
+    results: list[ReadResult],
+    group: Callable[[ReadResult], Hashable],
+    keys: Sequence[str],
+    figures: Sequence[str] = (),
+    rtol: float = 0.0,
 ) -> tuple[list[ReadResult], list[dict]]:
     """Keep one file where several hold the same units for the same vintage.
 
     Within a group (e.g. one Gebietsstand and level), a file whose key set is a subset of a larger
-    file's is not loaded, so that no unit appears twice; the log says which file covers it.
-    Files whose keys only partly overlap are both kept, and the key check reports the clash.
+    file's is not loaded, so that no unit appears twice; the log says which file covers it. Where the
+    two give other ``figures`` for a unit (a corrected copy of one edition; numbers within the relative
+    tolerance ``rtol`` count as equal), neither is preferred: a :class:`~praevention.errors.SourceFormatError`
+    names both. Files whose keys only partly overlap are
+    both kept, and the key check reports the clash.
     """
+    from praevention.errors import SourceFormatError
+
     kept: list[ReadResult] = []
     log: list[dict] = []
     groups: dict[Hashable, list[ReadResult]] = {}
@@ -107,6 +117,13 @@ def drop_covered(
         for r in members:
             key_set = set(map(tuple, r.frame[list(keys)].astype(str).to_numpy().tolist()))
             cover = next((c for c, s in chosen if key_set <= s), None)
+            differ = _differing(r, cover, list(keys), list(figures), rtol) if cover is not None and figures else None
+            if differ:
+                raise SourceFormatError(
+                    r.source_file,
+                    f"zwei Fassungen derselben Ausgabe wie {cover.source_file} mit anderen Zahlen ({differ}); "
+                    "entfernen Sie die falsche Datei",
+                )
             if cover is not None and len(r.frame):
                 log.append(
                     {
@@ -122,6 +139,21 @@ def drop_covered(
             kept.append(r)
     kept.sort(key=lambda r: r.source_file)
     return kept, log
+
+
+def _differing(a: ReadResult, b: ReadResult, keys: list[str], figures: list[str], rtol: float) -> str | None:
+    """The first unit both files hold with other figures ('ags 15081135: population 1234 against 1240'), or None."""
+    both = a.frame[keys + figures].merge(b.frame[keys + figures], on=keys, suffixes=("_a", "_b"))
+    for f in figures:
+        x, y = both[f + "_a"], both[f + "_b"]
+        if pd.api.types.is_numeric_dtype(x) and pd.api.types.is_numeric_dtype(y):
+            same = np.isclose(x.astype(float), y.astype(float), rtol=rtol, atol=0, equal_nan=True)
+        else:
+            same = (x.astype(str) == y.astype(str)).to_numpy()
+        if not same.all():
+            row = both[~same].iloc[0]
+            return ", ".join(f"{k} {row[k]}" for k in keys) + f": {f} {row[f + '_a']} against {row[f + '_b']}"
+    return None
 
 
 def _year(r: ReadResult) -> int:

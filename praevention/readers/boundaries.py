@@ -54,6 +54,10 @@ TYPES = {c: "VARCHAR" for c in OUTPUT_COLUMNS} | {
     "source_line": "BIGINT",
 }
 WATER_GF = {1, 2}
+#: where Germany lies in EPSG:25832 (with a margin): a layer outside it has swapped axes or a wrong CRS
+GERMANY_25832 = (250_000, 5_200_000, 950_000, 6_150_000)
+#: Germany's longitude and latitude range
+GERMANY_LON, GERMANY_LAT = (5.5, 15.5), (47.0, 55.2)
 _DATE_IN_NAME = [
     (re.compile(r"(\d{4})-(\d{2})-(\d{2})"), (1, 2, 3)),
     (re.compile(r"(\d{2})-(\d{2})-(\d{4})"), (3, 2, 1)),
@@ -114,6 +118,31 @@ def _check_geojson(path: Path) -> None:
     text = head.decode("utf-8", errors="replace")
     if '"features"' not in text and '"type"' not in text:
         raise SourceFormatError(str(path), "not a GeoJSON FeatureCollection")
+
+
+def _check_location(label: str, layer: gpd.GeoDataFrame, geographic: np.ndarray | None) -> None:
+    """Refuse a layer that does not lie in Germany: longitude and latitude swapped (the axis order of
+    EPSG:4326 read the other way round), or coordinates in another reference system than declared."""
+    if not len(layer):
+        return
+    x0, y0, x1, y1 = layer.total_bounds
+    inside = GERMANY_25832[0] <= x0 and x1 <= GERMANY_25832[2] and GERMANY_25832[1] <= y0 and y1 <= GERMANY_25832[3]
+    if inside:
+        return
+    if geographic is not None and (
+        GERMANY_LAT[0] <= geographic[0] <= geographic[2] <= GERMANY_LAT[1]
+        and GERMANY_LON[0] <= geographic[1] <= geographic[3] <= GERMANY_LON[1]
+    ):
+        raise SourceFormatError(
+            label,
+            "Länge und Breite sind vertauscht (die Koordinaten stehen als Breite, Länge statt Länge, Breite); "
+            "exportieren Sie die Grenzen erneut mit der Achsenfolge Länge, Breite (GeoJSON nach RFC 7946)",
+        )
+    raise SourceFormatError(
+        label,
+        "die Grenzen liegen nicht in Deutschland: das Koordinatenbezugssystem stimmt nicht mit dem angegebenen "
+        "überein; exportieren Sie die Datei erneut mit dem richtigen Bezugssystem",
+    )
 
 
 def read_boundaries(path: str | Path) -> list[ReadResult]:
@@ -201,7 +230,9 @@ def _convert(path: Path, label: str, frame: gpd.GeoDataFrame, hint: str | None) 
         good = good.drop(index=broken)
         invalid = invalid.drop(index=broken)
     repaired = int(invalid.sum())
+    geographic = good.total_bounds if frame.crs.is_geographic and len(good) else None
     good = good.to_crs(TARGET_CRS)
+    _check_location(label, good, geographic)
     g_ags = good["AGS"].astype(str).str.strip()
     level = g_ags.str.len().map({8: "Gemeinde", 5: "Kreis"})
     if hint is not None and (level != hint).any():

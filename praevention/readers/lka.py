@@ -28,6 +28,7 @@ totals.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass
@@ -35,8 +36,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from praevention import config
 from praevention.errors import SourceFormatError
-from praevention.parsing import AgsError, decode_bytes, infer_format, normalize_ags, parse_column
+from praevention.parsing import (
+    ZERO_MARKS,
+    AgsError,
+    decode_bytes,
+    infer_format,
+    marks_note,
+    normalize_ags,
+    parse_column,
+    split_marks,
+)
 from praevention.readers.base import ReadResult, empty_rejects, reject
 from praevention.readers.pks import OFFENCE_KEY, cell_text, fold, read_workbook_rows
 
@@ -133,18 +144,34 @@ def _split(text: str) -> list[list[str]]:
     return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
-def _rows(path: Path) -> list[list[str]]:
+#: day 0 of Excel's date serial numbers
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+
+
+def _cell(value: object) -> tuple[str, bool]:
+    """A workbook cell as text, and whether it was a date: a number typed into a cell formatted as a date
+    (a Berichtsjahr 2019 shown as 11.07.1905) is the date's serial number, which is read back."""
+    if isinstance(value, dt.date):
+        stamp = dt.datetime.combine(value, dt.time()) if not isinstance(value, dt.datetime) else value
+        days = (stamp - EXCEL_EPOCH).total_seconds() / 86_400
+        return (str(int(days)) if days == int(days) else repr(days)), True
+    return cell_text(value), False
+
+
+def _rows(path: Path) -> tuple[list[list[str]], int]:
+    """The file's rows as text, and how many workbook cells were formatted as dates."""
     with path.open("rb") as fh:
         magic = fh.read(8)
     if magic.startswith((b"PK", b"\xd0\xcf\x11\xe0")):
-        return [[cell_text(c) for c in row] for row in read_workbook_rows(path)]
-    return _split(decode_bytes(path.read_bytes(), path=str(path)).text)
+        cells = [[_cell(c) for c in row] for row in read_workbook_rows(path)]
+        return [[text for text, _ in row] for row in cells], sum(d for row in cells for _, d in row)
+    return _split(decode_bytes(path.read_bytes(), path=str(path)).text), 0
 
 
 def read_lka_tatortgemeinde(path: str | Path) -> ReadResult:
     """Read one file of the import format into the ``crime_gemeinde_cases`` shape."""
     path = Path(path)
-    rows = _rows(path)
+    rows, dates = _rows(path)
     start = next(((i, cols) for i, r in enumerate(rows[:10]) if (cols := header_columns(r))), None)
     if start is None:
         names = ", ".join(c.header for c in COLUMNS if c.required)
@@ -186,17 +213,29 @@ def read_lka_tatortgemeinde(path: str | Path) -> ReadResult:
         "offence_key",
         "PKS key is not 6 characters of digits, '*' or '-'",
     )
-    year = pd.to_numeric(frame["year"].str.replace(r"\.0$", "", regex=True), errors="coerce")
+    year = pd.to_numeric(frame["year"].str.replace(r"\.0$", "", regex=True), errors="coerce").astype(float)
     flag(
-        ~year.between(*YEARS) | (year % 1 != 0), "year", f"Berichtsjahr is not a year between {YEARS[0]} and {YEARS[1]}"
+        year.isna() | ~year.between(*YEARS) | (year % 1 != 0),
+        "year",
+        f"Berichtsjahr is not a year between {YEARS[0]} and {YEARS[1]}",
     )
+    land = config.land()
+    flag(
+        frame["ags"].notna() & ~frame["ags"].fillna("").str.startswith(land),
+        "ags",
+        f"Gemeinde of another Land: the delivery is for Land {land}",
+    )
+    marks = {}
     for name in COUNTS:
-        texts = frame[name].str.replace(r"[\s\u00a0]", "", regex=True).fillna("")
+        texts, marks[name] = split_marks(frame[name].str.replace(r"[\s\u00a0]", "", regex=True).fillna(""))
+        texts = texts.where(~marks[name].isin(ZERO_MARKS), "0")  # '–': nothing, an exact zero
         fmt = infer_format(texts[texts != ""], file_decimal=",")
         numbers, contradicts = parse_column(texts, fmt)
         flag(contradicts, name, f"{name} is not a number in the column's format ({fmt.describe()})")
         flag(numbers.notna() & ((numbers < 0) | (numbers % 1 != 0)), name, f"{name} is not a non-negative whole number")
         frame[name] = numbers
+    secret = marks["cases"].where(~marks["cases"].isin(ZERO_MARKS), "")
+    flag(secret != "", "cases", "cases (Fälle) carries a mark of the official statistics instead of a number")
     flag(frame["cases"].isna(), "cases", "cases (Fälle) is empty")
     flag(frame["attempts"] > frame["cases"], "attempts", "more attempts than recorded cases")
     flag(frame["cleared"] > frame["cases"], "cleared", "more cleared cases than recorded cases")
@@ -214,4 +253,11 @@ def read_lka_tatortgemeinde(path: str | Path) -> ReadResult:
     )
     loaded = loaded[list(DTYPES)].astype(DTYPES).reset_index(drop=True)
     rej = pd.DataFrame(rejects) if rejects else empty_rejects()
-    return ReadResult(str(path), loaded, rej, rows_read=len(frame), rows_loaded=int((~bad).sum()))
+    notes = [marks_note({n: m.where(~m.isin(ZERO_MARKS), "") for n, m in marks.items() if n != "cases"})]
+    if dates:
+        notes.append(
+            f"{dates} Zelle(n) als Datum formatiert: gelesen als die Zahl, die Excel darin speichert "
+            "(Spalten als Zahl oder Text formatieren)"
+        )
+    note = "; ".join(n for n in notes if n)
+    return ReadResult(str(path), loaded, rej, rows_read=len(frame), rows_loaded=int((~bad).sum()), note=note)

@@ -28,16 +28,19 @@ Rows that cannot be parsed are returned as rejects with file, line, column and r
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from praevention.errors import SourceFormatError
-from praevention.parsing import decimal_evidence, decode_bytes, infer_format, parse_column
+from praevention.parsing import decimal_evidence, decode_bytes, infer_format, marks_note, parse_column, split_marks
 from praevention.readers.archive import check_members
 from praevention.readers.base import ReadResult, empty_rejects, reject
 
@@ -63,7 +66,7 @@ ALL_OFFENCES = "------"
 
 # canonical column -> header pattern (matched on a folded header: lower case, umlauts as ae/oe/ue)
 HEADER_PATTERNS: list[tuple[str, str]] = [
-    ("ags", r"gemeinde ?schl"),
+    ("ags", r"gemeinde ?schl|^kreis ?schl"),
     ("offence_key", r"^schl"),
     ("offence_label", r"^straftat$"),
     ("kreis_name", r"stadt-? ?/ ?landkreis"),
@@ -133,37 +136,63 @@ TYPES = {
 } | {"year": "INTEGER"}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _NUMBER_LINE = re.compile(r"^[\d.a-z]*$")
+#: a share a spreadsheet turned into a date: '07.Mai', '7. Mrz', '07.05.' (spaces removed)
+EXCEL_DATE = r"^\d{1,2}\.?(?:[Jj]an|[Ff]eb|[Mm]rz|[Mm]är|[Aa]pr|[Mm]ai|[Jj]un|[Jj]ul|[Aa]ug|[Ss]ep|[Oo]kt|[Nn]ov|[Dd]ez)|^\d{1,2}\.\d{1,2}\.(?:\d{2,4})?$"
 
 
 def fold(text: object) -> str:
     """Lower-case a header and spell umlauts as the BKA's ASCII headers do (``ä`` → ``ae``)."""
-    s = str(text or "").replace("\n", " ").strip().lower()
+    s = re.sub(r"-\s*\n\s*(?=[a-zäöüß])", "", str(text or ""))  # a word broken over lines ("Kreis-\nschlüs-\nsel")
+    s = s.replace("\n", " ").strip().lower()
     s = s.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
     s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
     s = s.replace("-schluessel", "schluessel").replace("gemeinde-", "gemeinde")
     return re.sub(r"\s+", " ", s)
 
 
-def map_header(headers: list[str], path: str) -> dict[int, str]:
-    """Map header positions to canonical names; unknown named columns are reported, not guessed."""
-    mapping: dict[int, str] = {}
+#: what the values of a column look like, to settle a header that two columns match
+CONTENT = {
+    "offence_key": re.compile(r"[0-9*\-]{6}"),
+    "ags": re.compile(r"\d{4,5}(?:\.0)?"),
+    "offence_label": re.compile(r".*[A-Za-zÄÖÜäöüß]{3}.*"),
+}
+
+
+def map_header(headers: list[str], path: str, sample: list[list[str]] | None = None) -> dict[int, str]:
+    """Map header positions to canonical names; unknown named columns are reported, not guessed. Where two
+    headers match one name, the column whose values (``sample``: the first data rows) fit it is taken."""
+    candidates: dict[str, list[int]] = {}
     for i, h in enumerate(headers):
         f = fold(h)
         if not f:
             continue
         for canon, pattern in HEADER_PATTERNS:
             if re.search(pattern, f):
-                if canon in mapping.values():
-                    raise SourceFormatError(path, f"two columns map to {canon!r}", column=h)
-                mapping[i] = canon
+                candidates.setdefault(canon, []).append(i)
                 break
+    mapping: dict[int, str] = {}
+    for canon, columns in candidates.items():
+        if len(columns) > 1 and sample and canon in CONTENT:
+            fitting = [
+                i
+                for i in columns
+                if all(CONTENT[canon].fullmatch(str(r[i]).strip()) for r in sample if i < len(r) and str(r[i]).strip())
+            ]
+            columns = fitting if len(fitting) == 1 else columns
+        if len(columns) > 1:
+            raise SourceFormatError(
+                path,
+                f"two columns map to {canon!r}: " + ", ".join(repr(headers[i]) for i in columns),
+                column=headers[columns[1]],
+            )
+        mapping[columns[0]] = canon
     missing = [c for c in REQUIRED if c not in mapping.values()]
     if missing:
         raise SourceFormatError(
             path,
             "unknown PKS layout: required columns " + ", ".join(missing) + f" not found in header {headers!r}",
         )
-    return mapping
+    return dict(sorted(mapping.items()))
 
 
 def year_from_path(path: Path) -> int | None:
@@ -191,30 +220,51 @@ def read_pks(path: str | Path) -> ReadResult:
     return _read_csv(path)
 
 
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """``(line, cells)`` of every record of a ``;``-separated text, read by the CSV standard (RFC 4180: a
+    quoted cell may hold ``;``, quotes and line breaks); the line is where the record starts."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", quotechar='"')
+    start = 1
+    for cells in reader:
+        yield start, cells
+        start = reader.line_num + 1
+
+
 def _read_csv(path: Path) -> ReadResult:
     text = decode_bytes(path.read_bytes(), path=str(path)).text
-    lines = text.splitlines()
+    try:
+        records = list(_records(text))
+    except csv.Error as exc:  # an unclosed quote runs to the end of the file
+        raise SourceFormatError(
+            str(path), f"kein lesbares CSV ({exc}): die Datei ist beschädigt oder unvollständig"
+        ) from exc
     header_idx = None
-    for i, line in enumerate(lines[:6]):
-        cells = [c.strip() for c in line.split(";")]
+    for i, (_, cells) in enumerate(records[:6]):
         folded = [fold(c) for c in cells]
         if "straftat" in folded and any(f.startswith("gemeinde") for f in folded):
             header_idx = i
             break
-        if not _is_number_line(cells) and line.strip():
+        if not _is_number_line(cells) and any(c.strip() for c in cells):
             break
     if header_idx is None:
         raise SourceFormatError(
             str(path), "unknown PKS layout: no header line with 'Straftat' and 'Gemeindeschlüssel'", line=1
         )
-    headers = [c.strip() for c in lines[header_idx].split(";")]
+    headers = [c.strip() for c in records[header_idx][1]]
     body_start = header_idx + 1
-    while body_start < len(lines) and _is_number_line(lines[body_start].split(";")):
+    while body_start < len(records) and _is_number_line(records[body_start][1]):
         body_start += 1
     year = year_from_path(path)
     if year is None:
         raise SourceFormatError(str(path), "cannot tell the reporting year: no year in the file or folder name")
-    rows = [(n + 1, lines[n]) for n in range(body_start, len(lines)) if lines[n].strip()]
+    rows = [(line, cells) for line, cells in records[body_start:] if any(c.strip() for c in cells)]
+    if rows and len(rows[-1][1]) < len(headers) and not text.endswith(("\n", "\r")):
+        raise SourceFormatError(
+            str(path),
+            f"die Datei endet mitten im Datensatz ({len(rows[-1][1])} von {len(headers)} Feldern): sie ist unvollständig, "
+            "etwa durch einen abgebrochenen Download; laden Sie sie erneut herunter",
+            line=rows[-1][0],
+        )
     hz_basis = next((h for h in headers if fold(h).startswith("hz") or "haeufigkeit" in fold(h)), "HZ")
     return _frame_from_rows(path, headers, rows, year, hz_basis)
 
@@ -239,9 +289,7 @@ def _read_workbook(path: Path) -> ReadResult:
     width = max(len(r) for r in header_rows)
     block = [[(r[j] if j < len(r) else None) for j in range(width)] for r in header_rows]
     _fill_group_headers(block)
-    headers = [
-        " ".join(str(block[k][j]) for k in range(len(block)) if block[k][j] not in (None, "")) for j in range(width)
-    ]
+    headers = [join_header([block[k][j] for k in range(len(block))]) for j in range(width)]
     title = " ".join(str(c) for r in all_rows[:header_top] for c in r if c is not None)
     stated = re.search(r"Berichts(?:zeitraum|jahr):?\s*(?:\d\d\.\d\d\.)?((?:19|20)\d\d)", title)
     year = int(stated.group(1)) if stated else year_from_path(path)
@@ -253,7 +301,7 @@ def _read_workbook(path: Path) -> ReadResult:
             continue
         cells = [cell_text(c) for c in r[:width]]
         cells += [""] * (width - len(cells))
-        data.append((n, ";".join(cells)))
+        data.append((n, cells))
     hz_basis = next((h for h in headers if fold(h).startswith("hz")), "HZ")
     result = _frame_from_rows(path, headers, data, year, hz_basis)
     if stated:
@@ -264,6 +312,35 @@ def _read_workbook(path: Path) -> ReadResult:
                 x for x in (result.note, f"reporting year {year} from the title block, not {named} from the name") if x
             )
     return result
+
+
+def check_grid(path: Path, table: pd.DataFrame) -> None:
+    """The table's structure: every offence key lists the same Kreise (the BKA publishes the full grid of
+    offence keys and Kreise). A key with fewer Kreise than the others means a table cut off in the middle
+    (an interrupted download, a copy broken off): the file is refused, naming the key and the line."""
+    if not len(table):
+        return
+    sizes = table.groupby("offence_key", sort=False)["ags"].nunique()
+    full = int(sizes.max())
+    short = sizes[sizes < full]
+    if len(short):
+        key = str(short.index[-1])
+        raise SourceFormatError(
+            str(path),
+            f"die Tabelle ist unvollständig: für {len(short)} Straftatenschlüssel (z. B. {key}) stehen weniger Kreise "
+            f"als die {full} der übrigen ({int(short.iloc[-1])}); die Datei ist abgeschnitten oder beschädigt – laden "
+            "Sie sie erneut herunter",
+        )
+
+
+def join_header(parts: list[object]) -> str:
+    """One column's header from the cells of a multi-row header: words broken with a hyphen over rows are
+    joined again ("Kreis-" / "schlüs-" / "sel" → "Kreisschlüssel"), other parts with a space."""
+    out = ""
+    for part in (str(p).strip() for p in parts if p not in (None, "")):
+        hyphenated = out.endswith("-") and part[:1].islower()
+        out = out[:-1] + part if hyphenated else f"{out} {part}".strip()
+    return out
 
 
 def _fill_group_headers(block: list[list[object]]) -> None:
@@ -310,11 +387,11 @@ def cell_text(value: object) -> str:
 def _frame_from_rows(
     path: Path,
     headers: list[str],
-    rows: list[tuple[int, str]],
+    rows: list[tuple[int, list[str]]],
     year: int,
     hz_basis: str,
 ) -> ReadResult:
-    mapping = map_header(headers, str(path))
+    mapping = map_header(headers, str(path), [cells for _, cells in rows[:20]])
     unnamed = [i for i, h in enumerate(headers) if not h.strip()]
     width = len(headers)
     # trailing empty header cells that hold no data (xlsx padding) are not columns
@@ -322,10 +399,10 @@ def _frame_from_rows(
     good_lines: list[int] = []
     good_raw: list[str] = []
     cells_list: list[list[str]] = []
-    for line_no, raw in rows:
-        cells = raw.split(";")
+    for line_no, cells in rows:
+        raw = ";".join(cells)
         if len(cells) < width and all(not headers[i].strip() for i in range(len(cells), width)):
-            cells += [""] * (width - len(cells))
+            cells = cells + [""] * (width - len(cells))
         if len(cells) != width:
             rejects.append(
                 reject(
@@ -346,6 +423,7 @@ def _frame_from_rows(
         else pd.DataFrame(columns=range(width), dtype="string[pyarrow]")
     )
     out = pd.DataFrame({canon: df[i] for i, canon in mapping.items()})
+    check_grid(path, out)
     notes: list[str] = []
     if unnamed:
         filled = [i for i in unnamed if (df[i] != "").any()] if len(df) else []
@@ -389,6 +467,19 @@ def _frame_from_rows(
             if excel_error.any():
                 notes.append(f"{int(excel_error.sum())} Excel error values in {c} (e.g. #DIV/0!) read as empty")
                 texts[c] = texts[c].where(~excel_error, "")
+    marks = {}
+    for c in numeric:
+        texts[c], marks[c] = split_marks(texts[c])
+    flag(marks["cases"] != "", "cases", "cases carries a mark of the official statistics instead of a number")
+    if note := marks_note({c: m for c, m in marks.items() if c != "cases"}):
+        notes.append(note)
+    for c in DECIMAL_COLUMNS:
+        if c in texts:
+            flag(
+                texts[c].str.contains(EXCEL_DATE, regex=True),
+                c,
+                f"{c} was turned into a date by a spreadsheet (e.g. 7.5 into '07. Mai'): use the file as published",
+            )
     # the file's decimal separator, from every column that shows one: settles columns without evidence
     votes = [decimal_evidence(t) for t in texts.values()]
     file_decimal = "," if sum(v[","] for v in votes) > sum(v["."] for v in votes) else "."

@@ -97,6 +97,14 @@ TYPED: dict[str, tuple[str, str]] = {
     "lat": ("lat", "DOUBLE"),
     "plst": ("plausibility", "INTEGER"),
 }
+#: a code written as text, as a whole number only: "2020", "2020.0", "2020,0" → 2020; "2020.5", "x" → NULL (a
+#: plain cast would round 2020.5 to 2021)
+WHOLE_NUMBER_MACRO = (
+    "CREATE OR REPLACE TEMP MACRO whole_number(x) AS CASE WHEN regexp_full_match(trim(replace(CAST(x AS VARCHAR), "
+    "',', '.')), '[+-]?[0-9]+([.]0*)?') THEN CAST(regexp_replace(trim(replace(CAST(x AS VARCHAR), ',', '.')), "
+    "'[.]0*$', '') AS BIGINT) END"
+)
+INTEGER_KINDS = ("INTEGER", "BIGINT")
 REQUIRED = ("uland", "uregbez", "ukreis", "ugemeinde", "ujahr", "umonat", "ukategorie")
 # stored columns of accident_points; source and source_file are virtual, computed from source_file_no
 STORED_COLUMNS = [
@@ -287,7 +295,11 @@ def parse_csv(table: Path, label: str, con: duckdb.DuckDBPyConnection, name: str
     mapping = map_header(header, label)
     encoding = "utf-8" if decoded.encoding.startswith("utf-8") else "latin-1"
     used = {src: canon for canon, src in mapping.items()}
-    columns = {f"c{i}": TYPED[used[h]][1] if h in used else "VARCHAR" for i, h in enumerate(header)}
+    # codes are read as numbers and kept only when whole: DuckDB would round "2020.5" into an INTEGER column
+    columns = {
+        f"c{i}": ("DOUBLE" if TYPED[used[h]][1] in INTEGER_KINDS else TYPED[used[h]][1]) if h in used else "VARCHAR"
+        for i, h in enumerate(header)
+    }
     con.execute("DROP TABLE IF EXISTS reject_errors")
     con.execute("DROP TABLE IF EXISTS reject_scans")
     con.execute(
@@ -313,7 +325,12 @@ def parse_csv(table: Path, label: str, con: duckdb.DuckDBPyConnection, name: str
     for canon, (column, kind) in TYPED.items():
         col = position.get(mapping.get(canon, ""))
         expr = f'f."{col}"' if col else f"NULL::{kind}"
-        select.append(f"NULLIF(trim({expr}), '') AS {column}" if kind == "VARCHAR" else f"{expr} AS {column}")
+        if kind == "VARCHAR":
+            select.append(f"NULLIF(trim({expr}), '') AS {column}")
+        elif kind in INTEGER_KINDS and col:
+            select.append(f"CASE WHEN {expr} = floor({expr}) THEN CAST({expr} AS {kind}) END AS {column}")
+        else:
+            select.append(f"{expr} AS {column}")
     typed = (
         "SELECT "
         + ", ".join(select)
@@ -392,6 +409,7 @@ def parse_geojson(path: Path, con: duckdb.DuckDBPyConnection, name: str, *, labe
         raw[c] = raw[c].astype("string")
     con.register("unfallatlas_raw", raw)
     try:
+        con.execute(WHOLE_NUMBER_MACRO)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {(SQL_DIR / 'unfallatlas_type.sql').read_text()}")
     finally:
         con.unregister("unfallatlas_raw")

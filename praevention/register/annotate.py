@@ -11,7 +11,8 @@
 
 An xlsx register is copied with openpyxl (formats, dropdowns and other comments are kept); an ODS or CSV
 register is written as a new workbook from the cells as read, with its merged cells and hidden rows and
-columns. Formulas read from ODS or CSV are written as text, never as live formulas.
+columns. Formulas read from ODS or CSV are written as text, never as live formulas, and every text in the
+"Prüfbericht" passes :func:`praevention.privacy.neutralise_formula`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import warnings
 from pathlib import Path
 
 from praevention.files import write_document
+from praevention.privacy import neutralise_formula
 from praevention.register.messages import HEADERS, INVISIBLE, SEVERITY, Problem
 from praevention.register.read import RawTable, RegisterFile, column_letter, read_register
 
@@ -114,8 +116,23 @@ def _apply(cell, p: Problem) -> str | None:
     return f"Geändert: {shown}"
 
 
+def overwritten_input(paths: list[Path], out: Path) -> Path | None:
+    """The register file that writing the annotated copy to ``out`` would overwrite (the same file, also
+    through another name or a link), or ``None``."""
+    target = Path(out).resolve()
+    for p in paths:
+        if Path(p).resolve() == target or (target.exists() and Path(p).exists() and target.samefile(p)):
+            return Path(p)
+    return None
+
+
 def annotate(paths: list[Path], problems: list[Problem], out: Path, lang: str = "de") -> Path:
-    """Write the annotated copy of the register ``paths`` with ``problems`` (as ``register check`` found them)."""
+    """Write the annotated copy of the register ``paths`` with ``problems`` (as ``register check`` found them);
+    never over one of ``paths`` (:class:`~praevention.errors.PipelineError`)."""
+    from praevention.errors import PipelineError
+
+    if (same := overwritten_input(paths, out)) is not None:
+        raise PipelineError(f"{same}: die kommentierte Kopie darf das Original nicht überschreiben")
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
@@ -153,9 +170,8 @@ def annotate(paths: list[Path], problems: list[Problem], out: Path, lang: str = 
     order = sorted(placed, key=lambda x: (x[0].file, not x[0].is_error, x[0].sheet, x[0].row or 0, x[0].column))
     for n, (p, ws, where) in enumerate(order, start=1):
         problem, fix = p.text(lang)
-        summary.append(
-            [n, SEVERITY[lang][p.severity], p.file, p.sheet, p.row, p.column or None, p.value or None, problem, fix]
-        )
+        cells = [n, SEVERITY[lang][p.severity], p.file, p.sheet, p.row, p.column or None, p.value or None, problem, fix]
+        summary.append([neutralise_formula(v) for v in cells])
         if ws is not None and where is not None:
             target = f"'{ws.title}'!{column_letter(where[1])}{where[0]}"
             link = summary.cell(n + 1, len(header), target.split("!")[1] + f" ({ws.title})")

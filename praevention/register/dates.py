@@ -6,9 +6,10 @@ Input                                                  precision  stored date
 ``2021``, ``seit 2021``                                year       2021-01-01
 ``ca. 1997`` / ``um 1997`` / ``etwa 1997``             year       1997-01-01, approximate
 ``03/2021``, ``3.2021``, ``2021-03``, ``März 2021``,   month      2021-03-01
-``Mar 2021``, ``Maerz 2021``
+``Mar 2021``, ``Maerz 2021``, ``Mrz 21``, ``Mrz-21``
 ``01.03.2021``, ``1.3.2021``, ``01.03.21``,            day        2021-03-01
-``2021-03-01``, ``1. März 2021``
+``2021-03-01``, ``1. März 2021``, ``01. Mrz 21``,
+``1-Mrz-21``
 Excel date cell (``datetime``/``date``)                day*       that day
 Excel serial number (``44256``, also as text)          day        1899-12-30 + n days
 =====================================================  =========  ==========================
@@ -177,10 +178,11 @@ def _parse_text(text: str) -> PreciseDate:
         return PreciseDate(_make(_year(m[1]), int(m[2])), "month")
     if m := re.fullmatch(r"(\d{1,2})\s?[/.]\s?(\d{4})", text):
         return PreciseDate(_make(_year(m[2]), int(m[1])), "month")
-    if m := re.fullmatch(r"(\d{1,2})\.?\s?([A-Za-zÄÖÜäöü]+\.?)\s(\d{4})", text):
+    # month names also as a spreadsheet writes a date cell into CSV: "01. Mrz 16", "1-Mrz-16", "Mrz 16", "Mrz-16"
+    if m := re.fullmatch(r"(\d{1,2})\.?[\s-]?([A-Za-zÄÖÜäöü]+\.?)[\s-](\d{4}|\d{2})", text):
         return PreciseDate(_make(_year(m[3]), _month(m[2]), int(m[1])), "day")
-    if m := re.fullmatch(r"([A-Za-zÄÖÜäöü]+\.?)\s?(\d{4})", text):
-        return PreciseDate(_make(_year(m[2]), _month(m[1])), "month")
+    if m := re.fullmatch(r"([A-Za-zÄÖÜäöü]+\.?)(?:\s?(\d{4})|[\s-](\d{2}))", text):
+        return PreciseDate(_make(_year(m[2] or m[3]), _month(m[1])), "month")
     if re.fullmatch(r"\d{5}(?:\.0+)?", text):  # an Excel serial number exported as text
         return _serial(float(text))
     raise DateError(f"{text!r} ist kein Datum", f"{text!r} is not a date")

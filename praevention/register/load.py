@@ -25,7 +25,7 @@ import pandas as pd
 from praevention.config import DEFAULT_LAND
 from praevention.discovery import display_path
 from praevention.errors import PipelineError
-from praevention.readers.base import REJECT_COLUMNS
+from praevention.readers.base import NOT_READ, REJECT_COLUMNS
 from praevention.register.messages import Problem
 
 REGISTER_SUFFIXES = (".csv", ".xlsx", ".ods")
@@ -118,7 +118,8 @@ def load_register(
                     "rows_read": 0,
                     "rows_loaded": 0,
                     "rows_quarantined": 0,
-                    "note": "; ".join(pr.text("en")[0] for pr in problems if pr.file == p.name) or "no register table",
+                    "note": NOT_READ
+                    + ("; ".join(pr.text("de")[0] for pr in problems if pr.file == p.name) or "keine Registertabelle"),
                 }
             )
     order = {display_path(p): i for i, p in enumerate(paths)}
@@ -131,6 +132,13 @@ def load_register(
         problems + result.problems,
         sum(t.examples for t in tables),
     )
+
+
+def not_loaded(result: RegisterLoad) -> list[str]:
+    """'file: reason' of every register file from which no table could be read."""
+    return [
+        f"{e['source_file']}: {e['note'].removeprefix(NOT_READ)}" for e in result.log if e["note"].startswith(NOT_READ)
+    ]
 
 
 def table_writes(result: RegisterLoad) -> list:

@@ -13,8 +13,8 @@ messages from every format:
 * **ods** is read from its ``content.xml``: line breaks inside a cell (paragraphs, ``text:line-break``)
   are kept as ``\\n``, formulas are turned into Excel's notation (``of:=[.A1]+1`` → ``=A1+1``), a date
   cell keeps the precision of its date style.
-* **csv** may be UTF-8 or Latin-1/Windows-1252, separated by ``;``, ``,`` or tabs; a cell that starts with
-  ``=`` is a formula, as it would be in a spreadsheet.
+* **csv** may be UTF-8, Latin-1/Windows-1252 or UTF-16 (Excel's "Unicode-Text"), separated by ``;``, ``,`` or
+  tabs; a cell that starts with ``=`` is a formula, as it would be in a spreadsheet.
 
 A cell holding a formula, and every row that a merged cell spans, is reported and the row quarantined;
 hidden rows and columns are loaded with a hint. Which table a sheet holds is found from its name
@@ -199,7 +199,7 @@ class _Reader:
                 detail=(f"keine gültige {suffix}-Datei", f"not a valid {suffix} file"),
             )
             return []
-        if b"\x00" in data[:65536]:
+        if b"\x00" in data[:65536] and _utf16(data) is None:
             self.problem("binary")
             return []
         self.kind = "csv"
@@ -388,7 +388,7 @@ class _Reader:
         from praevention.parsing import decode_bytes
 
         try:
-            text = decode_bytes(data, path=str(self.path)).text
+            text = _utf16(data) or decode_bytes(data, path=str(self.path)).text
         except (SourceFormatError, UnicodeDecodeError):
             self.problem("binary")
             return []
@@ -419,6 +419,23 @@ class _Reader:
         )
         self.problem("unknown_table", row=1, found=_printable(found) or "-", expected=expected)
         return []
+
+
+def _utf16(data: bytes) -> str | None:
+    """The text of a UTF-16 file (Excel's "Unicode-Text": tab-separated, with a byte-order mark, or without
+    one but with every other byte zero), else ``None``."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif len(data) >= 4 and data[1:200:2].count(0) == len(data[1:200:2]):
+        encoding = "utf-16-le"
+    elif len(data) >= 4 and data[0:200:2].count(0) == len(data[0:200:2]):
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
 
 
 def _trimmed(rows: list[list[object]]) -> list[list[object]]:

@@ -59,7 +59,7 @@ def context_from_raw(raw_dir: Path, land: str) -> Context | None:
     """The context from the boundary and GV100AD files in ``raw_dir``, read as the ingest reads them;
     ``None`` when the folder holds no boundary data."""
     from praevention.discovery import discover
-    from praevention.ingest import load_boundaries, load_population
+    from praevention.ingest import POPULATION_READERS, load_boundaries, load_population
 
     if not Path(raw_dir).is_dir():
         return None
@@ -67,11 +67,9 @@ def context_from_raw(raw_dir: Path, land: str) -> Context | None:
     if not found.of("boundaries"):
         return None
     frame = load_boundaries(found.of("boundaries")).tables[0].source
-    directory = (
-        load_population({"gv100ad": found.of("gv100ad")}).tables[0].source[["ags", "name"]]
-        if found.of("gv100ad")
-        else None
-    )
+    # every population source the ingest loads into the table the register asset reads names from
+    population = {kind: found.of(kind) for kind in POPULATION_READERS}
+    directory = load_population(population).tables[0].source[["ags", "name"]] if any(population.values()) else None
     mine = frame[(frame["level"] == "Gemeinde") & frame["ags"].str.startswith(land)]
 
     def gemeinden() -> dict[str, shapely.Geometry]:

@@ -25,6 +25,7 @@ from pathlib import Path, PurePath
 import pandas as pd
 
 from praevention.files import atomic_target, write_atomic
+from praevention.privacy import neutralise_formula
 from praevention.register.schema import ACCIDENT_GROUPS, TABLES
 from praevention.render import fmt
 from praevention.render.data import SOURCE_NAMES, ReportData
@@ -311,7 +312,7 @@ def write_workbook(data: ReportData, path: Path) -> Path:
         ws = wb.add_worksheet("Lizenz und Quellen")
         ws.write_row(0, 0, ["Art", "Angabe"], head)
         for i, row in enumerate(sources_rows(data), start=1):
-            ws.write_row(i, 0, row)
+            ws.write_row(i, 0, [neutralise_formula(v) for v in row])
         ws.set_column(0, 0, 16)
         ws.set_column(1, 1, 120)
         wb.close()
@@ -346,7 +347,7 @@ def _write_sheet(ws, frame: pd.DataFrame, head, formats: dict) -> None:
             elif isinstance(v, int | float):
                 ws.write_number(i, j, float(v), formats[fmt_name])
             else:
-                text = str(v)
+                text = neutralise_formula(str(v))
                 ws.write_string(i, j, text)
                 width = max(width, min(60, len(text) + 2))
         ws.set_column(j, j, width)
@@ -382,6 +383,11 @@ def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         out[col] = out[col].map(lambda v: v if isinstance(v, list | tuple) else _cell(v))
     return out
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """A published CSV file's text: UTF-8 lines, every text cell neutralised against formula injection."""
+    return frame.map(neutralise_formula).to_csv(index=False, lineterminator="\n")
 
 
 def _latest(data: ReportData, level: str, indicator: str) -> pd.DataFrame:
@@ -523,10 +529,10 @@ def write_open_data(data: ReportData, folder: Path) -> list[Path]:
     files = []
     for sheet, frame in tables.items():
         path = folder / CSV_NAMES[sheet]
-        write_atomic(path, _csv_frame(frame).to_csv(index=False, lineterminator="\n"))
+        write_atomic(path, csv_text(_csv_frame(frame)))
         files.append(path)
     path = folder / "datenbeschreibung.csv"
-    write_atomic(path, dictionary(tables).to_csv(index=False, lineterminator="\n"))
+    write_atomic(path, csv_text(dictionary(tables)))
     files.append(path)
     licence = "\n".join(row[1] for row in sources_rows(data)) + "\n"
     write_atomic(folder / "LIZENZ.txt", licence)

@@ -1,9 +1,14 @@
-"""A synthetic PKS T01 Kreis table in the Excel 97 (BIFF) layout of 2013 and earlier, written with xlwt.
+"""A synthetic PKS T01 Kreis table in the Excel 97 (BIFF) layouts of 2013 and earlier, written with xlwt.
 
 Every figure is invented (labelled synthetic in the title block); only the layout follows the published
-file: nine preamble rows (title, table name, "erstellt am", "Strf.-Schlüssel", a multi-row header), then
-key, offence, Kreis key, Kreisart, name, cases, HZ "nach Zensus 2011", attempts (count, %), firearm
+file: preamble rows (title, table name, "erstellt am", "Strf.-Schlüssel"), a multi-row header, then key,
+offence, Kreis key, Kreisart, name, cases, HZ "nach Zensus 2011", attempts (count, %), firearm
 threatened/fired, cleared (count, AQ %), suspects (total, male, female, non-German count and %).
+
+Two header layouts: ``"two-row"`` (group headers over sub-headers, a blank row, the column numbers) and
+``"four-row"``, as the BKA published the 2013 table: the header text broken over three rows with soft
+hyphens ("Schl.-" / "zahl" / "der Tat" over the offence key, "Kreis-" / "schlüs-" / "sel" over the Kreis
+key, "erfasste" / "Fälle", "HZ nach" / "Zensus" / "2011") and the column numbers 1, 2, 3, … in the fourth.
 """
 
 from __future__ import annotations
@@ -52,6 +57,69 @@ KREISE = [
     *[(f"150{n}", "LK", f"Landkreis {n}", 150_000 + 1_000 * n) for n in range(81, 92)],
     ("03159", "LK", "Göttingen", 260_000),
 ]
+#: the 2013 table's header, broken over three rows as the BKA prints it; the column numbers follow
+HEADER_FOUR_ROWS = [
+    [
+        "Schl.-",
+        "Straftat",
+        "Kreis-",
+        "Kreisart",
+        "Stadt-/",
+        "erfasste",
+        "HZ nach",
+        "Versuche",
+        None,
+        "mit Schuss-",
+        None,
+        "Aufklärung",
+        None,
+        "Tatverdächtige",
+        None,
+        None,
+        "Nichtdeutsche",
+        None,
+    ],
+    [
+        "zahl",
+        None,
+        "schlüs-",
+        None,
+        "Landkreis",
+        "Fälle",
+        "Zensus",
+        "Anzahl",
+        "Anteil",
+        "waffe",
+        None,
+        "Anzahl",
+        "AQ",
+        "ins-",
+        "männ-",
+        "weib-",
+        "Tatverdächtige",
+        None,
+    ],
+    [
+        "der Tat",
+        None,
+        "sel",
+        None,
+        None,
+        None,
+        "2011",
+        None,
+        "in %",
+        "gedroht",
+        "geschossen",
+        "Fälle",
+        "in %",
+        "gesamt",
+        "lich",
+        "lich",
+        "Anzahl",
+        "Anteil in %",
+    ],
+]
 OFFENCES = [("------", "Straftaten insgesamt"), ("899000", "Straßenkriminalität"), ("435*00", "Wohnungseinbruch")]
 
 
@@ -89,8 +157,8 @@ def synthetic_rows(year: int = 2013) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def write_pks_xls(path: Path, year: int = 2013, *, state_year: bool = True) -> pd.DataFrame:
-    """Write the fixture to ``path`` and return its figures."""
+def write_pks_xls(path: Path, year: int = 2013, *, state_year: bool = True, header: str = "two-row") -> pd.DataFrame:
+    """Write the fixture to ``path`` in the ``header`` layout and return its figures."""
     import xlwt
 
     frame = synthetic_rows(year)
@@ -102,9 +170,7 @@ def write_pks_xls(path: Path, year: int = 2013, *, state_year: bool = True) -> p
         [f"erstellt am: 12.03.{year + 1}"],
         ["Strf.-Schlüssel: ------ bis 899000"],
         [],
-        HEADER_TOP,
-        HEADER_SUB,
-        [],
+        *([HEADER_TOP, HEADER_SUB, []] if header == "two-row" else HEADER_FOUR_ROWS),
         list(range(1, 19)),
     ]
     for r, cells in enumerate(preamble):

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pipelines.cli import main
+from praevention import config
 from praevention.discovery import classify
 from praevention.errors import SourceFormatError
 from praevention.readers.lka import COLUMNS, read_lka_tatortgemeinde
@@ -80,10 +81,12 @@ def test_csv_in_german_notation_windows_1252(tmp_path):
         encoding="cp1252",
     )
     assert classify(path) == "lka_tatortgemeinde"
-    r = read_lka_tatortgemeinde(path)
-    assert len(r.rejects) == 0
-    assert r.frame["cases"].tolist() == [2318, 1204, 17655]
-    assert r.frame["ags"].tolist() == ["15085235", "15085235", "01001000"]
+    r = read_lka_tatortgemeinde(path)  # for Sachsen-Anhalt: the Schleswig-Holstein row is quarantined
+    assert r.frame["cases"].tolist() == [2318, 1204]
+    assert r.rejects["reason"].tolist() == ["Gemeinde of another Land: the delivery is for Land 15"]
+    with config.land_of_run("01"):  # for Schleswig-Holstein: its key got its leading zero back
+        r = read_lka_tatortgemeinde(path)
+    assert r.frame["ags"].tolist() == ["01001000"] and r.frame["cases"].tolist() == [17655]
 
 
 def test_damaged_rows_are_quarantined_with_line_and_reason(tmp_path):
@@ -105,7 +108,8 @@ def test_damaged_rows_are_quarantined_with_line_and_reason(tmp_path):
     )
     r = read_lka_tatortgemeinde(path)
     reasons = dict(zip(r.rejects["line"], r.rejects["reason"], strict=True))
-    assert r.rows_read == 13 and r.rows_loaded == 2 and len(r.rejects) == 11
+    assert r.rows_read == 13 and r.rows_loaded == 1 and len(r.rejects) == 12
+    assert "another Land" in reasons[3]  # padded to 01508523, a Gemeinde of Schleswig-Holstein
     assert "characters other than digits" in reasons[4]
     assert "9 digits, expected 8" in reasons[5]
     assert "Berichtsjahr" in reasons[6]
@@ -118,7 +122,22 @@ def test_damaged_rows_are_quarantined_with_line_and_reason(tmp_path):
     assert "second row for the same Gemeinde" in reasons[13]
     assert "not a number" in reasons[14]
     assert set(r.rejects["source_file"]) == {str(path)}
-    assert r.frame["ags"].tolist() == ["15085235", "01508523"]
+    assert r.frame["ags"].tolist() == ["15085235"]
+
+
+def test_a_berichtsjahr_column_formatted_as_dates_is_read_as_the_years_typed(tmp_path):
+    """Excel shows 2019 typed into a date-formatted cell as 11.07.1905; its serial number is the year."""
+    path = _filled_template(
+        tmp_path, [["15085235", 2019, "------", 2318, 120, 1401], ["15003000", None, "------", 5, None, None]]
+    )
+    wb = load_workbook(path)
+    wb.worksheets[0]["B2"].number_format = "DD.MM.YYYY"
+    wb.worksheets[0]["B3"].number_format = "DD.MM.YYYY"  # formatted, but empty: quarantined, no crash
+    wb.save(path)
+    r = read_lka_tatortgemeinde(path)
+    assert r.frame["year"].tolist() == [2019] and r.frame["cases"].tolist() == [2318]
+    assert "als Datum formatiert" in r.note
+    assert r.rejects["field"].tolist() == ["year"] and r.rejects["line"].tolist() == [3]
 
 
 def test_a_file_without_the_header_is_refused_with_its_name(tmp_path):

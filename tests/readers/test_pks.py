@@ -264,12 +264,15 @@ def test_a_text_cell_in_a_workbook_quarantines_that_row_only(shared_data, tmp_pa
 
 
 # ------------------------------------------------------------------ Excel 97 (BIFF) layout of 2013
-def test_legacy_xls_layout_loads_with_exact_totals(tmp_path):
+@pytest.mark.parametrize("header", ["two-row", "four-row"])
+def test_legacy_xls_layout_loads_with_exact_totals(tmp_path, header):
+    """Both header layouts, the four-row one as the BKA published 2013: words broken over rows by hyphens
+    ("Kreis-" / "schlüs-" / "sel"), the column numbers in the fourth row."""
     from praevention.discovery import classify
     from tests.readers.pks_xls import write_pks_xls
 
     path = tmp_path / "tabelle_kreise.xls"  # a neutral name: recognised by its content
-    expected = write_pks_xls(path, 2013)
+    expected = write_pks_xls(path, 2013, header=header)
     assert classify(path) == "pks_t01"
     result = read_pks(path)
     assert len(result.rejects) == 0 and result.year_from.startswith("content")
@@ -293,3 +296,47 @@ def test_legacy_xls_without_a_stated_year_takes_it_from_the_name(tmp_path):
     write_pks_xls(path, 2012, state_year=False)
     result = read_pks(path)
     assert (result.frame["year"] == 2012).all() and result.year_from == "file name"
+
+
+# ------------------------------------------------------------------ CSV by the standard, completeness
+PKS_2022 = "crime/bka_pks_t01_kreise/2022_KR-F-01-T01-Kreise-Faelle-HZ_csv.csv"
+
+
+def test_quoted_cells_are_read_by_the_csv_standard(shared_data, tmp_path):
+    """A ';' inside a quoted label, and a file with every cell quoted, give the published figures."""
+    src = shared_data / PKS_2022
+    original = read_pks(src)
+    text = src.read_bytes().decode("latin-1")
+    quoted = text.replace(";Straßenkriminalität;", ';"Straßenkriminalität; gesamt";')
+    (tmp_path / "2022_a.csv").write_bytes(quoted.encode("latin-1"))
+    rows = [line.split(";") for line in text.splitlines()]
+    every = "\r\n".join('"' + '";"'.join(r) + '"' for r in rows) + "\r\n"
+    (tmp_path / "2022_b.csv").write_bytes(every.encode("latin-1"))
+    for name in ("2022_a.csv", "2022_b.csv"):
+        got = read_pks(tmp_path / name)
+        assert len(got.rejects) == 0 and len(got.frame) == len(original.frame) == 16_400, name
+        assert got.frame["cases"].sum() == original.frame["cases"].sum(), name
+    street = read_pks(tmp_path / "2022_a.csv").frame.query("offence_key == '899000'")
+    assert len(street) == 400 and set(street["offence_label"]) == {"Straßenkriminalität; gesamt"}
+
+
+@pytest.mark.parametrize("at_line", [False, True])
+def test_a_table_cut_off_is_refused_naming_the_file(shared_data, tmp_path, at_line):
+    data = (shared_data / PKS_2022).read_bytes()
+    data = data[: len(data) * 2 // 5]
+    path = tmp_path / "2022_KR-F-01-T01-Kreise-Faelle-HZ_csv.csv"
+    path.write_bytes(data[: data.rindex(b"\n") + 1] if at_line else data)
+    match = "unvollständig: für 1 Straftatenschlüssel" if at_line else "endet mitten im Datensatz"
+    with pytest.raises(SourceFormatError, match=match) as info:
+        read_pks(path)
+    assert str(path) in str(info.value) and "laden Sie sie erneut herunter" in str(info.value)
+
+
+def test_two_columns_matching_one_header_are_settled_by_their_content():
+    from praevention.readers.pks import map_header
+
+    headers = ["Schlüssel Kreis", "Schlüsselzahl der Tat", "Straftat", "Gemeindeschlüssel", "erfasste Fälle"]
+    rows = [["15003", "------", "Straftaten insgesamt", "15003", "100"]]
+    assert map_header(headers, "t.xls", rows)[1] == "offence_key"
+    with pytest.raises(SourceFormatError, match="two columns map to 'offence_key'"):
+        map_header(headers, "t.xls")

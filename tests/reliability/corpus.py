@@ -19,6 +19,7 @@ and returns what happened. The tests in this folder assert the outcomes; ``repor
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -386,14 +387,172 @@ def _merged(wb: Workbook) -> None:
 
 
 GARBAGE = bytes(range(256)) * 40
+PKS_2022 = SHARED / "crime/bka_pks_t01_kreise/2022_KR-F-01-T01-Kreise-Faelle-HZ_csv.csv"
+
+
+def _cut_bytes(source: Path, share: float, *, at_line: bool = False):
+    """A real file cut off after ``share`` of its bytes (an interrupted download), or at the line before."""
+
+    def build(raw: Path) -> None:
+        data = source.read_bytes()[: int(source.stat().st_size * share)]
+        _write(raw / "crime" / source.name, data[: data.rindex(b"\n") + 1] if at_line else data)
+
+    return build
+
+
+def _quoted_labels(lines: list[str]) -> list[str]:
+    """Straßenkriminalität written as the quoted label '"Straßenkriminalität; gesamt"' (RFC 4180)."""
+    return [x.replace(";Straßenkriminalität;", ';"Straßenkriminalität; gesamt";') for x in lines]
+
+
+def _quote_all(lines: list[str]) -> list[str]:
+    """Every cell in quotes, as a spreadsheet's 'quote all text cells' export writes it."""
+    return ['"' + '";"'.join(x.split(";")) + '"' if x else x for x in lines]
+
+
+def _shares_as_dates(lines: list[str]) -> list[str]:
+    """The attempts share of every Sachsen-Anhalt row as a spreadsheet turns 7.5 into a date ('07. Mai')."""
+    months = ["Jan", "Feb", "Mrz", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"]
+
+    def as_date(v: str) -> str:
+        whole, _, tenth = v.partition(".")
+        return f"{int(whole):02d}. {months[int(tenth or 0) % 12]}" if whole.isdigit() else v
+
+    def lsa(x: str) -> bool:
+        cells = x.split(";")
+        return len(cells) > 8 and cells[2].startswith("15") and len(cells[2]) == 5
+
+    return [_cell(x, 8, as_date(x.split(";")[8])) if lsa(x) else x for x in lines]
+
+
+def _legacy_xls_four_rows(raw: Path) -> None:
+    from tests.readers.pks_xls import write_pks_xls
+
+    (raw / "crime").mkdir(parents=True, exist_ok=True)
+    write_pks_xls(
+        raw / "crime" / "2012_tb01_FaelleKriminalitaetsbetrachtungAufKreisebene_excel.xls", 2012, header="four-row"
+    )
+
+
+def _ua_reexport(raw: Path) -> None:
+    """The same accidents twice: the file and a re-export with new OBJECTID and UIDENTSTLAE."""
+    lines = _unfallatlas_lines()
+    _write(raw / "accidents" / "Unfallorte2022_LinRef.csv", "\r\n".join(lines) + "\r\n")
+    again = [lines[0], *(_cell(_cell(x, 0, str(90000 + i)), 1, f"N{i:09d}") for i, x in enumerate(lines[1:]))]
+    _write(raw / "accidents" / "Unfallorte2022_LinRef_Neuexport.csv", "\r\n".join(again) + "\r\n")
+
+
+def _swap_axes(doc: dict) -> dict:
+    def walk(c):
+        return [walk(x) for x in c] if isinstance(c[0], list) else [c[1], c[0]]
+
+    for f in doc["features"]:
+        f["geometry"]["coordinates"] = walk(f["geometry"]["coordinates"])
+    return doc
+
+
+def _one_kreis_doubled(doc: dict) -> dict:
+    """The first Kreis stretched to twice its area around its first vertex (still inside Germany)."""
+    geometry = doc["features"][0]["geometry"]
+
+    def first(c):
+        return first(c[0]) if isinstance(c[0], list) else c
+
+    x0, y0 = first(geometry["coordinates"])
+
+    def walk(c):
+        return (
+            [walk(x) for x in c] if isinstance(c[0], list) else [x0 + (c[0] - x0) * 2**0.5, y0 + (c[1] - y0) * 2**0.5]
+        )
+
+    geometry["coordinates"] = walk(geometry["coordinates"])
+    return doc
+
+
+def _gv_corrected_copy(raw: Path) -> None:
+    """The GV100AD edition and a 'corrected' copy of it with one population changed."""
+    _gv_also(raw)
+    _write(
+        raw / "population" / ("korrigiert_" + GV100AD.name),
+        "\n".join(_gv_first_pop(_lines(GV100AD, "latin-1"), "00000012345")) + "\n",
+    )
+
+
+def _regio_shifted(lines: list[str]) -> list[str]:
+    """Halle 2014 with an empty cell after its name: every figure moves one column right, the last is lost."""
+    i = next(i for i, x in enumerate(lines) if x.startswith("2014;15002;"))
+    cells = lines[i].split(";")
+    return [*lines[:i], ";".join([*cells[:3], "", *cells[3:-1]]), *lines[i + 1 :]]
+
+
+def _lka_years_as_dates(raw: Path) -> None:
+    """The import workbook with the Berichtsjahr column formatted as dates (2019 shows as 11.07.1905)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(LKA_HEADER.split(";"))
+    for row in LKA_ROWS:
+        cells = row.split(";")
+        ws.append([cells[0], int(cells[1]), cells[2], *(int(c.replace(".", "")) if c else None for c in cells[3:])])
+    for r in range(2, ws.max_row + 1):
+        ws.cell(r, 2).number_format = "DD.MM.YYYY"
+    path = raw / "crime" / "lka_tatortgemeinde" / "pks_tatortgemeinden_2019.xlsx"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+
+
+def _register_utf16(raw: Path) -> None:
+    """Both register tables saved by Excel as 'Unicode-Text': UTF-16 with a byte-order mark, tab-separated."""
+    from openpyxl import Workbook as Book
+
+    from praevention.register.schema import SHEET_NAMES, TABLES
+
+    book = Book()
+    _register_rows(book.create_sheet("b"), book.create_sheet("m"))
+    for table, sheet in (("bodies", book["b"]), ("measures", book["m"])):
+        rows = [[f.header for f in TABLES[table]], *([c.value for c in r] for r in sheet.iter_rows())]
+        text = "\r\n".join("\t".join("" if v is None else str(v) for v in r) for r in rows) + "\r\n"
+        _write(raw / "councils" / f"{SHEET_NAMES[table]}.csv", text.encode("utf-16"))
+
+
+def _register_unreadable_beside(raw: Path) -> None:
+    _register(lambda wb: _register_rows(wb["Gremien"], wb["Maßnahmen"]))(raw)
+    _write(raw / "councils" / "register_alt.csv", b"Gremium-ID;Name\n" + GARBAGE)
+
 
 CASES: list[Case] = [
     # --- BKA PKS T01 (CSV and XLSX)
     Case(
         "crime_cases",
         "truncated in the middle of a line",
-        "quarantine",
+        "refused",
         _pks(lambda ls: [*ls[:5000], ls[5000][: len(ls[5000]) // 2]]),
+    ),
+    Case(
+        "crime_cases", "2022 cut off at 40 % of its bytes (interrupted download)", "refused", _cut_bytes(PKS_2022, 0.4)
+    ),
+    Case("crime_cases", "2022 cut off at a line boundary", "refused", _cut_bytes(PKS_2022, 0.4, at_line=True)),
+    Case(
+        "crime_cases",
+        "exported for another Land: no Sachsen-Anhalt rows",
+        "check",
+        _pks(lambda ls: [x for x in ls if not re.match(r"^[^;]*;[^;]*;15\d{3};", x)]),
+    ),
+    Case("crime_cases", "a label with a quoted ';' (RFC 4180)", "loaded", _pks(_quoted_labels)),
+    Case("crime_cases", "every cell in quotes", "loaded", _pks(_quote_all)),
+    Case(
+        "crime_cases",
+        "the 2013 layout with its four-row header (.xls, synthetic figures)",
+        "loaded",
+        _legacy_xls_four_rows,
+    ),
+    Case("crime_cases", "shares a spreadsheet turned into dates ('07. Mai')", "quarantine", _pks(_shares_as_dates)),
+    Case(
+        "crime_cases",
+        "marks of the official statistics ('.', 'x', '–') instead of numbers",
+        "quarantine",
+        _pks(
+            lambda ls: [*ls[:2], _cell(_cell(ls[2], 7, "."), 13, "x"), _cell(ls[3], 5, "–"), *ls[4:]], encoding="cp1252"
+        ),
     ),
     Case("crime_cases", "wrong encoding (UTF-16)", "refused", _pks(lambda ls: ls, encoding="utf-16")),
     Case(
@@ -557,6 +716,13 @@ CASES: list[Case] = [
         ),
     ),
     Case("accident_points", "duplicate accident id", "check", _ua(lambda ls: [*ls, ls[1]])),
+    Case("accident_points", "a re-export with new IDs beside the original", "check", _ua_reexport),
+    Case(
+        "accident_points",
+        "a year written 2020.5",
+        "quarantine",
+        _ua(lambda ls: [ls[0], _cell(ls[1], 6, "2020,5"), *ls[2:]]),
+    ),
     Case(
         "accident_points",
         "Gemeinde key with letters",
@@ -628,6 +794,7 @@ CASES: list[Case] = [
     Case("boundaries", "AGS with letters", "quarantine", _geojson(lambda d: _set_property(d, 2, "AGS", "15O83"))),
     Case("boundaries", "missing AGS property", "refused", _geojson(lambda d: _drop_property(d, "AGS"))),
     Case("boundaries", "binary garbage", "refused", _raw_bytes("boundaries", "kreise.geojson", GARBAGE)),
+    Case("boundaries", "longitude and latitude swapped", "refused", _geojson(_swap_axes)),
     # --- GV100AD population
     Case("population", "truncated record", "quarantine", _gv(lambda ls: [*ls[:-1], ls[-1][:40]])),
     Case("population", "non-numeric population", "quarantine", _gv(lambda ls: _gv_first_pop(ls, "00000ABC123"))),
@@ -639,6 +806,14 @@ CASES: list[Case] = [
         "reference date outside the plausible range",
         "refused",
         _gv(lambda ls: [line[:2] + "1850" + line[6:] for line in ls]),
+    ),
+    Case("population", "a corrected copy of the same edition with other figures", "error", _gv_corrected_copy),
+    Case(
+        "population",
+        "a Kreis boundary twice as large as in the Gemeindeverzeichnis",
+        "check",
+        _both(_geojson(_one_kreis_doubled), _gv_also),
+        also=("boundaries",),
     ),
     Case(
         "population",
@@ -668,6 +843,13 @@ CASES: list[Case] = [
     Case(
         "accident_counts", "negative count", "quarantine", _regio(lambda ls: [*ls[:8], _cell(ls[8], 4, "-4"), *ls[9:]])
     ),
+    Case("accident_counts", "a row shifted by one empty cell (Halle 2014)", "quarantine", _regio(_regio_shifted)),
+    Case(
+        "accident_counts",
+        "the en dash '–' for nothing",
+        "loaded",
+        _regio(lambda ls: [*ls[:8], _cell(ls[8], 7, "–"), *ls[9:]]),
+    ),
     Case(
         "accident_counts",
         "wrong encoding (UTF-16)",
@@ -694,10 +876,14 @@ CASES: list[Case] = [
         also=("crime_cases",),
     ),
     Case("crime_gemeinde_cases", "the export without its header row", "refused", _lka(header=False)),
+    Case("crime_gemeinde_cases", "a Gemeinde of another Land", "quarantine", _lka("03241001;2019;------;100;;")),
+    Case("crime_gemeinde_cases", "Berichtsjahr typed into date-formatted cells", "loaded", _lka_years_as_dates),
     # --- register
     Case("register", "formula instead of a value", "quarantine", _register(_formula)),
     Case("register", "merged cells", "quarantine", _register(_merged)),
     Case("register", "binary garbage with an .xlsx name", "error", _raw_bytes("councils", "register.xlsx", GARBAGE)),
+    Case("register", "saved by Excel as 'Unicode-Text' (UTF-16, tabs)", "loaded", _register_utf16),
+    Case("register", "an unreadable file beside a good register", "refused", _register_unreadable_beside),
 ]
 
 

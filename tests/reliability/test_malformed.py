@@ -34,3 +34,17 @@ def test_malformed_input(case: Case, tmp_path: Path) -> None:
         assert any(n in outcome.message for n in named) or "councils" in outcome.message, outcome.message
     if outcome.kind == "quarantine":
         assert outcome.rows_quarantined >= 1 and outcome.message
+
+
+def test_every_safeguard_of_the_reliability_report_names_a_test_and_case_that_exist() -> None:
+    from tests.conftest import PROJECT_ROOT
+    from tests.reliability.report import SAFEGUARDS
+
+    names = {c.name for c in CASES}
+    for _, damage, _, tests, case in SAFEGUARDS:
+        assert case is None or case in names, (damage, case)
+        current = ""
+        for part in (p.strip() for p in tests.split(",")):
+            current, _, function = part.partition("::") if part.startswith("tests/") else (current, "", part[2:])
+            assert (PROJECT_ROOT / current).is_file(), (damage, current)
+            assert not function or f"def {function}(" in (PROJECT_ROOT / current).read_text(encoding="utf-8"), function

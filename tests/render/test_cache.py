@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import pytest
 
 from praevention.digest import content_key
+from praevention.publish import extract
 from praevention.publish import privacy_scan as privacy
 from praevention.render import steckbrief
 from praevention.render.cache import RenderCache, retire_files
@@ -97,13 +98,13 @@ def test_privacy_scan_rereads_only_changed_files_and_never_caches_a_finding(
     (out / "b.html").write_text("<p>kontakt: erika@example.org</p>", encoding="utf-8")
     cache = out / ".cache" / "privacy.json"
     read: list[str] = []
-    real = privacy.text_of
+    real = extract.extract
 
-    def counting(path: Path) -> str:
+    def counting(path: Path) -> extract.Content:
         read.append(path.name)
         return real(path)
 
-    monkeypatch.setattr(privacy, "text_of", counting)
+    monkeypatch.setattr(extract, "extract", counting)
     findings, _ = privacy.scan(out, set(), cache=cache)
     assert [f.file for f in findings] == ["b.html"] and sorted(read) == ["a.html", "b.html"]
     assert "erika" not in cache.read_text()
@@ -122,6 +123,10 @@ def test_privacy_scan_rereads_only_changed_files_and_never_caches_a_finding(
     assert sorted(f.file for f in findings) == ["a.html", "b.html"] and sorted(read) == ["a.html", "b.html"]
     read.clear()
     privacy.scan(out, {"Erika Musterfrau"}, cache=cache)  # other names: everything is read again
+    assert sorted(read) == ["a.html", "b.html"]
+    read.clear()
+    monkeypatch.setattr(privacy, "recogniser_version", lambda: "another recogniser")
+    privacy.scan(out, {"Erika Musterfrau"}, cache=cache)  # another recogniser: everything is read again
     assert sorted(read) == ["a.html", "b.html"]
 
 
