@@ -18,6 +18,7 @@ ENV_REGISTER = "PRAEVENTION_REGISTER"
 ENV_LAND = "PRAEVENTION_LAND"
 ENV_SYNTHETIC = "PRAEVENTION_SYNTHETIC"
 ENV_REGIONS = "PRAEVENTION_REGIONS"
+ENV_SENSORS = "PRAEVENTION_SENSORS"
 #: The Land the products are made for (Sachsen-Anhalt); the demo uses a key no real Land has.
 DEFAULT_LAND = "15"
 
@@ -89,3 +90,10 @@ def synthetic(explicit: bool = False) -> bool:
 def regions(explicit: str | None = None) -> str:
     """Regions of the conference kit: ``polizeiinspektionen`` (default) or ``kreise`` (``$PRAEVENTION_REGIONS``)."""
     return explicit or os.environ.get(ENV_REGIONS, "") or "polizeiinspektionen"
+
+
+def sensors_on_by_default() -> bool:
+    """Whether the sensors of the code location start switched on (``$PRAEVENTION_SENSORS=on``, set in the
+    server's settings): only in an instance where nobody switched them on or off; an operator's choice in the
+    UI stands."""
+    return os.environ.get(ENV_SENSORS, "").strip().lower() in ("on", "1", "true")

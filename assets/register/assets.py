@@ -14,13 +14,13 @@ from dagster import (
 )
 
 from assets._shared import OWNERS, asset_tags, table_metadata, warehouse_metadata
-from pipelines import engine
+from pipelines import records
 from pipelines.resources import DuckDBWarehouse, RawData
 from praevention import digest
 from praevention.discovery import labels_relative_to
 from praevention.register.load import discover_register_files, load_register, table_writes
 from praevention.register.reference import context_from_warehouse
-from praevention.warehouse import write_asset
+from praevention.warehouse import table_version, write_asset
 
 REGISTER_KINDS = ["register"]
 _DESCRIPTION = (
@@ -41,10 +41,9 @@ _DESCRIPTION = (
             kinds={"duckdb"},
             owners=OWNERS,
             tags=asset_tags("source"),
-            code_version=engine.code_version(),
             deps=["boundaries", "population"],
             description="Prevention bodies. " + _DESCRIPTION,
-            metadata={"source_kinds": REGISTER_KINDS},
+            metadata={records.SOURCE_KINDS: REGISTER_KINDS},
         ),
         AssetSpec(
             "register_measures",
@@ -52,10 +51,9 @@ _DESCRIPTION = (
             kinds={"duckdb"},
             owners=OWNERS,
             tags=asset_tags("source"),
-            code_version=engine.code_version(),
             deps=["boundaries", "population"],
             description="Measures of the prevention bodies. " + _DESCRIPTION,
-            metadata={"source_kinds": REGISTER_KINDS},
+            metadata={records.SOURCE_KINDS: REGISTER_KINDS},
         ),
     ],
     can_subset=False,
@@ -77,9 +75,11 @@ def register(
             ingest_log=pd.DataFrame(result.log),
         )
         schemas = {name: warehouse_metadata(con, warehouse, raw_data, [name]) for name in counts}
-    version = DataVersion(digest.source_fingerprint(files))
+        # each table's content with the register's quarantined rows and log lines
+        versions = {name: DataVersion(table_version(con, [name], asset="register")) for name in counts}
     log = pd.DataFrame(result.log)
     common = {
+        records.RAW_FILES: MetadataValue.text(digest.source_fingerprint(files)),
         "rows_read": MetadataValue.int(int(log["rows_read"].sum()) if len(log) else 0),
         "rows_quarantined": MetadataValue.int(len(result.rejects)),
         "files": table_metadata(log),
@@ -92,7 +92,7 @@ def register(
             **schemas["register_bodies"],
             "preview": table_metadata(result.bodies[["body_id", "name", "body_type", "level", "ags"]].head(30)),
         },
-        data_version=version,
+        data_version=versions["register_bodies"],
     )
     yield MaterializeResult(
         asset_key=AssetKey("register_measures"),
@@ -103,5 +103,5 @@ def register(
             "not_evaluable": MetadataValue.int(int((~result.measures["evaluable"].astype(bool)).sum())),
             "preview": table_metadata(result.measures[["measure_id", "body_id", "title", "evaluable"]].head(30)),
         },
-        data_version=version,
+        data_version=versions["register_measures"],
     )

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetIn, Output, asset
 
-from assets.reports.assets import WAREHOUSE_INPUTS, product_spec, progress_of, render_product
+from assets.reports.assets import DATA_FILES, WAREHOUSE_INPUTS, product_spec, progress_of, render_product
 from assets.reports.checks import checks
 from pipelines.resources import DuckDBWarehouse, RawData, ReportSettings
 from praevention.render import products
@@ -115,8 +115,9 @@ def conference_kit(
         "decks": AssetIn("conference_kit"),
     },
     description="Static site index.html linking every product, with municipality search and a clickable map; works "
-    "without a server.",
-    **product_spec({"html"}),
+    "without a server. Its checks scan every product for personal data and for anything internal "
+    "(word list data/product_check_words.yaml).",
+    **product_spec({"html"}, [*DATA_FILES, "data/product_check_words.yaml"]),
 )
 def site(
     context: AssetExecutionContext,
