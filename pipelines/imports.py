@@ -100,9 +100,27 @@ def parents(module: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
+def named_modules(path: Path, root: Path = ROOT) -> list[str]:
+    """In a module that imports by a computed name (``importlib.import_module(name)``), every string that names
+    a project module: what it may import (``praevention.tables`` loads the register's and the evaluation's
+    table contracts so). Not an import statement, so not a layer crossing, but code that runs."""
+    if "import_module" not in source_of(path):
+        return []
+    return sorted(
+        {
+            node.value
+            for node in ast.walk(syntax_tree(path))
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and is_under(node.value, PACKAGES)
+            and path_of(node.value, root)
+        }
+    )
+
+
 def needed_modules(roots: Iterable[str], root: Path = ROOT) -> list[str]:
     """Every project module that importing ``roots`` may run: the transitive closure of their project imports
-    (lazy ones included) with the packages around each module, sorted."""
+    (lazy ones included) and of the modules they import by name, with the packages around each module, sorted."""
     seen: set[str] = set()
     todo = list(roots)
     while todo:
@@ -110,7 +128,7 @@ def needed_modules(roots: Iterable[str], root: Path = ROOT) -> list[str]:
         if module in seen or (path := path_of(module, root)) is None:
             continue
         seen.add(module)
-        todo += project_imports(path, root) + parents(module)
+        todo += project_imports(path, root) + named_modules(path, root) + parents(module)
     return sorted(seen)
 
 

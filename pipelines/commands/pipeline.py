@@ -179,6 +179,7 @@ class Context:
         """One run of ``keys``: its result and what the progress display counted."""
         from pipelines import engine
         from pipelines.progress import current_tally
+        from pipelines.recover import cli_tags
 
         chosen = set(keys)
         stages = sorted({ad.node_def.name for ad in self.defs.assets if chosen & set(ad.keys)})
@@ -188,7 +189,11 @@ class Context:
             instance=instance,
             raise_on_error=False,
             run_config={"loggers": {"progress": {"config": {"stages": stages, "live": sys.stderr.isatty()}}}},
-            tags={engine.RUN_TAG_WAREHOUSE: str(self.warehouse), engine.RUN_TAG_OUT: str(self.out_dir)},
+            tags={
+                engine.RUN_TAG_WAREHOUSE: str(self.warehouse),
+                engine.RUN_TAG_OUT: str(self.out_dir),
+                **cli_tags(),  # a restart of the server can tell whether this run's process is gone
+            },
         )
         return result, current_tally()
 
