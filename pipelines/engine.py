@@ -3,7 +3,7 @@
 Every ``praevention`` run executes in the Dagster instance at ``$DAGSTER_HOME`` (default
 ``data/dagster_home``, whose ``dagster.yaml`` is part of the project), the instance the Dagster UI (``make ui``) and
 the daemon use: the UI shows the CLI's runs, materializations, check results and metadata. The demo has an
-instance of its own (``<out>/dagster_home``).
+instance of its own (``<out>/.dagster``).
 
 An asset is **due** when its latest materialization
 
@@ -36,7 +36,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from dagster import AssetChecksDefinition, AssetKey, AssetsDefinition, DagsterInstance
+from dagster import AssetCheckKey, AssetChecksDefinition, AssetKey, AssetsDefinition, DagsterInstance
 
 from pipelines import records
 from praevention import config, digest
@@ -106,7 +106,7 @@ class Node:
     group: str | None
     code_version: str | None
     source_kinds: tuple[str, ...] | None
-    blocking_checks: tuple
+    blocking_checks: tuple[AssetCheckKey, ...]
     #: the assets one step materialises together (the register's two tables): all or none
     together: frozenset[AssetKey]
 
@@ -137,11 +137,11 @@ class Graph:
     @classmethod
     def of(cls, assets: Iterable[AssetsDefinition], checks: Iterable[AssetChecksDefinition] = ()) -> Graph:
         assets = list(assets)
-        blocking: dict[AssetKey, list] = {}
+        blocking: dict[AssetKey, set[AssetCheckKey]] = {}
         for definition in [*assets, *checks]:
             for spec in definition.check_specs:
                 if spec.blocking:
-                    blocking.setdefault(spec.asset_key, []).append(spec.key)
+                    blocking.setdefault(spec.asset_key, set()).add(spec.key)
         nodes = []
         for definition in {id(a): a for a in assets}.values():
             together = frozenset() if definition.can_subset else frozenset(definition.keys)
@@ -154,7 +154,7 @@ class Graph:
                         group=spec.group_name,
                         code_version=spec.code_version,
                         source_kinds=tuple(getattr(kinds, "value", kinds)) if kinds is not None else None,
-                        blocking_checks=tuple(sorted(blocking.get(spec.key, []), key=str)),
+                        blocking_checks=tuple(sorted(blocking.get(spec.key, set()), key=str)),
                         together=together - {spec.key},
                     )
                 )

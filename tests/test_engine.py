@@ -69,11 +69,14 @@ def blocking_lines(err: str) -> list[str]:
 
 
 def published(out: Path) -> dict[str, tuple[int, int]]:
-    """Size and modification time of every file people see (not the raw data, warehouse or caches)."""
+    """Size and modification time of every file people see (not the raw data, warehouse, caches or the demo's
+    Dagster instance)."""
     return {
         str(p.relative_to(out)): (p.stat().st_size, p.stat().st_mtime_ns)
         for p in out.rglob("*")
-        if p.is_file() and not {"rohdaten", ".cache"} & set(p.relative_to(out).parts) and "warehouse" not in p.name
+        if p.is_file()
+        and not {"rohdaten", ".cache", DEMO_INSTANCE} & set(p.relative_to(out).parts)
+        and "warehouse" not in p.name
     }
 
 
@@ -108,6 +111,39 @@ def test_an_unchanged_rerun_materialises_nothing(demo_run: Path, capsys, monkeyp
     code, err = run(demo_run, capsys, monkeypatch)
     assert code == 0, err
     assert "Everything is up to date" in err
+
+
+def test_the_sensor_requests_what_the_planner_finds_due_once_per_state(demo_run: Path) -> None:
+    from dagster import RunRequest, SkipReason, build_sensor_context
+
+    from pipelines.definitions import build_definitions
+    from pipelines.resources import DuckDBWarehouse, RawData, ReportSettings
+    from pipelines.sensors import stale_assets
+
+    paths = {"raw_dir": str(demo_run / "rohdaten"), "warehouse": str(demo_run / "warehouse.duckdb")}
+    resources = {
+        "raw_data": RawData(raw_dir=paths["raw_dir"], land=LAND),
+        "warehouse": DuckDBWarehouse(path=paths["warehouse"]),
+        "report_settings": ReportSettings(out_dir=str(demo_run), synthetic=True),
+    }
+    defs = build_definitions(**paths, out_dir=str(demo_run), synthetic=True, land=LAND)
+    register = demo_run / "rohdaten" / "councils" / "register.xlsx"
+    original = register.read_bytes()
+    with DagsterInstance.from_config(str(demo_run / DEMO_INSTANCE)) as instance:
+
+        def tick():
+            return stale_assets(build_sensor_context(instance=instance, definitions=defs, resources=resources))
+
+        assert isinstance(tick(), SkipReason)
+        openpyxl.load_workbook(register).save(register)
+        try:
+            first, again = tick(), tick()
+        finally:
+            register.write_bytes(original)
+        assert isinstance(first, RunRequest)
+        assert {k.to_user_string() for k in first.asset_selection} == {"register_bodies", "register_measures"}
+        assert again.run_key == first.run_key  # the same state: Dagster launches it once
+        assert isinstance(tick(), SkipReason)
 
 
 def test_the_register_saved_again_with_the_same_rows_reruns_nothing_downstream(demo_run: Path, capsys, monkeypatch):
