@@ -27,6 +27,14 @@ def _written(
     )
 
 
+#: decorator arguments every evaluation asset shares
+EVALUATION = {
+    "group_name": "evaluation",
+    "kinds": {"duckdb", "pandas"},
+    "owners": OWNERS,
+    "tags": asset_tags("evaluation"),
+}
+
 PANEL_UPSTREAM = [
     "crime_cases",
     "crime_gemeinde_cases",
@@ -39,10 +47,7 @@ PANEL_UPSTREAM = [
 
 
 @asset(
-    group_name="evaluation",
-    kinds={"duckdb", "pandas"},
-    owners=OWNERS,
-    tags=asset_tags("evaluation"),
+    **EVALUATION,
     deps=PANEL_UPSTREAM,
     description=(
         "Harmonised panel: one row per unit × year (× month) × indicator with count, population, rate per 100,000 "
@@ -88,10 +93,7 @@ EFFECTS_UPSTREAM = ["panel", "register_bodies", "register_measures", "crime_case
 
 
 @asset(
-    group_name="evaluation",
-    kinds={"duckdb", "pandas"},
-    owners=OWNERS,
-    tags=asset_tags("evaluation"),
+    **EVALUATION,
     deps=EFFECTS_UPSTREAM,
     metadata={records.DATA_FILES: ["data/literature.yaml"]},
     description=(
@@ -149,10 +151,7 @@ TREATED_UPSTREAM = ["panel", "register_bodies", "register_measures"]
 
 
 @asset(
-    group_name="evaluation",
-    kinds={"duckdb", "pandas"},
-    owners=OWNERS,
-    tags=asset_tags("evaluation"),
+    **EVALUATION,
     deps=TREATED_UPSTREAM,
     description=(
         "What the calibration needs of the register: one row per unit and indicator of a registered design (with "
@@ -186,10 +185,7 @@ CALIBRATION_UPSTREAM = ["panel", "crime_cases", "boundaries", "treated_units"]
 
 
 @asset(
-    group_name="evaluation",
-    kinds={"duckdb", "pandas"},
-    owners=OWNERS,
-    tags=asset_tags("evaluation"),
+    **EVALUATION,
     deps=CALIBRATION_UPSTREAM,
     description=(
         "Calibration of the evaluation on real data: placebo measures at random start dates in Kreise across "
