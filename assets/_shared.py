@@ -1,13 +1,11 @@
-"""Building blocks every domain folder uses: the source-asset factory and the asset-check factories.
+"""Building blocks every domain folder uses: metadata helpers and the asset-check factories (the
+source-asset factory is in :mod:`assets._sources`, so that only the sources' code versions include the readers).
 
-A source asset discovers its raw files, calls one plain loader from :mod:`praevention.ingest`, writes the
-result atomically and reports row counts, the per-file log (rows read = loaded + quarantined) and a
-preview. The checks run SQL against the warehouse; blocking ones stop downstream joins.
+The checks run SQL against the warehouse; blocking ones stop downstream joins.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -15,26 +13,19 @@ from dagster import (
     AssetCheckResult,
     AssetChecksDefinition,
     AssetCheckSeverity,
-    AssetExecutionContext,
     AssetKey,
-    DataVersion,
-    MaterializeResult,
     MetadataValue,
     TableColumn,
     TableRecord,
     TableSchema,
-    asset,
     asset_check,
 )
 
-from pipelines import engine
+from pipelines import records
 from pipelines.resources import DuckDBWarehouse, RawData
-from praevention import config, tables
-from praevention.discovery import Discovery, discover, labels_relative_to
-from praevention.ingest import SourceLoad
-from praevention.readers.base import NOT_READ
+from praevention import tables
 from praevention.tables import contract
-from praevention.warehouse import offending_lines, uses_spatial, write_asset
+from praevention.warehouse import offending_lines, uses_spatial
 
 #: who answers for every asset (Dagster owners: a team or an e-mail address)
 OWNERS = ["team:praeventionsmonitor"]
@@ -81,7 +72,7 @@ def warehouse_metadata(
     """Metadata of every warehouse asset: where it was written and its column schemas (the first table as
     Dagster's column schema, further tables by name)."""
     meta: dict[str, object] = {
-        engine.TARGET: MetadataValue.text(engine.warehouse_target(warehouse.resolved(), raw_data.land_key())),
+        records.TARGET: MetadataValue.text(records.warehouse_target(warehouse.resolved(), raw_data.land_key())),
         "warehouse": MetadataValue.path(str(warehouse.resolved())),
     }
     for i, name in enumerate(written):
@@ -89,80 +80,6 @@ def warehouse_metadata(
             column_schema(con, name)
         )
     return meta
-
-
-def load_metadata(load: SourceLoad, counts: dict[str, int]) -> dict[str, object]:
-    """Metadata every source asset reports: rows per table, the read/loaded/quarantined balance."""
-    meta: dict[str, object] = {
-        "dagster/row_count": MetadataValue.int(sum(counts.values())),
-        "rows_read": MetadataValue.int(load.rows_read),
-        "rows_loaded": MetadataValue.int(load.rows_loaded),
-        "rows_quarantined": MetadataValue.int(len(load.rejects)),
-        "files": table_metadata(load.log) if len(load.log) else MetadataValue.text("no files found"),
-        "preview": table_metadata(load.preview.head(20)),
-    }
-    for name, n in counts.items():
-        meta[f"rows_{name}"] = MetadataValue.int(n)
-    if load.not_loaded():
-        meta["not_loaded"] = MetadataValue.json(load.not_loaded())
-    if len(load.rejects):
-        meta["quarantine_summary"] = MetadataValue.json(load.quarantine_summary())
-        meta["quarantine_reasons"] = table_metadata(
-            load.rejects.groupby("reason", as_index=False).size().sort_values("size", ascending=False).head(15)
-        )
-    return meta
-
-
-#: a source's load: its discovered files and the warehouse connection the asset writes with (loaders that
-#: stage rows in DuckDB use it; the others ignore it)
-Loader = Callable[[Discovery, duckdb.DuckDBPyConnection], SourceLoad]
-
-#: source asset name → its load function, so that tools (the malformed-input corpus) run exactly
-#: what the asset runs, without Dagster.
-SOURCE_LOADERS: dict[str, Loader] = {}
-
-
-def source_asset(
-    *,
-    name: str,
-    group: str,
-    kinds: Sequence[str],
-    description: str,
-    load: Loader,
-    deps: Sequence[str] = (),
-):
-    """A source asset: raw files of ``kinds`` → ``load`` → one atomic write of its tables."""
-    SOURCE_LOADERS[name] = load
-
-    @asset(
-        name=name,
-        group_name=group,
-        kinds={"duckdb"},
-        owners=OWNERS,
-        tags=asset_tags("source"),
-        code_version=engine.code_version(),
-        description=description,
-        deps=list(deps),
-        metadata={"source_kinds": list(kinds)},
-    )
-    def _source(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: RawData) -> MaterializeResult:
-        found = discover(raw_data.resolved())
-        paths: list[Path] = found.of(*kinds)
-        context.log.info(f"{name}: {len(paths)} file(s) of kind {', '.join(kinds)} in {found.raw_dir}")
-        with warehouse.connect() as con, labels_relative_to(found.raw_dir), config.land_of_run(raw_data.land_key()):
-            result = load(found, con).with_unrecognised(found.unrecognised_beside(paths), found.why_not_loaded)
-            for line in result.not_loaded():
-                context.log.warning(f"{name}: not loaded: {line}")
-            counts = write_asset(
-                con, asset=name, tables=result.tables, quarantine=result.rejects, ingest_log=result.log
-            )
-            written = warehouse_metadata(con, warehouse, raw_data, list(counts))
-        return MaterializeResult(
-            metadata={**load_metadata(result, counts), **written},
-            data_version=DataVersion(engine.source_version(kinds, raw_data.resolved(), raw_data.register())),
-        )
-
-    return _source
 
 
 @dataclass(frozen=True)
@@ -344,29 +261,3 @@ def ags_known_checks(asset_name: str, table: str, select_keys_sql: str) -> list[
             additional_deps=["boundaries"],
         ),
     ]
-
-
-def loading_checks(asset_name: str, table: str, *, required: bool) -> list[AssetChecksDefinition]:
-    """Every file of the source was read (a warning naming each one that was not, with its reason) and,
-    for a source the products cannot do without, the table is not empty (blocking)."""
-    checks = [
-        sql_check(
-            asset_name=asset_name,
-            name="files_readable",
-            blocking=False,
-            description=f"Warning: every raw file of {asset_name} was read; lists the files not loaded and why.",
-            sql="SELECT source_file, note FROM ingest_log WHERE asset = ? AND starts_with(note, ?) ORDER BY 1",
-            params=(asset_name, NOT_READ),
-        )
-    ]
-    if required:
-        checks.append(
-            sql_check(
-                asset_name=asset_name,
-                name="not_empty",
-                blocking=True,
-                description=f"Blocking: {table} holds rows (at least one of its raw files was readable).",
-                sql=f"SELECT 'no rows' AS problem WHERE NOT EXISTS (SELECT 1 FROM {table})",
-            )
-        )
-    return checks

@@ -1,4 +1,7 @@
-"""The code location: every domain's assets and checks, the resources, jobs and sensors.
+"""The code location: every domain's assets and checks, the resources, jobs, the sensor and the schedule.
+
+Each asset carries the code version of its domain (:mod:`pipelines.versions`): the modules it runs, the SQL
+and templates they name, the data files it declares and the lock file.
 
 ``workspace.yaml`` loads :data:`defs` (paths from the environment, resolved at run time). The CLI builds
 the same definitions with its paths as resources (:func:`build_definitions`) and runs them in the
@@ -17,8 +20,10 @@ import assets.population
 import assets.register
 import assets.reports
 import assets.survey
+from pipelines import versions
 from pipelines.progress import progress_logger
 from pipelines.resources import DuckDBWarehouse, RawData, ReportSettings
+from pipelines.schedules import SCHEDULES, fetch_job
 from pipelines.sensors import SENSORS
 
 DOMAINS = (
@@ -32,7 +37,7 @@ DOMAINS = (
     assets.reports,
 )
 
-ALL_ASSETS = [a for d in DOMAINS for a in d.assets]
+ALL_ASSETS = [a for d in DOMAINS for a in versions.versioned(d, d.assets)]
 ALL_CHECKS = [c for d in DOMAINS for c in d.checks]
 SOURCE_GROUPS = ("crime", "accidents", "boundaries", "population", "register", "survey")
 
@@ -60,8 +65,9 @@ def build_definitions(
     return Definitions(
         assets=ALL_ASSETS,
         asset_checks=ALL_CHECKS,
-        jobs=[ingest_job, everything_job, reports_job],
+        jobs=[ingest_job, everything_job, reports_job, fetch_job],
         sensors=SENSORS,
+        schedules=SCHEDULES,
         resources={
             "warehouse": DuckDBWarehouse(path=warehouse),
             "raw_data": RawData(raw_dir=raw_dir, register_path=register, land=land),

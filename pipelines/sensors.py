@@ -1,66 +1,78 @@
-"""Sensors that start runs when raw files change: the register (its own sensor, so that an edit re-runs
-the register and its dependants only) and every other source's files in the raw-data folder.
+"""The sensor that keeps the server's products current: every minute, when no run is queued or in progress,
+it asks the run planner (:func:`pipelines.engine.next_wave`) what is due (a changed register or raw file,
+an updated release, files gone from the output folder) and requests that wave as a run. The next wave follows
+on a later tick, once the run has shown which data versions changed; the work stops where they did not.
 
-A source's files changed when their digest differs from the data version of the source asset's latest
-materialization in the instance; the run re-materialises those sources and everything downstream.
+A wave is requested once for the same state (the assets' code and data versions and the raw files' digests):
+a run that failed is not repeated until something changes, and the failure stays visible in the UI.
+
+The sensor starts switched on in a new deployment (``PRAEVENTION_SENSORS=on`` in the server's settings) and
+off elsewhere (``make ui``); an operator's choice in the UI (Automation) stands over both.
 """
 
-from dagster import AssetSelection, RunRequest, SensorEvaluationContext, SkipReason, sensor
-from dagster._core.definitions.data_version import DATA_VERSION_TAG
+from dagster import (
+    AssetSelection,
+    DagsterRunStatus,
+    DefaultSensorStatus,
+    RunRequest,
+    RunsFilter,
+    SensorEvaluationContext,
+    SkipReason,
+    sensor,
+)
 
 from pipelines import engine
-from pipelines.resources import RawData
-from praevention import digest
-from praevention.register.load import discover_register_files
+from pipelines.resources import DuckDBWarehouse, RawData, ReportSettings
+from praevention import config, digest
 
-REGISTER_AND_DOWNSTREAM = AssetSelection.keys("register_bodies", "register_measures").downstream()
+IN_FLIGHT = [
+    DagsterRunStatus.QUEUED,
+    DagsterRunStatus.NOT_STARTED,
+    DagsterRunStatus.STARTING,
+    DagsterRunStatus.STARTED,
+    DagsterRunStatus.CANCELING,
+]
+#: run tag naming why each asset of a wave runs
+RUN_TAG_REASONS = "praevention/reasons"
 
 
-@sensor(
-    name="register_changed",
-    asset_selection=REGISTER_AND_DOWNSTREAM,
-    minimum_interval_seconds=60,
-    description="Watches the register file(s); a changed content hash starts a run of the register and its dependants.",
-)
-def register_changed(context: SensorEvaluationContext, raw_data: RawData):
-    files = discover_register_files(raw_data.resolved(), raw_data.register())
-    fingerprint = digest.source_fingerprint(files)
-    if context.cursor == fingerprint:
-        return SkipReason("register unchanged")
-    context.update_cursor(fingerprint)
-    return RunRequest(run_key=fingerprint)
+def default_status() -> DefaultSensorStatus:
+    return DefaultSensorStatus.RUNNING if config.sensors_on_by_default() else DefaultSensorStatus.STOPPED
 
 
 @sensor(
-    name="raw_files_changed",
+    name="stale_assets",
     asset_selection=AssetSelection.all(),
-    minimum_interval_seconds=300,
-    description="Watches the raw-data folder (PKS, Unfallatlas, boundaries, population, accident counts, "
-    "KISS-MD): new or changed files start a run of the sources they feed and everything downstream.",
+    minimum_interval_seconds=60,
+    default_status=default_status(),
+    description="Every minute: runs what is due (changed register or raw files, new code, files gone from the output "
+    "folder), one wave at a time, and stops where a result came out unchanged.",
 )
-def raw_files_changed(context: SensorEvaluationContext, raw_data: RawData):
-    graph = context.repository_def.asset_graph
-    changed: dict[str, str] = {}
-    for key in graph.toposorted_asset_keys:
-        kinds = graph.get(key).metadata.get("source_kinds")
-        kinds = list(getattr(kinds, "value", kinds) or [])
-        if not kinds or kinds == ["register"]:  # the register has its own sensor
-            continue
-        now = engine.source_version(kinds, raw_data.resolved(), raw_data.register())
-        entry = context.instance.get_latest_materialization_event(key)
-        recorded = (
-            entry.asset_materialization.tags.get(DATA_VERSION_TAG) if entry and entry.asset_materialization else None
-        )
-        if now != recorded:
-            changed[key.to_user_string()] = now
-    if not changed:
-        return SkipReason("no raw file changed since the sources' latest materializations")
-    todo = AssetSelection.keys(*changed).downstream().resolve(graph)
+def stale_assets(
+    context: SensorEvaluationContext, raw_data: RawData, warehouse: DuckDBWarehouse, report_settings: ReportSettings
+):
+    if context.instance.get_run_records(filters=RunsFilter(statuses=IN_FLIGHT), limit=1):
+        return SkipReason("a run is queued or in progress")
+    repository = context.repository_def
+    graph = engine.Graph.of(repository.assets_defs_by_key.values(), repository.asset_checks_defs_by_key.values())
+    settings = engine.Settings(
+        raw_dir=raw_data.resolved(),
+        warehouse=warehouse.resolved(),
+        out_dir=report_settings.resolved(),
+        register=raw_data.register(),
+        synthetic=report_settings.is_synthetic(),
+        land=raw_data.land_key(),
+        regions=report_settings.region_scheme(),
+    )
+    wave = engine.next_wave(context.instance, graph, settings)
+    if not wave:
+        return SkipReason("every asset is up to date")
+    named = [f"{key.to_user_string()} ({reason})" for key, reason in wave.items()]
     return RunRequest(
-        run_key=digest.content_key(*(f"{k}={v}" for k, v in sorted(changed.items()))),
-        asset_selection=sorted(todo),
-        tags={"praevention/changed": ", ".join(sorted(changed))},
+        run_key=digest.content_key(*named, engine.state_of(context.instance, graph, settings)),
+        asset_selection=list(wave),
+        tags={RUN_TAG_REASONS: "; ".join(named)[:4000]},
     )
 
 
-SENSORS = [register_changed, raw_files_changed]
+SENSORS = [stale_assets]

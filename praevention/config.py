@@ -21,6 +21,7 @@ ENV_REGISTER = "PRAEVENTION_REGISTER"
 ENV_LAND = "PRAEVENTION_LAND"
 ENV_SYNTHETIC = "PRAEVENTION_SYNTHETIC"
 ENV_REGIONS = "PRAEVENTION_REGIONS"
+ENV_SENSORS = "PRAEVENTION_SENSORS"
 #: The Land the products are made for (Sachsen-Anhalt); the demo uses a key no real Land has.
 DEFAULT_LAND = "15"
 #: the Länder (01 Schleswig-Holstein … 16 Thüringen) and the demo's Demoland
@@ -130,3 +131,10 @@ def regions(explicit: str | None = None) -> str:
     if value not in REGION_SCHEMES:
         raise _setting_error("--regions" if explicit else ENV_REGIONS, value, " oder ".join(REGION_SCHEMES))
     return value
+
+
+def sensors_on_by_default() -> bool:
+    """Whether the sensors of the code location start switched on (``$PRAEVENTION_SENSORS=on``, set in the
+    server's settings): only in an instance where nobody switched them on or off; an operator's choice in the
+    UI stands."""
+    return os.environ.get(ENV_SENSORS, "").strip().lower() in ("on", "1", "true")

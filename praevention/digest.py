@@ -1,5 +1,5 @@
-"""Content digests: of the pipeline code (the assets' code version), of raw files (the source assets'
-data versions) and of anything a cache is keyed on (rendered files, the privacy scan).
+"""Content digests: of raw files (what a source asset loaded), of output files (a product's data version) and
+of anything a cache is keyed on (rendered files, the privacy scan).
 
 Dagster stores the versions with each materialization; :mod:`pipelines.engine` compares them.
 """
@@ -11,22 +11,6 @@ import hashlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
-
-CODE_ROOTS = ("praevention", "pipelines", "assets")
-
-
-@functools.lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """Hash of every Python, SQL and template file of the pipeline: the code version of every asset, so
-    that any code change makes all assets stale."""
-    root = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256()
-    for sub in CODE_ROOTS:
-        for path in sorted((root / sub).rglob("*")):
-            if path.suffix in (".py", ".sql", ".typ", ".html", ".j2", ".yaml") and "__pycache__" not in path.parts:
-                h.update(str(path.relative_to(root)).encode())
-                h.update(path.read_bytes())
-    return h.hexdigest()
 
 
 @functools.lru_cache(maxsize=1024)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import os
 import re
 import time
@@ -210,14 +211,26 @@ def drop_stale_staging(con: duckdb.DuckDBPyConnection) -> list[str]:
     return names
 
 
-def table_version(con: duckdb.DuckDBPyConnection, tables: Sequence[str]) -> str:
-    """A digest of the tables' content (row count and an order-independent sum of row hashes): the
-    data version of the asset that wrote them, so that an unchanged result leaves its dependants fresh."""
+def table_version(con: duckdb.DuckDBPyConnection, tables: Sequence[str], asset: str | None = None) -> str:
+    """A digest of the tables' content (columns with their types, row count and an order-independent sum of
+    row hashes), with ``asset``'s rows in ``quarantine`` and ``ingest_log``: the data version of the asset
+    that wrote them, so that an unchanged result leaves its dependants fresh."""
     parts = []
     for name in tables:
+        columns = con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+            "ORDER BY ordinal_position",
+            [name],
+        ).fetchall()
         n, total = con.execute(f"SELECT count(*), sum(hash(t)::HUGEINT) FROM {name} t").fetchone()
-        parts.append(f"{name}:{n}:{total}")
-    return ";".join(parts)
+        parts.append(f"{name}:{columns}:{n}:{total}")
+    if asset is not None:
+        for name in ("quarantine", "ingest_log"):
+            n, total = con.execute(
+                f"SELECT count(*), sum(hash(t)::HUGEINT) FROM {name} t WHERE asset = ?", [asset]
+            ).fetchone()
+            parts.append(f"{name}[{asset}]:{n}:{total}")
+    return hashlib.sha256(";".join(parts).encode()).hexdigest()
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:

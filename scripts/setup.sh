@@ -5,12 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v uv >/dev/null 2>&1; then
-  echo "installing uv (Python package manager) ..."
-  python3 -m pip install --quiet uv
-fi
-
 missing=()
+command -v uv >/dev/null 2>&1 || command -v curl >/dev/null 2>&1 || missing+=(curl ca-certificates)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
@@ -27,6 +23,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "please install these Debian packages: ${missing[*]}" >&2
     exit 1
   fi
+fi
+
+if ! command -v uv >/dev/null 2>&1; then
+  # the official installer into ~/.local/bin: `pip install uv` into the system Python fails on Debian 12
+  # (PEP 668, externally managed environment)
+  echo "installing uv (Python package manager) ..."
+  curl -LsSf https://astral.sh/uv/install.sh | env UV_NO_MODIFY_PATH=1 sh
+  export PATH="$HOME/.local/bin:$PATH"
 fi
 
 # compiled once here: this environment may set PYTHONDONTWRITEBYTECODE, and `uv run` must not recompile

@@ -6,16 +6,17 @@
 * ``assets/`` holds the asset and check definitions by domain and ``pipelines/`` the rest of the Dagster
   wiring (definitions, resources, sensors, schedules, the run planner and the CLI); both import the library.
 
-Every module is parsed and every import statement collected, also the lazy ones inside functions.
+Every module is parsed and every import statement collected, also the lazy ones inside functions
+(:mod:`pipelines.imports`, which the assets' code versions use as well).
 """
 
 from __future__ import annotations
 
-import ast
-from functools import cache
 from pathlib import Path
 
 import pytest
+
+from pipelines.imports import cycles, imports_of, is_under, module_name, project_imports
 
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = "praevention"
@@ -33,55 +34,6 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 FORBIDDEN = ("dagster", "dagster_webserver", "dagster_graphql", "pipelines", "assets")
 
 
-def _module_name(path: Path, root: Path = ROOT) -> str:
-    parts = list(path.relative_to(root).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
-
-
-def _path_of(module: str, root: Path = ROOT) -> Path | None:
-    base = root.joinpath(*module.split("."))
-    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-@cache
-def imports_of(path: Path, root: Path = ROOT) -> tuple[str, ...]:
-    """Every module ``path`` imports anywhere in its body (absolute names, relative ones resolved)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    name = _module_name(path, root)
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found: list[str] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")[: len(package.split(".")) - node.level + 1]
-                module = ".".join([*base, *([node.module] if node.module else [])])
-            else:
-                module = node.module or ""
-            # "from praevention.render import fmt" imports the module praevention.render.fmt
-            submodules = [f"{module}.{a.name}" for a in node.names if _path_of(f"{module}.{a.name}", root)]
-            found += submodules or [module]
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "import_module"
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-        ):
-            found.append(str(node.args[0].value))
-    return tuple(found)
-
-
-def _is_under(module: str, roots: tuple[str, ...]) -> bool:
-    return any(module == r or module.startswith(r + ".") for r in roots)
-
-
 def layer_of(module: str) -> int | None:
     """The layer of a library module (``praevention.render.fmt`` → the layer of ``render``)."""
     parts = module.split(".")
@@ -92,54 +44,8 @@ def layer_of(module: str) -> int | None:
     return next((i for i, layer in enumerate(LAYERS) if parts[1] in layer), None)
 
 
-PACKAGES = (LIBRARY, "assets", "pipelines")
-
-
 def library_modules(root: Path = ROOT) -> list[Path]:
     return sorted((root / LIBRARY).rglob("*.py"))
-
-
-def project_imports(path: Path, root: Path = ROOT, packages: tuple[str, ...] = (LIBRARY,)) -> list[str]:
-    """The modules of ``packages`` that ``path`` imports."""
-    return [m for m in imports_of(path, root) if _is_under(m, packages) and _path_of(m, root)]
-
-
-def cycles(root: Path = ROOT) -> list[list[str]]:
-    """Every import circle among the project's modules (strongly connected components of more than one
-    module), by Tarjan's algorithm."""
-    paths = [p for top in PACKAGES if (root / top).is_dir() for p in sorted((root / top).rglob("*.py"))]
-    graph = {_module_name(p, root): project_imports(p, root, PACKAGES) for p in paths}
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-
-    def visit(v: str) -> None:
-        index[v] = low[v] = len(index)
-        stack.append(v)
-        on_stack.add(v)
-        for w in graph.get(v, []):
-            if w not in index:
-                visit(w)
-                low[v] = min(low[v], low[w])
-            elif w in on_stack:
-                low[v] = min(low[v], index[w])
-        if low[v] == index[v]:
-            component = []
-            while True:
-                w = stack.pop()
-                on_stack.discard(w)
-                component.append(w)
-                if w == v:
-                    break
-            if len(component) > 1:
-                found.append(sorted(component))
-
-    for v in sorted(graph):
-        if v not in index:
-            visit(v)
-    return found
 
 
 MODULES = library_modules()
@@ -153,13 +59,13 @@ def test_every_library_package_has_a_layer() -> None:
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_library_module_imports_no_dagster_and_no_wiring(path: Path) -> None:
-    bad = [m for m in imports_of(path) if _is_under(m, FORBIDDEN)]
+    bad = [m for m in imports_of(path) if is_under(m, FORBIDDEN)]
     assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_library_module_imports_no_higher_layer(path: Path) -> None:
-    own = layer_of(_module_name(path))
+    own = layer_of(module_name(path))
     assert own is not None, f"{path} lies in no layer"
     upward = [m for m in project_imports(path) if (layer_of(m) or 0) > own]
     assert not upward, f"{path.relative_to(ROOT)} imports a higher layer: {upward}"
@@ -175,10 +81,22 @@ def test_wiring_lives_in_pipelines_and_assets() -> None:
         str(p.relative_to(ROOT))
         for top in ("praevention", "benchmarks", "scripts")
         for p in (ROOT / top).rglob("*.py")
-        if any(_is_under(m, ("dagster",)) for m in imports_of(p))
+        if any(is_under(m, ("dagster",)) for m in imports_of(p))
     )
     assert users == [p for p in users if p.startswith("benchmarks/")]
     assert (ROOT / "pipelines" / "cli.py").is_file() and (ROOT / "pipelines" / "definitions.py").is_file()
+
+
+def test_the_wiring_uses_only_dagsters_public_api() -> None:
+    """No module of the project or its tests imports Dagster's private modules (``dagster._…``)."""
+    private = sorted(
+        f"{p.relative_to(ROOT)}: {m}"
+        for top in ("assets", "pipelines", "tests", "benchmarks")
+        for p in (ROOT / top).rglob("*.py")
+        for m in imports_of(p)
+        if m.startswith("dagster._") or (m.startswith("dagster_") and "._" in m)
+    )
+    assert private == []
 
 
 def test_the_checks_find_lazy_upward_and_circular_imports(tmp_path: Path) -> None:

@@ -18,19 +18,16 @@ EXPECTED_ASSETS = {
 }
 
 
+PRODUCTS = {"maps_and_charts", "fact_sheets", "ministry_report", "conference_kit", "site", "publication"}
 DERIVED_ASSETS = {
     "register_bodies",
     "register_measures",
     "panel",
     "measure_effects",
+    "treated_units",
     "calibration",
     "safety_perception",
-    "maps_and_charts",
-    "fact_sheets",
-    "ministry_report",
-    "conference_kit",
-    "site",
-    "publication",
+    *PRODUCTS,
 }
 
 
@@ -51,14 +48,7 @@ def test_every_table_asset_has_blocking_key_and_schema_checks_from_its_contract(
 
     graph = defs.resolve_asset_graph()
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
-    tables = EXPECTED_ASSETS | {
-        "register_bodies",
-        "register_measures",
-        "panel",
-        "measure_effects",
-        "calibration",
-        "safety_perception",
-    }
+    tables = EXPECTED_ASSETS | DERIVED_ASSETS - PRODUCTS
     for name in tables:
         assert {(name, "key_unique"), (name, "schema")} <= checks, name
         key = next(s for s in SQL_CHECKS[name] if s.name == "key_unique")
@@ -105,8 +95,21 @@ def test_every_asset_has_owners_kinds_tags_and_a_code_version():
             assert "duckdb" in node.kinds, key
 
 
-def test_the_sensors_watch_the_register_and_the_raw_files():
-    assert {s.name for s in defs.sensors} == {"register_changed", "raw_files_changed"}
+def test_the_sensor_and_the_fetch_schedule_start_switched_off_outside_a_deployment(monkeypatch):
+    """Off by default; on only where the server's settings say so (PRAEVENTION_SENSORS=on), and then only as the
+    default an operator's choice in the UI overrides. The monthly download stays off until switched on."""
+    from dagster import DefaultScheduleStatus, DefaultSensorStatus
+
+    from pipelines.sensors import default_status
+
+    assert {s.name for s in defs.sensors} == {"stale_assets"}
+    monkeypatch.delenv("PRAEVENTION_SENSORS", raising=False)
+    assert default_status() == DefaultSensorStatus.STOPPED
+    monkeypatch.setenv("PRAEVENTION_SENSORS", "on")
+    assert default_status() == DefaultSensorStatus.RUNNING
+    (schedule,) = defs.schedules
+    assert schedule.name == "monthly_fetch" and schedule.default_status == DefaultScheduleStatus.STOPPED
+    assert schedule.job_name == "fetch"
 
 
 def test_the_cli_takes_debug_after_the_subcommand_and_tells_its_version(capsys):

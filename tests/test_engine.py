@@ -1,8 +1,11 @@
 """The CLI runs in the persistent Dagster instance: the instance shows the latest materialization and check
-results of every asset, an unchanged re-run does nothing, and a failed blocking check fails every run,
-with the same message and nothing published, until its input changes.
+results of every asset, an unchanged re-run does nothing, a register saved again with the same rows re-runs
+nothing downstream, a changed title re-runs what shows it but not the calibration, files gone are rendered
+again, and a failed blocking check fails every run, with the same message and nothing published, until its
+input changes.
 
-One Demoland run (in a Dagster instance of its own) serves the whole module; the tests run in order.
+One Demoland run (in the demo's own Dagster instance, never the one of the real runs) serves the whole
+module; the later runs use the demo's instance; the tests run in order.
 """
 
 from __future__ import annotations
@@ -16,10 +19,10 @@ import duckdb
 import openpyxl
 import pytest
 from dagster import DagsterInstance
-from dagster._core.definitions.data_version import DATA_VERSION_TAG
-from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from pipelines.cli import main
+from pipelines.commands.demo import DEMO_INSTANCE
+from pipelines.engine import DATA_VERSION_TAG
 from praevention.demo.generate import LAND
 from praevention.publish.privacy_scan import scan
 from tests.conftest import table_digest
@@ -29,6 +32,8 @@ CONTACT = "Erika Musterfrau"
 
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo, run while ``$DAGSTER_HOME`` names the instance of the real runs; the module's later runs use
+    the demo's own instance."""
     root = tmp_path_factory.mktemp("engine")
     env = {"DAGSTER_HOME": str(root / "dagster_home"), "PRAEVENTION_LAND": LAND, "PRAEVENTION_SYNTHETIC": "1"}
     saved = {k: os.environ.get(k) for k in env}
@@ -44,7 +49,9 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 os.environ[k] = v
 
 
-def run(out: Path, capsys: pytest.CaptureFixture) -> tuple[int, str]:
+def run(out: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
+    """``praevention run`` on the demo's files, in the demo's instance."""
+    monkeypatch.setenv("DAGSTER_HOME", str(out / DEMO_INSTANCE))
     capsys.readouterr()
     code = main(
         ["run", "--raw-dir", str(out / "rohdaten"), "--warehouse", str(out / "warehouse.duckdb"), "--out", str(out)]
@@ -52,24 +59,32 @@ def run(out: Path, capsys: pytest.CaptureFixture) -> tuple[int, str]:
     return code, capsys.readouterr().err
 
 
+def materialised(err: str) -> set[str]:
+    """The steps a run's display marked done (``  ✓ register (1.2 s)``)."""
+    return {line.split()[1] for line in err.splitlines() if line.startswith("  ✓ ")}
+
+
 def blocking_lines(err: str) -> list[str]:
     return [line for line in err.splitlines() if line.startswith("praevention: blocking check failed:")]
 
 
 def published(out: Path) -> dict[str, tuple[int, int]]:
-    """Size and modification time of every file people see (not the raw data, warehouse or caches)."""
+    """Size and modification time of every file people see (not the raw data, warehouse, caches or the demo's
+    Dagster instance)."""
     return {
         str(p.relative_to(out)): (p.stat().st_size, p.stat().st_mtime_ns)
         for p in out.rglob("*")
-        if p.is_file() and not {"rohdaten", ".cache"} & set(p.relative_to(out).parts) and "warehouse" not in p.name
+        if p.is_file()
+        and not {"rohdaten", ".cache", DEMO_INSTANCE} & set(p.relative_to(out).parts)
+        and "warehouse" not in p.name
     }
 
 
-def test_the_instance_shows_every_assets_latest_materialization_and_checks(demo_run: Path) -> None:
+def test_the_demos_instance_shows_every_assets_latest_materialization_and_checks(demo_run: Path) -> None:
     from pipelines.definitions import defs
 
     graph = defs.resolve_asset_graph()
-    with DagsterInstance.get() as instance:
+    with DagsterInstance.from_config(str(demo_run / DEMO_INSTANCE)) as instance:
         assert instance.is_persistent
         for key in graph.materializable_asset_keys:
             entry = instance.get_latest_materialization_event(key)
@@ -80,17 +95,76 @@ def test_the_instance_shows_every_assets_latest_materialization_and_checks(demo_
         checks = instance.event_log_storage.get_latest_asset_check_execution_by_key(list(graph.asset_check_keys))
         assert set(checks) == set(graph.asset_check_keys)
         blocking = {spec.key for ad in graph.assets_defs for spec in ad.check_specs if spec.blocking}
-        assert {k for k in blocking if checks[k].status != AssetCheckExecutionRecordStatus.SUCCEEDED} == set()
-    # `praevention plan` without --warehouse reads the warehouse of that run
+        assert {k for k in blocking if not checks[k].event.asset_check_evaluation.passed} == set()
+
+
+def test_the_demo_leaves_the_real_runs_instance_and_plan_alone(demo_run: Path) -> None:
+    """``$DAGSTER_HOME`` named the real runs' instance while the demo ran: the demo did not even create it, and
+    `praevention plan` does not read the demo's warehouse."""
     from pipelines.commands.plan import plan_warehouse
 
-    assert plan_warehouse(None) == demo_run / "warehouse.duckdb"
+    assert not Path(os.environ["DAGSTER_HOME"]).exists()
+    assert plan_warehouse(None) != demo_run / "warehouse.duckdb"
 
 
-def test_an_unchanged_rerun_materialises_nothing(demo_run: Path, capsys) -> None:
-    code, err = run(demo_run, capsys)
+def test_an_unchanged_rerun_materialises_nothing(demo_run: Path, capsys, monkeypatch) -> None:
+    code, err = run(demo_run, capsys, monkeypatch)
     assert code == 0, err
     assert "Everything is up to date" in err
+
+
+def test_the_sensor_requests_what_the_planner_finds_due_once_per_state(demo_run: Path) -> None:
+    from dagster import RunRequest, SkipReason, build_sensor_context
+
+    from pipelines.definitions import build_definitions
+    from pipelines.resources import DuckDBWarehouse, RawData, ReportSettings
+    from pipelines.sensors import stale_assets
+
+    paths = {"raw_dir": str(demo_run / "rohdaten"), "warehouse": str(demo_run / "warehouse.duckdb")}
+    resources = {
+        "raw_data": RawData(raw_dir=paths["raw_dir"], land=LAND),
+        "warehouse": DuckDBWarehouse(path=paths["warehouse"]),
+        "report_settings": ReportSettings(out_dir=str(demo_run), synthetic=True),
+    }
+    defs = build_definitions(**paths, out_dir=str(demo_run), synthetic=True, land=LAND)
+    register = demo_run / "rohdaten" / "councils" / "register.xlsx"
+    original = register.read_bytes()
+    with DagsterInstance.from_config(str(demo_run / DEMO_INSTANCE)) as instance:
+
+        def tick():
+            return stale_assets(build_sensor_context(instance=instance, definitions=defs, resources=resources))
+
+        assert isinstance(tick(), SkipReason)
+        openpyxl.load_workbook(register).save(register)
+        try:
+            first, again = tick(), tick()
+        finally:
+            register.write_bytes(original)
+        assert isinstance(first, RunRequest)
+        assert {k.to_user_string() for k in first.asset_selection} == {"register_bodies", "register_measures"}
+        assert again.run_key == first.run_key  # the same state: Dagster launches it once
+        assert isinstance(tick(), SkipReason)
+
+
+def test_the_register_saved_again_with_the_same_rows_reruns_nothing_downstream(demo_run: Path, capsys, monkeypatch):
+    register = demo_run / "rohdaten" / "councils" / "register.xlsx"
+    before = register.read_bytes()
+    openpyxl.load_workbook(register).save(register)  # other bytes (time stamps), the same rows
+    assert register.read_bytes() != before
+    code, err = run(demo_run, capsys, monkeypatch)
+    assert code == 0, err
+    assert materialised(err) == {"register"}
+    again, err_again = run(demo_run, capsys, monkeypatch)
+    assert again == 0 and "Everything is up to date" in err_again
+
+
+def test_a_product_whose_files_are_gone_is_rendered_again(demo_run: Path, capsys, monkeypatch) -> None:
+    sheet = next((demo_run / "steckbriefe").glob("*.pdf"))
+    sheet.unlink()
+    code, err = run(demo_run, capsys, monkeypatch)
+    assert code == 0, err
+    assert materialised(err) == {"fact_sheets"}  # the same files again: the site links them as before
+    assert sheet.is_file()
 
 
 def _plant_contact(register: Path, contact: str | None) -> None:
@@ -106,22 +180,27 @@ def _plant_contact(register: Path, contact: str | None) -> None:
     wb.save(register)
 
 
-def test_a_privacy_leak_fails_every_run_and_publishes_nothing(demo_run: Path, capsys) -> None:
+def test_a_privacy_leak_fails_every_run_and_publishes_nothing(demo_run: Path, capsys, monkeypatch) -> None:
+    """A contact name in a measure's title: what shows the title runs again, the panel and the calibration (which
+    read no text of the register) do not; the leak, found in the staged products, fails the run and every run
+    after it, and nothing is published or deleted."""
     files = published(demo_run)
     register = demo_run / "rohdaten" / "councils" / "register.xlsx"
     _plant_contact(register, CONTACT)
-    code, err = run(demo_run, capsys)
+    code, err = run(demo_run, capsys, monkeypatch)
     assert code == 1, err
     assert blocking_lines(err) == [line for line in blocking_lines(err) if "site / privacy_scan" in line] != []
     assert published(demo_run) == files  # found in the staged products: nothing published, nothing deleted
+    assert {"register", "measure_effects", "treated_units", "site"} <= materialised(err)
+    assert not {"panel", "calibration", "crime_cases"} & materialised(err)
     assert scan(demo_run, {CONTACT})[0] == []
-    again, err_again = run(demo_run, capsys)
+    again, err_again = run(demo_run, capsys, monkeypatch)
     assert again == 1, err_again
     assert blocking_lines(err_again) == blocking_lines(err)
     assert published(demo_run) == files and scan(demo_run, {CONTACT})[0] == []
     # the input no longer leaks: the run passes and publishes
     _plant_contact(register, None)
-    fixed, err_fixed = run(demo_run, capsys)
+    fixed, err_fixed = run(demo_run, capsys, monkeypatch)
     assert fixed == 0, err_fixed
     assert (demo_run / "index.html").is_file() and (demo_run / "ministerium" / "bericht.pdf").is_file()
 
@@ -140,18 +219,18 @@ def _duplicate_an_accident(accidents: Path) -> None:
     path.write_bytes(buf.getvalue())
 
 
-def test_a_duplicate_accident_key_fails_every_run_and_publishes_nothing(demo_run: Path, capsys) -> None:
+def test_a_duplicate_accident_key_fails_every_run_and_publishes_nothing(demo_run: Path, capsys, monkeypatch) -> None:
     files = published(demo_run)
     with duckdb.connect(str(demo_run / "warehouse.duckdb"), read_only=True) as con:
         panel = table_digest(con, "panel")
     _duplicate_an_accident(demo_run / "rohdaten" / "accidents")
-    code, err = run(demo_run, capsys)
+    code, err = run(demo_run, capsys, monkeypatch)
     assert code == 1, err
     assert blocking_lines(err) == ["praevention: blocking check failed: accident_points / key_unique"]
     lines = err.splitlines()
     first = lines[lines.index(blocking_lines(err)[0]) + 1]  # the first offending row, with its file and line
     assert "Unfallorte" in first and ", Zeile " in first and "accident_uid" in first, first
-    again, err_again = run(demo_run, capsys)
+    again, err_again = run(demo_run, capsys, monkeypatch)
     assert again == 1, err_again
     assert blocking_lines(err_again) == blocking_lines(err)
     assert "Everything is up to date" not in err_again

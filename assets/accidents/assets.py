@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assets._shared import source_asset
+from assets._sources import source_asset
 from praevention.ingest import load_accident_counts, load_accident_points
 
 accident_points = source_asset(

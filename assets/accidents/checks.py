@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from assets._shared import (
-    ags_known_checks,
-    contract_checks,
-    land_present_check,
-    loading_checks,
-    sql_check,
-    years_check,
-)
+from assets._shared import ags_known_checks, contract_checks, land_present_check, sql_check, years_check
+from assets._sources import loading_checks
 from praevention.register.schema import LSA, LSA_KREISE
 
 #: how far outside its Gemeinde's VG250 boundary an accident may lie (generalisation of the boundary,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from assets._shared import contract_checks, land_present_check, loading_checks, sql_check
+from assets._shared import contract_checks, land_present_check, sql_check
+from assets._sources import loading_checks
 from praevention.register.schema import GEMEINDEN_PER_LAND
 
 checks = [

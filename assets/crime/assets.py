@@ -3,7 +3,7 @@ delivers it) and Magdeburg's KISS-MD tables."""
 
 from __future__ import annotations
 
-from assets._shared import source_asset
+from assets._sources import source_asset
 from praevention.ingest import load_crime_cases, load_crime_city_stats, load_crime_gemeinde_cases
 
 crime_cases = source_asset(

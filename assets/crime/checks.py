@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from assets._shared import (
-    ags_known_checks,
-    contract_checks,
-    land_present_check,
-    loading_checks,
-    sql_check,
-    years_check,
-)
+from assets._shared import ags_known_checks, contract_checks, land_present_check, sql_check, years_check
+from assets._sources import loading_checks
 from praevention.readers.pks import ALL_OFFENCES, LSA_TOTALS
 from praevention.register.schema import LSA_KREISE
 

@@ -1,27 +1,41 @@
-"""The harmonised panel, the evaluation of the register's measures and its calibration on placebo measures."""
+"""The harmonised panel, the evaluation of the register's measures, the register's treated units and the
+calibration on placebo measures."""
 
 import json
 
 from dagster import AssetExecutionContext, DataVersion, MaterializeResult, MetadataValue, asset
 
 from assets._shared import OWNERS, asset_tags, table_metadata, warehouse_metadata
-from pipelines import engine
+from pipelines import records
 from pipelines.resources import DuckDBWarehouse, RawData
-from praevention.evaluation.calibration import calibrate
+from praevention.evaluation.calibration import calibrate_units
 from praevention.evaluation.design import interventions
-from praevention.evaluation.evaluate import evaluate, register_designs
+from praevention.evaluation.evaluate import evaluate, register_designs_on
 from praevention.evaluation.panel import build_panel
-from praevention.evaluation.read import evaluation_inputs, panel_inputs
+from praevention.evaluation.read import calibration_inputs, evaluation_inputs, panel_inputs, treated_inputs
 from praevention.evaluation.survey import survey_effects, with_survey_effects
+from praevention.evaluation.treated import calibration_units, treated_table
 from praevention.render.safety import add_survey_verdicts
 from praevention.render.verdict import add_verdicts
 from praevention.warehouse import TableWrite, table_version, write_asset
 
 
-def _written(con, warehouse: DuckDBWarehouse, raw_data: RawData, counts: dict[str, int]) -> dict[str, object]:
-    """Schemas and location of the tables an evaluation asset wrote."""
-    return warehouse_metadata(con, warehouse, raw_data, list(counts))
+def _written(
+    con, warehouse: DuckDBWarehouse, raw_data: RawData, asset: str, counts: dict[str, int]
+) -> tuple[dict[str, object], DataVersion]:
+    """Schemas and location of the tables an evaluation asset wrote, and its data version (their content)."""
+    return warehouse_metadata(con, warehouse, raw_data, list(counts)), DataVersion(
+        table_version(con, list(counts), asset=asset)
+    )
 
+
+#: decorator arguments every evaluation asset shares
+EVALUATION = {
+    "group_name": "evaluation",
+    "kinds": {"duckdb", "pandas"},
+    "owners": OWNERS,
+    "tags": asset_tags("evaluation"),
+}
 
 PANEL_UPSTREAM = [
     "crime_cases",
@@ -35,11 +49,7 @@ PANEL_UPSTREAM = [
 
 
 @asset(
-    group_name="evaluation",
-    kinds={"duckdb", "pandas"},
-    owners=OWNERS,
-    tags=asset_tags("evaluation"),
-    code_version=engine.code_version(),
+    **EVALUATION,
     deps=PANEL_UPSTREAM,
     description=(
         "Harmonised panel: one row per unit × year (× month) × indicator with count, population, rate per 100,000 "
@@ -60,8 +70,7 @@ def panel(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: 
             asset="panel",
             tables=[TableWrite("panel", result, order_by=("unit_ags", "indicator", "year", "month"))],
         )
-        written = _written(con, warehouse, raw_data, counts)
-        version = DataVersion(table_version(con, list(counts)))
+        written, version = _written(con, warehouse, raw_data, "panel", counts)
     own = result[result["unit_ags"].str[:2] == land]
     summary = own.groupby(["unit_level", "indicator"], as_index=False).agg(
         units=("unit_ags", "nunique"),
@@ -94,12 +103,9 @@ EFFECTS_UPSTREAM = [
 
 
 @asset(
-    group_name="evaluation",
-    kinds={"duckdb", "pandas"},
-    owners=OWNERS,
-    tags=asset_tags("evaluation"),
-    code_version=engine.code_version(),
+    **EVALUATION,
     deps=EFFECTS_UPSTREAM,
+    metadata={records.DATA_FILES: ["data/literature.yaml", "data/survey_questionnaire.yaml", "data/survey_reference.yaml"]},
     description=(
         "Effects of every body and measure of the register, one row per measure × indicator × method, on the "
         "rate-ratio scale with 95 % intervals, minimum detectable effects and a plain-German verdict: naive "
@@ -133,8 +139,7 @@ def measure_effects(context: AssetExecutionContext, warehouse: DuckDBWarehouse, 
                 TableWrite("effects_pooled", pooled, order_by=("group", "indicator_domain", "method")),
             ],
         )
-        written = _written(con, warehouse, raw_data, counts)
-        version = DataVersion(table_version(con, list(counts)))
+        written, version = _written(con, warehouse, raw_data, "measure_effects", counts)
     head = effects[effects["headline"]]
     return MaterializeResult(
         data_version=version,
@@ -156,15 +161,45 @@ def measure_effects(context: AssetExecutionContext, warehouse: DuckDBWarehouse, 
     )
 
 
-CALIBRATION_UPSTREAM = ["panel", "register_bodies", "register_measures", "crime_cases", "boundaries"]
+TREATED_UPSTREAM = ["panel", "register_bodies", "register_measures"]
 
 
 @asset(
-    group_name="evaluation",
-    kinds={"duckdb", "pandas"},
-    owners=OWNERS,
-    tags=asset_tags("evaluation"),
-    code_version=engine.code_version(),
+    **EVALUATION,
+    deps=TREATED_UPSTREAM,
+    description=(
+        "What the calibration needs of the register: one row per unit and indicator of a registered design (with "
+        "whether one of its designs is evaluable) and one per Kreis with a registered body or measure. Its content "
+        "changes only when the set of treated units does, so the calibration runs again then and not when a "
+        "title, a note or a partner in the register changes."
+    ),
+)
+def treated_units(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: RawData) -> MaterializeResult:
+    with warehouse.connect() as con:
+        available, bodies, measures = treated_inputs(con)
+        table = treated_table(register_designs_on(available, bodies, measures, raw_data.land_key()), bodies, measures)
+        counts = write_asset(
+            con,
+            asset="treated_units",
+            tables=[TableWrite("treated_units", table, order_by=("indicator", "unit_ags"))],
+        )
+        written, version = _written(con, warehouse, raw_data, "treated_units", counts)
+    return MaterializeResult(
+        data_version=version,
+        metadata={
+            **written,
+            "dagster/row_count": MetadataValue.int(counts["treated_units"]),
+            "treated": MetadataValue.int(int(table["evaluable"].sum())),
+            "registered_kreise": MetadataValue.int(int((table["indicator"] == "*").sum())),
+        },
+    )
+
+
+CALIBRATION_UPSTREAM = ["panel", "crime_cases", "boundaries", "treated_units"]
+
+
+@asset(
+    **EVALUATION,
     deps=CALIBRATION_UPSTREAM,
     description=(
         "Calibration of the evaluation on real data: placebo measures at random start dates in Kreise across "
@@ -178,15 +213,14 @@ CALIBRATION_UPSTREAM = ["panel", "register_bodies", "register_measures", "crime_
 def calibration(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: RawData) -> MaterializeResult:
     land = raw_data.land_key()
     with warehouse.connect() as con:
-        data, bodies, measures = evaluation_inputs(con, land)
-        table, rows = calibrate(data, bodies, measures, register_designs(data, bodies, measures))
+        data, treated = calibration_inputs(con, land)
+        table, rows = calibrate_units(data, *calibration_units(treated))
         counts = write_asset(
             con,
             asset="calibration",
             tables=[TableWrite("calibration", table, order_by=("method", "indicator"))],
         )
-        written = _written(con, warehouse, raw_data, counts)
-        version = DataVersion(table_version(con, list(counts)))
+        written, version = _written(con, warehouse, raw_data, "calibration", counts)
     overall = table[(table["method"] == "headline") & (table["indicator"] == "*")]
     return MaterializeResult(
         data_version=version,

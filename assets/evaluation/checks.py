@@ -1,4 +1,4 @@
-"""Checks on the panel, the effects and the calibration of the evaluation."""
+"""Checks on the panel, the effects, the register's treated units and the calibration of the evaluation."""
 
 from __future__ import annotations
 
@@ -64,6 +64,7 @@ checks = [
 ]
 
 checks += [
+    *contract_checks("treated_units"),
     *contract_checks("calibration"),
     sql_check(
         asset_name="calibration",

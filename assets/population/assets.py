@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assets._shared import source_asset
+from assets._sources import source_asset
 from praevention.ingest import POPULATION_READERS, load_population
 
 population = source_asset(

@@ -14,13 +14,14 @@ from dagster import (
 )
 
 from assets._shared import OWNERS, asset_tags, table_metadata, warehouse_metadata
-from pipelines import engine
+from assets._sources import DISCOVERY_DATA_FILES
+from pipelines import records
 from pipelines.resources import DuckDBWarehouse, RawData
 from praevention import digest
 from praevention.discovery import labels_relative_to
 from praevention.register.load import discover_register_files, load_register, not_loaded, table_writes
 from praevention.register.reference import context_from_warehouse
-from praevention.warehouse import write_asset
+from praevention.warehouse import table_version, write_asset
 
 REGISTER_KINDS = ["register"]
 _DESCRIPTION = (
@@ -41,10 +42,9 @@ _DESCRIPTION = (
             kinds={"duckdb"},
             owners=OWNERS,
             tags=asset_tags("source"),
-            code_version=engine.code_version(),
             deps=["boundaries", "population"],
             description="Prevention bodies. " + _DESCRIPTION,
-            metadata={"source_kinds": REGISTER_KINDS},
+            metadata={records.SOURCE_KINDS: REGISTER_KINDS, records.DATA_FILES: DISCOVERY_DATA_FILES},
         ),
         AssetSpec(
             "register_measures",
@@ -52,10 +52,9 @@ _DESCRIPTION = (
             kinds={"duckdb"},
             owners=OWNERS,
             tags=asset_tags("source"),
-            code_version=engine.code_version(),
             deps=["boundaries", "population"],
             description="Measures of the prevention bodies. " + _DESCRIPTION,
-            metadata={"source_kinds": REGISTER_KINDS},
+            metadata={records.SOURCE_KINDS: REGISTER_KINDS, records.DATA_FILES: DISCOVERY_DATA_FILES},
         ),
     ],
     can_subset=False,
@@ -77,10 +76,12 @@ def register(
             ingest_log=pd.DataFrame(result.log),
         )
         schemas = {name: warehouse_metadata(con, warehouse, raw_data, [name]) for name in counts}
-    version = DataVersion(digest.source_fingerprint(files))
+        # each table's content with the register's quarantined rows and log lines
+        versions = {name: DataVersion(table_version(con, [name], asset="register")) for name in counts}
     log = pd.DataFrame(result.log)
     common = {
         **({"not_loaded": MetadataValue.json(not_loaded(result))} if not_loaded(result) else {}),
+        records.RAW_FILES: MetadataValue.text(digest.source_fingerprint(files)),
         "rows_read": MetadataValue.int(int(log["rows_read"].sum()) if len(log) else 0),
         "rows_quarantined": MetadataValue.int(len(result.rejects)),
         "files": table_metadata(log),
@@ -93,7 +94,7 @@ def register(
             **schemas["register_bodies"],
             "preview": table_metadata(result.bodies[["body_id", "name", "body_type", "level", "ags"]].head(30)),
         },
-        data_version=version,
+        data_version=versions["register_bodies"],
     )
     yield MaterializeResult(
         asset_key=AssetKey("register_measures"),
@@ -104,5 +105,5 @@ def register(
             "not_evaluable": MetadataValue.int(int((~result.measures["evaluable"].astype(bool)).sum())),
             "preview": table_metadata(result.measures[["measure_id", "body_id", "title", "evaluable"]].head(30)),
         },
-        data_version=version,
+        data_version=versions["register_measures"],
     )

@@ -4,7 +4,14 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetIn, Output, asset
 
-from assets.reports.assets import WAREHOUSE_INPUTS, product_spec, progress_of, publish_products, render_product
+from assets.reports.assets import (
+    DATA_FILES,
+    WAREHOUSE_INPUTS,
+    product_spec,
+    progress_of,
+    publish_products,
+    render_product,
+)
 from assets.reports.checks import checks
 from pipelines.resources import DuckDBWarehouse, RawData, ReportSettings
 from praevention.render import products
@@ -118,8 +125,9 @@ def conference_kit(
     deps=WAREHOUSE_INPUTS,
     ins=PRODUCT_INPUTS,
     description="Static site index.html linking every product, with municipality search and a clickable map; works "
-    "without a server.",
-    **product_spec({"html"}),
+    "without a server. Its checks scan every product for personal data and for anything internal "
+    "(word list data/product_check_words.yaml).",
+    **product_spec({"html"}, [*DATA_FILES, "data/product_check_words.yaml"]),
 )
 def site(
     context: AssetExecutionContext,

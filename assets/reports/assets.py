@@ -6,7 +6,7 @@ Each product's value is what it wrote: ``maps_and_charts`` returns the exported 
 as input; the others return their files, which the site links and ``publication`` publishes. Dagster's IO
 manager keeps the values in the instance's storage. Each materialization lists its files (``file_list``,
 relative to the folder), so that a product removes the files it no longer writes, and a file deleted from
-the output folder is rendered and published again.
+the output folder is rendered and published again; its data version is the digest of their content.
 """
 
 import base64
@@ -23,7 +23,7 @@ from dagster import (
 )
 
 from assets._shared import OWNERS, asset_tags
-from pipelines import engine
+from pipelines import records
 from pipelines.progress import step_progress
 from pipelines.resources import DuckDBWarehouse, RawData, ReportSettings
 from praevention import digest
@@ -31,6 +31,8 @@ from praevention.publish.output import claim, publish
 from praevention.render.cache import retire_files
 from praevention.render.data import ReportData, load_report_data
 
+#: every table the products read (:func:`praevention.render.data.load_report_data`): the evaluation, the
+#: register, the sources (the years each covers, and their rows in ``quarantine`` and ``ingest_log``)
 WAREHOUSE_INPUTS = [
     "panel",
     "measure_effects",
@@ -39,26 +41,33 @@ WAREHOUSE_INPUTS = [
     "register_measures",
     "boundaries",
     "accident_points",
+    "accident_counts",
     "population",
     "safety_perception",
+    "survey_responses",
+    "crime_cases",
+    "crime_gemeinde_cases",
+    "crime_city_stats",
 ]
+#: the data files every product's code reads: the reviews its verdicts quote, the police inspections, the
+#: questionnaire whose items the survey sections name
+DATA_FILES = ["data/literature.yaml", "data/regions.yaml", "data/survey_questionnaire.yaml"]
 PRODUCTS = ("maps_and_charts", "fact_sheets", "ministry_report", "conference_kit", "site")
 
 
-def product_spec(kinds: set[str]) -> dict[str, object]:
+def product_spec(kinds: set[str], data_files: list[str] = DATA_FILES) -> dict[str, object]:
     """Decorator arguments every product shares."""
     return {
-        "group_name": engine.REPORT_GROUP,
+        "group_name": records.REPORT_GROUP,
         "kinds": kinds,
         "owners": OWNERS,
         "tags": asset_tags("product"),
-        "code_version": engine.code_version(),
-        "metadata": {"output": True},
+        "metadata": {"output": True, records.DATA_FILES: data_files},
     }
 
 
 def _target(raw_data: RawData, report_settings: ReportSettings) -> str:
-    return engine.report_target(
+    return records.report_target(
         report_settings.resolved(), raw_data.land_key(), report_settings.is_synthetic(), report_settings.region_scheme()
     )
 
@@ -67,9 +76,9 @@ def _listed(context: AssetExecutionContext, key: str, target: str) -> list[str]:
     """The files a product wrote in its latest materialization for this output folder."""
     entry = context.instance.get_latest_materialization_event(AssetKey(key))
     meta = entry.asset_materialization.metadata if entry is not None and entry.asset_materialization else {}
-    if getattr(meta.get(engine.TARGET), "value", None) != target:
+    if getattr(meta.get(records.TARGET), "value", None) != target:
         return []
-    return [str(f) for f in getattr(meta.get(engine.FILE_LIST), "value", None) or []]
+    return [str(f) for f in getattr(meta.get(records.FILE_LIST), "value", None) or []]
 
 
 def image_preview(png: Path, width: int = 480) -> MetadataValue:
@@ -112,11 +121,11 @@ def render_product(
     by_type: dict[str, int] = {}
     for f in files:
         by_type[f.suffix] = by_type.get(f.suffix, 0) + 1
-    stamps = [f"{r}:{(out_dir / r).stat().st_size}:{(out_dir / r).stat().st_mtime_ns}" for r in relative]
+    contents = [f"{r}:{digest.file_digest(out_dir / r)}" for r in relative]
     meta: dict[str, object] = {
-        engine.TARGET: MetadataValue.text(target),
+        records.TARGET: MetadataValue.text(target),
         "files": MetadataValue.int(len(files)),
-        engine.FILE_LIST: MetadataValue.json(relative),
+        records.FILE_LIST: MetadataValue.json(relative),
         "by_type": MetadataValue.json(by_type),
         "folder": MetadataValue.path(str(report_settings.resolved())),
         "staging": MetadataValue.path(str(out_dir)),
@@ -125,7 +134,7 @@ def render_product(
     shown = preview(value, out_dir)
     if shown is not None and shown.is_file():
         meta["preview"] = image_preview(shown)
-    return Output(value, metadata=meta, data_version=DataVersion(digest.content_key(*stamps)))
+    return Output(value, metadata=meta, data_version=DataVersion(digest.content_key(*contents)))
 
 
 def progress_of(context: AssetExecutionContext) -> Callable[[int, int], None]:
@@ -149,8 +158,8 @@ def publish_products(
     return Output(
         None,
         metadata={
-            engine.TARGET: MetadataValue.text(_target(raw_data, report_settings)),
-            engine.FILE_LIST: MetadataValue.json(relative),
+            records.TARGET: MetadataValue.text(_target(raw_data, report_settings)),
+            records.FILE_LIST: MetadataValue.json(relative),
             "files_published": MetadataValue.int(len(relative)),
             "files_written": MetadataValue.int(len(done.written)),
             "files_removed": MetadataValue.int(len(done.removed)),

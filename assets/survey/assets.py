@@ -3,8 +3,9 @@
 import pandas as pd
 from dagster import AssetExecutionContext, DataVersion, MaterializeResult, MetadataValue, asset
 
-from assets._shared import OWNERS, asset_tags, source_asset, table_metadata, warehouse_metadata
-from pipelines import engine
+from assets._shared import OWNERS, asset_tags, table_metadata, warehouse_metadata
+from assets._sources import source_asset
+from pipelines import records
 from pipelines.resources import DuckDBWarehouse, RawData
 from praevention.survey.load import load_surveys, typed
 from praevention.survey.perception import CHANGE_COLUMNS, PERCEPTION_COLUMNS, safety_changes
@@ -40,8 +41,8 @@ _SOURCE_SQL = {
     kinds={"duckdb", "pandas"},
     owners=OWNERS,
     tags=asset_tags("evaluation"),
-    code_version=engine.code_version(),
     deps=["survey_responses", "population"],
+    metadata={records.DATA_FILES: ["data/survey_questionnaire.yaml", "data/survey_reference.yaml"]},
     description=(
         "The sense of safety per AGS, wave and item of the standard questionnaire: weighted shares (the survey's "
         "weights raked to the Gemeinde's gender structure from the population statistics and to the age margins "
@@ -75,7 +76,7 @@ def safety_perception(
             ],
         )
         written = warehouse_metadata(con, warehouse, raw_data, list(counts))
-        version = DataVersion(table_version(con, list(counts)))
+        version = DataVersion(table_version(con, list(counts), asset="safety_perception"))
     head = perception[perception["headline"]]
     return MaterializeResult(
         data_version=version,

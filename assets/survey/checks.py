@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from assets._shared import ags_known_checks, contract_checks, loading_checks, sql_check
+from assets._shared import ags_known_checks, contract_checks, sql_check
+from assets._sources import loading_checks
 from praevention.survey.estimate import MIN_ANSWERS
 
 checks = [

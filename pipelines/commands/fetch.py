@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+
+#: the years ``praevention fetch`` and the scheduled download ask for (the catalogue has files for these)
+DEFAULT_YEARS = "2014-2024"
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -14,7 +18,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Downloads every file of data/sources.yaml for the given years, with retries, resume and "
         "checksum verification. A good file is never replaced by a bad one.",
     )
-    fetch.add_argument("--years", default="2014-2024", help="years, e.g. 2014-2024 or 2019,2021 (default 2014-2024)")
+    fetch.add_argument(
+        "--years", default=DEFAULT_YEARS, help=f"years, e.g. 2014-2024 or 2019,2021 (default {DEFAULT_YEARS})"
+    )
     fetch.add_argument("--raw-dir", help="raw-data directory (default: $PRAEVENTION_RAW_DIR or data/raw)")
     fetch.add_argument("--source", action="append", help="only this source (repeatable): pks, unfallatlas, …")
     fetch.add_argument("--mirror", help="base URL of a mirror that keeps the official paths ({mirror}/{host}/{path})")
@@ -27,36 +33,68 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run_fetch(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
+    with Progress(*columns, transient=False, disable=not sys.stderr.isatty()) as bar:
+
+        def progress_of(download) -> Callable[[int, int | None], None]:
+            task = bar.add_task(f"{download.source} {download.year}", total=None)
+            return lambda done, total: bar.update(task, completed=done, total=total)
+
+        failed = fetch_sources(
+            args.raw_dir,
+            args.years,
+            sources=args.source,
+            mirror=args.mirror,
+            retries=args.retries,
+            timeout=args.timeout,
+            catalogue=args.catalogue,
+            show=lambda line: print(line, file=sys.stderr),
+            progress_of=progress_of,
+        )
+    return 1 if failed else 0
+
+
+def fetch_sources(
+    raw_dir: str | Path | None,
+    years: str = DEFAULT_YEARS,
+    *,
+    sources: list[str] | None = None,
+    mirror: str | None = None,
+    retries: int = 4,
+    timeout: float = 60.0,
+    catalogue: Path | None = None,
+    show: Callable[[str], None],
+    progress_of: Callable = lambda download: lambda done, total: None,
+) -> int:
+    """Download every file of the catalogue for ``years`` into the raw-data folder, one line per file through
+    ``show`` (and the sources to fetch by hand, and a summary); returns how many failed. ``praevention fetch``
+    and the scheduled job ``fetch_sources`` (:mod:`pipelines.schedules`) both run it."""
     from praevention import config
     from praevention.fetch.catalog import CATALOGUE, load_catalogue, mirrored, parse_years
     from praevention.fetch.download import FetchError, Policy, fetch_file
 
-    raw = config.raw_dir(args.raw_dir)
-    downloads, manual = load_catalogue(args.catalogue or CATALOGUE, years=parse_years(args.years), sources=args.source)
-    policy = Policy(retries=args.retries, timeout=args.timeout)
+    raw = config.raw_dir(raw_dir)
+    downloads, manual = load_catalogue(catalogue or CATALOGUE, years=parse_years(years), sources=sources)
+    policy = Policy(retries=retries, timeout=timeout)
     failed = []
-    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
-    with Progress(*columns, transient=False, disable=not sys.stderr.isatty()) as bar:
-        for d in downloads:
-            task = bar.add_task(f"{d.source} {d.year}", total=None)
-            try:
-                outcome = fetch_file(
-                    mirrored(d.url, args.mirror),
-                    raw / d.target,
-                    sha256=d.sha256,
-                    landing=d.landing,
-                    policy=policy,
-                    progress=lambda done, total, t=task: bar.update(t, completed=done, total=total),
-                )
-                print(f"{outcome:10s} {d.target}", file=sys.stderr)
-            except FetchError as exc:
-                failed.append(d)
-                print(f"FAILED     {d.target}: {exc}", file=sys.stderr)
+    for d in downloads:
+        try:
+            outcome = fetch_file(
+                mirrored(d.url, mirror),
+                raw / d.target,
+                sha256=d.sha256,
+                landing=d.landing,
+                policy=policy,
+                progress=progress_of(d),
+            )
+            show(f"{outcome:10s} {d.target}")
+        except FetchError as exc:
+            failed.append(d)
+            show(f"FAILED     {d.target}: {exc}")
     for m in manual:
-        print(f"by hand    {m.source}: {m.title} – from {m.landing} into {raw / m.folder}", file=sys.stderr)
-    print(
+        show(f"by hand    {m.source}: {m.title} – from {m.landing} into {raw / m.folder}")
+    show(
         f"praevention fetch: {len(downloads) - len(failed)} of {len(downloads)} file(s) in {raw}"
-        + (f"; {len(failed)} failed" if failed else ""),
-        file=sys.stderr,
+        + (f"; {len(failed)} failed" if failed else "")
     )
-    return 1 if failed else 0
+    return len(failed)

@@ -1,5 +1,6 @@
 """``praevention ingest`` and ``praevention run``: materialise assets in the persistent Dagster instance
-(:mod:`pipelines.engine`) with a progress display."""
+with a progress display; ``run`` materialises what the run planner (:mod:`pipelines.engine`) finds due, in
+waves, each one run in the instance."""
 
 from __future__ import annotations
 
@@ -28,8 +29,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     ingest.set_defaults(handler=run_ingest)
     run = subparsers.add_parser(
         "run",
-        help="materialise what Dagster reports as stale or missing (changed raw files or code, failed "
-        "blocking checks) and everything downstream",
+        help="materialise what changed (raw files, code, the data files it reads, files gone from the output "
+        "folder, failed blocking checks) and, wave by wave, what reads a result that came out different",
     )
     _paths(run, out=True)
     run.add_argument("--full", action="store_true", help="re-materialise every asset, changed or not")
@@ -42,45 +43,32 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    from dagster import AssetSelection
-
     from pipelines.definitions import SOURCE_GROUPS
 
     ctx = Context.from_args(args)
-    graph = ctx.defs.resolve_asset_graph()
-    keys = AssetSelection.groups(*SOURCE_GROUPS).resolve(graph)
-    return ctx.execute([k for k in graph.toposorted_asset_keys if k in keys], "ingest")
+    return ctx.execute([k for k, n in ctx.graph.nodes.items() if n.group in SOURCE_GROUPS], "ingest")
 
 
 def run_all(args: argparse.Namespace) -> int:
-    from pipelines import engine
-
     ctx = Context.from_args(args, regions=args.regions or "")
     ctx.prepare_output()
     if args.full:
-        todo = {k: "--full" for k in ctx.defs.resolve_asset_graph().toposorted_asset_keys}
-    else:
-        with instance_guard(), engine.open_instance() as instance:
-            todo = engine.stale_assets(instance, ctx.defs, ctx.settings)
-    if not todo:
-        print("Everything is up to date: no input changed since the last run.", file=sys.stderr)
-        return 0
-    return ctx.execute(list(todo), "run", reasons=todo)
+        return ctx.execute(ctx.graph.order, "run", reasons=dict.fromkeys(ctx.graph.order, "--full"))
+    return ctx.run_due()
 
 
 @contextlib.contextmanager
-def instance_guard() -> Iterator[None]:
-    """A damaged database of the Dagster instance as one German line naming the files and what to do."""
+def instance_guard(home: Path) -> Iterator[None]:
+    """A damaged database of the Dagster instance in ``home`` as one German line naming the files and what
+    to do."""
     from sqlalchemy.exc import DatabaseError
 
-    from praevention import config
     from praevention.errors import PipelineError
     from praevention.files import damaged_sqlite_files
 
     try:
         yield
     except (DatabaseError, sqlite3.DatabaseError) as exc:
-        home = config.dagster_home()
         damaged = ", ".join(str(p) for p in damaged_sqlite_files(home)) or str(home)
         raise PipelineError(
             f"{damaged}: die Datenbank der Dagster-Instanz ist beschädigt; verschieben Sie den Ordner {home} "
@@ -90,7 +78,7 @@ def instance_guard() -> Iterator[None]:
 
 
 class Context:
-    """Resolved paths and settings plus the Definitions built for them."""
+    """Resolved paths and settings, the Definitions built for them and the planner's view of their assets."""
 
     def __init__(
         self,
@@ -101,9 +89,10 @@ class Context:
         synthetic: bool = False,
         land: str = "",
         regions: str = "",
+        dagster_home: Path | None = None,
     ):
         from pipelines import engine
-        from pipelines.definitions import build_definitions
+        from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, build_definitions
         from praevention import config
 
         self.settings = engine.Settings(
@@ -116,6 +105,8 @@ class Context:
             regions=config.regions(regions),
         )
         self.raw_dir, self.warehouse, self.out_dir, self.register = raw_dir, warehouse, out_dir, register
+        #: the instance's folder: ``$DAGSTER_HOME`` (or ``data/dagster_home``) unless given (the demo's own)
+        self.dagster_home = dagster_home or config.dagster_home()
         self.defs = build_definitions(
             raw_dir=str(raw_dir),
             warehouse=str(warehouse),
@@ -125,6 +116,7 @@ class Context:
             land=self.settings.land,
             regions=self.settings.regions,
         )
+        self.graph = engine.Graph.of(ALL_ASSETS, ALL_CHECKS)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace, regions: str = "") -> Context:
@@ -161,55 +153,100 @@ class Context:
         for path in found.not_loaded():
             print(f"  not loaded ({found.why_not_loaded(path)}): {printable(display_path(path))}", file=sys.stderr)
 
-    def execute(self, keys: list, label: str, *, reasons: dict | None = None) -> int:
-        """One in-process run of ``keys`` (one DuckDB writer) in the persistent instance."""
-        from pipelines import engine
-        from praevention import config, warehouse
-
-        named = [
-            k.to_user_string() + (f" ({reasons[k]})" if reasons and reasons[k] != "upstream" else "") for k in keys
-        ]
-        print(f"praevention {label}: {len(keys)} asset(s): {', '.join(named)}", file=sys.stderr)
+    def _header(self) -> None:
         print(
             f"  raw data  {self.raw_dir}\n  warehouse {self.warehouse}\n  output    {self.out_dir}\n"
-            f"  dagster   {config.dagster_home()}",
+            f"  dagster   {self.dagster_home}",
             file=sys.stderr,
         )
         self.report_unrecognised()
-        started = time.monotonic()
+
+    @contextlib.contextmanager
+    def _locked_instance(self) -> Iterator:
+        """The instance, with this run holding the warehouse (one writer) and no staging table left over."""
+        from pipelines import engine
+        from praevention import warehouse
+
         with warehouse.run_lock(self.warehouse, wait_seconds=0):
             con = warehouse.connect(self.warehouse)
             warehouse.drop_stale_staging(con)
             con.close()
-            with instance_guard(), engine.open_instance() as instance:
-                result = self._run(instance, keys)
-        return report(result, time.monotonic() - started)
+            with instance_guard(self.dagster_home), engine.open_instance(self.dagster_home) as instance:
+                yield instance
 
-    def _run(self, instance, keys: list):
+    def execute(self, keys: list, label: str, *, reasons: dict | None = None) -> int:
+        """One in-process run of ``keys`` (one DuckDB writer) in the persistent instance."""
+        print(_wave_line(label, keys, reasons), file=sys.stderr)
+        self._header()
+        started = time.monotonic()
+        with self._locked_instance() as instance:
+            done = [self._run(instance, keys)]
+        return report(done, time.monotonic() - started)
+
+    def run_due(self) -> int:
+        """Materialise what is due (:mod:`pipelines.engine`) in waves, each one run, until nothing is due or
+        a run fails."""
         from pipelines import engine
+        from praevention.errors import PipelineError
 
-        graph = self.defs.resolve_asset_graph()
+        started = time.monotonic()
+        done: list[tuple] = []
+        with self._locked_instance() as instance:
+            ran: set = set()
+            while wave := engine.next_wave(instance, self.graph, self.settings):
+                if ran & set(wave):  # a planner that asks for an asset twice would never end
+                    again = ", ".join(k.to_user_string() for k in sorted(ran & set(wave)))
+                    raise PipelineError(f"the run planner asked again for {again} in the same run")
+                print(_wave_line("run", list(wave), wave), file=sys.stderr)
+                if not done:
+                    self._header()
+                done.append(self._run(instance, list(wave)))
+                ran |= set(wave)
+                if not done[-1][0].success:
+                    break
+        if not done:
+            print("Everything is up to date: no input changed since the last run.", file=sys.stderr)
+            return 0
+        return report(done, time.monotonic() - started)
+
+    def _run(self, instance, keys: list) -> tuple:
+        """One run of ``keys``: its result and what the progress display counted."""
+        from pipelines import engine
+        from pipelines.progress import current_tally
+        from pipelines.recover import cli_tags
+
         chosen = set(keys)
-        stages = sorted({ad.node_def.name for ad in graph.assets_defs if chosen & set(ad.keys)})
-        job = self.defs.resolve_implicit_global_asset_job_def()
-        return job.execute_in_process(
+        stages = sorted({ad.node_def.name for ad in self.defs.assets if chosen & set(ad.keys)})
+        job = self.defs.resolve_job_def("run_all")
+        result = job.execute_in_process(
             asset_selection=keys,
             instance=instance,
             raise_on_error=False,
             run_config={"loggers": {"progress": {"config": {"stages": stages, "live": sys.stderr.isatty()}}}},
-            tags={engine.RUN_TAG_WAREHOUSE: str(self.warehouse), engine.RUN_TAG_OUT: str(self.out_dir)},
+            tags={
+                engine.RUN_TAG_WAREHOUSE: str(self.warehouse),
+                engine.RUN_TAG_OUT: str(self.out_dir),
+                **cli_tags(),  # a restart of the server can tell whether this run's process is gone
+            },
         )
+        return result, current_tally()
 
 
-def report(result, took: float) -> int:
-    """Print failures as one line each (file, line, problem), a summary, and return the exit code."""
-    from pipelines.progress import current_tally
+def _wave_line(label: str, keys: list, reasons: dict | None) -> str:
+    named = [k.to_user_string() + (f" ({reasons[k]})" if reasons and reasons.get(k) else "") for k in keys]
+    return f"praevention {label}: {len(keys)} asset(s): {', '.join(named)}"
+
+
+def report(done: list[tuple], took: float) -> int:
+    """Print failures as one line each (file, line, problem), a summary of every run, and return the exit code."""
     from praevention.errors import printable
 
-    failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    results = [result for result, _ in done]
+    events = [e for result in results for e in result.all_events]
+    failures = [e for e in events if e.event_type_value == "STEP_FAILURE"]
     failed_checks = [
         e.event_specific_data
-        for e in result.all_events
+        for e in events
         if e.event_type_value == "ASSET_CHECK_EVALUATION"
         and not e.event_specific_data.passed
         and str(e.event_specific_data.severity).endswith("ERROR")
@@ -230,23 +267,25 @@ def report(result, took: float) -> int:
         meta = check.metadata or {}
         for line in getattr(meta.get("problems"), "value", None) or []:
             print(f"  {printable(line)}", file=sys.stderr)
-    for event in result.all_events:
+    for event in events:
         if event.event_type_value == "ASSET_MATERIALIZATION":
             meta = event.event_specific_data.materialization.metadata
             for line in getattr(meta.get("not_loaded"), "value", None) or []:
                 print(f"praevention: not loaded: {printable(line)}", file=sys.stderr)
             for line in getattr(meta.get("quarantine_summary"), "value", None) or []:
                 print(f"praevention: {printable(line)}", file=sys.stderr)
-    skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
+    skipped = [e.step_key for e in events if e.event_type_value == "STEP_SKIPPED"]
     if skipped:
         print(f"praevention: not run because an upstream step failed: {', '.join(skipped)}", file=sys.stderr)
-    tally = current_tally()
+    tallies = [tally for _, tally in done]
+    runs = ", ".join(result.run_id[:8] for result in results)
     summary = (
-        f"{len(tally.materialized)} asset(s) materialised, {tally.checks_passed} check(s) passed, "
-        f"{len(tally.warnings)} warning(s), {tally.files} output file(s); run {result.run_id[:8]} in the Dagster "
-        "instance"
+        f"{sum(len(t.materialized) for t in tallies)} asset(s) materialised, "
+        f"{sum(t.checks_passed for t in tallies)} check(s) passed, {sum(len(t.warnings) for t in tallies)} "
+        f"warning(s), {sum(t.files for t in tallies)} output file(s); run{'s' if len(results) > 1 else ''} {runs} "
+        "in the Dagster instance"
     )
-    if failures or failed_checks or not result.success:
+    if failures or failed_checks or not all(result.success for result in results):
         print(f"praevention: failed after {took:.1f} s: {summary}", file=sys.stderr)
         return 1
     print(f"praevention: done in {took:.1f} s: {summary}", file=sys.stderr)

@@ -24,12 +24,13 @@ which every method is computed; elsewhere a method is computed only where the he
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
 from praevention.evaluation.design import BODY_TARGETS, designs
-from praevention.evaluation.evaluate import run_designs
+from praevention.evaluation.evaluate import run_designs, treated_units
 from praevention.evaluation.evaluator import HEADLINE_ORDER, Evaluator
 from praevention.evaluation.inputs import EvaluationData
 from praevention.stats.methods import NONE
@@ -61,9 +62,9 @@ def registered_kreise(bodies: pd.DataFrame, measures: pd.DataFrame) -> set[str]:
     return {str(a)[:5] for a in keys.dropna() if len(str(a)) >= 5}
 
 
-def register_indicators(all_designs: list) -> list[str]:
-    """The PKS indicators the register's designs use (at least the bodies' own targets)."""
-    found = {d.indicator for d in all_designs if d.indicator.startswith("pks:")}
+def register_indicators(indicators: Iterable[str]) -> list[str]:
+    """The PKS indicators among those of the register's designs (at least the bodies' own targets)."""
+    found = {i for i in indicators if i.startswith("pks:")}
     return sorted(found | {f"pks:{k}" for k in BODY_TARGETS})
 
 
@@ -131,18 +132,35 @@ def calibrate(
     seed: int = SEED,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(``calibration`` summary table, every placebo design's rows) for the register's PKS indicators."""
-    indicators = register_indicators(register_designs)
+    return calibrate_units(
+        data,
+        register_indicators(d.indicator for d in register_designs),
+        registered_kreise(bodies, measures),
+        treated_units(register_designs),
+        per_indicator=per_indicator,
+        seed=seed,
+    )
+
+
+def calibrate_units(
+    data: EvaluationData,
+    indicators: list[str],
+    excluded: set[str],
+    treated: dict[str, set[str]],
+    *,
+    per_indicator: int = PER_INDICATOR,
+    seed: int = SEED,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`calibrate` from what it needs of the register: the PKS ``indicators`` to calibrate, the Kreise
+    no placebo is drawn in (``excluded``: a registered body or measure) and, per indicator, the units with an
+    evaluable registered design (``treated``: never comparison units). The ``treated_units`` table holds the
+    three (:mod:`praevention.evaluation.treated`)."""
     per_indicator = max(per_indicator, -(-int(MIN_PLACEBO_DESIGNS * 1.1) // len(indicators)))
-    excluded = registered_kreise(bodies, measures)
     placebos = placebo_register(data, indicators, excluded, per_indicator=per_indicator, seed=seed)
     if placebos.empty:
         return pd.DataFrame(columns=COLUMNS), pd.DataFrame()
     available = data.yearly[["unit_ags", "indicator", "year"]]
     placebo_designs = designs(placebos, available, data.land)
-    treated: dict[str, set[str]] = {}
-    for d in register_designs:
-        if d.evaluable:
-            treated.setdefault(d.indicator, set()).add(d.unit_ags)
     ev = Evaluator(data, treated)
     labels = {i: data.label(i) for i in indicators}
     rng = np.random.default_rng(seed + 1)

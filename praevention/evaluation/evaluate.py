@@ -184,8 +184,15 @@ def run_designs(
 
 def register_designs(data: EvaluationData, bodies: pd.DataFrame, measures: pd.DataFrame) -> list[Design]:
     """The designs of every body and measure of the register."""
+    return register_designs_on(data.yearly[["unit_ags", "indicator", "year"]], bodies, measures, data.land)
+
+
+def register_designs_on(
+    available: pd.DataFrame, bodies: pd.DataFrame, measures: pd.DataFrame, land: str
+) -> list[Design]:
+    """The register's designs on the panel cells ``available`` (unit_ags, indicator, year with a count)."""
     interv = interventions(bodies, measures)
-    return designs(interv, data.yearly[["unit_ags", "indicator", "year"]], data.land) if len(interv) else []
+    return designs(interv, available, land) if len(interv) else []
 
 
 def evaluate(

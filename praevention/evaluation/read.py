@@ -1,5 +1,5 @@
-"""The warehouse reads of the evaluation: what :func:`~praevention.evaluation.panel.build_panel` reads and
-what the evaluation and its calibration read (SQL beside it in ``sql/``)."""
+"""The warehouse reads of the evaluation: what :func:`~praevention.evaluation.panel.build_panel` reads, what
+the evaluation, the register's treated units and the calibration read (SQL beside it in ``sql/``)."""
 
 from __future__ import annotations
 
@@ -33,16 +33,44 @@ def panel_inputs(con: duckdb.DuckDBPyConnection, land: str) -> dict[str, pd.Data
 def evaluation_inputs(
     con: duckdb.DuckDBPyConnection, land: str, panel: pd.DataFrame | None = None
 ) -> tuple[EvaluationData, pd.DataFrame, pd.DataFrame]:
-    """What the evaluation and its calibration read: the panel (the stored one unless given) with Kreis
-    types, points, areas and neighbours, and the register's bodies and measures."""
-    data = EvaluationData(
-        panel=con.execute("SELECT * FROM panel").df() if panel is None else panel,
-        kinds=read_kreis_types(con),
-        land=land,
+    """What the evaluation reads: the panel (the stored one unless given) with Kreis types, points, areas
+    and neighbours, and the register's bodies and measures."""
+    data = _panel_data(
+        con,
+        land,
+        panel,
         points=con.execute((SQL / "land_points.sql").read_text(), [land]).df(),
         areas=con.execute((SQL / "register_areas.sql").read_text()).df().set_index("measure_id"),
-        neighbours=kreis_neighbours(con.execute((SQL / "kreis_boundaries.sql").read_text()).df()),
     )
     bodies = con.execute("SELECT * FROM register_bodies").df()
     measures = con.execute("SELECT * FROM register_measures").df()
     return data, bodies, measures
+
+
+def calibration_inputs(con: duckdb.DuckDBPyConnection, land: str) -> tuple[EvaluationData, pd.DataFrame]:
+    """What the calibration reads: the panel with Kreis types and neighbours (its placebo measures have no
+    area, so no accident points) and the register's treated units, not its text."""
+    return _panel_data(con, land), con.execute("SELECT * FROM treated_units").df()
+
+
+def treated_inputs(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """What the register's treated units are decided from: the panel's yearly cells with a count (unit_ags,
+    indicator, year) and the register's bodies and measures."""
+    available = con.execute(
+        "SELECT DISTINCT unit_ags, indicator, year FROM panel WHERE month IS NULL AND count IS NOT NULL"
+    ).df()
+    bodies = con.execute("SELECT * FROM register_bodies").df()
+    measures = con.execute("SELECT * FROM register_measures").df()
+    return available, bodies, measures
+
+
+def _panel_data(
+    con: duckdb.DuckDBPyConnection, land: str, panel: pd.DataFrame | None = None, **beside: pd.DataFrame
+) -> EvaluationData:
+    return EvaluationData(
+        panel=con.execute("SELECT * FROM panel").df() if panel is None else panel,
+        kinds=read_kreis_types(con),
+        land=land,
+        neighbours=kreis_neighbours(con.execute((SQL / "kreis_boundaries.sql").read_text()).df()),
+        **beside,
+    )

@@ -1,4 +1,5 @@
-"""Contract of the evaluation tables (``panel``, ``measure_effects``, ``effects_pooled``, ``calibration``)."""
+"""Contract of the evaluation tables (``panel``, ``measure_effects``, ``effects_pooled``, ``calibration``,
+``treated_units``)."""
 
 from __future__ import annotations
 
@@ -101,7 +102,7 @@ CALIBRATION = Table(
     "calibration",
     "How often the evaluation claims an effect where none exists: placebo measures at random start dates in "
     "Kreise without a registered body or measure, evaluated through the same code path as real measures.",
-    "derived from panel and the register (which Kreise and indicators)",
+    "derived from panel, crime_cases (Kreis types), boundaries (neighbours) and treated_units",
     ("method", "indicator"),
     {
         "method": "'headline' (the published procedure) or an estimator code as in measure_effects",
@@ -116,5 +117,21 @@ CALIBRATION = Table(
     },
 )
 
-for _t in (PANEL, MEASURE_EFFECTS, EFFECTS_POOLED, CALIBRATION):
+TREATED_UNITS = Table(
+    "treated_units",
+    "What the calibration needs of the register: the units and indicators of its designs and the Kreise with a "
+    "registered body or measure. Changes only when the set of treated units does, not with the register's text.",
+    "derived from panel, register_bodies and register_measures",
+    ("unit_ags", "indicator"),
+    {
+        "unit_ags": "unit of a registered design (8 digits Gemeinde, 5 Kreis, 2 Land, Stadtteil key), or a Kreis "
+        "with a registered body or measure",
+        "indicator": "panel indicator of the design, or '*' for a Kreis with a registered body or measure (no "
+        "placebo measure is drawn there)",
+        "evaluable": "at least one registered design on this unit and indicator is evaluable: the unit is left out "
+        "of the comparison pools of the indicator",
+    },
+)
+
+for _t in (PANEL, MEASURE_EFFECTS, EFFECTS_POOLED, CALIBRATION, TREATED_UNITS):
     register_table(_t)

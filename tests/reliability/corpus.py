@@ -947,7 +947,7 @@ def run_case(case: Case, workdir: Path) -> Outcome:
     """Build the damaged folder, load it like the source asset does (files it does not recognise beside
     its own are logged as not loaded, as in a run), write it atomically and run the source's checks."""
     import pipelines.definitions  # noqa: F401 - builds every asset, which registers its loader and checks
-    from assets._shared import SOURCE_LOADERS
+    from assets._sources import SOURCE_LOADERS
     from praevention import warehouse
     from praevention.discovery import discover, display_path
     from praevention.errors import PipelineError, SourceFormatError
