@@ -105,7 +105,9 @@ EFFECTS_UPSTREAM = [
 @asset(
     **EVALUATION,
     deps=EFFECTS_UPSTREAM,
-    metadata={records.DATA_FILES: ["data/literature.yaml", "data/survey_questionnaire.yaml", "data/survey_reference.yaml"]},
+    metadata={
+        records.DATA_FILES: ["data/literature.yaml", "data/survey_questionnaire.yaml", "data/survey_reference.yaml"]
+    },
     description=(
         "Effects of every body and measure of the register, one row per measure × indicator × method, on the "
         "rate-ratio scale with 95 % intervals, minimum detectable effects and a plain-German verdict: naive "
