@@ -7,12 +7,13 @@ from dagster import AssetExecutionContext, DataVersion, MaterializeResult, Metad
 from assets._shared import OWNERS, asset_tags, table_metadata, warehouse_metadata
 from pipelines import engine
 from pipelines.resources import DuckDBWarehouse, RawData
-from praevention.evaluation.calibration import calibrate
+from praevention.evaluation.calibration import ALL, calibrate
 from praevention.evaluation.design import interventions
-from praevention.evaluation.evaluate import evaluate, register_designs
+from praevention.evaluation.evaluate import effects_pooled, evaluate, register_designs
 from praevention.evaluation.panel import build_panel
+from praevention.evaluation.pooling import measure_kinds
 from praevention.evaluation.read import evaluation_inputs, panel_inputs
-from praevention.render.verdict import add_verdicts
+from praevention.render.verdict import add_verdicts, pooled_verdict_de
 from praevention.warehouse import TableWrite, table_version, write_asset
 
 
@@ -106,17 +107,21 @@ def measure_effects(context: AssetExecutionContext, warehouse: DuckDBWarehouse, 
     land = raw_data.land_key()
     with warehouse.connect() as con:
         data, bodies, measures = evaluation_inputs(con, land)
-        effects, pooled, _ = evaluate(data, bodies, measures)
-        interv = interventions(bodies, measures)
-        groups = interv.set_index("measure_id")["group"].to_dict() if len(interv) else {}
+        effects, types, _ = evaluate(data, bodies, measures)
+        kinds = measure_kinds(interventions(bodies, measures))
         names = dict(con.execute("SELECT ags, arg_max(name, valid_from) FROM boundaries GROUP BY ags").fetchall())
-        effects, pooled = add_verdicts(effects, pooled, bodies, measures, names, groups)
+        effects, types = add_verdicts(effects, types, bodies, measures, names, kinds)
+        pooled = effects_pooled(types)
+        pooled = pooled.assign(verdict_de=[pooled_verdict_de(r) for r in pooled.to_dict(orient="records")])
         counts = write_asset(
             con,
             asset="measure_effects",
             tables=[
                 TableWrite("measure_effects", effects, order_by=("measure_id", "indicator", "method")),
                 TableWrite("effects_pooled", pooled, order_by=("group", "indicator_domain", "method")),
+                TableWrite(
+                    "measure_type_effects", types, order_by=("measure_type", "mechanism", "outcome", "scope")
+                ),
             ],
         )
         written = _written(con, warehouse, raw_data, counts)
@@ -128,6 +133,11 @@ def measure_effects(context: AssetExecutionContext, warehouse: DuckDBWarehouse, 
             **written,
             "dagster/row_count": MetadataValue.int(counts["measure_effects"]),
             "pooled_rows": MetadataValue.int(counts["effects_pooled"]),
+            "measure_types": table_metadata(
+                types[["measure_type", "outcome", "scope", "n_measures", "n_designs", "estimate", "ci_low", "ci_high"]]
+                .round(3)
+                .head(40)
+            ),
             "evaluable_headlines": MetadataValue.int(int(head["evaluable"].sum())),
             "findings": MetadataValue.json(json.loads(head["finding"].value_counts().to_json())),
             "methods": MetadataValue.json(json.loads(effects["method"].value_counts().to_json())),
@@ -173,7 +183,7 @@ def calibration(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_
         )
         written = _written(con, warehouse, raw_data, counts)
         version = DataVersion(table_version(con, list(counts)))
-    overall = table[(table["method"] == "headline") & (table["indicator"] == "*")]
+    overall = table[(table["method"] == "headline") & (table["indicator"] == "*") & (table["stratum"] == ALL)]
     return MaterializeResult(
         data_version=version,
         metadata={

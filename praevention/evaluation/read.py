@@ -30,11 +30,16 @@ def panel_inputs(con: duckdb.DuckDBPyConnection, land: str) -> dict[str, pd.Data
     }
 
 
+def read_places(con: duckdb.DuckDBPyConnection, land: str) -> pd.DataFrame:
+    """The Land's Gemeinden with their latest population, area and name (``EvaluationData.places``)."""
+    return con.execute((SQL / "places.sql").read_text(), [land]).df()
+
+
 def evaluation_inputs(
     con: duckdb.DuckDBPyConnection, land: str, panel: pd.DataFrame | None = None
 ) -> tuple[EvaluationData, pd.DataFrame, pd.DataFrame]:
     """What the evaluation and its calibration read: the panel (the stored one unless given) with Kreis
-    types, points, areas and neighbours, and the register's bodies and measures."""
+    types, points, areas, neighbours and places, and the register's bodies and measures."""
     data = EvaluationData(
         panel=con.execute("SELECT * FROM panel").df() if panel is None else panel,
         kinds=read_kreis_types(con),
@@ -42,6 +47,7 @@ def evaluation_inputs(
         points=con.execute((SQL / "land_points.sql").read_text(), [land]).df(),
         areas=con.execute((SQL / "register_areas.sql").read_text()).df().set_index("measure_id"),
         neighbours=kreis_neighbours(con.execute((SQL / "kreis_boundaries.sql").read_text()).df()),
+        places=read_places(con, land),
     )
     bodies = con.execute("SELECT * FROM register_bodies").df()
     measures = con.execute("SELECT * FROM register_measures").df()

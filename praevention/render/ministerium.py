@@ -13,12 +13,15 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from praevention.evaluation.calibration import ALL
+from praevention.evaluation.design import founding_reason
+from praevention.register.sourced_register import is_placeholder_body
 from praevention.render import fmt
 from praevention.render.cache import write_if_changed
 from praevention.render.data import SOURCE_NAMES, SYNTHETIC_LABEL, ReportData
 from praevention.render.figures import alt_texts
 from praevention.render.steckbrief import TEMPLATES
-from praevention.render.verdict import chance_phrase, finding_label
+from praevention.render.verdict import chance_phrase, finding_text
 from praevention.render.workbook import OPEN_DATA, quality_table, write_open_data, write_workbook
 from praevention.stats.methods import NAIVE
 from praevention.stats.methods import label as method_label
@@ -99,8 +102,8 @@ def overview_rows(data: ReportData) -> list[list[str]]:
     detect, and why it could not be evaluated where it could not."""
     head = data.effects[data.effects["headline"]]
     rows = []
-    # a body derived from a single measure ("K-…", see praevention/register/sourced_register.py) is that measure
-    bodies = [b for b in data.bodies["body_id"] if not str(b).startswith("K-")]
+    # a placeholder body derived from a single measure (praevention/register/sourced_register.py) is that measure
+    bodies = [b for b in data.bodies["body_id"] if not is_placeholder_body(b)]
     ids = [*(f"{b}:" for b in bodies), *data.measures["measure_id"]]
     for key in ids:
         own = head[head["measure_id"].str.startswith(key)] if key.endswith(":") else head[head["measure_id"] == key]
@@ -108,7 +111,7 @@ def overview_rows(data: ReportData) -> list[list[str]]:
         kind = "Gremium" if key.endswith(":") else "Maßnahme"
         evaluable = own[own["evaluable"]]
         if len(evaluable):
-            found = evaluable["finding"].map(finding_label).value_counts()
+            found = pd.Series([finding_text(r) for r in evaluable.to_dict(orient="records")]).value_counts()
             verdict = "; ".join(f"{label} ({n})" if n > 1 else label for label, n in found.items() if label)
             mde = evaluable["mde_80"].dropna()
             mde_text = f"{fmt.change_from_ratio(mde.max()).lstrip('−')}" if len(mde) else "–"
@@ -127,7 +130,10 @@ def _why_not(data: ReportData, key: str, own: pd.DataFrame) -> str:
             return m.iloc[0]
     reasons = [json.loads(d).get("reason_de", "") for d in own["diagnostics"] if isinstance(d, str) and d]
     reasons = [r for r in dict.fromkeys(reasons) if r]
-    return "; ".join(reasons) if reasons else ("kein Gründungsdatum im Register" if key.endswith(":") else "–")
+    if reasons or not key.endswith(":"):
+        return "; ".join(reasons) or "–"
+    body = data.bodies[data.bodies["body_id"] == key[:-1]]
+    return (founding_reason(body.iloc[0], data.measures) if len(body) else "") or "–"
 
 
 def kreis_rows(data: ReportData) -> list[list[str]]:
@@ -288,7 +294,9 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
 
 def calibration_box(calibration: pd.DataFrame) -> str:
     """The calibration in one plain sentence: how often the procedure claims an effect that is not there."""
-    row = calibration[(calibration["method"] == "headline") & (calibration["indicator"] == "*")]
+    row = calibration[
+        (calibration["method"] == "headline") & (calibration["indicator"] == "*") & (calibration["stratum"] == ALL)
+    ]
     if row.empty:
         return "Die Prüfung mit Scheinmaßnahmen liegt nicht vor."
     r = row.iloc[0]

@@ -35,6 +35,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from praevention.digest import content_key, source_key
 from praevention.files import write_atomic
 from praevention.register.schema import BODY_TYPES, PARTNERS, STATUS
+from praevention.register.sourced_register import is_placeholder_body
 from praevention.render import fmt
 from praevention.render.cache import RenderCache, write_if_changed
 from praevention.render.data import SYNTHETIC_LABEL, ReportData
@@ -515,7 +516,7 @@ class SheetBuilder:
     def body_measure_ids(self, body_id: str) -> list[str]:
         """The body's own events (founding, relaunch) and its measures; a body derived from a single measure
         (``K-…``, :mod:`praevention.register.sourced_register`) has no founding of its own to show."""
-        derived = [] if body_id.startswith("K-") else sorted(m for m in self.effects if m.startswith(f"{body_id}:"))
+        derived = [] if is_placeholder_body(body_id) else sorted(m for m in self.effects if m.startswith(f"{body_id}:"))
         return derived + sorted(self.measures_by_body.get(body_id, []))
 
     @staticmethod

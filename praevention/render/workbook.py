@@ -28,7 +28,7 @@ from praevention.files import atomic_target, write_atomic
 from praevention.register.schema import ACCIDENT_GROUPS, TABLES
 from praevention.render import fmt
 from praevention.render.data import SOURCE_NAMES, ReportData
-from praevention.render.verdict import FINDING_LABELS
+from praevention.render.verdict import finding_text
 from praevention.stats.methods import label as method_label
 
 #: German column labels; the register's come from its schema
@@ -224,7 +224,7 @@ def release_tables(data: ReportData) -> dict[str, pd.DataFrame]:
     e["body_id"] = [b if k else None for b, k in zip(body, kind, strict=True)]
     e["measure_id"] = [None if k else m for m, k in zip(e["measure_id"], kind, strict=True)]
     e["method"] = e["method"].map(method_label)
-    e["finding"] = e["finding"].map(lambda f: FINDING_LABELS.get(str(f), "") if isinstance(f, str) else f)
+    e["finding"] = [finding_text(r) if isinstance(r["finding"], str) else r["finding"] for r in e.to_dict("records")]
     for col in P_VALUES & set(e.columns):
         e[col] = e[col].map(_p3)
     panel = data.panel[
