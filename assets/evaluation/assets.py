@@ -11,7 +11,7 @@ from praevention.evaluation.calibration import ALL, calibrate
 from praevention.evaluation.design import interventions
 from praevention.evaluation.evaluate import effects_pooled, evaluate, register_designs
 from praevention.evaluation.panel import build_panel
-from praevention.evaluation.pooling import measure_kinds
+from praevention.evaluation.pooling import measure_kinds, measure_texts
 from praevention.evaluation.read import evaluation_inputs, panel_inputs
 from praevention.render.verdict import add_verdicts, pooled_verdict_de
 from praevention.warehouse import TableWrite, table_version, write_asset
@@ -108,9 +108,10 @@ def measure_effects(context: AssetExecutionContext, warehouse: DuckDBWarehouse, 
     with warehouse.connect() as con:
         data, bodies, measures = evaluation_inputs(con, land)
         effects, types, _ = evaluate(data, bodies, measures)
-        kinds = measure_kinds(interventions(bodies, measures))
+        interv = interventions(bodies, measures)
+        kinds, texts = measure_kinds(interv), measure_texts(interv)
         names = dict(con.execute("SELECT ags, arg_max(name, valid_from) FROM boundaries GROUP BY ags").fetchall())
-        effects, types = add_verdicts(effects, types, bodies, measures, names, kinds)
+        effects, types = add_verdicts(effects, types, bodies, measures, names, kinds, texts)
         pooled = effects_pooled(types)
         pooled = pooled.assign(verdict_de=[pooled_verdict_de(r) for r in pooled.to_dict(orient="records")])
         counts = write_asset(
@@ -119,9 +120,7 @@ def measure_effects(context: AssetExecutionContext, warehouse: DuckDBWarehouse, 
             tables=[
                 TableWrite("measure_effects", effects, order_by=("measure_id", "indicator", "method")),
                 TableWrite("effects_pooled", pooled, order_by=("group", "indicator_domain", "method")),
-                TableWrite(
-                    "measure_type_effects", types, order_by=("measure_type", "mechanism", "outcome", "scope")
-                ),
+                TableWrite("measure_type_effects", types, order_by=("measure_type", "mechanism", "outcome", "scope")),
             ],
         )
         written = _written(con, warehouse, raw_data, counts)

@@ -186,7 +186,9 @@ def founding_reason(body: pd.Series, measures: pd.DataFrame) -> str:
     own = measures[(measures["body_id"] == body["body_id"])] if len(measures) else measures
     same = [m for _, m in own.iterrows() if _date(m.get("start")) == founded]
     if same:
-        return f"Gründung am Beginn der Maßnahme „{same[0]['title']}“: ausgewertet wird diese Maßnahme"
+        title = str(same[0]["title"])
+        short = title if len(title) <= 50 else title[:49].rstrip() + "…"
+        return f"Gründung am Beginn der Maßnahme „{short}“ (dort ausgewertet)"
     return ""
 
 
@@ -215,6 +217,7 @@ def interventions(bodies: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
                 "area_type": m.get("area_type") or "municipality",
                 "group": m.get("measure_type") or "Sonstiges",
                 "mechanism": m.get("mechanism"),
+                "moderators": m.get("moderators"),
                 "register_evaluable": bool(m.get("evaluable", True)),
                 "register_reason": m.get("not_evaluable_reason"),
             }

@@ -36,7 +36,7 @@ from praevention.evaluation.design import Design, designs, interventions
 from praevention.evaluation.dilution import area_mde, detectable
 from praevention.evaluation.evaluator import Evaluator, choose_headline
 from praevention.evaluation.inputs import EvaluationData
-from praevention.evaluation.pooling import Entry, entries, measure_type_effects, row_share
+from praevention.evaluation.pooling import Entry, entries, measure_texts, measure_type_effects, row_share
 from praevention.stats.methods import NONE
 from praevention.stats.multiple import benjamini_hochberg, holm
 from praevention.stats.types import Effect, not_evaluable
@@ -242,7 +242,8 @@ def evaluate(
         )
 
     pools = entries(head, all_designs, interv, on_kreis) if len(interv) else {}
-    return effects, measure_type_effects(pools, labels), all_designs
+    texts = measure_texts(interv) if len(interv) else {}
+    return effects, measure_type_effects(pools, labels, texts), all_designs
 
 
 def effects_pooled(types: pd.DataFrame) -> pd.DataFrame:

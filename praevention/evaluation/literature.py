@@ -12,6 +12,7 @@ that holds a tenth of its Kreis's cases is a 1.6 % reduction in the Kreis.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -26,14 +27,19 @@ def reviews() -> list[dict]:
     return yaml.safe_load(LITERATURE.read_text(encoding="utf-8"))["reviews"]
 
 
-def review_for(kind: str, mechanism: str, indicators: list[str] | tuple[str, ...]) -> dict | None:
-    """The first review whose ``applies_to`` names the type and the mechanism (and, where it lists
-    indicators, one of ``indicators``), or None."""
+def review_for(
+    kind: str, mechanism: str, indicators: list[str] | tuple[str, ...], texts: list[str] | tuple[str, ...] = ()
+) -> dict | None:
+    """The first review whose ``applies_to`` names the type and the mechanism, where it lists indicators one
+    of ``indicators``, and where it names its populations one of ``texts`` (the measures' titles and "Für wen
+    und wo"), or None."""
     for review in reviews():
         scope = review["applies_to"]
         if kind not in scope.get("types", []) or mechanism not in scope.get("mechanisms", [mechanism]):
             continue
         if "indicators" in scope and not set(indicators) & set(scope["indicators"]):
+            continue
+        if "populations" in scope and not any(re.search(scope["populations"], t.lower()) for t in texts):
             continue
         return review
     return None

@@ -67,8 +67,11 @@ COLUMNS = [
     "mean_share",
     "literature_at_level",
     "rules_version",
+    "designs_for_15",
     "forest",
 ]
+#: the reduction the planning figures are given for
+PLANNING_REDUCTION = 0.15
 
 
 @cache
@@ -92,6 +95,12 @@ def family_of(indicator: str) -> tuple[str, str]:
     return indicator, indicator
 
 
+def family_label(indicator: str, labels: dict[str, str]) -> str:
+    """The German label of an indicator's family; an indicator outside the families by its own label."""
+    family, label = family_of(indicator)
+    return labels.get(indicator, indicator) if family == indicator else label
+
+
 def pool_type(group: str, is_body: bool, mechanism: object = None) -> tuple[str, str, str] | None:
     """(type, German label, mechanism) of a measure type or body type, or None when no rule pools it."""
     key = "body_types" if is_body else "measure_types"
@@ -110,6 +119,14 @@ def measure_kinds(interv: pd.DataFrame) -> dict[str, tuple[str, str]]:
         if kind is not None:
             out[str(m["measure_id"])] = (kind[0], kind[2])
     return out
+
+
+def measure_texts(interv: pd.DataFrame) -> dict[str, str]:
+    """measure_id → its title and "Für wen und wo": what a review's populations are matched on."""
+    return {
+        str(m["measure_id"]): " ".join(str(m.get(c)) for c in ("label", "moderators") if isinstance(m.get(c), str))
+        for m in interv.to_dict(orient="records")
+    }
 
 
 @dataclasses.dataclass(frozen=True)
@@ -183,7 +200,22 @@ def row_share(row: pd.Series | dict) -> float:
     return 1.0
 
 
-def measure_type_effects(pools: dict[tuple[str, str, str, str], list[Entry]], labels: dict[str, str]) -> pd.DataFrame:
+def designs_needed(variance: float, reduction: float = PLANNING_REDUCTION, limit: int = 500) -> int | None:
+    """The number k of designs whose pooled estimate detects ``reduction`` with 80 % power, when each
+    design's log estimate has ``variance`` (its own plus the between-design τ²): the smallest k ≥ 2 with
+    (t_{k−1, 0.975} + t_{k−1, 0.80}) · √(variance / k) ≤ −log(1 − reduction); None beyond ``limit``."""
+    from scipy import stats
+
+    target = -math.log(1 - reduction)
+    for k in range(2, limit + 1):
+        if (stats.t.ppf(0.975, k - 1) + stats.t.ppf(0.8, k - 1)) * math.sqrt(variance / k) <= target:
+            return k
+    return None
+
+
+def measure_type_effects(
+    pools: dict[tuple[str, str, str, str], list[Entry]], labels: dict[str, str], texts: dict[str, str]
+) -> pd.DataFrame:
     """One row per pool (:data:`COLUMNS`): the pooled effect, or the single design's where only one exists."""
     from praevention.evaluation.literature import review_for
 
@@ -198,13 +230,15 @@ def measure_type_effects(pools: dict[tuple[str, str, str, str], list[Entry]], la
             est, lo, hi, p = res.estimate, res.ci_low, res.ci_high, res.p_value
             pi_low, pi_high, i2, tau2, mde = res.pi_low, res.pi_high, res.i2, res.tau2, res.mde_80
             method = str(r["method_de"])
+            variance = k * res.se**2  # one design's share: its own variance and τ²
         else:
             est, lo, hi = items[0].estimate, items[0].ci_low, items[0].ci_high
             p, pi_low, pi_high, i2, tau2, mde = (math.nan,) * 6
             method = "eine Auswertung (nicht gepoolt)"
+            variance = float(se[0]) ** 2 + float(r["planning_tau"]) ** 2
         type_label = next(t["label_de"] for t in r["types"] if t["type"] == kind)
         indicators = sorted({e.design.indicator for e in items})
-        review = review_for(kind, mechanism, indicators)
+        review = review_for(kind, mechanism, indicators, [texts.get(m, "") for e in items for m in e.measures])
         share = float(np.mean([e.share for e in items]))
         lit = (
             None if review is None or review.get("reduction_percent") is None else 1 - review["reduction_percent"] / 100
@@ -236,7 +270,7 @@ def measure_type_effects(pools: dict[tuple[str, str, str, str], list[Entry]], la
                 "measure_type_label": type_label,
                 "mechanism": mechanism,
                 "outcome": family,
-                "outcome_label": family_of(indicators[0])[1],
+                "outcome_label": family_label(indicators[0], labels),
                 "scope": scope,
                 "unit_level": items[0].design.unit_level,
                 "method": method,
@@ -245,6 +279,7 @@ def measure_type_effects(pools: dict[tuple[str, str, str, str], list[Entry]], la
                 "mean_share": share,
                 "literature_at_level": None if lit is None else 1 - share * (1 - lit),
                 "rules_version": int(r["version"]),
+                "designs_for_15": designs_needed(variance),
                 "forest": forest.to_json(orient="records", force_ascii=False),
             }
         )

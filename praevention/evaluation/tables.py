@@ -146,6 +146,8 @@ MEASURE_TYPE_EFFECTS = Table(
         "mean_share": "mean share of the measures' areas in the units measured (1: the area is the unit)",
         "literature_at_level": "the review's rate ratio spread over the units measured (1 − mean_share × reduction)",
         "rules_version": "version of data/pooling_rules.yaml the pooling followed",
+        "designs_for_15": "how many designs like these (same level and years) a pooled evaluation would need to "
+        "detect a 15 % reduction with 80 % power (empty: more than 500)",
         "forest": "JSON list of the pooled designs (measure_id, unit_ags, indicator_label, estimate, ci_low, ci_high)",
         "verdict_de": "plain-German sentence with bound, level and the rules' version",
     },

@@ -57,7 +57,7 @@ class ReportData:
     * ``gemeinden``: ags (8), name, kreis_ags (5), population, area_km2, geometry — latest Gebietsstand.
     * ``kreise``: ags (5), name, kreis_type, population, area_km2, geometry.
     * ``panel``: the ``panel`` table for the Land's units and the Land itself (see praevention/evaluation/tables.py).
-    * ``effects`` / ``pooled``: ``measure_effects`` / ``effects_pooled``.
+    * ``effects`` / ``pooled``: ``measure_effects`` / ``effects_pooled``; ``types``: ``measure_type_effects``.
     * ``calibration``: the ``calibration`` table (false positives of the procedure on placebo measures).
     * ``bodies`` / ``measures``: ``register_bodies`` / ``register_measures`` without their free-text ``notes``.
     * ``points``: the Land's accident points (accident_uid, year, month, ags, category, lon, lat, x_25832, y_25832, …).
@@ -85,6 +85,8 @@ class ReportData:
     #: latest year of crime or accident data, not the day of the run, so that runs on different days give
     #: identical files; derived from ``data_years`` unless given
     data_date: dt.date | None = None
+    #: ``measure_type_effects``: the evaluations pooled by type of measure ("Was wirkt?")
+    types: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         if self.data_date is None:
@@ -190,6 +192,7 @@ def load_report_data(con, land: str, *, synthetic: bool = False, regions: str = 
     panel = con.execute("SELECT * FROM panel WHERE substr(unit_ags, 1, 2) = ?", [land]).df()
     effects = con.execute("SELECT * FROM measure_effects").df()
     pooled = con.execute("SELECT * FROM effects_pooled").df()
+    types = con.execute("SELECT * FROM measure_type_effects").df()
     calibration = con.execute("SELECT * FROM calibration").df()
     # the register's free text (notes) is for the register keeper, never for a product
     bodies = con.execute("SELECT * EXCLUDE (notes) FROM register_bodies").df()
@@ -235,4 +238,5 @@ def load_report_data(con, land: str, *, synthetic: bool = False, regions: str = 
         regions=load_regions(regions, land, sorted(kre["ags"])),
         data_years=years,
         synthetic=synthetic,
+        types=types,
     )

@@ -1,8 +1,9 @@
 """The report for the Ministry of the Interior and Sport: HTML, PDF (typst) and an XLSX workbook.
 
 Contents: an overview map of all bodies and measures, a forest plot of the effects with the pooled
-estimates, the comparison of methods for each measure (the naive one labelled), data quality
-(quarantined rows, breaks, missing years) and the caveats on method and data.
+estimates, "Was wirkt?" (measures pooled by type with their evidence cards, :mod:`praevention.render.evidence`),
+the comparison of methods for each measure (the naive one labelled), data quality (quarantined rows, breaks,
+missing years) and the caveats on method and data.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from praevention.register.sourced_register import is_placeholder_body
 from praevention.render import fmt
 from praevention.render.cache import write_if_changed
 from praevention.render.data import SOURCE_NAMES, SYNTHETIC_LABEL, ReportData
+from praevention.render.evidence import what_works
 from praevention.render.figures import alt_texts
 from praevention.render.steckbrief import TEMPLATES
 from praevention.render.verdict import chance_phrase, finding_text
@@ -33,7 +35,11 @@ CAVEATS = [
     "Regression zur Mitte: Gremien entstehen oft nach einem schlechten Jahr; danach sinken die Zahlen auch ohne "
     "Maßnahme. Die Empirical-Bayes-Schätzung für Unfälle rechnet diesen Effekt heraus und weist ihn getrennt aus.",
     "Kriminalitätsdaten (PKS) liegen nur auf Kreisebene vor. Maßnahmen einer Gemeinde werden am ganzen Kreis "
-    "gemessen; kleine Wirkungen in einer Stadt gehen darin unter.",
+    "gemessen; kleine Wirkungen in einer Stadt gehen darin unter. Jedes Ergebnis nennt den Anteil der Gemeinde am "
+    "Kreis und die Senkung, die am Ort der Maßnahme nötig wäre, damit die Kreisdaten sie zeigen.",
+    "Ausgewertet werden alle Straftaten ohne Verstöße gegen das Aufenthalts- und Asylrecht: diese werden dort "
+    "erfasst, wo Ausländerbehörden und Aufnahmeeinrichtungen sind (im Landkreis Harz 2016 ein Drittel aller Fälle), "
+    "nicht dort, wo örtliche Kriminalität entsteht.",
     "Kleine Zahlen schwanken stark. Zahlen von 1 bis 2 werden je Gemeinde nicht ausgewiesen („<3“), "
     "Auswertungen mit weniger als 20 Fällen gelten als nicht auswertbar.",
     "Bevölkerungszahlen ab dem Stichtag 31.12.2022 beruhen auf dem Zensus 2022; der Sprung ist ein Bruch, kein Trend.",
@@ -113,14 +119,25 @@ def overview_rows(data: ReportData) -> list[list[str]]:
         if len(evaluable):
             found = pd.Series([finding_text(r) for r in evaluable.to_dict(orient="records")]).value_counts()
             verdict = "; ".join(f"{label} ({n})" if n > 1 else label for label, n in found.items() if label)
-            mde = evaluable["mde_80"].dropna()
-            mde_text = f"{fmt.change_from_ratio(mde.max()).lstrip('−')}" if len(mde) else "–"
+            mde_text = overview_mde(evaluable)
             why = ""
         else:
             verdict, mde_text = "nicht auswertbar", "–"
             why = _why_not(data, key, own)
         rows.append([name, kind, verdict or "–", mde_text, why])
     return rows
+
+
+def overview_mde(evaluable: pd.DataFrame) -> str:
+    """The smallest detectable reduction of a body's or measure's evaluations, in its own area: the largest
+    over its evaluations; 'am Ort nicht erkennbar (25 % im Kreis)' where the unit's data cannot show an
+    effect in the measure's area at all."""
+    area, unit = evaluable["mde_80_area"], evaluable["mde_80"].dropna()
+    if not len(unit):
+        return "–"
+    if area.isna().any():
+        return f"am Ort nicht erkennbar ({fmt.change_from_ratio(unit.max()).lstrip('−')} im Kreis)"
+    return fmt.change_from_ratio(area.max()).lstrip("−")
 
 
 def _why_not(data: ReportData, key: str, own: pd.DataFrame) -> str:
@@ -279,6 +296,7 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
             "Für eine gemeinsame Auswertung gleichartiger Maßnahmen (Meta-Analyse) gibt es noch zu wenige ausgewertete Maßnahmen."
         ],
         "effects": effects,
+        "what_works": what_works(data),
         "methods": methods,
         "methods_intro": "★ = die Schätzung, die in Steckbriefen und Folien verwendet wird. Der naive Vergleich steht nur "
         "zum Vergleich da: er rechnet allgemeine Trends und die Regression zur Mitte nicht heraus.",

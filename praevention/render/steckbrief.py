@@ -39,6 +39,7 @@ from praevention.register.sourced_register import is_placeholder_body
 from praevention.render import fmt
 from praevention.render.cache import RenderCache, write_if_changed
 from praevention.render.data import SYNTHETIC_LABEL, ReportData
+from praevention.render.evidence import Evidence
 from praevention.render.svg import LocatorMap, sparkline
 from praevention.render.verdict import event_title
 
@@ -169,6 +170,7 @@ class SheetBuilder:
             self.measures_by_body[str(m["body_id"])].append(mid)
             self.measures_by_ags[str(m["ags"])].append(mid)
         self.titles = {mid: _text(m["title"]) for mid, m in self.measures.items()}
+        self.evidence = Evidence(data)
         self.body_names = {bid: _text(b["name"]) for bid, b in self.bodies.items()}
         self.effects: dict[str, list[dict]] = defaultdict(list)
         for r in data.effects.to_dict("records"):
@@ -422,15 +424,18 @@ class SheetBuilder:
             by_ind: dict[str, list[dict]] = defaultdict(list)
             for r in rows:
                 by_ind[_text(r["indicator"])].append(r)
+            first = True
             for _, group in sorted(by_ind.items()):
                 head = next((r for r in group if bool(r["headline"])), None)
                 if head is None:
                     continue
-                entries.append(self._entry(mid, head, prefix))
+                entries.append(self._entry(mid, head, prefix, card=first))
+                first = first and not bool(head["evaluable"])
         entries.sort(key=lambda e: not e["evaluable"])
         return entries
 
-    def _entry(self, mid: str, head: dict, prefix: str) -> dict:
+    def _entry(self, mid: str, head: dict, prefix: str, *, card: bool = False) -> dict:
+        """One effect entry; ``card``: with the measure's evidence line (once per measure)."""
         evaluable = bool(head["evaluable"])
         parts = [f"Zielgröße: {_text(head['indicator_label'], 'keine')}"]
         unit = _text(head["unit_ags"])
@@ -444,7 +449,7 @@ class SheetBuilder:
         return {
             "title": prefix + self.measure_title(mid),
             "meta": " · ".join(parts),
-            "result": "",
+            "result": self.evidence.line(mid) if evaluable and card else "",
             "verdict": " ".join(t for t in (_text(head["verdict_de"]), _text(head.get("context_de"))) if t),
             "evaluable": evaluable,
         }

@@ -112,8 +112,9 @@ def event_phrase(measure_id: str, title: str) -> str:
 
 
 def kreis_phrase(name: str) -> str:
-    """'im Landkreis Harz'; a name that already says 'Kreis' keeps it: 'im Salzlandkreis'."""
-    return f"im {name}" if name.lower().endswith("kreis") else f"im Landkreis {name}"
+    """'im Landkreis Harz'; a name that already says 'Kreis' keeps it: 'im Salzlandkreis', 'im Altmarkkreis
+    Salzwedel'."""
+    return f"im {name}" if "kreis" in name.lower() else f"im Landkreis {name}"
 
 
 def place_phrase(unit_level: str, unit_ags: str, unit_name: str, home_name: str, indicator: str = "") -> str:
@@ -299,7 +300,7 @@ def pooled_verdict_de(row: Mapping) -> str:
     return f"{head} {direction} die Zielgröße im Mittel um {change_from_ratio(row['estimate']).lstrip('+−')} ({interval(lo, hi)})."
 
 
-def type_verdict_de(row: Mapping) -> str:
+def type_verdict_de(row: Mapping, *, rules: bool = True) -> str:
     """The sentence for one row of ``measure_type_effects``: the pooled effect with its bound and level,
     what the next measure of the type may expect (prediction interval), and the rules' version."""
     level = LEVEL_IN.get(str(row["unit_level"]), "")
@@ -327,7 +328,7 @@ def type_verdict_de(row: Mapping) -> str:
             f" Für die nächste Maßnahme dieser Art ist {change_from_ratio(row['pi_low'])} bis "
             f"{change_from_ratio(row['pi_high'])} zu erwarten (Vorhersageintervall)."
         )
-    return f"{head}: {found}.{pred} {rules_label()}."
+    return f"{head}: {found}.{pred}" + (f" {rules_label()}." if rules else "")
 
 
 def add_verdicts(
@@ -337,10 +338,12 @@ def add_verdicts(
     measures: pd.DataFrame,
     names: Mapping[str, str],
     kinds: Mapping[str, tuple[str, str]],
+    texts: Mapping[str, str],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``measure_effects`` with ``verdict_de`` and ``context_de`` (the literature's yardstick), and
-    ``measure_type_effects`` with ``verdict_de``. ``names``: AGS → name; ``kinds``: measure_id → (pooled
-    type, mechanism) (:func:`praevention.evaluation.pooling.measure_kinds`)."""
+    """``measure_effects`` with ``verdict_de`` and ``context_de`` (the literature's yardstick, on evaluable
+    headline rows), and ``measure_type_effects`` with ``verdict_de``. ``names``: AGS → name; ``kinds``:
+    measure_id → (pooled type, mechanism) (:func:`praevention.evaluation.pooling.measure_kinds`); ``texts``:
+    measure_id → title and "Für wen und wo" (:func:`praevention.evaluation.pooling.measure_texts`)."""
     titles = dict(zip(measures["measure_id"], measures["title"], strict=False)) if len(measures) else {}
     body_names = dict(zip(bodies["body_id"], bodies["name"], strict=False)) if len(bodies) else {}
     homes = dict(zip(measures["measure_id"], measures["ags"], strict=False)) if len(measures) else {}
@@ -361,8 +364,8 @@ def add_verdicts(
             verdict_de(row, event=event_phrase(mid, str(title)), place=place, n_tests=n_tests, area_name=area)
         )
         kind = kinds.get(mid)
-        review = review_for(kind[0], kind[1], [str(row["indicator"])]) if kind else None
-        contexts.append(literature_context(review, row) if row["headline"] and row["indicator"] else "")
+        review = review_for(kind[0], kind[1], [str(row["indicator"])], [texts.get(mid, "")]) if kind else None
+        contexts.append(literature_context(review, row) if row["headline"] and row["evaluable"] else "")
     out = effects.assign(verdict_de=sentences, context_de=contexts)
     types_out = types.assign(verdict_de=[type_verdict_de(r) for r in types.to_dict(orient="records")])
     return out, types_out
