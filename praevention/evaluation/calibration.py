@@ -90,8 +90,17 @@ COLUMNS = [
 
 def registered_kreise(bodies: pd.DataFrame, measures: pd.DataFrame) -> set[str]:
     """Kreise in which the register has a body or a measure (Land-wide entries mark no Kreis)."""
+    return {a[:5] for a in _registered(bodies, measures) if len(a) >= 5}
+
+
+def registered_places(bodies: pd.DataFrame, measures: pd.DataFrame) -> set[str]:
+    """The Gemeinden (8 digits) and Kreise (5) the register names: Gemeinde placebos avoid both."""
+    return {a for a in _registered(bodies, measures) if len(a) in (5, 8)}
+
+
+def _registered(bodies: pd.DataFrame, measures: pd.DataFrame) -> set[str]:
     keys = pd.concat([bodies.get("ags", pd.Series(dtype=str)), measures.get("ags", pd.Series(dtype=str))])
-    return {str(a)[:5] for a in keys.dropna() if len(str(a)) >= 5}
+    return {str(a) for a in keys.dropna()}
 
 
 def register_indicators(all_designs: list) -> list[str]:
@@ -131,8 +140,9 @@ def placebo_register(
 ) -> pd.DataFrame:
     """Invented measures in the register's format: a unit of ``level`` (Kreis, Gemeinde of the Land,
     Stadtteil), a PKS target and a random start date (Stadtteile: every one at every possible start).
-    ``excluded`` are Kreise with a registered body or measure (their Gemeinden too; a city's Stadtteile are
-    compared with each other, so a city-wide measure does not exclude them)."""
+    ``excluded`` are the Kreise with a registered body or measure (Kreis placebos), or the registered Gemeinden
+    and Kreise (Gemeinde placebos: a Gemeinde is left out when it or its Kreis is named); a city's Stadtteile
+    are compared with each other, so a city-wide measure does not exclude them."""
     rng = np.random.default_rng(seed)
     rows = []
     for indicator in indicators:
@@ -142,7 +152,10 @@ def placebo_register(
             continue
         own = np.array([u[:5] not in excluded for u in panel.units], dtype=bool)
         if level == "Gemeinde":
-            own &= np.array([u[:2] == data.land and not is_kreisfreie_stadt(u) for u in panel.units], dtype=bool)
+            own = np.array(
+                [u[:2] == data.land and not is_kreisfreie_stadt(u) and not {u, u[:5]} & excluded for u in panel.units],
+                dtype=bool,
+            )
         if level == "Stadtteil":
             own = np.array([not u.endswith("-99") for u in panel.units], dtype=bool)
         units = panel.units[eligible & own]
@@ -311,11 +324,13 @@ def calibrate(
         own = data.yearly[(data.yearly["unit_level"] == level) & data.yearly["indicator"].str.startswith("pks:")]
         if own.empty:
             continue
+        places = registered_places(bodies, measures) if level == "Gemeinde" else excluded
         local = placebo_register(
-            data, indicators, excluded, per_indicator=per_indicator, seed=seed + len(level), level=level
+            data, indicators, places, per_indicator=per_indicator, seed=seed + len(level), level=level
         )
-        found = [d for d in designs(local, data.available, data.land) if d.unit_level == level]
-        random_starts.append(run_designs(ev, found, labels, lazy=True))
+        if len(local):
+            found = [d for d in designs(local, data.available, data.land) if d.unit_level == level]
+            random_starts.append(run_designs(ev, found, labels, lazy=True))
     rows = _strata(data, pd.concat(random_starts, ignore_index=True))
     selected = []
     for i, (how, label) in enumerate(SELECTIONS.items()):
@@ -333,6 +348,7 @@ def calibrate(
         _summary(g, "headline", "*", stratum, everything)
         for column in ("level", "size", "kind")
         for stratum, g in head.groupby(column)
+        if g["evaluable"].any()  # a level without one evaluable placebo (Länder without comparisons) has no rate
     ]
     out += [_summary(g[g["headline"]], "headline", "*", g["selection"].iloc[0], everything) for g in selected]
     # per indicator: the Kreis placebos (the main set); the first candidate of the headline rule is computed

@@ -10,10 +10,11 @@ pooling are declared before results are seen, in the versioned file ``data/pooli
 * **Once per measure and outcome family.** Every indicator belongs to an outcome family (all offences
   contain street crime: nested indicators are never pooled as independent studies); each measure enters a
   family at most once, and identical designs (a body founded by its own measure) count once.
-* **Level.** Land-wide measures are pooled apart from local ones; local designs are pooled on their finest
-  common level (their Gemeinden when all have Gemeinde figures, else their Kreise: a design measured on a
-  finer unit is evaluated again on its Kreis for the pool), so that every pooled effect is on one scale.
-  One design per unit and family.
+* **Level.** Land-wide measures are pooled apart from local ones. Local designs are pooled on the measures'
+  own areas when every design measures its own area (a Gemeinde from the LKA's figures, named Stadtteile, a
+  kreisfreie Stadt or a Kreis-wide measure on its Kreis); when some are measured only on a larger unit, all
+  are pooled on their Kreise (a design measured on a finer unit is evaluated again on its Kreis), so that
+  every pooled effect is on one scale. One design per unit and family.
 * **Method.** Random-effects meta-analysis of the log rate ratios (REML; Viechtbauer 2005) with the modified
   Knapp–Hartung interval (Knapp & Hartung 2003; Röver, Knapp & Friede 2015), which is never narrower than
   the plain random-effects interval, a prediction interval for the effect of the next measure of the type
@@ -37,6 +38,7 @@ import pandas as pd
 import yaml
 
 from praevention.evaluation.design import Design
+from praevention.evaluation.dilution import is_diluted
 from praevention.evaluation.outcomes import design_key
 from praevention.stats.meta import random_effects
 from praevention.stats.types import Z95
@@ -162,14 +164,14 @@ def entries(
         once: dict[str, tuple[Design, pd.Series]] = {}
         for d, r in items:  # each measure once per family: its first registered indicator of the family
             once.setdefault(d.measure_id, (d, r))
-        levels = {d.unit_level for d, _ in once.values()}
-        common = levels.pop() if len(levels) == 1 else "Kreis"
+        # on the measures' own areas when every design measures its area, else all on their Kreis
+        own_areas = not any(is_diluted(d) for d, _ in once.values())
         pooled: dict[tuple, Entry] = {}
         for d, r in once.values():
             entry = Entry(
                 d, (d.measure_id,), float(r["estimate"]), float(r["ci_low"]), float(r["ci_high"]), row_share(r)
             )
-            if d.unit_level != common:
+            if not own_areas and d.unit_level not in ("Kreis", "Land"):
                 entry = kreis_estimate(_on_kreis(d))
                 if entry is None:
                     continue
@@ -189,6 +191,16 @@ def _on_kreis(d: Design) -> Design:
     key = d.indicator.removeprefix("pks:")
     indicator = f"pks:{design_key(key, 'Kreis')}" if d.indicator.startswith("pks:") else d.indicator
     return dataclasses.replace(d, unit_ags=d.unit_ags.split("-")[0][:5], unit_level="Kreis", indicator=indicator)
+
+
+#: the level of a pool whose designs each measure the measure's own area on different levels
+OWN_AREA = "Ort der Maßnahme"
+
+
+def _level(items: list[Entry]) -> str:
+    """The level the pool's designs measure: one level, or the measures' own areas."""
+    levels = {e.design.unit_level for e in items}
+    return levels.pop() if len(levels) == 1 else OWN_AREA
 
 
 def row_share(row: pd.Series | dict) -> float:
@@ -272,7 +284,7 @@ def measure_type_effects(
                 "outcome": family,
                 "outcome_label": family_label(indicators[0], labels),
                 "scope": scope,
-                "unit_level": items[0].design.unit_level,
+                "unit_level": _level(items),
                 "method": method,
                 "p_value": p,
                 "tau2": tau2,

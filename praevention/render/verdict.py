@@ -54,7 +54,13 @@ COMPARED_WITH = {
     "Land": "stärker als in den anderen Ländern",
 }
 #: where a level's change was measured, in a few words
-LEVEL_IN = {"Kreis": "im Kreis", "Land": "im Land", "Gemeinde": "in der Gemeinde", "Stadtteil": "in den Stadtteilen"}
+LEVEL_IN = {
+    "Kreis": "im Kreis",
+    "Land": "im Land",
+    "Gemeinde": "in der Gemeinde",
+    "Stadtteil": "in den Stadtteilen",
+    "Ort der Maßnahme": "am Ort der Maßnahme",
+}
 #: the unit measured, in the genitive ("etwa 11 % der Einwohner des Kreises")
 LEVEL_OF = {"Kreis": "des Kreises", "Land": "des Landes", "Gemeinde": "der Gemeinde", "Stadtteil": "der Stadt"}
 
