@@ -93,7 +93,10 @@ EFFECTS_UPSTREAM = ["panel", "register_bodies", "register_measures", "crime_case
     deps=EFFECTS_UPSTREAM,
     description=(
         "Effects of every body and measure of the register, one row per measure × indicator × method, on the "
-        "rate-ratio scale with 95 % intervals, minimum detectable effects and a plain-German verdict: naive "
+        "rate-ratio scale with 95 % intervals, minimum detectable effects (also in the measure's own area, where it "
+        "is smaller than the unit measured) and a plain-German verdict in four cases; all offences are evaluated "
+        "without violations of residence and asylum law, populations bridged across the Zensus 2022 break; "
+        "measures of one type pooled by the declared rules of data/pooling_rules.yaml (measure_type_effects): naive "
         "before/after (labelled naive), a comparison-group design with placebo inference across Kreise of the same "
         "type in Germany (each measured against the rest of its Land), synthetic control, Empirical Bayes for "
         "accidents, WDQ/WDD where areas and points exist, and a displacement check on neighbouring Kreise. Headline "
@@ -163,11 +166,13 @@ CALIBRATION_UPSTREAM = ["panel", "register_bodies", "register_measures", "crime_
     deps=CALIBRATION_UPSTREAM,
     description=(
         "Calibration of the evaluation on real data: placebo measures at random start dates in Kreise across "
-        "Germany without a registered body or measure, on each PKS indicator the register uses, evaluated through "
-        "the same design, pool and headline rules as real measures. One row per method and indicator with the "
-        "false-positive rate (with its Monte-Carlo error), the coverage of the 95 % intervals and the median "
-        "minimum detectable effect. Caveat: placebos measure the procedure's error rate where nothing happened; "
-        "they cannot show bias from councils founded because of a bad year (see docs/methods.md)."
+        "Germany without a registered body or measure, every Land at every start year, Gemeinden and Stadtteile "
+        "where their figures exist, and Kreise with starts chosen after their worst year or on a rising trend, on "
+        "each PKS indicator the register uses, evaluated through the same design, pool and headline rules as real "
+        "measures. One row per method, indicator and stratum (level, Kreis size class, Kreisart, selection) with "
+        "the false-positive rate (with its Monte-Carlo error), the coverage of the 95 % intervals and the median "
+        "minimum detectable effect. Caveat: selected starts show the selection of real series, not every way a "
+        "council may be founded (see the simulation study in docs/methods.md)."
     ),
 )
 def calibration(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: RawData) -> MaterializeResult:

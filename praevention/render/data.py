@@ -13,6 +13,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from praevention.evaluation.pooling import COLUMNS as TYPE_COLUMNS
+
 SYNTHETIC_LABEL = "Demodaten – synthetisch"
 
 #: Attribution lines required by the licences (dl-de/by-2-0 and Destatis terms), in German.
@@ -86,7 +88,7 @@ class ReportData:
     #: identical files; derived from ``data_years`` unless given
     data_date: dt.date | None = None
     #: ``measure_type_effects``: the evaluations pooled by type of measure ("Was wirkt?")
-    types: pd.DataFrame = field(default_factory=pd.DataFrame)
+    types: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[*TYPE_COLUMNS, "verdict_de"]))
 
     def __post_init__(self) -> None:
         if self.data_date is None:

@@ -311,19 +311,32 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
 
 
 def calibration_box(calibration: pd.DataFrame) -> str:
-    """The calibration in one plain sentence: how often the procedure claims an effect that is not there."""
-    row = calibration[
-        (calibration["method"] == "headline") & (calibration["indicator"] == "*") & (calibration["stratum"] == ALL)
-    ]
+    """The calibration in plain sentences: how often the procedure claims an effect that is not there, overall
+    and in its worst stratum (level, Kreis size, Kreisart, starts chosen as councils are founded)."""
+    head = calibration[(calibration["method"] == "headline") & (calibration["indicator"] == "*")]
+    row = head[head["stratum"] == ALL]
     if row.empty:
         return "Die Prüfung mit Scheinmaßnahmen liegt nicht vor."
     r = row.iloc[0]
     n, rate = int(r["n_designs"]), float(r["false_positive_rate"])
-    return (
-        f"Von {fmt.number(n)} Scheinmaßnahmen in Kreisen ohne Maßnahme – erfundenen Starts zu zufälligen Zeitpunkten, "
-        f"ausgewertet wie echte Maßnahmen – hätte das Verfahren {fmt.number(round(rate * n))} "
-        f"({fmt.percent(rate, 1)}) fälschlich als wirksam eingestuft; zulässig sind höchstens 7 %. Wirkungen unter "
-        f"etwa {fmt.change_from_ratio(r['mde_80']).lstrip('−')} kann das Verfahren auf Kreisebene nicht sicher erkennen."
+    strata = head[(head["stratum"] != ALL) & (head["n_designs"] >= 100)]
+    worst = strata.loc[strata["false_positive_rate"].idxmax()] if len(strata) else None
+    kreis = head[head["stratum"] == "Ebene: Kreis"]
+    mde = float((kreis if len(kreis) else row).iloc[0]["mde_80"])
+    text = (
+        f"Von {fmt.number(n)} Scheinmaßnahmen in Kreisen, Ländern und Stadtteilen ohne Maßnahme – erfundenen Starts "
+        f"zu zufälligen Zeitpunkten, ausgewertet wie echte Maßnahmen – hätte das Verfahren {fmt.number(round(rate * n))} "
+        f"({fmt.percent(rate, 1)}) fälschlich als wirksam eingestuft; zulässig sind höchstens 7 %."
+    )
+    if worst is not None:
+        text += (
+            f" Getrennt nach Ebene, Kreisgröße und Kreisart und bei Starts nach dem schlechtesten Jahr oder auf "
+            f"steigendem Trend sind es höchstens {fmt.percent(float(worst['false_positive_rate']), 1)} "
+            f"({worst['stratum']})."
+        )
+    return text + (
+        f" Wirkungen unter etwa {fmt.change_from_ratio(mde).lstrip('−')} kann das Verfahren auf Kreisebene nicht "
+        "sicher erkennen."
     )
 
 

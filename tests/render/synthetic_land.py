@@ -431,6 +431,9 @@ def _register() -> tuple[pd.DataFrame, pd.DataFrame]:
         ("area_radius_m", np.nan),
         ("intensity", None),
         ("budget_eur", np.nan),
+        ("mechanism", None),
+        ("moderators", None),
+        ("duration", None),
         ("source_url", "https://example.org/m"),
         ("notes", ""),
         ("source_file", "register.xlsx"),
@@ -442,6 +445,7 @@ def _register() -> tuple[pd.DataFrame, pd.DataFrame]:
     measures["target_pks_keys"] = [np.array(["------"], dtype=object)] * len(measures)
     measures["target_accident_groups"] = [np.array([], dtype=object)] * len(measures)
     measures["area_ortsteile"] = [np.array([], dtype=object)] * len(measures)
+    measures["partners"] = [np.array([], dtype=object)] * len(measures)
     measures["source_row"] = range(2, 2 + len(measures))
     return bodies, measures
 
