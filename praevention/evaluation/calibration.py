@@ -314,12 +314,11 @@ def calibrate(
     rng = np.random.default_rng(seed + 1)
     full = rng.random(len(kreis_designs)) < SYNTH_SHARE
     every_method = run_designs(ev, [d for d, f in zip(kreis_designs, full, strict=True) if f], labels)
-    random_starts = [
-        every_method,
-        run_designs(ev, [d for d, f in zip(kreis_designs, full, strict=True) if not f], labels, lazy=True),
-    ]
+    # the placebos computed only as far as the headline rule reaches: the rest of the Kreise, every Land,
+    # Gemeinden and Stadtteile where their figures exist
+    lazy = [d for d, f in zip(kreis_designs, full, strict=True) if not f]
     land_units = {u for units in treated.values() for u in units if len(u) == 2}
-    random_starts.append(run_designs(ev, land_placebos(data, indicators, land_units), labels, lazy=True))
+    lazy += land_placebos(data, indicators, land_units)
     for level in ("Gemeinde", "Stadtteil"):
         own = data.yearly[(data.yearly["unit_level"] == level) & data.yearly["indicator"].str.startswith("pks:")]
         if own.empty:
@@ -329,8 +328,8 @@ def calibrate(
             data, indicators, places, per_indicator=per_indicator, seed=seed + len(level), level=level
         )
         if len(local):
-            found = [d for d in designs(local, data.available, data.land) if d.unit_level == level]
-            random_starts.append(run_designs(ev, found, labels, lazy=True))
+            lazy += [d for d in designs(local, data.available, data.land) if d.unit_level == level]
+    random_starts = [every_method, run_designs(ev, lazy, labels, lazy=True)]
     rows = _strata(data, pd.concat(random_starts, ignore_index=True))
     selected = []
     for i, (how, label) in enumerate(SELECTIONS.items()):

@@ -175,6 +175,10 @@ def _area(finest: str, level: str, area_type: str) -> tuple[str, str]:
     return finest, level
 
 
+#: the end of the reason of a founding that is the start of one of the body's measures
+FOUNDED_WITH_MEASURE = "(dort ausgewertet)"
+
+
 def founding_reason(body: pd.Series, measures: pd.DataFrame) -> str:
     """Why a body's founding has no design of its own (German), or "" when it has one: a placeholder body,
     a founding that is the start of one of its measures (evaluated as that measure), no founding date."""
@@ -188,7 +192,7 @@ def founding_reason(body: pd.Series, measures: pd.DataFrame) -> str:
     if same:
         title = str(same[0]["title"])
         short = title if len(title) <= 50 else title[:49].rstrip() + "…"
-        return f"Gründung am Beginn der Maßnahme „{short}“ (dort ausgewertet)"
+        return f"Gründung am Beginn der Maßnahme „{short}“ {FOUNDED_WITH_MEASURE}"
     return ""
 
 

@@ -25,14 +25,20 @@ from praevention.render.verdict import LEVEL_IN, interval, type_verdict_de
 
 NOT_RECORDED = "im Register nicht angegeben"
 HEADER = [
-    "Art der Maßnahme",
-    "Zielgröße",
+    "Art der Maßnahme: Zielgröße",
     "Maßnahmen (Auswertungen)",
     "Mittel (95-%-Intervall)",
     "nächste Maßnahme (Vorhersage)",
-    f"für {fmt.percent(PLANNING_REDUCTION, 0)} nötig",
+    f"Auswertungen nötig für {fmt.percent(PLANNING_REDUCTION, 0)}",
     "Forschung: am Ort / gemessen",
 ]
+
+
+def short_source(source: str) -> str:
+    """'Hinkle, Weisburd, Telep & Petersen 2020/2024' → 'Hinkle u. a. 2020/2024'."""
+    names, _, year = source.rpartition(" ")
+    first = names.split(",")[0].split(" & ")[0]
+    return f"{first} u. a. {year}" if first != names else source
 
 
 def _change(value: object) -> str:
@@ -44,20 +50,21 @@ def type_rows(types: pd.DataFrame) -> list[list[str]]:
     rows = []
     for r in types.sort_values(["scope", "measure_type", "outcome"]).to_dict(orient="records"):
         level = LEVEL_IN.get(str(r["unit_level"]), "")
-        literature = (
-            f"{_change(r['literature_estimate'])} / {_change(r['literature_at_level'])} ({r['literature_source']})"
-            if r.get("literature_source") and not pd.isna(r.get("literature_estimate"))
-            else (str(r["literature_source"]) + ": keine Prozentangabe" if r.get("literature_source") else "–")
-        )
+        source = short_source(str(r["literature_source"])) if r.get("literature_source") else ""
+        if source and not pd.isna(r.get("literature_estimate")):
+            literature = f"{_change(r['literature_estimate'])} / {_change(r['literature_at_level'])} ({source})"
+        else:
+            literature = f"{source}: ohne Prozentangabe" if source else "–"
         needed = r.get("designs_for_15")
         rows.append(
             [
-                str(r["measure_type_label"]) + (" (landesweit)" if r["scope"] == "Land" else ""),
-                str(r["outcome_label"]),
+                f"{r['measure_type_label']}"
+                + (" (landesweit)" if r["scope"] == "Land" else "")
+                + f": {r['outcome_label']}",
                 f"{fmt.number(r['n_measures'])} ({fmt.number(r['n_designs'])})",
                 f"{_change(r['estimate'])} {level} ({interval(r['ci_low'], r['ci_high']).removeprefix('95-%-Intervall ')})",
                 f"{_change(r['pi_low'])} bis {_change(r['pi_high'])}" if not pd.isna(r.get("pi_low")) else "–",
-                f"{fmt.number(needed)} Auswertungen" if needed is not None and not pd.isna(needed) else "über 500",
+                fmt.number(needed) if needed is not None and not pd.isna(needed) else "über 500",
                 literature,
             ]
         )
@@ -162,6 +169,6 @@ def what_works(data: ReportData) -> dict:
         "intro": intro,
         "header": HEADER,
         "rows": type_rows(types) if len(types) else [],
-        "sentences": [type_verdict_de(r, rules=False) for r in ordered.to_dict("records")],
+        "sentences": [type_verdict_de(r, rules=False) for r in ordered.to_dict("records") if r["n_designs"] >= 2],
         "cards": Evidence(data).cards() if len(types) else [],
     }

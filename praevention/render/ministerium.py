@@ -15,7 +15,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from praevention.evaluation.calibration import ALL
-from praevention.evaluation.design import founding_reason
+from praevention.evaluation.design import FOUNDED_WITH_MEASURE, founding_reason
 from praevention.register.sourced_register import is_placeholder_body
 from praevention.render import fmt
 from praevention.render.cache import write_if_changed
@@ -122,8 +122,10 @@ def overview_rows(data: ReportData) -> list[list[str]]:
             mde_text = overview_mde(evaluable)
             why = ""
         else:
-            verdict, mde_text = "nicht auswertbar", "–"
             why = _why_not(data, key, own)
+            # a founding that is the start of one of the body's measures is that measure's evaluation
+            verdict = "als Maßnahme ausgewertet" if why.endswith(FOUNDED_WITH_MEASURE) else "nicht auswertbar"
+            mde_text = "–"
         rows.append([name, kind, verdict or "–", mde_text, why])
     return rows
 

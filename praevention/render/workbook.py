@@ -403,6 +403,7 @@ OPEN_DATA = "offene-daten"
 #: file name of each table in the release
 CSV_NAMES = {
     "Wirkungen": "wirkungen.csv",
+    "Was wirkt": "was_wirkt.csv",
     "Kennzahlen": "kennzahlen.csv",
     "Gremien": "gremien.csv",
     "Maßnahmen": "massnahmen.csv",
