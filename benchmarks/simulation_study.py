@@ -12,8 +12,8 @@ comparison under regression to the mean. Fixed seeds; tests/stats/test_simulatio
 properties on fewer replications of the same random streams.
 
 The second form prints the magnitudes of a real warehouse's PKS Kreis series (levels, year-to-year noise,
-trends, Land-year shocks, autocorrelation, size dependence), from which the simulation's parameters are
-taken.
+trends, Land-year shocks, autocorrelation, size dependence, the design-level spread beside the simulated
+one), from which the simulation's parameters are taken.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from praevention.evaluation.simulate import SCENARIOS, eb_study, kreis_study
+from praevention.evaluation.simulate import SCENARIOS, SPREAD_WINDOW, design_spread, eb_study, kreis_study, spread
 
 SEED = 20261202
 EB_SEED = 20261127
@@ -38,10 +38,10 @@ def pct(x: float) -> str:
 
 def kreis_table(reps: int, seed: int, names: list[str]) -> None:
     print(
-        "| scenario | true RR | bias (log) | coverage | interval excludes 1 | synthetic control | "
+        "| scenario | true RR | bias (log) | coverage | interval excludes 1 | interval below 1 | synthetic control | "
         "nicht eindeutig auswertbar | median mde_80 | naive: bias (log) | naive: coverage | naive: excludes 1 |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name in names:
         scenario = SCENARIOS[name]
         for rr in TRUE_RATIOS:
@@ -49,7 +49,8 @@ def kreis_table(reps: int, seed: int, names: list[str]) -> None:
             r = kreis_study(name, reps=reps, true_rr=rr, seed=seed)
             print(
                 f"| {name}: {scenario.label} | {rr:.1f} | {r['bias_log']:+.3f} | {pct(r['coverage'])} | "
-                f"{pct(r['excludes_1'])} | {pct(r['synthetic_control'])} | {pct(r['not_evaluable'])} | "
+                f"{pct(r['excludes_1'])} | {pct(r['below_1'])} | {pct(r['synthetic_control'])} | "
+                f"{pct(r['not_evaluable'])} | "
                 f"{r['mde_80']:.3f} | {r['naive_bias_log']:+.3f} | {pct(r['naive_coverage'])} | "
                 f"{pct(r['naive_excludes_1'])} |  <!-- {time.perf_counter() - started:.0f} s -->",
                 flush=True,
@@ -125,6 +126,15 @@ def describe_warehouse(path: str, indicator: str) -> None:
         "- noise beyond Poisson by population quartile (median population: sd): "
         + ", ".join(f"{p:,.0f}: {s:.3f}" for p, s in zip(q_pop, by_size, strict=True))
         + f" (sd ∝ population^−{power:.2f})"
+    )
+    from praevention.evaluation.read import evaluation_inputs
+
+    data, _, _ = evaluation_inputs(con, "15")
+    (b0, *_, b1), (a0, *_, a1) = SPREAD_WINDOW
+    print(
+        f"- design-level spread (sd across Kreise of the change {a0}–{a1} against {b0}–{b1}, relative to the rest "
+        f"of the Land): {spread(data, indicator):.3f}; simulated (scenario a): "
+        f"{design_spread(SCENARIOS['a_independent']):.3f}"
     )
 
 

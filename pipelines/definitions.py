@@ -60,6 +60,7 @@ def build_definitions(
     synthetic: bool = False,
     land: str = "",
     regions: str = "",
+    dagster_home: str = "",
 ) -> Definitions:
     """Definitions with explicit paths and settings (empty = resolve from the environment at run time)."""
     return Definitions(
@@ -71,7 +72,9 @@ def build_definitions(
         resources={
             "warehouse": DuckDBWarehouse(path=warehouse),
             "raw_data": RawData(raw_dir=raw_dir, register_path=register, land=land),
-            "report_settings": ReportSettings(out_dir=out_dir, synthetic=synthetic, regions=regions),
+            "report_settings": ReportSettings(
+                out_dir=out_dir, synthetic=synthetic, regions=regions, dagster_home=dagster_home
+            ),
             # products pass their values (the exported figures, their files) through the instance's storage
             "io_manager": FilesystemIOManager(),
         },

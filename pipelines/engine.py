@@ -76,6 +76,15 @@ class Settings:
     synthetic: bool = False
     land: str = config.DEFAULT_LAND
     regions: str = "polizeiinspektionen"
+    #: the instance's folder (its staging folder holds the rendered products); None: ``$DAGSTER_HOME``
+    dagster_home: Path | None = None
+
+    def files_folder(self, key: AssetKey) -> Path:
+        """Where the files a product lists are: the publication's in the output folder, the products' in the
+        staging folder they are rendered and checked in."""
+        if key.to_user_string() == records.PUBLICATION:
+            return self.out_dir
+        return config.staging_dir(self.out_dir, self.dagster_home)
 
     def target(self, group: str | None) -> str:
         """Where an asset of ``group`` writes and the settings its result depends on."""
@@ -210,7 +219,7 @@ def reasons(instance: DagsterInstance, graph: Graph, settings: Settings) -> dict
         ]
         if _value(meta, records.TARGET) != settings.target(node.group):
             found[key] = "last materialised for another warehouse, folder or setting"
-        elif node.group == records.REPORT_GROUP and not _files_present(settings.out_dir, meta):
+        elif node.group == records.REPORT_GROUP and not _files_present(settings.files_folder(key), meta):
             found[key] = "files missing in the output folder"
         elif node.group != records.REPORT_GROUP and not settings.warehouse.exists():
             found[key] = "warehouse missing"

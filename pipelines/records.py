@@ -25,6 +25,8 @@ DATA_FILES = "data_files"
 FILE_LIST = "file_list"
 #: the asset group of the products: their target is the output folder, not the warehouse
 REPORT_GROUP = "reports"
+#: the asset that publishes the checked products into the output folder
+PUBLICATION = "publication"
 
 
 def warehouse_target(warehouse: Path, land: str) -> str:

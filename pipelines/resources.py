@@ -56,13 +56,16 @@ class ReportSettings(ConfigurableResource):
     out_dir: str = ""
     synthetic: bool = False
     regions: str = ""
+    #: the Dagster instance's folder, whose staging folder the products are rendered into (empty:
+    #: ``$DAGSTER_HOME``; the demo's instance is its own)
+    dagster_home: str = ""
 
     def resolved(self) -> Path:
         return config.out_dir(self.out_dir)
 
     def staging(self) -> Path:
         """Where the products are rendered and checked before they are published into :meth:`resolved`."""
-        return config.staging_dir(self.resolved())
+        return config.staging_dir(self.resolved(), Path(self.dagster_home) if self.dagster_home else None)
 
     def is_synthetic(self) -> bool:
         return config.synthetic(self.synthetic)

@@ -70,14 +70,19 @@ def dagster_home() -> Path:
     return _resolve(None, ENV_DAGSTER_HOME, DEFAULT_DAGSTER_HOME)
 
 
-def staging_dir(out: Path) -> Path:
+def staging_dir(out: Path, home: Path | None = None) -> Path:
     """Where the products for the output folder ``out`` are rendered and checked before they are published:
-    a folder of the Dagster instance (``$DAGSTER_HOME/staging/<name>-<digest of the path>``), never inside
-    ``out``, so that nothing unchecked is ever where people can read it."""
+    a folder of the Dagster instance (``home``, default :func:`dagster_home`:
+    ``<home>/staging/<name>-<digest of the path>``), never inside ``out``, so that nothing unchecked is ever
+    where people can read it."""
     import hashlib
 
     out = Path(out).resolve()
-    return dagster_home() / "staging" / f"{out.name or 'ausgabe'}-{hashlib.sha256(str(out).encode()).hexdigest()[:12]}"
+    return (
+        (home or dagster_home())
+        / "staging"
+        / f"{out.name or 'ausgabe'}-{hashlib.sha256(str(out).encode()).hexdigest()[:12]}"
+    )
 
 
 def register_path(explicit: str | os.PathLike[str] | None = None) -> Path | None:

@@ -26,6 +26,7 @@ from pipelines.versions import (
 NOT_RUN_BY_ASSETS = {
     "praevention.demo": "praevention demo (generates the raw files; the assets then read them)",
     "praevention.demo.generate": "praevention demo",
+    "praevention.demo.real_shaped": "tests/evaluation/test_real_calibration.py (real-shaped LKA figures)",
     "praevention.demo.surveys": "praevention demo",
     "praevention.evaluation.plan": "praevention plan",
     "praevention.evaluation.simulate": "benchmarks/simulation_study.py and the tests",

@@ -8,15 +8,16 @@ from dagster import AssetExecutionContext, DataVersion, MaterializeResult, Metad
 from assets._shared import OWNERS, asset_tags, table_metadata, warehouse_metadata
 from pipelines import records
 from pipelines.resources import DuckDBWarehouse, RawData
-from praevention.evaluation.calibration import calibrate_units
+from praevention.evaluation.calibration import ALL, calibrate_units
 from praevention.evaluation.design import interventions
-from praevention.evaluation.evaluate import evaluate, register_designs_on
+from praevention.evaluation.evaluate import effects_pooled, evaluate, register_designs_on
 from praevention.evaluation.panel import build_panel
+from praevention.evaluation.pooling import measure_kinds, measure_texts
 from praevention.evaluation.read import calibration_inputs, evaluation_inputs, panel_inputs, treated_inputs
 from praevention.evaluation.survey import survey_effects, with_survey_effects
 from praevention.evaluation.treated import calibration_units, treated_table
 from praevention.render.safety import add_survey_verdicts
-from praevention.render.verdict import add_verdicts
+from praevention.render.verdict import add_verdicts, pooled_verdict_de
 from praevention.warehouse import TableWrite, table_version, write_asset
 
 
@@ -93,6 +94,7 @@ def panel(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: 
 
 EFFECTS_UPSTREAM = [
     "panel",
+    "population",
     "register_bodies",
     "register_measures",
     "crime_cases",
@@ -106,11 +108,19 @@ EFFECTS_UPSTREAM = [
     **EVALUATION,
     deps=EFFECTS_UPSTREAM,
     metadata={
-        records.DATA_FILES: ["data/literature.yaml", "data/survey_questionnaire.yaml", "data/survey_reference.yaml"]
+        records.DATA_FILES: [
+            "data/literature.yaml",
+            "data/pooling_rules.yaml",
+            "data/survey_questionnaire.yaml",
+            "data/survey_reference.yaml",
+        ]
     },
     description=(
         "Effects of every body and measure of the register, one row per measure × indicator × method, on the "
-        "rate-ratio scale with 95 % intervals, minimum detectable effects and a plain-German verdict: naive "
+        "rate-ratio scale with 95 % intervals, minimum detectable effects (also in the measure's own area, where it "
+        "is smaller than the unit measured) and a plain-German verdict in four cases; all offences are evaluated "
+        "without violations of residence and asylum law, populations bridged across the Zensus 2022 break; "
+        "measures of one type pooled by the declared rules of data/pooling_rules.yaml (measure_type_effects): naive "
         "before/after (labelled naive), a comparison-group design with placebo inference across Kreise of the same "
         "type in Germany (each measured against the rest of its Land), synthetic control, Empirical Bayes for "
         "accidents, WDQ/WDD where areas and points exist, a displacement check on neighbouring Kreise, and for measures "
@@ -125,20 +135,23 @@ def measure_effects(context: AssetExecutionContext, warehouse: DuckDBWarehouse, 
     land = raw_data.land_key()
     with warehouse.connect() as con:
         data, bodies, measures = evaluation_inputs(con, land)
-        effects, pooled, _ = evaluate(data, bodies, measures)
+        effects, types, _ = evaluate(data, bodies, measures)
         perception = con.execute("SELECT * FROM safety_perception").df()
         effects = with_survey_effects(effects, survey_effects(measures, perception))
         interv = interventions(bodies, measures)
-        groups = interv.set_index("measure_id")["group"].to_dict() if len(interv) else {}
+        kinds, texts = measure_kinds(interv), measure_texts(interv)
         names = dict(con.execute("SELECT ags, arg_max(name, valid_from) FROM boundaries GROUP BY ags").fetchall())
-        effects, pooled = add_verdicts(effects, pooled, bodies, measures, names, groups)
+        effects, types = add_verdicts(effects, types, bodies, measures, names, kinds, texts)
         effects = add_survey_verdicts(effects, measures, names)
+        pooled = effects_pooled(types)
+        pooled = pooled.assign(verdict_de=[pooled_verdict_de(r) for r in pooled.to_dict(orient="records")])
         counts = write_asset(
             con,
             asset="measure_effects",
             tables=[
                 TableWrite("measure_effects", effects, order_by=("measure_id", "indicator", "method")),
                 TableWrite("effects_pooled", pooled, order_by=("group", "indicator_domain", "method")),
+                TableWrite("measure_type_effects", types, order_by=("measure_type", "mechanism", "outcome", "scope")),
             ],
         )
         written, version = _written(con, warehouse, raw_data, "measure_effects", counts)
@@ -149,6 +162,11 @@ def measure_effects(context: AssetExecutionContext, warehouse: DuckDBWarehouse, 
             **written,
             "dagster/row_count": MetadataValue.int(counts["measure_effects"]),
             "pooled_rows": MetadataValue.int(counts["effects_pooled"]),
+            "measure_types": table_metadata(
+                types[["measure_type", "outcome", "scope", "n_measures", "n_designs", "estimate", "ci_low", "ci_high"]]
+                .round(3)
+                .head(40)
+            ),
             "evaluable_headlines": MetadataValue.int(int(head["evaluable"].sum())),
             "findings": MetadataValue.json(json.loads(head["finding"].value_counts().to_json())),
             "methods": MetadataValue.json(json.loads(effects["method"].value_counts().to_json())),
@@ -171,14 +189,15 @@ TREATED_UPSTREAM = ["panel", "register_bodies", "register_measures"]
     deps=TREATED_UPSTREAM,
     description=(
         "What the calibration needs of the register: one row per unit and indicator of a registered design (with "
-        "whether one of its designs is evaluable) and one per Kreis with a registered body or measure. Its content "
+        "whether one of its designs is evaluable), one per Kreis with a registered body or measure and one per Gemeinde "
+        "or Kreis the register names (no Gemeinde placebo there). Its content "
         "changes only when the set of treated units does, so the calibration runs again then and not when a "
         "title, a note or a partner in the register changes."
     ),
 )
 def treated_units(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: RawData) -> MaterializeResult:
     with warehouse.connect() as con:
-        available, bodies, measures = treated_inputs(con)
+        available, bodies, measures = treated_inputs(con, raw_data.land_key())
         table = treated_table(register_designs_on(available, bodies, measures, raw_data.land_key()), bodies, measures)
         counts = write_asset(
             con,
@@ -205,11 +224,13 @@ CALIBRATION_UPSTREAM = ["panel", "crime_cases", "boundaries", "treated_units"]
     deps=CALIBRATION_UPSTREAM,
     description=(
         "Calibration of the evaluation on real data: placebo measures at random start dates in Kreise across "
-        "Germany without a registered body or measure, on each PKS indicator the register uses, evaluated through "
-        "the same design, pool and headline rules as real measures. One row per method and indicator with the "
-        "false-positive rate (with its Monte-Carlo error), the coverage of the 95 % intervals and the median "
-        "minimum detectable effect. Caveat: placebos measure the procedure's error rate where nothing happened; "
-        "they cannot show bias from councils founded because of a bad year (see docs/methods.md)."
+        "Germany without a registered body or measure, every Land at every start year, Gemeinden and Stadtteile "
+        "where their figures exist, and Kreise with starts chosen after their worst year or on a rising trend, on "
+        "each PKS indicator the register uses, evaluated through the same design, pool and headline rules as real "
+        "measures. One row per method, indicator and stratum (level, Kreis size class, Kreisart, selection) with "
+        "the false-positive rate (with its Monte-Carlo error), the coverage of the 95 % intervals and the median "
+        "minimum detectable effect. Caveat: selected starts show the selection of real series, not every way a "
+        "council may be founded (see the simulation study in docs/methods.md)."
     ),
 )
 def calibration(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: RawData) -> MaterializeResult:
@@ -223,7 +244,7 @@ def calibration(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_
             tables=[TableWrite("calibration", table, order_by=("method", "indicator"))],
         )
         written, version = _written(con, warehouse, raw_data, "calibration", counts)
-    overall = table[(table["method"] == "headline") & (table["indicator"] == "*")]
+    overall = table[(table["method"] == "headline") & (table["indicator"] == "*") & (table["stratum"] == ALL)]
     return MaterializeResult(
         data_version=version,
         metadata={

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assets._shared import contract_checks, sql_check
-from praevention.evaluation.calibration import MAX_FALSE_POSITIVE_RATE, MIN_PLACEBO_DESIGNS
+from praevention.evaluation.calibration import ALL, MAX_FALSE_POSITIVE_RATE, MIN_PLACEBO_DESIGNS
 from praevention.stats.methods import NAIVE
 
 checks = [
@@ -26,6 +26,7 @@ checks = [
     ),
     *contract_checks("measure_effects"),
     *contract_checks("measure_effects", "effects_pooled"),
+    *contract_checks("measure_effects", "measure_type_effects"),
     sql_check(
         asset_name="measure_effects",
         name="intervals_contain_estimates",
@@ -71,20 +72,22 @@ checks += [
         name="false_positive_rate",
         blocking=True,
         description=f"Blocking: on placebo measures the published procedure claims an effect in at most "
-        f"{MAX_FALSE_POSITIVE_RATE:.0%} of designs over all indicators, from at least {MIN_PLACEBO_DESIGNS} "
-        "designs; otherwise no verdict is published.",
-        sql="SELECT indicator, n_designs, false_positive_rate, mc_error FROM calibration WHERE method = 'headline' "
-        "AND indicator = '*' AND (false_positive_rate > ? OR false_positive_rate IS NULL OR n_designs < ?)",
-        params=(MAX_FALSE_POSITIVE_RATE, MIN_PLACEBO_DESIGNS),
+        f"{MAX_FALSE_POSITIVE_RATE:.0%} of designs over all indicators and levels, from at least "
+        f"{MIN_PLACEBO_DESIGNS} designs; otherwise no verdict is published.",
+        sql="SELECT indicator, stratum, n_designs, false_positive_rate, mc_error FROM calibration "
+        "WHERE method = 'headline' AND indicator = '*' AND stratum = ? "
+        "AND (false_positive_rate > ? OR false_positive_rate IS NULL OR n_designs < ?)",
+        params=(ALL, MAX_FALSE_POSITIVE_RATE, MIN_PLACEBO_DESIGNS),
     ),
     sql_check(
         asset_name="calibration",
-        name="false_positive_rate_per_indicator",
+        name="false_positive_rate_per_stratum",
         blocking=False,
-        description=f"Warning: the false-positive rate of one indicator exceeds {MAX_FALSE_POSITIVE_RATE:.0%} "
-        "(a few hundred placebos per indicator: the Monte-Carlo error is about 1.3 percentage points).",
-        sql="SELECT indicator, n_designs, false_positive_rate, mc_error FROM calibration WHERE method = 'headline' "
-        "AND indicator <> '*' AND false_positive_rate > ?",
+        description=f"Warning: the false-positive rate of one indicator or stratum (level, Kreis size class, "
+        f"Kreisart, selected starts) exceeds {MAX_FALSE_POSITIVE_RATE:.0%} (a few hundred placebos each: the "
+        "Monte-Carlo error is about 1–2 percentage points).",
+        sql="SELECT indicator, stratum, n_designs, false_positive_rate, mc_error FROM calibration "
+        "WHERE method = 'headline' AND false_positive_rate > ?",
         params=(MAX_FALSE_POSITIVE_RATE,),
     ),
 ]

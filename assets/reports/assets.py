@@ -49,9 +49,9 @@ WAREHOUSE_INPUTS = [
     "crime_gemeinde_cases",
     "crime_city_stats",
 ]
-#: the data files every product's code reads: the reviews its verdicts quote, the police inspections, the
-#: questionnaire whose items the survey sections name
-DATA_FILES = ["data/literature.yaml", "data/regions.yaml", "data/survey_questionnaire.yaml"]
+#: the data files every product's code reads: the reviews its verdicts quote, the pooling rules, the police
+#: inspections, the questionnaire whose items the survey sections name
+DATA_FILES = ["data/literature.yaml", "data/pooling_rules.yaml", "data/regions.yaml", "data/survey_questionnaire.yaml"]
 PRODUCTS = ("maps_and_charts", "fact_sheets", "ministry_report", "conference_kit", "site")
 
 

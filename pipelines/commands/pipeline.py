@@ -95,6 +95,8 @@ class Context:
         from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, build_definitions
         from praevention import config
 
+        #: the instance's folder: ``$DAGSTER_HOME`` (or ``data/dagster_home``) unless given (the demo's own)
+        self.dagster_home = dagster_home or config.dagster_home()
         self.settings = engine.Settings(
             raw_dir=raw_dir,
             warehouse=warehouse,
@@ -103,10 +105,9 @@ class Context:
             synthetic=config.synthetic(synthetic),
             land=config.land(land),
             regions=config.regions(regions),
+            dagster_home=self.dagster_home,
         )
         self.raw_dir, self.warehouse, self.out_dir, self.register = raw_dir, warehouse, out_dir, register
-        #: the instance's folder: ``$DAGSTER_HOME`` (or ``data/dagster_home``) unless given (the demo's own)
-        self.dagster_home = dagster_home or config.dagster_home()
         self.defs = build_definitions(
             raw_dir=str(raw_dir),
             warehouse=str(warehouse),
@@ -115,6 +116,7 @@ class Context:
             synthetic=self.settings.synthetic,
             land=self.settings.land,
             regions=self.settings.regions,
+            dagster_home=str(self.dagster_home),
         )
         self.graph = engine.Graph.of(ALL_ASSETS, ALL_CHECKS)
 
@@ -140,7 +142,7 @@ class Context:
         from praevention import config
         from praevention.publish.output import tidy_run
 
-        removed = tidy_run(self.out_dir, self.raw_dir, config.staging_dir(self.out_dir))
+        removed = tidy_run(self.out_dir, self.raw_dir, config.staging_dir(self.out_dir, self.dagster_home))
         if removed:
             print(f"  {len(removed)} unvollständige Datei(en) eines abgebrochenen Laufs entfernt", file=sys.stderr)
 

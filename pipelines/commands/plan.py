@@ -8,24 +8,36 @@ an earlier ``praevention run`` or ``ingest``; imports stay inside the handler.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     plan = subparsers.add_parser(
         "plan",
-        help="how large a reduction an area's data could detect after 1, 2, 3 and 5 years",
-        description="Minimum detectable effect (80 %% power) of a planned measure, from the warehouse's data.",
+        help="how large a reduction an area's data could detect after 1, 2, 3 and 5 years; how many councils a "
+        "type of measure needs",
+        description="Minimum detectable effect (80 %% power) of a planned measure, from the warehouse's data: for "
+        "an area (--ags) at its own level and the levels above it, or, with --type, how many councils doing that "
+        "type of measure a pooled evaluation needs to detect a reduction (--reduction, default 15 %%).",
     )
-    plan.add_argument("--ags", required=True, help="Gemeinde (8 digits) or Kreis (5 digits) key of the area")
+    plan.add_argument("--ags", help="Gemeinde (8 digits), Kreis (5) or Land (2) key of the planned area")
     plan.add_argument(
         "--indicator",
-        required=True,
-        help="PKS offence key (e.g. '------' for all offences, 899000 street crime) or accident group (e.g. all)",
+        default="------",
+        help="PKS offence key (e.g. '------' for all offences, evaluated without asylum-law violations; 899000 "
+        "street crime) or accident group (e.g. all); default all offences",
     )
     plan.add_argument("--years", type=int, help="only this many years after the start (default: 1, 2, 3 and 5)")
     plan.add_argument("--years-before", type=int, default=5, help="years before the start to compare with (default 5)")
+    plan.add_argument(
+        "--type", dest="measure_type", help="type of measure (e.g. Streifen): how many councils are needed"
+    )
+    plan.add_argument(
+        "--level", choices=("Gemeinde", "Kreis"), default="Gemeinde", help="level the councils act on (with --type)"
+    )
+    plan.add_argument(
+        "--reduction", type=float, default=15.0, help="reduction in %% to detect (with --type; default 15)"
+    )
     plan.add_argument(
         "--warehouse",
         help="DuckDB file (default: $PRAEVENTION_WAREHOUSE, else the warehouse of the latest run recorded in the "
@@ -48,47 +60,136 @@ def plan_warehouse(explicit: str | None) -> Path:
     return latest_run_warehouse() or config.warehouse_path()
 
 
+def years_text(n: int) -> str:
+    return f"{n} Jahr{'en' if n > 1 else ''}"
+
+
 def run_plan(args: argparse.Namespace) -> int:
     from praevention import config, warehouse
     from praevention.errors import PipelineError
-    from praevention.evaluation.design import span
     from praevention.evaluation.evaluate import register_designs, treated_units
     from praevention.evaluation.inputs import EvaluationData, read_kreis_types
-    from praevention.evaluation.plan import AFTER_YEARS, indicator_keys, plan
-    from praevention.render.fmt import change_from_ratio
+    from praevention.evaluation.plan import AFTER_YEARS, indicator_keys
+    from praevention.evaluation.read import read_places
 
-    ags = args.ags.strip()
-    if not (ags.isdigit() and len(ags) in (2, 5, 8)):
+    ags = (args.ags or "").strip()
+    if not args.measure_type and not ags:
+        raise PipelineError("plan needs --ags (an area) or --type (a type of measure)")
+    if ags and not (ags.isdigit() and len(ags) in (2, 5, 8)):
         raise PipelineError(f"--ags {args.ags!r}: expected a Gemeinde (8 digits), Kreis (5) or Land (2) key")
     indicators = indicator_keys(args.indicator.strip())
     con = warehouse.connect(plan_warehouse(args.warehouse), read_only=True, spatial=False)
     try:
-        data = EvaluationData(con.execute("SELECT * FROM panel").df(), read_kreis_types(con), config.land())
+        data = EvaluationData(
+            con.execute("SELECT * FROM panel").df(),
+            read_kreis_types(con),
+            config.land(),
+            places=read_places(con, config.land()),
+        )
         bodies = con.execute("SELECT * FROM register_bodies").df()
         measures = con.execute("SELECT * FROM register_measures").df()
     finally:
         con.close()
-    after = (args.years,) if args.years else AFTER_YEARS
     treated = treated_units(register_designs(data, bodies, measures))
+    if args.measure_type:
+        print_councils(args, data, treated, indicators)
+        if not ags:
+            return 0
+        print()
+    print_area(args, data, treated, ags, indicators, (args.years,) if args.years else AFTER_YEARS)
+    return 0
+
+
+def print_area(args: argparse.Namespace, data, treated: dict, ags: str, indicators: tuple[str, ...], after) -> None:
+    """The minimum detectable effects of a planned measure in ``ags`` at its level and the levels above."""
+    from praevention.errors import PipelineError
+    from praevention.evaluation.design import span
+    from praevention.evaluation.dilution import MAX_PLAUSIBLE_REDUCTION
+    from praevention.evaluation.evaluator import FINER_DATA
+    from praevention.evaluation.plan import plan
+    from praevention.render.fmt import change_from_ratio, percent
+    from praevention.render.verdict import LEVEL_IN, in_area, kreis_phrase
+
     rows = plan(data, treated, ags, indicators, years_before=args.years_before, after_years=after)
     if not rows:
         raise PipelineError(f"no data for {', '.join(indicators)} in {ags} or the Kreis and Land around it")
-    names = data.yearly.drop_duplicates("unit_ags").set_index("unit_ags")["unit_name"]
-    print(f"Planung für {names.get(ags, ags)} ({ags}), Zielgröße „{data.label(rows[0].indicator)}“")
-    if indicators[0].startswith("pks:") and len(ags) == 8:
-        print("Kriminalitätsdaten gibt es nur je Kreis: ausgewertet würde der Kreis, in dem die Gemeinde liegt.")
+    names = data.yearly.drop_duplicates("unit_ags").set_index("unit_ags")["unit_name"].to_dict()
+    names.update(dict(zip(data.places.get("ags", []), data.places.get("name", []), strict=False)))
+    name = names.get(ags, ags)
+    print(f"Planung für {name} ({ags}), Zielgröße „{data.label(rows[0].indicator)}“")
+    diluted = next((r for r in rows if r.shares is not None), None)
+    if diluted is not None:
+        s = diluted.shares
+        what = "der Fälle" if s.basis == "cases" else "der Einwohner"
+        print(
+            f"{name} hat etwa {percent(s.share, 0)} {what} {kreis_phrase(names.get(ags[:5], ags[:5]))}; "
+            "Kriminalitätsdaten je Gemeinde liegen nicht vor, ausgewertet würde der ganze Kreis."
+        )
     print(
         "Kleinste Senkung, die die Auswertung mit 80 % Wahrscheinlichkeit als Wirkung erkennen würde "
         "(Vergleich mit ähnlichen Gebieten, jüngste verfügbare Jahre):"
     )
     for r in rows:
-        head = f"  {r.unit_level} {names.get(r.unit_ags, r.unit_ags)}, nach {r.after_years} Jahr{'en' if r.after_years > 1 else ''}:"
+        unit = names.get(r.unit_ags, r.unit_ags)
+        head = f"  {r.unit_level} {unit}"
+        if r.projected:
+            head += f", mit der {FINER_DATA['Gemeinde'].split(' (')[0]} (geschätzt)"
+        head += f", nach {years_text(r.after_years)}:"
         if r.mde_80 is None:
             print(f"{head} nicht abschätzbar ({r.reason})")
-        else:
-            print(
-                f"{head} {change_from_ratio(r.mde_80).lstrip('−')} weniger Fälle "
-                f"(Vorher {span(r.before)}, Nachher {span(r.after)}, {r.pool} Vergleichsgebiete)"
-            )
-    print("Kleinere Wirkungen sind möglich, aber mit diesen Daten nicht sicher nachweisbar.", file=sys.stdout)
-    return 0
+            continue
+        amount = change_from_ratio(r.mde_80).lstrip("−")
+        text = f"{head} {'etwa ' if r.projected else ''}{amount} weniger Fälle"
+        if r.shares is not None:
+            reduction = None if r.mde_80_area is None else 1 - r.mde_80_area
+            text += f" {LEVEL_IN[r.unit_level]}; in {name} entspräche das {in_area(reduction, name).removesuffix(f' in {name}')}"
+            if r.mde_80_area is None or reduction > MAX_PLAUSIBLE_REDUCTION:
+                text += f" – mit {'Kreis' if r.unit_level == 'Kreis' else 'Landes'}daten nicht prüfbar"
+        where = f", {r.pool} Vergleichsgebiete" if r.pool else ""
+        print(f"{text} (Vorher {span(r.before)}, Nachher {span(r.after)}{where})")
+    print("Kleinere Wirkungen sind möglich, aber mit diesen Daten nicht sicher nachweisbar.")
+
+
+def print_councils(args: argparse.Namespace, data, treated: dict, indicators: tuple[str, ...]) -> None:
+    """How many councils doing a type of measure a pooled evaluation needs (see councils_needed)."""
+    from praevention.errors import PipelineError
+    from praevention.evaluation.plan import councils_needed
+    from praevention.evaluation.pooling import rules
+    from praevention.render.fmt import change_from_ratio, number
+
+    kinds = {t["type"]: t["label_de"] for t in rules()["types"]}
+    if args.measure_type not in kinds:
+        raise PipelineError(f"--type {args.measure_type!r}: expected one of {', '.join(kinds)}")
+    years = args.years or 3
+    result = councils_needed(
+        data,
+        treated,
+        args.level,
+        indicators,
+        after_years=years,
+        years_before=args.years_before,
+        reduction=args.reduction / 100,
+    )
+    level = "Gemeinden" if args.level == "Gemeinde" else "Kreisen"
+    print(
+        f"Gemeinsame Auswertung „{kinds[args.measure_type]}“, Zielgröße „{data.label(result.indicator)}“: wie viele "
+        f"Maßnahmen in verschiedenen {level}, je {years} {'Jahr' if years == 1 else 'Jahre'} nach dem Start "
+        "ausgewertet, braucht es, damit "
+        f"eine mittlere Senkung um {number(args.reduction)} % mit 80 % Wahrscheinlichkeit erkannt wird?"
+    )
+    if result.median_mde is None:
+        print(f"  Nicht abschätzbar: keine auswertbaren {level} für diese Zielgröße.")
+        return
+    source = " (geschätzt: Fallzahlen je Gemeinde aus der LKA-Tatortgemeindestatistik)" if result.projected else ""
+    print(
+        f"  Eine einzelne Maßnahme erkennt typischerweise erst {change_from_ratio(result.median_mde).lstrip('−')} "
+        f"weniger Fälle (Median über {number(result.units)} {level} des Landes{source})."
+    )
+    needed = f"{number(result.needed)} Maßnahmen" if result.needed else "mehr als 500 Maßnahmen"
+    print(
+        f"  Nötig: etwa {needed} in verschiedenen {level}, wenn die wahren Wirkungen um etwa "
+        f"±{number(result.tau * 100)} % um ihr Mittel streuen (Planungsannahme der Auswertungsregeln)."
+    )
+    if result.diluted_needed is not None or args.level == "Gemeinde":
+        diluted = f"etwa {number(result.diluted_needed)}" if result.diluted_needed else "mehr als 500"
+        print(f"  Gemessen nur an den Kreisen, in denen die Gemeinden liegen: {diluted} Maßnahmen.")

@@ -3,9 +3,16 @@
 "Demoland" has the Land key ``99`` (no real Land has it), about 150 Gemeinden in 10 Kreise (three
 kreisfreie Städte), plausible Voronoi shapes in the North Sea west of Schleswig-Holstein (inside the
 Unfallatlas coordinate checks, far from real municipalities), populations, PKS T01 tables 2014–2024
-(with a comparison pool of 160 Kreise in the equally fictional Land ``98``), the LKA's PKS by
-Tatortgemeinde in its import template (every Gemeinde, 2014–2024), Unfallatlas yearly zips
+(with a comparison pool of 160 Kreise in the equally fictional Land ``98``; violations of residence and
+asylum law concentrated in the Kreis of a reception centre, and the key 890000 from 2015 as the BKA
+publishes it), the LKA's PKS by Tatortgemeinde in its import template (every Gemeinde, 2014–2024), one
+city's crimes per Stadtteil in the layout of the city statistics (KISS-MD K11_T3), Unfallatlas yearly zips
 2017–2024, GV100AD editions and a register of councils whose true effects are known.
+
+The noise is that of the real PKS series: beyond Poisson a year-to-year standard deviation of 0.07 and
+Kreis trends with a standard deviation of 1.5 % a year (:data:`NOISE_SD`, :data:`TREND_SD`, as measured in
+``benchmarks/simulation_study.py --describe-warehouse``); Gemeinden and Stadtteile get their own level,
+trend and year noise when a Kreis's cases are split among them.
 
 Everything generated here is synthetic and is labelled so wherever it is shown.
 """
@@ -24,8 +31,9 @@ import shapely
 from pyproj import Transformer
 
 from praevention.demo.surveys import IMPROVEMENT, DemoSurvey, true_ratio, write_surveys
-from praevention.evaluation.design import is_kreisfreie_stadt
+from praevention.evaluation.design import is_kreisfreie_stadt, stadtteil_parts
 from praevention.readers.pks import ALL_OFFENCES
+from praevention.register.schema import MECHANISMS
 
 LAND = "99"
 POOL_LAND = "98"
@@ -34,12 +42,24 @@ YEARS = range(2014, 2025)
 ACCIDENT_YEARS = range(2017, 2025)
 OFFENCES = {
     ALL_OFFENCES: ("Straftaten insgesamt", 6500.0),
+    "725000": ("Straftaten gegen das Aufenthalts-, das Asyl- und das Freizügigkeitsgesetz/EU", 120.0),
     "****00": ("Diebstahl insgesamt und zwar:", 2300.0),
     "435*00": ("Wohnungseinbruchdiebstahl §§ 244 Abs. 1 Nr. 3 und Abs. 4, 244a StGB", 120.0),
     "892000": ("Gewaltkriminalität", 220.0),
     "899000": ("Straßenkriminalität", 1400.0),
     "674000": ("Sachbeschädigung §§ 303-305a StGB", 700.0),
 }
+#: published from 2015 on, as in the BKA's tables: all offences without violations of residence and asylum law
+WITHOUT_ASYLUM = (
+    "890000",
+    "Straftaten insgesamt, jedoch ohne Verstöße gegen das Aufenthalts-, Asyl- und Freizügigkeitsgesetz/EU",
+    2015,
+)
+#: noise of the real PKS series beyond Poisson: year to year (NB2 with α = NOISE_SD²) and Kreis trends per year
+NOISE_SD = 0.07
+TREND_SD = 0.015
+#: the Kreis with a reception centre: its violations of residence and asylum law are this many times the rate
+RECEPTION_CENTRE_FACTOR = 12.0
 CENTRE_LONLAT = (6.6, 54.55)
 RADIUS_M = 55_000.0
 _TO_UTM = Transformer.from_crs(4326, 25832, always_xy=True)
@@ -224,31 +244,41 @@ def pool_kreise(rng: np.random.Generator, n: int = 160, cities: int = 40) -> pd.
     return pd.DataFrame(rows, columns=["ags", "name", "kreis_type", "population"])
 
 
-def kreis_rates(rng: np.random.Generator, kreise: pd.DataFrame) -> pd.DataFrame:
-    """A level per Kreis and offence: cities have more street crime; a common trend of −2 % a year."""
+def kreis_rates(rng: np.random.Generator, kreise: pd.DataFrame, reception: str = "") -> pd.DataFrame:
+    """A level per Kreis and offence: cities have more street crime; violations of residence and asylum law
+    concentrate in the Kreis of a reception centre (``reception``)."""
     rows = []
     for _, k in kreise.iterrows():
         city = k["kreis_type"] == "Kreisfreie Stadt"
         for key, (_, base) in OFFENCES.items():
             level = base * (1.5 if city else 0.8) * rng.lognormal(0, 0.15)
+            if key == "725000" and k["ags"] == reception:
+                level *= RECEPTION_CENTRE_FACTOR
             rows.append((k["ags"], key, level))
     return pd.DataFrame(rows, columns=["ags", "offence_key", "rate_per_100k"])
 
 
-def simulate_pks(rng: np.random.Generator, kreise: pd.DataFrame, treatments: list[Treatment]) -> pd.DataFrame:
-    """Cases per Kreis × year × offence: negative binomial around rate × population × trend × effect."""
-    levels = kreis_rates(rng, kreise)
+def simulate_pks(
+    rng: np.random.Generator, kreise: pd.DataFrame, treatments: list[Treatment], reception: str = ""
+) -> pd.DataFrame:
+    """Cases per Kreis × year × offence: negative binomial (year noise :data:`NOISE_SD`) around rate ×
+    population × national trend × the Kreis's own trend (:data:`TREND_SD`) × effect. Violations of residence
+    and asylum law jump in 2015–2016, as they did."""
+    levels = kreis_rates(rng, kreise, reception)
     rows = []
+    t = np.array(YEARS) - np.mean(YEARS)
     for _, lv in levels.iterrows():
         k = kreise.set_index("ags").loc[lv["ags"]]
-        shock = rng.normal(0, 0.03, len(YEARS))
+        trend = rng.normal(0, TREND_SD)
         for j, year in enumerate(YEARS):
             pop = k["population"] * (1 - 0.004) ** (year - 2014)
-            mu = lv["rate_per_100k"] * pop / 1e5 * 0.98 ** (year - 2014) * np.exp(shock[j])
-            for t in treatments:
-                if t.unit == lv["ags"] and t.indicator == f"pks:{lv['offence_key']}" and year > t.start.year:
-                    mu *= t.true_rr
-            alpha = 0.004  # NB2 overdispersion
+            mu = lv["rate_per_100k"] * pop / 1e5 * 0.98 ** (year - 2014) * np.exp(trend * t[j])
+            if lv["offence_key"] == "725000" and year in (2015, 2016):
+                mu *= 2.5
+            for tr in treatments:
+                if tr.unit == lv["ags"] and tr.indicator == f"pks:{lv['offence_key']}" and year > tr.start.year:
+                    mu *= tr.true_rr
+            alpha = NOISE_SD**2  # NB2 overdispersion: the real year-to-year noise
             count = rng.poisson(rng.gamma(1 / alpha, mu * alpha)) if mu > 0 else 0
             rows.append((year, lv["ags"], k["name"], k["kreis_type"], lv["offence_key"], int(count), pop))
     out = pd.DataFrame(rows, columns=["year", "ags", "kreis_name", "kreis_type", "offence_key", "cases", "population"])
@@ -260,6 +290,17 @@ def simulate_pks(rng: np.random.Generator, kreise: pd.DataFrame, treatments: lis
         parts.reindex(list(zip(out.loc[total, "year"], out.loc[total, "ags"], strict=True))).to_numpy(),
     )
     return out
+
+
+def add_without_asylum(pks: pd.DataFrame) -> pd.DataFrame:
+    """The key 890000 (all offences without violations of residence and asylum law) from 2015, as the BKA
+    publishes it: ``------`` minus ``725000``."""
+    key = ["year", "ags"]
+    total = pks[(pks["offence_key"] == ALL_OFFENCES) & (pks["year"] >= WITHOUT_ASYLUM[2])]
+    asylum = pks.loc[pks["offence_key"] == "725000", [*key, "cases"]]
+    derived = total.merge(asylum, on=key, suffixes=("", "_asylum"))
+    derived = derived.assign(offence_key=WITHOUT_ASYLUM[0], cases=derived["cases"] - derived.pop("cases_asylum"))
+    return pd.concat([pks[pks["offence_key"] != WITHOUT_ASYLUM[0]], derived], ignore_index=True)
 
 
 def write_pks(pks: pd.DataFrame, folder: Path) -> list[Path]:
@@ -277,6 +318,7 @@ def write_pks(pks: pd.DataFrame, folder: Path) -> list[Path]:
         lines = [";".join(str(i) for i in range(1, 19)), header]
         for _, r in g.sort_values(["offence_key", "ags"]).iterrows():
             c = int(r["cases"])
+            label = WITHOUT_ASYLUM[1] if r["offence_key"] == WITHOUT_ASYLUM[0] else OFFENCES[r["offence_key"]][0]
             cleared = int(c * 0.55)
             suspects = int(c * 0.4)
             hz = c * 1e5 / r["population"]
@@ -284,7 +326,7 @@ def write_pks(pks: pd.DataFrame, folder: Path) -> list[Path]:
                 ";".join(
                     [
                         r["offence_key"],
-                        OFFENCES[r["offence_key"]][0],
+                        label,
                         str(int(r["ags"])),
                         r["kreis_name"],
                         kind[r["kreis_type"]],
@@ -314,22 +356,58 @@ def write_pks(pks: pd.DataFrame, folder: Path) -> list[Path]:
 UNATTRIBUTED = 0.04
 
 
+#: noise of a Gemeinde's share of its Kreis's cases: level, trend per year and year to year
+GEMEINDE_LEVEL_SD, GEMEINDE_TREND_SD, GEMEINDE_YEAR_SD = 0.3, 0.02, 0.08
+
+
+def split_weights(rng: np.random.Generator, base: np.ndarray, n_years: int) -> np.ndarray:
+    """Shares (parts × years) of parts with ``base`` weights (population) that differ in level, trend and
+    from year to year (:data:`GEMEINDE_LEVEL_SD` …), so that a part's series is as noisy as a real one."""
+    t = np.arange(n_years) - (n_years - 1) / 2
+    log_w = (
+        np.log(base)[:, None]
+        + rng.normal(0, GEMEINDE_LEVEL_SD, len(base))[:, None]
+        + rng.normal(0, GEMEINDE_TREND_SD, len(base))[:, None] * t
+        + rng.normal(0, GEMEINDE_YEAR_SD, (len(base), n_years))
+    )
+    w = np.exp(log_w)
+    return w / w.sum(axis=0)
+
+
 def simulate_tatortgemeinden(
-    rng: np.random.Generator, land: DemoLand, pks: pd.DataFrame, treatments: list[Treatment]
+    rng: np.random.Generator, land: DemoLand, pks: pd.DataFrame, treatments: list[Treatment], reception: str = ""
 ) -> pd.DataFrame:
     """Cases per Gemeinde × year × offence: each Demoland Kreis's cases split among its Gemeinden by
-    population (multinomial, with a share that has no Tatortgemeinde); then a Gemeinde's measure removes
+    population with their own noise (:func:`split_weights`; a share has no Tatortgemeinde), violations of
+    residence and asylum law all in the reception centre's Gemeinde (``reception``) or by population; all
+    offences are the Gemeinde's split of the others plus its violations. Then a Gemeinde's measure removes
     cases after its start year (binomial thinning with its true rate ratio) from the Gemeinde, its total and
-    its Kreis (``pks`` is changed in place), so that the Gemeinden never add up to more than their Kreis."""
-    own = pks[pks["ags"].str[:2] == LAND]
+    its Kreis (``pks`` is changed in place), so that the Gemeinden never add up to more than their Kreis.
+    The key 890000 is not delivered: the pipeline derives it."""
+    own = pks[(pks["ags"].str[:2] == LAND) & (pks["offence_key"] != WITHOUT_ASYLUM[0])]
+    years = list(YEARS)
     rows = []
-    for (year, kreis, key), cases in own.set_index(["year", "ags", "offence_key"])["cases"].items():
-        members = land.gemeinden[land.gemeinden["kreis"] == kreis]
-        share = members["population"].to_numpy(dtype=float)
-        share = share / share.sum() * (1 - UNATTRIBUTED)
-        split = rng.multinomial(int(cases), [*share, UNATTRIBUTED])[:-1]
-        rows += [(year, ags, key, int(n)) for ags, n in zip(members["ags"], split, strict=True)]
+    for kreis, members in land.gemeinden.groupby("kreis"):
+        ags = members["ags"].to_numpy()
+        weights = split_weights(rng, members["population"].to_numpy(dtype=float), len(years))
+        counts = own[own["ags"] == kreis].set_index(["offence_key", "year"])["cases"]
+        for key in [k for k in OFFENCES if k != ALL_OFFENCES]:
+            for j, year in enumerate(years):
+                cases = int(counts.get((key, year), 0))
+                share = weights[:, j] * (1 - UNATTRIBUTED)
+                if key == "725000" and reception in ags:
+                    share = np.where(ags == reception, 1 - UNATTRIBUTED, 0.0)
+                split = rng.multinomial(cases, [*share, 1 - share.sum()])[:-1]
+                rows += [(year, a, key, int(n)) for a, n in zip(ags, split, strict=True)]
+        for j, year in enumerate(years):  # all offences: the Kreis's rest beyond the keys shown, split too
+            rest = int(counts.get((ALL_OFFENCES, year), 0)) - sum(
+                int(counts.get((k, year), 0)) for k in OFFENCES if k != ALL_OFFENCES
+            )
+            split = rng.multinomial(max(rest, 0), [*(weights[:, j] * (1 - UNATTRIBUTED)), UNATTRIBUTED])[:-1]
+            rows += [(year, a, "rest", int(n)) for a, n in zip(ags, split, strict=True)]
     out = pd.DataFrame(rows, columns=["year", "ags", "offence_key", "cases"])
+    totals = out.groupby(["year", "ags"], as_index=False)["cases"].sum().assign(offence_key=ALL_OFFENCES)
+    out = pd.concat([out[out["offence_key"] != "rest"], totals], ignore_index=True)
     for t in treatments:
         key = t.indicator.removeprefix("pks:")
         hit = (out["ags"] == t.unit) & (out["offence_key"] == key) & (out["year"] > t.start.year)
@@ -342,6 +420,58 @@ def simulate_tatortgemeinden(
             kreis = (pks["ags"] == t.unit[:5]) & (pks["year"] == year) & pks["offence_key"].isin([key, ALL_OFFENCES])
             pks.loc[kreis, "cases"] -= n
     return out
+
+
+STADTTEILE = 12
+#: the city statistics' code of crimes that cannot be assigned to a Stadtteil
+UNASSIGNED_STADTTEIL = "99998"
+
+
+def simulate_stadtteile(
+    rng: np.random.Generator, kreis: str, pks: pd.DataFrame, treatments: list[Treatment]
+) -> pd.DataFrame:
+    """A city's (Kreis ``kreis``) crimes per Stadtteil and year (all offences, as the city statistics publish them): the city's
+    cases split among :data:`STADTTEILE` Stadtteile with their own noise (:func:`split_weights`; 3 % cannot be
+    assigned); a Stadtteil measure removes cases after its start (binomial thinning) from its Stadtteile and
+    the city, every offence of the city in proportion (``pks`` changed in place). Columns: year, code ('01'…, '99998'), cases."""
+    years = list(YEARS)
+    sizes = rng.lognormal(0, 0.6, STADTTEILE)
+    weights = split_weights(rng, sizes, len(years))
+    rows = []
+    for j, year in enumerate(years):
+        total = int(
+            pks.loc[(pks["ags"] == kreis) & (pks["year"] == year) & (pks["offence_key"] == ALL_OFFENCES), "cases"].sum()
+        )
+        split = rng.multinomial(total, [*(weights[:, j] * 0.97), 0.03])
+        rows += [(year, f"{i + 1:02d}", int(n)) for i, n in enumerate(split[:-1])]
+        rows.append((year, UNASSIGNED_STADTTEIL, int(split[-1])))
+    out = pd.DataFrame(rows, columns=["year", "code", "cases"])
+    for t in treatments:
+        codes = stadtteil_parts(t.unit)
+        hit = out["code"].isin([c.rsplit("-", 1)[1] for c in codes]) & (out["year"] > t.start.year)
+        kept = rng.binomial(out.loc[hit, "cases"].to_numpy(), t.true_rr)
+        removed = pd.Series(out.loc[hit, "cases"].to_numpy() - kept, index=out.loc[hit, "year"]).groupby(level=0).sum()
+        out.loc[hit, "cases"] = kept
+        for year, n in removed.items():  # every offence of the city falls in proportion
+            city = (pks["ags"] == kreis) & (pks["year"] == year)
+            total = float(pks.loc[city & (pks["offence_key"] == ALL_OFFENCES), "cases"].iloc[0])
+            parts = city & (pks["offence_key"] != ALL_OFFENCES)
+            pks.loc[parts, "cases"] -= (pks.loc[parts, "cases"] * int(n) / total).round().astype(int)
+            pks.loc[city & (pks["offence_key"] == ALL_OFFENCES), "cases"] -= int(n)
+    return out
+
+
+def write_stadtteile(cases: pd.DataFrame, kreis: str, folder: Path) -> Path:
+    """The Stadtteil figures in the city statistics' layout (KISS-MD K11_T3, CSV): year, Stadtteil number
+    (the city's Kreis key for its total row), cases."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["tabelle;K11_T3_var1;K11_T3_var2;K11_T3_var3"]
+    for year, g in cases.groupby("year"):
+        lines.append(f"K11_T3;{year};{kreis};{int(g['cases'].sum())}")
+        lines += [f"K11_T3;{year};{r.code};{int(r.cases)}" for r in g.itertuples()]
+    path = folder / "K11_T3_erfasste-straftaten-nach-stadtteilen-demoland.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def write_tatortgemeinden(cases: pd.DataFrame, folder: Path) -> Path:
@@ -365,6 +495,39 @@ def _points_in(rng: np.random.Generator, poly: shapely.Polygon, n: int) -> np.nd
         inside = shapely.contains_xy(poly, cand[:, 0], cand[:, 1])
         out = np.vstack([out, cand[inside]])
     return out[:n]
+
+
+@dataclass(frozen=True)
+class Displacement:
+    """A measure at a place that moves part of what it prevents into the ring around it: accidents within
+    ``radius`` of ``centre`` (EPSG:25832) are thinned with ``target_rr`` after the start year, and
+    ``displaced_share`` of the removed ones happen in the ring from ``radius`` to twice it instead."""
+
+    measure_id: str
+    gemeinde: str
+    centre: tuple[float, float]
+    radius: float
+    start: dt.date
+    target_rr: float
+    displaced_share: float
+
+
+def displace(
+    rng: np.random.Generator, acc: pd.DataFrame, land: DemoLand, d: Displacement
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The accidents with the displacement of ``d`` applied, and what it did: removed and added counts."""
+    poly = land.gemeinden.set_index("ags").loc[d.gemeinde, "geometry"]
+    inner = shapely.Point(d.centre).buffer(d.radius)
+    ring = shapely.Point(d.centre).buffer(2 * d.radius).difference(inner).intersection(poly)
+    dist = np.hypot(acc["x"].to_numpy() - d.centre[0], acc["y"].to_numpy() - d.centre[1])
+    target = (acc["ags"].to_numpy() == d.gemeinde) & (dist <= d.radius) & (acc["year"].to_numpy() > d.start.year)
+    removed = target & (rng.random(len(acc)) > d.target_rr)
+    moved = removed & (rng.random(len(acc)) < d.displaced_share)
+    out = acc.copy()
+    xy = _points_in(rng, ring, int(moved.sum()))
+    out.loc[moved, "x"], out.loc[moved, "y"] = xy[:, 0], xy[:, 1]
+    out = out[~(removed & ~moved)].reset_index(drop=True)
+    return out, {"removed": int(removed.sum()), "added": int(moved.sum())}
 
 
 def simulate_accidents(rng: np.random.Generator, land: DemoLand, treatments: list[Treatment]) -> pd.DataFrame:
@@ -566,30 +729,51 @@ class DemoMeasure:
     target: str
     ags: str
     start: str
-    treatment: Treatment | None  # None: a row that is not evaluable, on purpose
+    treatment: Treatment | None  # None: a row that is not evaluable, on purpose (or the displacement case)
+    area_type: str = "ganze Gemeinde"
+    area: str = ""
+    area_radius_m: str = ""
+    mechanism: str = ""
+    moderators: str = ""
+    intensity: str = ""
+    duration: str = ""
+    partners: str = ""
+    budget_eur: str = ""
 
 
-def demo_register(land: DemoLand) -> tuple[list[DemoBody], list[DemoMeasure]]:
+def demo_register(land: DemoLand) -> tuple[list[DemoBody], list[DemoMeasure], Displacement]:
     """Councils and measures of Demoland, each with the effect it really has in the generated data.
 
-    Two crime measures of cities work (rate ratio 0.75 and 0.70), and so does one of a Gemeinde in a
-    Landkreis (0.70, measured in the Gemeinde from the LKA's PKS by Tatortgemeinde); a crime measure and a
-    traffic measure do not (1.0), one traffic measure works (0.75), and a council founded without measures
-    changes nothing (its founding is evaluated on all offences and street crime in its Gemeinde, truth 1.0). Two more rows are loaded
-    but flagged as not evaluable: one without a start date, one aimed at children (no such data). Two measures
-    aim at the sense of safety and are evaluated on survey waves (:mod:`praevention.demo.surveys`): one improves
-    it (a quarter fewer feel unsafe), one does not.
+    * **Kreis level** (kreisfreie Städte and a Kreis-wide body): patrols in a city's centre (street crime 0.75),
+      burglary advice (0.60), a graffiti project without effect (1.0).
+    * **Gemeinde level** (the LKA's PKS by Tatortgemeinde): patrols in four towns of four Landkreise (street
+      crime 0.75 each). With the city's patrols they are five measures of one type, "Streifen", each measured
+      on its own area, whose pooled effect is 0.75; and a council founded without measures (truth 1.0).
+    * **Stadtteil level** (the city statistics per Stadtteil): lighting and video at a station quarter, two
+      Stadtteile, all offences 0.65.
+    * **Traffic**: a 30 zone (0.75), traffic days without effect (1.0), and a redesigned junction in a city that
+      halves accidents within 1.5 km and moves half of the prevented ones into the ring around it (the
+      displacement case, returned as :class:`Displacement`).
+    * **Sense of safety** (survey waves, :mod:`praevention.demo.surveys`): lighting and patrols in a town's
+      centre improve it (a quarter fewer feel unsafe), a citizens' dialogue does not.
+    * Two rows are loaded but not evaluable: one without a start date, one aimed at children (no such data).
     """
     cities = land.kreise[land.kreise["kreis_type"] == "Kreisfreie Stadt"].sort_values("ags")
     c1, c2, c3 = (cities.iloc[i] for i in range(3))
-    landkreise = land.kreise[land.kreise["kreis_type"] == "Landkreis"].sort_values("ags")
-    lk_a, lk_b, lk_c = landkreise.iloc[0], landkreise.iloc[1], landkreise.iloc[2]
-    gem_b = land.gemeinden[land.gemeinden["kreis"] == lk_b["ags"]].sort_values("population").iloc[-1]
-    gem_c = land.gemeinden[land.gemeinden["kreis"] == lk_c["ags"]].sort_values("population").iloc[-1]
+    lk = [r for _, r in land.kreise[land.kreise["kreis_type"] == "Landkreis"].sort_values("ags").iterrows()]
+
+    def town(kreis_row: pd.Series) -> pd.Series:
+        """The largest Gemeinde of a Landkreis."""
+        return land.gemeinden[land.gemeinden["kreis"] == kreis_row["ags"]].sort_values("population").iloc[-1]
+
+    gem_b, gem_c = town(lk[1]), town(lk[2])
+    junction = land.gemeinden.set_index("ags").loc[f"{c2['ags']}000"].rename(f"{c2['ags']}000")
+    patrol_towns = [(town(lk[3]), "01.03.2019"), (town(lk[4]), "01.06.2020"), (town(lk[5]), "01.09.2019")]
 
     def g(kreis_row: pd.Series) -> str:
         return f"{kreis_row['ags']}000"
 
+    other = "Sonstiges Gremium (Runder Tisch, Sicherheitsrat …)"
     bodies = [
         DemoBody("D01", f"Kriminalpräventiver Rat {c1['name']}", "Präventionsrat", "Gemeinde", g(c1), "01.03.2018"),
         DemoBody(
@@ -597,38 +781,50 @@ def demo_register(land: DemoLand) -> tuple[list[DemoBody], list[DemoMeasure]]:
         ),
         DemoBody(
             "D03",
-            f"Kriminalpräventiver Beirat {lk_a['name']}",
+            f"Kriminalpräventiver Beirat {lk[0]['name']}",
             "Kriminalpräventiver Beirat",
             "Kreis",
-            lk_a["ags"],
+            lk[0]["ags"],
             "2017",
         ),
-        DemoBody("D04", f"Präventionsrat {gem_b['name']}", "Präventionsrat", "Gemeinde", gem_b["ags"], "09.05.2016"),
-        DemoBody(
-            "D05",
-            f"Verkehrssicherheitsrat {c3['name']}",
-            "Sonstiges Gremium (Runder Tisch, Sicherheitsrat …)",
-            "Gemeinde",
-            g(c3),
-            "01.04.2020",
-        ),
+        DemoBody("D04", f"Präventionsrat {gem_b['name']}", "Präventionsrat", "Gemeinde", gem_b["ags"], "09.05.2017"),
+        DemoBody("D05", f"Verkehrssicherheitsrat {c3['name']}", other, "Gemeinde", g(c3), "01.04.2020"),
         DemoBody("D06", f"Präventionsrat {gem_c['name']}", "Präventionsrat", "Gemeinde", gem_c["ags"], "01.07.2019"),
+        *(
+            DemoBody(f"D0{7 + i}", f"Präventionsrat {tw['name']}", "Präventionsrat", "Gemeinde", tw["ags"], start)
+            for i, (tw, start) in enumerate(patrol_towns)
+        ),
+        DemoBody("D10", f"Verkehrsforum {junction['name']}", other, "Gemeinde", junction.name, "01.05.2021"),
     ]
 
     def t(unit: str, indicator: str, start: str, rr: float) -> Treatment:
         return Treatment(unit, indicator, pd.Timestamp(dt.datetime.strptime(start, "%d.%m.%Y")).date(), rr)
 
+    patrols, street, traffic = (
+        "gemeinsame Streifen / Präsenz",
+        "899000 Straßenkriminalität",
+        "Verkehrsprävention / Verkehrsüberwachung",
+    )
+    presence, situational = MECHANISMS["presence"], MECHANISMS["situational"]
+    centre = junction["geometry"].representative_point()
+    lon, lat = _TO_WGS.transform(centre.x, centre.y)
     measures = [
         DemoMeasure(
             "DM01",
             "D01",
             "Gemeinsame Streifen von Stadtordnungsdienst und Polizei in der Innenstadt",
-            "gemeinsame Streifen / Präsenz",
+            patrols,
             "Kriminalität",
-            "899000 Straßenkriminalität",
+            street,
             g(c1),
             "01.03.2018",
             t(c1["ags"], "pks:899000", "01.03.2018", 0.75),
+            mechanism=presence,
+            moderators="Innenstadt, abends und am Wochenende",
+            intensity="4 Streifen pro Woche",
+            duration="ganzjährig",
+            partners="Polizei; Kommune/Ordnungsamt",
+            budget_eur="85000",
         ),
         DemoMeasure(
             "DM02",
@@ -639,7 +835,8 @@ def demo_register(land: DemoLand) -> tuple[list[DemoBody], list[DemoMeasure]]:
             "435*00 Wohnungseinbruchdiebstahl",
             g(c2),
             "01.06.2019",
-            t(c2["ags"], "pks:435*00", "01.06.2019", 0.70),
+            t(c2["ags"], "pks:435*00", "01.06.2019", 0.60),
+            mechanism=situational,
         ),
         DemoMeasure(
             "DM03",
@@ -648,15 +845,15 @@ def demo_register(land: DemoLand) -> tuple[list[DemoBody], list[DemoMeasure]]:
             "Präventionsprojekt",
             "Kriminalität",
             "674000 Sachbeschädigung",
-            lk_a["ags"],
+            lk[0]["ags"],
             "01.01.2017",
-            t(lk_a["ags"], "pks:674000", "01.01.2017", 1.0),
+            t(lk[0]["ags"], "pks:674000", "01.01.2017", 1.0),
         ),
         DemoMeasure(
             "DM04",
             "D05",
             "Tempo 30 und Querungshilfen an Schulwegen",
-            "Verkehrsprävention / Verkehrsüberwachung",
+            traffic,
             "Verkehr",
             "alle Unfälle mit Personenschaden",
             g(c3),
@@ -667,7 +864,7 @@ def demo_register(land: DemoLand) -> tuple[list[DemoBody], list[DemoMeasure]]:
             "DM05",
             "D01",
             "Verkehrssicherheitstage",
-            "Verkehrsprävention / Verkehrsüberwachung",
+            traffic,
             "Verkehr",
             "alle Unfälle mit Personenschaden",
             g(c1),
@@ -686,29 +883,68 @@ def demo_register(land: DemoLand) -> tuple[list[DemoBody], list[DemoMeasure]]:
             None,
         ),
         DemoMeasure(
-            "DM07",
-            "D05",
-            "Verkehrserziehung in Kitas",
-            "Verkehrsprävention / Verkehrsüberwachung",
-            "Verkehr",
-            "Kinder",
-            g(c3),
-            "01.09.2021",
-            None,
+            "DM07", "D05", "Verkehrserziehung in Kitas", traffic, "Verkehr", "Kinder", g(c3), "01.09.2021", None
         ),
         DemoMeasure(
             "DM08",
             "D06",
             "Präsenzstreifen und Beleuchtung am Bahnhofsumfeld",
-            "gemeinsame Streifen / Präsenz",
+            patrols,
             "Kriminalität",
-            "899000 Straßenkriminalität",
+            street,
             gem_c["ags"],
             "01.07.2019",
-            t(gem_c["ags"], "pks:899000", "01.07.2019", 0.70),
+            t(gem_c["ags"], "pks:899000", "01.07.2019", 0.75),
+            moderators="Bahnhofsumfeld",
+            partners="Polizei; Kommune/Ordnungsamt",
         ),
         DemoMeasure(
             "DM09",
+            "D01",
+            "Beleuchtung und Videoschutz im Bahnhofsviertel",
+            "Sonstiges",
+            "Kriminalität",
+            "------ Straftaten insgesamt",
+            g(c1),
+            "01.05.2019",
+            t(f"{g(c1)}-03+05", "pks:------", "01.05.2019", 0.65),
+            area_type="Ortsteile",
+            area="03 Bahnhofsviertel; 05 Altstadt",
+            mechanism=situational,
+        ),
+        *(
+            DemoMeasure(
+                f"DM1{i}",
+                f"D0{7 + i}",
+                f"Gemeinsame Streifen von Ordnungsamt und Polizei in {tw['name']}",
+                patrols,
+                "Kriminalität",
+                street,
+                tw["ags"],
+                start,
+                t(tw["ags"], "pks:899000", start, 0.75),
+                partners="Polizei; Kommune/Ordnungsamt",
+            )
+            for i, (tw, start) in enumerate(patrol_towns)
+        ),
+        DemoMeasure(
+            "DM13",
+            "D10",
+            "Umgestaltung des Knotenpunkts am Markt",
+            traffic,
+            "Verkehr",
+            "alle Unfälle mit Personenschaden",
+            junction.name,
+            "01.05.2021",
+            None,
+            area_type="Punkt mit Radius",
+            area=f"POINT ({lon:.5f} {lat:.5f})",
+            area_radius_m="1500",
+            mechanism=MECHANISMS["engineering"],
+            budget_eur="420000",
+        ),
+        DemoMeasure(
+            "DM14",
             "D04",
             "Beleuchtung und Präsenzstreifen im Ortskern",
             "gemeinsame Streifen / Präsenz",
@@ -719,7 +955,7 @@ def demo_register(land: DemoLand) -> tuple[list[DemoBody], list[DemoMeasure]]:
             t(gem_b["ags"], SURVEY_INDICATOR, "01.04.2021", round(true_ratio(IMPROVEMENT), 4)),
         ),
         DemoMeasure(
-            "DM10",
+            "DM15",
             "D06",
             "Bürgerdialog Sicherheit",
             "Präventionsprojekt",
@@ -730,7 +966,8 @@ def demo_register(land: DemoLand) -> tuple[list[DemoBody], list[DemoMeasure]]:
             t(gem_c["ags"], SURVEY_INDICATOR, "01.03.2021", 1.0),
         ),
     ]
-    return bodies, measures
+    moved = Displacement("DM13", junction.name, (centre.x, centre.y), 1500.0, dt.date(2021, 5, 1), 0.5, 0.5)
+    return bodies, measures, moved
 
 
 SURVEY_INDICATOR = "umfrage:SG01"
@@ -753,10 +990,19 @@ def demo_surveys(measures: list[DemoMeasure]) -> list[DemoSurvey]:
 
 
 def _measured_on(m: DemoMeasure, t: Treatment) -> str:
-    """The unit the evaluation measures a measure on: a Gemeinde's crime measure on the Gemeinde, whose cases
-    the LKA's PKS by Tatortgemeinde counts; a kreisfreie Stadt's on its Kreis (:func:`is_kreisfreie_stadt`)."""
+    """The unit the evaluation measures a measure on: named Stadtteile on their sum; a Gemeinde's crime measure
+    on the Gemeinde, whose cases the LKA's PKS by Tatortgemeinde counts; a kreisfreie Stadt's on its Kreis
+    (:func:`is_kreisfreie_stadt`)."""
     in_gemeinde = t.indicator.startswith("pks:") and len(m.ags) == 8 and not is_kreisfreie_stadt(m.ags)
-    return m.ags if in_gemeinde else t.unit
+    return m.ags if in_gemeinde and "-" not in t.unit else t.unit
+
+
+def _evaluated_indicator(t: Treatment) -> str:
+    """The indicator a treatment is evaluated on: all offences without asylum-law violations, except on
+    Stadtteile, whose statistics count all offences."""
+    if t.indicator == f"pks:{ALL_OFFENCES}" and "-" not in t.unit:
+        return f"pks:{WITHOUT_ASYLUM[0]}"
+    return t.indicator
 
 
 def truth_table(bodies: list[DemoBody], measures: list[DemoMeasure]) -> list[TrueEffect]:
@@ -766,7 +1012,7 @@ def truth_table(bodies: list[DemoBody], measures: list[DemoMeasure]) -> list[Tru
             m.measure_id,
             m.body_id,
             _measured_on(m, m.treatment),
-            m.treatment.indicator,
+            _evaluated_indicator(m.treatment),
             m.treatment.start,
             m.treatment.true_rr,
         )
@@ -777,7 +1023,9 @@ def truth_table(bodies: list[DemoBody], measures: list[DemoMeasure]) -> list[Tru
     # whose crime the LKA's PKS by Tatortgemeinde counts
     d04 = next(b for b in bodies if b.body_id == "D04")
     start = dt.datetime.strptime(d04.founded, "%d.%m.%Y").date()
-    out += [TrueEffect("D04:gruendung", "D04", d04.ags, f"pks:{key}", start, 1.0) for key in (ALL_OFFENCES, "899000")]
+    out += [
+        TrueEffect("D04:gruendung", "D04", d04.ags, f"pks:{key}", start, 1.0) for key in (WITHOUT_ASYLUM[0], "899000")
+    ]
     return out
 
 
@@ -814,9 +1062,17 @@ def write_register(bodies: list[DemoBody], measures: list[DemoMeasure], path: Pa
             "measure_type": m.measure_type,
             "domain": m.domain,
             "target": m.target,
-            "area_type": "ganze Gemeinde",
+            "area_type": m.area_type,
+            "area": m.area,
+            "area_radius_m": m.area_radius_m,
             "ags": m.ags,
             "start": m.start,
+            "intensity": m.intensity,
+            "budget_eur": m.budget_eur,
+            "mechanism": m.mechanism,
+            "moderators": m.moderators,
+            "duration": m.duration,
+            "partners": m.partners,
             "source_url": source,
             "notes": "Demodaten – synthetisch",
         }
@@ -839,20 +1095,33 @@ def write_register(bodies: list[DemoBody], measures: list[DemoMeasure], path: Pa
 def generate_demo(raw_dir: Path, seed: int = 20261125) -> list[TrueEffect]:
     """Write every raw file of Demoland into ``raw_dir`` and return the true effects.
 
-    Layout: ``crime/`` (PKS T01 CSVs; ``lka_tatortgemeinde/`` the LKA's figures per Gemeinde), ``accidents/`` (Unfallatlas zips), ``boundaries/`` (GeoJSON),
-    ``population/`` (GV100AD), ``councils/register.xlsx``, ``surveys/`` (safety surveys) and ``demo_truth.json``.
+    Layout: ``crime/`` (PKS T01 CSVs; ``lka_tatortgemeinde/`` the LKA's figures per Gemeinde; ``stadt/`` one
+    city's Stadtteile in the city statistics' layout), ``accidents/`` (Unfallatlas zips), ``boundaries/``
+    (GeoJSON), ``population/`` (GV100AD), ``councils/register.xlsx``, ``surveys/`` (safety surveys),
+    ``demo_truth.json`` (the true effect of every evaluable design) and ``demo_displacement.json`` (what the
+    displacement case removed and moved).
     """
     rng = np.random.default_rng(seed)
     land = build_land(seed)
-    bodies, measures = demo_register(land)
+    bodies, measures, moved = demo_register(land)
     treatments = [m.treatment for m in measures if m.treatment is not None]
     kreise = pd.concat([land.kreise[["ags", "name", "kreis_type", "population"]], pool_kreise(rng)], ignore_index=True)
     crime = [t for t in treatments if t.indicator.startswith("pks:")]
-    pks = simulate_pks(rng, kreise, [t for t in crime if len(t.unit) == 5])
-    gemeinden = simulate_tatortgemeinden(rng, land, pks, [t for t in crime if len(t.unit) == 8])
+    # the reception centre: a mid-sized Gemeinde of the last Landkreis
+    reception = land.gemeinden[land.gemeinden["kreis"] == land.kreise["ags"].max()].sort_values("population")
+    reception_gemeinde = str(reception["ags"].iloc[len(reception) // 2])
+    pks = simulate_pks(rng, kreise, [t for t in crime if len(t.unit) == 5], reception_gemeinde[:5])
+    local = [t for t in crime if "-" in t.unit]
+    stadtteile = simulate_stadtteile(rng, local[0].unit[:5], pks, local)
+    gemeinden = simulate_tatortgemeinden(
+        rng, land, pks, [t for t in crime if len(t.unit) == 8], reception=reception_gemeinde
+    )
+    pks = add_without_asylum(pks)
     write_pks(pks, raw_dir / "crime")
     write_tatortgemeinden(gemeinden, raw_dir / "crime" / "lka_tatortgemeinde")
+    write_stadtteile(stadtteile, local[0].unit[:5], raw_dir / "crime" / "stadt")
     acc = simulate_accidents(rng, land, [t for t in treatments if t.indicator.startswith("acc:")])
+    acc, displaced = displace(rng, acc, land, moved)
     write_unfallatlas(acc, raw_dir / "accidents")
     write_boundaries(land, raw_dir / "boundaries")
     write_gv100ad(land, raw_dir / "population")
@@ -862,4 +1131,7 @@ def generate_demo(raw_dir: Path, seed: int = 20261125) -> list[TrueEffect]:
     (raw_dir / "demo_truth.json").write_text(
         json.dumps([{**t.__dict__, "start": t.start.isoformat()} for t in truth], indent=1), encoding="utf-8"
     )
+    record = {"measure_id": moved.measure_id, "target_rr": moved.target_rr, "displaced_share": moved.displaced_share}
+    record |= {**displaced, "wdd": displaced["added"] - displaced["removed"]}
+    (raw_dir / "demo_displacement.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
     return truth

@@ -11,10 +11,20 @@ A design fixes, before any estimate is computed, what is compared with what:
   before it: councils are often founded after a bad year, and a count that was unusually high just before
   the start falls back by itself (regression to the mean; Ashenfelter 1978 on the dip before programme
   entry). Neither year belongs to a period; the after period ends with the measure's end, if it has one.
+  A design needs :data:`MIN_BEFORE_YEARS` before years (a pre-trend test and more than one year of
+  baseline; on real placebos, designs with one before year called 5.5 % of them effective against 4.1 %).
 * **Indicators.** PKS offence keys as registered; accident groups map to panel indicators
   (:data:`ACCIDENT_GROUPS`); groups without data (children, seniors, speed) are not evaluable.
+* **Outcome.** A target of all offences (``------``) is evaluated without violations of residence and asylum
+  law (``890000``, :mod:`praevention.evaluation.outcomes`), except on Stadtteile, whose statistics publish
+  only all offences.
+* **Level and area.** Every design records the level of the unit it measures (Stadtteil, Gemeinde, Kreis,
+  Land) and the measure's own area (``area_ags``, ``area_level``): where the area is smaller than the unit,
+  the evaluation states the area's share of the unit (:mod:`praevention.evaluation.dilution`).
 * Bodies count as interventions too: the founding of a council (and its relaunch) is evaluated on all
-  offences and on street crime.
+  offences and on street crime. A placeholder body derived from a single measure ("Beteiligte an „…“") is
+  no council: it has no founding to evaluate (its measure is evaluated). A founding that is the start of
+  one of the body's own measures is evaluated as that measure (:func:`founding_reason` says so).
 """
 
 from __future__ import annotations
@@ -26,7 +36,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from praevention.evaluation.outcomes import STADTTEIL_ALL_OFFENCES, design_key
 from praevention.readers.pks import ALL_OFFENCES
+from praevention.register.sourced_register import is_placeholder_body
 from praevention.register.targets import aims_at_safety
 
 #: accident group of the register -> panel indicators, by preference (points are finer than counts)
@@ -44,6 +56,8 @@ NO_DATA_GROUPS = {
     "speed": "Unfallursachen (Geschwindigkeit) liegen in den Daten nicht vor",
 }
 BODY_TARGETS = (ALL_OFFENCES, "899000")
+#: before years a design needs: with fewer there is no pre-trend test and the baseline is a single year
+MIN_BEFORE_YEARS = 2
 BODY_GROUPS = {"other": "Sonstiges Gremium", "Beirat": "Kriminalpräventiver Beirat"}
 
 
@@ -65,6 +79,10 @@ class Design:
     after: tuple[int, ...] = ()
     reason: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: the measure's own area (a Gemeinde, named Stadtteile, a Kreis, the Land) and its level; a point or
+    #: polygon is the level "Fläche" in its Gemeinde
+    area_ags: str = ""
+    area_level: str = ""
 
     @property
     def evaluable(self) -> bool:
@@ -125,7 +143,7 @@ def is_kreisfreie_stadt(ags: str) -> bool:
 
 
 def _crime_units(ags: str, land: str, ortsteile: list[str]) -> list[tuple[str, str, tuple[str, ...]]]:
-    """Candidate units of a crime design, finest first, each with the note the outputs carry."""
+    """Candidate units of a crime design, finest first, each with its level and the note the outputs carry."""
     if ags == land:
         return [(land, "Land", ("Landesweite Maßnahme: Vergleich mit den anderen Ländern",))]
     out = []
@@ -144,6 +162,39 @@ def _crime_units(ags: str, land: str, ortsteile: list[str]) -> list[tuple[str, s
     else:
         out.append((ags[:5], "Kreis", ()))
     return out
+
+
+def _outcome_note(key: str, level: str) -> tuple[str, ...]:
+    """The note of a Stadtteil design of all offences: what its statistics count."""
+    return (STADTTEIL_ALL_OFFENCES + ".",) if key == ALL_OFFENCES and level == "Stadtteil" else ()
+
+
+def _area(finest: str, level: str, area_type: str) -> tuple[str, str]:
+    """The measure's own area: its finest candidate unit, or its point or polygon ("Fläche")."""
+    if area_type in ("point_radius", "polygon"):
+        return finest, "Fläche"
+    return finest, level
+
+
+#: the end of the reason of a founding that is the start of one of the body's measures
+FOUNDED_WITH_MEASURE = "(dort ausgewertet)"
+
+
+def founding_reason(body: pd.Series, measures: pd.DataFrame) -> str:
+    """Why a body's founding has no design of its own (German), or "" when it has one: a placeholder body,
+    a founding that is the start of one of its measures (evaluated as that measure), no founding date."""
+    if is_placeholder_body(body["body_id"]):
+        return "kein eigenes Gremium: Träger einer einzelnen Maßnahme, ausgewertet wird die Maßnahme"
+    founded = _date(body.get("founded"))
+    if founded is None:
+        return "" if _date(body.get("relaunched")) is not None else "kein Gründungsdatum im Register"
+    own = measures[(measures["body_id"] == body["body_id"])] if len(measures) else measures
+    same = [m for _, m in own.iterrows() if _date(m.get("start")) == founded]
+    if same:
+        title = str(same[0]["title"])
+        short = title if len(title) <= 50 else title[:49].rstrip() + "…"
+        return f"Gründung am Beginn der Maßnahme „{short}“ {FOUNDED_WITH_MEASURE}"
+    return ""
 
 
 def _list(value: object) -> list:
@@ -168,7 +219,10 @@ def interventions(bodies: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
                 "ortsteile": _list(m.get("area_ortsteile")),
                 "start": _date(m["start"]),
                 "end": _date(m.get("end")),
+                "area_type": m.get("area_type") or "municipality",
                 "group": m.get("measure_type") or "Sonstiges",
+                "mechanism": m.get("mechanism"),
+                "moderators": m.get("moderators"),
                 "register_evaluable": bool(m.get("evaluable", True)),
                 "register_reason": m.get("not_evaluable_reason"),
                 "survey_target": aims_at_safety(m.get("target")),
@@ -176,7 +230,7 @@ def interventions(bodies: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
         )
     measure_starts = {(r["body_id"], r["start"]) for r in rows}
     for _, b in bodies.iterrows():
-        if b["level"] == "Land" or not isinstance(b["ags"], str):
+        if not isinstance(b["ags"], str) or is_placeholder_body(b["body_id"]):
             continue
         for kind, column in (("gruendung", "founded"), ("neustart", "relaunched")):
             start = _date(b.get(column))
@@ -195,6 +249,7 @@ def interventions(bodies: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
                     "ags": b["ags"],
                     "start": start,
                     "end": _date(b.get("ended")),
+                    "area_type": "municipality",
                     "group": BODY_GROUPS.get(str(b["body_type"]), str(b["body_type"])),
                     "register_evaluable": start is not None,
                     "register_reason": None if start is not None else "kein Gründungsdatum im Register",
@@ -209,9 +264,8 @@ def designs(interv: pd.DataFrame, available: pd.DataFrame, land: str) -> list[De
 
     ``available`` lists the panel's (unit_ags, indicator, year) cells with a count.
     """
-    wanted = {f"pks:{k}" for ks in interv["pks_keys"] for k in ks} | {
-        i for opts in ACCIDENT_GROUPS.values() for i in opts
-    }
+    wanted = {f"pks:{design_key(k, lv)}" for ks in interv["pks_keys"] for k in ks for lv in ("Kreis", "Stadtteil")}
+    wanted |= {i for opts in ACCIDENT_GROUPS.values() for i in opts}
     cells = available[available["indicator"].isin(wanted)].drop_duplicates().sort_values("year")
     years, rows = cells["year"].to_numpy(), cells.groupby(["unit_ags", "indicator"], sort=False).indices
     years_of = {key: tuple(years[i].tolist()) for key, i in rows.items()}
@@ -265,7 +319,11 @@ def _design(
     ags = str(m["ags"] or "")
     if domain == "crime":
         ortsteile = m["ortsteile"] if isinstance(m.get("ortsteile"), list) else []
-        candidates = [(u, lv, indicator, notes) for u, lv, notes in _crime_units(ags, land, ortsteile)]
+        key = indicator.removeprefix("pks:")
+        candidates = [
+            (u, lv, f"pks:{design_key(key, lv)}", notes + _outcome_note(key, lv))
+            for u, lv, notes in _crime_units(ags, land, ortsteile)
+        ]
     else:
         if indicator.startswith("acc:") and options and indicator[4:] in NO_DATA_GROUPS:
             return Design(**base, domain=domain, indicator=indicator, unit_ags=ags, unit_level="", reason=options[0])
@@ -274,6 +332,8 @@ def _design(
             units.append((ags[:5], "Kreis"))
         candidates = [(u, lv, ind, ()) for ind in options for u, lv in units]
         indicator = options[0] if options else indicator
+    area_ags, area_level = _area(candidates[0][0], candidates[0][1], str(m.get("area_type") or ""))
+    base = {**base, "area_ags": area_ags, "area_level": area_level}
     if not any(years_of.get((u, ind)) for u, _, ind, _ in candidates):
         # without data at any level the design is described at its coarsest unit
         candidates = candidates[-1:]
@@ -282,7 +342,7 @@ def _design(
         return Design(
             **base,
             domain=domain,
-            indicator=indicator,
+            indicator=candidates[-1][2] if domain == "crime" else indicator,
             unit_ags=candidates[-1][0],
             unit_level=candidates[-1][1],
             notes=candidates[-1][3],
@@ -304,7 +364,7 @@ def _design(
             after=after,
             notes=notes,
         )
-        if before and after:
+        if len(before) >= MIN_BEFORE_YEARS and after:
             return d
         tried.append(d)
     if not tried:
@@ -315,6 +375,11 @@ def _design(
         reason = "keine Daten für diese Zielgröße und Ebene"
     elif not best.before:
         reason = f"Beginn {start_year} liegt vor oder am Anfang der Datenreihe ({years[0]}–{years[-1]}): kein Vorher-Zeitraum"
+    elif len(best.before) < MIN_BEFORE_YEARS:
+        reason = (
+            f"Vorher-Zeitraum zu kurz: nur {best.period_before} (Beginn {start_year}, Daten ab {years[0]}; "
+            f"nötig sind {MIN_BEFORE_YEARS} Jahre vor dem Jahr vor dem Beginn)"
+        )
     else:
         reason = f"Nachher-Zeitraum fehlt (Beginn {start_year}, Daten bis {years[-1]})"
     return Design(**{**best.__dict__, "reason": reason})

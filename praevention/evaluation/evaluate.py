@@ -1,21 +1,28 @@
-"""From the register and the panel to ``measure_effects`` and ``effects_pooled``.
+"""From the register and the panel to ``measure_effects``, ``measure_type_effects`` and ``effects_pooled``.
 
 * Every design (:mod:`praevention.evaluation.design`) runs through every estimator it admits
   (:class:`~praevention.evaluation.evaluator.Evaluator`); one estimate per design is the headline
   (:func:`~praevention.evaluation.evaluator.choose_headline`), or a row "nicht eindeutig auswertbar" names
-  the checks that failed.
+  the checks that failed. Every row records the level measured, the measure's own area and its shares of the
+  unit (:mod:`praevention.evaluation.dilution`), the dilution-aware minimum detectable effect in the area
+  (``mde_80_area``) and how the population denominators were treated across the Zensus 2022 break.
 * **Multiple testing.** The headline p-values of the report are adjusted together, Benjamini–Hochberg
   (``p_adjusted``) and Holm (``p_holm``) beside it; identical designs (a body founded by one of its own
   measures) count once. Only a headline whose adjusted p-value is at most 5 % is a shown effect.
-* **Finding** of a headline row, the classification the verdicts, fact sheets, report and decks use:
-  ``effect`` (interval excludes no change and the adjusted p-value ≤ 0.05), ``chance`` (the interval
-  excludes no change but the adjustment does not keep it), ``no_large_effect`` (the interval rules out a
-  reduction as large as the minimum detectable effect), ``undetectable`` (the data could not detect
-  effects below ``mde_80``), ``inconclusive`` (estimates exist but failed their checks), ``not_evaluable``.
-* **Pooling** (:func:`pool_effects`): random-effects meta-analysis per type of measure, one estimate per
-  measure and outcome family (the first registered target that was evaluable: all offences contain street
-  crime, so nested indicators are never pooled as independent studies) and one per unit (designs on the
-  same Kreis share its data), with the Hartung–Knapp–Sidik–Jonkman interval for small k.
+* **Finding** of a headline row, the classification the verdicts, fact sheets, report and decks use, in four
+  plain cases (:mod:`praevention.render.verdict`):
+
+  1. ``effect``: the interval excludes no change and the adjusted p-value is at most 0.05;
+  2. ``no_large_effect``: the interval rules out a reduction as large as the minimum detectable effect, and
+     that bound means something for the measure's area (its dilution-aware minimum detectable effect is at
+     most :data:`~praevention.evaluation.dilution.MAX_PLAUSIBLE_REDUCTION`);
+  3. ``undetectable`` (the data cannot detect a plausible effect in the measure's area: measured on a unit
+     much larger than the area, or too noisy) and ``chance`` (the interval excludes no change, but not after
+     the adjustment for the report's many tests);
+  4. ``inconclusive`` (estimates exist but failed their checks) and ``not_evaluable``.
+* **Pooling** (:mod:`praevention.evaluation.pooling`): measures of one type pooled across councils by the
+  declared rules of ``data/pooling_rules.yaml`` into ``measure_type_effects``; ``effects_pooled`` keeps its
+  pooled rows in the table's earlier shape (:func:`effects_pooled`).
 """
 
 from __future__ import annotations
@@ -26,12 +33,13 @@ import numpy as np
 import pandas as pd
 
 from praevention.evaluation.design import Design, designs, interventions
+from praevention.evaluation.dilution import area_mde, detectable
 from praevention.evaluation.evaluator import Evaluator, choose_headline
 from praevention.evaluation.inputs import EvaluationData
-from praevention.stats.meta import random_effects
+from praevention.evaluation.pooling import Entry, entries, measure_texts, measure_type_effects, row_share
 from praevention.stats.methods import NONE
 from praevention.stats.multiple import benjamini_hochberg, holm
-from praevention.stats.types import Z95, Effect, not_evaluable
+from praevention.stats.types import Effect, not_evaluable
 
 ALPHA = 0.05
 EFFECT_COLUMNS = [
@@ -58,6 +66,13 @@ EFFECT_COLUMNS = [
     "evaluable",
     "headline",
     "finding",
+    "area_ags",
+    "area_level",
+    "area_share_cases",
+    "area_share_population",
+    "area_share_territory",
+    "mde_80_area",
+    "population_handling",
 ]
 POOLED_COLUMNS = [
     "group",
@@ -97,11 +112,12 @@ def design_rows(ev: Evaluator, d: Design, *, lazy: bool = False) -> list[dict]:
     """The rows of one design: every method's estimate, and exactly one headline row.
 
     ``lazy`` computes only what the headline rule reaches (the calibration's placebo designs)."""
+    place = ev.place(d)
     if not d.evaluable:
-        return [_row(d, not_evaluable(NONE, "design", d.reason or ""), "", headline=True)]
+        return [_row(d, not_evaluable(NONE, "design", d.reason or ""), "", place, headline=True)]
     few = ev.too_few_cases(d)
     if few is not None:
-        return [_row(d, few, "", headline=True)]
+        return [_row(d, few, "", place, headline=True)]
     computed: dict[str, Effect | None] = {}
 
     def get(method: str) -> Effect | None:
@@ -113,16 +129,22 @@ def design_rows(ev: Evaluator, d: Design, *, lazy: bool = False) -> list[dict]:
         for method in ev.methods(d):
             get(method)
     head, failures = choose_headline(d.domain, get)
-    rows = [_row(d, e, ev.comparison(d, m), headline=e is head) for m, e in computed.items() if e is not None]
+    if head is not None and not lazy:
+        head = ev.with_design_checks(d, head)
+        computed[head.method] = head
+    rows = [_row(d, e, ev.comparison(d, m), place, headline=e is head) for m, e in computed.items() if e is not None]
     if head is None:
         reason = "; ".join(failures) or "kein Verfahren anwendbar"
-        rows.append(_row(d, not_evaluable(NONE, "inconclusive", reason), "", headline=True, finding="inconclusive"))
+        rows.append(
+            _row(d, not_evaluable(NONE, "inconclusive", reason), "", place, headline=True, finding="inconclusive")
+        )
     return rows
 
 
-def _row(d: Design, e: Effect, comparison: str, *, headline: bool, finding: str | None = None) -> dict:
+def _row(d: Design, e: Effect, comparison: str, place: dict, *, headline: bool, finding: str | None = None) -> dict:
     if finding is None and headline and not e.evaluable:
         finding = "not_evaluable"
+    share = place["shares"].share
     return {
         "measure_id": d.measure_id,
         "body_id": d.body_id,
@@ -144,6 +166,13 @@ def _row(d: Design, e: Effect, comparison: str, *, headline: bool, finding: str 
         "evaluable": bool(e.evaluable),
         "headline": headline,
         "finding": finding,
+        "area_ags": d.area_ags,
+        "area_level": d.area_level,
+        "area_share_cases": place["shares"].cases,
+        "area_share_population": place["shares"].population,
+        "area_share_territory": place["shares"].territory,
+        "mde_80_area": area_mde(e.mde_80, share) if e.evaluable else None,
+        "population_handling": place["population_handling"] if e.evaluable else None,
     }
 
 
@@ -161,8 +190,9 @@ def adjust_and_classify(effects: pd.DataFrame, *, alpha: float = ALPHA) -> pd.Da
     out.loc[tested, "p_holm"] = adjusted["p_holm"].to_numpy()
     lo, hi, mde = (out[c].astype(float) for c in ("ci_low", "ci_high", "mde_80"))
     excludes_one = (hi < 1) | (lo > 1)
+    plausible = out["mde_80_area"].map(lambda v: detectable(None if pd.isna(v) else float(v)))
     finding = np.select(
-        [excludes_one & (out["p_adjusted"] <= alpha), excludes_one, lo >= mde],
+        [excludes_one & (out["p_adjusted"] <= alpha), excludes_one, (lo >= mde) & plausible],
         ["effect", "chance", "no_large_effect"],
         "undetectable",
     )
@@ -184,13 +214,13 @@ def run_designs(
 
 def register_designs(data: EvaluationData, bodies: pd.DataFrame, measures: pd.DataFrame) -> list[Design]:
     """The designs of every body and measure of the register."""
-    return register_designs_on(data.yearly[["unit_ags", "indicator", "year"]], bodies, measures, data.land)
+    return register_designs_on(data.available, bodies, measures, data.land)
 
 
 def register_designs_on(
     available: pd.DataFrame, bodies: pd.DataFrame, measures: pd.DataFrame, land: str
 ) -> list[Design]:
-    """The register's designs on the panel cells ``available`` (unit_ags, indicator, year with a count)."""
+    """The register's designs on the panel cells ``available`` (unit_ags, indicator, year a design can use)."""
     interv = interventions(bodies, measures)
     return designs(interv, available, land) if len(interv) else []
 
@@ -199,7 +229,8 @@ def evaluate(
     data: EvaluationData, bodies: pd.DataFrame, measures: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Design]]:
     """``measure_effects`` (without the verdict sentences, see :mod:`praevention.render.verdict`),
-    ``effects_pooled`` and the designs, for every body and measure of the register."""
+    ``measure_type_effects`` (:mod:`praevention.evaluation.pooling`) and the designs, for every body and
+    measure of the register."""
     interv = interventions(bodies, measures)
     all_designs = register_designs(data, bodies, measures)
     ev = Evaluator(data, treated_units(all_designs))
@@ -207,42 +238,45 @@ def evaluate(
     frame = run_designs(ev, all_designs, labels)
     effects = adjust_and_classify(frame)[EFFECT_COLUMNS]
     effects = effects.sort_values(["measure_id", "indicator", "method"]).reset_index(drop=True)
-    groups = interv.set_index("measure_id")["group"].to_dict() if len(interv) else {}
-    return effects, pool_effects(effects, groups, all_designs), all_designs
+    head = effects[effects["headline"] & effects["evaluable"]]
+
+    def on_kreis(d: Design) -> Entry | None:
+        row = next(r for r in design_rows(ev, d, lazy=True) if r["headline"])
+        if not row["evaluable"]:
+            return None
+        labels.setdefault(d.indicator, data.label(d.indicator))
+        return Entry(
+            d, (d.measure_id,), float(row["estimate"]), float(row["ci_low"]), float(row["ci_high"]), row_share(row)
+        )
+
+    pools = entries(head, all_designs, interv, on_kreis) if len(interv) else {}
+    texts = measure_texts(interv) if len(interv) else {}
+    return effects, measure_type_effects(pools, labels, texts), all_designs
 
 
-def pool_effects(effects: pd.DataFrame, groups: dict[str, str], all_designs: list[Design]) -> pd.DataFrame:
-    """Random-effects pooling of the headline estimates per type of measure and domain (REML, HKSJ)."""
-    order = {(d.measure_id, d.indicator): i for i, d in enumerate(all_designs)}
-    head = effects[effects["headline"] & effects["evaluable"]].copy()
-    head["domain"] = np.where(head["indicator"].str.startswith("pks:"), "crime", "traffic")
-    head["order"] = [order.get(k, 0) for k in zip(head["measure_id"], head["indicator"], strict=True)]
-    # one outcome per measure and domain (its first registered target), one design per unit and domain
-    head = head.sort_values(["order"]).drop_duplicates(["measure_id", "domain"]).drop_duplicates(["unit_ags", "domain"])
-    head["group"] = head["measure_id"].map(groups).fillna("Maßnahme")
-    rows = []
-    for (group, domain), g in head.groupby(["group", "domain"]):
-        if len(g) < 2:
-            continue
-        log = np.log(g["estimate"].astype(float).to_numpy())
-        se = (np.log(g["ci_high"].astype(float)) - np.log(g["ci_low"].astype(float))).to_numpy() / (2 * Z95)
-        res = random_effects(log, se, method="REML", hksj=True)
-        forest = res.forest.drop(columns="label").assign(
-            measure_id=g["measure_id"].to_numpy(), indicator_label=g["indicator_label"].to_numpy()
+def effects_pooled(types: pd.DataFrame) -> pd.DataFrame:
+    """``effects_pooled``: the pooled rows of ``measure_type_effects`` (at least two designs) in the table's
+    older shape, one per type, outcome and scope."""
+    pooled = types[types["n_designs"] >= 2]
+    group = [
+        f"{label}: {outcome}" + (" (landesweit)" if scope == "Land" else "")
+        for label, outcome, scope in zip(
+            pooled["measure_type_label"], pooled["outcome_label"], pooled["scope"], strict=True
         )
-        rows.append(
-            {
-                "group": group,
-                "indicator_domain": domain,
-                "method": "REML mit Hartung-Knapp-Sidik-Jonkman-Intervall",
-                "k": res.k,
-                "estimate": res.estimate,
-                "ci_low": res.ci_low,
-                "ci_high": res.ci_high,
-                "p_value": res.p_value,
-                "tau2": res.tau2,
-                "i2": res.i2,
-                "forest": to_json(forest.to_dict(orient="records")),
-            }
-        )
-    return pd.DataFrame(rows, columns=POOLED_COLUMNS)
+    ]
+    return pd.DataFrame(
+        {
+            "group": group,
+            "indicator_domain": ["traffic" if o.startswith("unfaelle") else "crime" for o in pooled["outcome"]],
+            "method": pooled["method"],
+            "k": pooled["n_designs"],
+            "estimate": pooled["estimate"],
+            "ci_low": pooled["ci_low"],
+            "ci_high": pooled["ci_high"],
+            "p_value": pooled["p_value"],
+            "tau2": pooled["tau2"],
+            "i2": pooled["i2"],
+            "forest": pooled["forest"],
+        },
+        columns=POOLED_COLUMNS,
+    )

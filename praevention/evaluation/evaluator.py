@@ -10,17 +10,25 @@
   it reproduces the before years closely. When none passes, the design is "nicht eindeutig auswertbar",
   with every failed check named; a check that failed is never hidden behind a published estimate.
 * Too few cases (fewer than :data:`MIN_CASES` before and after together) make a design not evaluable.
+* **Checks beside the headline** (:meth:`Evaluator.with_design_checks`): in-time placebos, the same estimator
+  with invented start years inside the before period, where nothing was started yet (their intervals should
+  include 1, as 95 % of placebo intervals do); and, for a measure whose area is smaller than the unit
+  measured, the minimum detectable effect a design on the area itself would have with its own statistics
+  (:func:`praevention.evaluation.dilution.projected_mde`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import math
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
-from praevention.evaluation.design import Design
+from praevention.evaluation.design import Design, periods
+from praevention.evaluation.dilution import Shares, area_shares, is_diluted, projected_mde
 from praevention.evaluation.inputs import EvaluationData
 from praevention.evaluation.pool import Pool, comparison_pool
 from praevention.stats.did import Changes, changes, did_from_changes, neighbour_displacement, pretrend_window
@@ -42,6 +50,12 @@ COMPARISON_TEXT = {
     SYNTH: "synthetische Vergleichsregion aus den ähnlichsten Einheiten der Vergleichsgruppe",
     WDQ: "Zielgebiet, Umfeld (Puffer) und übriges Gebiet",
     NEIGHBOURS: "die Nachbarkreise, verglichen mit den Nachbarn der Vergleichskreise",
+}
+#: the finer statistics that would measure a measure's area itself, by the area's level
+FINER_DATA = {
+    "Gemeinde": "LKA-Tatortgemeindestatistik (PKS nach Tatortgemeinde)",
+    "Stadtteil": "Kriminalitätsstatistik der Stadt nach Stadtteilen",
+    "Fläche": "Fallzahlen für das Gebiet der Maßnahme",
 }
 
 
@@ -86,6 +100,7 @@ class Evaluator:
         self._pools: dict[tuple, Pool] = {}
         self._changes: dict[tuple, Changes] = {}
         self._neighbours: dict[int, list[np.ndarray]] = {}
+        self._places: dict[tuple, dict] = {}
 
     def pool(self, d: Design) -> Pool:
         key = (d.indicator, d.unit_level, d.unit_ags, d.domain)
@@ -108,8 +123,10 @@ class Evaluator:
         return naive_before_after(cb, float(b.sum()), ca, float(a.sum()))
 
     def changes(self, d: Design, pool: Pool, before: tuple[int, ...], after: tuple[int, ...]) -> Changes:
-        """Every unit's collapsed change for one window, shared by all designs on the same indicator."""
-        key = (d.indicator, d.unit_level, before, after, pool.regional)
+        """Every unit's collapsed change for one window, shared by all designs on the same indicator (a
+        Stadtteil design's panel carries its own summed Stadtteile: its changes are its own)."""
+        own = d.unit_ags if d.unit_level == "Stadtteil" else ""
+        key = (d.indicator, d.unit_level, before, after, pool.regional, own)
         if key not in self._changes:
             self._changes[key] = changes(pool.panel, before, after, regional=pool.regional)
         return self._changes[key]
@@ -220,6 +237,60 @@ class Evaluator:
         return displacement(get("A", "b"), get("A", "a"), get("B", "b"), get("B", "a"), get("C", "b"), get("C", "a"))
 
     # ------------------------------------------------------------------ per design
+    def place(self, d: Design) -> dict:
+        """The design's area shares (:class:`~praevention.evaluation.dilution.Shares`) and how its population
+        denominators were treated across the Zensus 2022 break."""
+        key = (d.unit_ags, d.unit_level, d.indicator, d.area_ags, d.area_level, d.before, d.after)
+        if key not in self._places:
+            handling = (
+                self.data.population_handling(d.indicator, d.unit_level, d.unit_ags, d.before + d.after)
+                if d.evaluable
+                else None
+            )
+            self._places[key] = {"shares": area_shares(self.data, d), "population_handling": handling}
+        return self._places[key]
+
+    def in_time_placebos(self, d: Design) -> list[dict[str, float]]:
+        """The comparison-group design at invented start years inside the before period (at least two before
+        years and one after year each, all before the real start): nothing had started yet."""
+        out = []
+        for start in d.before:
+            before, after = periods(d.before, start)
+            if len(before) < 2 or not after:
+                continue
+            e = self.did(dataclasses.replace(d, before=before, after=after, start=dt.date(start, 7, 1)))
+            if e.evaluable:
+                out.append(
+                    {
+                        "start": start,
+                        "estimate": round(e.estimate, 4),
+                        "ci_low": round(e.ci_low, 4),
+                        "ci_high": round(e.ci_high, 4),
+                    }
+                )
+        return out
+
+    def with_design_checks(self, d: Design, e: Effect) -> Effect:
+        """The headline estimate with the design's in-time placebos and, for a measure in part of the unit,
+        the estimated minimum detectable effect with the area's own statistics, in its diagnostics."""
+        diag = dict(e.diagnostics)
+        if e.method == DID:
+            placebos = self.in_time_placebos(d)
+            diag["in_time_placebos"] = placebos
+            diag["in_time_excluding_1"] = sum(p["ci_high"] < 1 or p["ci_low"] > 1 for p in placebos)
+        shares: Shares = self.place(d)["shares"]
+        if is_diluted(d) and e.method == DID and d.area_level in FINER_DATA:
+            p = self.pool(d)
+            size = float(self.changes(d, p, d.before, d.after).size[p.treated])
+            people = shares.population if math.isfinite(shares.population) else shares.share
+            projected = projected_mde(
+                diag, (e.n_before or 0) * shares.share, (e.n_after or 0) * shares.share, size * people
+            )
+            if projected is not None:
+                diag["area_mde_projected"] = round(projected, 4)
+                diag["finer_data"] = FINER_DATA[d.area_level]
+        return e.with_(diagnostics=diag)
+
     def method(self, d: Design, name: str) -> Effect | None:
         return {
             NAIVE: self.naive,

@@ -2,7 +2,9 @@
 
 Plain functions over DataFrames read from the warehouse (see ``assets/evaluation``).
 
-* Crime (PKS) is published per Kreis only. Kreise merged between 2014 and 2024 are harmonised to the
+* Crime (PKS) is published per Kreis only. All offences without violations of residence and asylum law
+  (``pks:890000``) are derived as ``------`` minus ``725000`` where the table does not publish them
+  (:mod:`praevention.evaluation.outcomes`), per Kreis and per Tatortgemeinde. Kreise merged between 2014 and 2024 are harmonised to the
   later territory (:data:`MERGERS`: Göttingen + Osterode am Harz → Göttingen 03159 on 01.11.2016;
   Eisenach → Wartburgkreis 16063 on 01.07.2021); any other unit whose series has gaps is kept but left
   out of comparison pools. Land rows are the sums of their Kreise.
@@ -21,6 +23,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from praevention.evaluation.outcomes import add_without_asylum
 from praevention.evaluation.population import (
     ZENSUS_2022_BREAK,
     aggregate_population,
@@ -285,7 +288,7 @@ def build_panel(
 ) -> pd.DataFrame:
     """Assemble the panel. ``names`` has ags → name for Gemeinden and Kreise (boundaries)."""
     years = range(1995, 2027)
-    kreis = pks_kreis_panel(crime)
+    kreis = add_without_asylum(pks_kreis_panel(crime))
     # the BKA's population of the Land's Kreise (cases × 100,000 / HZ): the official total the Gemeinden's
     # interpolated or carried figures are scaled to
     bka = kreis[(kreis["offence_key"] == ALL_OFFENCES) & (kreis["unit_ags"].str[:2] == land)]
@@ -316,7 +319,7 @@ def build_panel(
     pks.loc[own, "break_flag"] = own_zensus[own]
     pks.loc[own, "break_reason"] = np.where(own_zensus[own], ZENSUS_2022_BREAK, None)
 
-    lka = tatortgemeinde_panel(crime_gemeinden[crime_gemeinden["ags"].str[:2] == land], kreis)
+    lka = add_without_asylum(tatortgemeinde_panel(crime_gemeinden[crime_gemeinden["ags"].str[:2] == land], kreis))
     lka = lka.merge(destatis, on=["unit_ags", "unit_level", "year"], how="left")
     lka["break_flag"] = lka["zensus_2022"].eq(True)
     lka["break_reason"] = np.where(lka["break_flag"], ZENSUS_2022_BREAK, None)

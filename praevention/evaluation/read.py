@@ -30,17 +30,23 @@ def panel_inputs(con: duckdb.DuckDBPyConnection, land: str) -> dict[str, pd.Data
     }
 
 
+def read_places(con: duckdb.DuckDBPyConnection, land: str) -> pd.DataFrame:
+    """The Land's Gemeinden with their latest population, area and name (``EvaluationData.places``)."""
+    return con.execute((SQL / "places.sql").read_text(), [land]).df()
+
+
 def evaluation_inputs(
     con: duckdb.DuckDBPyConnection, land: str, panel: pd.DataFrame | None = None
 ) -> tuple[EvaluationData, pd.DataFrame, pd.DataFrame]:
-    """What the evaluation reads: the panel (the stored one unless given) with Kreis types, points, areas
-    and neighbours, and the register's bodies and measures."""
+    """What the evaluation reads: the panel (the stored one unless given) with Kreis types, points, areas,
+    neighbours and places, and the register's bodies and measures."""
     data = _panel_data(
         con,
         land,
         panel,
         points=con.execute((SQL / "land_points.sql").read_text(), [land]).df(),
         areas=con.execute((SQL / "register_areas.sql").read_text()).df().set_index("measure_id"),
+        places=read_places(con, land),
     )
     bodies = con.execute("SELECT * FROM register_bodies").df()
     measures = con.execute("SELECT * FROM register_measures").df()
@@ -53,12 +59,10 @@ def calibration_inputs(con: duckdb.DuckDBPyConnection, land: str) -> tuple[Evalu
     return _panel_data(con, land), con.execute("SELECT * FROM treated_units").df()
 
 
-def treated_inputs(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """What the register's treated units are decided from: the panel's yearly cells with a count (unit_ags,
-    indicator, year) and the register's bodies and measures."""
-    available = con.execute(
-        "SELECT DISTINCT unit_ags, indicator, year FROM panel WHERE month IS NULL AND count IS NOT NULL"
-    ).df()
+def treated_inputs(con: duckdb.DuckDBPyConnection, land: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """What the register's treated units are decided from: the panel's cells a design can use (unit_ags,
+    indicator, year: :attr:`EvaluationData.available`) and the register's bodies and measures."""
+    available = EvaluationData(panel=con.execute("SELECT * FROM panel").df(), kinds={}, land=land).available
     bodies = con.execute("SELECT * FROM register_bodies").df()
     measures = con.execute("SELECT * FROM register_measures").df()
     return available, bodies, measures

@@ -1,5 +1,5 @@
-"""Contract of the evaluation tables (``panel``, ``measure_effects``, ``effects_pooled``, ``calibration``,
-``treated_units``)."""
+"""Contract of the evaluation tables (``panel``, ``measure_effects``, ``effects_pooled``,
+``measure_type_effects``, ``calibration``, ``treated_units``)."""
 
 from __future__ import annotations
 
@@ -48,8 +48,10 @@ MEASURE_EFFECTS = Table(
         "measure_id": "register measure (a body's founding or relaunch: '<body_id>:gruendung' / ':neustart')",
         "body_id": "register body",
         "unit_ags": "unit evaluated",
-        "unit_level": "level of that unit (Kreis where crime data exist only per Kreis)",
-        "indicator": "panel indicator",
+        "unit_level": "level of that unit: Stadtteil, Gemeinde, Kreis or Land (Kreis where crime data exist only "
+        "per Kreis)",
+        "indicator": "panel indicator (a target of all offences is evaluated as pks:890000, all offences without "
+        "violations of residence and asylum law; Stadtteile count pks:------)",
         "indicator_label": "German label",
         "method": "naive_before_after, did_placebo (comparison group with placebo inference), synthetic_control, "
         "empirical_bayes, wdq (with the WDD in diagnostics), displacement_neighbours (change in the neighbouring "
@@ -72,7 +74,19 @@ MEASURE_EFFECTS = Table(
         "finding": "headline rows: effect, chance, no_large_effect, undetectable, inconclusive or not_evaluable",
         "verdict_de": "plain-German sentence for councils; never claims more than the design allows",
         "context_de": "headline rows: what systematic reviews found for this type of measure (data/literature.yaml) "
-        "and whether the local result is in line with it",
+        "and how the local result relates to it on the same scale (the review's effect spread over the unit measured)",
+        "area_ags": "the measure's own area: Gemeinde, named Stadtteile ('15003000-01+04'), Kreis or Land",
+        "area_level": "level of that area (Stadtteil, Gemeinde, Kreis, Land; 'Fläche' for a point or polygon)",
+        "area_share_cases": "the area's share of the unit's cases of the indicator in the design's years, where finer "
+        "statistics count them (1 when the area is the unit; empty where unknown)",
+        "area_share_population": "the area's share of the unit's population (latest Gemeindeverzeichnis)",
+        "area_share_territory": "the area's share of the unit's territory",
+        "mde_80_area": "dilution-aware minimum detectable effect: the rate ratio in the measure's own area that the "
+        "unit's mde_80 corresponds to (share of cases, else of population); empty where even the disappearance of "
+        "all the area's cases could not be detected",
+        "population_handling": "how the design's population denominators were treated: one_basis, bridged (years on "
+        "the Zensus 2022 basis scaled to continue the Zensus 2011 series, per unit), counts (no population), "
+        "census_break (not bridgeable)",
     },
 )
 
@@ -98,15 +112,58 @@ EFFECTS_POOLED = Table(
     },
 )
 
+MEASURE_TYPE_EFFECTS = Table(
+    "measure_type_effects",
+    "What works in the Land: the evaluations of measures of one type pooled across councils by the declared "
+    "rules of data/pooling_rules.yaml (random effects, modified Knapp–Hartung interval, prediction interval), "
+    "each measure once per outcome family, on the finest common level; single evaluations where a type has one.",
+    "derived from measure_effects and data/pooling_rules.yaml",
+    ("measure_type", "mechanism", "outcome", "scope"),
+    {
+        "measure_type": "pooled type (data/pooling_rules.yaml: Sicherheitspartnerschaft, Streifen, Präventionsgremium …)",
+        "n_measures": "measures (and foundings) whose evaluations enter",
+        "n_designs": "distinct designs pooled (identical designs of several measures count once)",
+        "estimate": "pooled rate ratio (the single design's where n_designs = 1)",
+        "ci_low": "95 % lower bound (modified Knapp–Hartung: t on n_designs − 1 degrees of freedom, SE² = "
+        "max(1, q)/Σw)",
+        "ci_high": "95 % upper bound",
+        "pi_low": "95 % prediction interval for the next measure of the type, lower bound (t on k − 2 degrees of "
+        "freedom; empty for fewer than three designs)",
+        "pi_high": "prediction interval, upper bound",
+        "i2": "I² heterogeneity (0–1)",
+        "mde_80": "minimum detectable pooled effect at 80 % power (rate ratio)",
+        "literature_estimate": "the review's rate ratio where a measure of the type acts (data/literature.yaml)",
+        "literature_source": "the review (short citation)",
+        "measure_type_label": "German label of the type",
+        "mechanism": "mechanism class (register field mechanism, else the type's default in the rules)",
+        "outcome": "outcome family (data/pooling_rules.yaml)",
+        "outcome_label": "German label of the outcome family",
+        "scope": "lokal (measures in a Gemeinde, Stadtteil or Kreis) or Land (Land-wide measures)",
+        "unit_level": "the common level the designs were pooled on",
+        "method": "German name of the pooling method",
+        "p_value": "p-value of the pooled effect",
+        "tau2": "between-design variance τ²",
+        "mean_share": "mean share of the measures' areas in the units measured (1: the area is the unit)",
+        "literature_at_level": "the review's rate ratio spread over the units measured (1 − mean_share × reduction)",
+        "rules_version": "version of data/pooling_rules.yaml the pooling followed",
+        "designs_for_15": "how many designs like these (same level and years) a pooled evaluation would need to "
+        "detect a 15 % reduction with 80 % power (empty: more than 500)",
+        "forest": "JSON list of the pooled designs (measure_id, unit_ags, indicator_label, estimate, ci_low, ci_high)",
+        "verdict_de": "plain-German sentence with bound, level and the rules' version",
+    },
+)
+
 CALIBRATION = Table(
     "calibration",
     "How often the evaluation claims an effect where none exists: placebo measures at random start dates in "
     "Kreise without a registered body or measure, evaluated through the same code path as real measures.",
     "derived from panel, crime_cases (Kreis types), boundaries (neighbours) and treated_units",
-    ("method", "indicator"),
+    ("method", "indicator", "stratum"),
     {
         "method": "'headline' (the published procedure) or an estimator code as in measure_effects",
         "indicator": "PKS indicator, or '*' for all of them together",
+        "stratum": "the placebo designs counted: 'alle' (every one), 'Ebene: Kreis|Land|Gemeinde|Stadtteil', "
+        "'Kreisgröße: …' (population class of the placebo Kreis), 'Kreisart: …'; strata only over all indicators",
         "indicator_label": "German label",
         "n_designs": "evaluable placebo designs",
         "n_not_evaluable": "placebo designs the procedure did not evaluate",
@@ -130,8 +187,10 @@ TREATED_UNITS = Table(
         "placebo measure is drawn there)",
         "evaluable": "at least one registered design on this unit and indicator is evaluable: the unit is left out "
         "of the comparison pools of the indicator",
+        "named": "for an indicator '*' row: the register names this Gemeinde or Kreis itself (no Gemeinde placebo "
+        "is drawn in it or, for a Kreis, in its Gemeinden)",
     },
 )
 
-for _t in (PANEL, MEASURE_EFFECTS, EFFECTS_POOLED, CALIBRATION, TREATED_UNITS):
+for _t in (PANEL, MEASURE_EFFECTS, EFFECTS_POOLED, MEASURE_TYPE_EFFECTS, CALIBRATION, TREATED_UNITS):
     register_table(_t)

@@ -29,7 +29,8 @@ INSTRUCTIONS = [
     "2. AGS: 8-stelliger Gemeindeschlüssel als Text (führende Null behalten). Nur Gemeinden des "
     "Gemeindeverzeichnisses; Fälle ohne Tatortgemeinde nicht eintragen.",
     "3. PKS-Schlüssel wie in der PKS: 6 Zeichen, ------ für Straftaten insgesamt. Je Gemeinde und Jahr "
-    "mindestens ------, dazu die Schlüssel, auf die Maßnahmen zielen (z. B. 899000, 435*00, 892000).",
+    "mindestens ------ und 725000 (Verstöße gegen Aufenthalts- und Asylrecht: ausgewertet werden alle Straftaten "
+    "ohne sie), dazu die Schlüssel, auf die Maßnahmen zielen (z. B. 899000, 435*00, 892000).",
     "4. Zahlen als Zahlen oder in deutscher Schreibweise (1.234); Versuche und aufgeklärte Fälle dürfen leer "
     "bleiben, sind aber höchstens so groß wie die Fälle.",
     "5. Die Summe der Gemeinden eines Kreises darf die Fallzahl des Kreises in der PKS des BKA "

@@ -7,7 +7,9 @@ The original xlsx exports carry variable codes (``K11_T3_var1``…) instead of l
 come from the hackathon's reviewed labels (PROVENANCE-crime-councils.md §2):
 
 * ``K11_T3`` recorded crimes per Stadtteil (Tatortprinzip), 2017–2021: var1 year, var2 Stadtteil
-  number (``01``…``78``; ``15003`` = city total, wrong in 2020/2021; ``99998`` = not assignable).
+  number (``01``…``78``; ``15003`` = city total, wrong in 2020/2021; ``99998`` = not assignable). The city is
+  the one of the total row's key (:func:`city_code`), so that another city's figures in this layout load
+  under its own key.
 * ``K11_T4`` Magdeburg vs Halle 2015–2024: cases, inhabitants and HZ of each city. Has typos against
   the BKA table (2022 Magdeburg 37,332 for 27,332; 2023 Halle 39,748 for 30,748) that are loaded as
   published and flagged by a warning check, never fixed silently.
@@ -50,9 +52,19 @@ NOT_LOADED = {
 }
 
 
-def stadtteil_ags(code: str) -> str:
-    """A pseudo-key for a Magdeburg Stadtteil: the city's AGS plus the two-digit Stadtteil number."""
-    return f"15003000-{code}"
+#: Magdeburg's Kreis key, the city of the published tables
+MAGDEBURG = "15003"
+
+
+def stadtteil_ags(code: str, city: str = MAGDEBURG) -> str:
+    """A pseudo-key for a Stadtteil: the city's AGS plus the two-digit Stadtteil number."""
+    return f"{city}000-{code}"
+
+
+def city_code(codes: list[str]) -> str:
+    """The city of a K11_T3 table: the five-digit key of its city-total row (Magdeburg's 15003 in the
+    published table; the same layout serves another city's figures), Magdeburg without one."""
+    return next((c for c in codes if re.fullmatch(r"\d{5}", c) and c != "99998"), MAGDEBURG)
 
 
 def read_kiss_md(path: str | Path) -> ReadResult:
@@ -76,6 +88,11 @@ def read_kiss_md(path: str | Path) -> ReadResult:
 
     records, rejects = [], []
     n = 0
+    city = MAGDEBURG
+    if table == "K11_T3":
+        city = city_code(
+            [cell_text(r[var[f"{table}_var2"]]).strip() for r in rows[1:] if len(r) > var.get(f"{table}_var2", 99)]
+        )
     for no, row in enumerate(rows[1:], start=2):
         if all(c in (None, "") for c in row):
             continue
@@ -86,26 +103,34 @@ def read_kiss_md(path: str | Path) -> ReadResult:
             if table == "K11_T3":
                 code = col(row, 2)
                 value = float(col(row, 3))
-                if code == "15003":
+                if code == city:
+                    label = "Magdeburg (Summenzeile)" if city == MAGDEBURG else "Stadt (Summenzeile)"
+                    records.append((table, year, "Gemeinde", f"{city}000", label, "straftaten_summenzeile", value, no))
+                elif code == "99998":
                     records.append(
                         (
                             table,
                             year,
-                            "Gemeinde",
-                            "15003000",
-                            "Magdeburg (Summenzeile)",
-                            "straftaten_summenzeile",
+                            "Stadtteil",
+                            stadtteil_ags("99", city),
+                            "nicht zuordenbar",
+                            "straftaten",
                             value,
                             no,
                         )
                     )
-                elif code == "99998":
-                    records.append(
-                        (table, year, "Stadtteil", stadtteil_ags("99"), "nicht zuordenbar", "straftaten", value, no)
-                    )
                 elif re.fullmatch(r"\d{2}", code):
                     records.append(
-                        (table, year, "Stadtteil", stadtteil_ags(code), f"Stadtteil {code}", "straftaten", value, no)
+                        (
+                            table,
+                            year,
+                            "Stadtteil",
+                            stadtteil_ags(code, city),
+                            f"Stadtteil {code}",
+                            "straftaten",
+                            value,
+                            no,
+                        )
                     )
                 else:
                     raise ValueError(f"unknown Stadtteil number {code!r}")

@@ -261,6 +261,15 @@ CATALOGUE: dict[str, tuple[str, str, str, str, str]] = {
         "Cannot be evaluated: {detail}.",
         "Add start and target if known.",
     ),
+    "evidence_missing": (
+        "warning",
+        "Der Wirkmechanismus fehlt{suggestion}.",
+        "In 'Wirkmechanismus' eintragen, wie die Maßnahme wirken soll: gleichartige Maßnahmen werden je Mechanismus "
+        "gemeinsam ausgewertet und mit passender Forschung verglichen. Ebenfalls leer: {other}.",
+        "The mechanism is missing{suggestion}.",
+        "Enter how the measure is meant to work under 'Wirkmechanismus': measures of one type are pooled per "
+        "mechanism and compared with matching research. Also empty: {other}.",
+    ),
     "old_excel": (
         "error",
         "Altes Excel-Format (.xls) wird nicht gelesen.",

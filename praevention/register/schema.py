@@ -64,6 +64,29 @@ MEASURE_TYPES = {
     "Landesprogramm": "Landesprogramm / Kampagne",
     "Sonstiges": "Sonstiges",
 }
+#: How a measure is meant to work (the M of EMMIE, College of Policing Crime Reduction Toolkit): measures of one
+#: type are pooled per mechanism, and the literature is matched on it.
+MECHANISMS = {
+    "presence": "Präsenz und Ansprechbarkeit (Streifen, Kontaktbeamte)",
+    "problem_solving": "gemeinsame Problemlösung von Kommune, Polizei und Partnern",
+    "situational": "Gelegenheiten verringern (Licht, Gestaltung, Sicherung)",
+    "awareness": "Aufklärung und Beratung",
+    "social": "soziale Prävention (Jugend, Familie, Schule)",
+    "enforcement": "Kontrolle und Überwachung",
+    "engineering": "bauliche Maßnahme im Verkehr",
+    "networking": "Vernetzung und Abstimmung (Gremium)",
+}
+#: A mechanism to suggest for a measure without one: (pattern on type and title, mechanism); first match wins.
+MECHANISM_HINTS = [
+    (r"streife|präsenz|kontaktbeamt|regionalbereich|stadtwache", "presence"),
+    (r"beleuchtung|licht|videobeobacht|umgestalt|sicherung|einbruchschutz", "situational"),
+    (r"tempo|querung|kreisverkehr|umbau|radweg", "engineering"),
+    (r"kontrolle|blitzer|überwachung|speed", "enforcement"),
+    (r"jugend|schule|kita|familie|sport|tanz", "social"),
+    (r"beratung|aufklärung|kampagne|informations|wettbewerb|senioren", "awareness"),
+    (r"partnerschaft|kooperation|vereinbarung", "problem_solving"),
+    (r"rat\b|beirat|runder tisch|gremium|netzwerk", "networking"),
+]
 #: Further spellings accepted on input (lower case → code), per vocabulary.
 ALIASES: dict[str, dict[str, str]] = {
     "partners": {
@@ -285,6 +308,32 @@ MEASURE_FIELDS = [
     Field("end", "Ende", "date", help="Leer lassen, solange die Maßnahme läuft."),
     Field("intensity", "Intensität", "text", help="z. B. Zahl der Streifen pro Woche, Stellenanteile."),
     Field("budget_eur", "Budget (EUR)", "number", help="Mittel in Euro, falls bekannt (Zahl ohne Einheit).", minimum=0),
+    Field(
+        "mechanism",
+        "Wirkmechanismus",
+        "enum",
+        choices=MECHANISMS,
+        help="Wie die Maßnahme wirken soll (Auswahlliste). Gleichartige Maßnahmen werden je Mechanismus gemeinsam "
+        "ausgewertet und mit passender Forschung verglichen.",
+    ),
+    Field(
+        "moderators",
+        "Für wen und wo",
+        "text",
+        help="Für wen oder wo die Maßnahme wirken soll, z. B. 'Jugendliche 14–21', 'Innenstadt, nachts', "
+        "'Seniorinnen und Senioren'.",
+    ),
+    Field(
+        "duration", "Dauer", "text", help="Wie lange und wie oft, z. B. 'ganzjährig', 'Mai bis September', '2 Jahre'."
+    ),
+    Field(
+        "partners",
+        "Beteiligte Partner",
+        "multi_enum",
+        choices=PARTNERS,
+        help="Wer an der Maßnahme mitwirkt (Auswahlliste); mehrere mit Semikolon trennen.",
+        aliases="partners",
+    ),
     Field("source_url", "Quelle (URL)", "url", help="Fundstelle im Internet."),
     Field("notes", "Anmerkungen", "text", help="Freitext. Bitte keine Namen, Telefonnummern oder E-Mail-Adressen."),
 ]
@@ -343,6 +392,10 @@ MEASURE_TYPES_SQL = {
     "end_precision": "VARCHAR",
     "intensity": "VARCHAR",
     "budget_eur": "DOUBLE",
+    "mechanism": "VARCHAR",
+    "moderators": "VARCHAR",
+    "duration": "VARCHAR",
+    "partners": "VARCHAR[]",
     "source_url": "VARCHAR",
     "notes": "VARCHAR",
     "evaluable": "BOOLEAN",
@@ -352,6 +405,11 @@ MEASURE_TYPES_SQL = {
 }
 BODY_COLUMNS = list(BODY_TYPES_SQL)
 MEASURE_COLUMNS = list(MEASURE_TYPES_SQL)
+
+
+def suggest_mechanism(text: str) -> str | None:
+    """The mechanism :data:`MECHANISM_HINTS` suggests for a measure's type and title, or None."""
+    return next((code for pattern, code in MECHANISM_HINTS if re.search(pattern, text.lower())), None)
 
 
 # ---------------------------------------------------------------- pandera schemas
@@ -444,6 +502,10 @@ def _schemas() -> tuple[object, object]:
             **dated("end"),
             "intensity": text,
             "budget_eur": pa.Column(float, pa.Check.ge(0), nullable=True),
+            "mechanism": pa.Column(object, pa.Check.isin(list(MECHANISMS)), nullable=True),
+            "moderators": text,
+            "duration": text,
+            "partners": pa.Column(object, list_of(PARTNERS)),
             "source_url": text,
             "notes": text,
             "evaluable": pa.Column(bool),

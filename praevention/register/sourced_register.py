@@ -82,6 +82,9 @@ BODY_TYPE_RULES = [
 ACTIVE_WORDS = r"aktiv|besteht|neustart|konstitu|wiederbelebt|erste sitzung|ins leben gerufen"
 RELAUNCH_WORDS = r"neu aufgestellt|neuaufstellung|neustart|wiederbelebt|revival|relaunch|neu gegründet"
 PARTNERSHIP = r"sicherheitspartnerschaft|kooperation|partnerschaft"
+#: ID prefix of a body derived from a single measure in a town without a body ("Beteiligte an „…“"): a
+#: placeholder for whoever carries the measure, with no founding of its own to evaluate
+PLACEHOLDER_PREFIX = "K-"
 TYPE_RULES = [  # (pattern on measure_type, else on the title; measure_type code); first match wins
     (r"befragung|survey", "Befragung"),
     (r"verkehr", "Verkehrsprävention"),
@@ -135,6 +138,12 @@ PARTNER_RULES = [
     (r"jugend|kinderschutz", "youth_welfare"),
     (r"ministerium|landkreistag|städte- und gemeindebund|verkehrswacht|unfallkasse", "other"),
 ]
+
+
+def is_placeholder_body(body_id: object) -> bool:
+    """Whether a body is a placeholder derived from one measure (:data:`PLACEHOLDER_PREFIX`): not a council,
+    so its "founding" is no event to evaluate."""
+    return str(body_id).startswith(PLACEHOLDER_PREFIX)
 
 
 def _first(rules: list[tuple[str, str]], text: str, default: str) -> str:
@@ -266,7 +275,7 @@ def measures_from_real(
         if ags in partnerships:
             assigned[id(r)] = (partnerships[ags], None)
         else:
-            body_id = f"K-{r.get('id', '')}"
+            body_id = f"{PLACEHOLDER_PREFIX}{r.get('id', '')}"
             assigned[id(r)] = (body_id, _derived_body(r, ags, body_id, "other"))
     out = []
     for r in rows:

@@ -74,7 +74,12 @@ register_table(
             "end": "end date",
             "end_precision": "day, month or year",
             "intensity": "intensity as entered (personal data replaced by [entfernt])",
-            "budget_eur": "budget in euro",
+            "budget_eur": "budget in euro (the economic cost of an evidence card)",
+            "mechanism": "how the measure is meant to work (MECHANISMS: presence, problem_solving, situational, "
+            "awareness, social, enforcement, engineering, networking); empty when not entered",
+            "moderators": "for whom and where it is meant to work, as entered",
+            "duration": "how long and how often, as entered",
+            "partners": "partners involved in the measure (codes as for bodies)",
             "source_url": "source URL(s)",
             "notes": "notes, including derived values; names, phone numbers and e-mail addresses replaced by [entfernt]",
             "evaluable": "false when the start or a mappable target is missing",

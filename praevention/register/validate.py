@@ -36,11 +36,14 @@ from praevention.register.schema import (
     ALIASES,
     BODY_COLUMNS,
     DATE_ORDER,
+    FIELDS,
     LAND_NAMES,
     MEASURE_COLUMNS,
+    MECHANISMS,
     TABLES,
     Field,
     schemas,
+    suggest_mechanism,
 )
 from praevention.register.sourced_register import SOURCE_COLUMNS, body_from_real, measures_from_real
 from praevention.register.targets import SAFETY_TARGET, Targets, parse_targets
@@ -125,9 +128,9 @@ class Row:
 
     def header(self, name: str) -> str:
         """The column header the user sees for field ``name``."""
-        if self.table.layout == "real":
-            return SOURCE_COLUMNS[self.kind].get(name, name)
         f = next((f for f in TABLES[self.kind] if f.name == name), None)
+        if self.table.layout == "real":
+            return SOURCE_COLUMNS[self.kind].get(name) or (f.header if f else name)
         return self.table.columns.get(name) or (f.header if f else name)
 
     def problem(self, code: str, name: str = "", value: object = "", replacement: object = None, **params) -> None:
@@ -533,6 +536,27 @@ def _check_measure(row: Row, bodies: BodyIndex, ctx: Context, own_body_failed: b
     if reasons and not row.has_error:
         name = "start" if NO_START_REASON in reasons else "target"
         row.problem("not_evaluable", name, "", detail=row.parsed["_reason"])
+    if not reasons and not row.has_error and row.parsed.get("mechanism") is None and "mechanism" not in _failed(row):
+        _evidence_hint(row)
+
+
+def _evidence_hint(row: Row) -> None:
+    """A hint on an evaluable measure without a mechanism: the one its type and title suggest, and the other
+    fields of an evidence card (EMMIE) that are still empty."""
+    text = f"{row.parsed.get('measure_type') or ''} {cell_text(row.fields.get('measure_type'))} {row.parsed.get('title') or ''}"
+    code = suggest_mechanism(text)
+    missing = [
+        FIELDS["measures"][f].header
+        for f in ("moderators", "intensity", "duration", "partners", "budget_eur")
+        if not row.parsed.get(f)
+    ]
+    row.problem(
+        "evidence_missing",
+        "mechanism",
+        "",
+        suggestion=(f" (Vorschlag: {MECHANISMS[code]})", f" (suggested: {MECHANISMS[code]})") if code else "",
+        other=", ".join(missing) or "–",
+    )
 
 
 def _failed(row: Row) -> set[str]:
@@ -632,6 +656,10 @@ def _measure_record(r: Row) -> dict[str, object]:
         **_date_cols(r, "end"),
         "intensity": p.get("intensity"),
         "budget_eur": p.get("budget_eur"),
+        "mechanism": p.get("mechanism"),
+        "moderators": p.get("moderators"),
+        "duration": p.get("duration"),
+        "partners": list(p.get("partners") or []),
         "source_url": p.get("source_url"),
         "notes": _notes(r),
         "evaluable": p.get("_reason") is None,

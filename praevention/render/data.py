@@ -13,6 +13,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from praevention.evaluation.pooling import COLUMNS as TYPE_COLUMNS
+
 SYNTHETIC_LABEL = "Demodaten – synthetisch"
 
 #: Attribution lines required by the licences (dl-de/by-2-0 and Destatis terms), in German.
@@ -59,7 +61,7 @@ class ReportData:
     * ``gemeinden``: ags (8), name, kreis_ags (5), population, area_km2, geometry — latest Gebietsstand.
     * ``kreise``: ags (5), name, kreis_type, population, area_km2, geometry.
     * ``panel``: the ``panel`` table for the Land's units and the Land itself (see praevention/evaluation/tables.py).
-    * ``effects`` / ``pooled``: ``measure_effects`` / ``effects_pooled``.
+    * ``effects`` / ``pooled``: ``measure_effects`` / ``effects_pooled``; ``types``: ``measure_type_effects``.
     * ``calibration``: the ``calibration`` table (false positives of the procedure on placebo measures).
     * ``bodies`` / ``measures``: ``register_bodies`` / ``register_measures`` without their free-text ``notes``.
     * ``points``: the Land's accident points (accident_uid, year, month, ags, category, lon, lat, x_25832, y_25832, …).
@@ -90,6 +92,8 @@ class ReportData:
     data_date: dt.date | None = None
     safety: pd.DataFrame = field(default_factory=pd.DataFrame)
     safety_changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: ``measure_type_effects``: the evaluations pooled by type of measure ("Was wirkt?")
+    types: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[*TYPE_COLUMNS, "verdict_de"]))
 
     def __post_init__(self) -> None:
         if self.data_date is None:
@@ -195,6 +199,7 @@ def load_report_data(con, land: str, *, synthetic: bool = False, regions: str = 
     panel = con.execute("SELECT * FROM panel WHERE substr(unit_ags, 1, 2) = ?", [land]).df()
     effects = con.execute("SELECT * FROM measure_effects").df()
     pooled = con.execute("SELECT * FROM effects_pooled").df()
+    types = con.execute("SELECT * FROM measure_type_effects").df()
     calibration = con.execute("SELECT * FROM calibration").df()
     # the register's free text (notes) is for the register keeper, never for a product
     bodies = con.execute("SELECT * EXCLUDE (notes) FROM register_bodies").df()
@@ -250,4 +255,5 @@ def load_report_data(con, land: str, *, synthetic: bool = False, regions: str = 
         synthetic=synthetic,
         safety=safety,
         safety_changes=changes,
+        types=types,
     )

@@ -1,8 +1,9 @@
 """The report for the Ministry of the Interior and Sport: HTML, PDF (typst) and an XLSX workbook.
 
 Contents: an overview map of all bodies and measures, a forest plot of the effects with the pooled
-estimates, the comparison of methods for each measure (the naive one labelled), data quality
-(quarantined rows, breaks, missing years) and the caveats on method and data.
+estimates, "Was wirkt?" (measures pooled by type with their evidence cards, :mod:`praevention.render.evidence`),
+the comparison of methods for each measure (the naive one labelled), data quality (quarantined rows, breaks,
+missing years) and the caveats on method and data.
 """
 
 from __future__ import annotations
@@ -13,13 +14,17 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from praevention.evaluation.calibration import ALL
+from praevention.evaluation.design import FOUNDED_WITH_MEASURE, founding_reason
+from praevention.register.sourced_register import is_placeholder_body
 from praevention.register.targets import aims_at_safety
 from praevention.render import fmt, safety
 from praevention.render.cache import write_if_changed
 from praevention.render.data import SOURCE_NAMES, SYNTHETIC_LABEL, ReportData
+from praevention.render.evidence import what_works
 from praevention.render.figures import alt_texts
 from praevention.render.steckbrief import TEMPLATES
-from praevention.render.verdict import chance_phrase, finding_label
+from praevention.render.verdict import chance_phrase, finding_text
 from praevention.render.workbook import OPEN_DATA, quality_table, write_open_data, write_workbook
 from praevention.stats.methods import NAIVE
 from praevention.stats.methods import label as method_label
@@ -31,7 +36,11 @@ CAVEATS = [
     "Regression zur Mitte: Gremien entstehen oft nach einem schlechten Jahr; danach sinken die Zahlen auch ohne "
     "Maßnahme. Die Empirical-Bayes-Schätzung für Unfälle rechnet diesen Effekt heraus und weist ihn getrennt aus.",
     "Kriminalitätsdaten (PKS) liegen nur auf Kreisebene vor. Maßnahmen einer Gemeinde werden am ganzen Kreis "
-    "gemessen; kleine Wirkungen in einer Stadt gehen darin unter.",
+    "gemessen; kleine Wirkungen in einer Stadt gehen darin unter. Jedes Ergebnis nennt den Anteil der Gemeinde am "
+    "Kreis und die Senkung, die am Ort der Maßnahme nötig wäre, damit die Kreisdaten sie zeigen.",
+    "Ausgewertet werden alle Straftaten ohne Verstöße gegen das Aufenthalts- und Asylrecht: diese werden dort "
+    "erfasst, wo Ausländerbehörden und Aufnahmeeinrichtungen sind (im Landkreis Harz 2016 ein Drittel aller Fälle), "
+    "nicht dort, wo örtliche Kriminalität entsteht.",
     "Kleine Zahlen schwanken stark. Zahlen von 1 bis 2 werden je Gemeinde nicht ausgewiesen („<3“), "
     "Auswertungen mit weniger als 20 Fällen gelten als nicht auswertbar.",
     "Bevölkerungszahlen ab dem Stichtag 31.12.2022 beruhen auf dem Zensus 2022; der Sprung ist ein Bruch, kein Trend.",
@@ -100,8 +109,8 @@ def overview_rows(data: ReportData) -> list[list[str]]:
     detect, and why it could not be evaluated where it could not."""
     head = data.effects[data.effects["headline"]]
     rows = []
-    # a body derived from a single measure ("K-…", see praevention/register/sourced_register.py) is that measure
-    bodies = [b for b in data.bodies["body_id"] if not str(b).startswith("K-")]
+    # a placeholder body derived from a single measure (praevention/register/sourced_register.py) is that measure
+    bodies = [b for b in data.bodies["body_id"] if not is_placeholder_body(b)]
     ids = [*(f"{b}:" for b in bodies), *data.measures["measure_id"]]
     for key in ids:
         own = head[head["measure_id"].str.startswith(key)] if key.endswith(":") else head[head["measure_id"] == key]
@@ -109,16 +118,29 @@ def overview_rows(data: ReportData) -> list[list[str]]:
         kind = "Gremium" if key.endswith(":") else "Maßnahme"
         evaluable = own[own["evaluable"]]
         if len(evaluable):
-            found = evaluable["finding"].map(finding_label).value_counts()
+            found = pd.Series([finding_text(r) for r in evaluable.to_dict(orient="records")]).value_counts()
             verdict = "; ".join(f"{label} ({n})" if n > 1 else label for label, n in found.items() if label)
-            mde = evaluable["mde_80"].dropna()
-            mde_text = f"{fmt.change_from_ratio(mde.max()).lstrip('−')}" if len(mde) else "–"
+            mde_text = overview_mde(evaluable)
             why = ""
         else:
-            verdict, mde_text = "nicht auswertbar", "–"
             why = _why_not(data, key, own)
+            # a founding that is the start of one of the body's measures is that measure's evaluation
+            verdict = "als Maßnahme ausgewertet" if why.endswith(FOUNDED_WITH_MEASURE) else "nicht auswertbar"
+            mde_text = "–"
         rows.append([name, kind, verdict or "–", mde_text, why])
     return rows
+
+
+def overview_mde(evaluable: pd.DataFrame) -> str:
+    """The smallest detectable reduction of a body's or measure's evaluations, in its own area: the largest
+    over its evaluations; 'am Ort nicht erkennbar (25 % im Kreis)' where the unit's data cannot show an
+    effect in the measure's area at all."""
+    area, unit = evaluable["mde_80_area"], evaluable["mde_80"].dropna()
+    if not len(unit):
+        return "–"
+    if area.isna().any():
+        return f"am Ort nicht erkennbar ({fmt.change_from_ratio(unit.max()).lstrip('−')} im Kreis)"
+    return fmt.change_from_ratio(area.max()).lstrip("−")
 
 
 def _why_not(data: ReportData, key: str, own: pd.DataFrame) -> str:
@@ -128,7 +150,10 @@ def _why_not(data: ReportData, key: str, own: pd.DataFrame) -> str:
             return m.iloc[0]
     reasons = [json.loads(d).get("reason_de", "") for d in own["diagnostics"] if isinstance(d, str) and d]
     reasons = [r for r in dict.fromkeys(reasons) if r]
-    return "; ".join(reasons) if reasons else ("kein Gründungsdatum im Register" if key.endswith(":") else "–")
+    if reasons or not key.endswith(":"):
+        return "; ".join(reasons) or "–"
+    body = data.bodies[data.bodies["body_id"] == key[:-1]]
+    return (founding_reason(body.iloc[0], data.measures) if len(body) else "") or "–"
 
 
 def kreis_rows(data: ReportData) -> list[list[str]]:
@@ -288,6 +313,7 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
             "Für eine gemeinsame Auswertung gleichartiger Maßnahmen (Meta-Analyse) gibt es noch zu wenige ausgewertete Maßnahmen."
         ],
         "effects": effects,
+        "what_works": what_works(data),
         "methods": methods,
         "methods_intro": "★ = die Schätzung, die in Steckbriefen und Folien verwendet wird. Der naive Vergleich steht nur "
         "zum Vergleich da: er rechnet allgemeine Trends und die Regression zur Mitte nicht heraus.",
@@ -302,17 +328,32 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
 
 
 def calibration_box(calibration: pd.DataFrame) -> str:
-    """The calibration in one plain sentence: how often the procedure claims an effect that is not there."""
-    row = calibration[(calibration["method"] == "headline") & (calibration["indicator"] == "*")]
+    """The calibration in plain sentences: how often the procedure claims an effect that is not there, overall
+    and in its worst stratum (level, Kreis size, Kreisart, starts chosen as councils are founded)."""
+    head = calibration[(calibration["method"] == "headline") & (calibration["indicator"] == "*")]
+    row = head[head["stratum"] == ALL]
     if row.empty:
         return "Die Prüfung mit Scheinmaßnahmen liegt nicht vor."
     r = row.iloc[0]
     n, rate = int(r["n_designs"]), float(r["false_positive_rate"])
-    return (
-        f"Von {fmt.number(n)} Scheinmaßnahmen in Kreisen ohne Maßnahme – erfundenen Starts zu zufälligen Zeitpunkten, "
-        f"ausgewertet wie echte Maßnahmen – hätte das Verfahren {fmt.number(round(rate * n))} "
-        f"({fmt.percent(rate, 1)}) fälschlich als wirksam eingestuft; zulässig sind höchstens 7 %. Wirkungen unter "
-        f"etwa {fmt.change_from_ratio(r['mde_80']).lstrip('−')} kann das Verfahren auf Kreisebene nicht sicher erkennen."
+    strata = head[(head["stratum"] != ALL) & (head["n_designs"] >= 100)]
+    worst = strata.loc[strata["false_positive_rate"].idxmax()] if len(strata) else None
+    kreis = head[head["stratum"] == "Ebene: Kreis"]
+    mde = float((kreis if len(kreis) else row).iloc[0]["mde_80"])
+    text = (
+        f"Von {fmt.number(n)} Scheinmaßnahmen in Kreisen, Ländern und Stadtteilen ohne Maßnahme – erfundenen Starts "
+        f"zu zufälligen Zeitpunkten, ausgewertet wie echte Maßnahmen – hätte das Verfahren {fmt.number(round(rate * n))} "
+        f"({fmt.percent(rate, 1)}) fälschlich als wirksam eingestuft; zulässig sind höchstens 7 %."
+    )
+    if worst is not None:
+        text += (
+            f" Getrennt nach Ebene, Kreisgröße und Kreisart und bei Starts nach dem schlechtesten Jahr oder auf "
+            f"steigendem Trend sind es höchstens {fmt.percent(float(worst['false_positive_rate']), 1)} "
+            f"({worst['stratum']})."
+        )
+    return text + (
+        f" Wirkungen unter etwa {fmt.change_from_ratio(mde).lstrip('−')} kann das Verfahren auf Kreisebene nicht "
+        "sicher erkennen."
     )
 
 

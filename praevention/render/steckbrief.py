@@ -35,10 +35,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from praevention.digest import content_key, source_key
 from praevention.files import write_atomic
 from praevention.register.schema import BODY_TYPES, PARTNERS, STATUS
+from praevention.register.sourced_register import is_placeholder_body
 from praevention.register.targets import aims_at_safety
 from praevention.render import fmt, safety
 from praevention.render.cache import RenderCache, write_if_changed
 from praevention.render.data import SYNTHETIC_LABEL, ReportData
+from praevention.render.evidence import Evidence
 from praevention.render.svg import LocatorMap, sparkline
 from praevention.render.verdict import event_title
 
@@ -169,6 +171,7 @@ class SheetBuilder:
             self.measures_by_body[str(m["body_id"])].append(mid)
             self.measures_by_ags[str(m["ags"])].append(mid)
         self.titles = {mid: _text(m["title"]) for mid, m in self.measures.items()}
+        self.evidence = Evidence(data)
         self.body_names = {bid: _text(b["name"]) for bid, b in self.bodies.items()}
         self.effects: dict[str, list[dict]] = defaultdict(list)
         for r in data.effects.to_dict("records"):
@@ -422,15 +425,18 @@ class SheetBuilder:
             by_ind: dict[str, list[dict]] = defaultdict(list)
             for r in rows:
                 by_ind[_text(r["indicator"])].append(r)
+            first = True
             for _, group in sorted(by_ind.items()):
                 head = next((r for r in group if bool(r["headline"])), None)
                 if head is None:
                     continue
-                entries.append(self._entry(mid, head, prefix))
+                entries.append(self._entry(mid, head, prefix, card=first))
+                first = first and not bool(head["evaluable"])
         entries.sort(key=lambda e: not e["evaluable"])
         return entries
 
-    def _entry(self, mid: str, head: dict, prefix: str) -> dict:
+    def _entry(self, mid: str, head: dict, prefix: str, *, card: bool = False) -> dict:
+        """One effect entry; ``card``: with the measure's evidence line (once per measure)."""
         evaluable = bool(head["evaluable"])
         parts = [f"Zielgröße: {_text(head['indicator_label'], 'keine')}"]
         unit = _text(head["unit_ags"])
@@ -444,7 +450,7 @@ class SheetBuilder:
         return {
             "title": prefix + self.measure_title(mid),
             "meta": " · ".join(parts),
-            "result": "",
+            "result": self.evidence.line(mid) if evaluable and card else "",
             "verdict": " ".join(t for t in (_text(head["verdict_de"]), _text(head.get("context_de"))) if t),
             "evaluable": evaluable,
         }
@@ -520,7 +526,7 @@ class SheetBuilder:
     def body_measure_ids(self, body_id: str) -> list[str]:
         """The body's own events (founding, relaunch) and its measures; a body derived from a single measure
         (``K-…``, :mod:`praevention.register.sourced_register`) has no founding of its own to show."""
-        derived = [] if body_id.startswith("K-") else sorted(m for m in self.effects if m.startswith(f"{body_id}:"))
+        derived = [] if is_placeholder_body(body_id) else sorted(m for m in self.effects if m.startswith(f"{body_id}:"))
         return derived + sorted(self.measures_by_body.get(body_id, []))
 
     def safety(self, ags: str, name: str) -> dict | None:

@@ -26,10 +26,10 @@ import pandas as pd
 
 from praevention.files import atomic_target, write_atomic
 from praevention.privacy import neutralise_formula
-from praevention.register.schema import ACCIDENT_GROUPS, TABLES
+from praevention.register.schema import ACCIDENT_GROUPS, MECHANISMS, TABLES
 from praevention.render import fmt
 from praevention.render.data import SOURCE_NAMES, ReportData
-from praevention.render.verdict import FINDING_LABELS
+from praevention.render.verdict import finding_text
 from praevention.stats.methods import label as method_label
 
 #: German column labels; the register's come from its schema
@@ -60,6 +60,31 @@ HEADERS_DE = {
     "p_holm": "p-Wert (korrigiert, Holm)",
     "mde_80": "kleinste erkennbare Wirkung (Ratenverhältnis, 80 % Power)",
     "finding": "Befund",
+    "area_ags": "Gebiet der Maßnahme (Schlüssel)",
+    "area_level": "Ebene des Gebiets der Maßnahme",
+    "area_share_cases": "Anteil an den Fällen des gemessenen Gebiets",
+    "area_share_population": "Anteil an den Einwohnern des gemessenen Gebiets",
+    "area_share_territory": "Anteil an der Fläche des gemessenen Gebiets",
+    "mde_80_area": "kleinste erkennbare Wirkung am Ort der Maßnahme (Ratenverhältnis)",
+    "population_handling": "Einwohnerzahlen über den Zensus-2022-Bruch",
+    "measure_type": "Art der Maßnahme (Schlüssel)",
+    "measure_type_label": "Art der Maßnahme",
+    "n_measures": "Maßnahmen",
+    "n_designs": "Auswertungen",
+    "pi_low": "Vorhersageintervall unten",
+    "pi_high": "Vorhersageintervall oben",
+    "i2": "Heterogenität I²",
+    "tau2": "Streuung zwischen Maßnahmen τ²",
+    "literature_estimate": "Forschung: Ratenverhältnis am Ort",
+    "literature_source": "Forschung: Quelle",
+    "literature_at_level": "Forschung: Ratenverhältnis auf der gemessenen Ebene",
+    "mechanism": "Wirkmechanismus",
+    "outcome": "Zielgröße (Schlüssel)",
+    "outcome_label": "Zielgröße",
+    "scope": "Geltungsbereich",
+    "mean_share": "mittlerer Anteil des Gebiets der Maßnahme",
+    "rules_version": "Version der Auswertungsregeln",
+    "designs_for_15": "Auswertungen nötig für 15 %",
     "year": "Jahr",
     "month": "Monat",
     "count": "Anzahl",
@@ -118,7 +143,23 @@ PANEL_INDICATORS = [
 ]
 INTEGER = {"year", "count", "population", "rows", "source_row", "n_before", "n_after", "month"}
 ONE_DECIMAL = {"rate_per_100k", "rate_ci_low", "rate_ci_high", "hz_published", "area_radius_m"}
-TWO_DECIMALS = {"estimate", "ci_low", "ci_high", "mde_80", "budget_eur"}
+TWO_DECIMALS = {
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "mde_80",
+    "budget_eur",
+    "pi_low",
+    "pi_high",
+    "i2",
+    "mde_80_area",
+    "area_share_cases",
+    "area_share_population",
+    "area_share_territory",
+    "literature_estimate",
+    "literature_at_level",
+    "mean_share",
+}
 P_VALUES = {"p_value", "p_adjusted", "p_holm"}
 DATES = {"founded", "ended", "relaunched", "start", "end", "source_date"}
 NOT_PUBLISHED = {"notes", "target", "diagnostics"}  # free text from the register; internal diagnostics
@@ -225,7 +266,7 @@ def release_tables(data: ReportData) -> dict[str, pd.DataFrame]:
     e["body_id"] = [b if k else None for b, k in zip(body, kind, strict=True)]
     e["measure_id"] = [None if k else m for m, k in zip(e["measure_id"], kind, strict=True)]
     e["method"] = e["method"].map(method_label)
-    e["finding"] = e["finding"].map(lambda f: FINDING_LABELS.get(str(f), "") if isinstance(f, str) else f)
+    e["finding"] = [finding_text(r) if isinstance(r["finding"], str) else r["finding"] for r in e.to_dict("records")]
     for col in P_VALUES & set(e.columns):
         e[col] = e[col].map(_p3)
     panel = data.panel[
@@ -252,8 +293,11 @@ def release_tables(data: ReportData) -> dict[str, pd.DataFrame]:
     ].sort_values(["unit_level", "unit_ags", "indicator", "year", "month"], na_position="first")
     bodies = _register_labels(data.bodies.drop(columns=list(NOT_PUBLISHED), errors="ignore"), "bodies")
     measures = _register_labels(data.measures.drop(columns=list(NOT_PUBLISHED), errors="ignore"), "measures")
+    types = data.types.drop(columns=["forest", "measure_type", "outcome"], errors="ignore")
+    types["mechanism"] = types["mechanism"].map(lambda v: _labels(v, MECHANISMS))
     return {
         "Wirkungen": e,
+        "Was wirkt": types,
         "Kennzahlen": suppress_small_counts(panel),
         "Gremien": bodies,
         "Maßnahmen": measures,
@@ -360,6 +404,7 @@ OPEN_DATA = "offene-daten"
 #: file name of each table in the release
 CSV_NAMES = {
     "Wirkungen": "wirkungen.csv",
+    "Was wirkt": "was_wirkt.csv",
     "Kennzahlen": "kennzahlen.csv",
     "Gremien": "gremien.csv",
     "Maßnahmen": "massnahmen.csv",

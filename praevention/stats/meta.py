@@ -4,8 +4,16 @@
 * REML (Viechtbauer 2005, J. Educ. Behav. Stat. 30:261–293): Fisher scoring on the restricted likelihood.
 * Heterogeneity: Cochran's Q and I² = max(0, (Q − (k − 1)) / Q) (Higgins & Thompson 2002).
 * Small k: the Hartung–Knapp–Sidik–Jonkman interval (Hartung & Knapp 2001, Stat. Med. 20:3875–3889;
-  Sidik & Jonkman 2002, Stat. Med. 21:3153–3159): SE² = Σ w*(y − μ)² / ((k − 1) Σ w*), with the
-  t distribution on k − 1 degrees of freedom instead of the normal (``hksj=True``).
+  Sidik & Jonkman 2002, Stat. Med. 21:3153–3159): SE² = q / Σ w* with q = Σ w*(y − μ)² / (k − 1), and the
+  t distribution on k − 1 degrees of freedom instead of the normal (``hksj=True``). With few and similar
+  estimates q can fall below 1 and the interval below the plain random-effects one; the modified
+  Knapp–Hartung interval (Knapp & Hartung 2003; Röver, Knapp & Friede 2015, BMC Med. Res. Methodol. 15:99)
+  uses max(1, q), so that it is never narrower (``modified=True``).
+* Prediction interval (Higgins, Thompson & Spiegelhalter 2009, J. R. Stat. Soc. A 172:137–159; IntHout,
+  Ioannidis, Rovers & Goeman 2016, BMJ Open 6:e010247): where the true effect of a new measure of the same
+  kind is expected to lie, μ ± t_{k−2, 0.975} √(τ² + SE²); it needs k ≥ 3 (NaN otherwise).
+* Minimum detectable pooled effect at 80 % power: (t_{k−1, 0.975} + t_{k−1, 0.80}) · SE (Bloom 1995, with
+  the t quantiles of the interval).
 
 Checked against the BCG vaccine trials (Colditz et al. 1994; `dat.bcg` in R metafor): DL gives
 μ = −0.7141 (RR 0.4896) and τ² = 0.3088; REML μ = −0.7145 and τ² = 0.3132; REML with the
@@ -17,6 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -38,10 +47,13 @@ class MetaResult:
     q: float
     p_value: float
     forest: pd.DataFrame
+    pi_low: float = math.nan  # prediction interval (rate ratios)
+    pi_high: float = math.nan
+    mde_80: float = math.nan  # minimum detectable pooled effect (rate ratio: 0.85 = a 15 % reduction)
 
 
 def random_effects(
-    log_rr, se, labels=None, *, method: str = "DL", hksj: bool = False, max_iter: int = 200
+    log_rr, se, labels=None, *, method: str = "DL", hksj: bool = False, modified: bool = False, max_iter: int = 200
 ) -> MetaResult:
     y = np.asarray(log_rr, dtype=float)
     v = np.asarray(se, dtype=float) ** 2
@@ -68,12 +80,19 @@ def random_effects(
     mu = float(np.sum(ws * y) / np.sum(ws))
     se_mu = math.sqrt(1 / float(np.sum(ws)))
     crit, p = Z95, two_sided_p(mu / se_mu)
-    if hksj and k > 1:
-        from scipy import stats
+    power = NormalDist().inv_cdf(0.8)
+    from scipy import stats
 
-        se_mu = math.sqrt(float(np.sum(ws * (y - mu) ** 2)) / ((k - 1) * float(np.sum(ws))))
+    if hksj and k > 1:
+        q_hk = float(np.sum(ws * (y - mu) ** 2)) / (k - 1)
+        se_mu = math.sqrt((max(1.0, q_hk) if modified else q_hk) / float(np.sum(ws)))
         crit = float(stats.t.ppf(0.975, k - 1))
+        power = float(stats.t.ppf(0.8, k - 1))
         p = float(2 * stats.t.sf(abs(mu / se_mu), k - 1)) if se_mu > 0 else 1.0
+    pi_low = pi_high = math.nan
+    if k >= 3:
+        half = float(stats.t.ppf(0.975, k - 2)) * math.sqrt(tau2 + se_mu**2)
+        pi_low, pi_high = math.exp(mu - half), math.exp(mu + half)
     i2 = max(0.0, (q - (k - 1)) / q) if q > 0 else 0.0
     forest = pd.DataFrame(
         {
@@ -97,4 +116,7 @@ def random_effects(
         q,
         p,
         forest,
+        pi_low,
+        pi_high,
+        math.exp(-(crit + power) * se_mu),
     )

@@ -60,6 +60,8 @@ POWER = 0.80
 MIN_PERMUTATION = 19
 #: fewer placebos than this give no usable reference distribution at all
 MIN_PLACEBOS = 5
+#: parameters of the variance model fitted to the placebos (σ², τ, φ): they cost the t test degrees of freedom
+VARIANCE_PARAMETERS = 3
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ class PlaceboInference:
     tau: float
     phi: float
 
+    size_median: float = math.nan  # M̃, the placebos' median person-years (the variance model's reference)
+
     def diagnostics(self) -> dict[str, object]:
         return {
             "placebos": self.n_placebos,
@@ -86,6 +90,8 @@ class PlaceboInference:
             "tau_size": round(self.tau, 5),
             "phi_poisson": round(self.phi, 4),
             "scale": round(self.scale, 5),
+            "size_median": None if math.isnan(self.size_median) else round(self.size_median, 1),
+            "mde_factor": round(self.mde / self.scale, 4) if self.scale > 0 else None,
         }
 
 
@@ -125,6 +131,7 @@ def placebo_inference(
     n = len(g)
     if n < MIN_PLACEBOS or not math.isfinite(g_t):
         return None
+    median = math.nan
     if size_t is None or not size_t > 0:
         small, small_t = np.zeros_like(g), 0.0
     else:
@@ -149,9 +156,9 @@ def placebo_inference(
         from scipy import stats
 
         scale = _scale(z)
-        crit = scale * float(stats.t.ppf(1 - alpha / 2, n - 1))
+        crit = scale * float(stats.t.ppf(1 - alpha / 2, _df(z)))
         p = _t_tail(z_t, z)
-        q_power = scale * float(stats.t.ppf(power, n - 1))
+        q_power = scale * float(stats.t.ppf(power, _df(z)))
         kind = "t"
     half = crit * s_t
     return PlaceboInference(
@@ -166,19 +173,38 @@ def placebo_inference(
         sigma2=sigma2,
         tau=tau,
         phi=phi,
+        size_median=median,
     )
 
 
+def _df(z: np.ndarray) -> int:
+    """Degrees of freedom of the placebos' scale: J placebos less the variance model's fitted parameters."""
+    return max(len(z) - VARIANCE_PARAMETERS, 1)
+
+
 def _scale(z: np.ndarray) -> float:
-    """The placebos' scale, never below the variance model's 1."""
-    return max(float(np.sqrt(np.mean(z**2))), 1.0)
+    """The placebos' scale, √(Σ z_j² / (J − 3)), never below the variance model's 1."""
+    return max(float(np.sqrt(np.sum(z**2) / _df(z))), 1.0)
 
 
 def _t_tail(z_t: float, z: np.ndarray) -> float:
-    """Two-sided p-value of z_t on a t distribution (J − 1 df) scaled to the placebos (Donald & Lang 2007)."""
+    """Two-sided p-value of z_t on a t distribution (J − 3 df) scaled to the placebos (Donald & Lang 2007)."""
     from scipy import stats
 
-    return float(2 * stats.t.sf(abs(z_t) / _scale(z), len(z) - 1))
+    return float(2 * stats.t.sf(abs(z_t) / _scale(z), _df(z)))
+
+
+def projected_scale(diagnostics: dict, poisson: float, size: float) -> float | None:
+    """The standard deviation s = √(σ² + τ M̃/M + φ v) that the variance model of a placebo inference
+    (its :meth:`PlaceboInference.diagnostics`) gives a unit with Poisson variance ``poisson`` and ``size``
+    person-years, without a regional trend (c = 1); ``None`` without a fitted model."""
+    try:
+        sigma, tau, phi = (float(diagnostics[k]) for k in ("sigma_common", "tau_size", "phi_poisson"))
+    except (KeyError, TypeError):
+        return None
+    median = diagnostics.get("size_median")
+    small = float(median) / size if median and size > 0 else 0.0
+    return math.sqrt(sigma**2 + tau * small + phi * poisson)
 
 
 def mde_from_se(se_log: float, *, alpha: float = ALPHA, power: float = POWER) -> float:

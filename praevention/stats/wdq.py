@@ -13,11 +13,18 @@ a log-normal 95 % interval from the Poisson variances 1/A_a + 1/A_b + 1/C_a + 1/
 reading go into ``diagnostics``.
 
 Beside it the weighted displacement difference (Wheeler & Ratcliffe 2018, Crime Science 7:11), a count
-of crimes prevented with a standard error: WDD = ΔA − ΔC_A + ΔB − ΔC_B (Δ = after − before; C_A and C_B
-the control areas of target and buffer, here both the control area C), with Var = the sum of the eight
-counts (normal approximation to the Poisson, so it assumes counts that are not overdispersed). A negative
-WDD means fewer cases in target and buffer together than the control's trend implies.
+of crimes prevented with a standard error: WDD = ΔA − ΔC_A + ΔB − ΔC_B (Δ = after − before), where C_A and
+C_B are the control areas of target and buffer, each comparable in size with its area, and the variance is
+the sum of the eight counts (Poisson, independent areas; :func:`wdd`). A negative WDD means fewer cases in
+target and buffer together than the controls' trend implies.
 
+Where one control area serves both and is much larger than them (the rest of the Kreis), passing its raw
+counts as C_A and C_B lets its raw change dominate (target 20→10, buffer 30→20, control 500→400 would give
++180: "more crime", from a control of 500). Each area then gets its own control: the control's trend
+r = C_after / C_before applied to the area's own before count, C_A = (A_before, r · A_before) and likewise
+C_B, so that WDD = (A_after + B_after) − r (A_before + B_before) (−10 in the example). Both controls come
+from the same counts, so the variance is computed for that expression (:func:`wdd_common_control`, delta
+method): Var = A_after + B_after + r² (A_before + B_before) + (A_before + B_before)² r² (1/C_after + 1/C_before).
 Assumptions: the buffer is where displaced offences would go; the control area is unaffected by the
 measure.
 """
@@ -69,7 +76,7 @@ def displacement(
         "buffer": [b_before, b_after],
         "control": [c_before, c_after],
     }
-    d = wdd((a_before, a_after), (c_before, c_after), (b_before, b_after), (c_before, c_after))
+    d = wdd_common_control((a_before, a_after), (b_before, b_after), (c_before, c_after))
     diag.update({"wdd": round(d.estimate, 2), "wdd_se": round(d.se, 3), "wdd_p": round(d.p_value, 4)})
     return Effect(
         WDQ,
@@ -111,4 +118,15 @@ def wdd(
     local = (treated[1] - treated[0]) - (control[1] - control[0])
     disp = (displacement[1] - displacement[0]) - (displacement_control[1] - displacement_control[0])
     var = sum(treated) + sum(control) + sum(displacement) + sum(displacement_control)
+    return WDD(local, disp, local + disp, math.sqrt(var))
+
+
+def wdd_common_control(target: tuple[float, float], buffer: tuple[float, float], control: tuple[float, float]) -> WDD:
+    """WDD of target and buffer, each against its own control built from one common control area scaled to
+    the area's before count (see the module); (before, after) counts of equal periods, control before > 0."""
+    r = control[1] / control[0]
+    local = target[1] - r * target[0]
+    disp = buffer[1] - r * buffer[0]
+    base = target[0] + buffer[0]
+    var = target[1] + buffer[1] + r**2 * base + base**2 * r**2 * (1 / control[1] + 1 / control[0])
     return WDD(local, disp, local + disp, math.sqrt(var))

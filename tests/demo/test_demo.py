@@ -59,9 +59,10 @@ def test_published_formats_load_without_rejects(demo) -> None:
 
 
 def test_known_effects_are_recovered_within_their_intervals(demo) -> None:
-    """Calibrated 95 % intervals miss the truth in about 1 of 20 designs, so of the 8 known effects at most
-    one may lie outside its interval (two or more misses happen by chance in under 5 % of draws); the strong
-    crime effects must be shown as effects, and the estimates must be close on average."""
+    """Calibrated 95 % intervals miss the truth in about 1 of 20 designs, so of the 12 known effects at most
+    one may lie outside its interval (two or more misses happen by chance in about 12 % of draws); the
+    strongest crime effect must be shown as an effect, and the estimates must be close on average. The noise
+    is that of real series (a Gemeinde design detects about 35–40 %), so a 25 % effect is often not shown."""
     _, con, truth = demo
     head = con.execute(
         "SELECT measure_id, unit_ags, indicator, method, estimate, ci_low, ci_high, finding FROM measure_effects "
@@ -73,13 +74,13 @@ def test_known_effects_are_recovered_within_their_intervals(demo) -> None:
     assert (~inside).sum() <= 1, got.loc[
         ~inside, ["measure_id", "indicator", "true_rr", "estimate", "ci_low", "ci_high"]
     ]
-    # the two strong crime effects are detected, and survive the adjustment for the report's tests
-    strong = got[(got["true_rr"] <= 0.75) & got["indicator"].str.startswith("pks:")]
-    assert (strong["ci_high"] < 1).all() and (strong["finding"] == "effect").all(), strong
+    # the strongest crime effect is detected, and survives the adjustment for the report's tests
+    strong = got[(got["true_rr"] <= 0.6) & got["indicator"].str.startswith("pks:")]
+    assert len(strong) and (strong["ci_high"] < 1).all() and (strong["finding"] == "effect").all(), strong
     # no effect is shown where there is none
     assert (got.loc[got["true_rr"] == 1.0, "finding"] != "effect").all()
-    # and the estimates are close on average: log-scale error well below the effect sizes
-    assert np.abs(np.log(got["estimate"] / got["true_rr"])).mean() < 0.1
+    # and the estimates are close on average: log-scale error below the effects of 25–40 %
+    assert np.abs(np.log(got["estimate"] / got["true_rr"])).mean() < 0.15
 
 
 def test_rows_that_cannot_be_evaluated_are_kept_with_their_reason(demo) -> None:
@@ -139,7 +140,8 @@ def test_a_gemeinde_measure_is_evaluated_on_the_gemeinde_from_the_lka_import(dem
     for sentence in rows.loc[rows["evaluable"] & rows["headline"], "verdict_de"]:
         assert "in der Gemeinde" in sentence and "LKA-Tatortgemeindestatistik" in sentence, sentence
     assert all("Tatortgemeinde" in json.loads(d)["note_de"] for d in rows["diagnostics"])
-    assert dm08.loc[dm08["headline"], "estimate"].between(0.6, 0.8).all()
+    head = dm08[dm08["headline"]].iloc[0]
+    assert head["ci_low"] <= 0.75 <= head["ci_high"]
     panel = con.execute(
         "SELECT count(*), count(DISTINCT unit_ags), min(year), max(year) FROM panel "
         "WHERE unit_level = 'Gemeinde' AND indicator LIKE 'pks:%'"
@@ -149,7 +151,7 @@ def test_a_gemeinde_measure_is_evaluated_on_the_gemeinde_from_the_lka_import(dem
 
 def test_survey_waves_and_the_survey_measures_are_recovered_within_their_intervals(demo) -> None:
     """Two Gemeinden with two survey waves each: the true population shares lie inside the published intervals,
-    the improving measure (DM09, a quarter fewer feel unsafe) is shown as a change and the other (DM10, no change)
+    the improving measure (DM14, a quarter fewer feel unsafe) is shown as a change and the other (DM15, no change)
     is not, each true ratio inside its interval."""
     from praevention.demo.surveys import IMPROVEMENT, true_share
 
@@ -159,7 +161,7 @@ def test_survey_waves_and_the_survey_measures_are_recovered_within_their_interva
         "'Gemeinde' ORDER BY ags, wave_date"
     ).df()
     assert waves.groupby("ags")["wave_date"].nunique().tolist() == [2, 2]
-    improved = truth.set_index("measure_id").loc["DM09", "unit_ags"]
+    improved = truth.set_index("measure_id").loc["DM14", "unit_ags"]
     expected = [
         true_share(IMPROVEMENT if (ags == improved and i == 1) else 0.0)
         for ags, group in waves.groupby("ags")
@@ -174,10 +176,65 @@ def test_survey_waves_and_the_survey_measures_are_recovered_within_their_interva
         .df()
         .set_index("measure_id")
     )
-    for mid in ("DM09", "DM10"):
+    for mid in ("DM14", "DM15"):
         true_rr = truth.set_index("measure_id").loc[mid, "true_rr"]
         assert rows.loc[mid, "ci_low"] <= true_rr <= rows.loc[mid, "ci_high"], (mid, rows.loc[mid])
-    assert rows.loc["DM09", "finding"] == "effect" and "Verbesserung" in rows.loc["DM09", "verdict_de"]
-    assert rows.loc["DM10", "finding"] != "effect"
+    assert rows.loc["DM14", "finding"] == "effect" and "Verbesserung" in rows.loc["DM14", "verdict_de"]
+    assert rows.loc["DM15", "finding"] != "effect"
     land = con.execute("SELECT count(*) FROM safety_perception WHERE level = 'Land'").fetchone()[0]
     assert land == 1
+
+
+def test_a_stadtteil_measure_is_evaluated_on_its_stadtteile(demo) -> None:
+    """DM09 acts in two Stadtteile of a city (all offences 0.65): measured on their sum from the city's
+    Stadtteil statistics, against the city's other Stadtteile."""
+    _, con, _ = demo
+    row = (
+        con.execute(
+            "SELECT unit_ags, unit_level, indicator, estimate, ci_low, ci_high, comparison FROM measure_effects "
+            "WHERE measure_id = 'DM09' AND headline"
+        )
+        .df()
+        .iloc[0]
+    )
+    assert (row["unit_level"], row["indicator"]) == ("Stadtteil", "pks:------")
+    assert row["unit_ags"].endswith("-03+05") and "Stadtteile" in row["comparison"]
+    assert row["ci_low"] <= 0.65 <= row["ci_high"]
+
+
+def test_the_pooled_type_recovers_its_known_effect(demo) -> None:
+    """Five patrol measures (a city on its Kreis, four towns on their Gemeinden; true 0.75 each), all measured
+    on their own areas: the pooled estimate's interval holds 0.75, and the report's "Was wirkt?" shows it."""
+    from praevention.render.data import load_report_data
+    from praevention.render.evidence import what_works
+
+    _, con, _ = demo
+    t = con.execute(
+        "SELECT * FROM measure_type_effects WHERE measure_type = 'Streifen' AND outcome = 'strassenkriminalitaet'"
+    ).df()
+    assert len(t) == 1
+    row = t.iloc[0]
+    assert row["n_measures"] >= 5 and row["unit_level"] == "Ort der Maßnahme"
+    assert row["ci_low"] <= 0.75 <= row["ci_high"] and row["pi_low"] < row["ci_low"]
+    assert row["rules_version"] >= 1 and "Version" in row["verdict_de"]
+    page = what_works(load_report_data(con, LAND, synthetic=True))
+    assert any(r[0].startswith("Gemeinsame Streifen") for r in page["rows"])
+    assert any(c["title"].startswith("Gemeinsame Streifen") for c in page["cards"])
+
+
+def test_the_displacement_case_is_measured_with_a_control_per_area(demo) -> None:
+    """DM13 halves accidents within 1.5 km and moves half of the prevented ones into the ring around it: the
+    target's rate ratio against the control holds 0.5, and the WDD's interval holds the true net change."""
+    raw, con, _ = demo
+    truth = json.loads((raw / "demo_displacement.json").read_text())
+    row = (
+        con.execute(
+            "SELECT estimate, ci_low, ci_high, diagnostics FROM measure_effects WHERE measure_id = 'DM13' AND method = 'wdq'"
+        )
+        .df()
+        .iloc[0]
+    )
+    assert row["ci_low"] <= truth["target_rr"] <= row["ci_high"]
+    diag = json.loads(row["diagnostics"])
+    assert abs(diag["wdd"] - truth["wdd"]) <= 1.96 * diag["wdd_se"], (diag, truth)
+    assert truth["removed"] > truth["added"] > 0 and diag["wdq"] < 0

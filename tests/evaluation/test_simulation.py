@@ -10,8 +10,8 @@ procedure has a false-positive rate of 0.05 with standard error √(0.05 · 0.95
 "At most 0.08" and "coverage at least 0.92" are 1.95 standard errors away from the promise, so a calibrated
 procedure fails them with probability of about 2.5 % per seed, and an interval that covers only 85 % passes
 the coverage bound with probability below 0.5 %. The bias of the log
-estimate has a standard deviation below 0.1 in every scenario here, so its mean over 100 replications has a
-standard error below 0.01 and the bound 0.03 is three of them.
+estimate has a standard deviation of about 0.12 with the real series' noise, so its mean over 100 replications
+has a standard error of about 0.012 and the bound 0.03 is 2.5 of them.
 """
 
 from __future__ import annotations
@@ -56,14 +56,27 @@ def test_headline_is_unbiased_when_the_treated_kreis_is_typical(name: str) -> No
     assert r["coverage"] >= 0.90, r  # 100 replications: 0.90 is 2.3 standard errors below 0.95
 
 
-def test_a_council_founded_after_a_bad_year_fools_the_naive_comparison_more_than_the_headline() -> None:
-    """Selection on the worst before-year: the naive comparison calls chance and the national trend an
-    effect in most replications; the headline's bias towards an effect stays a fraction of it (the study
-    reports its size, about −0.03 on the log scale, in docs/methods.md)."""
-    r = study("f_bad_year", 100, 1.0)
-    assert r["naive_excludes_1"] > 0.8 and r["naive_bias_log"] < -0.1, r
-    assert r["naive_coverage"] < 0.5, r
-    assert abs(r["bias_log"]) < min(0.06, abs(r["naive_bias_log"]) / 3), r
+@pytest.mark.parametrize("name", ["f_bad_year", "h_rising_trend", "i_before_peak"])
+def test_councils_founded_after_a_bad_year_or_on_a_rising_trend_get_no_false_successes(name: str) -> None:
+    """Selection as councils are founded: after the Kreis's worst year (with independent or persistent noise)
+    or on its steepest rise. The real series' persistence keeps a high level high, so the headline leans
+    towards "more crime" (the study reports a bias of about +0.04 to +0.09 on the log scale), but it claims a
+    reduction (interval below 1) no more often than chance; the naive comparison reads the national trend as
+    a success in most replications."""
+    r = study(name, 100, 1.0)
+    assert r["below_1"] <= 0.05, r
+    assert r["naive_excludes_1"] > 0.6 and r["naive_bias_log"] < 0, r
+
+
+def test_the_simulated_noise_is_that_of_the_real_series() -> None:
+    """The design-level spread of the simulated Kreise (the collapsed change 2020–2024 against 2014–2017,
+    relative to the rest of the Land) is that of the real street-crime series, 0.112
+    (benchmarks/simulation_study.py --describe-warehouse), not the 0.054 year-to-year noise alone gives."""
+    import dataclasses
+
+    assert simulate.design_spread(simulate.SCENARIOS["a_independent"], reps=10) == pytest.approx(0.112, abs=0.012)
+    without_walk = dataclasses.replace(simulate.SCENARIOS["a_independent"], walk_sd=0.0)
+    assert simulate.design_spread(without_walk, reps=10) < 0.07
 
 
 def test_empirical_bayes_corrects_regression_to_the_mean_that_fools_the_naive_comparison() -> None:

@@ -180,6 +180,7 @@ def make_report_data(n_gemeinden: int = 24, *, synthetic: bool = True, seed: int
                 {
                     "method": "headline",
                     "indicator": "*",
+                    "stratum": "alle",
                     "indicator_label": "alle Zielgrößen",
                     "n_designs": 1200,
                     "n_not_evaluable": 40,
@@ -431,6 +432,9 @@ def _register() -> tuple[pd.DataFrame, pd.DataFrame]:
         ("area_radius_m", np.nan),
         ("intensity", None),
         ("budget_eur", np.nan),
+        ("mechanism", None),
+        ("moderators", None),
+        ("duration", None),
         ("source_url", "https://example.org/m"),
         ("notes", ""),
         ("source_file", "register.xlsx"),
@@ -442,6 +446,7 @@ def _register() -> tuple[pd.DataFrame, pd.DataFrame]:
     measures["target_pks_keys"] = [np.array(["------"], dtype=object)] * len(measures)
     measures["target_accident_groups"] = [np.array([], dtype=object)] * len(measures)
     measures["area_ortsteile"] = [np.array([], dtype=object)] * len(measures)
+    measures["partners"] = [np.array([], dtype=object)] * len(measures)
     measures["source_row"] = range(2, 2 + len(measures))
     return bodies, measures
 
@@ -562,7 +567,17 @@ def _effects() -> pd.DataFrame:
             "verdict_de": "Naiver Vergleich: −10 %.",
         },
     ]
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    # the measures of Quedlinburg act in the town, about 11 % of the Landkreis Harz; M01 acts in the whole Land
+    land = out["unit_level"] == "Land"
+    out["area_ags"] = np.where(land, out["unit_ags"], "15085235")
+    out["area_level"] = np.where(land, "Land", "Gemeinde")
+    out["area_share_cases"] = np.where(land, 1.0, np.nan)
+    out["area_share_population"] = np.where(land, 1.0, 0.11)
+    out["area_share_territory"] = np.where(land, 1.0, 0.06)
+    out["mde_80_area"] = np.where(land, out["mde_80"], np.nan)
+    out["population_handling"] = np.where(out["evaluable"], "bridged", None)
+    return out
 
 
 def render_products(data: ReportData, out: Path) -> tuple[Figures, dict[str, list[Path]]]:

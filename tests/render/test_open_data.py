@@ -21,6 +21,7 @@ def test_release_has_csv_geopackage_dictionary_and_licence(rendered: Rendered) -
     assert {
         "kennzahlen.csv",
         "wirkungen.csv",
+        "was_wirkt.csv",
         "datenbeschreibung.csv",
         "LIZENZ.txt",
         "praeventionsmonitor.gpkg",

@@ -122,6 +122,7 @@ def test_ministry_workbook_has_one_sheet_per_table_with_headers_and_frozen_panes
     wb = load_workbook(xlsx)
     expected = {
         "Wirkungen": "Bewertung",
+        "Was wirkt": "Art der Maßnahme",
         "Kennzahlen": "je 100.000 Einwohner",
         "Gremien": "Gegründet",
         "Maßnahmen": "Beginn",

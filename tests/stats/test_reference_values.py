@@ -14,7 +14,7 @@ from praevention.stats.multiple import benjamini_hochberg, holm
 from praevention.stats.naive import naive_before_after
 from praevention.stats.rates import poisson_rate_ci, rate_ratio_exact
 from praevention.stats.synth import synth_weights, synthetic_control
-from praevention.stats.wdq import displacement, wdd, wdq
+from praevention.stats.wdq import displacement, wdd, wdd_common_control, wdq
 
 # BCG vaccine trials, Colditz et al. (1994), JAMA 271:698–702, as `dat.bcg` in R metafor (tpos, tneg, cpos, cneg)
 BCG = [
@@ -76,6 +76,32 @@ def test_hartung_knapp_on_bcg():
     assert math.log(res.ci_high) == pytest.approx(-0.3206, abs=1e-3)
 
 
+def test_modified_knapp_hartung_and_prediction_interval_on_bcg():
+    """BCG is heterogeneous (q > 1): the modified interval (max(1, q); Röver, Knapp & Friede 2015) equals the
+    Hartung–Knapp one above. The prediction interval (Higgins, Thompson & Spiegelhalter 2009) by hand from the
+    published components: μ ± t_{11, 0.975} √(τ² + SE²) = −0.7145 ± 2.2010 · √(0.3132 + 0.1808²)."""
+    from scipy import stats
+
+    yi, se = bcg_log_rr()
+    res = random_effects(yi, se, method="REML", hksj=True, modified=True)
+    assert res.se == pytest.approx(0.1808, abs=5e-4)
+    half = stats.t.ppf(0.975, 11) * math.sqrt(0.3132 + 0.1808**2)
+    assert math.log(res.pi_low) == pytest.approx(-0.7145 - half, abs=2e-3)
+    assert math.log(res.pi_high) == pytest.approx(-0.7145 + half, abs=2e-3)
+    # minimum detectable pooled effect: (t_{12, .975} + t_{12, .8}) · SE
+    assert -math.log(res.mde_80) == pytest.approx((stats.t.ppf(0.975, 12) + stats.t.ppf(0.8, 12)) * 0.1808, abs=2e-3)
+
+
+def test_modified_knapp_hartung_is_never_narrower_than_the_plain_interval():
+    """Three nearly equal estimates: q < 1, so Hartung–Knapp alone would narrow the interval below the plain
+    random-effects one; the modified version keeps SE² = 1 / Σw (τ² = 0)."""
+    y, se = np.array([-0.20, -0.21, -0.19]), np.array([0.1, 0.1, 0.1])
+    hk = random_effects(y, se, method="REML", hksj=True)
+    mod = random_effects(y, se, method="REML", hksj=True, modified=True)
+    assert hk.se < mod.se == pytest.approx(math.sqrt(1 / np.sum(1 / se**2)))
+    assert mod.ci_low < hk.ci_low and mod.ci_high > hk.ci_high
+
+
 def test_multiple_testing_adjustments_match_hand_values_and_statsmodels():
     """p = (0.01, 0.04, 0.03, 0.005): BH by hand 0.02, 0.04, 0.04, 0.02; Holm 0.03, 0.06, 0.06, 0.02
     (Benjamini & Hochberg 1995; Holm 1979); statsmodels' multipletests agrees; NaN stays NaN."""
@@ -101,6 +127,21 @@ def test_wdd_wheeler_ratcliffe_examples():
     d = wdd((20, 10), (20, 20), (30, 20), (30, 30))
     assert (d.local, d.displacement, d.estimate) == (-10, -10, -20) and d.se == pytest.approx(math.sqrt(180))
     assert wdd((0, 10), (0, 20)).p_value == pytest.approx(0.068, abs=1e-3)
+
+
+def test_wdd_with_one_large_control_gives_each_area_its_own_scaled_control():
+    """The issue's numbers: target 20→10, buffer 30→20, control 500→400. Passing the raw control twice gives
+    (10 − 20) − (400 − 500) + (20 − 30) − (400 − 500) = +180; each area against its own control scaled to its
+    before count (r = 0.8): (10 − 0.8 · 20) + (20 − 0.8 · 30) = −6 − 4 = −10, variance by hand
+    10 + 20 + 0.64 · 50 + 50² · 0.64 · (1/400 + 1/500) = 69.2."""
+    assert wdd((20, 10), (500, 400), (30, 20), (500, 400)).estimate == 180  # the old, wrong way
+    d = wdd_common_control((20, 10), (30, 20), (500, 400))
+    assert (d.local, d.displacement, d.estimate) == pytest.approx((-6, -4, -10))
+    assert d.se == pytest.approx(math.sqrt(69.2))
+    # with a control as small as the areas the scaled controls are the published definition's own controls
+    e = wdd_common_control((20, 10), (30, 20), (50, 50))
+    assert e.estimate == pytest.approx(wdd((20, 10), (20, 20), (30, 20), (30, 30)).estimate)
+    assert displacement(20, 10, 30, 20, 500, 400).diagnostics["wdd"] == pytest.approx(-10)
 
 
 def test_wdq_bowers_johnson_examples():
