@@ -12,6 +12,8 @@ SYNTH = "synthetic_control"
 EB = "empirical_bayes"
 WDQ = "wdq"
 NEIGHBOURS = "displacement_neighbours"
+#: site designs: the comparison group of similar places without a measure (Hauer 1997, ch. 9), shown beside EB
+COMPARISON = "comparison_group"
 #: a measure with no estimate at all
 NONE = "none"
 
@@ -23,6 +25,7 @@ LABELS = {
     EB: "Vorhersage aus vergleichbaren Einheiten (Empirical Bayes)",
     WDQ: "Verdrängungsanalyse am Ort",
     NEIGHBOURS: "Verdrängungsprüfung in den Nachbarkreisen",
+    COMPARISON: "Vergleich mit ähnlichen Orten ohne Maßnahme",
     NONE: "keine Auswertung",
 }
 
