@@ -16,6 +16,7 @@ import assets.evaluation
 import assets.population
 import assets.register
 import assets.reports
+import assets.roadsafety
 from pipelines.progress import progress_logger
 from pipelines.resources import DuckDBWarehouse, RawData, ReportSettings
 from pipelines.sensors import SENSORS
@@ -27,6 +28,7 @@ DOMAINS = (
     assets.population,
     assets.register,
     assets.evaluation,
+    assets.roadsafety,
     assets.reports,
 )
 

@@ -23,6 +23,8 @@ DERIVED_ASSETS = {
     "panel",
     "measure_effects",
     "calibration",
+    "accident_screening",
+    "site_calibration",
     "maps_and_charts",
     "fact_sheets",
     "ministry_report",
@@ -49,6 +51,7 @@ def test_every_table_asset_has_blocking_key_and_schema_checks_from_its_contract(
     graph = defs.resolve_asset_graph()
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
     tables = EXPECTED_ASSETS | {"register_bodies", "register_measures", "panel", "measure_effects", "calibration"}
+    tables |= {"accident_screening", "site_calibration"}
     for name in tables:
         assert {(name, "key_unique"), (name, "schema")} <= checks, name
         key = next(s for s in SQL_CHECKS[name] if s.name == "key_unique")
@@ -64,10 +67,12 @@ def test_blocking_checks_guard_the_joins_and_the_outputs():
         ("panel", "key_unique"),
         ("site", "privacy_scan"),
         ("calibration", "false_positive_rate"),
+        ("site_calibration", "false_positive_rate"),
     } <= checks
     # a calibration that fails its check stops every product: they all depend on it
     reports = [k for k in graph.get_all_asset_keys() if graph.get(k).group_name == "reports"]
-    assert reports and all(AssetKey("calibration") in graph.get_non_virtual_ancestor_keys(k) for k in reports)
+    for calibration in ("calibration", "site_calibration"):
+        assert reports and all(AssetKey(calibration) in graph.get_non_virtual_ancestor_keys(k) for k in reports)
 
 
 def test_the_data_dictionary_in_docs_is_generated_from_the_registry():

@@ -37,6 +37,8 @@ WAREHOUSE_INPUTS = [
     "boundaries",
     "accident_points",
     "population",
+    "accident_screening",
+    "site_calibration",
 ]
 PRODUCTS = ("maps_and_charts", "fact_sheets", "ministry_report", "conference_kit", "site")
 

@@ -16,6 +16,11 @@
   measure and outcome family (the first registered target that was evaluable: all offences contain street
   crime, so nested indicators are never pooled as independent studies) and one per unit (designs on the
   same Kreis share its data), with the Hartung–Knapp–Sidik–Jonkman interval for small k.
+* **Measures with a place** (a point, line or area and an accident target) are evaluated at that place
+  (:mod:`praevention.evaluation.sites`, ``unit_level = 'Ort'``), not on their Gemeinde; their rows join the
+  adjustment for the report's many tests like every other design.
+* **Euros** (:func:`~praevention.evaluation.costs.add_benefits`): every accident estimate gets the accidents
+  prevented per year valued with the BASt cost rates, and with the measure's cost benefit–cost and NPV.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ import json
 import numpy as np
 import pandas as pd
 
+from praevention.evaluation import sites
+from praevention.evaluation.costs import add_benefits, place_mix
 from praevention.evaluation.design import Design, designs, interventions
 from praevention.evaluation.evaluator import Evaluator, choose_headline
 from praevention.evaluation.inputs import EvaluationData
@@ -58,6 +65,9 @@ EFFECT_COLUMNS = [
     "evaluable",
     "headline",
     "finding",
+    "benefit_eur_per_year",
+    "benefit_ci_low",
+    "benefit_ci_high",
 ]
 POOLED_COLUMNS = [
     "group",
@@ -174,9 +184,8 @@ def run_designs(
     ev: Evaluator, all_designs: list[Design], labels: dict[str, str], *, lazy: bool = False
 ) -> pd.DataFrame:
     rows = [r for d in all_designs for r in design_rows(ev, d, lazy=lazy)]
-    frame = pd.DataFrame(
-        rows, columns=[c for c in EFFECT_COLUMNS if c not in ("indicator_label", "p_adjusted", "p_holm")]
-    )
+    derived = ("indicator_label", "p_adjusted", "p_holm", "benefit_eur_per_year", "benefit_ci_low", "benefit_ci_high")
+    frame = pd.DataFrame(rows, columns=[c for c in EFFECT_COLUMNS if c not in derived])
     frame["indicator_label"] = frame["indicator"].map(labels).fillna("")
     return frame
 
@@ -193,14 +202,56 @@ def evaluate(
     """``measure_effects`` (without the verdict sentences, see :mod:`praevention.render.verdict`),
     ``effects_pooled`` and the designs, for every body and measure of the register."""
     interv = interventions(bodies, measures)
-    all_designs = register_designs(data, bodies, measures)
-    ev = Evaluator(data, treated_units(all_designs))
+    places = sites.places_of(data)
+    site_map = sites.register_sites(measures, places)
+    at_site = set(sites.located(measures)["measure_id"]) if len(measures) else set()
+    area_designs = [
+        d for d in register_designs(data, bodies, measures) if not (d.domain == "traffic" and d.measure_id in at_site)
+    ]
+    site_designs = sites.site_designs(measures, site_map, places)
+    all_designs = area_designs + site_designs
+    ev = Evaluator(data, treated_units(area_designs))
     labels = {d.indicator: data.label(d.indicator) for d in all_designs if d.indicator}
-    frame = run_designs(ev, all_designs, labels)
-    effects = adjust_and_classify(frame)[EFFECT_COLUMNS]
-    effects = effects.sort_values(["measure_id", "indicator", "method"]).reset_index(drop=True)
+    models = sites.SiteModels(places, sites.exclusions(site_map))
+    frame = pd.concat(
+        [
+            run_designs(ev, area_designs, labels),
+            run_designs(sites.SiteEvaluator(places, site_map, models), site_designs, labels),
+        ],
+        ignore_index=True,
+    )
+    effects = adjust_and_classify(frame)
+    effects = add_benefits(effects, *valuation_inputs(data, all_designs), measures, report_year(data))
+    effects = effects[EFFECT_COLUMNS].sort_values(["measure_id", "indicator", "method"]).reset_index(drop=True)
     groups = interv.set_index("measure_id")["group"].to_dict() if len(interv) else {}
     return effects, pool_effects(effects, groups, all_designs), all_designs
+
+
+def report_year(data: EvaluationData) -> int:
+    """The latest accident year: the price level of every euro figure."""
+    if len(data.points):
+        return int(data.points["year"].max())
+    acc = data.yearly[data.yearly["indicator"].str.startswith("acc:")]
+    return int(acc["year"].max()) if len(acc) else int(data.yearly["year"].max())
+
+
+def valuation_inputs(
+    data: EvaluationData, all_designs: list[Design]
+) -> tuple[dict[tuple[str, str, str], int], dict[tuple[str, str], dict[int, float]]]:
+    """For :func:`~praevention.evaluation.costs.add_benefits`: every design's number of after-years, and the
+    accidents by category of its indicator in the evaluated place (a site: its Gemeinde; a Kreis or the Land:
+    the points inside)."""
+    after = {(d.measure_id, d.indicator, d.unit_ags): len(d.after) for d in all_designs}
+    points = data.points
+    mixes = {}
+    for d in all_designs:
+        place = d.unit_ags.split(sites.SITE_SEPARATOR)[0]
+        key = (d.unit_ags, d.indicator)
+        if key in mixes or not d.indicator.startswith("acc:") or points.empty:
+            continue
+        inside = points[points["ags"].str.startswith(place)] if len(place) >= 5 else points
+        mixes[key] = place_mix(inside, points, d.indicator)
+    return after, mixes
 
 
 def pool_effects(effects: pd.DataFrame, groups: dict[str, str], all_designs: list[Design]) -> pd.DataFrame:

@@ -1,5 +1,5 @@
 """What the estimators read: the panel as units × years matrices per indicator and level, Kreis types,
-accident points and the register's areas.
+accident points and the Land's Gemeinden.
 
 :class:`EvaluationData` builds each :class:`~praevention.stats.did.CountPanel` once per indicator and
 level, so that evaluating a design (a real measure or a placebo of the calibration) slices arrays instead
@@ -53,7 +53,8 @@ class EvaluationData:
     kinds: dict[str, str]
     land: str
     points: pd.DataFrame = field(default_factory=pd.DataFrame)
-    areas: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the Land's Gemeinden: ags, area_km2, wkb (EPSG:25832), for the places of measures
+    gemeinden: pd.DataFrame = field(default_factory=pd.DataFrame)
     neighbours: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
