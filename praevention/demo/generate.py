@@ -23,6 +23,15 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
+from praevention.demo.streets import (
+    Chosen,
+    Layout,
+    Planted,
+    SiteMeasure,
+    layout,
+    plant,
+    simulate_city,
+)
 from praevention.evaluation.design import is_kreisfreie_stadt
 from praevention.readers.pks import ALL_OFFENCES
 
@@ -366,10 +375,44 @@ def _points_in(rng: np.random.Generator, poly: shapely.Polygon, n: int) -> np.nd
     return out[:n]
 
 
-def simulate_accidents(rng: np.random.Generator, land: DemoLand, treatments: list[Treatment]) -> pd.DataFrame:
-    """Accidents with personal injury per Gemeinde and year as points (Unfallatlas fields)."""
+ACCIDENT_COLUMNS = [
+    "uid",
+    "year",
+    "month",
+    "ags",
+    "category",
+    "x",
+    "y",
+    "hour",
+    "weekday",
+    "kind",
+    "type",
+    "light",
+    "road",
+    "is_bicycle",
+    "is_car",
+    "is_pedestrian",
+    "is_motorcycle",
+    "is_goods_vehicle",
+    "is_other",
+]
+
+
+def simulate_accidents(
+    rng: np.random.Generator,
+    land: DemoLand,
+    treatments: list[Treatment],
+    planted: dict[str, tuple[Layout, list[Planted], list[SiteMeasure]]] | None = None,
+    street_seed: int = 0,
+) -> tuple[pd.DataFrame, list[Chosen]]:
+    """Accidents with personal injury per Gemeinde and year as points (Unfallatlas fields), and where the
+    measures at a place went. With ``planted`` (city → its streets, hotspots and measures), the kreisfreie
+    Städte's accidents lie on streets (:func:`praevention.demo.streets.simulate_city`, with the same yearly
+    rates and a generator of its own, so that every other draw stays as it was), elsewhere anywhere in the
+    Gemeinde."""
     rows = []
     uid = 0
+    rates: dict[str, dict[int, float]] = {}
     for _, g in land.gemeinden.iterrows():
         base = 330.0 * rng.lognormal(0, 0.2)  # per 100,000 inhabitants and year
         for year in ACCIDENT_YEARS:
@@ -377,7 +420,9 @@ def simulate_accidents(rng: np.random.Generator, land: DemoLand, treatments: lis
             for t in treatments:
                 if t.unit == g["ags"] and year > t.start.year:
                     mu *= t.true_rr
-            n = rng.poisson(rng.gamma(1 / 0.02, mu * 0.02))
+            intensity = rng.gamma(1 / 0.02, mu * 0.02)
+            rates.setdefault(g["ags"], {})[year] = intensity
+            n = rng.poisson(intensity)
             xy = _points_in(rng, g["geometry"], n)
             for x, y in xy:
                 uid += 1
@@ -401,28 +446,21 @@ def simulate_accidents(rng: np.random.Generator, land: DemoLand, treatments: lis
                         *(int(v) for v in rng.random(6) < [0.25, 0.8, 0.1, 0.08, 0.05, 0.06]),
                     )
                 )
-    cols = [
-        "uid",
-        "year",
-        "month",
-        "ags",
-        "category",
-        "x",
-        "y",
-        "hour",
-        "weekday",
-        "kind",
-        "type",
-        "light",
-        "road",
-        "is_bicycle",
-        "is_car",
-        "is_pedestrian",
-        "is_motorcycle",
-        "is_goods_vehicle",
-        "is_other",
-    ]
-    return pd.DataFrame(rows, columns=cols)
+    out = pd.DataFrame(rows, columns=ACCIDENT_COLUMNS)
+    if planted is None:
+        return out, []
+    street_rng = np.random.default_rng(street_seed)
+    cities = land.gemeinden[land.gemeinden["kreis_type"] == "Kreisfreie Stadt"]
+    on_streets, chosen = [], []
+    for _, g in cities.iterrows():
+        lay, hotspots, measures = planted.get(g["ags"], (None, [], []))
+        frame, placed = simulate_city(street_rng, g, rates[g["ags"]], hotspots, lay, measures)
+        on_streets.append(frame)
+        chosen += placed
+    out = pd.concat([out[~out["ags"].isin(cities["ags"])], *on_streets], ignore_index=True)
+    out = out.sort_values(["year", "ags"], kind="stable").reset_index(drop=True)
+    out["uid"] = np.arange(1, len(out) + 1)
+    return out[ACCIDENT_COLUMNS], chosen
 
 
 def write_unfallatlas(acc: pd.DataFrame, folder: Path) -> list[Path]:
@@ -566,6 +604,10 @@ class DemoMeasure:
     ags: str
     start: str
     treatment: Treatment | None  # None: a row that is not evaluable, on purpose
+    area: str = ""  # a place: 'POINT (lon lat)', with its radius
+    radius_m: float | None = None
+    street: str = ""
+    budget_eur: float | None = None
 
 
 def demo_register(land: DemoLand) -> tuple[list[DemoBody], list[DemoMeasure]]:
@@ -770,9 +812,13 @@ def write_register(bodies: list[DemoBody], measures: list[DemoMeasure], path: Pa
             "measure_type": m.measure_type,
             "domain": m.domain,
             "target": m.target,
-            "area_type": "ganze Gemeinde",
+            "area_type": "Punkt mit Radius" if m.area else "ganze Gemeinde",
+            "area": m.area,
+            "area_radius_m": m.radius_m,
+            "area_street": m.street,
             "ags": m.ags,
             "start": m.start,
+            "budget_eur": m.budget_eur,
             "source_url": source,
             "notes": "Demodaten – synthetisch",
         }
@@ -796,11 +842,14 @@ def generate_demo(raw_dir: Path, seed: int = 20261125) -> list[TrueEffect]:
     """Write every raw file of Demoland into ``raw_dir`` and return the true effects.
 
     Layout: ``crime/`` (PKS T01 CSVs; ``lka_tatortgemeinde/`` the LKA's figures per Gemeinde), ``accidents/`` (Unfallatlas zips), ``boundaries/`` (GeoJSON),
-    ``population/`` (GV100AD), ``councils/register.xlsx`` and ``demo_truth.json``.
+    ``population/`` (GV100AD), ``councils/register.xlsx``, ``demo_truth.json`` and ``demo_hotspots.json`` (the
+    planted hotspots the network screening must find).
     """
     rng = np.random.default_rng(seed)
     land = build_land(seed)
     bodies, measures = demo_register(land)
+    city_row, lay, planted = site_city(land, np.random.default_rng(seed + 1))
+    city = str(city_row["ags"])
     treatments = [m.treatment for m in measures if m.treatment is not None]
     kreise = pd.concat([land.kreise[["ags", "name", "kreis_type", "population"]], pool_kreise(rng)], ignore_index=True)
     crime = [t for t in treatments if t.indicator.startswith("pks:")]
@@ -808,7 +857,10 @@ def generate_demo(raw_dir: Path, seed: int = 20261125) -> list[TrueEffect]:
     gemeinden = simulate_tatortgemeinden(rng, land, pks, [t for t in crime if len(t.unit) == 8])
     write_pks(pks, raw_dir / "crime")
     write_tatortgemeinden(gemeinden, raw_dir / "crime" / "lka_tatortgemeinde")
-    acc = simulate_accidents(rng, land, [t for t in treatments if t.indicator.startswith("acc:")])
+    traffic = [t for t in treatments if t.indicator.startswith("acc:")]
+    acc, chosen = simulate_accidents(rng, land, traffic, {city: (lay, planted, SITE_MEASURES)}, street_seed=seed + 2)
+    site_bodies, site_measures = site_register(city_row, chosen)
+    bodies, measures = bodies + site_bodies, measures + site_measures
     write_unfallatlas(acc, raw_dir / "accidents")
     write_boundaries(land, raw_dir / "boundaries")
     write_gv100ad(land, raw_dir / "population")
@@ -817,4 +869,59 @@ def generate_demo(raw_dir: Path, seed: int = 20261125) -> list[TrueEffect]:
     (raw_dir / "demo_truth.json").write_text(
         json.dumps([{**t.__dict__, "start": t.start.isoformat()} for t in truth], indent=1), encoding="utf-8"
     )
+    hotspots = [{"ags": city, "name": p.name, "x": p.x, "y": p.y, "rate": p.rate} for p in planted]
+    (raw_dir / "demo_hotspots.json").write_text(json.dumps(hotspots, indent=1), encoding="utf-8")
     return truth
+
+
+#: the demo's measures at a place: a speed camera without effect and a crossing that halves pedestrian accidents
+SITE_MEASURES = [
+    SiteMeasure("DM10", "acc:points_all", dt.date(2021, 3, 1), 1.0),
+    SiteMeasure("DM09", "acc:points_pedestrian", dt.date(2021, 6, 1), 0.5, radius_m=150.0),
+]
+
+
+def site_city(land: DemoLand, rng: np.random.Generator) -> tuple[pd.Series, Layout, list[Planted]]:
+    """The second kreisfreie Stadt (no measure of its own on accidents), its streets and its hotspots."""
+    cities = land.gemeinden[land.gemeinden["kreis_type"] == "Kreisfreie Stadt"].sort_values("ags")
+    city = cities.iloc[1]
+    lay = layout(rng, city)
+    return city, lay, plant(lay, city)
+
+
+def site_register(city_row: pd.Series, chosen: list[Chosen]) -> tuple[list[DemoBody], list[DemoMeasure]]:
+    """The Unfallkommission of the site city and its two measures at a place (the body was set up with the
+    crossing, so its founding is that measure's start). The crossing's cost is in the register."""
+    city = str(city_row["ags"])
+    crossing_start = next(c.measure.start for c in chosen if c.measure.indicator == "acc:points_pedestrian")
+    body = DemoBody(
+        "D07",
+        f"Unfallkommission {city_row['name']}",
+        "Sonstiges Gremium (Runder Tisch, Sicherheitsrat …)",
+        "Gemeinde",
+        city,
+        f"{crossing_start:%d.%m.%Y}",
+    )
+    out = []
+    for c in chosen:
+        m = c.measure
+        lon, lat = c.lonlat
+        crossing = m.indicator == "acc:points_pedestrian"
+        out.append(
+            DemoMeasure(
+                m.measure_id,
+                "D07",
+                "Querungshilfe mit Mittelinsel am Markt" if crossing else "Stationärer Blitzer an der Hauptstraße",
+                "Querungshilfe" if crossing else "Geschwindigkeitsüberwachung",
+                "Verkehr",
+                "Fußgänger" if crossing else "alle Unfälle mit Personenschaden",
+                city,
+                f"{m.start:%d.%m.%Y}",
+                Treatment(f"{city}@{m.measure_id}", m.indicator, m.start, m.true_rr),
+                area=f"POINT ({lon:.6f} {lat:.6f})",
+                radius_m=m.radius_m,
+                street="Marktstraße / Ringstraße" if crossing else "Hauptstraße / Nordring",
+                budget_eur=85_000.0 if crossing else None,
+            )
+        )
+    return [body], sorted(out, key=lambda m: m.measure_id)

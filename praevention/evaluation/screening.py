@@ -91,7 +91,7 @@ def _non_overlapping(centres: np.ndarray, order: np.ndarray, distance: float) ->
 
 def screen_gemeinde(places: Places, models: SiteModels, ags: str, rates: CostRates) -> pd.DataFrame:
     """The ranked accident sites of one Gemeinde (columns :data:`COLUMNS`)."""
-    model = models.get(SCREEN_RADIUS_M, INDICATOR)
+    model = models.get(SCREEN_RADIUS_M, INDICATOR, ags)
     years = places.years.get(ags, ())[-SCREEN_YEARS:]
     p = places.points
     own = (p["ags"].to_numpy() == ags) & np.isin(places.year, years)

@@ -1,6 +1,7 @@
 """Calibration of the site evaluation on real data: invented measures at places where nothing was done.
 
-Placebo sites are circles of :data:`RADII` metres at random places of the Gemeinden with Unfallatlas points,
+Placebo sites are circles of :data:`RADII` metres at random places of the Gemeinden with Unfallatlas points
+(a Gemeinde drawn by its accidents times their density: where accidents gather, as measures do),
 on the accident kinds the register targets, with random start years, away from every registered measure's
 site. Each is evaluated exactly as a registered site (:class:`~praevention.evaluation.sites.SiteEvaluator`
 through :func:`~praevention.evaluation.evaluate.run_designs`). Since none has an effect, every interval that
@@ -78,7 +79,10 @@ def placebo_sites(
     sites, designs, chosen = {}, [], {}
     if places.empty:
         return sites, designs, chosen
+    # Gemeinden by accidents × accident density: places of measures are where accidents gather (towns)
+    area = np.array([s.area for s in places.shapes]) / 1e6
     weights = np.array([np.sum(places.points["ags"].to_numpy() == a) for a in places.codes], dtype=float)
+    weights = weights**2 / np.maximum(area, 1e-3)
     starts = {a: [s for s in range(min(ys), max(ys) + 1) if all(periods(ys, s))] for a, ys in places.years.items()}
     gemeinden = [i for i, a in enumerate(places.codes) if starts[a] and weights[i] > 0]
     if not gemeinden:

@@ -10,9 +10,10 @@ area) and an accident target is evaluated at that place, not on the whole Gemein
   or severity (Getötete und Schwerverletzte), over the years the Unfallatlas covers the site's Gemeinde.
   A year without data is a gap, never a zero (Magdeburg 2021). Periods as for every design
   (:func:`~praevention.evaluation.design.periods`).
-* **Reference sites and SPF** (:class:`SiteModel`). Circles of the site's size on a regular lattice over the
-  Gemeinden with Unfallatlas points (road space only: within :data:`BUILT_M` of an accident; none overlapping
-  a registered measure's site). A negative binomial safety performance function (:func:`fit_nb2`) predicts
+* **Reference sites and SPF** (:class:`SiteModel`). Circles of the site's size on a jittered lattice over the
+  site's Gemeinde when it has :data:`OWN_MODEL_MIN` accidents or more (a city: its own year effects carry its
+  own good and bad years), else over all Gemeinden with Unfallatlas points (road space only: within
+  :data:`BUILT_M` of an accident; none overlapping a registered measure's site). A negative binomial safety performance function (:func:`fit_nb2`) predicts
   each year's count from exposure proxies: the accidents in a ring of :data:`RING_M` around the site per
   year (how busy the surroundings are), the Gemeinde's population density, whether it is a kreisfreie
   Stadt, and year effects (the trend every place shares).
@@ -63,6 +64,11 @@ RING_M = 400.0
 BUILT_M = 500.0
 #: the most reference circles per model: a coarser lattice (a sample of places) beyond it
 MAX_LATTICE = 60_000
+#: the reference lattice's random shifts are the same in every run
+LATTICE_SEED = 20261209
+#: a Gemeinde with this many accidents (all years) gets a safety performance function of its own: its own
+#: year effects carry the shocks of its own years (a city's good or bad year); smaller ones share the Land's
+OWN_MODEL_MIN = 2_000
 #: half-width of the corridor around a drawn line
 CORRIDOR_M = 25.0
 #: fewer accidents expected at the site after the start without the measure (EB, from the data before):
@@ -240,18 +246,32 @@ def spf_covariates(places: Places, ring: np.ndarray, gemeinde: np.ndarray, year:
 
 
 class SiteModel:
-    """The SPF of circles of one radius for one indicator, fitted on the reference lattice (see the module
-    docstring); ``excluded`` are centres of registered sites (with their radius) no reference may overlap."""
+    """The SPF of circles of one radius for one indicator, fitted on the reference lattice of one Gemeinde
+    (``gemeinde``) or of all (see the module docstring); ``excluded`` are centres of registered sites (with
+    their radius) no reference may overlap."""
 
-    def __init__(self, places: Places, radius: float, indicator: str, excluded: list[tuple[float, float, float]]):
+    def __init__(
+        self,
+        places: Places,
+        radius: float,
+        indicator: str,
+        excluded: list[tuple[float, float, float]],
+        gemeinde: str | None = None,
+    ):
         self.places, self.radius, self.indicator = places, radius, indicator
-        minx, miny, maxx, maxy = shapely.total_bounds(places.shapes)
-        area = float(sum(s.area for s in places.shapes))
+        shapes = places.shapes if gemeinde is None else places.shapes[places.codes == gemeinde]
+        minx, miny, maxx, maxy = shapely.total_bounds(shapes)
+        area = float(sum(s.area for s in shapes))
         spacing = max(2 * radius, math.sqrt(area / MAX_LATTICE))
         gx, gy = np.meshgrid(np.arange(minx + spacing / 2, maxx, spacing), np.arange(miny + spacing / 2, maxy, spacing))
-        centres = np.c_[gx.ravel(), gy.ravel()]
+        # each centre shifted at random within its cell (a stratified sample of places): a regular lattice
+        # would sit in the same spot of every block of a regular street grid
+        jitter = np.random.default_rng(LATTICE_SEED).uniform(-spacing / 2, spacing / 2, (gx.size, 2))
+        centres = np.c_[gx.ravel(), gy.ravel()] + jitter
         gem = places.gemeinde_index(centres)
         keep = (gem >= 0) & (places.within(centres, BUILT_M) > 0)
+        if gemeinde is not None:
+            keep &= places.codes[np.maximum(gem, 0)] == gemeinde
         for x, y, r in excluded:
             keep &= np.hypot(centres[:, 0] - x, centres[:, 1] - y) > radius + r
         self.centres, self.gemeinde = centres[keep], gem[keep]
@@ -304,17 +324,21 @@ class SiteModel:
 
 @dataclass
 class SiteModels:
-    """One :class:`SiteModel` per radius (to the metre) and indicator, fitted when first needed."""
+    """One :class:`SiteModel` per radius (to the metre), indicator and reference area (a Gemeinde with enough
+    accidents of its own, else the Land), fitted when first needed."""
 
     places: Places
     excluded: list[tuple[float, float, float]] = field(default_factory=list)
-    _models: dict[tuple[int, str], SiteModel | None] = field(default_factory=dict)
+    _models: dict[tuple[int, str, str], SiteModel | None] = field(default_factory=dict)
 
-    def get(self, radius: float, indicator: str) -> SiteModel | None:
-        key = (round(radius), indicator)
+    def get(self, radius: float, indicator: str, gemeinde: str) -> SiteModel | None:
+        own = int(np.sum(self.places.points["ags"].to_numpy() == gemeinde)) >= OWN_MODEL_MIN
+        key = (round(radius), indicator, gemeinde if own else "")
         if key not in self._models:
             try:
-                self._models[key] = SiteModel(self.places, float(key[0]), indicator, self.excluded)
+                self._models[key] = SiteModel(
+                    self.places, float(key[0]), indicator, self.excluded, gemeinde if own else None
+                )
             except ValueError:  # no accident of this kind at any reference site
                 self._models[key] = None
         return self._models[key]
@@ -470,8 +494,8 @@ class SiteEvaluator:
             return not_evaluable(
                 NONE,
                 "too_few_cases",
-                f"zu wenige Unfälle am Ort zu erwarten (ohne Maßnahme nachher erwartet: {expected:.1f}, "
-                f"mindestens {MIN_EXPECTED:.0f} nötig)",
+                f"zu wenige Unfälle am Ort zu erwarten (ohne Maßnahme nachher erwartet: "
+                f"{expected:.1f}, mindestens {MIN_EXPECTED:.0f} nötig)".replace(".", ","),
             )
         return None
 
@@ -487,7 +511,7 @@ class SiteEvaluator:
 
     def _eb_estimate(self, d: Design) -> Effect:
         site, c = self.sites[d.measure_id], self.site_counts(d)
-        model = self.models.get(site.radius, d.indicator)
+        model = self.models.get(site.radius, d.indicator, site.gemeinde)
         if model is None:
             return not_evaluable(EB, "no_reference", "keine Vergleichsorte mit solchen Unfällen")
         mu = model.predict(c.ring, site.gemeinde, c.years)
@@ -517,7 +541,7 @@ class SiteEvaluator:
 
     def comparison_group(self, d: Design) -> Effect:
         site, c = self.sites[d.measure_id], self.site_counts(d)
-        model = self.models.get(site.radius, d.indicator)
+        model = self.models.get(site.radius, d.indicator, site.gemeinde)
         if model is None:
             return not_evaluable(COMPARISON, "no_reference", "keine Vergleichsorte mit solchen Unfällen")
         m, n, sites = model.comparison(c.ring, site.gemeinde, d.before, d.after)
@@ -539,7 +563,7 @@ class SiteEvaluator:
 
     def comparison(self, d: Design, method: str) -> str:
         site = self.sites.get(d.measure_id)
-        model = self.models.get(site.radius, d.indicator) if site else None
+        model = self.models.get(site.radius, d.indicator, site.gemeinde) if site else None
         if method == EB and model is not None:
             return (
                 f"Vorhersage aus {model.n_reference:,} gleich großen Orten ohne Maßnahme (Unfälle im Umfeld, "

@@ -13,6 +13,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from praevention.evaluation.sites import SITE_SEPARATOR
+from praevention.render.roadsafety import site_unit_name
+
 SYNTHETIC_LABEL = "Demodaten – synthetisch"
 
 #: Attribution lines required by the licences (dl-de/by-2-0 and Destatis terms), in German.
@@ -63,6 +66,7 @@ class ReportData:
     * ``points``: the Land's accident points (accident_uid, year, month, ags, category, lon, lat, x_25832, y_25832, …).
     * ``quality``: quarantined rows per asset and reason (asset, reason, rows); ``ingest_log`` as stored.
     * ``regions``: mapping region name → list of Kreis keys (conference decks).
+    * ``screening`` / ``site_calibration``: ``accident_screening`` / ``site_calibration`` (road safety at a place).
     """
 
     land: str
@@ -85,6 +89,8 @@ class ReportData:
     #: latest year of crime or accident data, not the day of the run, so that runs on different days give
     #: identical files; derived from ``data_years`` unless given
     data_date: dt.date | None = None
+    screening: pd.DataFrame = field(default_factory=pd.DataFrame)
+    site_calibration: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         if self.data_date is None:
@@ -135,6 +141,8 @@ class ReportData:
         ags = str(ags)
         if ags == self.land:
             return self.land_name
+        if (site := site_unit_name(ags, self.unit_name(ags.split(SITE_SEPARATOR)[0]))) is not None:
+            return site
         for frame in (self.gemeinden, self.kreise):
             hit = frame.loc[frame["ags"] == ags, "name"]
             if len(hit):
@@ -195,10 +203,12 @@ def load_report_data(con, land: str, *, synthetic: bool = False, regions: str = 
     bodies = con.execute("SELECT * EXCLUDE (notes) FROM register_bodies").df()
     measures = con.execute("SELECT * EXCLUDE (notes) FROM register_measures").df()
     points = con.execute(
-        "SELECT accident_uid, year, month, ags, category, lon, lat, x_25832, y_25832 FROM accident_points "
-        "WHERE substr(ags, 1, 2) = ? ORDER BY accident_uid",
+        "SELECT accident_uid, year, month, ags, category, lon, lat, x_25832, y_25832, is_pedestrian, is_bicycle, "
+        "is_motorcycle, is_car FROM accident_points WHERE substr(ags, 1, 2) = ? ORDER BY accident_uid",
         [land],
     ).df()
+    screening = con.execute("SELECT * FROM accident_screening ORDER BY ags, rank").df()
+    site_calibration = con.execute("SELECT * FROM site_calibration").df()
     quality = con.execute("SELECT asset, reason, count(*) AS rows FROM quarantine GROUP BY ALL ORDER BY ALL").df()
     ingest_log = con.execute("SELECT * FROM ingest_log ORDER BY asset, source_file").df()
     years = {}
@@ -235,4 +245,6 @@ def load_report_data(con, land: str, *, synthetic: bool = False, regions: str = 
         regions=load_regions(regions, land, sorted(kre["ags"])),
         data_years=years,
         synthetic=synthetic,
+        screening=screening,
+        site_calibration=site_calibration,
     )

@@ -33,11 +33,14 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from praevention.digest import content_key, source_key
+from praevention.evaluation.design import span
+from praevention.evaluation.sites import SITE_SEPARATOR
 from praevention.files import write_atomic
 from praevention.register.schema import BODY_TYPES, PARTNERS, STATUS
 from praevention.render import fmt
 from praevention.render.cache import RenderCache, write_if_changed
 from praevention.render.data import SYNTHETIC_LABEL, ReportData
+from praevention.render.roadsafety import accident_section
 from praevention.render.svg import LocatorMap, sparkline
 from praevention.render.verdict import event_title
 
@@ -223,6 +226,8 @@ class SheetBuilder:
             return self.data.land_name
         if len(ags) == 5:
             return self.kreis_label(ags)
+        if SITE_SEPARATOR in ags:
+            return self.data.unit_name(ags)
         g = self.gem.get(ags)
         return str(g.name) if g is not None else ags
 
@@ -359,7 +364,8 @@ class SheetBuilder:
             acc[self.data.land_name] = self.rates(self.land, "acc:unfaelle_personenschaden", since)
         source = "Unfallatlas" if indicator.startswith(POINTS_PREFIX) else "amtliche Statistik"
         others = " (Vergleich: amtliche Statistik)" if source == "Unfallatlas" and len(acc) > 1 else ""
-        out.append(_trend(f"Unfälle mit Personenschaden je 100.000 EW, {since}–{series[-1][0]}: {source}{others}", acc))
+        years = span([y for y, _, _ in series])
+        out.append(_trend(f"Unfälle mit Personenschaden je 100.000 EW, {years}: {source}{others}", acc))
         return out
 
     def dated(self, unit: str) -> dict[str, str]:
@@ -642,6 +648,7 @@ class SheetBuilder:
             "footnotes": notes,
             "file": gemeinde_stem(ags, name),
             **self.dated(ags),
+            **accident_section(self.data, ags),
         }
 
     # ------------------------------------------------------------------ body sheets

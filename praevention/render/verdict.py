@@ -20,6 +20,7 @@ import pandas as pd
 import yaml
 
 from praevention.render.fmt import change_from_ratio, number
+from praevention.render.valuation import benefit_sentence, site_phrase
 from praevention.stats.methods import NAIVE, SYNTH
 from praevention.stats.methods import label as method_label
 from praevention.stats.multiple import expected_false_positives
@@ -40,6 +41,7 @@ COMPARED_WITH = {
     "Kreis": "stärker als in vergleichbaren Kreisen",
     "Gemeinde": "stärker als in den übrigen Gemeinden des Landes",
     "Land": "stärker als in den anderen Ländern",
+    "Ort": "stärker als an vergleichbaren Orten zu erwarten",
 }
 LITERATURE = Path(__file__).resolve().parents[2] / "data" / "literature.yaml"
 
@@ -88,7 +90,10 @@ def kreis_phrase(name: str) -> str:
 def place_phrase(unit_level: str, unit_ags: str, unit_name: str, home_name: str, indicator: str = "") -> str:
     """Where the change was measured: 'im Landkreis Harz, in dem Quedlinburg liegt,' when that is larger than
     where the body works; the Stadtteile by number when a city's own statistics were used; a Gemeinde's own
-    crime figures with the statistic they come from (the LKA's PKS by Tatortgemeinde)."""
+    crime figures with the statistic they come from (the LKA's PKS by Tatortgemeinde); the site of a measure
+    with a place."""
+    if (site := site_phrase(unit_level, home_name)) is not None:
+        return site
     if unit_level == "Gemeinde" and indicator.startswith("pks:"):
         return f" in der Gemeinde {unit_name or home_name} (gemessen an den Fällen der LKA-Tatortgemeindestatistik)"
     if unit_level == "Stadtteil":
@@ -226,6 +231,8 @@ def add_verdicts(
             str(row["unit_level"]), unit, names.get(unit, ""), names.get(home, ""), str(row["indicator"])
         )
         sentence = verdict_de(row, event=event_phrase(mid, str(title)), place=place, n_tests=n_tests)
+        if row["headline"]:
+            sentence += benefit_sentence(row)
         if ", in dem " in place and row["evaluable"]:
             sentence += (
                 f" Gemessen wurde der ganze Kreis: Ob und wie viel die Arbeit in {names.get(home, '')} dazu "

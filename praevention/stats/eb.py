@@ -166,7 +166,7 @@ def _theta(
     if pi <= 0 or lam <= 0:
         reason_de = (
             f"nach Beginn kein Unfall am Ort (ohne Maßnahme erwartet: {pi:.1f}); ein Verhältnis lässt sich daraus "
-            "nicht schätzen"
+            "nicht schätzen".replace(".", ",")
             if exact and pi > 0
             else "zu wenige Unfälle für eine Schätzung"
         )
