@@ -5,14 +5,17 @@ Each kreisfreie Stadt gets a street grid (every :data:`SPACING` metres, every :d
 a main road). Accidents happen at junctions (:data:`AT_JUNCTIONS` of them) and along the streets; a
 junction's share of the city's yearly total (the Gemeinde rate of :mod:`praevention.demo.generate`) grows
 with its road class and closeness to the centre and has a gamma-distributed level of its own, so that
-junctions differ as real ones do, which is what the safety performance function's overdispersion describes. Junctions near schools and shops see more pedestrians (their share varies).
+junctions differ as real ones do, which is what the safety performance function's overdispersion describes.
+Main roads carry most of the traffic: their junctions (:data:`KIND_LEVEL`) and their stretches
+(:data:`MAIN_ROAD_LEVEL`) see most accidents. Junctions near schools and shops see more pedestrians (their
+share varies).
 
 In the site city (the second city):
 
 * :func:`plant` puts four hotspots with :data:`HOTSPOT_RATE` accidents a year at main-road junctions near the
   centre, which the network screening must rank on top;
-* two measures go where a council would put them, at the main-road junction with the most such accidents in
-  the years before (:func:`choose_sites`): a speed camera (Geschwindigkeitsüberwachung) without any effect,
+* two measures go where a council would put them, at the junction of two main roads with the most such
+  accidents in the years before (:func:`choose_sites`): a speed camera (Geschwindigkeitsüberwachung) without any effect,
   and a crossing (Querungshilfe) at the junction with the most pedestrian accidents, which halves them
   from the year after its start. Chosen for their accidents before, these places also fall back by
   regression to the mean, as real ones do: the evaluation has to tell that from the crossing's effect.
@@ -31,12 +34,18 @@ import shapely
 from pyproj import Transformer
 
 SPACING = 200.0
-MAJOR_EVERY = 4
+MAJOR_EVERY = 6
 #: share of a city's accidents at junctions (the rest along the streets)
-AT_JUNCTIONS = 0.6
+AT_JUNCTIONS = 0.7
 JUNCTION_SCATTER_M = 10.0
 #: variance of the junctions' own levels (gamma, mean 1): how much alike junctions of a kind are
-JUNCTION_SPREAD = 1.5
+JUNCTION_SPREAD = 0.5
+#: a junction's level by the number of main roads meeting there (0, 1, 2), and a main road's level per metre
+#: against a side street's
+KIND_LEVEL = (0.1, 2.0, 10.0)
+MAIN_ROAD_LEVEL = 5.0
+#: measures go to junctions of this many main roads
+SITE_KIND = 2
 #: how fast the traffic thins out from the centre (e-folding distance)
 CENTRE_M = 1500.0
 HOTSPOT_RATE = 25.0
@@ -89,9 +98,11 @@ def layout(rng: np.random.Generator, city: pd.Series) -> Layout:
     def near(p: np.ndarray) -> np.ndarray:
         return np.exp(-np.hypot(p[:, 0] - centre.x, p[:, 1] - centre.y) / CENTRE_M)
 
-    weight = (0.2 + 1.5 * kind) * (0.2 + 4 * near(xy)) * rng.gamma(1 / JUNCTION_SPREAD, JUNCTION_SPREAD, len(xy))
+    weight = (
+        np.asarray(KIND_LEVEL)[kind] * (0.2 + 4 * near(xy)) * rng.gamma(1 / JUNCTION_SPREAD, JUNCTION_SPREAD, len(xy))
+    )
     mids = np.array([[s.centroid.x, s.centroid.y] for s, _ in segments]).reshape(-1, 2)
-    major = np.array([3.0 if m else 1.0 for _, m in segments])
+    major = np.array([MAIN_ROAD_LEVEL if m else 1.0 for _, m in segments])
     segment_weight = major * (0.2 + 4 * near(mids)) * rng.gamma(2.0, 0.5, len(segments))
     # near the centre (shops, stops) more of a junction's accidents involve pedestrians
     pedestrians = np.minimum(rng.beta(*PEDESTRIAN_BETA, len(xy)) * (0.6 + 0.8 * near(xy)), 0.9)
@@ -150,14 +161,14 @@ def _targeted(frame: pd.DataFrame, indicator: str) -> np.ndarray:
 
 
 def choose_sites(frame: pd.DataFrame, lay: Layout, planted: list[Planted], measures: list[SiteMeasure]) -> list[Chosen]:
-    """Each measure at the main-road junction with the most of its accidents within its radius in the years
-    before its start (the year before excluded, as the evaluation does), away from the hotspots
-    and from each other."""
+    """Each measure at the junction of main roads (:data:`SITE_KIND`) with the most of its accidents within its
+    radius in the years before its start (the year before excluded, as the evaluation does), away from the
+    hotspots and from each other."""
     from scipy.spatial import cKDTree
 
     out: list[Chosen] = []
     busy = [(p.x, p.y) for p in planted]
-    main = np.flatnonzero(lay.kind > 0)
+    main = np.flatnonzero(lay.kind == SITE_KIND)
     for m in measures:
         before = frame[(frame["year"] < m.start.year - 1) & _targeted(frame, m.indicator)]
         tree = cKDTree(before[["x", "y"]].to_numpy())

@@ -213,13 +213,11 @@ def evaluate(
     ev = Evaluator(data, treated_units(area_designs))
     labels = {d.indicator: data.label(d.indicator) for d in all_designs if d.indicator}
     models = sites.SiteModels(places, sites.exclusions(site_map))
-    frame = pd.concat(
-        [
-            run_designs(ev, area_designs, labels),
-            run_designs(sites.SiteEvaluator(places, site_map, models), site_designs, labels),
-        ],
-        ignore_index=True,
-    )
+    parts = [
+        run_designs(ev, area_designs, labels),
+        run_designs(sites.SiteEvaluator(places, site_map, models), site_designs, labels),
+    ]
+    frame = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
     effects = adjust_and_classify(frame)
     effects = add_benefits(effects, *valuation_inputs(data, all_designs), measures, report_year(data))
     effects = effects[EFFECT_COLUMNS].sort_values(["measure_id", "indicator", "method"]).reset_index(drop=True)

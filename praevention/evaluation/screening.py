@@ -28,7 +28,7 @@ from scipy.spatial import cKDTree
 
 from praevention.evaluation.costs import CostRates
 from praevention.evaluation.design import span
-from praevention.evaluation.sites import RING_M, Places, SiteModels, spf_covariates
+from praevention.evaluation.sites import Places, SiteModels, spf_covariates
 from praevention.stats.eb import eb_expected
 
 SCREEN_RADIUS_M = 50.0
@@ -107,9 +107,8 @@ def screen_gemeinde(places: Places, models: SiteModels, ags: str, rates: CostRat
     if not len(centres):
         return pd.DataFrame(columns=COLUMNS)
     g = int(np.flatnonzero(places.codes == ags)[0])
-    inner = places.within(centres, SCREEN_RADIUS_M)
-    ring = places.ring_rate(inner, places.within(centres, SCREEN_RADIUS_M + RING_M), np.full(len(centres), g))
-    per_year = model.spf.predict(_covariates_for(places, ring, g, years))
+    surround = places.surroundings(centres, SCREEN_RADIUS_M, np.full(len(centres), g))
+    per_year = model.spf.predict(_covariates_for(places, surround, g, years))
     predicted = per_year.reshape(len(years), len(centres)).sum(axis=0)
     expected, _ = eb_expected(observed, predicted, model.spf.k)
     excess = expected - predicted
@@ -155,11 +154,11 @@ def screen_gemeinde(places: Places, models: SiteModels, ags: str, rates: CostRat
     return out[COLUMNS].reset_index(drop=True)
 
 
-def _covariates_for(places: Places, ring: np.ndarray, gemeinde: int, years: tuple[int, ...]) -> dict:
+def _covariates_for(places: Places, surround: np.ndarray, gemeinde: int, years: tuple[int, ...]) -> dict:
     """The SPF's covariates of every window in every year (years × windows, year-major)."""
-    n = len(ring)
+    n = len(surround)
     return spf_covariates(
-        places, np.tile(ring, len(years)), np.full(n * len(years), gemeinde), np.repeat(np.array(years), n)
+        places, np.tile(surround, (len(years), 1)), np.full(n * len(years), gemeinde), np.repeat(np.array(years), n)
     )
 
 

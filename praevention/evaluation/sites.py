@@ -13,10 +13,12 @@ area) and an accident target is evaluated at that place, not on the whole Gemein
 * **Reference sites and SPF** (:class:`SiteModel`). Circles of the site's size on a jittered lattice over the
   site's Gemeinde when it has :data:`OWN_MODEL_MIN` accidents or more (a city: its own year effects carry its
   own good and bad years), else over all Gemeinden with Unfallatlas points (road space only: within
-  :data:`BUILT_M` of an accident; none overlapping a registered measure's site). A negative binomial safety performance function (:func:`fit_nb2`) predicts
-  each year's count from exposure proxies: the accidents in a ring of :data:`RING_M` around the site per
-  year (how busy the surroundings are), the Gemeinde's population density, whether it is a kreisfreie
-  Stadt, and year effects (the trend every place shares).
+  :data:`BUILT_M` of an accident; none overlapping a registered measure's site). A negative binomial safety
+  performance function (:func:`fit_nb2`) predicts each year's count from exposure proxies (traffic volumes
+  are not known): the accidents per year on the site's approaches (a ring of :data:`NEAR_M` around it: a
+  junction of main roads has busy approaches) and in its surroundings (a ring of :data:`RING_M`: how busy
+  the quarter is), the Gemeinde's population density, whether it is a kreisfreie Stadt, and year effects
+  (the trend every place shares).
 * **Empirical Bayes** (:func:`~praevention.stats.eb.eb_before_after`, exact interval): the expected count
   without the measure combines the SPF's prediction with the site's own count before (weight 1/(1 + k·μ)),
   which removes the regression to the mean of a site chosen for its accidents. Hauer's bias-corrected θ,
@@ -58,7 +60,9 @@ from praevention.stats.wdq import displacement
 SITE_LEVEL = "Ort"
 #: site designs' ``domain`` (the headline rule of :mod:`praevention.evaluation.evaluator`)
 SITE_DOMAIN = "site"
-#: width of the ring around a site whose accidents are the site's exposure proxy
+#: widths of the rings around a site whose accidents are the site's exposure proxies: its approaches and
+#: its surroundings
+NEAR_M = 100.0
 RING_M = 400.0
 #: lattice circles farther than this from every accident are not road space (fields, woods, water)
 BUILT_M = 500.0
@@ -227,16 +231,22 @@ class Places:
             out[idx] = shapely.intersects_xy(geom, self.xy[idx, 0], self.xy[idx, 1])
         return out
 
-    def ring_rate(self, inner: np.ndarray, outer: np.ndarray, gemeinde: np.ndarray) -> np.ndarray:
-        """Accidents per covered year between the site and its ring (``outer`` − ``inner`` counts)."""
-        n_years = self.cover[gemeinde].sum(axis=1) if len(gemeinde) else np.zeros(0)
-        return (outer - inner) / np.maximum(n_years, 1)
+    def surroundings(self, centres: np.ndarray, radius: float, gemeinde: np.ndarray) -> np.ndarray:
+        """Accidents per covered year (all kinds) on the approaches and in the surroundings of circles of
+        ``radius`` around ``centres`` in Gemeinde ``gemeinde`` (index into :attr:`codes`): circles × 2."""
+        inner = self.within(centres, radius)
+        rings = [self.within(centres, radius + width) - inner for width in (NEAR_M, RING_M)]
+        return np.c_[rings[0], rings[1]] / np.maximum(self.cover[gemeinde].sum(axis=1), 1)[:, None]
 
 
-def spf_covariates(places: Places, ring: np.ndarray, gemeinde: np.ndarray, year: np.ndarray) -> dict[str, np.ndarray]:
+def spf_covariates(
+    places: Places, surround: np.ndarray, gemeinde: np.ndarray, year: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The SPF's covariates of sites with these :meth:`Places.surroundings` (rows) in these Gemeinden and years."""
     codes = places.codes[gemeinde]
     cov = {
-        "log_ring": np.log(ring + 0.25),
+        "log_near": np.log(surround[:, 0] + 0.25),
+        "log_ring": np.log(surround[:, 1] + 0.25),
         "log_density": np.nan_to_num(np.array([places.density[c] for c in codes]), nan=0.0),
         "city": np.array([places.city[c] for c in codes]),
     }
@@ -276,23 +286,26 @@ class SiteModel:
             keep &= np.hypot(centres[:, 0] - x, centres[:, 1] - y) > radius + r
         self.centres, self.gemeinde = centres[keep], gem[keep]
         self.counts = places.circle_counts(self.centres, radius, indicator)
-        inner = places.within(self.centres, radius)
-        self.ring = places.ring_rate(inner, places.within(self.centres, radius + RING_M), self.gemeinde)
+        self.surround = places.surroundings(self.centres, radius, self.gemeinde)
         covered = places.cover[self.gemeinde]  # circles × years
         rows, cols = np.nonzero(covered)
         long = pd.DataFrame(
             {
                 "y": self.counts[rows, cols],
-                "ring": np.round(self.ring[rows], 3),
+                "near": np.round(self.surround[rows, 0], 3),
+                "ring": np.round(self.surround[rows, 1], 3),
                 "gemeinde": self.gemeinde[rows],
                 "year": np.array(places.all_years)[cols],
             }
         )
-        grouped = long.groupby(["ring", "gemeinde", "year", "y"], as_index=False).size()
+        grouped = long.groupby(["near", "ring", "gemeinde", "year", "y"], as_index=False).size()
         self.spf: NB2Fit = fit_nb2(
             grouped["y"].to_numpy(),
             spf_covariates(
-                places, grouped["ring"].to_numpy(), grouped["gemeinde"].to_numpy(), grouped["year"].to_numpy()
+                places,
+                grouped[["near", "ring"]].to_numpy(),
+                grouped["gemeinde"].to_numpy(),
+                grouped["year"].to_numpy(),
             ),
             grouped["size"].to_numpy(dtype=float),
         )
@@ -301,20 +314,25 @@ class SiteModel:
     def n_reference(self) -> int:
         return len(self.centres)
 
-    def predict(self, ring: float, gemeinde: str, years: tuple[int, ...]) -> np.ndarray:
-        """The SPF's expected count of a site with this ring rate in each of ``years``."""
+    def predict(self, surround: np.ndarray, gemeinde: str, years: tuple[int, ...]) -> np.ndarray:
+        """The SPF's expected count of a site with these surroundings (approaches, quarter) in each of
+        ``years``."""
         g = np.full(len(years), int(np.flatnonzero(self.places.codes == gemeinde)[0]))
-        return self.spf.predict(spf_covariates(self.places, np.full(len(years), ring), g, np.array(years)))
+        rows = np.tile(np.asarray(surround, dtype=float), (len(years), 1))
+        return self.spf.predict(spf_covariates(self.places, rows, g, np.array(years)))
 
-    def comparison(self, ring: float, gemeinde: str, before: tuple[int, ...], after: tuple[int, ...]) -> tuple:
-        """Accidents before and after at the reference circles of the site's Gemeinde whose ring rate lies in
-        the same fifth as the site's (the comparison group of similar places), and how many circles."""
+    def comparison(self, surround: np.ndarray, gemeinde: str, before: tuple[int, ...], after: tuple[int, ...]) -> tuple:
+        """Accidents before and after at the reference circles of the site's Gemeinde whose SPF prediction
+        lies in the same fifth as the site's (the comparison group of similar places), and how many circles."""
         own = self.places.codes[self.gemeinde] == gemeinde
         if not own.any():
             return 0.0, 0.0, 0
-        rings = self.ring[own]
-        edges = np.quantile(rings, [0.2, 0.4, 0.6, 0.8])
-        similar = np.searchsorted(edges, rings) == np.searchsorted(edges, ring)
+        year = self.places.all_years[-1]
+        score = self.spf.predict(
+            spf_covariates(self.places, self.surround[own], self.gemeinde[own], np.full(int(own.sum()), year))
+        )
+        edges = np.quantile(score, [0.2, 0.4, 0.6, 0.8])
+        similar = np.searchsorted(edges, score) == np.searchsorted(edges, self.predict(surround, gemeinde, (year,))[0])
         cols = list(self.places.all_years)
         counts = self.counts[own][similar]
         b = counts[:, [cols.index(y) for y in before]].sum()
@@ -431,12 +449,12 @@ def site_designs(measures: pd.DataFrame, sites: dict[str, Site], places: Places)
 # ---------------------------------------------------------------------------------------------- estimates
 @dataclass(frozen=True)
 class SiteCounts:
-    """A site's accidents per covered year (indicator), its ring rate and its accidents by severity and
-    participants before and after."""
+    """A site's accidents per covered year (indicator), its surroundings (:meth:`Places.surroundings`) and
+    its accidents by severity and participants before and after."""
 
     years: tuple[int, ...]
     counts: np.ndarray
-    ring: float
+    surround: np.ndarray
     detail: dict[str, dict[str, int]]
 
 
@@ -468,7 +486,9 @@ class SiteEvaluator:
             sel = inside & p.mask(d.indicator)
             years = p.years[site.gemeinde]
             counts = np.array([float(np.sum(sel & (p.year == y))) for y in years])
-            ring = float(np.sum(self.inside(site, RING_M) & ~inside)) / len(years)
+            surround = np.array(
+                [np.sum(self.inside(site, width) & ~inside) / len(years) for width in (NEAR_M, RING_M)], dtype=float
+            )
             detail = {}
             for label, yrs in (("before", d.before), ("after", d.after)):
                 chosen = p.points[sel & np.isin(p.year, yrs)]
@@ -476,7 +496,7 @@ class SiteEvaluator:
                     **{f"category_{c}": int((chosen["category"] == c).sum()) for c in (1, 2, 3)},
                     **{flag: int(chosen[flag].sum()) for flag in PARTICIPANTS},
                 }
-            self._counts[key] = SiteCounts(years, counts, ring, detail)
+            self._counts[key] = SiteCounts(years, counts, surround, detail)
         return self._counts[key]
 
     def _period(self, c: SiteCounts, years: tuple[int, ...]) -> float:
@@ -514,7 +534,7 @@ class SiteEvaluator:
         model = self.models.get(site.radius, d.indicator, site.gemeinde)
         if model is None:
             return not_evaluable(EB, "no_reference", "keine Vergleichsorte mit solchen Unfällen")
-        mu = model.predict(c.ring, site.gemeinde, c.years)
+        mu = model.predict(c.surround, site.gemeinde, c.years)
         before, after = np.isin(c.years, d.before), np.isin(c.years, d.after)
         e = eb_before_after(
             self._period(c, d.before),
@@ -533,7 +553,8 @@ class SiteEvaluator:
                 "spf_params": {k: round(v, 4) for k, v in model.spf.params.items()},
                 "reference_sites": model.n_reference,
                 "site_radius_m": round(site.radius, 1),
-                "ring_per_year": round(c.ring, 2),
+                "approaches_per_year": round(float(c.surround[0]), 2),
+                "ring_per_year": round(float(c.surround[1]), 2),
                 "site": site.description,
                 "accidents": c.detail,
             }
@@ -544,7 +565,7 @@ class SiteEvaluator:
         model = self.models.get(site.radius, d.indicator, site.gemeinde)
         if model is None:
             return not_evaluable(COMPARISON, "no_reference", "keine Vergleichsorte mit solchen Unfällen")
-        m, n, sites = model.comparison(c.ring, site.gemeinde, d.before, d.after)
+        m, n, sites = model.comparison(c.surround, site.gemeinde, d.before, d.after)
         e = comparison_group(self._period(c, d.before), self._period(c, d.after), m, n)
         return e.with_(diagnostics={**e.diagnostics, "comparison_sites": sites})
 
@@ -566,11 +587,11 @@ class SiteEvaluator:
         model = self.models.get(site.radius, d.indicator, site.gemeinde) if site else None
         if method == EB and model is not None:
             return (
-                f"Vorhersage aus {model.n_reference:,} gleich großen Orten ohne Maßnahme (Unfälle im Umfeld, "
+                f"Vorhersage aus {model.n_reference:,} gleich großen Orten ohne Maßnahme (Unfälle an den Zufahrten und im Umfeld, "
                 "Einwohnerdichte, Stadt oder Land, Jahr)".replace(",", ".")
             )
         if method == COMPARISON:
-            return "Orte derselben Gemeinde mit ähnlich vielen Unfällen im Umfeld"
+            return "Orte derselben Gemeinde mit ähnlich vielen vorhergesagten Unfällen"
         if method == WDQ:
             return "Ort, Ring darum und übrige Gemeinde"
         return "keine (gleicher Ort vorher und nachher)" if method == NAIVE else ""

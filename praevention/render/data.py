@@ -13,6 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from praevention.evaluation.design import span as year_span
 from praevention.evaluation.sites import SITE_SEPARATOR
 from praevention.render.roadsafety import site_unit_name
 
@@ -107,6 +108,8 @@ class ReportData:
             if years is None and key not in ("register", "gv100ad"):
                 continue
             span = "" if years is None else (str(years[0]) if years[0] == years[1] else f"{years[0]}–{years[1]}")
+            if key == "unfallatlas" and len(self.points):  # the years as present: a missing year is no range
+                span = year_span(sorted({int(y) for y in self.points["year"]}))
             lines.append(template.format(years=span).replace("  ", " ").replace(" ()", ""))
         if self.synthetic:  # no number comes from these sources: they only lent their file formats
             lines = [f"Dateiformat wie: {line}" for line in lines]
@@ -137,12 +140,12 @@ class ReportData:
         return text if not limit or len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
     def unit_name(self, ags: str) -> str:
-        """The name of a Gemeinde, a Kreis or the Land; a Stadtteil group by its numbers."""
+        """The name of a Gemeinde, a Kreis or the Land; a Stadtteil group by its numbers; a measure's site."""
         ags = str(ags)
         if ags == self.land:
             return self.land_name
-        if (site := site_unit_name(ags, self.unit_name(ags.split(SITE_SEPARATOR)[0]))) is not None:
-            return site
+        if SITE_SEPARATOR in ags:
+            return site_unit_name(self.unit_name(ags.split(SITE_SEPARATOR)[0]))
         for frame in (self.gemeinden, self.kreise):
             hit = frame.loc[frame["ags"] == ags, "name"]
             if len(hit):

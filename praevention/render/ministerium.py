@@ -17,6 +17,7 @@ from praevention.render import fmt
 from praevention.render.cache import write_if_changed
 from praevention.render.data import SOURCE_NAMES, SYNTHETIC_LABEL, ReportData
 from praevention.render.figures import alt_texts
+from praevention.render.roadsafety import report_section
 from praevention.render.steckbrief import TEMPLATES
 from praevention.render.verdict import chance_phrase, finding_label
 from praevention.render.workbook import OPEN_DATA, quality_table, write_open_data, write_workbook
@@ -268,6 +269,7 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
         "recommendations": recommendations(data),
         "glossary": [list(g) for g in GLOSSARY],
         "calibration": calibration_box(data.calibration),
+        "roadsafety": report_section(data),
         "pooled": pooled
         or [
             "Für eine gemeinsame Auswertung gleichartiger Maßnahmen (Meta-Analyse) gibt es noch zu wenige ausgewertete Maßnahmen."

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from praevention.evaluation.costs import cost_table
+from praevention.evaluation.costs import cost_table, rates
 from praevention.evaluation.design import span
-from praevention.evaluation.sites import SITE_LEVEL, SITE_SEPARATOR
+from praevention.evaluation.sites import SITE_LEVEL
 from praevention.render import fmt
 from praevention.render.valuation import diagnostics_of, euro
 from praevention.render.verdict import finding_label
@@ -21,10 +21,8 @@ from praevention.render.verdict import finding_label
 TOP_SITES = 5
 
 
-def site_unit_name(ags: str, gemeinde_name: str) -> str | None:
-    """'Ort der Maßnahme in Magdeburg' for a site key (``15003000@M12``); ``None`` for other keys."""
-    if SITE_SEPARATOR not in str(ags):
-        return None
+def site_unit_name(gemeinde_name: str) -> str:
+    """'Ort der Maßnahme in Magdeburg': the name of a site key (``15003000@M12``)."""
     return f"Ort der Maßnahme in {gemeinde_name}" if gemeinde_name else "Ort der Maßnahme"
 
 
@@ -37,26 +35,31 @@ def hotspot_rows(screening: pd.DataFrame, ags: str, n: int = TOP_SITES) -> list[
     """The top sites of a Gemeinde for people: rank, where, accidents in the years, of them with killed or
     seriously injured and the participants, the excess a year and its euro weight."""
     own = screening[screening["ags"] == ags].sort_values("rank").head(n)
-    rows = []
-    for r in own.itertuples():
-        ksi = int(r.with_killed) + int(r.with_seriously_injured)
-        who = ", ".join(
-            f"{label} {fmt.publish_count(v)}"
-            for label, v in (("Fuß", r.pedestrian), ("Rad", r.bicycle), ("Krad", r.motorcycle))
-            if v
-        )
-        rows.append(
-            [
-                str(int(r.rank)),
-                f"{fmt.number(r.lat, 5)} N, {fmt.number(r.lon, 5)} O",
-                f"{fmt.publish_count(r.observed)} ({r.years})",
-                fmt.publish_count(ksi),
-                who or "–",
-                fmt.number(r.excess_per_year, 1),
-                euro(r.severity_weighted_excess),
-            ]
-        )
-    return rows
+    return [_hotspot_row(r) for r in own.itertuples()]
+
+
+def land_hotspot_rows(screening: pd.DataFrame, unit_name, n: int = 2 * TOP_SITES) -> list[list[str]]:
+    """The Land's ``n`` sites with the highest severity-weighted excess, with their Gemeinde and its rank."""
+    top = screening.sort_values(["severity_weighted_excess", "observed"], ascending=False, kind="stable").head(n)
+    return [[unit_name(r.ags), *_hotspot_row(r)] for r in top.itertuples()]
+
+
+def _hotspot_row(r) -> list[str]:
+    ksi = int(r.with_killed) + int(r.with_seriously_injured)
+    who = ", ".join(
+        f"{label} {fmt.publish_count(v)}"
+        for label, v in (("Fuß", r.pedestrian), ("Rad", r.bicycle), ("Krad", r.motorcycle))
+        if v
+    )
+    return [
+        str(int(r.rank)),
+        f"{fmt.number(r.lat, 5)} N, {fmt.number(r.lon, 5)} O",
+        f"{fmt.publish_count(r.observed)} ({r.years})",
+        fmt.publish_count(ksi),
+        who or "–",
+        fmt.number(r.excess_per_year, 1),
+        euro(r.severity_weighted_excess),
+    ]
 
 
 HOTSPOT_HEADER = [
@@ -165,7 +168,8 @@ def site_calibration_box(calibration: pd.DataFrame) -> str:
     n, rate = int(r["n_designs"]), float(r["false_positive_rate"])
     text = (
         f"Von {fmt.number(n)} Scheinmaßnahmen an Orten ohne Maßnahme – zufällig gewählt oder unter den Orten mit den "
-        f"meisten Unfällen vorher, ausgewertet wie echte – hätte die Auswertung am Ort {fmt.number(round(rate * n))} "
+        f"meisten Unfällen vor dem erfundenen Start, ausgewertet wie echte – hätte die Auswertung am Ort "
+        f"{fmt.number(round(rate * n))} "
         f"({fmt.percent(rate, 1)}) fälschlich als wirksam eingestuft; zulässig sind höchstens 7 %."
     )
     if len(hot) and pd.notna(hot.iloc[0]["mean_ratio"]):
@@ -176,13 +180,21 @@ def site_calibration_box(calibration: pd.DataFrame) -> str:
             + (
                 ": ein Rest der Regression zur Mitte, der kleine Wirkungen überzeichnen kann."
                 if ratio < 0.95
+                else ": das Verfahren rechnet dort eher zu viel Zufallshäufung heraus und unterschätzt Wirkungen eher."
+                if ratio > 1.05
                 else " (100 % = ohne Verzerrung)."
             )
         )
     return text
 
 
+def price_year(data) -> int:
+    """The price level of the euro values: the data's latest year (or the price index's latest, when earlier)."""
+    return rates(data.data_date.year if data.data_date else 9999).price_year
+
+
 def cost_note(price_year: object) -> str:
+    """Where the euro values come from, in one sentence."""
     doc = cost_table()
     rates = doc["per_casualty"]["eur"]
     return (
@@ -203,5 +215,36 @@ def accident_section(data, ags: str) -> dict[str, object]:
         "accident_note": years_note(data.points, ags) if has else "",
         "hotspots": hotspot_rows(data.screening, ags) if has and len(data.screening) else [],
         "hotspot_header": HOTSPOT_HEADER,
-        "hotspot_note": HOTSPOT_NOTE,
+        "hotspot_note": f"{HOTSPOT_NOTE} {cost_note(price_year(data))}",
+    }
+
+
+def report_section(data) -> dict[str, object]:
+    """The ministry report's road-safety section: the site evaluations with their euro value, the calibration
+    of the site evaluation, the Land's top accident sites and the cost rates."""
+    sites = site_rows(data.effects, data.event_name, data.unit_name)
+    gemeinden = data.screening["ags"].nunique() if len(data.screening) else 0
+    intro = (
+        f"Maßnahmen mit einem Ort im Register werden an diesem Ort ausgewertet: {fmt.plural(len(sites), 'Auswertung', 'Auswertungen')} "
+        "(Unfälle im Umkreis vorher und nachher, verglichen mit dem, was ohne Maßnahme zu erwarten war; Empirical Bayes "
+        "nach dem Highway Safety Manual). Der Wert je Jahr sind die vermiedenen Unfallkosten."
+        if sites
+        else "Im Register steht noch keine Maßnahme mit einem Ort (Koordinaten, Straße oder Fläche) und einem "
+        "Unfallziel; Auswertungen am Ort sind daher noch nicht möglich."
+    )
+    return {
+        "intro": intro,
+        "sites": sites,
+        "site_header": SITE_HEADER,
+        "calibration": site_calibration_box(data.site_calibration),
+        "hotspots": land_hotspot_rows(data.screening, data.unit_name) if gemeinden else [],
+        "hotspot_header": ["Gemeinde", *HOTSPOT_HEADER],
+        "hotspot_intro": (
+            f"Unfallschwerpunkte in {fmt.plural(gemeinden, 'Gemeinde', 'Gemeinden')} mit Unfallorten; hier die "
+            f"{min(len(data.screening), 2 * TOP_SITES)} mit dem höchsten Unfallkosten-Überschuss im Land, die ersten "
+            f"{TOP_SITES} jeder Gemeinde im Steckbrief. {HOTSPOT_NOTE}"
+            if gemeinden
+            else "Keine Unfallorte geladen: keine Unfallschwerpunkte."
+        ),
+        "cost_note": cost_note(price_year(data)),
     }

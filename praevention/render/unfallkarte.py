@@ -4,13 +4,16 @@ Plotly's MapLibre map (``scattermap``) draws the Unfallatlas points by severity,
 and the network screening's top sites (Unfallschwerpunkte) over OpenStreetMap's street tiles, which the
 browser loads from tile.openstreetmap.org with the attribution OpenStreetMap's tile policy asks for.
 Without a connection the page still works: the tiles stay blank, boundary, points and sites are drawn
-(plotly.js is the folder's own ``plotly.min.js``). Filters for year (the years as they are in the data),
+(plotly.js is the folder's own ``plotly.min.js``). Opened from a local folder (``file:``), Chrome and Edge do
+not let MapLibre start its web worker; there the page draws the same layers on plain axes
+(:func:`flat_figure`) and says so. Filters for year (the years as they are in the data),
 severity and participants, and the hotspot layer, act in the browser on the data embedded in the page.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from html import escape
 from pathlib import Path
 
@@ -88,6 +91,18 @@ def street_map_figure(data: ReportData, ags: str) -> tuple[go.Figure, dict]:
                 hoverinfo="skip",
             )
         )
+    for cat in (3, 2, 1):
+        fig.add_trace(
+            go.Scattermap(
+                lon=[],
+                lat=[],
+                mode="markers",
+                name=CATEGORY_NAMES[cat],
+                marker={"size": 7 if cat == 3 else 10, "color": CATEGORY_COLORS[cat], "opacity": 0.85},
+                hoverinfo="text",
+                meta={"role": "points", "category": cat},
+            )
+        )
     if sites is not None and len(sites):
         lon, lat = _circles(sites)
         fig.add_trace(
@@ -121,18 +136,6 @@ def street_map_figure(data: ReportData, ags: str) -> tuple[go.Figure, dict]:
                 meta={"role": "hotspots"},
             )
         )
-    for cat in (3, 2, 1):
-        fig.add_trace(
-            go.Scattermap(
-                lon=[],
-                lat=[],
-                mode="markers",
-                name=CATEGORY_NAMES[cat],
-                marker={"size": 7 if cat == 3 else 10, "color": CATEGORY_COLORS[cat], "opacity": 0.85},
-                hoverinfo="text",
-                meta={"role": "points", "category": cat},
-            )
-        )
     centre = (
         shape.geometry.iloc[0].centroid if len(shape) else shapely.Point(pts["x_25832"].mean(), pts["y_25832"].mean())
     )
@@ -156,11 +159,46 @@ def street_map_figure(data: ReportData, ags: str) -> tuple[go.Figure, dict]:
     return fig, records
 
 
+def flat_figure(fig: go.Figure) -> go.Figure:
+    """The same traces on plain axes (longitude, latitude at the map's aspect), drawn without WebGL and web
+    workers: the page's view when opened from a local folder, where browsers such as Chrome and Edge do not
+    let the street map start its worker."""
+    flat = go.Figure()
+    for t in fig.data:
+        flat.add_trace(
+            go.Scatter(
+                x=t.lon,
+                y=t.lat,
+                mode=t.mode,
+                line=t.line.to_plotly_json() if t.line else None,
+                marker=t.marker.to_plotly_json() if t.marker else None,
+                fill=t.fill,
+                fillcolor=t.fillcolor,
+                name=t.name,
+                showlegend=t.showlegend,
+                hoverinfo=t.hoverinfo,
+                text=t.text,
+                meta=t.meta,
+            )
+        )
+    lat = fig.layout.map.center.lat or 51.0
+    flat.update_layout(
+        xaxis={"visible": False},
+        yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1 / math.cos(math.radians(lat))},
+        plot_bgcolor="white",
+        margin=fig.layout.margin,
+        legend=fig.layout.legend,
+        separators=",.",
+        font=fig.layout.font,
+    )
+    return flat
+
+
 def _zoom(shape) -> float:
     if not len(shape):
         return 11.0
     minx, miny, maxx, maxy = shape.total_bounds
-    return float(np.clip(np.log2(40_000_000 / max(maxx - minx, maxy - miny, 1)) - 1.2, 9, 15))
+    return float(np.clip(np.log2(40_000_000 / max(maxx - minx, maxy - miny, 1)) - 0.7, 9, 15))
 
 
 def _hover(r: dict, flags: list[str]) -> str:
@@ -213,6 +251,7 @@ def street_map_page(data: ReportData, ags: str, path: Path) -> Path:
         who=who,
         div=div,
         figure=fig.to_json(),
+        flat=flat_figure(fig).to_json(),
         records=json.dumps(records, ensure_ascii=False, separators=(",", ":")),
         sources="".join(f"<li>{escape(s)}</li>" for s in sources),
         hotspots=HOTSPOTS,
@@ -245,6 +284,7 @@ PAGE = """<!DOCTYPE html>
 <p class="note"><a href="../index.html">Präventionsmonitor – Übersicht</a></p>
 <h1>{title}</h1>
 <p class="note">Straßenkarte: OpenStreetMap, vom Browser aus dem Internet geladen. Ohne Internetverbindung zeigt die Karte nur die Gemeindegrenze, die Unfallorte und die Unfallschwerpunkte.{gap}</p>
+<p class="note" id="lokal" hidden>Diese Seite ist aus einem Ordner geöffnet: Browser wie Chrome und Edge laden hier keine Straßenkarte. Gezeigt werden Gemeindegrenze, Unfallorte und Unfallschwerpunkte; mit Straßenkarte über die Website des Präventionsmonitors.</p>
 </header>
 <form id="filter" aria-label="Unfälle auswählen">
 <fieldset><legend>Jahre</legend>{years}</fieldset>
@@ -261,11 +301,15 @@ PAGE = """<!DOCTYPE html>
 <script src="plotly.min.js"></script>
 <script>
 (function () {{
-  var fig = {figure};
+  // opened from a folder, the street map cannot start its web worker in Chrome and Edge: plain axes instead
+  var local = window.location.protocol === "file:";
+  var fig = local ? {flat} : {figure};
+  var kx = local ? "x" : "lon", ky = local ? "y" : "lat";
+  if (local) document.getElementById("lokal").hidden = false;
   var pts = {records};
   var div = document.getElementById("{div}");
   var roles = fig.data.map(function (t) {{ return (t.meta || {{}}); }});
-  Plotly.newPlot(div, fig.data, fig.layout, {{locale: "de", displaylogo: false, responsive: true}});
+  var ready = Plotly.newPlot(div, fig.data, fig.layout, {{locale: "de", displaylogo: false, responsive: true}});
   function checked(name) {{
     return Array.prototype.map.call(document.querySelectorAll('input[name="' + name + '"]:checked'), function (e) {{ return e.value; }});
   }}
@@ -279,9 +323,10 @@ PAGE = """<!DOCTYPE html>
       if (who && !(pts[who] && pts[who][i] === 1)) continue;
       lon[pts.cat[i]].push(pts.lon[i]); lat[pts.cat[i]].push(pts.lat[i]); text[pts.cat[i]].push(pts.text[i]); shown++;
     }}
-    var idx = [], upd = {{lon: [], lat: [], text: []}};
+    var idx = [], upd = {{text: []}};
+    upd[kx] = []; upd[ky] = [];
     roles.forEach(function (m, k) {{
-      if (m.role === "points") {{ idx.push(k); upd.lon.push(lon[m.category]); upd.lat.push(lat[m.category]); upd.text.push(text[m.category]); }}
+      if (m.role === "points") {{ idx.push(k); upd[kx].push(lon[m.category]); upd[ky].push(lat[m.category]); upd.text.push(text[m.category]); }}
     }});
     Plotly.restyle(div, upd, idx);
     var hot = [];
@@ -289,8 +334,13 @@ PAGE = """<!DOCTYPE html>
     if (hot.length) Plotly.restyle(div, {{visible: document.getElementById("schwerpunkte").checked}}, hot);
     document.getElementById("anzahl").textContent = "Gezeigt: " + shown.toLocaleString("de-DE") + " Unfälle";
   }}
-  document.getElementById("filter").addEventListener("change", draw);
-  draw();
+  // the points are drawn once the map has loaded its style; offline the tiles fail to load (the map reports an
+  // error) and boundary, points and sites are drawn all the same
+  function start() {{
+    document.getElementById("filter").addEventListener("change", draw);
+    draw();
+  }}
+  ready.then(start, start);
 }})();
 </script>
 </body>
