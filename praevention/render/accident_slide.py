@@ -63,7 +63,9 @@ def accident_chart(data: ReportData, name: str, place: str, kreise: list[str]) -
         series, label, sources = ksi_per_year(points), KSI_LABEL, ("unfallatlas", "gv100ad")
         with_points = sorted({str(a) for a in points["ags"]})
         where = ", ".join(data.unit_name(a) for a in with_points)
-        scope = f"Unfallatlas-Orte liegen vor für: {where}." if len(with_points) <= 3 else ""
+        # a few Gemeinden with points stand for themselves, not for the region
+        scope = f"Unfallatlas-Orte liegen in der Region {name} nur vor für: {where}." if len(with_points) <= 3 else ""
+        place = where if scope else place
     else:
         series, label, sources = land_ksi(data), LAND_LABEL, ("unfallstatistik",)
         place, scope = (
@@ -82,7 +84,7 @@ def accident_chart(data: ReportData, name: str, place: str, kreise: list[str]) -
         column_widths=[0.48, 0.52],
         specs=[[{"type": "xy"}, {"type": "table"}]],
         subplot_titles=[
-            f"{label} je Jahr ({span(years) or 'keine Jahre'})",
+            f"je Jahr ({span(years) or 'keine Jahre'})",
             "Unfallschwerpunkte (höchster Überschuss)",
         ],
         horizontal_spacing=0.06,
@@ -102,8 +104,11 @@ def accident_chart(data: ReportData, name: str, place: str, kreise: list[str]) -
         col=1,
     )
     missing = [y for y in range(min(years), max(years) + 1) if y not in years] if years else []
+    middle = max(float(series["count"].max()) / 2, 1.0) if len(series) else 1.0
     for y in missing:
-        fig.add_annotation(x=y, y=0, text="keine Daten", showarrow=False, yshift=14, textangle=-90, row=1, col=1)
+        fig.add_annotation(
+            x=y, y=middle, text="keine Daten", showarrow=False, textangle=-90, font={"color": "#555"}, row=1, col=1
+        )
     fig.update_xaxes(title="Jahr", dtick=1, row=1, col=1)
     fig.update_yaxes(title="Anzahl", rangemode="tozero", row=1, col=1)
     cells = (
@@ -119,9 +124,15 @@ def accident_chart(data: ReportData, name: str, place: str, kreise: list[str]) -
     )
     fig.add_trace(
         go.Table(
-            columnwidth=[0.3, 1.1, 1.4, 1.2, 1.1],
+            columnwidth=[0.45, 1.1, 1.3, 1.2, 1.2],
             header={
-                "values": ["", "Gemeinde", "Ort (Umkreis 50 m)", "Unfälle (Jahre)", "Kosten-Überschuss je Jahr"],
+                "values": [
+                    "Rang",
+                    "Gemeinde",
+                    "Ort (Umkreis 50 m)",
+                    "Unfälle (Jahre)",
+                    "Unfallkosten-<br>Überschuss je Jahr",
+                ],
                 "fill_color": "#dde5f0",
                 "align": "left",
                 "font": {"size": 13},

@@ -149,7 +149,7 @@ SITE_HEADER = [
     "Zielgröße",
     "Unfälle vorher → nachher",
     "nachher erwartet ohne Maßnahme",
-    "Unfallveränderungsfaktor (95-%-Intervall)",
+    "Faktor nachher/erwartet (95-%-Intervall)",
     "Ergebnis",
     "Wert je Jahr (95-%-Intervall)",
 ]
@@ -205,6 +205,12 @@ def cost_note(price_year: object) -> str:
     )
 
 
+def short_cost_note(price_year: object) -> str:
+    """The cost sentence of a fact sheet: where the euros come from, in a line."""
+    year = cost_table()["per_casualty"]["price_year"]
+    return f"Unfallkosten: Kostensätze der BASt (Preisstand {year}, auf {price_year} angepasst), ohne Sachschäden."
+
+
 def accident_section(data, ags: str) -> dict[str, object]:
     """A Gemeinde sheet's accidents per year and its Unfallschwerpunkte, for every Gemeinde with points (empty
     lists otherwise: the sheet leaves the section out)."""
@@ -215,7 +221,7 @@ def accident_section(data, ags: str) -> dict[str, object]:
         "accident_note": years_note(data.points, ags) if has else "",
         "hotspots": hotspot_rows(data.screening, ags) if has and len(data.screening) else [],
         "hotspot_header": HOTSPOT_HEADER,
-        "hotspot_note": f"{HOTSPOT_NOTE} {cost_note(price_year(data))}",
+        "hotspot_note": f"{HOTSPOT_NOTE} {short_cost_note(price_year(data))}",
     }
 
 
