@@ -11,7 +11,7 @@ from plotly.subplots import make_subplots
 
 from praevention.evaluation.design import span
 from praevention.render import fmt
-from praevention.render.data import ReportData
+from praevention.render.data import SYNTHETIC_LABEL, ReportData
 from praevention.render.figures import base_layout, finding_title
 from praevention.render.roadsafety import HOTSPOT_NOTE
 from praevention.render.valuation import euro
@@ -144,6 +144,8 @@ def accident_chart(data: ReportData, name: str, place: str, kreise: list[str]) -
     )
     notes_line = [scope] if scope else []
     fig = base_layout(fig, data, title, sources, notes=notes_line)
+    # the synthetic mark goes below the table, not onto its header
+    fig.update_annotations(selector={"text": SYNTHETIC_LABEL}, y=0.02, yanchor="bottom")
     return fig, _describe(data, place, label, series, hot, scope)
 
 
