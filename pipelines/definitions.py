@@ -19,6 +19,7 @@ import assets.evaluation
 import assets.population
 import assets.register
 import assets.reports
+import assets.roadsafety
 import assets.survey
 from pipelines import versions
 from pipelines.progress import progress_logger
@@ -34,6 +35,7 @@ DOMAINS = (
     assets.register,
     assets.survey,
     assets.evaluation,
+    assets.roadsafety,
     assets.reports,
 )
 

@@ -259,7 +259,12 @@ def load_all() -> None:
     """Import the modules that register further tables."""
     import importlib
 
-    for module in ("praevention.register.tables", "praevention.evaluation.tables", "praevention.survey.tables"):
+    for module in (
+        "praevention.register.tables",
+        "praevention.evaluation.tables",
+        "praevention.evaluation.roadsafety_tables",
+        "praevention.survey.tables",
+    ):
         importlib.import_module(module)
 
 

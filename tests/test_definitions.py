@@ -27,6 +27,8 @@ DERIVED_ASSETS = {
     "treated_units",
     "calibration",
     "safety_perception",
+    "accident_screening",
+    "site_calibration",
     *PRODUCTS,
 }
 
@@ -64,6 +66,7 @@ def test_blocking_checks_guard_the_joins_and_the_outputs():
         ("panel", "key_unique"),
         ("site", "privacy_scan"),
         ("calibration", "false_positive_rate"),
+        ("site_calibration", "false_positive_rate"),
     } <= checks
     # a calibration that fails its check stops every product and their publication: they all depend on it
     reports = [k for k in graph.get_all_asset_keys() if graph.get(k).group_name == "reports"]
@@ -73,6 +76,8 @@ def test_blocking_checks_guard_the_joins_and_the_outputs():
     assert AssetKey("site") in graph.get(AssetKey("publication")).parent_keys
     specs = [spec for ad in graph.assets_defs for spec in ad.check_specs if spec.asset_key == AssetKey("site")]
     assert {spec.name for spec in specs if spec.blocking} == {"privacy_scan", "product_check"}
+    for calibration in ("calibration", "site_calibration"):
+        assert all(AssetKey(calibration) in upstream[k] for k in reports)
 
 
 def test_the_data_dictionary_in_docs_is_generated_from_the_registry():

@@ -48,6 +48,8 @@ WAREHOUSE_INPUTS = [
     "crime_cases",
     "crime_gemeinde_cases",
     "crime_city_stats",
+    "accident_screening",
+    "site_calibration",
 ]
 #: the data files every product's code reads: the reviews its verdicts quote, the pooling rules, the police
 #: inspections, the questionnaire whose items the survey sections name

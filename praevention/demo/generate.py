@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,15 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
+from praevention.demo.streets import (
+    Chosen,
+    Layout,
+    Planted,
+    SiteMeasure,
+    layout,
+    plant,
+    simulate_city,
+)
 from praevention.demo.surveys import IMPROVEMENT, DemoSurvey, true_ratio, write_surveys
 from praevention.evaluation.design import is_kreisfreie_stadt, stadtteil_parts
 from praevention.readers.pks import ALL_OFFENCES
@@ -530,10 +540,44 @@ def displace(
     return out, {"removed": int(removed.sum()), "added": int(moved.sum())}
 
 
-def simulate_accidents(rng: np.random.Generator, land: DemoLand, treatments: list[Treatment]) -> pd.DataFrame:
-    """Accidents with personal injury per Gemeinde and year as points (Unfallatlas fields)."""
+ACCIDENT_COLUMNS = [
+    "uid",
+    "year",
+    "month",
+    "ags",
+    "category",
+    "x",
+    "y",
+    "hour",
+    "weekday",
+    "kind",
+    "type",
+    "light",
+    "road",
+    "is_bicycle",
+    "is_car",
+    "is_pedestrian",
+    "is_motorcycle",
+    "is_goods_vehicle",
+    "is_other",
+]
+
+
+def simulate_accidents(
+    rng: np.random.Generator,
+    land: DemoLand,
+    treatments: list[Treatment],
+    planted: dict[str, tuple[Layout, list[Planted], list[SiteMeasure]]] | None = None,
+    street_seed: int = 0,
+) -> tuple[pd.DataFrame, list[Chosen]]:
+    """Accidents with personal injury per Gemeinde and year as points (Unfallatlas fields), and where the
+    measures at a place went. With ``planted`` (city → its streets, hotspots and measures), the kreisfreie
+    Städte's accidents lie on streets (:func:`praevention.demo.streets.simulate_city`, with the same yearly
+    rates and a generator of its own, so that every other draw stays as it was), elsewhere anywhere in the
+    Gemeinde."""
     rows = []
     uid = 0
+    rates: dict[str, dict[int, float]] = {}
     for _, g in land.gemeinden.iterrows():
         base = 330.0 * rng.lognormal(0, 0.2)  # per 100,000 inhabitants and year
         for year in ACCIDENT_YEARS:
@@ -541,7 +585,9 @@ def simulate_accidents(rng: np.random.Generator, land: DemoLand, treatments: lis
             for t in treatments:
                 if t.unit == g["ags"] and year > t.start.year:
                     mu *= t.true_rr
-            n = rng.poisson(rng.gamma(1 / 0.02, mu * 0.02))
+            intensity = rng.gamma(1 / 0.02, mu * 0.02)
+            rates.setdefault(g["ags"], {})[year] = intensity
+            n = rng.poisson(intensity)
             xy = _points_in(rng, g["geometry"], n)
             for x, y in xy:
                 uid += 1
@@ -565,28 +611,21 @@ def simulate_accidents(rng: np.random.Generator, land: DemoLand, treatments: lis
                         *(int(v) for v in rng.random(6) < [0.25, 0.8, 0.1, 0.08, 0.05, 0.06]),
                     )
                 )
-    cols = [
-        "uid",
-        "year",
-        "month",
-        "ags",
-        "category",
-        "x",
-        "y",
-        "hour",
-        "weekday",
-        "kind",
-        "type",
-        "light",
-        "road",
-        "is_bicycle",
-        "is_car",
-        "is_pedestrian",
-        "is_motorcycle",
-        "is_goods_vehicle",
-        "is_other",
-    ]
-    return pd.DataFrame(rows, columns=cols)
+    out = pd.DataFrame(rows, columns=ACCIDENT_COLUMNS)
+    if planted is None:
+        return out, []
+    street_rng = np.random.default_rng(street_seed)
+    cities = land.gemeinden[land.gemeinden["kreis_type"] == "Kreisfreie Stadt"]
+    on_streets, chosen = [], []
+    for _, g in cities.iterrows():
+        lay, hotspots, measures = planted.get(g["ags"], (None, [], []))
+        frame, placed = simulate_city(street_rng, g, rates[g["ags"]], hotspots, lay, measures)
+        on_streets.append(frame)
+        chosen += placed
+    out = pd.concat([out[~out["ags"].isin(cities["ags"])], *on_streets], ignore_index=True)
+    out = out.sort_values(["year", "ags"], kind="stable").reset_index(drop=True)
+    out["uid"] = np.arange(1, len(out) + 1)
+    return out[ACCIDENT_COLUMNS], chosen
 
 
 def write_unfallatlas(acc: pd.DataFrame, folder: Path) -> list[Path]:
@@ -731,8 +770,9 @@ class DemoMeasure:
     start: str
     treatment: Treatment | None  # None: a row that is not evaluable, on purpose (or the displacement case)
     area_type: str = "ganze Gemeinde"
-    area: str = ""
+    area: str = ""  # a place: 'POINT (lon lat)' with its radius, or a polygon; Stadtteile by number
     area_radius_m: str = ""
+    street: str = ""
     mechanism: str = ""
     moderators: str = ""
     intensity: str = ""
@@ -751,9 +791,11 @@ def demo_register(land: DemoLand) -> tuple[list[DemoBody], list[DemoMeasure], Di
       on its own area, whose pooled effect is 0.75; and a council founded without measures (truth 1.0).
     * **Stadtteil level** (the city statistics per Stadtteil): lighting and video at a station quarter, two
       Stadtteile, all offences 0.65.
-    * **Traffic**: a 30 zone (0.75), traffic days without effect (1.0), and a redesigned junction in a city that
-      halves accidents within 1.5 km and moves half of the prevented ones into the ring around it (the
-      displacement case, returned as :class:`Displacement`).
+    * **Traffic**: a 30 zone (0.75), traffic days without effect (1.0), and a redesigned junction in the largest
+      town of a Landkreis that halves accidents within a radius covering about an eighth of the town and moves
+      half of the prevented ones into the ring around it (the displacement case, returned as
+      :class:`Displacement`). The measures at a place of the second city (a crossing and a speed camera) are
+      added by :func:`site_register`.
     * **Sense of safety** (survey waves, :mod:`praevention.demo.surveys`): lighting and patrols in a town's
       centre improve it (a quarter fewer feel unsafe), a citizens' dialogue does not.
     * Two rows are loaded but not evaluable: one without a start date, one aimed at children (no such data).
@@ -767,7 +809,11 @@ def demo_register(land: DemoLand) -> tuple[list[DemoBody], list[DemoMeasure], Di
         return land.gemeinden[land.gemeinden["kreis"] == kreis_row["ags"]].sort_values("population").iloc[-1]
 
     gem_b, gem_c = town(lk[1]), town(lk[2])
-    junction = land.gemeinden.set_index("ags").loc[f"{c2['ags']}000"].rename(f"{c2['ags']}000")
+    # the displacement case in a town of a Landkreis; the streets of the second city hold the measures at a
+    # place and the hotspots of the road-safety screening (:func:`site_city`)
+    junction = land.gemeinden.set_index("ags").loc[town(lk[0])["ags"]].rename(town(lk[0])["ags"])
+    # the junction's radius: about an eighth of the town's territory inside it, so that it counts accidents
+    radius = float(round(math.sqrt(junction["geometry"].area / 8 / math.pi), -2))
     patrol_towns = [(town(lk[3]), "01.03.2019"), (town(lk[4]), "01.06.2020"), (town(lk[5]), "01.09.2019")]
 
     def g(kreis_row: pd.Series) -> str:
@@ -939,7 +985,7 @@ def demo_register(land: DemoLand) -> tuple[list[DemoBody], list[DemoMeasure], Di
             None,
             area_type="Punkt mit Radius",
             area=f"POINT ({lon:.5f} {lat:.5f})",
-            area_radius_m="1500",
+            area_radius_m=f"{radius:g}",
             mechanism=MECHANISMS["engineering"],
             budget_eur="420000",
         ),
@@ -966,7 +1012,7 @@ def demo_register(land: DemoLand) -> tuple[list[DemoBody], list[DemoMeasure], Di
             t(gem_c["ags"], SURVEY_INDICATOR, "01.03.2021", 1.0),
         ),
     ]
-    moved = Displacement("DM13", junction.name, (centre.x, centre.y), 1500.0, dt.date(2021, 5, 1), 0.5, 0.5)
+    moved = Displacement("DM13", junction.name, (centre.x, centre.y), radius, dt.date(2021, 5, 1), 0.5, 0.5)
     return bodies, measures, moved
 
 
@@ -1065,6 +1111,7 @@ def write_register(bodies: list[DemoBody], measures: list[DemoMeasure], path: Pa
             "area_type": m.area_type,
             "area": m.area,
             "area_radius_m": m.area_radius_m,
+            "area_street": m.street,
             "ags": m.ags,
             "start": m.start,
             "intensity": m.intensity,
@@ -1098,12 +1145,15 @@ def generate_demo(raw_dir: Path, seed: int = 20261125) -> list[TrueEffect]:
     Layout: ``crime/`` (PKS T01 CSVs; ``lka_tatortgemeinde/`` the LKA's figures per Gemeinde; ``stadt/`` one
     city's Stadtteile in the city statistics' layout), ``accidents/`` (Unfallatlas zips), ``boundaries/``
     (GeoJSON), ``population/`` (GV100AD), ``councils/register.xlsx``, ``surveys/`` (safety surveys),
-    ``demo_truth.json`` (the true effect of every evaluable design) and ``demo_displacement.json`` (what the
-    displacement case removed and moved).
+    ``demo_truth.json`` (the true effect of every evaluable design), ``demo_displacement.json`` (what the
+    displacement case removed and moved) and ``demo_hotspots.json`` (the planted hotspots the network
+    screening must find).
     """
     rng = np.random.default_rng(seed)
     land = build_land(seed)
     bodies, measures, moved = demo_register(land)
+    city_row, lay, planted = site_city(land, np.random.default_rng(seed + 1))
+    city = str(city_row["ags"])
     treatments = [m.treatment for m in measures if m.treatment is not None]
     kreise = pd.concat([land.kreise[["ags", "name", "kreis_type", "population"]], pool_kreise(rng)], ignore_index=True)
     crime = [t for t in treatments if t.indicator.startswith("pks:")]
@@ -1120,8 +1170,11 @@ def generate_demo(raw_dir: Path, seed: int = 20261125) -> list[TrueEffect]:
     write_pks(pks, raw_dir / "crime")
     write_tatortgemeinden(gemeinden, raw_dir / "crime" / "lka_tatortgemeinde")
     write_stadtteile(stadtteile, local[0].unit[:5], raw_dir / "crime" / "stadt")
-    acc = simulate_accidents(rng, land, [t for t in treatments if t.indicator.startswith("acc:")])
+    traffic = [t for t in treatments if t.indicator.startswith("acc:")]
+    acc, chosen = simulate_accidents(rng, land, traffic, {city: (lay, planted, SITE_MEASURES)}, street_seed=seed + 2)
     acc, displaced = displace(rng, acc, land, moved)
+    site_bodies, site_measures = site_register(city_row, chosen)
+    bodies, measures = bodies + site_bodies, measures + site_measures
     write_unfallatlas(acc, raw_dir / "accidents")
     write_boundaries(land, raw_dir / "boundaries")
     write_gv100ad(land, raw_dir / "population")
@@ -1134,4 +1187,60 @@ def generate_demo(raw_dir: Path, seed: int = 20261125) -> list[TrueEffect]:
     record = {"measure_id": moved.measure_id, "target_rr": moved.target_rr, "displaced_share": moved.displaced_share}
     record |= {**displaced, "wdd": displaced["added"] - displaced["removed"]}
     (raw_dir / "demo_displacement.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
+    hotspots = [{"ags": city, "name": p.name, "x": p.x, "y": p.y, "rate": p.rate} for p in planted]
+    (raw_dir / "demo_hotspots.json").write_text(json.dumps(hotspots, indent=1), encoding="utf-8")
     return truth
+
+
+#: the demo's measures at a place: a speed camera without effect and a crossing that halves pedestrian accidents
+SITE_MEASURES = [
+    SiteMeasure("DM17", "acc:points_all", dt.date(2021, 3, 1), 1.0),
+    SiteMeasure("DM16", "acc:points_pedestrian", dt.date(2021, 6, 1), 0.5, radius_m=150.0),
+]
+
+
+def site_city(land: DemoLand, rng: np.random.Generator) -> tuple[pd.Series, Layout, list[Planted]]:
+    """The second kreisfreie Stadt (no measure of its own on accidents), its streets and its hotspots."""
+    cities = land.gemeinden[land.gemeinden["kreis_type"] == "Kreisfreie Stadt"].sort_values("ags")
+    city = cities.iloc[1]
+    lay = layout(rng, city)
+    return city, lay, plant(lay, city)
+
+
+def site_register(city_row: pd.Series, chosen: list[Chosen]) -> tuple[list[DemoBody], list[DemoMeasure]]:
+    """The Unfallkommission of the site city and its two measures at a place (the body was set up with the
+    crossing, so its founding is that measure's start). The crossing's cost is in the register."""
+    city = str(city_row["ags"])
+    crossing_start = next(c.measure.start for c in chosen if c.measure.indicator == "acc:points_pedestrian")
+    body = DemoBody(
+        "D11",
+        f"Unfallkommission {city_row['name']}",
+        "Sonstiges Gremium (Runder Tisch, Sicherheitsrat …)",
+        "Gemeinde",
+        city,
+        f"{crossing_start:%d.%m.%Y}",
+    )
+    out = []
+    for c in chosen:
+        m = c.measure
+        lon, lat = c.lonlat
+        crossing = m.indicator == "acc:points_pedestrian"
+        out.append(
+            DemoMeasure(
+                m.measure_id,
+                "D11",
+                "Querungshilfe mit Mittelinsel am Markt" if crossing else "Stationärer Blitzer an der Hauptstraße",
+                "Querungshilfe" if crossing else "Geschwindigkeitsüberwachung",
+                "Verkehr",
+                "Fußgänger" if crossing else "alle Unfälle mit Personenschaden",
+                city,
+                f"{m.start:%d.%m.%Y}",
+                Treatment(f"{city}@{m.measure_id}", m.indicator, m.start, m.true_rr),
+                area_type="Punkt mit Radius",
+                area=f"POINT ({lon:.6f} {lat:.6f})",
+                area_radius_m=f"{m.radius_m:g}" if m.radius_m else "",
+                street="Marktstraße / Ringstraße" if crossing else "Hauptstraße / Nordring",
+                budget_eur="85000" if crossing else "",
+            )
+        )
+    return [body], sorted(out, key=lambda m: m.measure_id)

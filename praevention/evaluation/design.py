@@ -97,10 +97,16 @@ class Design:
         return span(self.after)
 
 
-def span(years: tuple[int, ...]) -> str:
-    if not years:
-        return ""
-    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+def span(years: tuple[int, ...] | list[int]) -> str:
+    """The years as they are: '2016–2019', and with a gap '2020, 2022–2024' (a missing year is never
+    covered by a range)."""
+    runs: list[list[int]] = []
+    for y in sorted(set(int(v) for v in years)):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
 
 
 def periods(years: tuple[int, ...], start_year: int, end_year: int = 9999) -> tuple[tuple[int, ...], tuple[int, ...]]:

@@ -23,6 +23,11 @@
 * **Pooling** (:mod:`praevention.evaluation.pooling`): measures of one type pooled across councils by the
   declared rules of ``data/pooling_rules.yaml`` into ``measure_type_effects``; ``effects_pooled`` keeps its
   pooled rows in the table's earlier shape (:func:`effects_pooled`).
+* **Measures with a place** (a point, line or area and an accident target) are evaluated at that place
+  (:mod:`praevention.evaluation.sites`, ``unit_level = 'Ort'``), not on their Gemeinde; their rows join the
+  adjustment for the report's many tests like every other design.
+* **Euros** (:func:`~praevention.evaluation.costs.add_benefits`): every accident estimate gets the accidents
+  prevented per year valued with the BASt cost rates, and with the measure's cost benefit–cost and NPV.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ import json
 import numpy as np
 import pandas as pd
 
+from praevention.evaluation import sites
+from praevention.evaluation.costs import add_benefits, place_mix
 from praevention.evaluation.design import Design, designs, interventions
 from praevention.evaluation.dilution import area_mde, detectable
 from praevention.evaluation.evaluator import Evaluator, choose_headline
@@ -73,6 +80,9 @@ EFFECT_COLUMNS = [
     "area_share_territory",
     "mde_80_area",
     "population_handling",
+    "benefit_eur_per_year",
+    "benefit_ci_low",
+    "benefit_ci_high",
 ]
 POOLED_COLUMNS = [
     "group",
@@ -204,9 +214,8 @@ def run_designs(
     ev: Evaluator, all_designs: list[Design], labels: dict[str, str], *, lazy: bool = False
 ) -> pd.DataFrame:
     rows = [r for d in all_designs for r in design_rows(ev, d, lazy=lazy)]
-    frame = pd.DataFrame(
-        rows, columns=[c for c in EFFECT_COLUMNS if c not in ("indicator_label", "p_adjusted", "p_holm")]
-    )
+    derived = ("indicator_label", "p_adjusted", "p_holm", "benefit_eur_per_year", "benefit_ci_low", "benefit_ci_high")
+    frame = pd.DataFrame(rows, columns=[c for c in EFFECT_COLUMNS if c not in derived])
     frame["indicator_label"] = frame["indicator"].map(labels).fillna("")
     # typed also without designs (a register without measures in the Land): flags select rows, never columns
     return frame.astype({"headline": bool, "evaluable": bool})
@@ -232,12 +241,25 @@ def evaluate(
     ``measure_type_effects`` (:mod:`praevention.evaluation.pooling`) and the designs, for every body and
     measure of the register."""
     interv = interventions(bodies, measures)
-    all_designs = register_designs(data, bodies, measures)
-    ev = Evaluator(data, treated_units(all_designs))
+    places = sites.places_of(data)
+    site_map = sites.register_sites(measures, places)
+    at_site = set(sites.located(measures)["measure_id"]) if len(measures) else set()
+    area_designs = [
+        d for d in register_designs(data, bodies, measures) if not (d.domain == "traffic" and d.measure_id in at_site)
+    ]
+    site_designs = sites.site_designs(measures, site_map, places)
+    all_designs = area_designs + site_designs
+    ev = Evaluator(data, treated_units(area_designs))
     labels = {d.indicator: data.label(d.indicator) for d in all_designs if d.indicator}
-    frame = run_designs(ev, all_designs, labels)
-    effects = adjust_and_classify(frame)[EFFECT_COLUMNS]
-    effects = effects.sort_values(["measure_id", "indicator", "method"]).reset_index(drop=True)
+    models = sites.SiteModels(places, sites.exclusions(site_map))
+    parts = [
+        run_designs(ev, area_designs, labels),
+        run_designs(sites.SiteEvaluator(places, site_map, models), site_designs, labels),
+    ]
+    frame = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
+    effects = adjust_and_classify(frame)
+    effects = add_benefits(effects, *valuation_inputs(data, all_designs), measures, report_year(data))
+    effects = effects[EFFECT_COLUMNS].sort_values(["measure_id", "indicator", "method"]).reset_index(drop=True)
     head = effects[effects["headline"] & effects["evaluable"]]
 
     def on_kreis(d: Design) -> Entry | None:
@@ -249,9 +271,38 @@ def evaluate(
             d, (d.measure_id,), float(row["estimate"]), float(row["ci_low"]), float(row["ci_high"]), row_share(row)
         )
 
-    pools = entries(head, all_designs, interv, on_kreis) if len(interv) else {}
+    # measures of one type pooled on their areas or Kreise; the site designs are crash modification factors
+    # of single places (:mod:`praevention.evaluation.sites`) and stay out of these pools
+    pools = entries(head, area_designs, interv, on_kreis) if len(interv) else {}
     texts = measure_texts(interv) if len(interv) else {}
     return effects, measure_type_effects(pools, labels, texts), all_designs
+
+
+def report_year(data: EvaluationData) -> int:
+    """The latest accident year: the price level of every euro figure."""
+    if len(data.points):
+        return int(data.points["year"].max())
+    acc = data.yearly[data.yearly["indicator"].str.startswith("acc:")]
+    return int(acc["year"].max()) if len(acc) else int(data.yearly["year"].max())
+
+
+def valuation_inputs(
+    data: EvaluationData, all_designs: list[Design]
+) -> tuple[dict[tuple[str, str, str], int], dict[tuple[str, str], dict[int, float]]]:
+    """For :func:`~praevention.evaluation.costs.add_benefits`: every design's number of after-years, and the
+    accidents by category of its indicator in the evaluated place (a site: its Gemeinde; a Kreis or the Land:
+    the points inside)."""
+    after = {(d.measure_id, d.indicator, d.unit_ags): len(d.after) for d in all_designs}
+    points = data.points
+    mixes = {}
+    for d in all_designs:
+        place = d.unit_ags.split(sites.SITE_SEPARATOR)[0]
+        key = (d.unit_ags, d.indicator)
+        if key in mixes or not d.indicator.startswith("acc:") or points.empty:
+            continue
+        inside = points[points["ags"].str.startswith(place)] if len(place) >= 5 else points
+        mixes[key] = place_mix(inside, points, d.indicator)
+    return after, mixes
 
 
 def effects_pooled(types: pd.DataFrame) -> pd.DataFrame:

@@ -3,8 +3,9 @@
 * Crime (PKS, per Kreis or per Land): naive before/after (shown, never the headline), the comparison-group
   design with placebo inference (:mod:`praevention.stats.did`) and the synthetic control.
 * Traffic (accident counts and Unfallatlas points): naive, the comparison-group design against the
-  other units of the same level in the Land, Empirical Bayes with an SPF fitted on those units, and, for
-  measures with a point or polygon area and point data, the displacement analysis (WDQ and WDD).
+  other units of the same level in the Land, and Empirical Bayes with an SPF fitted on those units.
+  Measures with a place (point, line or area) are evaluated at that place instead
+  (:mod:`praevention.evaluation.sites`: Empirical Bayes at the site, headline of the domain ``site``).
 * The headline (:func:`choose_headline`) is the first candidate of :data:`HEADLINE_ORDER` that passes its
   checks: the comparison-group design only if its pre-trend test passes, the synthetic control only if
   it reproduces the before years closely. When none passes, the design is "nicht eindeutig auswertbar",
@@ -33,22 +34,21 @@ from praevention.evaluation.inputs import EvaluationData
 from praevention.evaluation.pool import Pool, comparison_pool
 from praevention.stats.did import Changes, changes, did_from_changes, neighbour_displacement, pretrend_window
 from praevention.stats.eb import eb_before_after, fit_spf
-from praevention.stats.methods import DID, EB, LABELS, NAIVE, NEIGHBOURS, NONE, SYNTH, WDQ
+from praevention.stats.methods import DID, EB, LABELS, NAIVE, NEIGHBOURS, NONE, SYNTH
 from praevention.stats.naive import naive_before_after
 from praevention.stats.synth import synthetic_control
 from praevention.stats.types import Effect, not_evaluable
-from praevention.stats.wdq import displacement
 
 MIN_CASES = 20
 PRETREND_ALPHA = 0.05
 HEADLINE_ORDER = {
     "crime": (DID, SYNTH),
     "traffic": (DID, EB),
+    "site": (EB,),
 }
 COMPARISON_TEXT = {
     NAIVE: "keine (gleiche Einheit vorher und nachher)",
     SYNTH: "synthetische Vergleichsregion aus den ähnlichsten Einheiten der Vergleichsgruppe",
-    WDQ: "Zielgebiet, Umfeld (Puffer) und übriges Gebiet",
     NEIGHBOURS: "die Nachbarkreise, verglichen mit den Nachbarn der Vergleichskreise",
 }
 #: the finer statistics that would measure a measure's area itself, by the area's level
@@ -198,44 +198,6 @@ class Evaluator:
             diagnostics={**e.diagnostics, "spf_k": round(spf.k, 4), "spf_n": spf.n, "reference_units": len(ref)}
         )
 
-    def wdq(self, d: Design) -> Effect | None:
-        """Displacement analysis for a measure with an area, from the Land's accident points."""
-        areas, points = self.data.areas, self.data.points
-        if points.empty or areas.empty or d.measure_id not in areas.index:
-            return None
-        m = areas.loc[d.measure_id]
-        if not isinstance(m.get("area_wkt"), str):
-            return None
-        import shapely
-        from pyproj import Transformer
-
-        area = shapely.from_wkt(m["area_wkt"])
-        to_utm = Transformer.from_crs(4326, 25832, always_xy=True)
-        area = shapely.transform(area, lambda xy: np.c_[to_utm.transform(xy[:, 0], xy[:, 1])])
-        if area.geom_type == "Point":
-            radius = float(m.get("area_radius_m") or 0)
-            if radius <= 0:
-                return None
-            target = area.buffer(radius)
-            buffer = area.buffer(2 * radius).difference(target)
-        else:
-            target = area
-            buffer = area.buffer(max(300.0, math.sqrt(area.area) / 2)).difference(area)
-        pts = points[points["ags"].str[:5] == d.unit_ags[:5]]
-        if d.indicator == "acc:points_ksi":
-            pts = pts[pts["category"] <= 2]
-        xy = pts[["x_25832", "y_25832"]].to_numpy()
-        in_t = shapely.contains_xy(target, xy[:, 0], xy[:, 1])
-        in_b = shapely.contains_xy(buffer, xy[:, 0], xy[:, 1])
-        zone = np.where(in_t, "A", np.where(in_b, "B", "C"))
-        period = np.where(pts["year"].isin(d.before), "b", np.where(pts["year"].isin(d.after), "a", "x"))
-        counts = pd.crosstab(zone, period)
-
-        def get(z: str, per: str) -> float:
-            return float(counts.loc[z, per]) if z in counts.index and per in counts.columns else 0.0
-
-        return displacement(get("A", "b"), get("A", "a"), get("B", "b"), get("B", "a"), get("C", "b"), get("C", "a"))
-
     # ------------------------------------------------------------------ per design
     def place(self, d: Design) -> dict:
         """The design's area shares (:class:`~praevention.evaluation.dilution.Shares`) and how its population
@@ -297,7 +259,6 @@ class Evaluator:
             DID: self.did,
             SYNTH: self.synth,
             EB: self.eb,
-            WDQ: self.wdq,
             NEIGHBOURS: self.displacement,
         }[name](d)
 
@@ -312,7 +273,7 @@ class Evaluator:
     def methods(self, d: Design) -> tuple[str, ...]:
         if d.domain == "crime":
             return (NAIVE, DID, SYNTH, NEIGHBOURS)
-        return (NAIVE, DID, EB, WDQ)
+        return (NAIVE, DID, EB)
 
     def comparison(self, d: Design, method: str) -> str:
         if method in (DID, EB):

@@ -1,5 +1,6 @@
 """What the estimators read: the panel as units × years matrices per indicator and level, Kreis types,
-accident points, the register's areas and the places (population and territory of every Gemeinde and Kreis).
+accident points, the Land's Gemeinden and the places (population and territory of every
+Gemeinde and Kreis).
 
 :class:`EvaluationData` builds each :class:`~praevention.stats.did.CountPanel` once per indicator and
 level, so that evaluating a design (a real measure or a placebo of the calibration) slices arrays instead
@@ -74,7 +75,8 @@ class EvaluationData:
     kinds: dict[str, str]
     land: str
     points: pd.DataFrame = field(default_factory=pd.DataFrame)
-    areas: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the Land's Gemeinden: ags, area_km2, wkb (EPSG:25832), for the places of measures
+    gemeinden: pd.DataFrame = field(default_factory=pd.DataFrame)
     neighbours: dict[str, list[str]] = field(default_factory=dict)
     #: Gemeinden and Kreise of the Land: ``ags``, ``level``, ``name``, ``population``, ``area_km2`` (latest)
     places: pd.DataFrame = field(default_factory=pd.DataFrame)

@@ -38,15 +38,15 @@ def read_places(con: duckdb.DuckDBPyConnection, land: str) -> pd.DataFrame:
 def evaluation_inputs(
     con: duckdb.DuckDBPyConnection, land: str, panel: pd.DataFrame | None = None
 ) -> tuple[EvaluationData, pd.DataFrame, pd.DataFrame]:
-    """What the evaluation reads: the panel (the stored one unless given) with Kreis types, points, areas,
-    neighbours and places, and the register's bodies and measures."""
+    """What the evaluation reads: the panel (the stored one unless given) with Kreis types, points,
+    neighbours, places and Gemeinde outlines, and the register's bodies and measures."""
     data = _panel_data(
         con,
         land,
         panel,
         points=con.execute((SQL / "land_points.sql").read_text(), [land]).df(),
-        areas=con.execute((SQL / "register_areas.sql").read_text()).df().set_index("measure_id"),
         places=read_places(con, land),
+        gemeinden=con.execute((SQL / "site_gemeinden.sql").read_text(), [land]).df(),
     )
     bodies = con.execute("SELECT * FROM register_bodies").df()
     measures = con.execute("SELECT * FROM register_measures").df()
@@ -78,3 +78,23 @@ def _panel_data(
         neighbours=kreis_neighbours(con.execute((SQL / "kreis_boundaries.sql").read_text()).df()),
         **beside,
     )
+
+
+def site_inputs(con: duckdb.DuckDBPyConnection, land: str):
+    """What the screening and the site calibration read: the :class:`~praevention.evaluation.sites.Places` of
+    the Land, the register's measures (their sites are left out of every reference) and the labels of the
+    point indicators."""
+    from praevention.evaluation.sites import places_from
+
+    covered = con.execute((SQL / "site_coverage.sql").read_text(), [land]).df()
+    places = places_from(
+        con.execute((SQL / "land_points.sql").read_text(), [land]).df(),
+        con.execute((SQL / "site_gemeinden.sql").read_text(), [land]).df(),
+        covered,
+    )
+    labels = dict(
+        con.execute(
+            "SELECT DISTINCT indicator, indicator_label FROM panel WHERE starts_with(indicator, 'acc:points_')"
+        ).fetchall()
+    )
+    return places, con.execute("SELECT * FROM register_measures").df(), labels

@@ -49,13 +49,14 @@ MEASURE_EFFECTS = Table(
         "body_id": "register body",
         "unit_ags": "unit evaluated",
         "unit_level": "level of that unit: Stadtteil, Gemeinde, Kreis or Land (Kreis where crime data exist only "
-        "per Kreis)",
+        "per Kreis); 'Ort' for the site of a measure with a place, unit_ags then '<Gemeinde>@<measure_id>'",
         "indicator": "panel indicator (a target of all offences is evaluated as pks:890000, all offences without "
         "violations of residence and asylum law; Stadtteile count pks:------)",
         "indicator_label": "German label",
         "method": "naive_before_after, did_placebo (comparison group with placebo inference), synthetic_control, "
         "empirical_bayes, wdq (with the WDD in diagnostics), displacement_neighbours (change in the neighbouring "
-        "Kreise); 'none' for the headline row of a design that is not evaluable or inconclusive",
+        "Kreise), comparison_group (sites: similar places without a measure); 'none' for the headline row of a "
+        "design that is not evaluable or inconclusive",
         "estimate": "rate ratio (0.85 = 15 % fewer); for wdq the target-area ratio relative to control",
         "ci_low": "95 % lower bound (for did_placebo and synthetic_control: the inverted placebo test)",
         "ci_high": "95 % upper bound",
@@ -68,7 +69,9 @@ MEASURE_EFFECTS = Table(
         "period_before": "years before (e.g. 2016–2019)",
         "period_after": "years after",
         "comparison": "description of the comparison pool",
-        "diagnostics": "JSON: placebo count and variance model, pre-trend test, pre-fit RMSPE, weights, WDD …",
+        "diagnostics": "JSON: placebo count and variance model, pre-trend test, pre-fit RMSPE, weights, WDD, for sites "
+        "the SPF and the accidents by severity and participants, the valuation (prevented_per_year, "
+        "cost_per_accident_eur) and with the measure's cost benefit_cost_ratio and npv_eur …",
         "evaluable": "false where the measure cannot be evaluated (reason in verdict_de)",
         "headline": "true for the one row per measure and indicator the products lead with",
         "finding": "headline rows: effect, chance, no_large_effect, undetectable, inconclusive or not_evaluable",
@@ -87,6 +90,11 @@ MEASURE_EFFECTS = Table(
         "population_handling": "how the design's population denominators were treated: one_basis, bridged (years on "
         "the Zensus 2022 basis scaled to continue the Zensus 2011 series, per unit), counts (no population), "
         "census_break (not bridgeable)",
+        "benefit_eur_per_year": "accident estimates: accidents prevented per year (n_after·(1/estimate − 1) per "
+        "after-year) × the mean cost of such an accident in the evaluated place (BASt rates by category, "
+        "data/accident_costs.yaml, prices of the latest accident year); negative: costs added",
+        "benefit_ci_low": "95 % lower bound of benefit_eur_per_year (from ci_high)",
+        "benefit_ci_high": "95 % upper bound (from ci_low)",
     },
 )
 

@@ -1,10 +1,12 @@
-"""The area of a measure: a point (with radius), a polygon or a list of Ortsteile; and where it may lie.
+"""The area of a measure: a point (with radius or segment length), a line (a stretch of road), a polygon or a
+list of Ortsteile; and where it may lie.
 
 Areas are WKT or GeoJSON in EPSG:4326 (longitude first). GeoJSON input is converted to WKT. Without
-a boundary file, a point or polygon must lie in the bounding box of the Land (Sachsen-Anhalt: lon
+a boundary file, a point, line or polygon must lie in the bounding box of the Land (Sachsen-Anhalt: lon
 10.54–13.20, lat 50.93–53.05, :data:`~praevention.register.schema.LAND_BBOX`); with one (``--boundaries``,
 a GeoJSON of the Gemeinden with an ``AGS`` property, e.g. ``boundaries/sachsen_anhalt_gemeinden_vg250_*``)
-it must lie in the Land's outline (100 m tolerance), and a point outside the measure's Gemeinde gets a hint.
+it must lie in the Land's outline (100 m tolerance), and a place outside the measure's Gemeinde gets a hint
+naming where it lies instead (:func:`where_instead`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import shapely
 from shapely import wkt as shapely_wkt
 
@@ -38,7 +41,7 @@ class AreaError(ValueError):
 
 @dataclass
 class Area:
-    kind: str  # "point", "polygon" or "ortsteile"
+    kind: str  # "point", "line", "polygon" or "ortsteile"
     geometry: shapely.Geometry | None = None
     names: list[str] = field(default_factory=list)
 
@@ -75,9 +78,11 @@ def parse_area(text: str) -> Area:
             reason = shapely.is_valid_reason(geom)
             raise AreaError(f"ungültige Fläche: {reason}", f"invalid polygon: {reason}")
         return Area("polygon", geom)
+    if geom.geom_type in ("LineString", "MultiLineString"):
+        return Area("line", geom)
     raise AreaError(
-        f"{geom.geom_type}: nur Punkt (POINT) oder Fläche (POLYGON) erlaubt",
-        f"{geom.geom_type}: only a point (POINT) or an area (POLYGON) is allowed",
+        f"{geom.geom_type}: nur Punkt (POINT), Strecke (LINESTRING) oder Fläche (POLYGON) erlaubt",
+        f"{geom.geom_type}: only a point (POINT), a line (LINESTRING) or an area (POLYGON) is allowed",
     )
 
 
@@ -177,3 +182,29 @@ def in_gemeinde(geom: shapely.Geometry, ags: str, boundaries: Boundaries | None)
     if boundaries is None or ags not in boundaries.gemeinden:
         return True
     return shapely.distance(boundaries.gemeinden[ags], geom) <= TOLERANCE_DEG
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """Where a place outside its Gemeinde lies: the Gemeinde it lies in (if any), its distance from the
+    registered Gemeinde in metres, and whether swapping longitude and latitude would put it there."""
+
+    ags: str | None
+    metres: float
+    swapped: bool
+
+
+def where_instead(geom: shapely.Geometry, ags: str, boundaries: Boundaries) -> Elsewhere:
+    """For a place outside Gemeinde ``ags``: the Gemeinde that holds its centre and how far it is."""
+    from pyproj import Transformer
+
+    to_utm = Transformer.from_crs(4326, 25832, always_xy=True)
+
+    def utm(g: shapely.Geometry) -> shapely.Geometry:
+        return shapely.transform(g, lambda xy: np.c_[to_utm.transform(xy[:, 0], xy[:, 1])])
+
+    own = boundaries.gemeinden[ags]
+    centre = geom.centroid
+    found = next((a for a, g in boundaries.gemeinden.items() if a != ags and g.contains(centre)), None)
+    swapped = shapely.Point(centre.y, centre.x)
+    return Elsewhere(found, float(utm(own).distance(utm(geom))), bool(own.contains(swapped)))

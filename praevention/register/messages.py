@@ -241,9 +241,9 @@ CATALOGUE: dict[str, tuple[str, str, str, str, str]] = {
     "radius_missing": (
         "error",
         "Punkt ohne Radius.",
-        "Den Radius in Metern eintragen.",
+        "Den Radius in Metern eintragen (oder bei einer Strecke ihre Länge in 'Streckenlänge (m)').",
         "Point without radius.",
-        "Enter the radius in metres.",
+        "Enter the radius in metres (or, for a stretch of road, its length in 'Streckenlänge (m)').",
     ),
     "no_survey": (
         "warning",
@@ -426,10 +426,21 @@ CATALOGUE: dict[str, tuple[str, str, str, str, str]] = {
     ),
     "point_not_in_ags": (
         "warning",
-        "Das Gebiet liegt nicht in der Gemeinde {detail}.",
-        "Koordinaten und Gemeindeschlüssel prüfen.",
-        "The area does not lie in municipality {detail}.",
-        "Check the coordinates and the municipality key.",
+        "Das Gebiet liegt nicht in der Gemeinde {detail}{elsewhere}.",
+        "{suggestion}",
+        "The area does not lie in municipality {detail}{elsewhere}.",
+        "{suggestion}",
+    ),
+    "location_missing": (
+        "warning",
+        "Für eine Maßnahme der Art '{detail}' fehlt der Ort{hint}: ohne ihn wird sie nur für die ganze Gemeinde "
+        "ausgewertet.",
+        "Im Feld 'Gebiet' Koordinaten als 'POINT (Länge Breite)' mit Radius oder Streckenlänge, eine Strecke als "
+        "'LINESTRING (…)' oder eine Fläche eintragen; Koordinaten zeigt z. B. OpenStreetMap (Rechtsklick, "
+        "'Adresse anzeigen').",
+        "A measure of type '{detail}' has no place{hint}: without one it is evaluated for the whole municipality only.",
+        "Enter coordinates in 'Gebiet' as 'POINT (lon lat)' with a radius or segment length, a stretch of road as "
+        "'LINESTRING (…)' or an area; OpenStreetMap shows coordinates (right click, 'Show address').",
     ),
     "relaunch_before_founded": (
         "error",
@@ -505,6 +516,7 @@ DEFAULT_PARAMS: dict[str, object] = {
     "hint": "",
     "replacement": "",
     "suggestion": "",
+    "elsewhere": "",
     "where": "",
     "reason": "",
 }

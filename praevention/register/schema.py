@@ -54,6 +54,8 @@ AREA_TYPES = {
     "point_radius": "Punkt mit Radius",
     "polygon": "Fläche (Polygon)",
     "ortsteile": "Ortsteile",
+    "segment": "Strecke (Linie)",
+    "street": "Straße (ohne Koordinaten)",
 }
 MEASURE_TYPES = {
     "Sicherheitspartnerschaft": "Sicherheitspartnerschaft / Kooperationsvereinbarung",
@@ -63,6 +65,13 @@ MEASURE_TYPES = {
     "Befragung": "Sicherheitsbefragung",
     "Landesprogramm": "Landesprogramm / Kampagne",
     "Sonstiges": "Sonstiges",
+    "Geschwindigkeitsüberwachung": "Geschwindigkeitsüberwachung (Blitzer, Kontrollen)",
+    "Tempo 30": "Tempo 30",
+    "Querungshilfe": "Querungshilfe (Mittelinsel, Zebrastreifen, Ampel)",
+    "Beleuchtung": "Beleuchtung",
+    "Schulwegsicherung": "Schulwegsicherung",
+    "Verkehrsschau": "Verkehrsschau",
+    "Umgestaltung Knotenpunkt": "Umgestaltung Knotenpunkt (Kreuzung, Kreisverkehr)",
 }
 #: How a measure is meant to work (the M of EMMIE, College of Policing Crime Reduction Toolkit): measures of one
 #: type are pooled per mechanism, and the literature is matched on it.
@@ -87,6 +96,15 @@ MECHANISM_HINTS = [
     (r"partnerschaft|kooperation|vereinbarung", "problem_solving"),
     (r"rat\b|beirat|runder tisch|gremium|netzwerk", "networking"),
 ]
+#: road-safety measures that act at a place: the register check asks for it (coordinates, a line or an area)
+LOCATED_TYPES = (
+    "Geschwindigkeitsüberwachung",
+    "Tempo 30",
+    "Querungshilfe",
+    "Beleuchtung",
+    "Schulwegsicherung",
+    "Umgestaltung Knotenpunkt",
+)
 #: Further spellings accepted on input (lower case → code), per vocabulary.
 ALIASES: dict[str, dict[str, str]] = {
     "partners": {
@@ -132,6 +150,22 @@ ALIASES: dict[str, dict[str, str]] = {
         "runder tisch": "other",
         "sicherheitsrat": "other",
         "sonstiges": "other",
+    },
+    "measure_type": {
+        "blitzer": "Geschwindigkeitsüberwachung",
+        "radarkontrolle": "Geschwindigkeitsüberwachung",
+        "geschwindigkeitskontrolle": "Geschwindigkeitsüberwachung",
+        "tempo-30-zone": "Tempo 30",
+        "tempo 30 zone": "Tempo 30",
+        "zebrastreifen": "Querungshilfe",
+        "fußgängerüberweg": "Querungshilfe",
+        "mittelinsel": "Querungshilfe",
+        "fußgängerampel": "Querungshilfe",
+        "straßenbeleuchtung": "Beleuchtung",
+        "schulweg": "Schulwegsicherung",
+        "kreisverkehr": "Umgestaltung Knotenpunkt",
+        "knotenpunkt": "Umgestaltung Knotenpunkt",
+        "kreuzung": "Umgestaltung Knotenpunkt",
     },
     "accident_groups": {
         "alle": "all",
@@ -264,7 +298,9 @@ MEASURE_FIELDS = [
         "Art der Maßnahme",
         "enum",
         choices=MEASURE_TYPES,
-        help="Art der Maßnahme (Auswahlliste); gleichartige Maßnahmen werden gemeinsam ausgewertet.",
+        help="Art der Maßnahme (Auswahlliste); gleichartige Maßnahmen werden gemeinsam ausgewertet. "
+        "Verkehrsmaßnahmen an einem Ort (Blitzer, Tempo 30, Querungshilfe …) brauchen das Gebiet.",
+        aliases="measure_type",
     ),
     Field("domain", "Bereich", "enum", True, DOMAINS, "Kriminalität, Verkehr oder beides (Auswahlliste)."),
     Field(
@@ -281,17 +317,38 @@ MEASURE_FIELDS = [
         "Gebietsart",
         "enum",
         choices=AREA_TYPES,
-        help="Ganze Gemeinde, Punkt mit Radius, Fläche oder Ortsteile (Auswahlliste). Leer = aus 'Gebiet' abgeleitet.",
+        help="Ganze Gemeinde, Punkt mit Radius, Fläche, Strecke (Linie), Straße oder Ortsteile (Auswahlliste). "
+        "Leer = aus 'Gebiet' abgeleitet.",
     ),
     Field(
         "area",
         "Gebiet",
         "area",
-        help="Punkt als 'POINT (11.63 52.13)' (erst Länge, dann Breite; WGS84), Fläche als WKT-POLYGON oder "
-        "GeoJSON, Ortsteile mit Semikolon getrennt. Leer = ganze Gemeinde.",
+        help="Punkt als 'POINT (11.63 52.13)' (erst Länge, dann Breite; WGS84), Strecke als 'LINESTRING (11.63 "
+        "52.13, 11.64 52.13)', Fläche als WKT-POLYGON oder GeoJSON, Ortsteile mit Semikolon getrennt. "
+        "Leer = ganze Gemeinde. Koordinaten zeigt z. B. OpenStreetMap (Rechtsklick, 'Adresse anzeigen').",
     ),
     Field(
-        "area_radius_m", "Radius (m)", "number", help="Radius um den Punkt in Metern (nur bei Punkt).", positive=True
+        "area_radius_m",
+        "Radius (m)",
+        "number",
+        help="Radius um den Punkt in Metern (bei einer Strecke: Breite je Seite, sonst 25 m).",
+        positive=True,
+    ),
+    Field(
+        "area_length_m",
+        "Streckenlänge (m)",
+        "number",
+        help="Länge der Strecke in Metern, wenn statt einer Linie nur ein Punkt eingetragen ist (z. B. Tempo 30 "
+        "auf 400 m): ausgewertet wird der Umkreis der halben Länge.",
+        positive=True,
+    ),
+    Field(
+        "area_street",
+        "Straße / Ort",
+        "text",
+        help="Straße und Hausnummer oder Kreuzung in der Gemeinde, z. B. 'Halberstädter Straße / Kroatenweg'. "
+        "Für die Auswertung am Ort zusätzlich Koordinaten eintragen.",
     ),
     Field(
         "ags",
@@ -384,6 +441,8 @@ MEASURE_TYPES_SQL = {
     "area_type": "VARCHAR",
     "area_wkt": "VARCHAR",
     "area_radius_m": "DOUBLE",
+    "area_length_m": "DOUBLE",
+    "area_street": "VARCHAR",
     "area_ortsteile": "VARCHAR[]",
     "ags": "VARCHAR",
     "start": "DATE",
@@ -492,10 +551,18 @@ def _schemas() -> tuple[object, object]:
             "area_type": pa.Column(str, pa.Check.isin(list(AREA_TYPES))),
             "area_wkt": pa.Column(
                 object,
-                pa.Check(lambda s: s.map(lambda v: v is None or bool(re.match(r"(POINT|POLYGON|MULTIPOLYGON) ", v)))),
+                pa.Check(
+                    lambda s: s.map(
+                        lambda v: (
+                            v is None or bool(re.match(r"(POINT|POLYGON|MULTIPOLYGON|LINESTRING|MULTILINESTRING) ", v))
+                        )
+                    )
+                ),
                 nullable=True,
             ),
             "area_radius_m": pa.Column(float, pa.Check.gt(0), nullable=True),
+            "area_length_m": pa.Column(float, pa.Check.gt(0), nullable=True),
+            "area_street": text,
             "area_ortsteile": pa.Column(object, list_of(None, r".+")),
             "ags": ags_sa,
             **dated("start"),
@@ -519,8 +586,11 @@ def _schemas() -> tuple[object, object]:
                 name="evaluable needs a start",
             ),
             pa.Check(
-                lambda df: (df["area_type"] != "point_radius") | (df["area_radius_m"].notna() & df["area_wkt"].notna()),
-                name="point_radius needs a point and a radius",
+                lambda df: (
+                    (df["area_type"] != "point_radius")
+                    | ((df["area_radius_m"].notna() | df["area_length_m"].notna()) & df["area_wkt"].notna())
+                ),
+                name="point_radius needs a point and a radius or a segment length",
             ),
         ],
         strict=True,

@@ -27,7 +27,7 @@ from praevention.config import DEFAULT_LAND
 from praevention.parsing import NumberFormatError, parse_number
 from praevention.privacy import KIND_LABELS, REDACTED, redact
 from praevention.register.dates import DateError, PreciseDate, parse_date
-from praevention.register.geo import Area, AreaError, Boundaries, in_gemeinde, outside, parse_area
+from praevention.register.geo import Area, AreaError, Boundaries, in_gemeinde, outside, parse_area, where_instead
 from praevention.register.messages import INVISIBLE, Problem
 from praevention.register.read import RawRow, RawTable, is_formula
 from praevention.register.schema import (
@@ -38,7 +38,9 @@ from praevention.register.schema import (
     DATE_ORDER,
     FIELDS,
     LAND_NAMES,
+    LOCATED_TYPES,
     MEASURE_COLUMNS,
+    MEASURE_TYPES,
     MECHANISMS,
     TABLES,
     Field,
@@ -568,33 +570,76 @@ def _failed(row: Row) -> set[str]:
 def _check_area(row: Row, ctx: Context) -> None:
     area: Area | None = row.parsed.get("area")  # type: ignore[assignment]
     area_type = row.parsed.get("area_type")
+    street = row.parsed.get("area_street")
     if "area" in _failed(row) or "area_type" in _failed(row):
         row.parsed["area_type"] = area_type or "municipality"
         return
-    expected = {"point": "point_radius", "polygon": "polygon", "ortsteile": "ortsteile"}
+    expected = {"point": "point_radius", "polygon": "polygon", "ortsteile": "ortsteile", "line": "segment"}
     if area is None:
-        if area_type in ("point_radius", "polygon", "ortsteile"):
+        if area_type in ("point_radius", "polygon", "ortsteile", "segment") or (area_type == "street" and not street):
             row.problem(
                 "area_mismatch", "area", "", detail=(f"{area_type} ohne Gebiet", f"{area_type} without an area")
             )
-        row.parsed["area_type"] = area_type or "municipality"
+        row.parsed["area_type"] = area_type or ("street" if street else "municipality")
     elif area_type == "municipality":
         row.problem("area_ignored", "area", area.wkt or "; ".join(area.names))
         row.parsed["area"] = None
-    elif area_type is not None and area_type != expected[area.kind]:
+    elif area_type not in (None, "street") and area_type != expected[area.kind]:
         row.problem("area_mismatch", "area_type", area_type, detail=f"{area_type} ≠ {area.kind}")
-    else:
+    else:  # a street with coordinates: the coordinates are the place
         row.parsed["area_type"] = expected[area.kind]
-    radius = row.parsed.get("area_radius_m")
-    if row.parsed.get("area_type") == "point_radius" and area is not None and radius is None:
-        if "area_radius_m" not in _failed(row):
-            row.problem("radius_missing", "area_radius_m")
-    elif radius is not None and row.parsed.get("area_type") != "point_radius":
-        row.parsed["area_radius_m"] = None  # a radius only means something around a point
+    placed = row.parsed.get("area_type")
+    radius, length = row.parsed.get("area_radius_m"), row.parsed.get("area_length_m")
+    unsized = placed == "point_radius" and area is not None and radius is None and length is None
+    if unsized and not {"area_radius_m", "area_length_m"} & _failed(row):
+        row.problem("radius_missing", "area_radius_m")
+    if radius is not None and placed not in ("point_radius", "segment"):
+        row.parsed["area_radius_m"] = None  # a radius means something around a point or along a line only
+    if length is not None and placed != "point_radius":
+        row.parsed["area_length_m"] = None  # a line has its own length
+    _check_place(row, ctx, area)
+
+
+def _check_place(row: Row, ctx: Context, area: Area | None) -> None:
+    """A place outside the measure's Gemeinde (with where it lies instead), and a road-safety measure that
+    acts at a place without one."""
     ags = row.parsed.get("ags")
     geom = area.geometry if area is not None else None
     if geom is not None and isinstance(ags, str) and len(ags) == 8 and not in_gemeinde(geom, ags, ctx.boundaries):
-        row.problem("point_not_in_ags", "area", area.wkt, detail=ags)
+        instead = where_instead(geom, ags, ctx.boundaries)  # type: ignore[arg-type]
+        names = {a: n for entries in ctx.directory.values() for a, n in entries}
+        found = f"{names.get(instead.ags, instead.ags)} ({instead.ags})" if instead.ags else ""
+        km = f"{instead.metres / 1000:.1f}".replace(".", ",")
+        elsewhere = (f", sondern etwa {km} km entfernt", f" but about {instead.metres / 1000:.1f} km away") + (
+            (f" in {found}", f" in {found}") if found else ("", "")
+        )
+        elsewhere = (elsewhere[0] + elsewhere[2], elsewhere[1] + elsewhere[3])
+        if instead.swapped:
+            c = geom.centroid
+            suggestion = (
+                f"Länge und Breite sind vertauscht: 'POINT ({c.y:.5f} {c.x:.5f})' eintragen (erst Länge, dann Breite).",
+                f"Longitude and latitude are swapped: enter 'POINT ({c.y:.5f} {c.x:.5f})' (longitude first).",
+            )
+        elif instead.ags:
+            suggestion = (
+                f"Liegt die Maßnahme dort, den Gemeindeschlüssel {instead.ags} eintragen; sonst die Koordinaten prüfen.",
+                f"If the measure lies there, enter the key {instead.ags}; else check the coordinates.",
+            )
+        else:
+            suggestion = (
+                "Koordinaten prüfen (erst Länge, dann Breite, Dezimalpunkt).",
+                "Check the coordinates (longitude first, then latitude, decimal point).",
+            )
+        row.problem("point_not_in_ags", "area", area.wkt, detail=ags, elsewhere=elsewhere, suggestion=suggestion)
+    measure_type = row.parsed.get("measure_type")
+    if measure_type in LOCATED_TYPES and row.parsed.get("area_type") not in ("point_radius", "polygon", "segment"):
+        street = row.parsed.get("area_street")
+        hint = (
+            (f" (angegeben ist nur die Straße '{street}')", f" (only the street '{street}' is given)")
+            if street
+            else ("", "")
+        )
+        row.problem("location_missing", "area", "", detail=MEASURE_TYPES[measure_type], hint=hint)
 
 
 # ---------------------------------------------------------------- frames
@@ -650,6 +695,8 @@ def _measure_record(r: Row) -> dict[str, object]:
         "area_type": p["area_type"],
         "area_wkt": area.wkt if area is not None else None,
         "area_radius_m": p.get("area_radius_m"),
+        "area_length_m": p.get("area_length_m"),
+        "area_street": p.get("area_street"),
         "area_ortsteile": list(area.names) if area is not None else [],
         "ags": p.get("ags"),
         **_date_cols(r, "start"),
@@ -677,7 +724,7 @@ def frame(records: list[dict[str, object]], kind: str) -> pd.DataFrame:
     out = out.where(out.notna(), None) if len(out) else out
     out["source_row"] = out["source_row"].astype("int64")
     if kind == "measures":
-        for c in ("area_radius_m", "budget_eur"):
+        for c in ("area_radius_m", "area_length_m", "budget_eur"):
             out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
         out["evaluable"] = out["evaluable"].astype(bool)
     return out.reset_index(drop=True)

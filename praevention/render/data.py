@@ -13,7 +13,10 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from praevention.evaluation.design import span as year_span
 from praevention.evaluation.pooling import COLUMNS as TYPE_COLUMNS
+from praevention.evaluation.sites import SITE_SEPARATOR
+from praevention.render.roadsafety import site_unit_name
 
 SYNTHETIC_LABEL = "Demodaten – synthetisch"
 
@@ -68,6 +71,7 @@ class ReportData:
     * ``quality``: quarantined rows per asset and reason (asset, reason, rows); ``ingest_log`` as stored.
     * ``regions``: mapping region name → list of Kreis keys (conference decks).
     * ``safety`` / ``safety_changes``: ``safety_perception`` / ``safety_changes`` (empty without surveys).
+    * ``screening`` / ``site_calibration``: ``accident_screening`` / ``site_calibration`` (road safety at a place).
     """
 
     land: str
@@ -94,6 +98,8 @@ class ReportData:
     safety_changes: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: ``measure_type_effects``: the evaluations pooled by type of measure ("Was wirkt?")
     types: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[*TYPE_COLUMNS, "verdict_de"]))
+    screening: pd.DataFrame = field(default_factory=pd.DataFrame)
+    site_calibration: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         if self.data_date is None:
@@ -110,6 +116,8 @@ class ReportData:
             if years is None and key not in ("register", "gv100ad"):
                 continue
             span = "" if years is None else (str(years[0]) if years[0] == years[1] else f"{years[0]}–{years[1]}")
+            if key == "unfallatlas" and len(self.points):  # the years as present: a missing year is no range
+                span = year_span(sorted({int(y) for y in self.points["year"]}))
             lines.append(template.format(years=span).replace("  ", " ").replace(" ()", ""))
         if self.synthetic:  # no number comes from these sources: they only lent their file formats
             lines = [f"Dateiformat wie: {line}" for line in lines]
@@ -140,10 +148,12 @@ class ReportData:
         return text if not limit or len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
     def unit_name(self, ags: str) -> str:
-        """The name of a Gemeinde, a Kreis or the Land; a Stadtteil group by its numbers."""
+        """The name of a Gemeinde, a Kreis or the Land; a Stadtteil group by its numbers; a measure's site."""
         ags = str(ags)
         if ags == self.land:
             return self.land_name
+        if SITE_SEPARATOR in ags:
+            return site_unit_name(self.unit_name(ags.split(SITE_SEPARATOR)[0]))
         for frame in (self.gemeinden, self.kreise):
             hit = frame.loc[frame["ags"] == ags, "name"]
             if len(hit):
@@ -205,10 +215,12 @@ def load_report_data(con, land: str, *, synthetic: bool = False, regions: str = 
     bodies = con.execute("SELECT * EXCLUDE (notes) FROM register_bodies").df()
     measures = con.execute("SELECT * EXCLUDE (notes) FROM register_measures").df()
     points = con.execute(
-        "SELECT accident_uid, year, month, ags, category, lon, lat, x_25832, y_25832 FROM accident_points "
-        "WHERE substr(ags, 1, 2) = ? ORDER BY accident_uid",
+        "SELECT accident_uid, year, month, ags, category, lon, lat, x_25832, y_25832, is_pedestrian, is_bicycle, "
+        "is_motorcycle, is_car FROM accident_points WHERE substr(ags, 1, 2) = ? ORDER BY accident_uid",
         [land],
     ).df()
+    screening = con.execute("SELECT * FROM accident_screening ORDER BY ags, rank").df()
+    site_calibration = con.execute("SELECT * FROM site_calibration").df()
     quality = con.execute("SELECT asset, reason, count(*) AS rows FROM quarantine GROUP BY ALL ORDER BY ALL").df()
     ingest_log = con.execute("SELECT * FROM ingest_log ORDER BY asset, source_file").df()
     years = {}
@@ -256,4 +268,6 @@ def load_report_data(con, land: str, *, synthetic: bool = False, regions: str = 
         safety=safety,
         safety_changes=changes,
         types=types,
+        screening=screening,
+        site_calibration=site_calibration,
     )

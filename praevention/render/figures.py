@@ -21,6 +21,7 @@ import plotly.io as pio
 import shapely
 from plotly.colors import sample_colorscale
 
+from praevention.evaluation.design import span
 from praevention.render import fmt
 from praevention.render.classes import fisher_jenks, quantiles
 from praevention.render.data import SOURCE_NAMES, SYNTHETIC_LABEL, ReportData
@@ -487,7 +488,8 @@ def hexbins(x: np.ndarray, y: np.ndarray, size: float) -> tuple[list[shapely.Pol
 def accident_map(
     data: ReportData, ags: str, years: tuple[int, ...] | None = None, *, hex_size: float = 400.0
 ) -> go.Figure:
-    """Unfallatlas points of one municipality by category over a hexbin density layer."""
+    """Unfallatlas points of one municipality by category over a hexbin density layer, its neighbours' outlines
+    and names for orientation, and the network screening's top sites (Unfallschwerpunkte) with their ranks."""
     pts = data.points[data.points["ags"] == ags]
     if years:
         pts = pts[pts["year"].isin(years)]
@@ -495,9 +497,15 @@ def accident_map(
     name = shape["name"].iloc[0] if len(shape) else ags
     fig = go.Figure()
     if len(shape):
+        around = shape.geometry.iloc[0].buffer(3_000)
+        neighbours = data.gemeinden[data.gemeinden.intersects(around) & (data.gemeinden["ags"] != ags)]
+        for geom, other in zip(neighbours.geometry, neighbours["name"], strict=True):
+            fig.add_trace(polygon_trace(geom.intersection(around), "#fbfbfb", str(other), tolerance=20, line="#aaaaaa"))
         fig.add_trace(
             polygon_trace(shape.geometry.iloc[0], "#f7f7f7", str(name), tolerance=20, line="#333333", width=1.2)
         )
+        if len(neighbours):
+            unit_labels(fig, neighbours.assign(geometry=neighbours.geometry.intersection(around)), size=9)
     if len(pts):
         polys, counts = hexbins(pts["x_25832"].to_numpy(), pts["y_25832"].to_numpy(), hex_size)
         values = counts.astype(float)
@@ -537,17 +545,59 @@ def accident_map(
                 hoverinfo="text",
             )
         )
+    sites = data.screening[data.screening["ags"] == ags].sort_values("rank").head(10) if len(data.screening) else None
+    notes = []
+    if sites is not None and len(sites):
+        rings = shapely.MultiPolygon(
+            [shapely.Point(x, y).buffer(r, 24) for x, y, r in sites[["x", "y", "radius_m"]].to_numpy()]
+        )
+        xs, ys = _rings(rings, 0)
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line={"color": "#e66101", "width": 2},
+                name="Unfallschwerpunkte (Rang)",
+                hoverinfo="skip",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=sites["x"] + sites["radius_m"] * 1.3,
+                y=sites["y"] + sites["radius_m"] * 1.3,
+                mode="text",
+                text=[str(int(r)) for r in sites["rank"]],
+                textfont={"size": 12, "color": "#a63603"},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+        notes.append(
+            "Orange: die zehn Unfallschwerpunkte (Umkreis 50 m) mit dem höchsten Überschuss an Unfällen gegenüber "
+            "ähnlichen Orten, gewichtet mit den Unfallkosten; die Zahl ist ihr Rang."
+        )
+    present = sorted({int(y) for y in pts["year"]})
+    missing = [y for y in range(present[0], present[-1] + 1) if y not in present] if present else []
+    if missing:
+        notes.append(f"Für {span(missing)} liegen keine Unfallorte vor (eine Lücke, keine Null).")
+    notes.append("Grau: Nachbargemeinden zur Orientierung; Stadtteilgrenzen liegen in den Daten nicht vor.")
     if len(shape):
         scale_bar(fig, tuple(shape.total_bounds))
     map_axes(fig)
-    span = f"{min(pts['year'])}–{max(pts['year'])}" if len(pts) else "keine Daten"
     fig = base_layout(
         fig,
         data,
-        f"Unfälle mit Personenschaden in {name} ({span}): {fmt.number(len(pts))} Unfälle",
+        f"Unfälle mit Personenschaden in {name} ({span(present) or 'keine Daten'}): {fmt.number(len(pts))} Unfälle",
         ("unfallatlas", "vg"),
         height=700,
+        notes=notes,
     )
+    if len(shape):  # the Gemeinde fills the picture; its neighbours only frame it
+        minx, miny, maxx, maxy = shape.total_bounds
+        pad = 0.04 * max(maxx - minx, maxy - miny)
+        fig.update_xaxes(range=[minx - pad, maxx + pad])
+        fig.update_yaxes(range=[miny - pad, maxy + pad])
     fig.update_layout(legend={"x": 1.0, "y": 0.95, "xanchor": "left"})
     return fig
 

@@ -10,6 +10,7 @@ from praevention.render.cache import RenderCache
 from praevention.render.data import ReportData
 from praevention.render.export import Export, export_static, write_html
 from praevention.render.steckbrief import slug
+from praevention.render.unfallkarte import street_map_page
 
 KREIS_MAPS = [
     ("pks:------", "straftaten"),
@@ -104,6 +105,8 @@ def render_maps(
     are kept when a ``cache`` is given; ``progress(done, total)`` follows the static exports)."""
     exports = map_exports(data, folder)
     points = point_map_exports(data, folder)
-    html = [write_html(e.figure, e.stem.with_suffix(".html")) for e in [*exports, *points.values()]]
+    html = [write_html(e.figure, e.stem.with_suffix(".html")) for e in exports]
+    # the point maps' pages are on a street basemap (the PNG and SVG keep the drawn boundaries)
+    html += [street_map_page(data, ags, e.stem.with_suffix(".html")) for ags, e in points.items()]
     static = [*exports, *(points[a] for a in point_map_places(data) if a in points), *extra]
     return sorted([*html, *export_static(static, cache=cache, progress=progress), folder / "plotly.min.js"])

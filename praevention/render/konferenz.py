@@ -18,6 +18,7 @@ from pptx.util import Emu, Inches, Pt
 
 from praevention.evaluation.panel import add_rates
 from praevention.render import fmt
+from praevention.render.accident_slide import accident_chart
 from praevention.render.cache import write_if_changed
 from praevention.render.data import SYNTHETIC_LABEL, ReportData
 from praevention.render.export import Export
@@ -321,6 +322,7 @@ def charts_for_region(data: ReportData, name: str, kreise: list[str], folder: Pa
             bars_description(data, kreise, "pks:435*00", "Wohnungseinbrüche"),
         ),
     ]
+    made.append(accident_chart(data, name, region_dative(name), kreise))
     eff = effects_chart(data, name, kreise)
     if eff is not None:
         made.append((eff, effects_description(data, name, kreise)))

@@ -23,6 +23,7 @@ from praevention.render.cache import write_if_changed
 from praevention.render.data import SOURCE_NAMES, SYNTHETIC_LABEL, ReportData
 from praevention.render.evidence import what_works
 from praevention.render.figures import alt_texts
+from praevention.render.roadsafety import report_section
 from praevention.render.steckbrief import TEMPLATES
 from praevention.render.verdict import chance_phrase, finding_text
 from praevention.render.workbook import OPEN_DATA, quality_table, write_open_data, write_workbook
@@ -308,6 +309,7 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
         "safety": safety.overview(data.safety, e, data.bodies, data.measures, data.unit_name),
         "glossary": [list(g) for g in GLOSSARY],
         "calibration": calibration_box(data.calibration),
+        "roadsafety": report_section(data),
         "pooled": pooled
         or [
             "Für eine gemeinsame Auswertung gleichartiger Maßnahmen (Meta-Analyse) gibt es noch zu wenige ausgewertete Maßnahmen."

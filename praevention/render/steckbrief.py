@@ -33,6 +33,8 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from praevention.digest import content_key, source_key
+from praevention.evaluation.design import span
+from praevention.evaluation.sites import SITE_SEPARATOR
 from praevention.files import write_atomic
 from praevention.register.schema import BODY_TYPES, PARTNERS, STATUS
 from praevention.register.sourced_register import is_placeholder_body
@@ -41,6 +43,7 @@ from praevention.render import fmt, safety
 from praevention.render.cache import RenderCache, write_if_changed
 from praevention.render.data import SYNTHETIC_LABEL, ReportData
 from praevention.render.evidence import Evidence
+from praevention.render.roadsafety import accident_section
 from praevention.render.svg import LocatorMap, sparkline
 from praevention.render.verdict import event_title
 
@@ -227,6 +230,8 @@ class SheetBuilder:
             return self.data.land_name
         if len(ags) == 5:
             return self.kreis_label(ags)
+        if SITE_SEPARATOR in ags:
+            return self.data.unit_name(ags)
         g = self.gem.get(ags)
         return str(g.name) if g is not None else ags
 
@@ -363,7 +368,8 @@ class SheetBuilder:
             acc[self.data.land_name] = self.rates(self.land, "acc:unfaelle_personenschaden", since)
         source = "Unfallatlas" if indicator.startswith(POINTS_PREFIX) else "amtliche Statistik"
         others = " (Vergleich: amtliche Statistik)" if source == "Unfallatlas" and len(acc) > 1 else ""
-        out.append(_trend(f"Unfälle mit Personenschaden je 100.000 EW, {since}–{series[-1][0]}: {source}{others}", acc))
+        years = span([y for y, _, _ in series])
+        out.append(_trend(f"Unfälle mit Personenschaden je 100.000 EW, {years}: {source}{others}", acc))
         return out
 
     def dated(self, unit: str) -> dict[str, str]:
@@ -660,6 +666,7 @@ class SheetBuilder:
             "footnotes": notes,
             "file": gemeinde_stem(ags, name),
             **self.dated(ags),
+            **accident_section(self.data, ags),
         }
 
     # ------------------------------------------------------------------ body sheets

@@ -32,6 +32,7 @@ from praevention.evaluation.inputs import POPULATION_HANDLING
 from praevention.evaluation.literature import at_level, review_for
 from praevention.evaluation.pooling import row_share, rules_label
 from praevention.render.fmt import change_from_ratio, number, percent
+from praevention.render.valuation import benefit_sentence, site_phrase
 from praevention.stats.methods import NAIVE, SYNTH
 from praevention.stats.methods import label as method_label
 from praevention.stats.multiple import expected_false_positives
@@ -52,6 +53,7 @@ COMPARED_WITH = {
     "Kreis": "stärker als in vergleichbaren Kreisen",
     "Gemeinde": "stärker als in den übrigen Gemeinden des Landes",
     "Land": "stärker als in den anderen Ländern",
+    "Ort": "stärker als an vergleichbaren Orten zu erwarten",
 }
 #: where a level's change was measured, in a few words
 LEVEL_IN = {
@@ -126,7 +128,10 @@ def kreis_phrase(name: str) -> str:
 def place_phrase(unit_level: str, unit_ags: str, unit_name: str, home_name: str, indicator: str = "") -> str:
     """Where the change was measured: 'im Landkreis Harz, in dem Quedlinburg liegt,' when that is larger than
     where the body works; the Stadtteile by number when a city's own statistics were used; a Gemeinde's own
-    crime figures with the statistic they come from (the LKA's PKS by Tatortgemeinde)."""
+    crime figures with the statistic they come from (the LKA's PKS by Tatortgemeinde); the site of a measure
+    with a place."""
+    if (site := site_phrase(unit_level, home_name)) is not None:
+        return site
     if unit_level == "Gemeinde" and indicator.startswith("pks:"):
         return f" in der Gemeinde {unit_name or home_name} (gemessen an den Fällen der LKA-Tatortgemeindestatistik)"
     if unit_level == "Stadtteil":
@@ -366,9 +371,10 @@ def add_verdicts(
             str(row["unit_level"]), unit, names.get(unit, ""), names.get(home, ""), str(row["indicator"])
         )
         area = area_name(str(row.get("area_ags") or ""), names) or names.get(home, "")
-        sentences.append(
-            verdict_de(row, event=event_phrase(mid, str(title)), place=place, n_tests=n_tests, area_name=area)
-        )
+        sentence = verdict_de(row, event=event_phrase(mid, str(title)), place=place, n_tests=n_tests, area_name=area)
+        if row["headline"]:
+            sentence += benefit_sentence(row)
+        sentences.append(sentence)
         kind = kinds.get(mid)
         review = review_for(kind[0], kind[1], [str(row["indicator"])], [texts.get(mid, "")]) if kind else None
         contexts.append(literature_context(review, row) if row["headline"] and row["evaluable"] else "")

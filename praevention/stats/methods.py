@@ -14,6 +14,8 @@ WDQ = "wdq"
 NEIGHBOURS = "displacement_neighbours"
 #: two waves of a local survey before and after a measure's start
 SURVEY = "survey_before_after"
+#: site designs: the comparison group of similar places without a measure (Hauer 1997, ch. 9), shown beside EB
+COMPARISON = "comparison_group"
 #: a measure with no estimate at all
 NONE = "none"
 
@@ -26,6 +28,7 @@ LABELS = {
     WDQ: "Verdrängungsanalyse am Ort",
     NEIGHBOURS: "Verdrängungsprüfung in den Nachbarkreisen",
     SURVEY: "Vergleich zweier Befragungswellen",
+    COMPARISON: "Vergleich mit ähnlichen Orten ohne Maßnahme",
     NONE: "keine Auswertung",
 }
 
