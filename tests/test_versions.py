@@ -26,6 +26,7 @@ from pipelines.versions import (
 NOT_RUN_BY_ASSETS = {
     "praevention.demo": "praevention demo (generates the raw files; the assets then read them)",
     "praevention.demo.generate": "praevention demo",
+    "praevention.demo.streets": "praevention demo",
     "praevention.demo.real_shaped": "tests/evaluation/test_real_calibration.py (real-shaped LKA figures)",
     "praevention.demo.surveys": "praevention demo",
     "praevention.evaluation.plan": "praevention plan",
@@ -125,7 +126,14 @@ def test_code_and_the_lock_file_change_the_versions_of_what_runs_them(project: P
     with (project / "praevention" / "evaluation" / "sql" / "land_points.sql").open("a", encoding="utf-8") as f:
         f.write("-- a note\n")
     after = versions_at(project)
-    assert {k for k in before if before[k] != after[k]} == {"panel", "measure_effects", "treated_units", "calibration"}
+    assert {k for k in before if before[k] != after[k]} == {
+        "panel",
+        "measure_effects",
+        "treated_units",
+        "calibration",
+        "accident_screening",
+        "site_calibration",
+    }
     with (project / LOCK_FILE).open("a", encoding="utf-8") as f:
         f.write("\n")
     assert all(v != after[k] for k, v in versions_at(project).items())

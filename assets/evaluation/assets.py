@@ -109,6 +109,7 @@ EFFECTS_UPSTREAM = [
     deps=EFFECTS_UPSTREAM,
     metadata={
         records.DATA_FILES: [
+            "data/accident_costs.yaml",
             "data/literature.yaml",
             "data/pooling_rules.yaml",
             "data/survey_questionnaire.yaml",

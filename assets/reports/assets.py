@@ -51,9 +51,15 @@ WAREHOUSE_INPUTS = [
     "accident_screening",
     "site_calibration",
 ]
-#: the data files every product's code reads: the reviews its verdicts quote, the pooling rules, the police
-#: inspections, the questionnaire whose items the survey sections name
-DATA_FILES = ["data/literature.yaml", "data/pooling_rules.yaml", "data/regions.yaml", "data/survey_questionnaire.yaml"]
+#: the data files every product's code reads: the accident costs, the reviews its verdicts quote, the pooling
+#: rules, the police inspections, the questionnaire whose items the survey sections name
+DATA_FILES = [
+    "data/accident_costs.yaml",
+    "data/literature.yaml",
+    "data/pooling_rules.yaml",
+    "data/regions.yaml",
+    "data/survey_questionnaire.yaml",
+]
 PRODUCTS = ("maps_and_charts", "fact_sheets", "ministry_report", "conference_kit", "site")
 
 

@@ -5,7 +5,7 @@ import json
 from dagster import AssetExecutionContext, DataVersion, MaterializeResult, MetadataValue, asset
 
 from assets._shared import OWNERS, asset_tags, table_metadata, warehouse_metadata
-from pipelines import engine
+from pipelines import records
 from pipelines.resources import DuckDBWarehouse, RawData
 from praevention.evaluation.costs import rates
 from praevention.evaluation.read import site_inputs
@@ -27,8 +27,8 @@ def _models(con, land: str):
     kinds={"duckdb", "pandas"},
     owners=OWNERS,
     tags=asset_tags("evaluation"),
-    code_version=engine.code_version(),
     deps=SITE_UPSTREAM,
+    metadata={records.DATA_FILES: ["data/accident_costs.yaml"]},
     description=(
         "Network screening (HSM Part B) of every Gemeinde with Unfallatlas points: circles of 50 m as a sliding "
         "window, Empirical Bayes expected accidents from a safety performance function of similar places "
@@ -50,7 +50,7 @@ def accident_screening(
             tables=[TableWrite("accident_screening", table, order_by=("ags", "rank"))],
         )
         written = warehouse_metadata(con, warehouse, raw_data, list(counts))
-        version = DataVersion(table_version(con, list(counts)))
+        version = DataVersion(table_version(con, list(counts), asset="accident_screening"))
     top = table[table["rank"] <= 5][["ags", "rank", "observed", "expected_eb", "excess", "severity_weighted_excess"]]
     return MaterializeResult(
         data_version=version,
@@ -68,8 +68,8 @@ def accident_screening(
     kinds={"duckdb", "pandas"},
     owners=OWNERS,
     tags=asset_tags("evaluation"),
-    code_version=engine.code_version(),
     deps=SITE_UPSTREAM,
+    metadata={records.DATA_FILES: ["data/accident_costs.yaml"]},
     description=(
         "Calibration of the site evaluation on real data: placebo sites of 100–200 m at random places with an "
         "accident before, or among the places with the most accidents before, at random start years, evaluated "
@@ -91,7 +91,7 @@ def site_calibration(
             tables=[TableWrite("site_calibration", table, order_by=("method", "indicator", "selection"))],
         )
         written = warehouse_metadata(con, warehouse, raw_data, list(counts))
-        version = DataVersion(table_version(con, list(counts)))
+        version = DataVersion(table_version(con, list(counts), asset="site_calibration"))
     overall = table[(table["method"] == "headline") & (table["indicator"] == "*") & (table["selection"] == "alle")]
     return MaterializeResult(
         data_version=version,

@@ -67,10 +67,11 @@ def years_text(n: int) -> str:
 def run_plan(args: argparse.Namespace) -> int:
     from praevention import config, warehouse
     from praevention.errors import PipelineError
-    from praevention.evaluation.evaluate import register_designs, treated_units
+    from praevention.evaluation.evaluate import register_designs
     from praevention.evaluation.inputs import EvaluationData, read_kreis_types
     from praevention.evaluation.plan import AFTER_YEARS, indicator_keys
     from praevention.evaluation.read import read_places
+    from praevention.evaluation.rows import treated_units
 
     ags = (args.ags or "").strip()
     if not args.measure_type and not ags:

@@ -54,10 +54,10 @@ from praevention.evaluation.design import (
     is_kreisfreie_stadt,
     periods,
 )
-from praevention.evaluation.evaluate import run_designs, treated_units
 from praevention.evaluation.evaluator import HEADLINE_ORDER, Evaluator
 from praevention.evaluation.inputs import EvaluationData
 from praevention.evaluation.outcomes import design_key
+from praevention.evaluation.rows import run_designs, treated_units
 from praevention.stats.methods import NONE
 
 SEED = 20261201

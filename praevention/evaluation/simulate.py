@@ -7,7 +7,7 @@ process is deliberately *not* the estimator's model: the comparison-group design
 unit's standardised change relative to its Land is exchangeable with the comparison units'; the scenarios
 (:data:`SCENARIOS`) break that assumption in the ways real Kreis series do. Each replication runs the
 production code path unchanged: the panel rows go into :class:`~praevention.evaluation.inputs.EvaluationData`,
-the design into :func:`~praevention.evaluation.evaluate.design_rows` (comparison pool rule, minimum case
+the design into :func:`~praevention.evaluation.rows.design_rows` (comparison pool rule, minimum case
 count, comparison-group design with its pre-trend test, headline rule with the synthetic control as
 fallback), and the naive before/after comparison is computed beside it for contrast.
 
@@ -257,9 +257,9 @@ def kreis_replicate(scenario: Scenario, true_rr: float, seed: int, rep: int) -> 
     The random stream depends on ``(seed, rep)`` only, so replications with different true effects or
     scenarios share their random numbers wherever the scenarios agree."""
     from praevention.evaluation.design import Design, periods
-    from praevention.evaluation.evaluate import design_rows
     from praevention.evaluation.evaluator import Evaluator
     from praevention.evaluation.inputs import EvaluationData
+    from praevention.evaluation.rows import design_rows
 
     draw = kreis_panel(np.random.default_rng([seed, rep]), scenario, true_rr)
     kinds = dict.fromkeys(draw.rows["unit_ags"].unique(), "Landkreis")

@@ -4,7 +4,7 @@ Placebo sites are circles of :data:`RADII` metres at random places of the Gemein
 (a Gemeinde drawn by its accidents times their density: where accidents gather, as measures do),
 on the accident kinds the register targets, with random start years, away from every registered measure's
 site. Each is evaluated exactly as a registered site (:class:`~praevention.evaluation.sites.SiteEvaluator`
-through :func:`~praevention.evaluation.evaluate.run_designs`). Since none has an effect, every interval that
+through :func:`~praevention.evaluation.rows.run_designs`). Since none has an effect, every interval that
 excludes "no change" is a false positive. Two ways of choosing the places:
 
 * ``zufällig``: a place with at least one accident of the kind before (a site worth a measure at all);
@@ -28,7 +28,7 @@ import pandas as pd
 import shapely
 
 from praevention.evaluation.design import Design, periods
-from praevention.evaluation.evaluate import run_designs
+from praevention.evaluation.rows import run_designs
 from praevention.evaluation.sites import (
     BUILT_M,
     SITE_DOMAIN,

@@ -460,7 +460,7 @@ class SiteCounts:
 
 
 class SiteEvaluator:
-    """Estimates for site designs, with the interface :func:`~praevention.evaluation.evaluate.run_designs`
+    """Estimates for site designs, with the interface :func:`~praevention.evaluation.rows.run_designs`
     uses: ``methods``, ``method``, ``too_few_cases``, ``comparison``."""
 
     def __init__(self, places: Places, sites: dict[str, Site], models: SiteModels):

@@ -21,7 +21,8 @@ import warnings
 
 import pandas as pd
 
-from praevention.evaluation.evaluate import EFFECT_COLUMNS, adjust_and_classify, to_json
+from praevention.evaluation.evaluate import adjust_and_classify
+from praevention.evaluation.rows import EFFECT_COLUMNS, to_json
 from praevention.register.targets import aims_at_safety
 from praevention.stats.methods import NONE, SURVEY
 from praevention.survey.estimate import MIN_ANSWERS, compare, sample_size_for

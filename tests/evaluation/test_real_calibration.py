@@ -270,8 +270,8 @@ def test_with_real_shaped_lka_figures_placebo_gemeinden_stay_at_chance_and_a_pla
 def test_plan_answers_for_a_gemeinde_at_both_levels(real):
     """Quedlinburg without Gemeinde figures: the Kreis rows say the town's share and that no plausible drop in
     the town could show in the Kreis; a Gemeinde row estimates the MDE with the LKA's figures."""
-    from praevention.evaluation.evaluate import treated_units
     from praevention.evaluation.plan import councils_needed, plan
+    from praevention.evaluation.rows import treated_units
 
     data, bodies, measures = real
     treated = treated_units(register_designs(data, bodies, measures))
