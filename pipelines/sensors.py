@@ -63,6 +63,8 @@ def stale_assets(
         synthetic=report_settings.is_synthetic(),
         land=raw_data.land_key(),
         regions=report_settings.region_scheme(),
+        # the products are staged in the folder of the instance that runs them: the daemon's
+        dagster_home=Path(report_settings.dagster_home or context.instance.root_directory),
     )
     wave = engine.next_wave(context.instance, graph, settings)
     if not wave:

@@ -131,8 +131,8 @@ def test_a_gemeinde_measure_is_evaluated_on_the_gemeinde_from_the_lka_import(dem
     own cases from the LKA template, and every sentence about it names that level and statistic."""
     _, con, truth = demo
     rows = con.execute(
-        "SELECT measure_id, unit_ags, unit_level, method, evaluable, headline, estimate, verdict_de, diagnostics "
-        "FROM measure_effects WHERE measure_id IN ('DM08', 'D04:gruendung')"
+        "SELECT measure_id, unit_ags, unit_level, method, evaluable, headline, estimate, ci_low, ci_high, verdict_de, "
+        "diagnostics FROM measure_effects WHERE measure_id IN ('DM08', 'D04:gruendung')"
     ).df()
     dm08 = rows[rows["measure_id"] == "DM08"]
     expected = truth.set_index("measure_id").loc["DM08", "unit_ags"]

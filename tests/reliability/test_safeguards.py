@@ -167,7 +167,7 @@ def test_a_register_without_a_measure_in_the_land_evaluates_to_an_empty_table() 
     )
     bodies, measures = pd.DataFrame(columns=list(BODY_TYPES_SQL)), pd.DataFrame(columns=list(MEASURE_TYPES_SQL))
     effects, pooled, designs = evaluate(EvaluationData(panel, {}, "99"), bodies, measures)
-    effects, pooled = add_verdicts(effects, pooled, bodies, measures, {}, {})
+    effects, pooled = add_verdicts(effects, pooled, bodies, measures, {}, {}, {})
     head = effects[effects["headline"]]
     assert designs == [] and head.empty and "evaluable" in head.columns and int(head["evaluable"].sum()) == 0
 
