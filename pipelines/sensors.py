@@ -10,6 +10,8 @@ The sensor starts switched on in a new deployment (``PRAEVENTION_SENSORS=on`` in
 off elsewhere (``make ui``); an operator's choice in the UI (Automation) stands over both.
 """
 
+from pathlib import Path
+
 from dagster import (
     AssetSelection,
     DagsterRunStatus,
