@@ -12,6 +12,8 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import version
 
+from pipelines.german import GermanParser
+
 # Modules that expose ``add_parser(subparsers)``; each sets ``handler`` on its parser.
 COMMAND_MODULES = (
     "pipelines.commands.pipeline",
@@ -24,13 +26,18 @@ COMMAND_MODULES = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = GermanParser(
         prog="praevention",
-        description="Präventionsmonitor Sachsen-Anhalt: ingest, evaluate and report.",
+        description="Präventionsmonitor Sachsen-Anhalt: Daten laden, Wirkungen auswerten, Berichte erstellen.",
     )
-    parser.add_argument("--debug", action="store_true", help="show tracebacks (for developers)")
-    parser.add_argument("--version", action="version", version=f"praevention {version('praeventionsmonitor')}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--debug", action="store_true", help="Fehler mit vollständigem Verlauf zeigen (für Entwickler)")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"praevention {version('praeventionsmonitor')}",
+        help="die installierte Version zeigen und beenden",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
     for name in COMMAND_MODULES:
         importlib.import_module(name).add_parser(sub)
     for command in sub.choices.values():  # `praevention run --debug` as well as `praevention --debug run`
@@ -67,16 +74,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (PipelineError, SourceFormatError) as exc:
         if args.debug:
             raise
-        print(f"praevention: error: {exc}", file=sys.stderr)
+        print(f"praevention: Fehler: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("praevention: interrupted", file=sys.stderr)
+        print("praevention: abgebrochen", file=sys.stderr)
         return 130
     except Exception as exc:
         if args.debug:
             raise
         print(
-            f"praevention: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)",
+            f"praevention: unerwarteter Fehler: {type(exc).__name__}: {exc} (Einzelheiten mit --debug)",
             file=sys.stderr,
         )
         return 1

@@ -77,7 +77,7 @@ def land(explicit: str | None = None) -> str:
     if not (len(value) == 2 and value.isdigit()):
         from praevention.errors import PipelineError
 
-        raise PipelineError(f"Land key must be two digits, got {value!r}")
+        raise PipelineError(f"Der Schlüssel des Landes hat zwei Ziffern, nicht {value!r}")
     return value
 
 

@@ -53,7 +53,7 @@ def run(out: Path, capsys: pytest.CaptureFixture) -> tuple[int, str]:
 
 
 def blocking_lines(err: str) -> list[str]:
-    return [line for line in err.splitlines() if line.startswith("praevention: blocking check failed:")]
+    return [line for line in err.splitlines() if line.startswith("praevention: blockierende Prüfung nicht bestanden:")]
 
 
 def published(out: Path) -> dict[str, tuple[int, int]]:
@@ -90,7 +90,7 @@ def test_the_instance_shows_every_assets_latest_materialization_and_checks(demo_
 def test_an_unchanged_rerun_materialises_nothing(demo_run: Path, capsys) -> None:
     code, err = run(demo_run, capsys)
     assert code == 0, err
-    assert "Everything is up to date" in err
+    assert "Alles ist aktuell" in err
 
 
 def _plant_contact(register: Path, contact: str | None) -> None:
@@ -145,11 +145,11 @@ def test_a_duplicate_accident_key_fails_every_run_and_publishes_nothing(demo_run
     _duplicate_an_accident(demo_run / "rohdaten" / "accidents")
     code, err = run(demo_run, capsys)
     assert code == 1, err
-    assert blocking_lines(err) == ["praevention: blocking check failed: accident_points / key_unique"]
+    assert blocking_lines(err) == ["praevention: blockierende Prüfung nicht bestanden: accident_points / key_unique"]
     again, err_again = run(demo_run, capsys)
     assert again == 1, err_again
     assert blocking_lines(err_again) == blocking_lines(err)
-    assert "Everything is up to date" not in err_again
+    assert "Alles ist aktuell" not in err_again
     assert published(demo_run) == files
     with duckdb.connect(str(demo_run / "warehouse.duckdb"), read_only=True) as con:
         assert table_digest(con, "panel") == panel

@@ -10,30 +10,40 @@ from pathlib import Path
 
 
 def _paths(parser: argparse.ArgumentParser, *, out: bool) -> None:
-    parser.add_argument("--raw-dir", help="raw-data directory (default: $PRAEVENTION_RAW_DIR or data/raw)")
-    parser.add_argument("--warehouse", help="DuckDB file (default: $PRAEVENTION_WAREHOUSE or data/warehouse.duckdb)")
     parser.add_argument(
-        "--register", help="register file or folder, if not in <raw-dir>/councils (default: $PRAEVENTION_REGISTER)"
+        "--raw-dir", metavar="ORDNER", help="Ordner der Rohdaten (Vorgabe: $PRAEVENTION_RAW_DIR oder data/raw)"
+    )
+    parser.add_argument(
+        "--warehouse", metavar="DATEI", help="DuckDB-Datei (Vorgabe: $PRAEVENTION_WAREHOUSE oder data/warehouse.duckdb)"
+    )
+    parser.add_argument(
+        "--register",
+        metavar="PFAD",
+        help="Registerdatei oder -ordner, falls nicht in <raw-dir>/councils (Vorgabe: $PRAEVENTION_REGISTER)",
     )
     if out:
-        parser.add_argument("--out", help="output directory (default: $PRAEVENTION_OUT or reports/)")
+        parser.add_argument("--out", metavar="ORDNER", help="Ausgabeordner (Vorgabe: $PRAEVENTION_OUT oder reports/)")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    ingest = subparsers.add_parser("ingest", help="load every raw source into the warehouse")
+    ingest = subparsers.add_parser(
+        "ingest", help="alle Rohdaten in das Warehouse laden", description="Lädt alle Rohdaten in das Warehouse."
+    )
     _paths(ingest, out=False)
     ingest.set_defaults(handler=run_ingest)
     run = subparsers.add_parser(
         "run",
-        help="materialise what Dagster reports as stale or missing (changed raw files or code, failed "
-        "blocking checks) and everything downstream",
+        help="erzeugen, was Dagster als veraltet oder fehlend meldet (geänderte Rohdaten oder Programme, "
+        "nicht bestandene Prüfungen), und alles, was darauf aufbaut",
+        description="Erzeugt, was veraltet ist oder fehlt, und alles, was darauf aufbaut: Warehouse, Auswertung, "
+        "Karten, Steckbriefe, Bericht, Präsentationen und die Übersichtsseite.",
     )
     _paths(run, out=True)
-    run.add_argument("--full", action="store_true", help="re-materialise every asset, changed or not")
+    run.add_argument("--full", action="store_true", help="alles neu erzeugen, ob geändert oder nicht")
     run.add_argument(
         "--regions",
         choices=("polizeiinspektionen", "kreise"),
-        help="one conference deck per police inspection (default, data/regions.yaml) or per Kreis",
+        help="eine Konferenzpräsentation je Polizeiinspektion (Vorgabe, data/regions.yaml) oder je Kreis",
     )
     run.set_defaults(handler=run_all)
 
@@ -59,7 +69,7 @@ def run_all(args: argparse.Namespace) -> int:
         with engine.open_instance() as instance:
             todo = engine.stale_assets(instance, ctx.defs, ctx.settings)
     if not todo:
-        print("Everything is up to date: no input changed since the last run.", file=sys.stderr)
+        print("Alles ist aktuell: Seit dem letzten Lauf hat sich keine Eingabe geändert.", file=sys.stderr)
         return 0
     return ctx.execute(list(todo), "run", reasons=todo)
 
@@ -108,7 +118,7 @@ class Context:
 
         raw = config.raw_dir(args.raw_dir)
         if not raw.is_dir():
-            raise PipelineError(f"raw-data directory {raw} does not exist (use --raw-dir or PRAEVENTION_RAW_DIR)")
+            raise PipelineError(f"Rohdatenordner {raw} gibt es nicht (--raw-dir oder PRAEVENTION_RAW_DIR angeben)")
         return cls(
             raw,
             config.warehouse_path(args.warehouse),
@@ -122,7 +132,7 @@ class Context:
         from praevention.discovery import discover, display_path
 
         for path in discover(self.raw_dir).not_loaded():
-            print(f"  not loaded (matches no known source layout): {display_path(path)}", file=sys.stderr)
+            print(f"  nicht geladen (kein bekanntes Format einer Quelle): {display_path(path)}", file=sys.stderr)
 
     def execute(self, keys: list, label: str, *, reasons: dict | None = None) -> int:
         """One in-process run of ``keys`` (one DuckDB writer) in the persistent instance."""
@@ -132,10 +142,10 @@ class Context:
         named = [
             k.to_user_string() + (f" ({reasons[k]})" if reasons and reasons[k] != "upstream" else "") for k in keys
         ]
-        print(f"praevention {label}: {len(keys)} asset(s): {', '.join(named)}", file=sys.stderr)
+        print(f"praevention {label}: {len(keys)} Schritt(e): {', '.join(named)}", file=sys.stderr)
         print(
-            f"  raw data  {self.raw_dir}\n  warehouse {self.warehouse}\n  output    {self.out_dir}\n"
-            f"  dagster   {config.dagster_home()}",
+            f"  Rohdaten  {self.raw_dir}\n  Warehouse {self.warehouse}\n  Ausgabe   {self.out_dir}\n"
+            f"  Dagster   {config.dagster_home()}",
             file=sys.stderr,
         )
         self.report_unrecognised()
@@ -167,6 +177,7 @@ class Context:
 def report(result, took: float) -> int:
     """Print failures as one line each (file, line, problem), a summary, and return the exit code."""
     from pipelines.progress import current_tally
+    from praevention.render import fmt
 
     failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
     failed_checks = [
@@ -182,34 +193,38 @@ def report(result, took: float) -> int:
         while cause.cause is not None:
             cause = cause.cause
         message = (cause.message or err.message).strip().splitlines()[-1]
-        print(f"praevention: error in {event.step_key}: {message}", file=sys.stderr)
+        print(f"praevention: Fehler in {event.step_key}: {message}", file=sys.stderr)
     for check in failed_checks:
         detail = f" ({check.description})" if check.description else ""
         print(
-            f"praevention: blocking check failed: {check.asset_key.to_user_string()} / {check.check_name}{detail}",
+            f"praevention: blockierende Prüfung nicht bestanden: {check.asset_key.to_user_string()} / "
+            f"{check.check_name}{detail}",
             file=sys.stderr,
         )
         meta = check.metadata or {}
         for line in getattr(meta.get("problems"), "value", None) or []:
             print(f"  {line}", file=sys.stderr)
         for name in getattr(meta.get("files_removed"), "value", None) or []:
-            print(f"  removed from the output folder: {name}", file=sys.stderr)
+            print(f"  aus dem Ausgabeordner entfernt: {name}", file=sys.stderr)
     for event in result.all_events:
         if event.event_type_value == "ASSET_MATERIALIZATION":
             files = event.event_specific_data.materialization.metadata.get("not_loaded")
             for line in getattr(files, "value", None) or []:
-                print(f"praevention: not loaded: {line}", file=sys.stderr)
+                print(f"praevention: nicht geladen: {line}", file=sys.stderr)
     skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
     if skipped:
-        print(f"praevention: not run because an upstream step failed: {', '.join(skipped)}", file=sys.stderr)
+        print(
+            f"praevention: nicht ausgeführt, weil ein vorheriger Schritt scheiterte: {', '.join(skipped)}",
+            file=sys.stderr,
+        )
     tally = current_tally()
     summary = (
-        f"{len(tally.materialized)} asset(s) materialised, {tally.checks_passed} check(s) passed, "
-        f"{len(tally.warnings)} warning(s), {tally.files} output file(s); run {result.run_id[:8]} in the Dagster "
-        "instance"
+        f"{len(tally.materialized)} Schritt(e) erzeugt, {tally.checks_passed} Prüfung(en) bestanden, "
+        f"{len(tally.warnings)} Warnung(en), {tally.files} Ausgabedatei(en); Lauf {result.run_id[:8]} in der "
+        "Dagster-Instanz"
     )
     if failures or failed_checks or not result.success:
-        print(f"praevention: failed after {took:.1f} s: {summary}", file=sys.stderr)
+        print(f"praevention: gescheitert nach {fmt.number(took, 1)} s: {summary}", file=sys.stderr)
         return 1
-    print(f"praevention: done in {took:.1f} s: {summary}", file=sys.stderr)
+    print(f"praevention: fertig in {fmt.number(took, 1)} s: {summary}", file=sys.stderr)
     return 0

@@ -15,21 +15,22 @@ from pathlib import Path
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     plan = subparsers.add_parser(
         "plan",
-        help="how large a reduction an area's data could detect after 1, 2, 3 and 5 years",
-        description="Minimum detectable effect (80 %% power) of a planned measure, from the warehouse's data.",
+        help="wie große Senkung die Daten eines Gebiets nach 1, 2, 3 und 5 Jahren erkennen könnten",
+        description="Kleinste erkennbare Wirkung (80 %% Power) einer geplanten Maßnahme, aus den Daten des Warehouse.",
     )
-    plan.add_argument("--ags", required=True, help="Gemeinde (8 digits) or Kreis (5 digits) key of the area")
+    plan.add_argument("--ags", required=True, help="Schlüssel des Gebiets: Gemeinde (8 Stellen) oder Kreis (5 Stellen)")
     plan.add_argument(
         "--indicator",
         required=True,
-        help="PKS offence key (e.g. '------' for all offences, 899000 street crime) or accident group (e.g. all)",
+        help="PKS-Schlüssel (z. B. '------' für alle Straftaten, 899000 Straßenkriminalität) oder Unfallart "
+        "(z. B. all)",
     )
-    plan.add_argument("--years", type=int, help="only this many years after the start (default: 1, 2, 3 and 5)")
-    plan.add_argument("--years-before", type=int, default=5, help="years before the start to compare with (default 5)")
+    plan.add_argument("--years", type=int, help="nur so viele Jahre nach dem Beginn (Vorgabe: 1, 2, 3 und 5)")
+    plan.add_argument("--years-before", type=int, default=5, help="Jahre vor dem Beginn zum Vergleich (Vorgabe 5)")
     plan.add_argument(
         "--warehouse",
-        help="DuckDB file (default: $PRAEVENTION_WAREHOUSE, else the warehouse of the latest run recorded in the "
-        "Dagster instance, else data/warehouse.duckdb)",
+        help="DuckDB-Datei (Vorgabe: $PRAEVENTION_WAREHOUSE, sonst das Warehouse des letzten Laufs in der "
+        "Dagster-Instanz, sonst data/warehouse.duckdb)",
     )
     plan.set_defaults(handler=run_plan)
 
@@ -59,7 +60,9 @@ def run_plan(args: argparse.Namespace) -> int:
 
     ags = args.ags.strip()
     if not (ags.isdigit() and len(ags) in (2, 5, 8)):
-        raise PipelineError(f"--ags {args.ags!r}: expected a Gemeinde (8 digits), Kreis (5) or Land (2) key")
+        raise PipelineError(
+            f"--ags {args.ags!r}: erwartet ein Schlüssel einer Gemeinde (8 Stellen), eines Kreises (5) oder des Landes (2)"
+        )
     indicators = indicator_keys(args.indicator.strip())
     con = warehouse.connect(plan_warehouse(args.warehouse), read_only=True, spatial=False)
     try:
@@ -72,7 +75,7 @@ def run_plan(args: argparse.Namespace) -> int:
     treated = treated_units(register_designs(data, bodies, measures))
     rows = plan(data, treated, ags, indicators, years_before=args.years_before, after_years=after)
     if not rows:
-        raise PipelineError(f"no data for {', '.join(indicators)} in {ags} or the Kreis and Land around it")
+        raise PipelineError(f"keine Daten für {', '.join(indicators)} in {ags} oder seinem Kreis und Land")
     names = data.yearly.drop_duplicates("unit_ags").set_index("unit_ags")["unit_name"]
     print(f"Planung für {names.get(ags, ags)} ({ags}), Zielgröße „{data.label(rows[0].indicator)}“")
     if indicators[0].startswith("pks:") and len(ags) == 8:

@@ -35,11 +35,11 @@ from praevention.stats.methods import LABELS as METHOD_LABELS
 
 WORDS = Path(__file__).resolve().parents[2] / "data" / "product_check_words.yaml"
 CHECKED = {".html", ".pdf", ".xlsx", ".pptx", ".svg", ".csv"}
-LEVEL_HEADERS = {"Ebene", "unit_level"}
-COUNT_HEADERS = {"Anzahl", "count"}
+LEVEL_HEADERS = {"Ebene", "unit_level", "ebene"}
+COUNT_HEADERS = {"Anzahl", "count", "anzahl"}
 #: columns whose point is an identifier (register IDs, warehouse column names): there, only paths, placeholders
 #: and broken phrases are problems
-CODE_COLUMNS = {"Spalte im Warehouse", "Kennzahl (Schlüssel)"}
+CODE_COLUMNS = {"Spalte im Warehouse", "Kennzahl (Schlüssel)", "kennzahl", "spalte"}
 ALLOWED_IN_CODE_COLUMNS = {"Register-ID", "interner Code", "englisches Wort"}
 
 
@@ -169,8 +169,9 @@ def _xlsx_tables(path: Path) -> list[Table]:
 
 def _csv_tables(path: Path) -> list[Table]:
     text = path.read_text(encoding="utf-8-sig")
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-    return [("", [list(r) for r in csv.reader(io.StringIO(text), dialect)])]
+    head = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=head.count)  # the header names the columns: its separator is the file's
+    return [("", [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)])]
 
 
 def _column(col: int) -> str:
@@ -191,7 +192,9 @@ def _table_pieces(tables: list[Table]) -> tuple[list[Piece], list[Piece]]:
         if sheet:
             out.append((f"{prefix}Name", sheet))
         id_cols = {
-            j for j, h in enumerate(rows[0] if rows else []) if str(h or "").endswith("-ID") or h in CODE_COLUMNS
+            j
+            for j, h in enumerate(rows[0] if rows else [])
+            if str(h or "").endswith(("-ID", "_id")) or h in CODE_COLUMNS
         }
         for i, row in enumerate(rows, start=1):
             for j, v in enumerate(row):

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+
+from praevention.render import fmt
+from praevention.render.disclosure import mark_panel, single_gemeinde_kreise
 
 SYNTHETIC_LABEL = "Demodaten – synthetisch"
 
@@ -44,6 +48,17 @@ SOURCE_NAMES = {
     "crime_city_stats": "KISS-MD",
     "crime_gemeinde_cases": "PKS nach Tatortgemeinde (LKA)",
 }
+
+#: prefix of the bodies the sourced register derives from a single measure ("Beteiligte an „…“ (Ort)",
+#: :mod:`praevention.register.sourced_register`): placeholders, not bodies anyone founded
+PLACEHOLDER_PREFIX = "K-"
+
+
+def is_placeholder(body_id: object) -> bool:
+    """A placeholder body ("Beteiligte an „…“"): it gets no fact sheet, no search hit, no request for a founding
+    date and is not counted as a body; its measure is shown where the measure takes place."""
+    return str(body_id).startswith(PLACEHOLDER_PREFIX)
+
 
 #: the sources whose latest year dates the outputs (boundaries and population lag behind them)
 DATA_DATE_SOURCES = ("pks", "unfallatlas", "unfallstatistik")
@@ -81,6 +96,11 @@ class ReportData:
     regions: dict[str, list[str]]
     data_years: dict[str, tuple[int, int]] = field(default_factory=dict)
     synthetic: bool = False
+    #: the screened road sites (``accident_screening``, EPSG:25832 points) where the warehouse holds them
+    screening: gpd.GeoDataFrame | None = None
+    #: dissolved Gemeinden (today parts of a Gemeinde of their Kreis) with the name the statistics gave them:
+    #: ags, name
+    former_gemeinden: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["ags", "name"]))
     #: the date every output carries (footers, workbook and deck properties, zip members): the end of the
     #: latest year of crime or accident data, not the day of the run, so that runs on different days give
     #: identical files; derived from ``data_years`` unless given
@@ -90,6 +110,31 @@ class ReportData:
         if self.data_date is None:
             latest = [hi for key, (_, hi) in self.data_years.items() if key in DATA_DATE_SOURCES]
             self.data_date = dt.date(max(latest), 12, 31) if latest else NO_DATA_DATE
+        if "disclosure" not in self.panel:
+            self.panel = self._published_panel(self.panel)
+
+    def _published_panel(self, panel: pd.DataFrame) -> pd.DataFrame:
+        """The panel as every product shows it: only today's Gemeinden and Kreise (no rows of dissolved
+        Gemeinden or old Kreise, which have no name and no boundary) and the Land, Stadtteile kept; each row's
+        ``disclosure`` flag (:func:`praevention.render.disclosure.mark_panel`)."""
+        level, ags = panel["unit_level"].astype(str), panel["unit_ags"].astype(str)
+        current = (
+            ((level == "Gemeinde") & ags.isin(set(self.gemeinden["ags"].astype(str))))
+            | ((level == "Kreis") & ags.isin(set(self.kreise["ags"].astype(str))))
+            | ~level.isin(["Gemeinde", "Kreis"])
+        )
+        out = panel[current].reset_index(drop=True)
+        return out.assign(disclosure=mark_panel(out, self.kreisfreie))
+
+    @cached_property
+    def real_bodies(self) -> pd.DataFrame:
+        """The register's bodies without placeholders (:func:`is_placeholder`)."""
+        return self.bodies[~self.bodies["body_id"].map(is_placeholder)]
+
+    @cached_property
+    def kreisfreie(self) -> set[str]:
+        """The Kreise that are one Gemeinde (kreisfreie Städte)."""
+        return single_gemeinde_kreise(self.gemeinden, self.kreise)
 
     def attributions(self, *keys: str) -> list[str]:
         """The attribution lines for the sources present, with their years; only ``keys`` when given."""
@@ -120,15 +165,25 @@ class ReportData:
 
     def event_name(self, measure_id: str, limit: int = 0) -> str:
         """What people call a measure or a body's founding (never its register ID), cut to ``limit``
-        characters when given (:func:`praevention.render.verdict.event_title`)."""
+        characters at a word boundary when given (:func:`praevention.render.verdict.event_title`, :func:`fmt.shorten`)."""
         from praevention.render.verdict import event_title
 
         titles = (
             dict(zip(self.measures["measure_id"], self.measures["title"], strict=False)) if len(self.measures) else {}
         )
         names = dict(zip(self.bodies["body_id"], self.bodies["name"], strict=False)) if len(self.bodies) else {}
-        text = event_title(str(measure_id), titles, names)
-        return text if not limit or len(text) <= limit else text[: limit - 1].rstrip() + "…"
+        return fmt.shorten(event_title(str(measure_id), titles, names), limit)
+
+    def kreis_label(self, ags: str) -> str:
+        """A Kreis as people name it: 'Landkreis Harz'; a name that says 'kreis' (Burgenlandkreis, Altmarkkreis
+        Salzwedel) or 'Landkreis' and a kreisfreie Stadt as they are."""
+        hit = self.kreise[self.kreise["ags"].astype(str) == str(ags)]
+        if hit.empty:
+            return f"Kreis {ags}"
+        name, kind = str(hit["name"].iloc[0]), str(hit["kreis_type"].iloc[0]) if "kreis_type" in hit else ""
+        if "kreisfrei" in kind.lower() or str(ags) in self.kreisfreie or "kreis" in name.lower():
+            return name
+        return f"Landkreis {name}"
 
     def unit_name(self, ags: str) -> str:
         """The name of a Gemeinde, a Kreis or the Land; a Stadtteil group by its numbers."""
@@ -180,6 +235,31 @@ def _geo(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame.drop(columns=["wkb"]), geometry=shapely.from_wkb(wkb), crs=25832)
 
 
+def load_screening(con, land: str) -> gpd.GeoDataFrame | None:
+    """The screened road sites of the Land as points (EPSG:25832), when the warehouse has the table
+    ``accident_screening``; its columns as they are, the place from x/y in EPSG:25832 or lon/lat."""
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if "accident_screening" not in tables:
+        return None
+    frame = con.execute("SELECT * FROM accident_screening").df()
+    if "ags" in frame:
+        frame = frame[frame["ags"].astype(str).str.startswith(land)]
+    for x, y, crs in (("x_25832", "y_25832", 25832), ("lon", "lat", 4326)):
+        if {x, y} <= set(frame.columns):
+            points = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame[x], frame[y]), crs=crs)
+            points = points.to_crs(25832)
+            return points[
+                [
+                    c
+                    for c in points.columns
+                    if points[c].dtype != object
+                    or c == "geometry"
+                    or points[c].map(lambda v: v is None or isinstance(v, str | int | float)).all()
+                ]
+            ]
+    return None
+
+
 def load_report_data(con, land: str, *, synthetic: bool = False, regions: str = "polizeiinspektionen") -> ReportData:
     """Read everything the renderers need from the warehouse (no personal data is stored there)."""
     from praevention.evaluation.panel import LAND_NAMES
@@ -218,7 +298,14 @@ def load_report_data(con, land: str, *, synthetic: bool = False, regions: str = 
         years["kiss_md"] = tuple(
             int(v) for v in con.execute("SELECT min(year), max(year) FROM crime_city_stats").fetchone()
         )
+    former = con.execute(
+        "SELECT DISTINCT ags, unit_name AS name FROM accident_counts WHERE level = 'Gemeinde' AND substr(ags, 1, 2) = ? "
+        "AND unit_name IS NOT NULL ORDER BY ags",
+        [land],
+    ).df()
     return ReportData(
+        former_gemeinden=former[~former["ags"].isin(set(gem["ags"]))].reset_index(drop=True),
+        screening=load_screening(con, land),
         land=land,
         land_name="Demoland" if synthetic else LAND_NAMES.get(land, land),
         gemeinden=gem,

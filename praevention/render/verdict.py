@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from praevention.render.fmt import change_from_ratio, number
+from praevention.render.fmt import change_from_ratio, number, shorten
 from praevention.stats.methods import NAIVE, SYNTH
 from praevention.stats.methods import label as method_label
 from praevention.stats.multiple import expected_false_positives
@@ -72,7 +72,7 @@ def chance_phrase(n_tests: int) -> str:
 
 def event_phrase(measure_id: str, title: str) -> str:
     """'der Einrichtung des Gremiums „…“' for a body's founding, 'dem Beginn der Maßnahme „…“' otherwise."""
-    short = title if len(title) <= 70 else title[:67].rstrip() + "…"
+    short = shorten(title, 70)
     if measure_id.endswith(":gruendung"):
         return f"der Einrichtung von „{short}“"
     if measure_id.endswith(":neustart"):
