@@ -135,6 +135,9 @@ def _pdf(path: Path) -> list[Piece]:
         from pypdf import PdfReader
 
         pages = [p.extract_text() or "" for p in PdfReader(path).pages]
+    # a word hyphenated at a line end goes on in the next line (in a table cell, after other columns): the
+    # part before the soft hyphen is no word of its own ("Speed\u00ad" of "Speedmarathon")
+    pages = [re.sub(r"\w+\u00ad", " ", page) for page in pages]
     return [(f"Seite {i}", page) for i, page in enumerate(pages, start=1) if page.strip()]
 
 

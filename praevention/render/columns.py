@@ -56,8 +56,8 @@ FIELDS: dict[str, Field] = {
         "anzahl_hinweis",
         "Hinweis zur Anzahl",
         "string",
-        "'<3': ein oder zwei Fälle in einer Gemeinde, nicht genau ausgewiesen; '.': ausgeblendet, damit sich eine "
-        "kleine Zahl nicht aus der Kreis- oder Landessumme errechnen lässt; leer: Anzahl ausgewiesen.",
+        "'<3': ein oder zwei Fälle in einer Gemeinde, nicht genau ausgewiesen; 'ausgeblendet': nicht ausgewiesen, "
+        "damit sich eine kleine Zahl nicht aus der Kreis- oder Landessumme errechnen lässt; leer: Anzahl ausgewiesen.",
     ),
     "population": _f(
         "einwohner",
@@ -162,13 +162,15 @@ FIELDS: dict[str, Field] = {
         "faelle_vorher_hinweis",
         "Hinweis zu Fälle vorher",
         "string",
-        "'<3' oder '.', wenn die Fallzahl nach der Kleinzahlregel nicht ausgewiesen wird (wie anzahl_hinweis).",
+        "'<3' oder 'ausgeblendet', wenn die Fallzahl nach der Kleinzahlregel nicht ausgewiesen wird "
+        "(wie anzahl_hinweis).",
     ),
     "n_after_disclosure": _f(
         "faelle_nachher_hinweis",
         "Hinweis zu Fälle nachher",
         "string",
-        "'<3' oder '.', wenn die Fallzahl nach der Kleinzahlregel nicht ausgewiesen wird (wie anzahl_hinweis).",
+        "'<3' oder 'ausgeblendet', wenn die Fallzahl nach der Kleinzahlregel nicht ausgewiesen wird "
+        "(wie anzahl_hinweis).",
     ),
     "period_before": _f("zeitraum_vorher", "Zeitraum vorher", "string", "Jahre vor dem Beginn, die verglichen wurden."),
     "period_after": _f(

@@ -126,7 +126,7 @@ class ReportData:
         out = panel[current].reset_index(drop=True)
         return out.assign(disclosure=mark_panel(out, self.kreisfreie))
 
-    @cached_property
+    @property
     def real_bodies(self) -> pd.DataFrame:
         """The register's bodies without placeholders (:func:`is_placeholder`)."""
         return self.bodies[~self.bodies["body_id"].map(is_placeholder)]

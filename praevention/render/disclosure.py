@@ -8,9 +8,9 @@ Gemeinde too, so its Kreis row is treated alike. Kreis and Land counts are shown
 **Secondary suppression.** A hidden cell must not follow from totals: a Kreis total minus its other
 Gemeinden (and the Land total minus its other Kreise) would give it back. For every group of cells that add
 up to a shown total – the Gemeinden of a Kreis, the Kreise of the Land, for one indicator and one year (or
-month) – further cells are hidden (``.``), smallest first, until the hidden cells' sum no longer tells
+month) – further cells are hidden (``ausgeblendet``), smallest first, until the hidden cells' sum no longer tells
 any reader whether a hidden small count is 1 or 2 (:func:`ambiguous`: the reader knows the sum, that
-each ``<3`` is 1 or 2, and that each ``.`` is 0 or at least 3). This is the complementary suppression of
+each ``<3`` is 1 or 2, and that each ``ausgeblendet`` is 0 or at least 3). This is the complementary suppression of
 the statistical offices (Hundepool et al. 2012, *Statistical Disclosure Control*, ch. 4.4: primary and
 secondary cell suppression), here in its simplest greedy form.
 
@@ -36,19 +36,19 @@ SMALL_COUNT_LIMIT = fmt.SMALL_COUNT_LIMIT
 #: flags of the ``disclosure`` column
 SHOWN, SMALL, SECONDARY = "", "klein", "gegenrechnung"
 #: what a hidden cell shows
-TEXT = {SMALL: f"<{SMALL_COUNT_LIMIT}", SECONDARY: "."}
+TEXT = {SMALL: f"<{SMALL_COUNT_LIMIT}", SECONDARY: "ausgeblendet"}
 #: the legend of the hidden cells, for every product that shows one
 NOTE = {
     SMALL: f"<{SMALL_COUNT_LIMIT}: ein oder zwei Fälle in einer Gemeinde; so kleine Zahlen werden nie genau "
     "ausgewiesen, damit Betroffene nicht erkennbar werden; Rate, Intervall und Veränderung entfallen.",
-    SECONDARY: ". : nicht ausgewiesen, damit sich eine kleine Zahl nicht aus der Summe des Kreises oder des Landes "
-    "errechnen lässt.",
+    SECONDARY: "ausgeblendet: nicht ausgewiesen, damit sich eine kleine Zahl nicht aus der Summe des Kreises oder "
+    "des Landes errechnen lässt.",
 }
 #: the rule in one sentence (licence file, data dictionary, report)
 RULE = (
     "Anzahlen von 1 bis 2 je Gemeinde (auch kreisfreie Stadt) werden nie genau ausgewiesen ('<3'), ihre Raten nicht; "
-    "weitere Zellen werden ausgeblendet ('.'), wo sich eine kleine Zahl sonst aus der Kreis- oder Landessumme "
-    "errechnen ließe."
+    "weitere Zellen werden ausgeblendet ('ausgeblendet'), wo sich eine kleine Zahl sonst aus der Kreis- oder "
+    "Landessumme errechnen ließe."
 )
 
 
@@ -71,16 +71,27 @@ def ambiguous(n_small: int, n_secondary: int, total: float) -> bool:
 
 def _complete(counts: pd.Series, flags: pd.Series, priority: pd.Series) -> pd.Series:
     """Secondary flags within one group of cells adding up to a shown total (``counts`` and ``flags`` by
-    cell, ``priority`` which cells may be hidden: lower first, NaN never): the smallest cells of 3 or more
-    first, until :func:`ambiguous` (zeros cannot help: the reader knows a ``.`` is 0 or at least 3)."""
+    cell, ``priority`` which cells may be hidden: lower first, NaN never): the smallest single cell of 3 or
+    more that makes the group :func:`ambiguous`, else the smallest ones until it is (zeros cannot help: the
+    reader knows a hidden cell is 0 or at least 3)."""
     out = flags.copy()
     able = priority.notna() & (out == SHOWN) & (counts >= SMALL_COUNT_LIMIT)
     order = pd.DataFrame({"p": priority[able], "c": counts[able]}).sort_values(["p", "c"], kind="stable").index
-    for idx in [None, *order]:
-        if idx is not None:
+
+    def safe(cells: pd.Series) -> bool:
+        return ambiguous(
+            int((cells == SMALL).sum()), int((cells == SECONDARY).sum()), float(counts[cells != SHOWN].sum())
+        )
+
+    if safe(out):
+        return out
+    for idx in order:  # one cell is enough where the smallest suitable one will do
+        if safe(out.where(out.index != idx, SECONDARY)):
             out[idx] = SECONDARY
-        hidden_cells = out != SHOWN
-        if ambiguous(int((out == SMALL).sum()), int((out == SECONDARY).sum()), float(counts[hidden_cells].sum())):
+            return out
+    for idx in order:  # else the smallest ones, until the sum leaves every small count open
+        out[idx] = SECONDARY
+        if safe(out):
             break
     return out
 
@@ -172,7 +183,7 @@ def leaks(panel: pd.DataFrame, flags: pd.Series, single_kreise: Iterable[str]) -
 
 
 def count_text(count: object, flag: object = None, *, missing: str = "–") -> str:
-    """A count as people read it: ``<3`` or ``.`` when hidden (``flag`` from :func:`mark_panel`), else German
+    """A count as people read it: ``<3`` or ``ausgeblendet`` when hidden (``flag`` from :func:`mark_panel`), else German
     notation. Without a flag (a count with no row of its own, e.g. a sum of years), the primary rule applies."""
     if isinstance(flag, str) and flag in TEXT:
         return TEXT[flag]

@@ -73,10 +73,14 @@ DECIMALS = {
     "budget_eur": 2,
 }
 GPKG = "praeventionsmonitor.gpkg"
-#: the GeoPackage's choropleth layers: layer → (level, indicator, value field, its label)
+#: the GeoPackage's choropleth layers: layer → (level, [(indicator, value field)]): the first indicator with a
+#: published map
 LAYERS = {
-    "kreise": ("Kreis", "pks:------", "straftaten_je_100000", "Straftaten je 100.000 Einwohner"),
-    "gemeinden": ("Gemeinde", "acc:verunglueckte", "verunglueckte_je_100000", "Verunglückte je 100.000 Einwohner"),
+    "kreise": ("Kreis", [("pks:------", "straftaten_je_100000")]),
+    "gemeinden": (
+        "Gemeinde",
+        [("acc:verunglueckte", "verunglueckte_je_100000"), ("acc:unfaelle_personenschaden", "unfaelle_je_100000")],
+    ),
 }
 #: fields of the GeoPackage layers beyond the tables' (name → title, type, description)
 LAYER_FIELDS = {
@@ -85,7 +89,26 @@ LAYER_FIELDS = {
     "jahr": ("Jahr", "integer", "Jahr von Anzahl, Einwohnern und Rate – alle drei aus demselben Jahr."),
     "einwohner": ("Einwohner", "integer", "Bevölkerung am 31.12. des Vorjahres, auf der die Rate beruht."),
     "anzahl": ("Anzahl", "integer", "Fälle bzw. Verunglückte im Jahr; leer, wo nicht ausgewiesen (anzahl_hinweis)."),
-    "anzahl_hinweis": ("Hinweis zur Anzahl", "string", "'<3' oder '.': nach der Kleinzahlregel nicht ausgewiesen."),
+    "straftaten_je_100000": (
+        "Straftaten je 100.000 Einwohner",
+        "number",
+        "Straftaten je 100.000 Einwohner (Häufigkeitszahl) im Jahr 'jahr'; die Kreiskarte klassiert dieses Feld.",
+    ),
+    "verunglueckte_je_100000": (
+        "Verunglückte je 100.000 Einwohner",
+        "number",
+        "Verunglückte je 100.000 Einwohner im Jahr 'jahr'; leer, wo die Anzahl nicht ausgewiesen wird.",
+    ),
+    "unfaelle_je_100000": (
+        "Unfälle mit Personenschaden je 100.000 Einwohner",
+        "number",
+        "Unfälle mit Personenschaden je 100.000 Einwohner im Jahr 'jahr'; leer, wo die Anzahl nicht ausgewiesen wird.",
+    ),
+    "anzahl_hinweis": (
+        "Hinweis zur Anzahl",
+        "string",
+        "'<3' oder 'ausgeblendet': nach der Kleinzahlregel nicht ausgewiesen.",
+    ),
     "stabilisiert_je_100000": (
         "stabilisierte Rate je 100.000 Einwohner",
         "number",
@@ -179,11 +202,12 @@ def map_layers(data: ReportData) -> dict[str, gpd.GeoDataFrame]:
     """The GeoPackage's layers (EPSG:25832): Kreise and Gemeinden with count, population and rate of one year
     (the year of the published map) and the map's class; accident points; measures; screened sites."""
     out = {}
-    for layer, (level, indicator, field, _) in LAYERS.items():
+    for layer, (level, candidates) in LAYERS.items():
         shapes = data.kreise if level == "Kreis" else data.gemeinden
-        year = latest_year(data, level, indicator)
-        if year is None:
+        found = [(ind, f, y) for ind, f in candidates if (y := latest_year(data, level, ind)) is not None]
+        if not found:
             continue
+        indicator, field, year = found[0]
         rows, shown, smoothed = figures.map_values(data, level, indicator, year)
         flags = rows["disclosure"].fillna("")
         hidden = flags.map(disclosure.hidden).to_numpy(dtype=bool)
@@ -340,11 +364,12 @@ def layer_styles(layers: dict[str, gpd.GeoDataFrame]) -> dict[str, str]:
     """The QGIS style of each layer: the maps' classes and colours for the choropleths, the accident map's
     category colours for the points, one colour for the measures."""
     styles = {}
-    for layer, (_, _, field, label) in LAYERS.items():
+    for layer, (_, candidates) in LAYERS.items():
         if layer in layers:
             frame = layers[layer]
+            field = next(f for _, f in candidates if f in frame)
             coloured = "stabilisiert_je_100000" if "stabilisiert_je_100000" in frame else field
-            styles[layer] = choropleth_style(coloured, frame[coloured].to_numpy(dtype=float), label)
+            styles[layer] = choropleth_style(coloured, frame[coloured].to_numpy(dtype=float), LAYER_FIELDS[field][0])
     if "unfallorte" in layers:
         colours = {figures.CATEGORY_NAMES[c]: figures.CATEGORY_COLORS[c] for c in (1, 2, 3)}
         styles["unfallorte"] = category_style("kategorie", colours, 1.6)
@@ -397,19 +422,13 @@ def _store_styles(gpkg: Path, styles: dict[str, str], stamp: str) -> None:
 
 
 # ---------------------------------------------------------------------- description
-def layer_fields(frame: gpd.GeoDataFrame, layer: str) -> list[dict]:
+def layer_fields(frame: gpd.GeoDataFrame) -> list[dict]:
     fields = []
     for col in frame.columns:
         if col == frame.geometry.name:
             continue
         if col in LAYER_FIELDS:
             title, type_, description = LAYER_FIELDS[col]
-        elif layer in LAYERS and col == LAYERS[layer][2]:
-            title, type_, description = (
-                LAYERS[layer][3],
-                "number",
-                f"{LAYERS[layer][3]} im Jahr 'jahr'; leer, wo nicht ausgewiesen.",
-            )
         else:
             title, type_, description = (
                 col,
@@ -448,7 +467,7 @@ def datapackage(data: ReportData, tables: dict[str, pd.DataFrame], layers: dict[
             "title": "Geodaten (GeoPackage, EPSG:25832)",
             "description": "Ebenen: "
             + "; ".join(
-                f"{layer} ({', '.join(f['name'] + ': ' + f['title'] for f in layer_fields(frame, layer))})"
+                f"{layer} ({', '.join(f['name'] + ': ' + f['title'] for f in layer_fields(frame))})"
                 for layer, frame in layers.items()
             )
             + ". Jede Ebene mit QGIS-Stil (Klassen und Farben der veröffentlichten Karten) in layer_styles und als .qml.",

@@ -9,7 +9,7 @@ separator, rates with one decimal, p-values rounded to three significant digits)
 register (``notes``, the target as typed) is never published, nor are its placeholder bodies.
 
 Small numbers follow the one disclosure rule (:mod:`praevention.render.disclosure`): a hidden count shows
-``<3`` or ``.`` in the workbook, its rate is left empty. Annual and monthly figures are separate tables; the
+``<3`` or ``ausgeblendet`` in the workbook, its rate is left empty. Annual and monthly figures are separate tables; the
 monthly ones (provisional GENESIS months) carry their own period. Only today's Gemeinden and Kreise appear.
 """
 
@@ -112,7 +112,7 @@ def _register_labels(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
 def hide_counts(
     frame: pd.DataFrame, flags: pd.Series, columns: tuple[str, ...], rates: tuple[str, ...] = ()
 ) -> pd.DataFrame:
-    """The workbook's form of hidden cells: ``<3`` or ``.`` in ``columns`` (:func:`disclosure.count_text`)
+    """The workbook's form of hidden cells: ``<3`` or ``ausgeblendet`` in ``columns`` (:func:`disclosure.count_text`)
     where ``flags`` says so, ``rates`` left empty there."""
     out = frame.astype({c: object for c in (*columns, *rates) if c in frame})
     hide = flags.map(disclosure.hidden)
@@ -311,7 +311,7 @@ def write_workbook(data: ReportData, path: Path) -> Path:
 
 
 def workbook_form(frame: pd.DataFrame) -> pd.DataFrame:
-    """A table as the workbook shows it: hidden counts as ``<3`` or ``.`` in their column, their rates
+    """A table as the workbook shows it: hidden counts as ``<3`` or ``ausgeblendet`` in their column, their rates
     empty, without the flag columns."""
     out = frame
     if "disclosure" in out:
