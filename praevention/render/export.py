@@ -190,24 +190,21 @@ def write_html(fig: go.Figure, path: Path) -> Path:
     description = escape(figure_description(fig))
     described = f'<div id="{div_id}" role="figure" aria-label="{description}"'
     html = html.replace(f'<div id="{div_id}"', described, 1)
-    title = escape(
-        re.sub(
-            r"<[^>]+>",
-            " ",
-            str(
-                fig.layout.meta["title"]
-                if isinstance(fig.layout.meta, dict) and "title" in fig.layout.meta
-                else fig.layout.title.text or ""
-            ),
-        ).strip()
-    )
+    title = escape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", figure_title(fig).split("<br>")[0])).strip())
     head = (
         f'<title>{title} – Präventionsmonitor</title><meta name="viewport" content="width=device-width, '
         'initial-scale=1"><style>html, body { height: 100%; margin: 0; } body > div { height: 100%; }</style>'
     )
-    html = html.replace("<html>", '<html lang="de">', 1).replace("<head>", f"<head>{head}", 1)
+    charset = '<meta charset="utf-8" />'
+    html = html.replace("<html>", '<html lang="de">', 1).replace(charset, charset + head, 1)
     write_if_changed(path, html)
     return path
+
+
+def figure_title(fig: go.Figure) -> str:
+    """The title a figure was given (its one-line form where :func:`figures.base_layout` kept it)."""
+    meta = fig.layout.meta
+    return str(meta["title"]) if isinstance(meta, dict) and "title" in meta else str(fig.layout.title.text or "")
 
 
 def figure_description(fig: go.Figure) -> str:

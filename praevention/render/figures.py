@@ -25,7 +25,7 @@ from plotly.colors import sample_colorscale
 from praevention.evaluation.change import BREAK_NOTE, Change
 from praevention.render import disclosure, fmt
 from praevention.render.classes import fisher_jenks, quantiles
-from praevention.render.data import SYNTHETIC_LABEL, ReportData
+from praevention.render.data import SYNTHETIC_LABEL, ReportData, is_placeholder
 from praevention.render.svg import years_text
 from praevention.stats.rates import eb_smoothed_rates
 
@@ -49,12 +49,6 @@ pio.templates.default = "praeventionsmonitor"
 TITLE_WIDTH = 80
 FOOT_WIDTH = 90
 SIDE_FOOT_WIDTH = 62  # the footnote right of a map
-
-
-def figure_title(fig: go.Figure) -> str:
-    """The title a figure was given, on one line (``base_layout`` wraps it for the picture)."""
-    meta = fig.layout.meta
-    return str(meta["title"]) if isinstance(meta, dict) and "title" in meta else str(fig.layout.title.text or "")
 
 
 def base_layout(
@@ -82,7 +76,7 @@ def base_layout(
         separators=",.",
         font={"family": FONT, "size": 13},
         height=height + 24 * (len(title_lines) - 1),
-        margin={"l": 60, "r": 30, "t": 80 + 24 * (len(title_lines) - 1), "b": 70 + 16 * len(lines)},
+        margin={"l": 60, "r": 30, "t": 80 + 24 * (len(title_lines) - 1), "b": 80 + 17 * len(lines)},
     )
     # German notation on every axis: 10.000, never 10k
     fig.update_xaxes(exponentformat="none", separatethousands=True)
@@ -773,12 +767,15 @@ def quality_chart(data: ReportData) -> go.Figure:
     return fig
 
 
+#: the overview map's group of measures that no body carries (placeholder bodies of the register)
+PLACEHOLDER = "Maßnahme ohne eigenes Gremium"
 BODY_COLORS = {
     "Präventionsrat": "#21908d",
     "Beirat": "#3b528b",
     "Sicherheitspartnerschaft": "#e67e22",
     "Landespräventionsrat": "#8e44ad",
     "other": "#7f8c8d",
+    PLACEHOLDER: "#c7a27c",
 }
 
 
@@ -803,13 +800,22 @@ def overview_map(data: ReportData) -> go.Figure:
             land_rows.append((b, measures))
         else:
             rows.append((point, b, measures))
+    kind_of = {
+        str(b["body_id"]): PLACEHOLDER if is_placeholder(b["body_id"]) else b["body_type"]
+        for _, b in data.bodies.iterrows()
+    }
     for kind, color in BODY_COLORS.items():
-        sel = [r for r in rows if r[1]["body_type"] == kind]
+        sel = [r for r in rows if kind_of[str(r[1]["body_id"])] == kind]
         if not sel:
             continue
+        name = BODY_TYPES.get(kind, kind)
         text = [
-            f"<b>{b['name']}</b><br>{BODY_TYPES.get(kind, kind)}<br>"
-            + ("<br>".join(f"· {fmt.shorten(t, 60)}" for t in m["title"]) or "keine Maßnahmen eingetragen")
+            (
+                "<br>".join(f"<b>{fmt.shorten(t, 60)}</b>" for t in m["title"]) + f"<br>{name}"
+                if kind == PLACEHOLDER
+                else f"<b>{b['name']}</b><br>{name}<br>"
+                + ("<br>".join(f"· {fmt.shorten(t, 60)}" for t in m["title"]) or "keine Maßnahmen eingetragen")
+            )
             for _, b, m in sel
         ]
         fig.add_trace(
@@ -817,7 +823,7 @@ def overview_map(data: ReportData) -> go.Figure:
                 x=[p.x for p, _, _ in sel],
                 y=[p.y for p, _, _ in sel],
                 mode="markers",
-                name=BODY_TYPES.get(kind, kind),
+                name=name,
                 text=text,
                 hoverinfo="text",
                 marker={
@@ -852,7 +858,8 @@ def overview_map(data: ReportData) -> go.Figure:
     fig = base_layout(
         fig,
         data,
-        f"{fmt.plural(len(data.bodies), 'Gremium', 'Gremien')} und {fmt.plural(n_m, 'Maßnahme', 'Maßnahmen')} im Register",
+        f"{fmt.plural(len(data.real_bodies), 'Gremium', 'Gremien')} und {fmt.plural(n_m, 'Maßnahme', 'Maßnahmen')} "
+        "im Register",
         ("register", "vg"),
         height=760,
         notes=["Punktgröße: Zahl der eingetragenen Maßnahmen. Gremien einer Gemeinde stehen in deren Mitte."],
@@ -874,14 +881,14 @@ def alt_texts(data: ReportData, asset_names: dict[str, str] | None = None) -> di
     e = data.effects[data.effects["headline"] & data.effects["evaluable"]]
     spans_one = int(((e["ci_low"] < 1) & (e["ci_high"] > 1)).sum())
     q = data.quality.groupby("asset")["rows"].sum().sort_values(ascending=False)
-    per_kreis = data.bodies["ags"].astype(str).str[:5].value_counts()
+    per_kreis = data.real_bodies["ags"].astype(str).str[:5].value_counts()
     on_map = per_kreis[per_kreis.index.isin(set(data.kreise["ags"]))]
     names = dict(zip(data.kreise["ags"], data.kreise["name"], strict=True))
     most = f"; die meisten in {names[on_map.index[0]]} ({fmt.number(on_map.iloc[0])})" if len(on_map) else ""
     return {
         "overview_map": (
             f"Karte der Kreise von {data.land_name} mit den Gremien des Registers "
-            f"({fmt.plural(len(data.bodies), 'Gremium', 'Gremien')}) als Punkte, ihre Größe nach der Zahl ihrer "
+            f"({fmt.plural(len(data.real_bodies), 'Gremium', 'Gremien')}) als Punkte, ihre Größe nach der Zahl ihrer "
             f"Maßnahmen (zusammen {fmt.number(len(data.measures))}){most}. Gremien für "
             "das ganze Land stehen in einem Kasten neben der Karte."
         ),

@@ -23,12 +23,11 @@ from praevention.evaluation.panel import add_rates
 from praevention.render import disclosure, fmt
 from praevention.render.cache import write_if_changed
 from praevention.render.data import SYNTHETIC_LABEL, ReportData
-from praevention.render.export import Export
+from praevention.render.export import Export, figure_title
 from praevention.render.figures import (
     base_layout,
     choropleth,
     ci_band,
-    figure_title,
     finding_title,
     interval_error,
     rings,
@@ -445,7 +444,7 @@ def build_deck(
         + (f"\n{SYNTHETIC_LABEL}" if data.synthetic else "")
     )
     title.notes_slide.notes_text_frame.text = f"{data.data_as_of()}. Quellen auf der letzten Folie."
-    n_bodies = len(data.bodies[data.bodies["ags"].astype(str).str[:5].isin(kreise)])
+    n_bodies = len(data.real_bodies[data.real_bodies["ags"].astype(str).str[:5].isin(kreise)])
     slide = _slide(
         prs,
         f"Die Region: {fmt.plural(len(kreise), 'Kreis', 'Kreise')}, {fmt.plural(n_bodies, 'Gremium', 'Gremien')} im Register",

@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from praevention.render import figures, fmt
+from praevention.render import export, figures, fmt
 from praevention.render.svg import years_text
 from tests.render.synthetic_land import make_report_data
 
@@ -94,4 +94,4 @@ def test_long_titles_and_footnotes_are_wrapped_to_fit_the_picture() -> None:
     assert fig.layout.margin.t > 80
     foot = re.sub(r"<[^>]+>", "\n", fig.layout.annotations[0].text)
     assert all(len(line) <= figures.FOOT_WIDTH for line in foot.splitlines())
-    assert figures.figure_title(fig) == title  # slides and messages get it on one line
+    assert export.figure_title(fig) == title  # slides and messages get it on one line
