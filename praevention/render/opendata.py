@@ -360,6 +360,15 @@ def category_style(field: str, colours: dict[str, str], size: float) -> str:
     return _qml(renderer, {field: LAYER_FIELDS.get(field, (field,))[0]})
 
 
+def point_style(colour: str, size: float) -> str:
+    """One QGIS point symbol for every feature of a layer."""
+    renderer = (
+        ' <renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0">\n'
+        f"  <symbols>{_marker_symbol('0', colour, size)}</symbols>\n </renderer-v2>"
+    )
+    return _qml(renderer, {})
+
+
 def layer_styles(layers: dict[str, gpd.GeoDataFrame]) -> dict[str, str]:
     """The QGIS style of each layer: the maps' classes and colours for the choropleths, the accident map's
     category colours for the points, one colour for the measures."""
@@ -373,21 +382,9 @@ def layer_styles(layers: dict[str, gpd.GeoDataFrame]) -> dict[str, str]:
     if "unfallorte" in layers:
         colours = {figures.CATEGORY_NAMES[c]: figures.CATEGORY_COLORS[c] for c in (1, 2, 3)}
         styles["unfallorte"] = category_style("kategorie", colours, 1.6)
-    if "massnahmen" in layers:
-        styles["massnahmen"] = (
-            category_style("lage", {}, 3.0)
-            .replace(
-                '<renderer-v2 type="categorizedSymbol" attr="lage"',
-                '<renderer-v2 type="singleSymbol"',
-            )
-            .replace("<symbols></symbols>", f"<symbols>{_marker_symbol('0', '#c0392b', 3.0)}</symbols>")
-        )
-    if "gepruefte_orte" in layers:
-        styles["gepruefte_orte"] = _qml(
-            f' <renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0">\n'
-            f"  <symbols>{_marker_symbol('0', '#e67e22', 3.0)}</symbols>\n </renderer-v2>",
-            {},
-        )
+    for layer, colour in (("massnahmen", "#c0392b"), ("gepruefte_orte", "#e67e22")):
+        if layer in layers:
+            styles[layer] = point_style(colour, 3.0)
     return styles
 
 

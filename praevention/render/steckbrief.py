@@ -66,7 +66,11 @@ HEADER = ["Kennzahl", "Gebiet", "Jahr", "Anzahl", "je 100.000 EW (95 %-KI)", "Kr
 WIDTHS = [2.2, 1.5, 0.6, 0.8, 1.8, 0.8, 0.8, 2.0]
 MAX_EFFECTS = 8  # entries on a sheet; more are referred to the ministry report (keeps two pages)
 MAX_ACTIVITIES = 5  # lines on what a body did and what to record next (keeps two pages)
-SIMILAR_INDICATOR = "acc:unfaelle_personenschaden"
+#: the comparison with Gemeinden of similar size: the newest accident series of the Gemeinden first
+SIMILAR_INDICATORS = {
+    "acc:verunglueckte": "Verunglückte",
+    "acc:unfaelle_personenschaden": "Unfälle mit Personenschaden",
+}
 NO_MEASURES = (
     "Keine Maßnahmen im Register. Das Register ist nicht vollständig: Ein fehlender Eintrag heißt nicht, dass es "
     "vor Ort keine Prävention gibt."
@@ -520,20 +524,22 @@ class SheetBuilder:
 
     def similar(self, ags: str) -> str:
         """The Gemeinde's accident rate beside the median of Gemeinden of similar size (half to double its
-        inhabitants) in the same year."""
+        inhabitants) in the same year, on the newest accident series it has (:data:`SIMILAR_INDICATORS`)."""
         g = self.gem.get(ags)
-        s = self.series.get((ags, SIMILAR_INDICATOR))
-        if g is None or s is None or _missing(g.population) or not len(s.years):
+        found = [(ind, label) for ind, label in SIMILAR_INDICATORS.items() if (ags, ind) in self.series]
+        if g is None or not found or _missing(g.population):
             return ""
+        indicator, label = max(found, key=lambda f: int(self.series[(ags, f[0])].years[-1]))
+        s = self.series[(ags, indicator)]
         i = len(s.years) - 1
         year, pop = int(s.years[i]), float(g.population)
-        if s.count[i] < fmt.MIN_PERCENT_CASES:
+        if s.count[i] < fmt.MIN_PERCENT_CASES or s.hidden(i):
             return ""
         peers = [
             float(p.rate[j])
             for a, r in self.gem.items()
             if a != ags and not _missing(r.population) and pop / 2 <= float(r.population) <= pop * 2
-            for p in [self.series.get((a, SIMILAR_INDICATOR))]
+            for p in [self.series.get((a, indicator))]
             if p is not None
             for j in [p.at(year)]
             if j is not None and p.count[j] >= fmt.MIN_PERCENT_CASES
@@ -541,7 +547,7 @@ class SheetBuilder:
         if len(peers) < 3:
             return ""
         return (
-            f"Unfälle mit Personenschaden {year}: {fmt.number(s.rate[i], 0)} je 100.000 EW; Mittel (Median) von "
+            f"{label} {year}: {fmt.number(s.rate[i], 0)} je 100.000 EW; Mittel (Median) von "
             f"{fmt.number(len(peers))} ähnlich großen Gemeinden: {fmt.number(float(np.median(peers)), 0)}"
         )
 
