@@ -16,6 +16,9 @@ import re
 from html import escape
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from praevention.render import fmt
 from praevention.render.cache import write_if_changed
 from praevention.render.data import SYNTHETIC_LABEL, ReportData, is_placeholder
@@ -48,9 +51,14 @@ box.addEventListener('input', show);
 """
 
 
+def _text(value: object) -> str:
+    """A value as text, empty for missing ones (None, NaN, pd.NA)."""
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value).strip()
+
+
 def official_name(name: object) -> str:
     """The Gemeindeverzeichnis's name as people say it: 'Eisleben, Lutherstadt' → 'Lutherstadt Eisleben'."""
-    text = str(name or "").strip()
+    text = _text(name)
     base, _, title = text.partition(", ")
     return f"{title} {base}" if title else text
 
@@ -67,8 +75,8 @@ def search_index(data: ReportData, sheets: dict[str, str]) -> list[dict]:
         if href is None:
             continue
         kreis = str(r.ags)[:5]
-        official = official_name(getattr(r, "official_name", ""))
-        also = [n for n in (official, str(getattr(r, "postcode", "") or "")) if n and n != "None" and n != r.name]
+        official = official_name(_text(getattr(r, "official_name", None)))
+        also = [n for n in (official, _text(getattr(r, "postcode", None))) if n and n != r.name]
         kind = "kreisfreie Stadt" if kreis in data.kreisfreie else f"Gemeinde, {data.kreis_label(kreis)}"
         index.append({"name": str(r.name), "also": also, "kind": kind, "ags": str(r.ags), "href": href})
     for r in data.kreise.itertuples():
@@ -96,7 +104,7 @@ def search_index(data: ReportData, sheets: dict[str, str]) -> list[dict]:
     for m in data.measures.itertuples():
         ortsteile = getattr(m, "area_ortsteile", None)
         href = by_prefix.get(f"gemeinde_{m.ags}")
-        if href is None or ortsteile is None or isinstance(ortsteile, float):
+        if href is None or not isinstance(ortsteile, list | tuple | np.ndarray):
             continue
         for name in ortsteile:
             index.append(
