@@ -12,6 +12,8 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import version
 
+from pipelines.german import GermanParser
+
 # Modules that expose ``add_parser(subparsers)``; each sets ``handler`` on its parser.
 COMMAND_MODULES = (
     "pipelines.commands.pipeline",
@@ -25,13 +27,18 @@ COMMAND_MODULES = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = GermanParser(
         prog="praevention",
-        description="Präventionsmonitor Sachsen-Anhalt: ingest, evaluate and report.",
+        description="Präventionsmonitor Sachsen-Anhalt: Daten laden, Wirkungen auswerten, Berichte erstellen.",
     )
-    parser.add_argument("--debug", action="store_true", help="show tracebacks (for developers)")
-    parser.add_argument("--version", action="version", version=f"praevention {version('praeventionsmonitor')}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--debug", action="store_true", help="Fehler mit vollständigem Verlauf zeigen (für Entwickler)")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"praevention {version('praeventionsmonitor')}",
+        help="die installierte Version zeigen und beenden",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
     for name in COMMAND_MODULES:
         importlib.import_module(name).add_parser(sub)
     for command in sub.choices.values():  # `praevention run --debug` as well as `praevention --debug run`

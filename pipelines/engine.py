@@ -194,7 +194,7 @@ def _failed_checks(instance: DagsterInstance, graph: Graph) -> dict[AssetKey, st
             continue  # never run: the asset was never materialised with it either
         evaluation = record.event.asset_check_evaluation if record.event is not None else None
         if evaluation is None or not evaluation.passed:
-            out.setdefault(key.asset_key, f"blocking check {key.name} did not pass")
+            out.setdefault(key.asset_key, f"blockierende Prüfung {key.name} nicht bestanden")
     return out
 
 
@@ -208,7 +208,7 @@ def reasons(instance: DagsterInstance, graph: Graph, settings: Settings) -> dict
         materialization = entry.asset_materialization if entry is not None else None
         if materialization is None:
             current[key] = None
-            found[key] = "never materialised"
+            found[key] = "noch nie erzeugt"
             continue
         tags, meta = materialization.tags or {}, materialization.metadata
         current[key] = tags.get(DATA_VERSION_TAG)
@@ -218,25 +218,25 @@ def reasons(instance: DagsterInstance, graph: Graph, settings: Settings) -> dict
             if p in graph.nodes and tags.get(INPUT_VERSION_TAG + p.to_user_string()) != current.get(p)
         ]
         if _value(meta, records.TARGET) != settings.target(node.group):
-            found[key] = "last materialised for another warehouse, folder or setting"
+            found[key] = "zuletzt für ein anderes Warehouse, einen anderen Ordner oder andere Einstellungen erzeugt"
         elif node.group == records.REPORT_GROUP and not _files_present(settings.files_folder(key), meta):
-            found[key] = "files missing in the output folder"
+            found[key] = "Dateien fehlen im Ausgabeordner"
         elif node.group != records.REPORT_GROUP and not settings.warehouse.exists():
-            found[key] = "warehouse missing"
+            found[key] = "Warehouse fehlt"
         elif tags.get(CODE_VERSION_TAG) != node.code_version:
-            found[key] = "code changed"
+            found[key] = "Programm geändert"
         elif node.source_kinds is not None and _value(meta, records.RAW_FILES) != raw_files_version(
             node.source_kinds, settings.raw_dir, settings.register
         ):
-            found[key] = "raw files changed"
+            found[key] = "Rohdaten geändert"
         elif changed:
-            found[key] = f"inputs changed: {', '.join(changed)}"
+            found[key] = f"Eingaben geändert: {', '.join(changed)}"
         elif key in failed:
             found[key] = failed[key]
     for key, node in graph.nodes.items():  # a step that writes several assets writes all of them
         for other in node.together:
             if key in found and other not in found:
-                found[other] = f"written together with {key.to_user_string()}"
+                found[other] = f"erzeugt zusammen mit {key.to_user_string()}"
     return found
 
 

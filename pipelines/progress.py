@@ -108,7 +108,7 @@ class _ProgressHandler(logging.Handler):
             self._write(f"  ✓ {step} ({took:.1f} s)", final=True)
         elif kind == "STEP_FAILURE":
             self.tally.failed.append(step)
-            self._write(f"  ✗ {step} failed", final=True)
+            self._write(f"  ✗ {step} gescheitert", final=True)
         elif kind == "ASSET_MATERIALIZATION":
             materialization = event.event_specific_data.materialization
             self.tally.materialized.append(materialization.asset_key.to_user_string())
@@ -122,10 +122,10 @@ class _ProgressHandler(logging.Handler):
                 self.tally.checks_passed += 1
             elif str(data.severity).endswith("WARN"):
                 self.tally.warnings.append(name)
-                self._line(f"    warning: check {name} did not pass")
+                self._line(f"    Warnung: Prüfung {name} nicht bestanden")
             else:
                 self.tally.blocking.append(name)
-                self._line(f"    FAILED: blocking check {name}")
+                self._line(f"    GESCHEITERT: blockierende Prüfung {name}")
 
 
 @logger(

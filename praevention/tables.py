@@ -146,6 +146,8 @@ TABLES: list[Table] = [
             "value": "the figure",
             "flag": "'-' published zero, '.' unknown/secret, 'derived' recovered from a rate",
             **_PROV,
+            "unit_name": "the unit's name as the table gives it (Regionalstatistik; also dissolved Gemeinden, "
+            "'Gernrode, Harz'); empty for GENESIS and INKAR",
         },
     ),
     Table(
@@ -182,6 +184,8 @@ TABLES: list[Table] = [
             "edition": "Gebietsstand of the GV100AD edition",
             "source": "file type and edition",
             **_PROV,
+            "postcode": "the Gemeinde's postcode as the Gemeindeverzeichnis gives it (one per Gemeinde: a town "
+            "with several gives its main one)",
         },
     ),
     Table(

@@ -47,7 +47,9 @@ def spatial_extension_path() -> Path:
     base = Path(duckdb_extension_spatial.__file__).parent / "extensions"
     found = sorted(base.glob("*/spatial.duckdb_extension"))
     if not found:
-        raise PipelineError(f"DuckDB spatial extension not found under {base}; run the setup command again")
+        raise PipelineError(
+            f"DuckDB-Erweiterung spatial nicht gefunden unter {base}; die Einrichtung (make setup) wiederholen"
+        )
     return found[-1]
 
 
@@ -64,11 +66,11 @@ def connect(
     if not read_only:
         target.parent.mkdir(parents=True, exist_ok=True)
     elif not target.exists():
-        raise PipelineError(f"warehouse {target} does not exist yet; run 'praevention ingest' first")
+        raise PipelineError(f"Warehouse {target} gibt es noch nicht; zuerst 'praevention ingest' ausführen")
     try:
         con = duckdb.connect(str(target), read_only=read_only)
     except duckdb.IOException as exc:
-        raise PipelineError(f"cannot open warehouse {target}: {exc}") from exc
+        raise PipelineError(f"Warehouse {target} lässt sich nicht öffnen: {exc}") from exc
     if spatial or not read_only:
         con.execute(f"LOAD '{spatial_extension_path()}'")
     if not read_only:
@@ -113,7 +115,9 @@ def _stage(con: duckdb.DuckDBPyConnection, write: TableWrite) -> str:
     if isinstance(write.source, pd.DataFrame) and write.source.columns.empty:
         from praevention.errors import PipelineError
 
-        raise PipelineError(f"no readable file for table {write.name}: nothing to load (see the files listed above)")
+        raise PipelineError(
+            f"keine lesbare Datei für die Tabelle {write.name}: nichts zu laden (siehe die oben genannten Dateien)"
+        )
     if registered:
         con.register("_incoming_df", write.source)
         base = "SELECT * FROM _incoming_df"
@@ -262,8 +266,8 @@ def run_lock(warehouse: str | os.PathLike[str], *, wait_seconds: float = 0.0) ->
                 if time.monotonic() >= deadline:
                     holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
                     raise PipelineError(
-                        f"warehouse {warehouse} is in use by another praevention run (PID {holder}, "
-                        f"lock file {lock_path}); wait for it to finish"
+                        f"Warehouse {warehouse} wird von einem anderen praevention-Lauf benutzt (PID {holder}, "
+                        f"Sperrdatei {lock_path}); bitte warten, bis er fertig ist"
                     ) from None
                 time.sleep(0.2)
         held = True

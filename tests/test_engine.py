@@ -65,7 +65,7 @@ def materialised(err: str) -> set[str]:
 
 
 def blocking_lines(err: str) -> list[str]:
-    return [line for line in err.splitlines() if line.startswith("praevention: blocking check failed:")]
+    return [line for line in err.splitlines() if line.startswith("praevention: blockierende Prüfung nicht bestanden:")]
 
 
 def published(out: Path) -> dict[str, tuple[int, int]]:
@@ -110,7 +110,7 @@ def test_the_demo_leaves_the_real_runs_instance_and_plan_alone(demo_run: Path) -
 def test_an_unchanged_rerun_materialises_nothing(demo_run: Path, capsys, monkeypatch) -> None:
     code, err = run(demo_run, capsys, monkeypatch)
     assert code == 0, err
-    assert "Everything is up to date" in err
+    assert "Alles ist aktuell" in err
 
 
 def test_the_sensor_requests_what_the_planner_finds_due_once_per_state(demo_run: Path) -> None:
@@ -155,7 +155,7 @@ def test_the_register_saved_again_with_the_same_rows_reruns_nothing_downstream(d
     assert code == 0, err
     assert materialised(err) == {"register"}
     again, err_again = run(demo_run, capsys, monkeypatch)
-    assert again == 0 and "Everything is up to date" in err_again
+    assert again == 0 and "Alles ist aktuell" in err_again
 
 
 def test_a_product_whose_files_are_gone_is_rendered_again(demo_run: Path, capsys, monkeypatch) -> None:
@@ -226,14 +226,14 @@ def test_a_duplicate_accident_key_fails_every_run_and_publishes_nothing(demo_run
     _duplicate_an_accident(demo_run / "rohdaten" / "accidents")
     code, err = run(demo_run, capsys, monkeypatch)
     assert code == 1, err
-    assert blocking_lines(err) == ["praevention: blocking check failed: accident_points / key_unique"]
+    assert blocking_lines(err) == ["praevention: blockierende Prüfung nicht bestanden: accident_points / key_unique"]
     lines = err.splitlines()
     first = lines[lines.index(blocking_lines(err)[0]) + 1]  # the first offending row, with its file and line
     assert "Unfallorte" in first and ", Zeile " in first and "accident_uid" in first, first
     again, err_again = run(demo_run, capsys, monkeypatch)
     assert again == 1, err_again
     assert blocking_lines(err_again) == blocking_lines(err)
-    assert "Everything is up to date" not in err_again
+    assert "Alles ist aktuell" not in err_again
     assert published(demo_run) == files
     with duckdb.connect(str(demo_run / "warehouse.duckdb"), read_only=True) as con:
         assert table_digest(con, "panel") == panel

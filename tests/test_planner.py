@@ -96,14 +96,14 @@ def test_everything_runs_once_then_nothing(world) -> None:
     instance, settings = world
     first = waves(instance, settings, graph_assets())
     assert len(first) == 1 and set(first[0]) == set(WRITES)
-    assert set(first[0].values()) == {"never materialised"}
+    assert set(first[0].values()) == {"noch nie erzeugt"}
     assert waves(instance, settings, graph_assets()) == []
 
 
 def test_new_code_with_the_same_result_stops_there(world) -> None:
     instance, settings = world
     waves(instance, settings, graph_assets())
-    assert waves(instance, settings, graph_assets(code="2")) == [{"a": "code changed"}]
+    assert waves(instance, settings, graph_assets(code="2")) == [{"a": "Programm geändert"}]
     assert waves(instance, settings, graph_assets(code="2")) == []
 
 
@@ -112,20 +112,25 @@ def test_a_changed_result_spreads_wave_by_wave_and_stops_where_results_stay(worl
     waves(instance, settings, graph_assets())
     WRITES["a"] = "a2"  # a writes something new; b, d, x and y write what they wrote before
     assert waves(instance, settings, graph_assets(code="2")) == [
-        {"a": "code changed"},
-        {"b": "inputs changed: a", "d": "inputs changed: a", "x": "inputs changed: a", "y": "inputs changed: a"},
+        {"a": "Programm geändert"},
+        {
+            "b": "Eingaben geändert: a",
+            "d": "Eingaben geändert: a",
+            "x": "Eingaben geändert: a",
+            "y": "Eingaben geändert: a",
+        },
     ]  # c reads only b, which came out as before
     WRITES["a"], WRITES["b"] = "a3", "b3"  # now b's result changes too: c follows in a third wave
     found = waves(instance, settings, graph_assets(code="3"))
     assert [set(w) for w in found] == [{"a"}, {"b", "d", "x", "y"}, {"c"}]
-    assert found[2] == {"c": "inputs changed: b"}  # d ran after b in the same run and read b3 already
+    assert found[2] == {"c": "Eingaben geändert: b"}  # d ran after b in the same run and read b3 already
 
 
 def test_one_step_writes_both_assets_or_neither(world) -> None:
     instance, settings = world
     waves(instance, settings, graph_assets())
     instance.wipe_assets([AssetKey("y")])
-    assert waves(instance, settings, graph_assets()) == [{"x": "written together with y", "y": "never materialised"}]
+    assert waves(instance, settings, graph_assets()) == [{"x": "erzeugt zusammen mit y", "y": "noch nie erzeugt"}]
 
 
 def test_a_failed_blocking_check_is_run_again_first_and_nothing_downstream_reads_its_result(world) -> None:
@@ -136,7 +141,7 @@ def test_a_failed_blocking_check_is_run_again_first_and_nothing_downstream_reads
     assert [set(w) for w in found] == [{"a"}, {"b", "d", "x", "y"}]  # d is skipped behind b's failed check
     again = waves(instance, settings, graph_assets(code="2"))
     assert again == [
-        {"b": "blocking check b_ok did not pass", "c": "inputs changed: b", "d": "inputs changed: a, b"}
+        {"b": "blockierende Prüfung b_ok nicht bestanden", "c": "Eingaben geändert: b", "d": "Eingaben geändert: a, b"}
     ]  # every run tries b with its check first; c and d wait behind it
     assert waves(instance, settings, graph_assets(code="2")) == again
     CHECK["passes"] = True

@@ -51,9 +51,10 @@ def maps_and_charts(
 
 @asset(
     deps=WAREHOUSE_INPUTS,
-    description="One fact sheet (PDF and HTML, two pages at most) per Gemeinde of the Land and per register body: "
-    "locator map, key indicators against Kreis and Land, effects with verdicts, data gaps, sources, "
-    "date of the data; small counts marked. Output: steckbriefe/.",
+    description="One fact sheet (PDF and HTML, two pages at most) per Gemeinde, per Landkreis and per register body "
+    "(placeholders excluded): locator map, key indicators of their newest year against Kreis and Land, changes on "
+    "the products' one base, effects with verdicts, data gaps, sources, date of the data; small counts hidden by "
+    "the one disclosure rule. Output: steckbriefe/.",
     **product_spec({"pdf", "html", "typst"}),
 )
 def fact_sheets(

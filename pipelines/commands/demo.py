@@ -16,14 +16,14 @@ DEMO_INSTANCE = ".dagster"
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     demo = subparsers.add_parser(
         "demo",
-        help="generate a synthetic Land (Demoland, key 99) and run the whole pipeline on it, offline",
-        description="Writes the raw files of Demoland in the published formats into DIR/rohdaten, "
-        "loads them into DIR/warehouse.duckdb and writes every product into DIR, recorded in a Dagster instance "
-        "of its own (DIR/.dagster), never in the one of the real runs. Everything is labelled "
-        "'Demodaten – synthetisch'.",
+        help="ein erfundenes Land (Demoland, Schlüssel 99) erzeugen und alles darauf rechnen, ohne Internet",
+        description="Schreibt die Rohdateien von Demoland in den veröffentlichten Formaten nach DIR/rohdaten, lädt "
+        "sie in DIR/warehouse.duckdb und schreibt alle Produkte nach DIR, festgehalten in einer eigenen "
+        "Dagster-Instanz (DIR/.dagster), nie in der der echten Läufe. Alles ist als "
+        "'Demodaten – synthetisch' gekennzeichnet.",
     )
-    demo.add_argument("--out", default="reports/demo", help="output directory (default: reports/demo)")
-    demo.add_argument("--seed", type=int, default=20261125, help="seed of the generator (default: 20261125)")
+    demo.add_argument("--out", default="reports/demo", help="Ausgabeordner (Vorgabe: reports/demo)")
+    demo.add_argument("--seed", type=int, default=20261125, help="Startwert des Zufallsgenerators (Vorgabe: 20261125)")
     demo.set_defaults(handler=run_demo)
 
 
@@ -40,8 +40,8 @@ def run_demo(args: argparse.Namespace) -> int:
         shutil.rmtree(raw)  # the generator owns this folder: a re-run starts from the same files
     truth = generate_demo(raw, seed=args.seed)
     print(
-        f"praevention demo: Demoland written to {raw} in {time.monotonic() - started:.1f} s "
-        f"({len(truth)} known effects in demo_truth.json)",
+        f"praevention demo: Demoland in {raw} geschrieben in {time.monotonic() - started:.1f} s "
+        f"({len(truth)} bekannte Wirkungen in demo_truth.json)",
         file=sys.stderr,
     )
     # an instance of its own: the real runs' versions and `praevention plan` never see the demo
@@ -49,5 +49,5 @@ def run_demo(args: argparse.Namespace) -> int:
     ctx.prepare_output()
     code = ctx.execute(ctx.graph.order, "demo")
     if code == 0:
-        print(f"praevention demo: open {out / 'index.html'}", file=sys.stderr)
+        print(f"praevention demo: {out / 'index.html'} öffnen", file=sys.stderr)
     return code

@@ -14,19 +14,21 @@ DEFAULT_YEARS = "2014-2024"
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     fetch = subparsers.add_parser(
         "fetch",
-        help="download the sources from their official publishers into the raw-data directory",
-        description="Downloads every file of data/sources.yaml for the given years, with retries, resume and "
-        "checksum verification. A good file is never replaced by a bad one.",
+        help="die Quellen bei ihren amtlichen Herausgebern herunterladen, in den Rohdatenordner",
+        description="Lädt jede Datei aus data/sources.yaml für die angegebenen Jahre herunter, mit Wiederholungen, "
+        "Fortsetzen und Prüfsummen. Eine gute Datei wird nie durch eine schlechte ersetzt.",
     )
     fetch.add_argument(
-        "--years", default=DEFAULT_YEARS, help=f"years, e.g. 2014-2024 or 2019,2021 (default {DEFAULT_YEARS})"
+        "--years", default=DEFAULT_YEARS, help=f"Jahre, z. B. 2014-2024 oder 2019,2021 (Vorgabe {DEFAULT_YEARS})"
     )
-    fetch.add_argument("--raw-dir", help="raw-data directory (default: $PRAEVENTION_RAW_DIR or data/raw)")
-    fetch.add_argument("--source", action="append", help="only this source (repeatable): pks, unfallatlas, …")
-    fetch.add_argument("--mirror", help="base URL of a mirror that keeps the official paths ({mirror}/{host}/{path})")
-    fetch.add_argument("--retries", type=int, default=4, help="retries per file (default 4)")
-    fetch.add_argument("--timeout", type=float, default=60.0, help="seconds without data before a retry (default 60)")
-    fetch.add_argument("--catalogue", type=Path, help="another source catalogue (default data/sources.yaml)")
+    fetch.add_argument("--raw-dir", help="Ordner der Rohdaten (Vorgabe: $PRAEVENTION_RAW_DIR oder data/raw)")
+    fetch.add_argument("--source", action="append", help="nur diese Quelle (mehrfach möglich): pks, unfallatlas, …")
+    fetch.add_argument("--mirror", help="Adresse eines Spiegels mit den amtlichen Pfaden ({mirror}/{host}/{path})")
+    fetch.add_argument("--retries", type=int, default=4, help="Wiederholungen je Datei (Vorgabe 4)")
+    fetch.add_argument(
+        "--timeout", type=float, default=60.0, help="Sekunden ohne Daten bis zur Wiederholung (Vorgabe 60)"
+    )
+    fetch.add_argument("--catalogue", type=Path, help="ein anderer Quellenkatalog (Vorgabe data/sources.yaml)")
     fetch.set_defaults(handler=run_fetch)
 
 
@@ -90,11 +92,11 @@ def fetch_sources(
             show(f"{outcome:10s} {d.target}")
         except FetchError as exc:
             failed.append(d)
-            show(f"FAILED     {d.target}: {exc}")
+            show(f"GESCHEITERT {d.target}: {exc}")
     for m in manual:
-        show(f"by hand    {m.source}: {m.title} – from {m.landing} into {raw / m.folder}")
+        show(f"von Hand    {m.source}: {m.title} – von {m.landing} nach {raw / m.folder}")
     show(
-        f"praevention fetch: {len(downloads) - len(failed)} of {len(downloads)} file(s) in {raw}"
-        + (f"; {len(failed)} failed" if failed else "")
+        f"praevention fetch: {len(downloads) - len(failed)} von {len(downloads)} Datei(en) in {raw}"
+        + (f"; {len(failed)} gescheitert" if failed else "")
     )
     return len(failed)

@@ -11,18 +11,18 @@ import argparse
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     lka = subparsers.add_parser(
         "lka",
-        help="the import format of the LKA's PKS by Tatortgemeinde",
-        description="Import format of the police crime statistics by Tatortgemeinde (LKA, not published).",
+        help="das Importformat der PKS nach Tatortgemeinde des LKA",
+        description="Importformat der Polizeilichen Kriminalstatistik nach Tatortgemeinde (LKA, nicht veröffentlicht).",
     )
-    sub = lka.add_subparsers(dest="lka_command", required=True, metavar="COMMAND")
+    sub = lka.add_subparsers(dest="lka_command", required=True, metavar="BEFEHL")
     template = sub.add_parser(
         "template",
-        help="write the empty import workbook (xlsx)",
-        description="Write the empty import workbook: a data sheet with the columns AGS, Berichtsjahr, "
-        "PKS-Schlüssel, Fälle, Versuche, aufgeklärte Fälle and a sheet of instructions.",
+        help="die leere Importmappe schreiben (xlsx)",
+        description="Schreibt die leere Importmappe: ein Datenblatt mit den Spalten AGS, Berichtsjahr, "
+        "PKS-Schlüssel, Fälle, Versuche, aufgeklärte Fälle und ein Blatt mit Anleitung.",
     )
-    template.add_argument("file", help="where to write the workbook, e.g. pks_tatortgemeinden.xlsx")
-    template.add_argument("--force", action="store_true", help="overwrite an existing file")
+    template.add_argument("file", help="wohin die Mappe geschrieben wird, z. B. pks_tatortgemeinden.xlsx")
+    template.add_argument("--force", action="store_true", help="eine vorhandene Datei überschreiben")
     template.set_defaults(handler=run_template)
 
 

@@ -14,30 +14,41 @@ from pathlib import Path
 
 
 def _paths(parser: argparse.ArgumentParser, *, out: bool) -> None:
-    parser.add_argument("--raw-dir", help="raw-data directory (default: $PRAEVENTION_RAW_DIR or data/raw)")
-    parser.add_argument("--warehouse", help="DuckDB file (default: $PRAEVENTION_WAREHOUSE or data/warehouse.duckdb)")
     parser.add_argument(
-        "--register", help="register file or folder, if not in <raw-dir>/councils (default: $PRAEVENTION_REGISTER)"
+        "--raw-dir", metavar="ORDNER", help="Ordner der Rohdaten (Vorgabe: $PRAEVENTION_RAW_DIR oder data/raw)"
+    )
+    parser.add_argument(
+        "--warehouse", metavar="DATEI", help="DuckDB-Datei (Vorgabe: $PRAEVENTION_WAREHOUSE oder data/warehouse.duckdb)"
+    )
+    parser.add_argument(
+        "--register",
+        metavar="PFAD",
+        help="Registerdatei oder -ordner, falls nicht in <raw-dir>/councils (Vorgabe: $PRAEVENTION_REGISTER)",
     )
     if out:
-        parser.add_argument("--out", help="output directory (default: $PRAEVENTION_OUT or reports/)")
+        parser.add_argument("--out", metavar="ORDNER", help="Ausgabeordner (Vorgabe: $PRAEVENTION_OUT oder reports/)")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    ingest = subparsers.add_parser("ingest", help="load every raw source into the warehouse")
+    ingest = subparsers.add_parser(
+        "ingest", help="alle Rohdaten in das Warehouse laden", description="Lädt alle Rohdaten in das Warehouse."
+    )
     _paths(ingest, out=False)
     ingest.set_defaults(handler=run_ingest)
     run = subparsers.add_parser(
         "run",
-        help="materialise what changed (raw files, code, the data files it reads, files gone from the output "
-        "folder, failed blocking checks) and, wave by wave, what reads a result that came out different",
+        help="erzeugen, was fällig ist (geänderte Rohdaten, Programme oder Datendateien, aus dem Ausgabeordner "
+        "verschwundene Dateien, nicht bestandene Prüfungen), und Welle für Welle, was auf einem geänderten Ergebnis "
+        "aufbaut",
+        description="Erzeugt, was fällig ist, und was auf einem geänderten Ergebnis aufbaut: Warehouse, Auswertung, "
+        "Karten, Steckbriefe, Bericht, Präsentationen und die Übersichtsseite.",
     )
     _paths(run, out=True)
-    run.add_argument("--full", action="store_true", help="re-materialise every asset, changed or not")
+    run.add_argument("--full", action="store_true", help="alles neu erzeugen, ob geändert oder nicht")
     run.add_argument(
         "--regions",
         choices=("polizeiinspektionen", "kreise"),
-        help="one conference deck per police inspection (default, data/regions.yaml) or per Kreis",
+        help="eine Konferenzpräsentation je Polizeiinspektion (Vorgabe, data/regions.yaml) oder je Kreis",
     )
     run.set_defaults(handler=run_all)
 
@@ -127,7 +138,7 @@ class Context:
 
         raw = config.raw_dir(args.raw_dir)
         if not raw.is_dir():
-            raise PipelineError(f"raw-data directory {raw} does not exist (use --raw-dir or PRAEVENTION_RAW_DIR)")
+            raise PipelineError(f"Rohdatenordner {raw} gibt es nicht (--raw-dir oder PRAEVENTION_RAW_DIR angeben)")
         return cls(
             raw,
             config.warehouse_path(args.warehouse),
@@ -153,12 +164,12 @@ class Context:
 
         found = discover(self.raw_dir)
         for path in found.not_loaded():
-            print(f"  not loaded ({found.why_not_loaded(path)}): {printable(display_path(path))}", file=sys.stderr)
+            print(f"  nicht geladen ({found.why_not_loaded(path)}): {printable(display_path(path))}", file=sys.stderr)
 
     def _header(self) -> None:
         print(
-            f"  raw data  {self.raw_dir}\n  warehouse {self.warehouse}\n  output    {self.out_dir}\n"
-            f"  dagster   {self.dagster_home}",
+            f"  Rohdaten  {self.raw_dir}\n  Warehouse {self.warehouse}\n  Ausgabe   {self.out_dir}\n"
+            f"  Dagster   {self.dagster_home}",
             file=sys.stderr,
         )
         self.report_unrecognised()
@@ -198,7 +209,7 @@ class Context:
             while wave := engine.next_wave(instance, self.graph, self.settings):
                 if ran & set(wave):  # a planner that asks for an asset twice would never end
                     again = ", ".join(k.to_user_string() for k in sorted(ran & set(wave)))
-                    raise PipelineError(f"the run planner asked again for {again} in the same run")
+                    raise PipelineError(f"die Laufplanung verlangte {again} zweimal im selben Lauf")
                 print(_wave_line("run", list(wave), wave), file=sys.stderr)
                 if not done:
                     self._header()
@@ -207,7 +218,7 @@ class Context:
                 if not done[-1][0].success:
                     break
         if not done:
-            print("Everything is up to date: no input changed since the last run.", file=sys.stderr)
+            print("Alles ist aktuell: Seit dem letzten Lauf hat sich keine Eingabe geändert.", file=sys.stderr)
             return 0
         return report(done, time.monotonic() - started)
 
@@ -236,12 +247,13 @@ class Context:
 
 def _wave_line(label: str, keys: list, reasons: dict | None) -> str:
     named = [k.to_user_string() + (f" ({reasons[k]})" if reasons and reasons.get(k) else "") for k in keys]
-    return f"praevention {label}: {len(keys)} asset(s): {', '.join(named)}"
+    return f"praevention {label}: {len(keys)} Schritt(e): {', '.join(named)}"
 
 
 def report(done: list[tuple], took: float) -> int:
     """Print failures as one line each (file, line, problem), a summary of every run, and return the exit code."""
     from praevention.errors import printable
+    from praevention.render import fmt
 
     results = [result for result, _ in done]
     events = [e for result in results for e in result.all_events]
@@ -259,11 +271,12 @@ def report(done: list[tuple], took: float) -> int:
         while cause.cause is not None:
             cause = cause.cause
         message = (cause.message or err.message).strip().splitlines()[-1]
-        print(f"praevention: error in {event.step_key}: {printable(message)}", file=sys.stderr)
+        print(f"praevention: Fehler in {event.step_key}: {printable(message)}", file=sys.stderr)
     for check in failed_checks:
         detail = f" ({check.description})" if check.description else ""
         print(
-            f"praevention: blocking check failed: {check.asset_key.to_user_string()} / {check.check_name}{detail}",
+            f"praevention: blockierende Prüfung nicht bestanden: {check.asset_key.to_user_string()} / "
+            f"{check.check_name}{detail}",
             file=sys.stderr,
         )
         meta = check.metadata or {}
@@ -273,22 +286,24 @@ def report(done: list[tuple], took: float) -> int:
         if event.event_type_value == "ASSET_MATERIALIZATION":
             meta = event.event_specific_data.materialization.metadata
             for line in getattr(meta.get("not_loaded"), "value", None) or []:
-                print(f"praevention: not loaded: {printable(line)}", file=sys.stderr)
+                print(f"praevention: nicht geladen: {printable(line)}", file=sys.stderr)
             for line in getattr(meta.get("quarantine_summary"), "value", None) or []:
                 print(f"praevention: {printable(line)}", file=sys.stderr)
     skipped = [e.step_key for e in events if e.event_type_value == "STEP_SKIPPED"]
     if skipped:
-        print(f"praevention: not run because an upstream step failed: {', '.join(skipped)}", file=sys.stderr)
+        print(
+            f"praevention: nicht ausgeführt, weil ein vorheriger Schritt scheiterte: {', '.join(skipped)}",
+            file=sys.stderr,
+        )
     tallies = [tally for _, tally in done]
     runs = ", ".join(result.run_id[:8] for result in results)
     summary = (
-        f"{sum(len(t.materialized) for t in tallies)} asset(s) materialised, "
-        f"{sum(t.checks_passed for t in tallies)} check(s) passed, {sum(len(t.warnings) for t in tallies)} "
-        f"warning(s), {sum(t.files for t in tallies)} output file(s); run{'s' if len(results) > 1 else ''} {runs} "
-        "in the Dagster instance"
+        f"{sum(len(t.materialized) for t in tallies)} Schritt(e) erzeugt, "
+        f"{sum(t.checks_passed for t in tallies)} Prüfung(en) bestanden, {sum(len(t.warnings) for t in tallies)} "
+        f"Warnung(en), {sum(t.files for t in tallies)} Ausgabedatei(en); Lauf {runs} in der Dagster-Instanz"
     )
     if failures or failed_checks or not all(result.success for result in results):
-        print(f"praevention: failed after {took:.1f} s: {summary}", file=sys.stderr)
+        print(f"praevention: gescheitert nach {fmt.number(took, 1)} s: {summary}", file=sys.stderr)
         return 1
-    print(f"praevention: done in {took:.1f} s: {summary}", file=sys.stderr)
+    print(f"praevention: fertig in {fmt.number(took, 1)} s: {summary}", file=sys.stderr)
     return 0

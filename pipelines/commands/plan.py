@@ -14,34 +14,40 @@ from pathlib import Path
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     plan = subparsers.add_parser(
         "plan",
-        help="how large a reduction an area's data could detect after 1, 2, 3 and 5 years; how many councils a "
-        "type of measure needs",
-        description="Minimum detectable effect (80 %% power) of a planned measure, from the warehouse's data: for "
-        "an area (--ags) at its own level and the levels above it, or, with --type, how many councils doing that "
-        "type of measure a pooled evaluation needs to detect a reduction (--reduction, default 15 %%).",
+        help="wie große Senkung die Daten eines Gebiets nach 1, 2, 3 und 5 Jahren erkennen könnten; wie viele "
+        "Gremien eine Art von Maßnahme braucht",
+        description="Kleinste erkennbare Wirkung (80 %% Power) einer geplanten Maßnahme, aus den Daten des "
+        "Warehouse: für ein Gebiet (--ags) auf seiner eigenen Ebene und den Ebenen darüber, oder mit --type, wie "
+        "viele Gremien mit dieser Art von Maßnahme eine gemeinsame Auswertung braucht, um eine Senkung zu erkennen "
+        "(--reduction, Vorgabe 15 %%).",
     )
-    plan.add_argument("--ags", help="Gemeinde (8 digits), Kreis (5) or Land (2) key of the planned area")
+    plan.add_argument(
+        "--ags", help="Schlüssel des geplanten Gebiets: Gemeinde (8 Stellen), Kreis (5 Stellen) oder Land (2 Stellen)"
+    )
     plan.add_argument(
         "--indicator",
         default="------",
-        help="PKS offence key (e.g. '------' for all offences, evaluated without asylum-law violations; 899000 "
-        "street crime) or accident group (e.g. all); default all offences",
+        help="PKS-Schlüssel (z. B. '------' für alle Straftaten, ausgewertet ohne ausländerrechtliche Verstöße; "
+        "899000 Straßenkriminalität) oder Unfallart (z. B. all); Vorgabe: alle Straftaten",
     )
-    plan.add_argument("--years", type=int, help="only this many years after the start (default: 1, 2, 3 and 5)")
-    plan.add_argument("--years-before", type=int, default=5, help="years before the start to compare with (default 5)")
+    plan.add_argument("--years", type=int, help="nur so viele Jahre nach dem Beginn (Vorgabe: 1, 2, 3 und 5)")
+    plan.add_argument("--years-before", type=int, default=5, help="Jahre vor dem Beginn zum Vergleich (Vorgabe 5)")
     plan.add_argument(
-        "--type", dest="measure_type", help="type of measure (e.g. Streifen): how many councils are needed"
-    )
-    plan.add_argument(
-        "--level", choices=("Gemeinde", "Kreis"), default="Gemeinde", help="level the councils act on (with --type)"
+        "--type", dest="measure_type", help="Art der Maßnahme (z. B. Streifen): wie viele Gremien nötig sind"
     )
     plan.add_argument(
-        "--reduction", type=float, default=15.0, help="reduction in %% to detect (with --type; default 15)"
+        "--level",
+        choices=("Gemeinde", "Kreis"),
+        default="Gemeinde",
+        help="Ebene, auf der die Gremien wirken (mit --type)",
+    )
+    plan.add_argument(
+        "--reduction", type=float, default=15.0, help="zu erkennende Senkung in %% (mit --type; Vorgabe 15)"
     )
     plan.add_argument(
         "--warehouse",
-        help="DuckDB file (default: $PRAEVENTION_WAREHOUSE, else the warehouse of the latest run recorded in the "
-        "Dagster instance, else data/warehouse.duckdb)",
+        help="DuckDB-Datei (Vorgabe: $PRAEVENTION_WAREHOUSE, sonst das Warehouse des letzten Laufs in der "
+        "Dagster-Instanz, sonst data/warehouse.duckdb)",
     )
     plan.set_defaults(handler=run_plan)
 
@@ -75,9 +81,11 @@ def run_plan(args: argparse.Namespace) -> int:
 
     ags = (args.ags or "").strip()
     if not args.measure_type and not ags:
-        raise PipelineError("plan needs --ags (an area) or --type (a type of measure)")
+        raise PipelineError("plan braucht --ags (ein Gebiet) oder --type (eine Art von Maßnahme)")
     if ags and not (ags.isdigit() and len(ags) in (2, 5, 8)):
-        raise PipelineError(f"--ags {args.ags!r}: expected a Gemeinde (8 digits), Kreis (5) or Land (2) key")
+        raise PipelineError(
+            f"--ags {args.ags!r}: erwartet ein Schlüssel einer Gemeinde (8 Stellen), eines Kreises (5) oder des Landes (2)"
+        )
     indicators = indicator_keys(args.indicator.strip())
     con = warehouse.connect(plan_warehouse(args.warehouse), read_only=True, spatial=False)
     try:
@@ -113,7 +121,7 @@ def print_area(args: argparse.Namespace, data, treated: dict, ags: str, indicato
 
     rows = plan(data, treated, ags, indicators, years_before=args.years_before, after_years=after)
     if not rows:
-        raise PipelineError(f"no data for {', '.join(indicators)} in {ags} or the Kreis and Land around it")
+        raise PipelineError(f"keine Daten für {', '.join(indicators)} in {ags} oder seinem Kreis und Land")
     names = data.yearly.drop_duplicates("unit_ags").set_index("unit_ags")["unit_name"].to_dict()
     names.update(dict(zip(data.places.get("ags", []), data.places.get("name", []), strict=False)))
     name = names.get(ags, ags)
@@ -160,7 +168,7 @@ def print_councils(args: argparse.Namespace, data, treated: dict, indicators: tu
 
     kinds = {t["type"]: t["label_de"] for t in rules()["types"]}
     if args.measure_type not in kinds:
-        raise PipelineError(f"--type {args.measure_type!r}: expected one of {', '.join(kinds)}")
+        raise PipelineError(f"--type {args.measure_type!r}: erwartet eine von {', '.join(kinds)}")
     years = args.years or 3
     result = councils_needed(
         data,

@@ -18,46 +18,47 @@ import sys
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     register = subparsers.add_parser(
         "register",
-        help="the register of prevention bodies and measures",
-        description="Template and check for the register of prevention bodies (Gremien) and their measures.",
+        help="das Register der Präventionsgremien und ihrer Maßnahmen",
+        description="Vorlage und Prüfung des Registers der Präventionsgremien und ihrer Maßnahmen.",
     )
-    sub = register.add_subparsers(dest="register_command", required=True, metavar="COMMAND")
+    sub = register.add_subparsers(dest="register_command", required=True, metavar="BEFEHL")
     template = sub.add_parser(
         "template",
-        help="write an empty register workbook (xlsx)",
-        description="Write an empty register workbook with instructions, dropdowns and one example row per sheet.",
+        help="eine leere Registermappe schreiben (xlsx)",
+        description="Schreibt eine leere Registermappe mit Anleitung, Auswahllisten und einer Beispielzeile je Blatt.",
     )
-    template.add_argument("file", help="where to write the workbook, e.g. register.xlsx")
-    template.add_argument("--force", action="store_true", help="overwrite an existing file")
+    template.add_argument("file", help="wohin die Mappe geschrieben wird, z. B. register.xlsx")
+    template.add_argument("--force", action="store_true", help="eine vorhandene Datei überschreiben")
     template.set_defaults(handler=run_template)
     check = sub.add_parser(
         "check",
-        help="validate register files (xlsx, ods or csv) without touching the warehouse",
-        description="Validate register files and list every problem with row, column and how to fix it. "
-        "Exit code 1 when there are errors, 0 when there are only warnings.",
+        help="Registerdateien prüfen (xlsx, ods oder csv), ohne das Warehouse zu ändern",
+        description="Prüft Registerdateien und nennt jedes Problem mit Zeile, Spalte und wie es zu beheben ist. "
+        "Rückgabewert 1 bei Fehlern, 0 bei nur Hinweisen.",
     )
-    check.add_argument("file", nargs="+", help="the register file(s): one workbook, or the CSVs of both tables")
-    check.add_argument("--lang", choices=("de", "en"), default="de", help="language of the messages (default: de)")
+    check.add_argument("file", nargs="+", help="die Registerdatei(en): eine Mappe oder die CSV-Dateien beider Tabellen")
+    check.add_argument("--lang", choices=("de", "en"), default="de", help="Sprache der Meldungen (Vorgabe: de)")
     check.add_argument(
         "--boundaries",
         metavar="GEOJSON",
-        help="Gemeinde boundaries (GeoJSON with an AGS property, WGS84): check AGS and points exactly",
+        help="Gemeindegrenzen (GeoJSON mit AGS-Merkmal, WGS84): Schlüssel und Punkte genau prüfen",
     )
     check.add_argument(
         "--raw-dir",
-        metavar="DIR",
-        help="raw-data folder whose boundary and GV100AD files the keys are checked against, as in the ingest "
-        "(default: $PRAEVENTION_RAW_DIR or data/raw)",
+        metavar="ORDNER",
+        help="Rohdatenordner, gegen dessen Grenz- und GV100AD-Dateien die Schlüssel geprüft werden, wie beim Laden "
+        "(Vorgabe: $PRAEVENTION_RAW_DIR oder data/raw)",
     )
     check.add_argument(
         "--annotate",
-        metavar="OUT.xlsx",
-        help="write a copy of the workbook with every problem cell highlighted and commented, unambiguous "
-        "corrections applied and a first sheet listing all messages",
+        metavar="KOPIE.xlsx",
+        help="eine Kopie der Mappe schreiben: jede Problemzelle markiert und kommentiert, eindeutige Korrekturen "
+        "übernommen, ein erstes Blatt mit allen Meldungen",
     )
     check.add_argument(
         "--land",
-        help="two-digit key of the Land the register is for (default: $PRAEVENTION_LAND or 15, Sachsen-Anhalt)",
+        help="zweistelliger Schlüssel des Landes, für das das Register gilt (Vorgabe: $PRAEVENTION_LAND oder 15, "
+        "Sachsen-Anhalt)",
     )
     check.set_defaults(handler=run_check)
 

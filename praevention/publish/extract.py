@@ -138,6 +138,9 @@ def _pdf(path: Path) -> Content:
         from pypdf import PdfReader
 
         pages = [p.extract_text() or "" for p in PdfReader(path).pages]
+    # a word hyphenated at a line end goes on in the next line (in a table cell, after other columns): the
+    # part before the soft hyphen is no word of its own ("Speed\u00ad" of "Speedmarathon")
+    pages = [re.sub(r"\w+\u00ad", " ", page) for page in pages]
     return Content([Piece(f"Seite {i}", page) for i, page in enumerate(pages, start=1) if page.strip()])
 
 
@@ -187,11 +190,9 @@ def _xlsx(path: Path) -> Content:
 
 def _csv(path: Path) -> Content:
     text = path.read_text(encoding="utf-8-sig")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-    except csv.Error:
-        dialect = csv.excel
-    return Content([], [("", [list(r) for r in csv.reader(io.StringIO(text), dialect)])])
+    head = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=head.count)  # the header names the columns: its separator is the file's
+    return Content([], [("", [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)])])
 
 
 READERS = {".html": _html, ".svg": _svg, ".pdf": _pdf, ".pptx": _pptx, ".xlsx": _xlsx, ".csv": _csv}

@@ -34,11 +34,11 @@ from praevention.render.fmt import SMALL_COUNT_LIMIT
 from praevention.stats.methods import LABELS as METHOD_LABELS
 
 WORDS = Path(__file__).resolve().parents[2] / "data" / "product_check_words.yaml"
-LEVEL_HEADERS = {"Ebene", "unit_level"}
-COUNT_HEADERS = {"Anzahl", "count"}
+LEVEL_HEADERS = {"Ebene", "unit_level", "ebene"}
+COUNT_HEADERS = {"Anzahl", "count", "anzahl"}
 #: columns whose point is an identifier (register IDs, warehouse column names): there, only paths, placeholders
 #: and broken phrases are problems
-CODE_COLUMNS = {"Spalte im Warehouse", "Kennzahl (Schlüssel)"}
+CODE_COLUMNS = {"Spalte im Warehouse", "Kennzahl (Schlüssel)", "kennzahl", "spalte"}
 ALLOWED_IN_CODE_COLUMNS = {"Register-ID", "interner Code", "englisches Wort"}
 
 
@@ -99,7 +99,9 @@ def _table_pieces(tables: list[Table]) -> tuple[list[Located], list[Located]]:
     for sheet, rows in tables:
         prefix = f"Blatt {sheet}, " if sheet else ""
         id_cols = {
-            j for j, h in enumerate(rows[0] if rows else []) if str(h or "").endswith("-ID") or h in CODE_COLUMNS
+            j
+            for j, h in enumerate(rows[0] if rows else [])
+            if str(h or "").endswith(("-ID", "_id")) or h in CODE_COLUMNS
         }
         for i, row in enumerate(rows, start=1):
             for j, v in enumerate(row):

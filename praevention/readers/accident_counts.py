@@ -43,8 +43,11 @@ DTYPES = {
     "flag": "string",
     "source_file": "string",
     "source_line": "int64",
+    "unit_name": "string",
 }
 OUTPUT_COLUMNS = list(DTYPES)
+#: the columns of a reader's records (the unit's name is added by :func:`_result`)
+RECORD_COLUMNS = [c for c in OUTPUT_COLUMNS if c != "unit_name"]
 
 SOURCE_GENESIS = "GENESIS-Online 46241"
 SOURCE_INKAR = "INKAR 2023 (BBSR)"
@@ -198,6 +201,7 @@ def read_regionalstatistik(path: str | Path) -> ReadResult:
         if fixed_year is None:
             raise SourceFormatError(str(path), "one-year table without a year line in the preamble")
     rows: dict[tuple[str, str, int], tuple[int, str, list[tuple[float | None, str | None]]]] = {}
+    names: dict[tuple[str, str], str] = {}  # the unit's name as the table gives it ("Gernrode, Harz")
     rejects = []
     n_rows = 0
     for no, line in enumerate(lines[header_idx + 2 :], start=header_idx + 3):
@@ -243,6 +247,7 @@ def read_regionalstatistik(path: str | Path) -> ReadResult:
                 )
                 continue
         rows[key] = (no, line, values)
+        names[(level, ags)] = cells[first_measure - 1].strip()
     records = []
     for (level, ags, year), (no, _, values) in rows.items():
         for measure, (value, flag) in zip(measures, values, strict=True):
@@ -251,7 +256,8 @@ def read_regionalstatistik(path: str | Path) -> ReadResult:
             records.append(
                 (f"Regionalstatistik {table}", level, ags, year, None, measure, "", value, flag, str(path), no)
             )
-    frame = pd.DataFrame.from_records(records, columns=OUTPUT_COLUMNS)
+    frame = pd.DataFrame.from_records(records, columns=RECORD_COLUMNS)
+    frame["unit_name"] = [names.get((lvl, a)) for lvl, a in zip(frame["level"], frame["ags"], strict=True)]
     return _result(path, frame, rejects, n_rows, "one row per unit and year; each holds six measures")
 
 
@@ -337,7 +343,7 @@ def read_genesis(path: str | Path) -> ReadResult:
                     no,
                 )
             )
-    frame = pd.DataFrame.from_records(records, columns=OUTPUT_COLUMNS)
+    frame = pd.DataFrame.from_records(records, columns=RECORD_COLUMNS)
     return _result(path, frame, rejects, n_rows, "one row per Land and label combination")
 
 
@@ -373,7 +379,7 @@ def read_inkar(path: str | Path) -> ReadResult:
             (SOURCE_INKAR, level, ags, year, None, "verunglueckte_je_100000_ew", "", rate, None, str(path), no)
         )
         records.append((SOURCE_INKAR, level, ags, year, None, "verunglueckte", "", count, "derived", str(path), no))
-    frame = pd.DataFrame.from_records(records, columns=OUTPUT_COLUMNS)
+    frame = pd.DataFrame.from_records(records, columns=RECORD_COLUMNS)
     return _result(path, frame, rejects, len(raw), "one row per unit; rate and recovered count")
 
 
@@ -382,5 +388,7 @@ def _result(path: Path, frame: pd.DataFrame, rejects: list[dict], n_rows: int, u
     frame["year"] = frame["year"].astype("int32")
     frame["month"] = frame["month"].astype("Int32")
     frame["value"] = frame["value"].astype("float64")
+    if "unit_name" not in frame:
+        frame["unit_name"] = None
     rej = pd.DataFrame(rejects) if rejects else empty_rejects()
     return ReadResult(str(path), frame, rej, rows_read=n_rows, rows_loaded=n_rows - len(rej), note=unit)

@@ -47,7 +47,10 @@ OUTPUT_COLUMNS = [
     "source",
     "source_file",
     "source_line",
+    "postcode",
 ]
+#: the columns of a reader's records
+RECORD_COLUMNS = ["ags", "name", "population", "population_male", "area_km2", "source_line", "postcode"]
 #: column types of an empty load (no readable file), so that the checks still bind
 TYPES = {c: "VARCHAR" for c in OUTPUT_COLUMNS} | {
     "reference_date": "DATE",
@@ -152,16 +155,16 @@ def read_gv100ad(path: str | Path) -> ReadResult:
         elif stand != edition:
             rejects.append(reject(path, no, "Gebietsstand", line, f"Gebietsstand {stand} differs from {edition}"))
             continue
-        records.append((ags, line[22:72].strip(), population, male, None if area_ha is None else area_ha / 100, no))
+        postcode = line[165:170].strip() or None  # the Gemeinde's postcode; '*****' after it: it has several
+        area = None if area_ha is None else area_ha / 100
+        records.append((ags, line[22:72].strip(), population, male, area, no, postcode))
     if edition is None:
         raise SourceFormatError(str(path), "no Satzart 60 (Gemeinde) records: not a GV100AD file?")
     reference = GV100AD_POPULATION_DATES.get(edition)
     if reference is None:
         reference = dt.date(edition.year - 1, 12, 31)
         note = f"edition {edition} not in the known list: population date assumed {reference}"
-    frame = pd.DataFrame.from_records(
-        records, columns=["ags", "name", "population", "population_male", "area_km2", "source_line"]
-    )
+    frame = pd.DataFrame.from_records(records, columns=RECORD_COLUMNS)
     frame["level"] = "Gemeinde"
     frame["reference_date"] = reference
     frame["edition"] = edition
@@ -195,7 +198,7 @@ def read_gv_isys_json(path: str | Path) -> ReadResult:
         if population is None or population < 0:
             rejects.append(reject(path, no, "population", raw, "missing or negative population"))
             continue
-        records.append((ags, None, population, male, area, no))
+        records.append((ags, None, population, male, area, no, str(item.get("zip") or "").strip() or None))
     frame = _extract_frame(path, records, reference, "Destatis Gemeindeverzeichnis (GV-ISys, JSON-Auszug)")
     return _finish(path, frame, rejects, "population date from the file name")
 
@@ -234,16 +237,15 @@ def read_gv_auszug_csv(path: str | Path) -> ReadResult:
         if population is None or population < 0:
             rejects.append(reject(path, no, "bevoelkerung", text, "missing or negative population"))
             continue
-        records.append((ags, row.get("gemeindename", "").strip() or None, population, male, area, no))
+        name = row.get("gemeindename", "").strip() or None
+        records.append((ags, name, population, male, area, no, row.get("postleitzahl", "").strip() or None))
     frame = _extract_frame(path, records, reference, "Destatis Gemeindeverzeichnis-Auszug (CSV)")
     return _finish(path, frame, rejects, "population date from the file name; Satzart 60 rows only")
 
 
 def _extract_frame(path: Path, records: list[tuple], reference: dt.date, source: str) -> pd.DataFrame:
     """The Gemeinde rows of an extract (no edition; the reference date comes from the file name)."""
-    frame = pd.DataFrame.from_records(
-        records, columns=["ags", "name", "population", "population_male", "area_km2", "source_line"]
-    )
+    frame = pd.DataFrame.from_records(records, columns=RECORD_COLUMNS)
     frame["level"] = "Gemeinde"
     frame["reference_date"] = reference
     frame["edition"] = None

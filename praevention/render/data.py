@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,6 +17,9 @@ import pandas as pd
 from praevention.evaluation.design import span as year_span
 from praevention.evaluation.pooling import COLUMNS as TYPE_COLUMNS
 from praevention.evaluation.sites import SITE_SEPARATOR
+from praevention.register.sourced_register import is_placeholder_body as is_placeholder
+from praevention.render import fmt
+from praevention.render.disclosure import mark_panel, single_gemeinde_kreise
 from praevention.render.roadsafety import site_unit_name
 
 SYNTHETIC_LABEL = "Demodaten – synthetisch"
@@ -90,6 +94,9 @@ class ReportData:
     regions: dict[str, list[str]]
     data_years: dict[str, tuple[int, int]] = field(default_factory=dict)
     synthetic: bool = False
+    #: dissolved Gemeinden (today parts of a Gemeinde of their Kreis) with the name the statistics gave them:
+    #: ags, name
+    former_gemeinden: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["ags", "name"]))
     #: the date every output carries (footers, workbook and deck properties, zip members): the end of the
     #: latest year of crime or accident data, not the day of the run, so that runs on different days give
     #: identical files; derived from ``data_years`` unless given
@@ -105,6 +112,31 @@ class ReportData:
         if self.data_date is None:
             latest = [hi for key, (_, hi) in self.data_years.items() if key in DATA_DATE_SOURCES]
             self.data_date = dt.date(max(latest), 12, 31) if latest else NO_DATA_DATE
+        if "disclosure" not in self.panel:
+            self.panel = self._published_panel(self.panel)
+
+    def _published_panel(self, panel: pd.DataFrame) -> pd.DataFrame:
+        """The panel as every product shows it: only today's Gemeinden and Kreise (no rows of dissolved
+        Gemeinden or old Kreise, which have no name and no boundary) and the Land, Stadtteile kept; each row's
+        ``disclosure`` flag (:func:`praevention.render.disclosure.mark_panel`)."""
+        level, ags = panel["unit_level"].astype(str), panel["unit_ags"].astype(str)
+        current = (
+            ((level == "Gemeinde") & ags.isin(set(self.gemeinden["ags"].astype(str))))
+            | ((level == "Kreis") & ags.isin(set(self.kreise["ags"].astype(str))))
+            | ~level.isin(["Gemeinde", "Kreis"])
+        )
+        out = panel[current].reset_index(drop=True)
+        return out.assign(disclosure=mark_panel(out, self.kreisfreie))
+
+    @property
+    def real_bodies(self) -> pd.DataFrame:
+        """The register's bodies without placeholders (:func:`is_placeholder`)."""
+        return self.bodies[~self.bodies["body_id"].map(is_placeholder)]
+
+    @cached_property
+    def kreisfreie(self) -> set[str]:
+        """The Kreise that are one Gemeinde (kreisfreie Städte)."""
+        return single_gemeinde_kreise(self.gemeinden, self.kreise)
 
     def attributions(self, *keys: str) -> list[str]:
         """The attribution lines for the sources present, with their years; only ``keys`` when given."""
@@ -137,15 +169,25 @@ class ReportData:
 
     def event_name(self, measure_id: str, limit: int = 0) -> str:
         """What people call a measure or a body's founding (never its register ID), cut to ``limit``
-        characters when given (:func:`praevention.render.verdict.event_title`)."""
+        characters at a word boundary when given (:func:`praevention.render.verdict.event_title`, :func:`fmt.shorten`)."""
         from praevention.render.verdict import event_title
 
         titles = (
             dict(zip(self.measures["measure_id"], self.measures["title"], strict=False)) if len(self.measures) else {}
         )
         names = dict(zip(self.bodies["body_id"], self.bodies["name"], strict=False)) if len(self.bodies) else {}
-        text = event_title(str(measure_id), titles, names)
-        return text if not limit or len(text) <= limit else text[: limit - 1].rstrip() + "…"
+        return fmt.shorten(event_title(str(measure_id), titles, names), limit)
+
+    def kreis_label(self, ags: str) -> str:
+        """A Kreis as people name it: 'Landkreis Harz'; a name that says 'kreis' (Burgenlandkreis, Altmarkkreis
+        Salzwedel) or 'Landkreis' and a kreisfreie Stadt as they are."""
+        hit = self.kreise[self.kreise["ags"].astype(str) == str(ags)]
+        if hit.empty:
+            return f"Kreis {ags}"
+        name, kind = str(hit["name"].iloc[0]), str(hit["kreis_type"].iloc[0]) if "kreis_type" in hit else ""
+        if "kreisfrei" in kind.lower() or str(ags) in self.kreisfreie or "kreis" in name.lower():
+            return name
+        return f"Landkreis {name}"
 
     def unit_name(self, ags: str) -> str:
         """The name of a Gemeinde, a Kreis or the Land; a Stadtteil group by its numbers; a measure's site."""
@@ -248,7 +290,13 @@ def load_report_data(con, land: str, *, synthetic: bool = False, regions: str = 
         years["kiss_md"] = tuple(
             int(v) for v in con.execute("SELECT min(year), max(year) FROM crime_city_stats").fetchone()
         )
+    former = con.execute(
+        "SELECT DISTINCT ags, unit_name AS name FROM accident_counts WHERE level = 'Gemeinde' AND substr(ags, 1, 2) = ? "
+        "AND unit_name IS NOT NULL ORDER BY ags",
+        [land],
+    ).df()
     return ReportData(
+        former_gemeinden=former[~former["ags"].isin(set(gem["ags"]))].reset_index(drop=True),
         land=land,
         land_name="Demoland" if synthetic else LAND_NAMES.get(land, land),
         gemeinden=gem,

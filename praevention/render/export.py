@@ -175,16 +175,36 @@ def write_html(fig: go.Figure, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     write_if_changed(path.parent / "plotly.min.js", get_plotlyjs())  # the installed plotly's bundle
     div_id = f"karte-{_stable_id(path)}"  # not a random uuid: re-runs write identical files
-    html = _stable_uids(fig).to_html(
+    # the page fills the browser window: the figure takes the window's size, not the export's
+    window = go.Figure(_stable_uids(fig))
+    window.update_layout(width=None, height=None, autosize=True)
+    html = window.to_html(
         include_plotlyjs="directory",
         full_html=True,
-        config={"locale": "de", "displaylogo": False},
+        config={"locale": "de", "displaylogo": False, "responsive": True},
         div_id=div_id,
+        default_width="100%",
+        default_height="100%",
     )
     # what the figure shows, for screen readers: its title and the notes of its footnote
-    described = f'<div id="{div_id}" role="figure" aria-label="{escape(figure_description(fig))}"'
-    write_if_changed(path, html.replace(f'<div id="{div_id}"', described, 1))
+    description = escape(figure_description(fig))
+    described = f'<div id="{div_id}" role="figure" aria-label="{description}"'
+    html = html.replace(f'<div id="{div_id}"', described, 1)
+    title = escape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", figure_title(fig).split("<br>")[0])).strip())
+    head = (
+        f'<title>{title} – Präventionsmonitor</title><meta name="viewport" content="width=device-width, '
+        'initial-scale=1"><style>html, body { height: 100%; margin: 0; } body > div { height: 100%; }</style>'
+    )
+    charset = '<meta charset="utf-8" />'
+    html = html.replace("<html>", '<html lang="de">', 1).replace(charset, charset + head, 1)
+    write_if_changed(path, html)
     return path
+
+
+def figure_title(fig: go.Figure) -> str:
+    """The title a figure was given (its one-line form where :func:`figures.base_layout` kept it)."""
+    meta = fig.layout.meta
+    return str(meta["title"]) if isinstance(meta, dict) and "title" in meta else str(fig.layout.title.text or "")
 
 
 def figure_description(fig: go.Figure) -> str:

@@ -1,7 +1,8 @@
 """Plotly figures for people: choropleths, accident point maps, trends, forest plots, method comparisons.
 
 German labels and number formats everywhere (``separators=",."`` for plotly's own numbers, :mod:`fmt`
-for text), colour-blind-safe palettes (viridis sequential, RdBu diverging with the midpoint at 0),
+for text), colour-blind-safe palettes (ColorBrewer YlGnBu sequential, light = low and dark = high; RdBu diverging
+with the midpoint at 0),
 classes by Fisher-Jenks natural breaks, or quantiles when few values (:mod:`classes`), named in the
 legend, the sources in a footnote and, for the demo, a "Demodaten – synthetisch" mark. Maps draw the boundaries themselves
 (filled polygons in EPSG:25832 with equal axes: no tile server, no WebGL), so they render offline and
@@ -21,14 +22,15 @@ import plotly.io as pio
 import shapely
 from plotly.colors import sample_colorscale
 
+from praevention.evaluation.change import BREAK_NOTE, Change
 from praevention.evaluation.design import span
-from praevention.render import fmt
+from praevention.render import disclosure, fmt
 from praevention.render.classes import fisher_jenks, quantiles
-from praevention.render.data import SOURCE_NAMES, SYNTHETIC_LABEL, ReportData
+from praevention.render.data import SYNTHETIC_LABEL, ReportData, is_placeholder
 from praevention.stats.rates import eb_smoothed_rates
 
 FONT = "DejaVu Sans, Arial, sans-serif"
-SEQUENTIAL = "Viridis"
+SEQUENTIAL = "YlGnBu"  # light = low, dark = high (ColorBrewer, colour-blind safe)
 DIVERGING = "RdBu_r"
 CATEGORY_COLORS = {1: "#b2182b", 2: "#ef8a62", 3: "#67a9cf"}
 CATEGORY_NAMES = {1: "Unfälle mit Getöteten", 2: "mit Schwerverletzten", 3: "mit Leichtverletzten"}
@@ -46,12 +48,7 @@ pio.templates.default = "praeventionsmonitor"
 #: characters per line of a figure's title (20 px) and of its footnote (10 px) in a 1000-pixel picture
 TITLE_WIDTH = 80
 FOOT_WIDTH = 90
-
-
-def figure_title(fig: go.Figure) -> str:
-    """The title a figure was given, on one line (``base_layout`` wraps it for the picture)."""
-    meta = fig.layout.meta
-    return str(meta["title"]) if isinstance(meta, dict) and "title" in meta else str(fig.layout.title.text or "")
+SIDE_FOOT_WIDTH = 62  # the footnote right of a map
 
 
 def base_layout(
@@ -62,11 +59,15 @@ def base_layout(
     *,
     height: int = 620,
     notes: list[str] | tuple[str, ...] = (),
+    foot_right: bool = False,
 ) -> go.Figure:
     """Title, German number format, the footnote with ``notes`` (what the picture shows, in words) and the
-    attribution of ``sources`` (keys of :data:`ATTRIBUTION`; all sources when empty), and the synthetic mark."""
+    attribution of ``sources`` (keys of :data:`ATTRIBUTION`; all sources when empty), and the synthetic mark.
+    ``foot_right``: the footnote stands right of the plot, below the legend (a map on a wide slide keeps the
+    full height)."""
     # wrapped so that neither the title nor the footnote runs off a 1000-pixel picture beside long axis labels
-    lines = [part for text in [*notes, *data.attributions(*sources)] for part in textwrap.wrap(text, FOOT_WIDTH)]
+    width = SIDE_FOOT_WIDTH if foot_right else FOOT_WIDTH
+    lines = [part for text in [*notes, *data.attributions(*sources)] for part in textwrap.wrap(text, width)]
     foot = "<br>".join(lines)
     title_lines = textwrap.wrap(title, TITLE_WIDTH) or [""]
     fig.update_layout(
@@ -75,20 +76,25 @@ def base_layout(
         separators=",.",
         font={"family": FONT, "size": 13},
         height=height + 24 * (len(title_lines) - 1),
-        margin={"l": 60, "r": 30, "t": 80 + 24 * (len(title_lines) - 1), "b": 60 + 15 * len(lines)},
+        margin={"l": 60, "r": 30, "t": 80 + 24 * (len(title_lines) - 1), "b": 80 + 17 * len(lines)},
     )
+    # German notation on every axis: 10.000, never 10k
+    fig.update_xaxes(exponentformat="none", separatethousands=True)
+    fig.update_yaxes(exponentformat="none", separatethousands=True)
+    place = {"x": 1.02, "y": 0.55, "yshift": 0} if foot_right else {"x": 0, "y": 0, "yshift": -50}
     fig.add_annotation(
         text=f"<span style='font-size:10px;color:#555'>{foot}</span>",
         xref="paper",
         yref="paper",
-        x=0,
-        y=0,
-        yshift=-45,
+        **place,
         showarrow=False,
         align="left",
         xanchor="left",
         yanchor="top",
+        name="footnote",
     )
+    if foot_right:
+        fig.update_layout(margin={"r": 400, "b": 20})
     if data.synthetic:
         fig.add_annotation(
             text=SYNTHETIC_LABEL,
@@ -106,7 +112,7 @@ def base_layout(
 
 
 @functools.lru_cache(maxsize=4096)
-def _rings(geom: shapely.Geometry, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+def rings(geom: shapely.Geometry, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
     """All rings of a (multi)polygon in EPSG:25832 metres, whole metres, separated by NaN for plotly.
 
     Holes are kept, wound against their exterior (exteriors counter-clockwise, holes clockwise): plotly
@@ -135,7 +141,7 @@ def _rings(geom: shapely.Geometry, tolerance: float) -> tuple[np.ndarray, np.nda
 
 def drawing_order(geoms) -> list[int]:
     """Indices of ``geoms`` by area, largest first: an enclave is drawn after (above) the unit around it
-    (belt and braces beside the holes of :func:`_rings`, e.g. for boundaries whose holes were lost)."""
+    (belt and braces beside the holes of :func:`rings`, e.g. for boundaries whose holes were lost)."""
     areas = shapely.area(np.asarray(list(geoms), dtype=object))
     return [int(i) for i in np.argsort(-areas, kind="stable")]
 
@@ -153,7 +159,7 @@ def polygon_trace(
 ) -> go.Scatter:
     """One filled area with its own hover text (the map is drawn from the boundaries, no tiles, no WebGL);
     ``ags`` is kept in the trace's ``meta`` (which unit the trace draws, whatever the drawing order)."""
-    xs, ys = _rings(geom, tolerance)
+    xs, ys = rings(geom, tolerance)
     return go.Scatter(
         x=xs,
         y=ys,
@@ -338,26 +344,62 @@ def classify(values: np.ndarray, k: int = 5) -> tuple[np.ndarray, list[float], s
     return idx, bins, name
 
 
+def palette(k: int) -> list[str]:
+    """The ``k`` class colours of every choropleth and of the QGIS styles: light (low) to dark (high)."""
+    return sample_colorscale(SEQUENTIAL, [0.12 + 0.88 * i / max(1, k - 1) for i in range(k)])
+
+
 def _value_rows(data: ReportData, level: str, indicator: str, year: int) -> pd.DataFrame:
+    """Each unit's row of ``year`` with its change on the products' one base (:mod:`disclosure`):
+    ``change`` (after / before − 1, on counts across the census break), ``change_text``, ``change_note`` and
+    the years compared (``change_from``)."""
     p = data.panel[
         (data.panel["unit_level"] == level) & (data.panel["indicator"] == indicator) & data.panel["month"].isna()
     ]
     now = p[p["year"] == year].set_index("unit_ags")
-    prev = p[p["year"] == year - 1].set_index("unit_ags")
-    now = now.assign(
-        change=(now["rate_per_100k"] / prev["rate_per_100k"].reindex(now.index)) - 1,
-        count_before=prev["count"].reindex(now.index),
+    changes = {ags: disclosure.series_change_text(g, year) for ags, g in p.groupby("unit_ags")}
+    texts = {a: t for a, (t, _) in changes.items()}
+    found = {a: c for a, (_, c) in changes.items() if c is not None}
+    return now.assign(
+        change=[found[a].ratio - 1 if a in found and found[a].ratio is not None else np.nan for a in now.index],
+        change_text=[texts.get(a, "–") for a in now.index],
+        change_note=[found[a].note if a in found else "" for a in now.index],
+        change_from=[found[a].year_before if a in found else np.nan for a in now.index],
     )
-    return now
 
 
+def map_values(data: ReportData, level: str, indicator: str, year: int) -> tuple[pd.DataFrame, np.ndarray, bool]:
+    """What a choropleth colours, in the order of the units' shapes: their rows of ``year``
+    (:func:`_value_rows`), the values (Gemeinde rates stabilised by empirical Bayes, :func:`eb_smoothed_rates`,
+    Marshall 1991; Kreis rates as they are) and whether they are stabilised. The QGIS styles of the open
+    data classify the same values."""
+    shapes = data.kreise if level == "Kreis" else data.gemeinden
+    rows = _value_rows(data, level, indicator, year).reindex(shapes["ags"])
+    smoothed = level != "Kreis"
+    shown = (
+        eb_smoothed_rates(rows["count"].to_numpy(float), rows["population"].to_numpy(float), per=1e5)
+        if smoothed
+        else rows["rate_per_100k"].to_numpy(dtype=float)
+    )
+    return rows, shown, smoothed
+
+
+#: the census basis of a map's rates, in its footnote
+CENSUS_NOTES = {
+    "Zensus 2011": "Bevölkerung fortgeschrieben nach dem Zensus 2011; ab 2024 beruhen die Raten auf dem Zensus 2022 "
+    "(Bruch in der Reihe, kein Trend).",
+    "Zensus 2022": "Bevölkerung nach dem Zensus 2022: Die Raten sind mit denen bis 2023 (Zensus 2011) nicht "
+    "vergleichbar (Bruch in der Reihe, kein Trend).",
+}
 EB_NOTE = (
     "Raten für kleine Gemeinden stabilisiert (Empirische-Bayes-Schätzung nach Marshall 1991): Wenige Fälle in "
     "einer kleinen Gemeinde rücken zum Landesmittel, große Gemeinden behalten fast ihre eigene Rate."
 )
 
 
-def choropleth(data: ReportData, level: str, indicator: str, year: int, *, kind: str = "rate") -> go.Figure:
+def choropleth(
+    data: ReportData, level: str, indicator: str, year: int, *, kind: str = "rate", foot_right: bool = False
+) -> go.Figure:
     """Kreis or Gemeinde map of the rate per 100.000 (classes) or of the change against the year before.
 
     Gemeinde rates are coloured by their empirical Bayes smoothed value (:func:`eb_smoothed_rates`,
@@ -366,23 +408,19 @@ def choropleth(data: ReportData, level: str, indicator: str, year: int, *, kind:
     a scale bar are on the map. Raises ``ValueError`` when ``year`` has no annual value of ``indicator``
     at ``level`` (an empty map is never drawn)."""
     shapes = data.kreise if level == "Kreis" else data.gemeinden
-    rows = _value_rows(data, level, indicator, year).reindex(shapes["ags"])
+    rows, shown, smoothed = map_values(data, level, indicator, year)
+    smoothed = smoothed and kind == "rate"
     if not rows["rate_per_100k"].notna().any():
         raise ValueError(f"no annual values of {indicator} for the {level} units in {year}: no map is drawn")
+    if not smoothed:
+        shown = rows["rate_per_100k"].to_numpy(dtype=float)
     label = rows["indicator_label"].dropna().iloc[0]
     names = dict(zip(shapes["ags"], shapes["name"], strict=True))
-    pops = dict(zip(shapes["ags"], shapes["population"], strict=True))
-    smoothed = level != "Kreis" and kind == "rate"
-    shown = (
-        eb_smoothed_rates(rows["count"].to_numpy(float), rows["population"].to_numpy(float), per=1e5)
-        if smoothed
-        else rows["rate_per_100k"].to_numpy(dtype=float)
-    )
     hover = []
     for (ags, r), value in zip(rows.iterrows(), shown, strict=True):
-        publishes_small = level == "Kreis" and indicator.startswith("pks:")
-        count = fmt.publish_count(r.get("count"), source_publishes_small=publishes_small)
-        if fmt.is_suppressed(r.get("count"), source_publishes_small=publishes_small):
+        flag = r.get("disclosure")
+        count = disclosure.count_text(r.get("count"), flag)
+        if disclosure.hidden(flag):
             # rate, interval and change would give the count away: not shown
             detail = "<br>Kleinzahl: Rate und Veränderung nicht ausgewiesen"
         else:
@@ -390,18 +428,23 @@ def choropleth(data: ReportData, level: str, indicator: str, year: int, *, kind:
                 f"<br>je 100.000 Einwohner: {fmt.number(r.get('rate_per_100k'), 1)} "
                 f"(95 %-KI {fmt.number(r.get('rate_ci_low'), 1)}–{fmt.number(r.get('rate_ci_high'), 1)})"
                 + (f"<br>stabilisierte Rate (Karte): {fmt.number(value, 1)}" if smoothed else "")
-                + f"<br>Veränderung zum Vorjahr: {fmt.change_text(r.get('count_before'), r.get('count'), r.get('change') + 1)}"
+                + f"<br>Veränderung: {r.get('change_text') if isinstance(r.get('change_text'), str) else '–'}"
             )
         hover.append(
             f"<b>{names.get(ags, ags)}</b> (AGS {ags})<br>Anzahl {year}: {count}{detail}"
-            f"<br>Einwohner: {fmt.number(pops.get(ags), 0)}"
+            f"<br>Einwohner ({year}): {fmt.number(r.get('population'), 0)}"
         )
     fig = go.Figure()
     order = drawing_order(shapes.geometry)
     geoms, keys = list(shapes.geometry), list(shapes["ags"])
     notes = []
+    bases = set(rows["population_basis"].dropna()) if "population_basis" in rows else set()
+    notes.append(CENSUS_NOTES["Zensus 2022" if "Zensus 2022" in bases else "Zensus 2011"])
     if kind == "change":
-        z = (rows["change"] * 100).to_numpy(dtype=float)
+        visible = ~rows["disclosure"].map(disclosure.hidden).to_numpy(dtype=bool)
+        z = np.where(visible, (rows["change"] * 100).to_numpy(dtype=float), np.nan)
+        since = int(rows["change_from"].min()) if rows["change_from"].notna().any() else year - 1
+        by_counts = any(isinstance(n, str) and n for n in rows["change_note"])
         bound = float(np.nanmax(np.abs(z))) if np.isfinite(z).any() else 1.0
         bound = bound or 1.0
         colors = [
@@ -425,31 +468,36 @@ def choropleth(data: ReportData, level: str, indicator: str, year: int, *, kind:
                     "color": [0],
                     "showscale": True,
                     "colorbar": {
-                        "title": "Veränderung<br>zum Vorjahr<br>(blau: weniger,<br>rot: mehr)",
+                        "title": f"Veränderung<br>{since} → {year}{'<br>der Fälle' if by_counts else ''}"
+                        "<br>(blau: weniger,<br>rot: mehr)",
                         "ticksuffix": " %",
                     },
                 },
             )
         )
-        title = f"{label}: Veränderung {year - 1} → {year} je {'Kreis' if level == 'Kreis' else 'Gemeinde'}"
+        title = f"{label}: Veränderung {since} → {year} je {'Kreis' if level == 'Kreis' else 'Gemeinde'}" + (
+            " (Fälle)" if by_counts else ""
+        )
+        if by_counts:  # the change is on counts: the note on the census basis of the rates becomes that
+            notes[-1] = BREAK_NOTE
         method = None
     else:
         idx, bins, method = classify(shown)
         k = len(bins)
-        palette = sample_colorscale(SEQUENTIAL, [i / max(1, k - 1) for i in range(k)])
+        colours = palette(k)
         for i in order:
-            color = palette[int(idx[i])] if np.isfinite(idx[i]) else "#eeeeee"
+            color = colours[int(idx[i])] if np.isfinite(idx[i]) else "#eeeeee"
             fig.add_trace(polygon_trace(geoms[i], color, hover[i], ags=str(keys[i])))
         basis = "stabilisierte Rate " if smoothed else ""
         for i, text in enumerate(class_labels(shown, idx, k)):
-            legend_entry(fig, palette[i], text, f"{basis}je 100.000 Einwohner ({year})" if i == 0 else None)
+            legend_entry(fig, colours[i], text, f"{basis}je 100.000 Einwohner ({year})" if i == 0 else None)
         notes.append(CLASS_NOTE[method])
         if smoothed:
             notes.append(EB_NOTE)
         title = f"{label} je 100.000 Einwohner, {year}"
     if level != "Kreis":
         for geom in data.kreise.geometry:  # Kreis outlines over the Gemeinden
-            xs, ys = _rings(geom, 150.0)
+            xs, ys = rings(geom, 150.0)
             fig.add_trace(
                 go.Scatter(
                     x=xs,
@@ -465,7 +513,9 @@ def choropleth(data: ReportData, level: str, indicator: str, year: int, *, kind:
     map_axes(fig)
     if indicator.startswith("pks:") and level == "Kreis":
         title += "<br><sup>Kriminalitätsdaten liegen nur auf Kreisebene vor.</sup>"
-    fig = base_layout(fig, data, title, data.sources_of(indicator, geometry=True), height=700, notes=notes)
+    fig = base_layout(
+        fig, data, title, data.sources_of(indicator, geometry=True), height=700, notes=notes, foot_right=foot_right
+    )
     fig.update_layout(meta={"classification": method}, legend={"x": 1.0, "y": 0.95, "xanchor": "left"})
     return fig
 
@@ -516,7 +566,7 @@ def accident_map(
             members = [p for p, j in zip(polys, idx, strict=True) if j == i]
             if not members:
                 continue
-            xs, ys = _rings(shapely.MultiPolygon(members), 0)
+            xs, ys = rings(shapely.MultiPolygon(members), 0)
             fig.add_trace(
                 go.Scatter(
                     x=xs,
@@ -548,10 +598,10 @@ def accident_map(
     sites = data.screening[data.screening["ags"] == ags].sort_values("rank").head(10) if len(data.screening) else None
     notes = []
     if sites is not None and len(sites):
-        rings = shapely.MultiPolygon(
+        circles = shapely.MultiPolygon(
             [shapely.Point(x, y).buffer(r, 24) for x, y, r in sites[["x", "y", "radius_m"]].to_numpy()]
         )
-        xs, ys = _rings(rings, 0)
+        xs, ys = rings(circles, 0)
         fig.add_trace(
             go.Scatter(
                 x=xs,
@@ -588,7 +638,7 @@ def accident_map(
     fig = base_layout(
         fig,
         data,
-        f"Unfälle mit Personenschaden in {name} ({span(present) or 'keine Daten'}): {fmt.number(len(pts))} Unfälle",
+        f"Unfälle mit Personenschaden in {name} ({span(present) or 'keine Daten'}): {fmt.publish_count(len(pts))} Unfälle",
         ("unfallatlas", "vg"),
         height=700,
         notes=notes,
@@ -623,24 +673,22 @@ def interval_error(estimate: pd.Series, low: pd.Series, high: pd.Series, color: 
     return bars
 
 
-def finding_title(years: list[int], values: list[float], unit_name: str, label: str) -> str:
-    """A title that states the finding: halved, fell, rose or unchanged, from the first to the last year."""
-    pairs = [(y, v) for y, v in zip(years, values, strict=True) if v is not None and math.isfinite(v)]
-    if len(pairs) < 2:
+def finding_title(change: Change | None, unit_name: str, label: str) -> str:
+    """A title that states the finding on the products' one base (:mod:`praevention.evaluation.change`):
+    halved, fell, rose or unchanged between the two years, on counts across the census break."""
+    if change is None or change.ratio is None:
         return f"{label} in {unit_name}: zu wenige Jahre für einen Trend"
-    (y0, v0), (y1, v1) = pairs[0], pairs[-1]
-    if v0 <= 0:
-        return f"{label} in {unit_name} {y0}–{y1}"
-    ratio = v1 / v0
+    ratio, since = change.ratio, f"{change.year_before} → {change.year_after}"
+    basis = " (Fälle)" if change.basis == "count" else ""
     if ratio <= 0.55:
-        return f"{label} in {unit_name} seit {y0} halbiert"
+        return f"{label} in {unit_name} {since} halbiert{basis}"
     if ratio <= 0.95:
-        return f"{label} in {unit_name} seit {y0} um {fmt.number((1 - ratio) * 100, 0)} % gesunken"
+        return f"{label} in {unit_name} {since} um {fmt.number((1 - ratio) * 100, 0)} % gesunken{basis}"
     if ratio >= 1.8:
-        return f"{label} in {unit_name} seit {y0} fast verdoppelt"
+        return f"{label} in {unit_name} {since} fast verdoppelt{basis}"
     if ratio >= 1.05:
-        return f"{label} in {unit_name} seit {y0} um {fmt.number((ratio - 1) * 100, 0)} % gestiegen"
-    return f"{label} in {unit_name} seit {y0} kaum verändert"
+        return f"{label} in {unit_name} {since} um {fmt.number((ratio - 1) * 100, 0)} % gestiegen{basis}"
+    return f"{label} in {unit_name} {since} kaum verändert{basis}"
 
 
 def forest_plot(data: ReportData) -> go.Figure:
@@ -682,37 +730,95 @@ def forest_plot(data: ReportData) -> go.Figure:
     fig.add_vline(x=1, line_dash="dash", line_color="#555")
     fig.update_xaxes(type="log", title="Ratenverhältnis (unter 1 = weniger Fälle als erwartet)")
     n = len(labels) + len(pooled)
+    spans = float(((e["ci_low"] < 1) & (e["ci_high"] > 1)).mean()) if len(e) else 0.0
     title = (
-        "Wirkungen der Maßnahmen: die meisten Intervalle schließen 1 ein"
-        if len(e) and (e["ci_low"] < 1).mean() > 0.5 and (e["ci_high"] > 1).mean() > 0.5
+        f"Wirkungen der Maßnahmen: alle {len(e)} Intervalle schließen 1 ein"
+        if len(e) and spans == 1
+        else "Wirkungen der Maßnahmen: die meisten Intervalle schließen 1 ein"
+        if spans > 0.5
         else "Wirkungen der Maßnahmen im Überblick"
     )
     return base_layout(fig, data, title, height=max(480, 60 + 26 * n))
 
 
+#: the rows of the data-quality chart: label → (level, indicators); points are the Unfallatlas
+COVERAGE_ROWS = {
+    "Straftaten je Kreis (PKS)": ("Kreis", ("pks:------",)),
+    "Straftaten je Gemeinde (LKA)": ("Gemeinde", ("pks:------",)),
+    "Unfälle je Kreis (Statistik)": ("Kreis", ("acc:unfaelle_personenschaden", "acc:verunglueckte")),
+    "Unfälle je Gemeinde (Statistik)": ("Gemeinde", ("acc:unfaelle_personenschaden", "acc:verunglueckte")),
+    "Unfallorte je Gemeinde (Unfallatlas)": ("Gemeinde", ("acc:points_all",)),
+    "Unfälle im Land (Statistik)": ("Land", ("acc:unfaelle_personenschaden",)),
+}
+COVERAGE_FROM = 2010
+
+
+def coverage(data: ReportData) -> pd.DataFrame:
+    """The share of the Land's units with annual values per kind of data and year (rows
+    :data:`COVERAGE_ROWS`, columns the years from :data:`COVERAGE_FROM` to the data date): where the real
+    gaps are."""
+    last = data.data_date.year if data.data_date else COVERAGE_FROM
+    years = list(range(COVERAGE_FROM, last + 1))
+    units = {"Kreis": len(data.kreise), "Gemeinde": len(data.gemeinden), "Land": 1}
+    yearly = data.panel[data.panel["month"].isna() & data.panel["count"].notna()]
+    out = {}
+    for label, (level, indicators) in COVERAGE_ROWS.items():
+        p = yearly[(yearly["unit_level"] == level) & yearly["indicator"].isin(indicators)]
+        per_year = p.groupby("year")["unit_ags"].nunique()
+        out[label] = [float(per_year.get(y, 0)) / units[level] for y in years]
+    return pd.DataFrame(out, index=years).T
+
+
 def quality_chart(data: ReportData) -> go.Figure:
-    q = data.quality.groupby("asset", as_index=False)["rows"].sum().sort_values("rows")
+    """Which data exist: for each kind of data the share of Gemeinden or Kreise with values in each year
+    (empty cells are the gaps), with the quarantined rows in the footnote."""
+    cov = coverage(data)
+    z = cov.to_numpy(dtype=float)
+    units = {"Kreis": len(data.kreise), "Gemeinde": len(data.gemeinden), "Land": 1}
+    totals = [units[level] for level, _ in COVERAGE_ROWS.values()]
+    text = [[("–" if v == 0 else f"{round(v * n)}/{n}") for v in row] for row, n in zip(z, totals, strict=True)]
     fig = go.Figure(
-        go.Bar(
-            x=q["rows"],
-            y=[SOURCE_NAMES.get(a, a) for a in q["asset"]],
-            orientation="h",
-            marker_color="#3b528b",
-            text=[fmt.number(v) for v in q["rows"]],
-            textposition="outside",
+        go.Heatmap(
+            z=z,
+            x=[str(y) for y in cov.columns],
+            y=list(cov.index),
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 10},
+            colorscale=[[0, "#ffffff"], [0.001, "#deebf7"], [1, "#2171b5"]],
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            hovertemplate="%{y}, %{x}: %{text} Gebiete mit Werten<extra></extra>",
         )
     )
-    fig.update_xaxes(title="Zeilen in Quarantäne")
-    total = int(q["rows"].sum())
-    return base_layout(fig, data, f"{fmt.number(total)} Zeilen in Quarantäne – jede mit Grund dokumentiert", height=420)
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title="Jahr", side="bottom")
+    rows = int(data.quality["rows"].sum()) if len(data.quality) else 0
+    gaps = [label for label, row in cov.iterrows() if 0 < row.max() < 0.5 or (row == 0).sum() > len(row) / 2]
+    notes = [
+        "Gebiete mit Werten je Jahr (Kreise, Gemeinden oder das Land); „–“: keine Daten."
+        + (f" Lücken: {'; '.join(gaps)}." if gaps else "")
+        + f" Zurückgewiesene Zeilen der Quelldateien: {fmt.number(rows)} (Gründe in der Tabelle darunter)."
+    ]
+    title = "Welche Daten es gibt: Gebiete mit Werten je Jahr"
+    sources = ("pks", "pks_gemeinden", "unfallatlas", "unfallstatistik")
+    fig = base_layout(fig, data, title, sources, height=460, notes=notes)
+    fig.update_layout(margin={"l": 250})
+    return fig
 
 
+#: the overview map's group of measures that no body carries (placeholder bodies of the register)
+PLACEHOLDER = "Maßnahme ohne eigenes Gremium"
 BODY_COLORS = {
     "Präventionsrat": "#21908d",
     "Beirat": "#3b528b",
     "Sicherheitspartnerschaft": "#e67e22",
     "Landespräventionsrat": "#8e44ad",
     "other": "#7f8c8d",
+    PLACEHOLDER: "#c7a27c",
 }
 
 
@@ -737,13 +843,22 @@ def overview_map(data: ReportData) -> go.Figure:
             land_rows.append((b, measures))
         else:
             rows.append((point, b, measures))
+    kind_of = {
+        str(b["body_id"]): PLACEHOLDER if is_placeholder(b["body_id"]) else b["body_type"]
+        for _, b in data.bodies.iterrows()
+    }
     for kind, color in BODY_COLORS.items():
-        sel = [r for r in rows if r[1]["body_type"] == kind]
+        sel = [r for r in rows if kind_of[str(r[1]["body_id"])] == kind]
         if not sel:
             continue
+        name = BODY_TYPES.get(kind, kind)
         text = [
-            f"<b>{b['name']}</b><br>{BODY_TYPES.get(kind, kind)}<br>"
-            + ("<br>".join(f"· {t[:60]}" for t in m["title"]) or "keine Maßnahmen eingetragen")
+            (
+                "<br>".join(f"<b>{fmt.shorten(t, 60)}</b>" for t in m["title"]) + f"<br>{name}"
+                if kind == PLACEHOLDER
+                else f"<b>{b['name']}</b><br>{name}<br>"
+                + ("<br>".join(f"· {fmt.shorten(t, 60)}" for t in m["title"]) or "keine Maßnahmen eingetragen")
+            )
             for _, b, m in sel
         ]
         fig.add_trace(
@@ -751,7 +866,7 @@ def overview_map(data: ReportData) -> go.Figure:
                 x=[p.x for p, _, _ in sel],
                 y=[p.y for p, _, _ in sel],
                 mode="markers",
-                name=BODY_TYPES.get(kind, kind),
+                name=name,
                 text=text,
                 hoverinfo="text",
                 marker={
@@ -786,7 +901,8 @@ def overview_map(data: ReportData) -> go.Figure:
     fig = base_layout(
         fig,
         data,
-        f"{fmt.plural(len(data.bodies), 'Gremium', 'Gremien')} und {fmt.plural(n_m, 'Maßnahme', 'Maßnahmen')} im Register",
+        f"{fmt.plural(len(data.real_bodies), 'Gremium', 'Gremien')} und {fmt.plural(n_m, 'Maßnahme', 'Maßnahmen')} "
+        "im Register",
         ("register", "vg"),
         height=760,
         notes=["Punktgröße: Zahl der eingetragenen Maßnahmen. Gremien einer Gemeinde stehen in deren Mitte."],
@@ -808,14 +924,14 @@ def alt_texts(data: ReportData, asset_names: dict[str, str] | None = None) -> di
     e = data.effects[data.effects["headline"] & data.effects["evaluable"]]
     spans_one = int(((e["ci_low"] < 1) & (e["ci_high"] > 1)).sum())
     q = data.quality.groupby("asset")["rows"].sum().sort_values(ascending=False)
-    per_kreis = data.bodies["ags"].astype(str).str[:5].value_counts()
+    per_kreis = data.real_bodies["ags"].astype(str).str[:5].value_counts()
     on_map = per_kreis[per_kreis.index.isin(set(data.kreise["ags"]))]
     names = dict(zip(data.kreise["ags"], data.kreise["name"], strict=True))
     most = f"; die meisten in {names[on_map.index[0]]} ({fmt.number(on_map.iloc[0])})" if len(on_map) else ""
     return {
         "overview_map": (
             f"Karte der Kreise von {data.land_name} mit den Gremien des Registers "
-            f"({fmt.plural(len(data.bodies), 'Gremium', 'Gremien')}) als Punkte, ihre Größe nach der Zahl ihrer "
+            f"({fmt.plural(len(data.real_bodies), 'Gremium', 'Gremien')}) als Punkte, ihre Größe nach der Zahl ihrer "
             f"Maßnahmen (zusammen {fmt.number(len(data.measures))}){most}. Gremien für "
             "das ganze Land stehen in einem Kasten neben der Karte."
         ),
@@ -825,8 +941,14 @@ def alt_texts(data: ReportData, asset_names: dict[str, str] | None = None) -> di
             "Veränderung) ein. Die Zahlen stehen in der Tabelle darunter."
         ),
         "quality": (
-            f"Balkendiagramm: {fmt.number(int(q.sum()))} Zeilen in Quarantäne je Quelle: "
+            "Tabelle als Farbfeld: Anteil der Gebiete mit Werten je Art der Daten und Jahr: "
+            + "; ".join(
+                f"{label}: {years or 'keine Jahre'}"
+                for label, row in coverage(data).iterrows()
+                for years in [span([int(y) for y, v in row.items() if v > 0])]
+            )
+            + f". {fmt.number(int(q.sum()))} Zeilen der Quelldateien zurückgewiesen: "
             + "; ".join(f"{(asset_names or {}).get(asset, asset)} {fmt.number(int(n))}" for asset, n in q.items())
-            + ". Die Gründe stehen in der Tabelle darunter."
+            + "."
         ),
     }

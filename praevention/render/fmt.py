@@ -1,8 +1,8 @@
 """German number formatting and the small-number publication rule, in one place.
 
 Every product for people formats numbers through these functions: ``1.234,5``, ``12,3 %``, the
-minus sign ``−``. The small-number rule lives here too: published per-municipality counts from 1 to 2
-are shown as ``<3`` unless the source itself publishes them (see :func:`publish_count`).
+minus sign ``−``. The small-number rule's format lives here too: a Gemeinde's count from 1 to 2 is shown as
+``<3`` (:func:`publish_count`); :mod:`praevention.render.disclosure` decides which cells are hidden.
 """
 
 from __future__ import annotations
@@ -79,30 +79,41 @@ def change_text(before: object, after: object, ratio: object | None = None, *, m
     return change_from_ratio(a / b if ratio is None else ratio)
 
 
+def shorten(text: object, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, cut at a word boundary with ``…`` (never mid-word): the one
+    way every product shortens a name."""
+    t = " ".join(str(text).split())
+    if limit <= 0 or len(t) <= limit:
+        return t
+    cut = t[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:–-(") + "…"
+
+
 def plural(n: int, singular: str, plural_form: str) -> str:
     """``"1 Gremium"``, ``"2 Gremien"``, ``"1.234 Maßnahmen"``."""
     return f"{number(n)} {singular if n == 1 else plural_form}"
 
 
-def publish_count(count: object, *, source_publishes_small: bool = False, missing: str = "–") -> str:
-    """A count for a published per-municipality table: 1 and 2 become ``"<3"``.
-
-    The rule protects people in small places; it does not apply where the source itself
-    publishes the exact small number (``source_publishes_small``), and 0 is shown as 0.
-    """
+def publish_count(count: object, *, missing: str = "–") -> str:
+    """A Gemeinde's count as published: 1 and 2 become ``"<3"`` (the primary rule of
+    :mod:`praevention.render.disclosure`, which every product applies); 0 is shown as 0."""
     if _is_missing(count):
         return missing
     c = float(count)  # type: ignore[arg-type]
-    if 0 < c < SMALL_COUNT_LIMIT and not source_publishes_small:
+    if is_suppressed(c):
         return f"<{SMALL_COUNT_LIMIT}"
     return number(c, 0)
 
 
-def is_suppressed(count: object, *, source_publishes_small: bool = False) -> bool:
+def is_suppressed(count: object) -> bool:
+    """1 or 2: a count no product shows for a Gemeinde."""
     if _is_missing(count):
         return False
     c = float(count)  # type: ignore[arg-type]
-    return 0 < c < SMALL_COUNT_LIMIT and not source_publishes_small
+    return 0 < c < SMALL_COUNT_LIMIT
 
 
 def date_de(value: object, precision: str = "day") -> str:

@@ -10,19 +10,29 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from praevention.evaluation.change import Change, series_change
 from praevention.evaluation.panel import add_rates
-from praevention.render import fmt
+from praevention.render import disclosure, fmt
 from praevention.render.accident_slide import accident_chart
 from praevention.render.cache import write_if_changed
 from praevention.render.data import SYNTHETIC_LABEL, ReportData
-from praevention.render.export import Export
-from praevention.render.figures import base_layout, choropleth, ci_band, figure_title, finding_title, interval_error
+from praevention.render.export import Export, figure_title
+from praevention.render.figures import (
+    base_layout,
+    choropleth,
+    ci_band,
+    finding_title,
+    interval_error,
+    rings,
+)
 from praevention.render.karten import latest_year
 from praevention.render.steckbrief import slug
 from praevention.render.verdict import chance_phrase
@@ -53,10 +63,19 @@ def region_series(data: ReportData, kreise: list[str], indicator: str) -> pd.Dat
         & data.panel["month"].isna()
     ]
     s = p.groupby("year", as_index=False).agg(
-        count=("count", "sum"), population=("population", "sum"), units=("unit_ags", "nunique")
+        count=("count", "sum"),
+        population=("population", "sum"),
+        units=("unit_ags", "nunique"),
+        population_basis=("population_basis", "first"),
     )
     s = s[s["units"] == len(kreise)]
     return add_rates(s)
+
+
+def region_change(data: ReportData, kreise: list[str], indicator: str) -> Change | None:
+    """The region's change on the products' one base (:func:`series_change`)."""
+    s = region_series(data, kreise, indicator)
+    return series_change(s.assign(month=np.nan)) if len(s) else None
 
 
 def region_trend(data: ReportData, name: str, kreise: list[str], indicator: str, label: str) -> go.Figure:
@@ -80,10 +99,12 @@ def region_trend(data: ReportData, name: str, kreise: list[str], indicator: str,
             line={"color": "#3b528b", "width": 2, "dash": "dot"},
         )
     )
-    fig.update_xaxes(title="Jahr", dtick=1)
+    fig.update_xaxes(title="Jahr", dtick=1, tickformat="d")
     fig.update_yaxes(title="je 100.000 Einwohner", rangemode="tozero")
-    title = finding_title(list(s["year"]), list(s["rate_per_100k"]), region_dative(name), label)
-    fig = base_layout(fig, data, title, data.sources_of(indicator))
+    change = region_change(data, kreise, indicator)
+    title = finding_title(change, region_dative(name), label)
+    notes = [change.note] if change is not None and change.note else []
+    fig = base_layout(fig, data, title, data.sources_of(indicator), notes=notes)
     fig.update_layout(legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"})
     return fig
 
@@ -121,16 +142,24 @@ def kreis_bars(data: ReportData, kreise: list[str], indicator: str, label: str) 
             meta={"role": "value_labels"},
         )
     )
-    fig.update_layout(showlegend=False)
     if len(p):
         fig.update_xaxes(range=[0, float(p["rate_ci_high"].max()) * 1.18])
     if len(land_rate):
-        fig.add_vline(
-            x=float(land_rate.iloc[0]),
-            line_dash="dash",
-            line_color="#3b528b",
-            annotation_text=f"{data.land_name}: {fmt.number(land_rate.iloc[0], 0)}",
+        # the Land's rate as a dashed line, named in the legend above the plot (never on a bar)
+        fig.add_vline(x=float(land_rate.iloc[0]), line_dash="dash", line_color="#3b528b")
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                line={"color": "#3b528b", "dash": "dash"},
+                name=f"{data.land_name}: {fmt.number(land_rate.iloc[0], 0)} je 100.000",
+            )
         )
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0})
+    fig.update_traces(showlegend=False, selector={"type": "bar"})
+    fig.update_traces(showlegend=False, selector={"mode": "text"})
+    fig.update_yaxes(automargin=True)
     top = p.iloc[-1] if len(p) else None
     title = (
         f"{label} {year}: am häufigsten in {top['unit_name']} ({fmt.number(top['rate_per_100k'], 0)} je 100.000)"
@@ -146,11 +175,22 @@ def region_dative(name: str) -> str:
     return f"der {name}" if name.startswith("Polizeiinspektion") else name
 
 
+#: what makes two evaluations one result: the same design on the same data
+SAME_RESULT = ["unit_ags", "indicator", "method", "period_before", "period_after", "estimate", "ci_low", "ci_high"]
+
+
 def region_effects(data: ReportData, kreise: list[str]) -> pd.DataFrame:
     """The headline results measured inside the region (on a Kreis, Gemeinde or Stadtteil of it); results
-    measured on the whole Land are not the region's."""
+    measured on the whole Land are not the region's. Events evaluated with the same design on the same data
+    (a body's founding and the agreement it signed the same year) are one result, ``events`` naming them all."""
     e = data.effects[data.effects["headline"] & data.effects["evaluable"]]
-    return e[e["unit_ags"].str[:5].isin(kreise) & (e["unit_ags"].str.len() >= 5)]
+    e = e[e["unit_ags"].str[:5].isin(kreise) & (e["unit_ags"].str.len() >= 5)]
+    if e.empty:
+        return e.assign(events=pd.Series(dtype=object))
+    names = e["measure_id"].map(data.event_name)
+    key = e[SAME_RESULT].astype(str).agg("|".join, axis=1)
+    events = names.groupby(key).agg(lambda n: list(dict.fromkeys(n)))
+    return e[~key.duplicated()].assign(events=key[~key.duplicated()].map(events))
 
 
 def chance_note(effects: pd.DataFrame) -> str:
@@ -172,7 +212,9 @@ def effects_chart(data: ReportData, name: str, kreise: list[str]) -> go.Figure |
     e = region_effects(data, kreise).sort_values("estimate")
     if e.empty:
         return None
-    labels = [f"{data.event_name(m, 45)}: {lab}" for m, lab in zip(e["measure_id"], e["indicator_label"], strict=True)]
+    labels = [
+        f"{fmt.shorten(' / '.join(ev), 60)}: {lab}" for ev, lab in zip(e["events"], e["indicator_label"], strict=True)
+    ]
     fig = go.Figure(
         go.Scatter(
             x=e["estimate"],
@@ -186,11 +228,10 @@ def effects_chart(data: ReportData, name: str, kreise: list[str]) -> go.Figure |
     fig.update_xaxes(type="log", title="Ratenverhältnis zum Vergleich (unter 1: weniger Fälle)")
     n_good = len(successes(e))
     title = (
-        f"{n_good} von {len(e)} ausgewerteten Zielgrößen in {region_dative(name)} sanken nachweislich stärker als im "
-        "Vergleich"
+        f"{n_good} von {len(e)} Ergebnissen in {region_dative(name)} sanken nachweislich stärker als im Vergleich"
         if n_good
         else f"In {region_dative(name)} lässt sich bisher keine Wirkung sicher nachweisen "
-        f"({len(e)} {'Auswertung' if len(e) == 1 else 'Auswertungen'})"
+        f"({fmt.plural(len(e), 'Ergebnis', 'Ergebnisse')})"
     )
     return base_layout(fig, data, title, ("pks", "unfallatlas", "unfallstatistik", "register"))
 
@@ -237,11 +278,17 @@ def trend_description(data: ReportData, name: str, kreise: list[str], indicator:
         f"mit 95-%-Intervall, {data.land_name} gestrichelt zum Vergleich. {name}: {_rate(first['rate_per_100k'])} "
         f"({int(first['year'])}), {_rate(last['rate_per_100k'])} ({int(last['year'])}){land_text}."
     )
+    change = region_change(data, kreise, indicator)
+    change_text = (
+        f" Veränderung {disclosure.change_text(change)}{'; ' + change.note if change.note else ''}."
+        if change is not None
+        else ""
+    )
     notes = (
         f"Zahlen: {name} {int(first['year'])}: {fmt.number(first['count'])} Fälle, {_rate(first['rate_per_100k'])}; "
         f"{int(last['year'])}: {fmt.number(last['count'])} Fälle, {_rate(last['rate_per_100k'])} "
-        f"(95 %-Intervall {fmt.number(last['rate_ci_low'], 0)} bis {fmt.number(last['rate_ci_high'], 0)}){land_text}. "
-        f"{PKS_CAVEAT}{_breaks(data, kreise, indicator)}"
+        f"(95 %-Intervall {fmt.number(last['rate_ci_low'], 0)} bis {fmt.number(last['rate_ci_high'], 0)}){land_text}."
+        f"{change_text} {PKS_CAVEAT}{_breaks(data, kreise, indicator)}"
     )
     return alt, notes
 
@@ -269,8 +316,11 @@ def effects_description(data: ReportData, name: str, kreise: list[str]) -> tuple
     """Alt text and speaker notes of :func:`effects_chart`: each estimate with its interval."""
     e = region_effects(data, kreise).sort_values("estimate")
     values = "; ".join(
-        f"{lab}: {fmt.change_from_ratio(est)} (95 %-Intervall {fmt.change_from_ratio(lo)} bis {fmt.change_from_ratio(hi)})"
-        for lab, est, lo, hi in zip(e["indicator_label"], e["estimate"], e["ci_low"], e["ci_high"], strict=True)
+        f"{' und '.join(ev)} – {lab} in {data.unit_name(u)}: {fmt.change_from_ratio(est)} (95 %-Intervall "
+        f"{fmt.change_from_ratio(lo)} bis {fmt.change_from_ratio(hi)})"
+        for ev, lab, u, est, lo, hi in zip(
+            e["events"], e["indicator_label"], e["unit_ags"], e["estimate"], e["ci_low"], e["ci_high"], strict=True
+        )
     )
     alt = (
         f"Punktdiagramm der Wirkungen in {name}: Veränderung gegenüber der Vergleichsgruppe mit 95-%-Intervall "
@@ -354,7 +404,7 @@ def _slide(prs: Presentation, title: str, synthetic: bool, notes: str):
     box.text_frame.paragraphs[0].font.size = Pt(26 if len(title) <= 70 else 22)
     slide.notes_slide.notes_text_frame.text = notes
     if synthetic:
-        _text(slide, Inches(9.3), Inches(7.05), Inches(4), Inches(0.4), SYNTHETIC_LABEL, 14, bold=True, color="C0392B")
+        _text(slide, MARGIN, Inches(7.05), Inches(5), Inches(0.4), SYNTHETIC_LABEL, 14, bold=True, color="C0392B")
     return slide
 
 
@@ -383,7 +433,7 @@ def build_deck(
     prs.core_properties.created = prs.core_properties.modified = stamp  # the data date: identical re-runs
     prs.core_properties.last_modified_by = "Präventionsmonitor"
     prs.core_properties.language = "de-DE"
-    prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
+    widescreen(prs)
     title = prs.slides.add_slide(prs.slide_layouts[0])
     for shape, top, height in (
         (title.shapes.title, Inches(1.6), Inches(2.2)),
@@ -396,7 +446,7 @@ def build_deck(
         + (f"\n{SYNTHETIC_LABEL}" if data.synthetic else "")
     )
     title.notes_slide.notes_text_frame.text = f"{data.data_as_of()}. Quellen auf der letzten Folie."
-    n_bodies = len(data.bodies[data.bodies["ags"].astype(str).str[:5].isin(kreise)])
+    n_bodies = len(data.real_bodies[data.real_bodies["ags"].astype(str).str[:5].isin(kreise)])
     slide = _slide(
         prs,
         f"Die Region: {fmt.plural(len(kreise), 'Kreis', 'Kreise')}, {fmt.plural(n_bodies, 'Gremium', 'Gremien')} im Register",
@@ -418,7 +468,7 @@ def build_deck(
     if len(good):
         for i, r in enumerate(good.itertuples()):
             p = body.paragraphs[0] if i == 0 else body.add_paragraph()
-            p.text = f"{data.event_name(r.measure_id, 80)}: {r.verdict_de}"
+            p.text = f"{fmt.shorten(' / '.join(r.events), 120)}: {r.verdict_de}"
             p.font.size = Pt(15)
         p = body.add_paragraph()
         p.text = chance_note(data.effects)
@@ -436,11 +486,40 @@ def build_deck(
         p = src.paragraphs[0] if i == 0 else src.add_paragraph()
         p.text = line
         p.font.size = Pt(12)
+    number_slides(prs)
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     prs.save(buffer)
     write_if_changed(path, _dated_zip(buffer.getvalue(), stamp))
     return path
+
+
+def widescreen(prs: Presentation) -> None:
+    """The 16:9 page, with the master's and every layout's placeholders stretched to it (python-pptx's
+    default template is 4:3), so that new slides and the slide master agree with the page."""
+    scale = SLIDE_W / prs.slide_width
+    prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
+    for shapes in [prs.slide_master.shapes, *(layout.shapes for layout in prs.slide_layouts)]:
+        for shape in shapes:
+            if shape.left is not None and shape.width is not None:
+                shape.left, shape.width = Emu(int(shape.left * scale)), Emu(int(shape.width * scale))
+
+
+def number_slides(prs: Presentation) -> None:
+    """The slide number bottom right on every slide but the title slide."""
+    for i, slide in enumerate(prs.slides, start=1):
+        if i == 1:
+            continue
+        _text(
+            slide,
+            SLIDE_W - MARGIN - Inches(1.0),
+            SLIDE_H - Inches(0.42),
+            Inches(1.0),
+            Inches(0.3),
+            str(i),
+            11,
+            color="555555",
+        ).paragraphs[0].alignment = PP_ALIGN.RIGHT
 
 
 def _dated_zip(data: bytes, when: dt.datetime) -> bytes:
@@ -468,19 +547,30 @@ def conference_charts(data: ReportData, out_dir: Path) -> dict[str, tuple[list[s
     plan = {}
     for name, kreise in data.regions.items():
         folder = out_dir / slug(name)
-        map_fig = choropleth(data, "Kreis", MAP_INDICATOR, year)
+        map_fig = choropleth(data, "Kreis", MAP_INDICATOR, year, foot_right=True)
         for trace in map_fig.data:
             if trace.meta and "ags" in trace.meta:
                 trace.opacity = 1.0 if trace.meta["ags"] in kreise else 0.3
+        for geom in data.kreise[data.kreise["ags"].isin(kreise)].geometry:  # the region outlined
+            map_fig.add_trace(region_outline(geom))
         message = f"{name}: Straftaten je 100.000 Einwohner {year} (Region hervorgehoben)"
-        map_fig.update_layout(title={"text": message})
+        # the slide's title says what the map shows: the picture keeps its room for the map
+        map_fig.update_layout(title={"text": ""}, margin={"t": 10, "l": 10}, height=720)
         alt, notes = map_description(data, name, kreise, year)
         plan[name] = (
             kreise,
             charts_for_region(data, name, kreise, folder),
-            Chart(message, Export(map_fig, folder / "karte", 1000, 800), alt, notes),
+            Chart(message, Export(map_fig, folder / "karte", 1280, 720), alt, notes),
         )
     return plan
+
+
+def region_outline(geom) -> go.Scatter:
+    """A thick dark outline of one Kreis of the region on the deck's map."""
+    xs, ys = rings(geom, 150.0)
+    return go.Scatter(
+        x=xs, y=ys, mode="lines", line={"color": "#1a1a1a", "width": 2.6}, hoverinfo="skip", showlegend=False
+    )
 
 
 def slide_manifest(plan: dict, out_dir: Path) -> dict[str, dict]:

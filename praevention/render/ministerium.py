@@ -9,24 +9,26 @@ missing years) and the caveats on method and data.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from praevention.evaluation.calibration import ALL
+from praevention.evaluation.change import CHANGE_YEARS
 from praevention.evaluation.design import FOUNDED_WITH_MEASURE, founding_reason
-from praevention.register.sourced_register import is_placeholder_body
 from praevention.register.targets import aims_at_safety
-from praevention.render import fmt, safety
+from praevention.render import disclosure, fmt, safety
 from praevention.render.cache import write_if_changed
-from praevention.render.data import SOURCE_NAMES, SYNTHETIC_LABEL, ReportData
+from praevention.render.data import SOURCE_NAMES, SYNTHETIC_LABEL, ReportData, is_placeholder
 from praevention.render.evidence import what_works
 from praevention.render.figures import alt_texts
+from praevention.render.opendata import OPEN_DATA, write_open_data
 from praevention.render.roadsafety import report_section
 from praevention.render.steckbrief import TEMPLATES
 from praevention.render.verdict import chance_phrase, finding_text
-from praevention.render.workbook import OPEN_DATA, quality_table, write_open_data, write_workbook
+from praevention.render.workbook import quality_table, write_workbook
 from praevention.stats.methods import NAIVE
 from praevention.stats.methods import label as method_label
 
@@ -52,6 +54,12 @@ CAVEATS = [
 ]
 
 
+#: how every product states a change (praevention/evaluation/change.py)
+CHANGE_NOTE = (
+    f"Veränderung: das neueste Jahr gegenüber {CHANGE_YEARS} Jahren davor (oder dem ersten Jahr der Reihe), in allen "
+    "Produkten gleich. Spannt sie den Bruch durch den Zensus 2022 (Raten ab 2024), ist sie an den Fallzahlen "
+    "gemessen („Fälle“); unter 20 Fällen stehen die Zahlen selbst."
+)
 #: the crime and accident indicators of the overview per Kreis
 OVERVIEW_INDICATORS = ("pks:------", "acc:verunglueckte")
 #: terms the report's appendix explains; the main text uses none of them
@@ -105,31 +113,63 @@ GLOSSARY = [
 ]
 
 
-def overview_rows(data: ReportData) -> list[list[str]]:
-    """Every body and measure of the register: its result in words, the smallest effect the data could
-    detect, and why it could not be evaluated where it could not."""
+#: longest name the one-page overview shows uncut (longer ones are cut at a word boundary)
+OVERVIEW_NAME = 150
+#: the evaluation's reasons, in the overview's few words (the full reason stands in the fact sheets)
+SHORT_REASONS = [
+    (
+        r"Beginn (\d{4}) liegt vor oder am Anfang der Datenreihe \((\d{4})–(\d{4})\): kein Vorher-Zeitraum",
+        r"Beginn \1, Daten erst ab \2: kein Vorher",
+    ),
+    (r"Nachher-Zeitraum fehlt \(Beginn (\d{4}), Daten bis (\d{4})\)", r"Beginn \1, Daten bis \2: kein Nachher"),
+    (
+        r"Vergleich mit ähnlichen Einheiten: [^;]*; Vorhersage aus vergleichbaren Einheiten \(Empirical Bayes\): (.*)",
+        r"keine Vergleichsreihe: \1",
+    ),
+]
+
+
+OVERVIEW_NOTE = (
+    "Ergebnis: Befund der Hauptauswertung je Zielgröße (Anzahl in Klammern), „erkennbar ab“: die kleinste Wirkung, "
+    "die die Daten sicher zeigen könnten. Maßnahmen ohne eigenes Gremium im Register stehen nur als Maßnahme da. "
+    "Einzelheiten: Abschnitt Wirkungen und die Steckbriefe."
+)
+
+
+def short_reason(reason: str) -> str:
+    for pattern, short in SHORT_REASONS:
+        reason = re.sub(pattern, short, reason)
+    return reason
+
+
+def overview_rows(data: ReportData) -> dict[str, list[list[str]]]:
+    """Every body (placeholders left out: their measure stands for them) and every measure of the register:
+    where it was measured, its result in words with the smallest effect the data could detect, and why it
+    could not be evaluated where it could not; by kind (Gremien, Maßnahmen)."""
     head = data.effects[data.effects["headline"]]
-    rows = []
-    # a placeholder body derived from a single measure (praevention/register/sourced_register.py) is that measure
-    bodies = [b for b in data.bodies["body_id"] if not is_placeholder_body(b)]
-    ids = [*(f"{b}:" for b in bodies), *data.measures["measure_id"]]
-    for key in ids:
+    out: dict[str, list[list[str]]] = {"Gremien": [], "Maßnahmen": []}
+    keys = [*(f"{b}:" for b in data.real_bodies["body_id"]), *data.measures["measure_id"]]
+    for key in keys:
         own = head[head["measure_id"].str.startswith(key)] if key.endswith(":") else head[head["measure_id"] == key]
-        name = data.event_name(key[:-1], 60) if key.endswith(":") else data.event_name(key, 60)
-        kind = "Gremium" if key.endswith(":") else "Maßnahme"
+        name = data.event_name(key[:-1] if key.endswith(":") else key, OVERVIEW_NAME)
+        where = ", ".join(dict.fromkeys(data.unit_name(u) for u in own["unit_ags"] if isinstance(u, str) and u)) or "–"
         evaluable = own[own["evaluable"]]
         if len(evaluable):
             found = pd.Series([finding_text(r) for r in evaluable.to_dict(orient="records")]).value_counts()
             verdict = "; ".join(f"{label} ({n})" if n > 1 else label for label, n in found.items() if label)
             mde_text = overview_mde(evaluable)
+            if mde_text.startswith("am Ort"):
+                verdict += f"; {mde_text}"
+            elif mde_text != "–":
+                verdict += f"; erkennbar ab {mde_text}"
             why = ""
         else:
             why = _why_not(data, key, own)
             # a founding that is the start of one of the body's measures is that measure's evaluation
             verdict = "als Maßnahme ausgewertet" if why.endswith(FOUNDED_WITH_MEASURE) else "nicht auswertbar"
-            mde_text = "–"
-        rows.append([name, kind, verdict or "–", mde_text, why])
-    return rows
+            why = short_reason(why)
+        out["Gremien" if key.endswith(":") else "Maßnahmen"].append([name, where, verdict or "–", why])
+    return out
 
 
 def overview_mde(evaluable: pd.DataFrame) -> str:
@@ -145,6 +185,8 @@ def overview_mde(evaluable: pd.DataFrame) -> str:
 
 
 def _why_not(data: ReportData, key: str, own: pd.DataFrame) -> str:
+    """Why a body or measure could not be evaluated: the measure's reason, the evaluation's, or, for a
+    body the evaluation has no rows for, what the register says about its founding."""
     if not key.endswith(":"):
         m = data.measures.loc[data.measures["measure_id"] == key, "not_evaluable_reason"]
         if len(m) and isinstance(m.iloc[0], str) and m.iloc[0]:
@@ -159,8 +201,9 @@ def _why_not(data: ReportData, key: str, own: pd.DataFrame) -> str:
 
 def kreis_rows(data: ReportData) -> list[list[str]]:
     """Per Kreis and for the Land: crimes and injured road users per 100.000 inhabitants in the latest year,
-    and their change since five years before (or the earliest year there is), as counts on small numbers."""
-    yearly = data.panel[data.panel["month"].isna() & data.panel["rate_per_100k"].notna()]
+    and their change on the products' one base (:func:`disclosure.series_change_text`: the latest year
+    against five years before, on counts across the census break)."""
+    yearly = data.panel[data.panel["month"].isna() & data.panel["count"].notna()]
     out = []
     for k in [*data.kreise.sort_values("name").itertuples(), None]:
         ags = data.land if k is None else str(k.ags)
@@ -171,22 +214,17 @@ def kreis_rows(data: ReportData) -> list[list[str]]:
                 cells += ["–", "–"]
                 continue
             last = s.iloc[-1]
-            earlier = s[s["year"] >= int(last["year"]) - 5]
-            base = earlier.iloc[0]
-            change = (
-                f"{fmt.change_text(base['count'], last['count'], last['rate_per_100k'] / base['rate_per_100k'])} "
-                f"seit {int(base['year'])}"
-                if int(base["year"]) < int(last["year"])
-                else "–"
+            shown = (
+                "nicht ausgewiesen" if disclosure.hidden(last["disclosure"]) else fmt.number(last["rate_per_100k"], 0)
             )
-            cells += [f"{fmt.number(last['rate_per_100k'], 0)} ({int(last['year'])})", change]
+            cells += [f"{shown} ({int(last['year'])})", disclosure.series_change_text(s)[0]]
         out.append(cells)
     return out
 
 
 def recommendations(data: ReportData) -> list[str]:
     """What would make more measures evaluable, counted from the register."""
-    m, b = data.measures, data.bodies
+    m = data.measures
     out = []
     no_start = int(m["start"].isna().sum()) if "start" in m else 0
     if no_start:
@@ -206,6 +244,7 @@ def recommendations(data: ReportData) -> list[str]:
             f"{fmt.plural(no_target, 'Maßnahme hat', 'Maßnahmen haben')} keine messbare Zielgröße (Straftatengruppe oder "
             "Unfallart): die Zielgröße im Register angeben, wenn die Maßnahme auf Fallzahlen zielt."
         )
+    b = data.real_bodies
     no_founded = int(b["founded"].isna().sum()) if "founded" in b else 0
     if no_founded:
         out.append(
@@ -242,7 +281,7 @@ def _ci(e: pd.Series) -> str:
 
 
 def context(data: ReportData, images: dict[str, str]) -> dict:
-    e = data.effects
+    e = data.effects[~data.effects["measure_id"].str.split(":").str[0].map(is_placeholder)]
     head = e[e["headline"]]
     evaluable = head[head["evaluable"]]
     n_units = head["measure_id"].nunique()
@@ -252,8 +291,14 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
     naive = e[(e["method"] == NAIVE) & e["evaluable"]]
     naive_lower = naive[naive["ci_high"] < 1]
     summary = [
-        f"Das Register umfasst {fmt.plural(len(data.bodies), 'Gremium', 'Gremien')} und "
-        f"{fmt.plural(len(data.measures), 'Maßnahme', 'Maßnahmen')}. Ausgewertet werden Maßnahmen und Gründungen von "
+        f"Das Register umfasst {fmt.plural(len(data.real_bodies), 'Gremium', 'Gremien')} und "
+        f"{fmt.plural(len(data.measures), 'Maßnahme', 'Maßnahmen')}"
+        + (
+            f" ({fmt.plural(placeholders, 'Maßnahme', 'Maßnahmen')} ohne eigenes Gremium im Register)"
+            if (placeholders := int(data.measures["body_id"].map(is_placeholder).sum()))
+            else ""
+        )
+        + ". Ausgewertet werden Maßnahmen und Gründungen von "
         f"Gremien, zusammen {fmt.number(n_units)}: für {n_eval} ließ sich mindestens eine Zielgröße auswerten, "
         f"für {n_units - n_eval} keine (Gründe im Abschnitt Datenqualität und in den Steckbriefen).",
         f"Ausgewertete Zielgrößen: {fmt.number(len(evaluable))}. Davon zeigen {found.get('effect', 0)} eine Veränderung, die auch "
@@ -275,7 +320,7 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
         for r in data.pooled.itertuples()
     ]
     effects = [
-        [data.event_name(r.measure_id, 70), r.indicator_label or "–", data.unit_name(r.unit_ags), r.verdict_de]
+        [data.event_name(r.measure_id), r.indicator_label or "–", data.unit_name(r.unit_ags), r.verdict_de]
         for r in head.sort_values(["measure_id", "indicator"]).itertuples()
     ]
     methods = []
@@ -283,7 +328,7 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
         label = method_label(r.method) + (" (ohne Vergleichsgruppe)" if r.method == NAIVE else "")
         methods.append(
             [
-                data.event_name(r.measure_id, 50),
+                data.event_name(r.measure_id),
                 r.indicator_label,
                 label + (" ★" if r.headline else ""),
                 _ci(pd.Series(r._asdict())),
@@ -303,7 +348,9 @@ def context(data: ReportData, images: dict[str, str]) -> dict:
         "data_date": fmt.date_de(data.data_date),
         "summary": summary,
         "overview": overview_rows(data),
+        "overview_note": OVERVIEW_NOTE,
         "kreise": kreis_rows(data),
+        "kreise_note": CHANGE_NOTE,
         "recommendations": recommendations(data),
         "safety_intro": safety.overview_intro(data.safety, data.measures),
         "safety": safety.overview(data.safety, e, data.bodies, data.measures, data.unit_name),

@@ -4,10 +4,10 @@ Each sheet has at most two pages: a locator map, the key indicators with their t
 and the Land, the effects of the measures with their verdicts, the data gaps stated plainly, the sources
 and the date of the data.
 
-Small numbers: every count goes through :func:`fmt.publish_count`. Counts of 1–2 that we aggregate
-ourselves (Unfallatlas points) and any count of 1–2 for an area with fewer than 1,000 inhabitants are
-shown as ``<3*`` with a footnote; their rate, interval and trend are left out, since they would give the
-count away.
+Small numbers: every count follows the one disclosure rule (:mod:`praevention.render.disclosure`): a
+Gemeinde's count of 1–2 is shown as ``<3``, a cell hidden so that no small count follows from a total as
+``.``, each with a footnote; their rate, interval and change are left out. Every change uses the products'
+one base (:func:`praevention.render.disclosure.series_change_text`).
 
 The PDF comes from one typst template compiled per sheet with the data as JSON in ``sys.inputs`` (text is
 never parsed as markup). The grey base map is the same string for every sheet, so typst decodes it once
@@ -33,15 +33,16 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from praevention.digest import content_key, source_key
+from praevention.evaluation.change import comparable_change
 from praevention.evaluation.design import span
+from praevention.evaluation.population import FIRST_ZENSUS_2022_YEAR
 from praevention.evaluation.sites import SITE_SEPARATOR
 from praevention.files import write_atomic
 from praevention.register.schema import BODY_TYPES, PARTNERS, STATUS
-from praevention.register.sourced_register import is_placeholder_body
 from praevention.register.targets import aims_at_safety
-from praevention.render import fmt, safety
+from praevention.render import disclosure, fmt, safety
 from praevention.render.cache import RenderCache, write_if_changed
-from praevention.render.data import SYNTHETIC_LABEL, ReportData
+from praevention.render.data import SYNTHETIC_LABEL, ReportData, is_placeholder
 from praevention.render.evidence import Evidence
 from praevention.render.roadsafety import accident_section
 from praevention.render.svg import LocatorMap, sparkline
@@ -64,18 +65,17 @@ ACCIDENTS = [
     ("acc:getoetete", "Getötete"),
 ]
 POINTS_PREFIX = "acc:points_"  # counts we aggregate ourselves from Unfallatlas points
-SMALL_AREA = 1000  # inhabitants: below this, counts of 1–2 are never shown exactly
-SMALL_MARK = "*"
-SMALL_NOTE = (
-    "* <3: ein oder zwei Fälle. So kleine Zahlen werden nicht genau ausgewiesen – bei Gemeinden mit weniger als "
-    "1.000 Einwohnern und bei selbst ausgezählten Unfallorten (Unfallatlas) –, damit Betroffene nicht erkennbar "
-    "werden; Rate, Intervall und Trend entfallen."
-)
-HEADER = ["Kennzahl", "Gebiet", "Jahr", "Anzahl", "je 100.000 EW (95 %-KI)", "Kreis", "Land", "Entwicklung"]
-WIDTHS = [2.3, 1.7, 0.6, 0.8, 1.9, 0.8, 0.8, 1.6]
+#: an accident series ending this many years before the unit's newest accident data is not "current"
+STALE_YEARS = 2
+HEADER = ["Kennzahl", "Gebiet", "Jahr", "Anzahl", "je 100.000 EW (95 %-KI)", "Kreis", "Land", "Veränderung"]
+WIDTHS = [2.2, 1.5, 0.6, 0.8, 1.8, 0.8, 0.8, 2.0]
 MAX_EFFECTS = 8  # entries on a sheet; more are referred to the ministry report (keeps two pages)
 MAX_ACTIVITIES = 5  # lines on what a body did and what to record next (keeps two pages)
-SIMILAR_INDICATOR = "acc:unfaelle_personenschaden"
+#: the comparison with Gemeinden of similar size: the newest accident series of the Gemeinden first
+SIMILAR_INDICATORS = {
+    "acc:verunglueckte": "Verunglückte",
+    "acc:unfaelle_personenschaden": "Unfälle mit Personenschaden",
+}
 NO_MEASURES = (
     "Keine Maßnahmen im Register. Das Register ist nicht vollständig: Ein fehlender Eintrag heißt nicht, dass es "
     "vor Ort keine Prävention gibt."
@@ -98,6 +98,11 @@ def slug(text: str) -> str:
 def gemeinde_stem(ags: str, name: str) -> str:
     """File name (without suffix) of a Gemeinde's sheet, e.g. ``gemeinde_15085235_quedlinburg``."""
     return f"gemeinde_{ags}_{slug(name)}"
+
+
+def kreis_stem(ags: str, name: str) -> str:
+    """File name (without suffix) of a Kreis's sheet, e.g. ``kreis_15085_harz``."""
+    return f"kreis_{ags}_{slug(name)}"
 
 
 def body_stem(body_id: str, name: str) -> str:
@@ -134,10 +139,28 @@ class Series:
     lo: np.ndarray
     hi: np.ndarray
     breaks: list[str]
+    flags: np.ndarray  # disclosure flag per year (praevention.render.disclosure)
+    bases: np.ndarray  # census basis of each year's population
 
     def at(self, year: int) -> int | None:
         hit = np.flatnonzero(self.years == year)
         return int(hit[0]) if len(hit) else None
+
+    def hidden(self, i: int) -> bool:
+        return disclosure.hidden(self.flags[i])
+
+    def rows(self) -> pd.DataFrame:
+        """The series as panel rows (for :func:`disclosure.series_change_text`)."""
+        return pd.DataFrame(
+            {
+                "year": self.years,
+                "month": np.nan,
+                "count": self.count,
+                "rate_per_100k": self.rate,
+                "population_basis": self.bases,
+                "disclosure": self.flags,
+            }
+        )
 
 
 class SheetBuilder:
@@ -166,7 +189,8 @@ class SheetBuilder:
         self.bodies = {str(r["body_id"]): r for r in data.bodies.to_dict("records")}
         self.bodies_by_ags: dict[str, list[dict]] = defaultdict(list)
         for b in self.bodies.values():
-            self.bodies_by_ags[str(b["ags"])].append(b)
+            if not is_placeholder(b["body_id"]):
+                self.bodies_by_ags[str(b["ags"])].append(b)
         self.measures = {str(r["measure_id"]): r for r in data.measures.to_dict("records")}
         self.measures_by_body: dict[str, list[str]] = defaultdict(list)
         self.measures_by_ags: dict[str, list[str]] = defaultdict(list)
@@ -200,6 +224,8 @@ class SheetBuilder:
         years = yearly["year"].to_numpy(dtype=int)
         flags = yearly["break_flag"].fillna(False).to_numpy(dtype=bool)
         reasons = yearly["break_reason"].to_numpy(dtype=object)
+        shown = yearly["disclosure"].to_numpy(dtype=object)
+        bases = yearly["population_basis"].to_numpy(dtype=object)
         out = {}
         for (unit, ind), idx in yearly.groupby(["unit_ags", "indicator"], sort=False).indices.items():
             out[(str(unit), str(ind))] = Series(
@@ -209,17 +235,14 @@ class SheetBuilder:
                 cols["rate_ci_low"][idx],
                 cols["rate_ci_high"][idx],
                 sorted({str(r) for r, f in zip(reasons[idx], flags[idx], strict=True) if f and not _missing(r)}),
+                shown[idx],
+                bases[idx],
             )
         return out
 
     # ------------------------------------------------------------------ names
     def kreis_label(self, kreis: str) -> str:
-        k = self.kreise.get(kreis)
-        if k is None:
-            return f"Kreis {kreis}"
-        if "kreisfrei" in str(k.kreis_type).lower() or str(k.name).startswith("Landkreis "):
-            return str(k.name)
-        return f"Landkreis {k.name}"
+        return self.data.kreis_label(kreis)
 
     def is_kreisfrei(self, kreis: str) -> bool:
         k = self.kreise.get(kreis)
@@ -239,101 +262,95 @@ class SheetBuilder:
     def rate_at(self, unit: str, indicator: str, year: int) -> str:
         s = self.series.get((unit, indicator))
         i = None if s is None else s.at(year)
-        if i is None or s.count[i] < fmt.SMALL_COUNT_LIMIT:
+        if i is None or s.hidden(i) or not math.isfinite(s.rate[i]):
             return "–"
         return fmt.number(s.rate[i], 1)
 
-    def change(self, unit: str, indicator: str, y0: int, y1: int) -> float | None:
-        s = self.series.get((unit, indicator))
-        if s is None:
-            return None
-        i0, i1 = s.at(y0), s.at(y1)
-        if i0 is None or i1 is None or not (s.rate[i0] > 0) or not math.isfinite(s.rate[i1]):
-            return None
-        return float(s.rate[i1] / s.rate[i0])
-
-    def indicator_rows(self, unit: str, population: float | None, notes: list[str]) -> list[list[str]]:
+    def indicator_rows(self, unit: str, notes: list[str]) -> list[list[str]]:
         """Crime rows (a Gemeinde's own where the LKA's PKS by Tatortgemeinde has them, else its Kreis's) and
-        accident rows of ``unit``."""
+        accident rows of ``unit``, each of its latest year; an accident series that ends more than
+        :data:`STALE_YEARS` before the unit's newest accident data (Gemeinden: accidents 2015 beside
+        casualties 2023) is left out: the table shows current figures, the gaps say what is older."""
         kreis = unit[:5] if len(unit) == 8 else unit
         own_crime = len(unit) == 8 and unit in self.crime_gemeinden and not self.is_kreisfrei(kreis)
         crime_unit = unit if own_crime or len(unit) != 8 else kreis
-        rows = []
-        for ind, label in CRIME:
-            r = self.indicator_row(
-                crime_unit, ind, label, population if own_crime else None, notes, kreis_col=own_crime
-            )
-            if r:
-                rows.append(r)
-        for ind, label in ACCIDENTS:
-            r = self.indicator_row(unit, ind, label, population, notes, kreis_col=len(unit) == 8)
-            if r:
-                rows.append(r)
-        return rows
+        rows = [
+            r
+            for ind, label in CRIME
+            if (r := self.indicator_row(crime_unit, ind, label, notes, kreis_col=own_crime)) is not None
+        ]
+        accidents = [(ind, label, self.latest_index(unit, ind)) for ind, label in ACCIDENTS]
+        newest = max((int(self.series[(unit, ind)].years[i]) for ind, _, i in accidents if i is not None), default=0)
+        for ind, label, i in accidents:
+            if i is not None and int(self.series[(unit, ind)].years[i]) >= newest - STALE_YEARS:
+                rows.append(self.indicator_row(unit, ind, label, notes, kreis_col=len(unit) == 8))
+        return [r for r in rows if r is not None]
+
+    def latest_index(self, unit: str, indicator: str) -> int | None:
+        s = self.series.get((unit, indicator))
+        valid = np.flatnonzero(~np.isnan(s.count)) if s is not None else []
+        return int(valid[-1]) if len(valid) else None
 
     def indicator_row(
-        self, unit: str, indicator: str, label: str, population: float | None, notes: list[str], *, kreis_col: bool
+        self, unit: str, indicator: str, label: str, notes: list[str], *, kreis_col: bool
     ) -> list[str] | None:
-        s = self.series.get((unit, indicator))
-        if s is None:
+        """One row of the table: the count as the disclosure rule allows (:mod:`disclosure`), the rate with its
+        interval, the Kreis's and the Land's rate, the change on the products' one base."""
+        i = self.latest_index(unit, indicator)
+        if i is None:
             return None
-        valid = np.flatnonzero(~np.isnan(s.count))
-        if not len(valid):
-            return None
-        i = int(valid[-1])
-        year, count = int(s.years[i]), float(s.count[i])
-        # counted here, or not published (a Gemeinde's crime from the LKA): small counts are suppressed
-        ours = indicator.startswith(POINTS_PREFIX) or (len(unit) == 8 and indicator.startswith("pks:"))
-        small_area = population is not None and population < SMALL_AREA
-        publishes = not ours and not small_area
-        shown = fmt.publish_count(count, source_publishes_small=publishes)
-        suppressed = fmt.is_suppressed(count, source_publishes_small=publishes)
-        if suppressed:
-            shown += SMALL_MARK
-            if SMALL_NOTE not in notes:
-                notes.append(SMALL_NOTE)
-            rate = "nicht ausgewiesen"
-            trend = "–"
+        s = self.series[(unit, indicator)]
+        year, flag = int(s.years[i]), s.flags[i]
+        shown = disclosure.count_text(s.count[i], flag)
+        if s.hidden(i):
+            if disclosure.NOTE[flag] not in notes:
+                notes.append(disclosure.NOTE[flag])
+            rate, trend = "nicht ausgewiesen", "–"
         else:
-            rate = f"{fmt.number(s.rate[i], 1)} ({fmt.number(s.lo[i], 1)}–{fmt.number(s.hi[i], 1)})"
-            trend = self.trend_text(unit, indicator, s, i)
-        kreis = unit[:5]
+            rate = (
+                f"{fmt.number(s.rate[i], 1)} ({fmt.number(s.lo[i], 1)}–{fmt.number(s.hi[i], 1)})"
+                if math.isfinite(s.rate[i])
+                else "–"
+            )
+            trend = self.trend_text(unit, indicator, s, year, notes)
         return [
             label,
-            self.unit_name(unit) if len(unit) != 8 else "Gemeinde",
+            self.data.unit_name(unit) if len(unit) != 8 else "Gemeinde",
             str(year),
             shown,
             rate,
-            self.rate_at(kreis, indicator, year) if kreis_col else "–",
+            self.rate_at(unit[:5], indicator, year) if kreis_col else "–",
             self.rate_at(self.land, indicator, year) if unit != self.land else "–",
             trend,
         ]
 
-    def trend_text(self, unit: str, indicator: str, s: Series, i: int) -> str:
-        """Change of the rate from the first year of the series, beside the Land's change over the same
-        years; counts instead of a percentage below :data:`fmt.MIN_PERCENT_CASES` (:func:`fmt.change_text`)."""
-        first = np.flatnonzero(~np.isnan(s.rate) & (s.rate > 0))
-        if not len(first) or int(first[0]) >= i:
+    def trend_text(self, unit: str, indicator: str, s: Series, year: int, notes: list[str]) -> str:
+        """The change on the products' one base (:func:`disclosure.series_change_text`), beside the Land's
+        over the same years; across the census break on counts, with its note."""
+        text, change = disclosure.series_change_text(s.rows(), year)
+        if change is None:
             return "nur ein Jahr"
-        j = int(first[0])
-        y0, y1 = int(s.years[j]), int(s.years[i])
-        text = f"{fmt.change_text(s.count[j], s.count[i], s.rate[i] / s.rate[j])} seit {y0}"
-        if unit != self.land:
-            land = self.change(self.land, indicator, y0, y1)
-            if land is not None:
-                text += f" (Land {fmt.change_from_ratio(land)})"
+        if change.note and change.note not in notes:
+            notes.append(change.note)
+        land = self.series.get((self.land, indicator))
+        if unit != self.land and land is not None:
+            rows = land.rows()
+            pair = rows[rows["year"].isin([change.year_before, change.year_after])]
+            if len(pair) == 2:
+                ratio = comparable_change(pair.iloc[0].to_dict(), pair.iloc[1].to_dict()).ratio
+                text += f"; Land {fmt.change_from_ratio(ratio)}" if ratio is not None else ""
         return text
 
     def rates(self, unit: str, indicator: str, since: int | None = None) -> list[tuple[int, float, float]]:
-        """(year, rate, count) of the years with a rate and at least :data:`fmt.SMALL_COUNT_LIMIT` cases (from
-        ``since`` on)."""
+        """(year, rate, count) of the years with a rate whose count is shown (:mod:`disclosure`), from
+        ``since`` on."""
         s = self.series.get((unit, indicator))
         if s is None:
             return []
         return [
             (int(y), float(v), float(c))
-            for y, v, c in zip(s.years, s.rate, s.count, strict=True)
-            if c >= fmt.SMALL_COUNT_LIMIT and math.isfinite(v) and (since is None or y >= since)
+            for y, v, c, f in zip(s.years, s.rate, s.count, s.flags, strict=True)
+            if not disclosure.hidden(f) and math.isfinite(v) and (since is None or y >= since)
         ]
 
     def accident_series(self, unit: str) -> tuple[str, list[tuple[int, float, float]]]:
@@ -347,30 +364,48 @@ class SheetBuilder:
 
     def trends(self, unit: str) -> list[dict]:
         """Sparklines: crime (Kreis against the Land) and accidents (the unit's latest-reaching series against
-        its Kreis and the Land over the same years)."""
+        its Kreis and the Land over the same years); missing years are gaps, the census break is marked."""
         kreis = unit[:5] if len(unit) >= 5 else None
         out = []
         crime = {}
         if kreis:
-            crime[self.kreis_label(kreis)] = self.rates(kreis, "pks:------")
-        crime[self.data.land_name] = self.rates(self.land, "pks:------")
-        if sum(len(v) >= 2 for v in crime.values()):
-            out.append(_trend("Straftaten insgesamt je 100.000 EW", crime))
+            crime[self.kreis_label(kreis)] = (kreis, "pks:------")
+        crime[self.data.land_name] = (self.land, "pks:------")
+        if sum(len(self.rates(u, i)) >= 2 for u, i in crime.values()):
+            out.append(self._trend("Straftaten insgesamt je 100.000 EW", crime))
         own = unit if unit != self.land else self.land
         indicator, series = self.accident_series(own)
         if len(series) < 3:
             return out
         since = series[0][0]
-        acc = {self.unit_name(own): series}
+        acc = {self.unit_name(own): (own, indicator)}
         if kreis and kreis != own and not self.is_kreisfrei(kreis):
-            acc[self.kreis_label(kreis)] = self.rates(kreis, "acc:unfaelle_personenschaden", since)
+            acc[self.kreis_label(kreis)] = (kreis, "acc:unfaelle_personenschaden")
         if own != self.land:
-            acc[self.data.land_name] = self.rates(self.land, "acc:unfaelle_personenschaden", since)
+            acc[self.data.land_name] = (self.land, "acc:unfaelle_personenschaden")
         source = "Unfallatlas" if indicator.startswith(POINTS_PREFIX) else "amtliche Statistik"
         others = " (Vergleich: amtliche Statistik)" if source == "Unfallatlas" and len(acc) > 1 else ""
         years = span([y for y, _, _ in series])
-        out.append(_trend(f"Unfälle mit Personenschaden je 100.000 EW, {years}: {source}{others}", acc))
+        title = f"Unfälle mit Personenschaden je 100.000 EW, {years}: {source}{others}"
+        out.append(self._trend(title, acc, since))
         return out
+
+    def _trend(self, title: str, series: dict[str, tuple[str, str]], since: int | None = None) -> dict[str, str]:
+        """A sheet's trend: title, SVG and its alt text, which gives each series' change on the products' one
+        base (:func:`disclosure.series_change_text`); ``series``: name → (unit, indicator)."""
+        points = {name: self.rates(u, ind, since) for name, (u, ind) in series.items()}
+        parts = []
+        for name, (u, ind) in series.items():
+            s = self.series.get((u, ind))
+            rows = s.rows() if s is not None else None
+            if rows is not None and since is not None:
+                rows = rows[rows["year"] >= since]
+            text = disclosure.series_change_text(rows)[0] if rows is not None and len(rows) else "–"
+            if len(points[name]) >= 2 and text != "–":
+                parts.append(f"{name} {text}")
+        alt = f"Liniendiagramm {title}, indexiert (erstes Jahr = 100); Veränderung: " + "; ".join(parts) + "."
+        svg = sparkline(points, width=300, label=alt, break_year=FIRST_ZENSUS_2022_YEAR)
+        return {"title": title, "svg": svg, "alt": alt}
 
     def dated(self, unit: str) -> dict[str, str]:
         """The sheet's 'Datenstand' line and its page footer, for what the sheet shows of ``unit``."""
@@ -444,7 +479,7 @@ class SheetBuilder:
     def _entry(self, mid: str, head: dict, prefix: str, *, card: bool = False) -> dict:
         """One effect entry; ``card``: with the measure's evidence line (once per measure)."""
         evaluable = bool(head["evaluable"])
-        parts = [f"Zielgröße: {_text(head['indicator_label'], 'keine')}"]
+        parts = [f"Zielgröße: {_text(head['indicator_label']) or 'keine messbare (keine Fallzahl als Ziel)'}"]
         unit = _text(head["unit_ags"])
         if unit:
             parts.append(f"ausgewertet: {self.unit_name(unit)}")
@@ -476,7 +511,7 @@ class SheetBuilder:
                     if not _missing(start)
                     else "Beginn nicht angegeben"
                 )
-                out.append(f"Maßnahme „{_short(self.measure_title(mid))}“ ({when})")
+                out.append(f"Maßnahme „{fmt.shorten(self.measure_title(mid), 60)}“ ({when})")
         return out
 
     def record_next(self, body_ids: list[str]) -> list[str]:
@@ -485,9 +520,9 @@ class SheetBuilder:
         for bid in body_ids:
             b = self.bodies[bid]
             if _missing(b.get("founded")):
-                out.append(f"das Gründungsdatum von „{_short(_text(b['name']))}“ (mindestens Monat und Jahr)")
+                out.append(f"das Gründungsdatum von „{fmt.shorten(_text(b['name']), 60)}“ (mindestens Monat und Jahr)")
             for mid in self.measures_by_body.get(bid, []):
-                m, title = self.measures[mid], _short(self.measure_title(mid))
+                m, title = self.measures[mid], fmt.shorten(self.measure_title(mid), 60)
                 if _missing(m.get("start")):
                     out.append(f"den Beginn der Maßnahme „{title}“ (Monat und Jahr)")
                 if (
@@ -504,20 +539,22 @@ class SheetBuilder:
 
     def similar(self, ags: str) -> str:
         """The Gemeinde's accident rate beside the median of Gemeinden of similar size (half to double its
-        inhabitants) in the same year."""
+        inhabitants) in the same year, on the newest accident series it has (:data:`SIMILAR_INDICATORS`)."""
         g = self.gem.get(ags)
-        s = self.series.get((ags, SIMILAR_INDICATOR))
-        if g is None or s is None or _missing(g.population) or not len(s.years):
+        found = [(ind, label) for ind, label in SIMILAR_INDICATORS.items() if (ags, ind) in self.series]
+        if g is None or not found or _missing(g.population):
             return ""
+        indicator, label = max(found, key=lambda f: int(self.series[(ags, f[0])].years[-1]))
+        s = self.series[(ags, indicator)]
         i = len(s.years) - 1
         year, pop = int(s.years[i]), float(g.population)
-        if s.count[i] < fmt.MIN_PERCENT_CASES:
+        if s.count[i] < fmt.MIN_PERCENT_CASES or s.hidden(i):
             return ""
         peers = [
             float(p.rate[j])
             for a, r in self.gem.items()
             if a != ags and not _missing(r.population) and pop / 2 <= float(r.population) <= pop * 2
-            for p in [self.series.get((a, SIMILAR_INDICATOR))]
+            for p in [self.series.get((a, indicator))]
             if p is not None
             for j in [p.at(year)]
             if j is not None and p.count[j] >= fmt.MIN_PERCENT_CASES
@@ -525,14 +562,14 @@ class SheetBuilder:
         if len(peers) < 3:
             return ""
         return (
-            f"Unfälle mit Personenschaden {year}: {fmt.number(s.rate[i], 0)} je 100.000 EW; Mittel (Median) von "
+            f"{label} {year}: {fmt.number(s.rate[i], 0)} je 100.000 EW; Mittel (Median) von "
             f"{fmt.number(len(peers))} ähnlich großen Gemeinden: {fmt.number(float(np.median(peers)), 0)}"
         )
 
     def body_measure_ids(self, body_id: str) -> list[str]:
         """The body's own events (founding, relaunch) and its measures; a body derived from a single measure
-        (``K-…``, :mod:`praevention.register.sourced_register`) has no founding of its own to show."""
-        derived = [] if is_placeholder_body(body_id) else sorted(m for m in self.effects if m.startswith(f"{body_id}:"))
+        (a placeholder, :func:`is_placeholder`) has no founding of its own to show."""
+        derived = [] if is_placeholder(body_id) else sorted(m for m in self.effects if m.startswith(f"{body_id}:"))
         return derived + sorted(self.measures_by_body.get(body_id, []))
 
     def safety(self, ags: str, name: str) -> dict | None:
@@ -542,12 +579,12 @@ class SheetBuilder:
         )
 
     @staticmethod
-    def cap(entries: list[dict]) -> tuple[list[dict], str]:
-        if len(entries) <= MAX_EFFECTS:
+    def cap(entries: list[dict], limit: int = MAX_EFFECTS) -> tuple[list[dict], str]:
+        if len(entries) <= limit:
             return entries, ""
-        rest = len(entries) - MAX_EFFECTS
+        rest = len(entries) - limit
         more = "Ein weiteres Ergebnis steht" if rest == 1 else f"Weitere {fmt.number(rest)} Ergebnisse stehen"
-        return entries[:MAX_EFFECTS], f"{more} im Bericht für das Ministerium (Abschnitt Wirkungen)."
+        return entries[:limit], f"{more} im Bericht für das Ministerium (Abschnitt Wirkungen)."
 
     def not_evaluable_gaps(self, measure_ids: list[str]) -> list[str]:
         out = []
@@ -555,7 +592,7 @@ class SheetBuilder:
             m = self.measures.get(mid)
             if m is not None and not bool(m["evaluable"]):
                 out.append(
-                    f"Die Maßnahme „{_short(self.measure_title(mid))}“ ist nicht auswertbar: "
+                    f"Die Maßnahme „{fmt.shorten(self.measure_title(mid), 60)}“ ist nicht auswertbar: "
                     f"{_text(m['not_evaluable_reason'], 'Grund nicht angegeben')}."
                 )
         return out
@@ -565,14 +602,14 @@ class SheetBuilder:
         return [f"Bruch in den Reihen: {r}." for r in reasons]
 
     # ------------------------------------------------------------------ Gemeinde sheets
-    def gemeinde(self, ags: str) -> dict:
+    def gemeinde(self, ags: str, max_effects: int = MAX_EFFECTS, max_lines: int = MAX_ACTIVITIES) -> dict:
         g = self.gem[ags]
         name = str(g.name)
         kreis = ags[:5]
         kreisfrei = self.is_kreisfrei(kreis) or self.kreis_counts.get(kreis, 0) == 1
         pop = None if _missing(g.population) else float(g.population)
         notes: list[str] = []
-        rows = self.indicator_rows(ags, pop, notes)
+        rows = self.indicator_rows(ags, notes)
         bodies = self.bodies_by_ags.get(ags, [])
         kreis_bodies = self.bodies_by_ags.get(kreis, [])
         ids = sorted(
@@ -587,7 +624,7 @@ class SheetBuilder:
             - set(ids)
         )
         scope = {m: "Kreis: " for m in kreis_ids}
-        entries, more = self.cap(self.effect_entries(ids + kreis_ids, scope=scope))
+        entries, more = self.cap(self.effect_entries(ids + kreis_ids, scope=scope), max_effects)
         gaps = []
         if kreisfrei:
             gaps.append(
@@ -606,21 +643,7 @@ class SheetBuilder:
             )
         if not any((ags, ind) in self.series for ind in _POINTS):
             gaps.append("Unfallatlas-Daten liegen für diese Gemeinde nicht vor.")
-        acc_years = sorted(
-            {
-                int(y)
-                for ind, _ in ACCIDENTS
-                if not ind.startswith(POINTS_PREFIX)
-                for y in getattr(self.series.get((ags, ind)), "years", [])
-            }
-        )
-        if not acc_years:
-            gaps.append("Unfallzahlen der amtlichen Statistik liegen für diese Gemeinde nicht vor.")
-        elif acc_years[-1] < int(self.data.data_years.get("pks", (0, acc_years[-1]))[1]):
-            gaps.append(
-                f"Unfallzahlen der amtlichen Statistik je Gemeinde reichen nur bis {acc_years[-1]} "
-                f"(vorhanden: {_years_text(acc_years)}); neuere Jahre gibt es nur je Kreis oder Land."
-            )
+        gaps += self.accident_gaps(ags, "Gemeinde")
         if not ids:
             gaps.append(NO_MEASURES)
         gaps += self.not_evaluable_gaps(ids)
@@ -628,7 +651,7 @@ class SheetBuilder:
         facts = [
             ("Gemeindeschlüssel", ags),
             ("Kreis", f"{self.kreis_label(kreis)} ({kreis})" if not kreisfrei else f"kreisfreie Stadt ({kreis})"),
-            ("Einwohner", fmt.number(pop) if pop is not None else "–"),
+            (f"Einwohner{self.population_date}", fmt.number(pop) if pop is not None else "–"),
             ("Fläche", f"{fmt.number(g.area_km2, 1)} km²"),
             ("Einwohner je km²", fmt.number(pop / g.area_km2, 0) if pop and g.area_km2 and g.area_km2 > 0 else "–"),
             ("Gremien im Register", "; ".join(_text(b["name"]) for b in bodies) or "keine"),
@@ -659,18 +682,46 @@ class SheetBuilder:
             "effects": entries,
             "effects_more": more,
             "no_effects": "Im Register sind für diese Gemeinde und ihren Kreis keine Maßnahmen verzeichnet.",
-            "activities": self.activities(own_bodies)[:MAX_ACTIVITIES],
-            "record_next": self.record_next(own_bodies) if own_bodies else [],
+            "activities": self.activities(own_bodies)[:max_lines],
+            "record_next": self.record_next(own_bodies)[:max_lines] if own_bodies else [],
             "safety": self.safety(ags, name),
             "gaps": gaps,
             "footnotes": notes,
+            "kreis_link": []
+            if kreisfrei
+            else [self.kreis_label(kreis), kreis_stem(kreis, str(self.kreise[kreis].name))],
             "file": gemeinde_stem(ags, name),
             **self.dated(ags),
             **accident_section(self.data, ags),
         }
 
+    def accident_gaps(self, unit: str, level: str) -> list[str]:
+        """Which years of the official accident statistics exist for ``unit``, where they end before the
+        Land's (each indicator with its years: current figures are labelled, older ones named)."""
+        official = [(ind, label) for ind, label in ACCIDENTS if not ind.startswith(POINTS_PREFIX)]
+        have = {label: [int(y) for y in s.years] for ind, label in official if (s := self.series.get((unit, ind)))}
+        land = [int(y) for ind, _ in official if (s := self.series.get((self.land, ind))) for y in s.years]
+        if not have:
+            return [f"Unfallzahlen der amtlichen Statistik liegen für diese {level} nicht vor."]
+        newest = max(y for ys in have.values() for y in ys)
+        if land and newest < max(land):
+            listed = "; ".join(f"{label} {span(ys)}" for label, ys in have.items())
+            return [
+                f"Unfallzahlen der amtlichen Statistik je {level}: {listed}. Neuere Jahre (bis {max(land)}) gibt es nur "
+                f"für {self.data.land_name}; die Tabelle zeigt je Kennzahl das neueste Jahr."
+            ]
+        return []
+
+    @property
+    def population_date(self) -> str:
+        """' (31.12.2024)': the reference date of the population the sheets show, for the label."""
+        date = self.data.gemeinden.get("population_date")
+        if date is None or date.isna().all():
+            return ""
+        return f" ({fmt.date_de(date.max())})"
+
     # ------------------------------------------------------------------ body sheets
-    def body(self, body_id: str) -> dict:
+    def body(self, body_id: str, max_effects: int = MAX_EFFECTS, max_lines: int = MAX_ACTIVITIES) -> dict:
         b = self.bodies[body_id]
         name = _text(b["name"], body_id)
         ags = _text(b["ags"])
@@ -692,11 +743,8 @@ class SheetBuilder:
             ("Maßnahmen im Register", fmt.number(len(register_ids))),
         ]
         notes: list[str] = []
-        population = None
-        if len(ags) == 8 and ags in self.gem and not _missing(self.gem[ags].population):
-            population = float(self.gem[ags].population)
-        rows = self.indicator_rows(ags, population, notes) if ags else []
-        entries, more = self.cap(self.effect_entries(measure_ids))
+        rows = self.indicator_rows(ags, notes) if ags else []
+        entries, more = self.cap(self.effect_entries(measure_ids), max_effects)
         gaps = []
         if len(ags) == 8 and ags in self.crime_gemeinden and not self.is_kreisfrei(ags[:5]):
             gaps.append(GEMEINDE_CRIME)
@@ -729,8 +777,8 @@ class SheetBuilder:
             "effects": entries,
             "effects_more": more,
             "no_effects": "Für dieses Gremium liegen keine ausgewerteten Maßnahmen vor.",
-            "activities": self.activities([body_id])[:MAX_ACTIVITIES],
-            "record_next": self.record_next([body_id]),
+            "activities": self.activities([body_id])[:max_lines],
+            "record_next": self.record_next([body_id])[:max_lines],
             "safety": self.safety(ags, self.unit_name(ags)) if ags else None,
             "gaps": gaps,
             "footnotes": notes,
@@ -739,38 +787,75 @@ class SheetBuilder:
             **self.dated(ags if len(ags) in (5, 8) else self.land),
         }
 
+    # ------------------------------------------------------------------ Kreis sheets
+    def kreis(self, kreis: str, max_effects: int = MAX_EFFECTS, max_lines: int = MAX_ACTIVITIES) -> dict:
+        """The sheet of a Landkreis: its crime and accident figures against the Land, the bodies and measures
+        of the Kreis and its Gemeinden, and its Gemeinden with links to their sheets."""
+        label = self.kreis_label(kreis)
+        members = sorted((r for a, r in self.gem.items() if a[:5] == kreis), key=lambda r: str(r.name))
+        pop = sum(float(r.population) for r in members if not _missing(r.population))
+        area = sum(float(r.area_km2) for r in members if not _missing(r.area_km2))
+        notes: list[str] = []
+        rows = self.indicator_rows(kreis, notes)
+        bodies = [b for a, bs in self.bodies_by_ags.items() if a[:5] == kreis for b in bs]
+        ids = sorted(
+            {m for a, ms in self.measures_by_ags.items() if a[:5] == kreis for m in ms}
+            | {m for b in bodies for m in self.body_measure_ids(str(b["body_id"]))}
+        )
+        scope = {
+            m: f"{self.unit_name(str(self.measures[m]['ags']))}: "
+            for m in ids
+            if m in self.measures and len(str(self.measures[m]["ags"])) == 8
+        }
+        entries, more = self.cap(self.effect_entries(ids, scope=scope), max_effects)
+        gaps = [
+            f"Kriminalitätsdaten (PKS) liegen für den {label} insgesamt vor, nicht für seine Gemeinden.",
+            *self.accident_gaps(kreis, "Kreis"),
+        ]
+        if not ids:
+            gaps.append(NO_MEASURES)
+        gaps += self.break_gaps([kreis])
+        facts = [
+            ("Kreisschlüssel", kreis),
+            (f"Einwohner{self.population_date}", fmt.number(pop) if pop else "–"),
+            ("Fläche", f"{fmt.number(area, 1)} km²" if area else "–"),
+            ("Gemeinden", fmt.number(len(members))),
+            ("Gremien im Register", "; ".join(_text(b["name"]) for b in bodies) or "keine"),
+        ]
+        return {
+            **self.common,
+            "title": f"Steckbrief {label}",
+            "name": label,
+            "kind": "kreis",
+            "ags": kreis,
+            "subtitle": f"Landkreis in {self.data.land_name}",
+            "highlight": kreis,
+            "map_caption": f"Lage: {label} in {self.data.land_name}",
+            "facts": [list(f) for f in facts],
+            "trends": self.trends(kreis),
+            "indicators": rows,
+            "effects": entries,
+            "effects_more": more,
+            "no_effects": "Im Register sind für diesen Kreis und seine Gemeinden keine Maßnahmen verzeichnet.",
+            "activities": [],
+            "record_next": [],
+            "gaps": gaps,
+            "footnotes": notes,
+            "gemeinden": [[str(r.name), gemeinde_stem(a, str(r.name))] for a, r in ((str(r.ags), r) for r in members)],
+            "file": kreis_stem(kreis, str(self.kreise[kreis].name)),
+            **self.dated(kreis),
+        }
+
+    def sheet(self, kind: str, key: str, max_effects: int = MAX_EFFECTS, max_lines: int = MAX_ACTIVITIES) -> dict:
+        """The context of one sheet: ``kind`` gemeinde, kreis or gremium; at most ``max_effects`` results and
+        ``max_lines`` lines on the bodies' work."""
+        return {"gemeinde": self.gemeinde, "kreis": self.kreis, "gremium": self.body}[kind](key, max_effects, max_lines)
+
 
 _SHOWN = {ind for ind, _ in CRIME + ACCIDENTS}
 #: accident series a sheet's trend may show, in order of preference on equal reach
 ACCIDENT_TREND = ("acc:unfaelle_personenschaden", "acc:points_all")
 _POINTS = [ind for ind, _ in ACCIDENTS if ind.startswith(POINTS_PREFIX)]
-
-
-def _trend(title: str, series: dict[str, list[tuple[int, float, float]]]) -> dict[str, str]:
-    """A sheet's trend: title, SVG and its alt text (each series' change from its first to its last year,
-    as counts on small numbers: :func:`fmt.change_text`)."""
-    parts = [
-        f"{name} {fmt.change_text(s[0][2], s[-1][2], s[-1][1] / s[0][1])} von {s[0][0]} bis {s[-1][0]}"
-        for name, s in series.items()
-        if len(s) >= 2 and s[0][1] > 0
-    ]
-    alt = f"Liniendiagramm {title}, indexiert (erstes Jahr = 100): " + "; ".join(parts) + "."
-    return {"title": title, "svg": sparkline(series, width=300, label=alt), "alt": alt}
-
-
-def _short(text: str, n: int = 60) -> str:
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
-
-
-def _years_text(years: list[int]) -> str:
-    """Sorted years as runs: [1995, 1996, 1997, 2000, 2023] -> '1995–1997, 2000, 2023'."""
-    runs: list[list[int]] = []
-    for y in years:
-        if runs and y == runs[-1][-1] + 1:
-            runs[-1].append(y)
-        else:
-            runs.append([y])
-    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
 
 
 # ---------------------------------------------------------------------- rendering
@@ -795,6 +880,29 @@ def _pdf_json(ctx: dict, locator: LocatorMap) -> str:
 SHEETS_PER_BATCH = 12
 
 
+#: how a sheet is shortened, step by step, until it fits on :data:`MAX_PAGES` pages: at most this many
+#: results of measures (the rest are referred to the ministry report) and lines on the work of the bodies
+SHORTER = ((MAX_EFFECTS, MAX_ACTIVITIES), (6, MAX_ACTIVITIES), (4, 4), (3, 3), (2, 2), (1, 2))
+MAX_PAGES = 2
+_PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """The number of pages of a PDF typst wrote."""
+    return len(_PAGE.findall(pdf))
+
+
+def sheet_specs(data: ReportData) -> list[tuple[str, str]]:
+    """Every sheet as (kind, key): the Gemeinden, the Landkreise (a kreisfreie Stadt's sheet is its Gemeinde's)
+    and the register's bodies without the placeholders (:func:`is_placeholder`)."""
+    single = data.kreisfreie
+    return [
+        *(("gemeinde", str(a)) for a in data.gemeinden["ags"]),
+        *(("kreis", str(k)) for k in data.kreise["ags"] if str(k) not in single),
+        *(("gremium", str(b)) for b in data.real_bodies["body_id"]),
+    ]
+
+
 def render_fact_sheets(
     data: ReportData,
     out_dir: Path,
@@ -803,7 +911,9 @@ def render_fact_sheets(
     cache: RenderCache | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
-    """Write ``gemeinde_<AGS>_<slug>`` and ``gremium_<ID>_<slug>`` sheets (PDF and HTML) into ``out_dir``.
+    """Write ``gemeinde_<AGS>_<slug>``, ``kreis_<AGS>_<slug>`` and ``gremium_<ID>_<slug>`` sheets (PDF and
+    HTML) into ``out_dir``; a sheet longer than :data:`MAX_PAGES` pages is shortened (:data:`SHORTER`) and
+    compiled again, so that PDF and HTML say the same.
 
     Returns the files, sorted. ``workers > 1`` compiles the PDFs in that many processes. With a
     ``cache``, a PDF whose data, base map and template are unchanged is not compiled again.
@@ -813,48 +923,88 @@ def render_fact_sheets(
     out_dir.mkdir(parents=True, exist_ok=True)
     locator = LocatorMap(data.gemeinden, data.kreise)
     builder = SheetBuilder(data, locator)
-    contexts = [builder.gemeinde(str(a)) for a in data.gemeinden["ags"]]
-    contexts += [builder.body(str(b)) for b in data.bodies["body_id"]]
-    stems = [c["file"] for c in contexts]
-    if len(set(stems)) != len(stems):
-        raise ValueError(f"duplicate fact-sheet file names: {sorted({s for s in stems if stems.count(s) > 1})}")
+    specs = sheet_specs(data)
     base = locator.base(title="Lagekarte")
     cache = cache or RenderCache(None)
     import typst
 
     renderer = content_key(source_key(Path(__file__), TEMPLATES / TYPST_TEMPLATE), typst.__version__, base)
-    jobs, keys, written = [], {}, []
-    for c in contexts:
-        data_json = _pdf_json(c, locator)
-        path = out_dir / f"{c['file']}.pdf"
-        keys[path] = content_key(renderer, data_json)
-        if cache.fresh(path, keys[path]):
+
+    def version(spec: tuple[str, str], step: int) -> tuple[dict, str, str]:
+        ctx = builder.sheet(*spec, *SHORTER[step])
+        data_json = _pdf_json(ctx, locator)
+        return ctx, data_json, content_key(renderer, data_json)
+
+    final: dict[str, tuple[dict, int]] = {}  # file stem → (context, step)
+    jobs, keys, written = {}, {}, []
+    for spec in specs:
+        ctx, data_json, key = version(spec, 0)
+        step = 0
+        # a sheet shortened in an earlier run is fresh at the step it was shortened to
+        candidate, at = (ctx, data_json, key), 0
+        while not cache.fresh(out_dir / f"{candidate[0]['file']}.pdf", candidate[2]) and at + 1 < len(SHORTER):
+            if not _longer(candidate[0], at):
+                break
+            at += 1
+            candidate = version(spec, at)
+            if cache.fresh(out_dir / f"{candidate[0]['file']}.pdf", candidate[2]):
+                (ctx, data_json, key), step = candidate, at
+        path = out_dir / f"{ctx['file']}.pdf"
+        final[ctx["file"]] = (ctx, step)
+        keys[path] = key
+        if cache.fresh(path, key):
             written.append(path)
         else:
-            jobs.append((c["file"], data_json))
+            jobs[ctx["file"]] = (spec, data_json)
+    stems = [c["file"] for c, _ in final.values()]
+    if len(final) != len(specs):
+        raise ValueError(f"duplicate fact-sheet file names among {len(specs)} sheets: {sorted(set(stems))[:5]}")
     report = progress or (lambda done, total: None)
     cached = len(written)
-    report(cached, len(contexts))
-    if workers > 1 and len(jobs) > 40:
-        batches = [jobs[i : i + SHEETS_PER_BATCH] for i in range(0, len(jobs), SHEETS_PER_BATCH)]
-        ctx = multiprocessing.get_context("forkserver")
-        with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futures = [pool.submit(_compile_batch, base, b) for b in batches]
-            write_html(contexts, out_dir, locator, written)
-            results = []
-            for future in concurrent.futures.as_completed(futures):
-                results += future.result()
-                report(cached + len(results), len(contexts))
-    else:
-        write_html(contexts, out_dir, locator, written)
-        results = _compile_batch(base, jobs)
-        report(len(contexts), len(contexts))
-    for stem, pdf in results:
+    report(cached, len(specs))
+    results = dict(
+        _compile_all(base, [(stem, js) for stem, (_, js) in jobs.items()], workers, cached, len(specs), report)
+    )
+    for stem, pdf in list(results.items()):
+        spec = jobs[stem][0]
+        ctx, step = final[stem]
+        while pdf_pages(pdf) > MAX_PAGES and step + 1 < len(SHORTER):
+            step += 1
+            ctx, data_json, key = version(spec, step)
+            pdf = _compile_batch(base, [(stem, data_json)])[0][1]
+            keys[out_dir / f"{stem}.pdf"] = key
+        final[stem] = (ctx, step)
+        results[stem] = pdf
+    for stem, pdf in results.items():
         path = out_dir / f"{stem}.pdf"
         write_atomic(path, pdf)
         cache.record(path, keys[path])
         written.append(path)
+    write_html([c for c, _ in final.values()], out_dir, locator, written)
+    report(len(specs), len(specs))
     return sorted(written)
+
+
+def _longer(ctx: dict, step: int) -> bool:
+    """Whether the next step of :data:`SHORTER` would leave something out of this sheet."""
+    effects, lines = SHORTER[step + 1]
+    shown = len(ctx["effects"]) + bool(ctx["effects_more"])
+    return shown > effects or max(len(ctx["activities"]), len(ctx["record_next"])) > lines
+
+
+def _compile_all(base: str, jobs: list[tuple[str, str]], workers: int, cached: int, total: int, report):
+    """Compile every job, in ``workers`` processes when there are many; ``report`` follows the progress."""
+    if workers > 1 and len(jobs) > 40:
+        batches = [jobs[i : i + SHEETS_PER_BATCH] for i in range(0, len(jobs), SHEETS_PER_BATCH)]
+        ctx = multiprocessing.get_context("forkserver")
+        results = []
+        with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            futures = [pool.submit(_compile_batch, base, b) for b in batches]
+            for future in concurrent.futures.as_completed(futures):
+                results += future.result()
+                report(cached + len(results), total)
+        return results
+    return _compile_batch(base, jobs)
 
 
 def write_html(contexts: list[dict], out_dir: Path, locator: LocatorMap, written: list[Path]) -> None:

@@ -18,6 +18,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from praevention.evaluation.design import span as years_text
 from praevention.render import fmt
 
 WIDTH = 320
@@ -150,6 +151,17 @@ def _empty(width: int, text: str) -> str:
     )
 
 
+def runs(years: list[int]) -> list[list[int]]:
+    """Consecutive years as runs: [2020, 2022, 2023, 2024] → [[2020], [2022, 2023, 2024]]."""
+    out: list[list[int]] = []
+    for y in years:
+        if out and y == out[-1][-1] + 1:
+            out[-1].append(y)
+        else:
+            out.append([y])
+    return out
+
+
 def sparkline(
     series: dict[str, list[tuple[int, float, float]]],
     *,
@@ -157,17 +169,17 @@ def sparkline(
     height: int = 130,
     unit: str = "Index (erstes Jahr = 100)",
     label: str | None = None,
+    break_year: int | None = None,
 ) -> str:
     """Indexed lines (first year = 100) for a few named series of (year, rate, count); the first series is
-    drawn strongest. The legend gives each series' change, as counts on small numbers (:func:`fmt.change_text`).
-    ``label`` describes the chart for screen readers (``aria-label``; default ``unit``)."""
+    drawn strongest. A missing year is a gap in the line, never bridged; the legend names each series'
+    years. ``break_year``: the first year on a new census basis, marked by a dashed line. ``label``
+    describes the chart for screen readers (``aria-label``; default ``unit``)."""
     colors = ["#c0392b", "#1f3b5a", "#888888"]
-    full = {
-        k: [(int(y), float(v), float(c)) for y, v, c in s if v is not None and math.isfinite(v) and v > 0]
+    clean = {
+        k: [(int(y), float(v)) for y, v, _ in s if v is not None and math.isfinite(v) and v > 0]
         for k, s in series.items()
     }
-    counts = {k: (s[0][2], s[-1][2]) for k, s in full.items() if s}
-    clean = {k: [(y, v) for y, v, _ in s] for k, s in full.items()}
     clean = {k: s for k, s in clean.items() if len(s) >= 2}
     if not clean:
         return _empty(width, "keine Zeitreihe verfügbar")
@@ -191,6 +203,12 @@ def sparkline(
     out.append(
         f'<line x1="{left}" x2="{width - right}" y1="{base_y:.1f}" y2="{base_y:.1f}" stroke="#999" stroke-dasharray="3,3"/>'
     )
+    if break_year is not None and y0 < break_year <= y1:
+        bx, _ = px(break_year - 0.5, hi)
+        out.append(
+            f'<line x1="{bx:.1f}" x2="{bx:.1f}" y1="{top}" y2="{height - bottom}" stroke="#777" stroke-dasharray="2,2"/>'
+            f'<text x="{bx - 2:.1f}" y="{top + 8}" text-anchor="end" font-size="7" fill="#555">Zensus 2022</text>'
+        )
     for v in (lo, 100, hi):
         _, yy = px(y0, v)
         out.append(f'<text x="{left - 4}" y="{yy + 3:.1f}" text-anchor="end">{fmt.number(v, 0)}</text>')
@@ -198,14 +216,21 @@ def sparkline(
         xx, _ = px(y, lo)
         out.append(f'<text x="{xx:.1f}" y="{height - bottom + 13}" text-anchor="{anchor}">{y}</text>')
     for i, (name, s) in enumerate(indexed.items()):
-        pts = " ".join(f"{px(y, v)[0]:.1f},{px(y, v)[1]:.1f}" for y, v in s)
         color = colors[i % len(colors)]
-        out.append(f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="{2.2 if i == 0 else 1.4}"/>')
+        values_by_year = dict(s)
+        for run in runs([y for y, _ in s]):
+            pts = " ".join(f"{px(y, values_by_year[y])[0]:.1f},{px(y, values_by_year[y])[1]:.1f}" for y in run)
+            if len(run) == 1:
+                x, yy = px(run[0], values_by_year[run[0]])
+                out.append(f'<circle cx="{x:.1f}" cy="{yy:.1f}" r="1.6" fill="{color}"/>')
+            else:
+                out.append(
+                    f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="{2.2 if i == 0 else 1.4}"/>'
+                )
         ly = height + 13 * i + 2
-        change = fmt.change_text(*counts[name], s[-1][1] / 100)
         out.append(
             f'<line x1="{left}" x2="{left + 16}" y1="{ly}" y2="{ly}" stroke="{color}" stroke-width="2"/>'
-            f'<text x="{left + 20}" y="{ly + 3}">{escape(name)} ({change} {s[0][0]}–{s[-1][0]})</text>'
+            f'<text x="{left + 20}" y="{ly + 3}">{escape(name)} ({years_text([y for y, _ in s])})</text>'
         )
     out.append(f'<text x="2" y="9" font-size="8">{escape(unit)}</text></svg>')
     return "".join(out)

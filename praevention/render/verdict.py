@@ -31,7 +31,7 @@ from praevention.evaluation.dilution import area_reduction, is_diluted_row
 from praevention.evaluation.inputs import POPULATION_HANDLING
 from praevention.evaluation.literature import at_level, review_for
 from praevention.evaluation.pooling import row_share, rules_label
-from praevention.render.fmt import change_from_ratio, number, percent
+from praevention.render.fmt import change_from_ratio, number, percent, shorten
 from praevention.render.valuation import benefit_sentence, site_phrase
 from praevention.stats.methods import NAIVE, SYNTH
 from praevention.stats.methods import label as method_label
@@ -111,7 +111,7 @@ def chance_phrase(n_tests: int) -> str:
 
 def event_phrase(measure_id: str, title: str) -> str:
     """'der Einrichtung des Gremiums „…“' for a body's founding, 'dem Beginn der Maßnahme „…“' otherwise."""
-    short = title if len(title) <= 70 else title[:67].rstrip() + "…"
+    short = shorten(title, 70)
     if measure_id.endswith(":gruendung"):
         return f"der Einrichtung von „{short}“"
     if measure_id.endswith(":neustart"):

@@ -1,22 +1,20 @@
-"""The published tables: the ministry's workbook ``tabellen.xlsx`` and the open data release beside it.
+"""The published tables: the ministry's workbook ``tabellen.xlsx``, from which the open data release
+(:mod:`praevention.render.opendata`) is written too.
 
-Both come from :func:`release_tables`, one frame per table with German column labels and German values
-(codes become labels: methods, findings, body types, partners, precisions; ``True`` becomes ``ja``). Numbers
-stay numbers: the workbook stores them as numbers with number formats (years without a thousands separator,
-rates with one decimal, p-values rounded to three significant digits), the CSV files write them with a
-decimal point for analysts. Free text from the register (``notes``, the target as typed) is never published.
-Small numbers follow the fact sheets' rule (:func:`praevention.render.fmt.publish_count`): a Gemeinde's count
-of 1–2 is published as ``<3`` with its rate left empty.
+Both come from :func:`release_tables`, one frame per table with the warehouse's column names (their
+published names, German labels, types and descriptions: :mod:`praevention.render.columns`) and German values
+(codes become labels: methods, findings, body types, partners, precisions; ``True`` becomes ``ja``).
+Numbers stay numbers: the workbook stores them as numbers with number formats (years without a thousands
+separator, rates with one decimal, p-values rounded to three significant digits). Free text from the
+register (``notes``, the target as typed) is never published, nor are its placeholder bodies.
 
-The open data release (:func:`write_open_data`, folder ``offene-daten``) holds each table as UTF-8 CSV, the
-Kreise and Gemeinden with their latest rates as a GeoPackage whose ``layer_styles`` table carries a QGIS
-style (and the same style as ``.qml`` files beside it), a data dictionary (``datenbeschreibung.csv``) and
-the licence (``LIZENZ.txt``).
+Small numbers follow the one disclosure rule (:mod:`praevention.render.disclosure`): a hidden count shows
+``<3`` or ``ausgeblendet`` in the workbook, its rate is left empty. Annual and monthly figures are separate tables; the
+monthly ones (provisional GENESIS months) carry their own period. Only today's Gemeinden and Kreise appear.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections.abc import Mapping
@@ -24,108 +22,15 @@ from pathlib import Path, PurePath
 
 import pandas as pd
 
-from praevention.files import atomic_target, write_atomic
+from praevention.evaluation.design import span as years_text
+from praevention.files import atomic_target
 from praevention.privacy import neutralise_formula
 from praevention.register.schema import ACCIDENT_GROUPS, MECHANISMS, TABLES
-from praevention.render import fmt
-from praevention.render.data import SOURCE_NAMES, ReportData
+from praevention.render import columns, disclosure, fmt
+from praevention.render.data import SOURCE_NAMES, ReportData, is_placeholder
 from praevention.render.verdict import finding_text
 from praevention.stats.methods import label as method_label
 
-#: German column labels; the register's come from its schema
-HEADERS_DE = {
-    "event": "Maßnahme oder Gremium",
-    "measure_id": "Maßnahmen-ID",
-    "body_id": "Gremium-ID",
-    "unit_ags": "Gebietsschlüssel",
-    "unit_level": "Ebene",
-    "unit_name": "Gebiet",
-    "indicator": "Kennzahl (Schlüssel)",
-    "indicator_label": "Kennzahl",
-    "method": "Verfahren",
-    "estimate": "Ratenverhältnis",
-    "ci_low": "95-%-Intervall unten",
-    "ci_high": "95-%-Intervall oben",
-    "p_value": "p-Wert",
-    "n_before": "Fälle vorher",
-    "n_after": "Fälle nachher",
-    "period_before": "Zeitraum vorher",
-    "period_after": "Zeitraum nachher",
-    "comparison": "Vergleichsgruppe",
-    "evaluable": "auswertbar",
-    "headline": "Hauptergebnis",
-    "verdict_de": "Bewertung",
-    "context_de": "Einordnung in die Forschung",
-    "p_adjusted": "p-Wert (korrigiert, Benjamini-Hochberg)",
-    "p_holm": "p-Wert (korrigiert, Holm)",
-    "mde_80": "kleinste erkennbare Wirkung (Ratenverhältnis, 80 % Power)",
-    "finding": "Befund",
-    "area_ags": "Gebiet der Maßnahme (Schlüssel)",
-    "area_level": "Ebene des Gebiets der Maßnahme",
-    "area_share_cases": "Anteil an den Fällen des gemessenen Gebiets",
-    "area_share_population": "Anteil an den Einwohnern des gemessenen Gebiets",
-    "area_share_territory": "Anteil an der Fläche des gemessenen Gebiets",
-    "mde_80_area": "kleinste erkennbare Wirkung am Ort der Maßnahme (Ratenverhältnis)",
-    "population_handling": "Einwohnerzahlen über den Zensus-2022-Bruch",
-    "measure_type": "Art der Maßnahme (Schlüssel)",
-    "measure_type_label": "Art der Maßnahme",
-    "n_measures": "Maßnahmen",
-    "n_designs": "Auswertungen",
-    "pi_low": "Vorhersageintervall unten",
-    "pi_high": "Vorhersageintervall oben",
-    "i2": "Heterogenität I²",
-    "tau2": "Streuung zwischen Maßnahmen τ²",
-    "literature_estimate": "Forschung: Ratenverhältnis am Ort",
-    "literature_source": "Forschung: Quelle",
-    "literature_at_level": "Forschung: Ratenverhältnis auf der gemessenen Ebene",
-    "mechanism": "Wirkmechanismus",
-    "outcome": "Zielgröße (Schlüssel)",
-    "outcome_label": "Zielgröße",
-    "scope": "Geltungsbereich",
-    "mean_share": "mittlerer Anteil des Gebiets der Maßnahme",
-    "rules_version": "Version der Auswertungsregeln",
-    "designs_for_15": "Auswertungen nötig für 15 %",
-    "year": "Jahr",
-    "month": "Monat",
-    "count": "Anzahl",
-    "population": "Einwohner",
-    "rate_per_100k": "je 100.000 Einwohner",
-    "rate_ci_low": "je 100.000 Einwohner: 95-%-Intervall unten",
-    "rate_ci_high": "je 100.000 Einwohner: 95-%-Intervall oben",
-    "hz_published": "Häufigkeitszahl (veröffentlicht)",
-    "break_flag": "Bruch in der Reihe",
-    "break_reason": "Grund des Bruchs",
-    "small_count": "Kleinzahl (1–2)",
-    "founded_precision": "Gegründet: Genauigkeit",
-    "ended_precision": "Aufgelöst: Genauigkeit",
-    "relaunched_precision": "Neustart: Genauigkeit",
-    "start_precision": "Beginn: Genauigkeit",
-    "end_precision": "Ende: Genauigkeit",
-    "target_pks_keys": "Ziel: PKS-Schlüssel",
-    "target_accident_groups": "Ziel: Unfallarten",
-    "area_wkt": "Gebiet (WKT, EPSG:25832)",
-    "area_ortsteile": "Ortsteile",
-    "not_evaluable_reason": "Grund: nicht auswertbar",
-    "source_file": "Quelldatei",
-    "source_row": "Zeile in der Quelldatei",
-    "asset": "Quelle",
-    "reason": "Grund",
-    "rows": "Zeilen",
-    **{f.name: f.header for fields in TABLES.values() for f in fields},
-}
-#: what each column means, for the data dictionary (columns not listed are described by their label)
-MEANINGS = {
-    "Gebietsschlüssel": "Amtlicher Gemeindeschlüssel (AGS): 2 Stellen Land, 5 Kreis, 8 Gemeinde",
-    "Ebene": "Land, Kreis, Gemeinde oder Stadtteil",
-    "Jahr": "Berichtsjahr",
-    "Monat": "Berichtsmonat (1–12) bei Monatswerten; leer bei Jahreswerten",
-    "Anzahl": "Fälle im Jahr oder Monat; '<3' = ein oder zwei Fälle in einer Gemeinde (nicht genau ausgewiesen)",
-    "je 100.000 Einwohner": "Anzahl je 100.000 Einwohner; leer, wenn die Anzahl nicht ausgewiesen wird",
-    "Ratenverhältnis": "Fälle nach dem Start geteilt durch die ohne Maßnahme erwarteten Fälle (unter 1 = weniger)",
-    "p-Wert": "auf drei signifikante Stellen gerundet",
-    "Befund": "Ergebnis in Worten, nach der Korrektur für die vielen Tests des Berichts",
-    "Maßnahme oder Gremium": "Titel der Maßnahme oder 'Einrichtung: <Gremium>' für die Gründung eines Gremiums",
-}
 LICENCE = (
     "Diese Tabellen stehen unter der Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0, "
     "https://www.govdata.de/dl-de/by-2-0). Namensnennung: Präventionsmonitor Sachsen-Anhalt, mit den unten "
@@ -139,8 +44,37 @@ PANEL_INDICATORS = [
     "pks:892000",
     "acc:unfaelle_personenschaden",
     "acc:verunglueckte",
+    "acc:getoetete",
     "acc:points_all",
 ]
+PANEL_COLUMNS = [
+    "unit_ags",
+    "unit_level",
+    "unit_name",
+    "year",
+    "month",
+    "indicator",
+    "indicator_label",
+    "count",
+    "disclosure",
+    "population",
+    "population_basis",
+    "rate_per_100k",
+    "rate_ci_low",
+    "rate_ci_high",
+    "hz_published",
+    "break_flag",
+    "break_reason",
+    "source",
+]
+#: what the Kennzahlen's codes mean, by prefix (the code list); PKS keys by their offence label
+DEFINITIONS = {
+    "pks:": "Polizeilich erfasste Straftaten nach dem Schlüssel der Polizeilichen Kriminalstatistik (Tatortprinzip)",
+    "acc:points_": "Unfälle mit Personenschaden, selbst gezählt aus den Unfallorten des Unfallatlas",
+    "acc:verunglueckte": "Getötete und Verletzte bei Straßenverkehrsunfällen (amtliche Statistik)",
+    "acc:getoetete": "Bei Straßenverkehrsunfällen Getötete (innerhalb von 30 Tagen gestorben)",
+    "acc:": "Von der Polizei aufgenommene Straßenverkehrsunfälle (amtliche Statistik)",
+}
 INTEGER = {"year", "count", "population", "rows", "source_row", "n_before", "n_after", "month"}
 ONE_DECIMAL = {"rate_per_100k", "rate_ci_low", "rate_ci_high", "hz_published", "area_radius_m"}
 TWO_DECIMALS = {
@@ -192,26 +126,18 @@ def _register_labels(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     return out
 
 
-def suppress_small_counts(panel: pd.DataFrame) -> pd.DataFrame:
-    """Every Gemeinde count of 1–2 becomes "<3" with its rate and interval left empty (with the population
-    they would give the count away), as on the fact sheets; Kreis and Land counts stay exact. The rule is
-    :func:`fmt.publish_count`."""
-    out = panel.astype({"count": object, "rate_per_100k": object, "rate_ci_low": object, "rate_ci_high": object})
-    hide = (out["unit_level"] == "Gemeinde") & out["count"].map(fmt.is_suppressed)
-    out.loc[hide, "count"] = out.loc[hide, "count"].map(fmt.publish_count)
-    out.loc[hide, ["rate_per_100k", "rate_ci_low", "rate_ci_high", "hz_published"]] = None
-    return out
-
-
-def suppress_small_effect_counts(effects: pd.DataFrame) -> pd.DataFrame:
-    """The case counts before and after a measure in a Gemeinde are sums we form ourselves over the
-    before and after periods, so 1–2 become "<3" there (:func:`fmt.publish_count`); Kreis and Land sums
-    stay exact."""
-    out = effects.astype({"n_before": object, "n_after": object})
-    gemeinde = out["unit_ags"].astype(str).str.len() == 8
-    for col in ("n_before", "n_after"):
-        hide = gemeinde & out[col].map(fmt.is_suppressed)
-        out.loc[hide, col] = out.loc[hide, col].map(fmt.publish_count)
+def hide_counts(
+    frame: pd.DataFrame, flags: pd.Series, columns: tuple[str, ...], rates: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """The workbook's form of hidden cells: ``<3`` or ``ausgeblendet`` in ``columns`` (:func:`disclosure.count_text`)
+    where ``flags`` says so, ``rates`` left empty there."""
+    out = frame.astype({c: object for c in (*columns, *rates) if c in frame})
+    hide = flags.map(disclosure.hidden)
+    for col in columns:
+        out.loc[hide, col] = flags[hide].map(disclosure.TEXT.get)
+    for col in rates:
+        if col in out:
+            out.loc[hide, col] = None
     return out
 
 
@@ -258,8 +184,11 @@ def _p3(v: object) -> object:
 
 
 def release_tables(data: ReportData) -> dict[str, pd.DataFrame]:
-    """The published tables, by sheet name, with warehouse column names (labels: :data:`HEADERS_DE`)."""
-    e = suppress_small_effect_counts(data.effects.drop(columns=["diagnostics"], errors="ignore"))
+    """The published tables, by sheet name, with warehouse column names (:mod:`columns`) and the disclosure
+    flags of their counts (``disclosure``; ``n_before_disclosure``/``n_after_disclosure`` for the effects)."""
+    e = data.effects.drop(columns=["diagnostics"], errors="ignore")
+    flags = disclosure.effect_count_flags(e, data.panel)
+    e = e.assign(n_before_disclosure=flags["n_before"], n_after_disclosure=flags["n_after"])
     e.insert(0, "event", [data.event_name(m) for m in e["measure_id"]])
     e["unit_name"] = [data.unit_name(u) for u in e["unit_ags"]]
     body, _, kind = zip(*(str(m).partition(":") for m in e["measure_id"]), strict=True) if len(e) else ((), (), ())
@@ -269,65 +198,108 @@ def release_tables(data: ReportData) -> dict[str, pd.DataFrame]:
     e["finding"] = [finding_text(r) if isinstance(r["finding"], str) else r["finding"] for r in e.to_dict("records")]
     for col in P_VALUES & set(e.columns):
         e[col] = e[col].map(_p3)
+    e = e[~e["body_id"].map(is_placeholder)]  # a placeholder's "founding" is no event
+    first = ["event", "measure_id", "body_id", "unit_ags", "unit_level", "unit_name"]
+    e = e[[*first, *(c for c in e.columns if c not in first)]]
+    counts = ["n_before", "n_before_disclosure", "n_after", "n_after_disclosure"]
+    at = list(e.columns).index("n_before")
+    rest = [c for c in e.columns if c not in counts]
+    e = e[[*rest[:at], *counts, *rest[at:]]]
     panel = data.panel[
         data.panel["unit_level"].isin(["Kreis", "Land", "Gemeinde"]) & data.panel["indicator"].isin(PANEL_INDICATORS)
     ]
-    panel = panel[
-        [
-            "unit_ags",
-            "unit_level",
-            "unit_name",
-            "year",
-            "month",
-            "indicator",
-            "indicator_label",
-            "count",
-            "population",
-            "rate_per_100k",
-            "rate_ci_low",
-            "rate_ci_high",
-            "hz_published",
-            "break_flag",
-            "break_reason",
-        ]
-    ].sort_values(["unit_level", "unit_ags", "indicator", "year", "month"], na_position="first")
-    bodies = _register_labels(data.bodies.drop(columns=list(NOT_PUBLISHED), errors="ignore"), "bodies")
-    measures = _register_labels(data.measures.drop(columns=list(NOT_PUBLISHED), errors="ignore"), "measures")
-    types = data.types.drop(columns=["forest", "measure_type", "outcome"], errors="ignore")
-    types["mechanism"] = types["mechanism"].map(lambda v: _labels(v, MECHANISMS))
+    panel = panel[panel["count"].notna() | panel["rate_per_100k"].notna()]  # a year without data is a gap, no row
+    panel = panel[PANEL_COLUMNS].sort_values(["unit_level", "unit_ags", "indicator", "year", "month"])
+    monthly = panel["month"].notna()
+    bodies = data.real_bodies.drop(columns=list(NOT_PUBLISHED), errors="ignore")
+    measures = data.measures.drop(columns=list(NOT_PUBLISHED), errors="ignore")
+    measures = measures.assign(body_id=measures["body_id"].map(lambda b: None if is_placeholder(b) else b))
     return {
+        "Kennzahlen": panel[~monthly].drop(columns=["month"]),
+        "Monatswerte": panel[monthly],
         "Wirkungen": e,
-        "Was wirkt": types,
-        "Kennzahlen": suppress_small_counts(panel),
-        "Gremien": bodies,
-        "Maßnahmen": measures,
+        "Was wirkt": what_works_table(data.types),
+        "Gremien": _register_labels(bodies, "bodies"),
+        "Maßnahmen": _register_labels(measures, "measures"),
         "Datenqualität": quality_table(data.quality).rename(
             columns={"Quelle": "asset", "Grund": "reason", "Zeilen": "rows"}
         ),
+        "Kennzahl-Codes": code_list(panel),
     }
 
 
-def _cell(v: object) -> object:
-    """A value as published: ``None`` for missing, ``ja``/``nein`` for booleans, numbers as numbers."""
-    if v is None or v is pd.NaT:
-        return None
-    if isinstance(v, bool) or type(v).__name__ == "bool_":
-        return "ja" if v else "nein"
-    if isinstance(v, float) and math.isnan(v):
-        return None
+def what_works_table(types: pd.DataFrame) -> pd.DataFrame:
+    """``measure_type_effects`` as published: types and mechanisms in words, without the forest's JSON."""
+    out = types.drop(columns=["forest", "measure_type", "outcome"], errors="ignore")
+    out["mechanism"] = out["mechanism"].map(lambda v: _labels(v, MECHANISMS))
+    return out
+
+
+def code_list(panel: pd.DataFrame) -> pd.DataFrame:
+    """One row per published indicator: its code, name, definition, levels and years (gaps named)."""
+    rows = []
+    for code, g in panel[panel["month"].isna()].groupby("indicator", sort=True):
+        definition = next(text for prefix, text in DEFINITIONS.items() if str(code).startswith(prefix))
+        levels = [lvl for lvl in ("Land", "Kreis", "Gemeinde") if (g["unit_level"] == lvl).any()]
+        rows.append(
+            {
+                "code": code,
+                "label": str(g["indicator_label"].dropna().iloc[0]) if g["indicator_label"].notna().any() else code,
+                "definition": definition,
+                "levels": ", ".join(levels),
+                "years": "; ".join(
+                    f"{lvl}: {years_text(sorted(set(g.loc[g['unit_level'] == lvl, 'year'].astype(int))))}"
+                    for lvl in levels
+                ),
+            }
+        )
+    return pd.DataFrame(rows, columns=["code", "label", "definition", "levels", "years"])
+
+
+def published(v: object) -> object:
+    """A value as published: ``None`` for missing (also ``pd.NA``), ``ja``/``nein`` for booleans, whole numbers
+    as ``int``, numbers as numbers."""
+    if v is None or isinstance(v, list | tuple):
+        return v
     if hasattr(v, "item") and not isinstance(v, str):  # numpy scalars
-        return _cell(v.item())
+        v = v.item()
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(v, bool):
+        return "ja" if v else "nein"
     return v
 
 
+def monthly_period(data: ReportData) -> str:
+    """'01/2025–02/2026': the months the monthly table covers (they run ahead of the annual data date)."""
+    m = data.panel[data.panel["month"].notna()]
+    if m.empty:
+        return ""
+    keys = sorted(zip(m["year"].astype(int), m["month"].astype(int), strict=True))
+    (y0, m0), (y1, m1) = keys[0], keys[-1]
+    return f"{m0:02d}/{y0}–{m1:02d}/{y1}"
+
+
 def sources_rows(data: ReportData) -> list[list[str]]:
-    """The licence of the tables, every source with its licence, and the data date."""
-    return [
+    """The licence of the tables, every source with its licence, the data date and the disclosure rule."""
+    rows = [
         ["Lizenz", LICENCE],
         *[["Quelle", line] for line in data.attributions()],
-        ["Datenstand", data.data_as_of()],
-        ["Kleine Zahlen", "Anzahlen von 1 bis 2 je Gemeinde werden als '<3' ausgewiesen, ihre Raten nicht."],
+        ["Datenstand", f"{data.data_as_of()} (Jahreswerte bis {fmt.date_de(data.data_date)})"],
     ]
+    period = monthly_period(data)
+    if period:
+        rows.append(
+            [
+                "Monatswerte",
+                f"Tabelle Monatswerte: {period}, vorläufige Monatsergebnisse, getrennt von den Jahreswerten",
+            ]
+        )
+    rows.append(["Kleine Zahlen", disclosure.RULE])
+    return rows
 
 
 def write_workbook(data: ReportData, path: Path) -> Path:
@@ -352,7 +324,7 @@ def write_workbook(data: ReportData, path: Path) -> Path:
             "float": wb.add_format({"num_format": "#,##0.00"}),
         }
         for name, frame in sheets.items():
-            _write_sheet(wb.add_worksheet(name), frame.reset_index(drop=True), head, formats)
+            _write_sheet(wb.add_worksheet(name), workbook_form(frame).reset_index(drop=True), head, formats)
         ws = wb.add_worksheet("Lizenz und Quellen")
         ws.write_row(0, 0, ["Art", "Angabe"], head)
         for i, row in enumerate(sources_rows(data), start=1):
@@ -361,6 +333,20 @@ def write_workbook(data: ReportData, path: Path) -> Path:
         ws.set_column(1, 1, 120)
         wb.close()
     return path
+
+
+def workbook_form(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table as the workbook shows it: hidden counts as ``<3`` or ``ausgeblendet`` in their column, their rates
+    empty, without the flag columns."""
+    out = frame
+    if "disclosure" in out:
+        out = hide_counts(
+            out, out["disclosure"], ("count",), ("rate_per_100k", "rate_ci_low", "rate_ci_high", "hz_published")
+        )
+    for col in ("n_before", "n_after"):
+        if f"{col}_disclosure" in out:
+            out = hide_counts(out, out[f"{col}_disclosure"], (col,))
+    return out.drop(columns=["disclosure", "n_before_disclosure", "n_after_disclosure"], errors="ignore")
 
 
 def _format_of(col: str) -> str:
@@ -379,13 +365,16 @@ def _format_of(col: str) -> str:
 
 def _write_sheet(ws, frame: pd.DataFrame, head, formats: dict) -> None:
     for j, col in enumerate(frame.columns):
-        ws.write(0, j, HEADERS_DE.get(col, col), head)
-        width = max(10, min(40, len(HEADERS_DE.get(col, col)) + 2))
+        label = columns.title(col)
+        ws.write(0, j, label, head)
+        width = max(10, min(40, len(label) + 2))
         fmt_name = _format_of(col)
         for i, raw in enumerate(frame[col], start=1):
-            v = raw if isinstance(raw, list | tuple) else _cell(raw)
+            v = published(raw)
             if v is None:
                 continue
+            if isinstance(v, list | tuple):
+                v = ", ".join(map(str, v))
             if col in DATES and hasattr(v, "year"):
                 ws.write_datetime(i, j, pd.Timestamp(v).to_pydatetime(), formats["date"])
             elif isinstance(v, int | float):
@@ -397,205 +386,3 @@ def _write_sheet(ws, frame: pd.DataFrame, head, formats: dict) -> None:
         ws.set_column(j, j, width)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(1, len(frame)), max(0, len(frame.columns) - 1))
-
-
-# ---------------------------------------------------------------------- open data release
-OPEN_DATA = "offene-daten"
-#: file name of each table in the release
-CSV_NAMES = {
-    "Wirkungen": "wirkungen.csv",
-    "Was wirkt": "was_wirkt.csv",
-    "Kennzahlen": "kennzahlen.csv",
-    "Gremien": "gremien.csv",
-    "Maßnahmen": "massnahmen.csv",
-    "Datenqualität": "datenqualitaet.csv",
-}
-#: the map layers: layer → (level, indicator, field, German label of the field)
-LAYERS = {
-    "kreise": ("Kreis", "pks:------", "straftaten_je_100000", "Straftaten je 100.000 Einwohner"),
-    "gemeinden": (
-        "Gemeinde",
-        "acc:unfaelle_personenschaden",
-        "unfaelle_je_100000",
-        "Unfälle mit Personenschaden je 100.000 Einwohner",
-    ),
-}
-COLOURS = ["255,255,204", "161,218,180", "65,182,196", "44,127,184", "37,52,148"]
-
-
-def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.rename(columns=HEADERS_DE)
-    for col in out.columns:
-        out[col] = out[col].map(lambda v: v if isinstance(v, list | tuple) else _cell(v))
-    return out
-
-
-def csv_text(frame: pd.DataFrame) -> str:
-    """A published CSV file's text: UTF-8 lines, every text cell neutralised against formula injection."""
-    return frame.map(neutralise_formula).to_csv(index=False, lineterminator="\n")
-
-
-def _latest(data: ReportData, level: str, indicator: str) -> pd.DataFrame:
-    p = data.panel[
-        (data.panel["unit_level"] == level) & (data.panel["indicator"] == indicator) & data.panel["month"].isna()
-    ]
-    p = p.sort_values("year").drop_duplicates("unit_ags", keep="last")
-    p = suppress_small_counts(p) if level == "Gemeinde" else p
-    return p.set_index("unit_ags")[["year", "count", "rate_per_100k"]]
-
-
-def map_layers(data: ReportData) -> dict[str, pd.DataFrame]:
-    """Kreise and Gemeinden with their latest rate (EPSG:25832); small Gemeinde counts as on the sheets."""
-    import geopandas as gpd
-
-    out = {}
-    for layer, (level, indicator, field, _) in LAYERS.items():
-        shapes = data.kreise if level == "Kreis" else data.gemeinden
-        latest = _latest(data, level, indicator).reindex(shapes["ags"].astype(str))
-        counts = latest["count"].to_numpy()
-        out[layer] = gpd.GeoDataFrame(
-            {
-                "ags": shapes["ags"].astype(str).to_numpy(),
-                "name": shapes["name"].astype(str).to_numpy(),
-                "einwohner": pd.to_numeric(shapes["population"], errors="coerce").to_numpy(),
-                "jahr": pd.to_numeric(latest["year"], errors="coerce").to_numpy(),
-                "anzahl": [None if isinstance(c, str) else c for c in counts],
-                "anzahl_text": [fmt.publish_count(c) if isinstance(c, int | float) else c for c in counts],
-                field: pd.to_numeric(latest["rate_per_100k"], errors="coerce").to_numpy(),
-            },
-            geometry=shapes.geometry.to_numpy(),
-            crs=shapes.crs,
-        )
-    return out
-
-
-def qgis_style(field: str, label: str, values: pd.Series) -> str:
-    """A QGIS style (QML) colouring ``field`` in five quantile classes, labelled with the unit names."""
-    finite = values.dropna().astype(float)
-    edges = sorted(set(finite.quantile([0, 0.2, 0.4, 0.6, 0.8, 1]).round(1))) if len(finite) else [0.0, 1.0]
-    ranges, symbols = [], []
-    for i, (lo, hi) in enumerate(itertools.pairwise(edges)):
-        ranges.append(
-            f'<range lower="{lo}" upper="{hi}" symbol="{i}" label="{fmt.number(lo, 1)} – {fmt.number(hi, 1)}" render="true"/>'
-        )
-        symbols.append(
-            f'<symbol type="fill" name="{i}" alpha="1" clip_to_extent="1" force_rhr="0"><layer class="SimpleFill" '
-            'enabled="1" pass="0" locked="0"><Option type="Map">'
-            f'<Option name="color" type="QString" value="{COLOURS[min(i, len(COLOURS) - 1)]},255"/>'
-            '<Option name="outline_color" type="QString" value="110,110,110,255"/>'
-            '<Option name="outline_width" type="QString" value="0.2"/>'
-            '<Option name="style" type="QString" value="solid"/></Option></layer></symbol>'
-        )
-    return (
-        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
-        '<qgis version="3.28" styleCategories="Symbology|Labeling|Fields">\n'
-        f' <renderer-v2 type="graduatedSymbol" attr="{field}" graduatedMethod="GraduatedColor" symbollevels="0" '
-        'enableorderby="0" forceraster="0">\n'
-        f"  <ranges>{''.join(ranges)}</ranges>\n  <symbols>{''.join(symbols)}</symbols>\n </renderer-v2>\n"
-        f' <aliases><alias field="{field}" index="0" name="{label}"/></aliases>\n'
-        ' <labeling type="simple"><settings calloutType="simple"><text-style fieldName="name" fontSize="8" '
-        'textColor="0,0,0,255"/><text-buffer bufferDraw="1" bufferSize="0.8" bufferColor="255,255,255,255"/>'
-        "</settings></labeling>\n</qgis>\n"
-    )
-
-
-def _store_styles(gpkg: Path, styles: dict[str, str], stamp: str) -> None:
-    """Write ``styles`` (layer → QML) into the GeoPackage's ``layer_styles`` table, where QGIS finds them."""
-    import sqlite3
-
-    con = sqlite3.connect(gpkg)
-    try:
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), "
-            "f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), "
-            "styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), "
-            "update_time DATETIME)"
-        )
-        geometry = dict(con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall())
-        for layer, qml in styles.items():
-            con.execute(
-                "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName, "
-                "styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) "
-                "VALUES ('', '', ?, ?, ?, ?, '', 1, 'Präventionsmonitor', '', '', ?)",
-                [layer, geometry.get(layer, "geom"), layer, qml, stamp],
-            )
-        con.execute(
-            "INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
-            "VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS-Stile', ?)",
-            [stamp],
-        )
-        con.commit()
-    finally:
-        con.close()
-
-
-def dictionary(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The data dictionary: every published column of every file with its meaning."""
-    rows = []
-    for sheet, frame in tables.items():
-        for col in frame.columns:
-            label = HEADERS_DE.get(col, col)
-            rows.append(
-                {
-                    "Datei": CSV_NAMES[sheet],
-                    "Spalte": label,
-                    "Bedeutung": MEANINGS.get(label, label),
-                    "Spalte im Warehouse": col,
-                }
-            )
-    for layer, (level, _, field, label) in LAYERS.items():
-        for col, meaning in (
-            ("ags", "Amtlicher Gemeindeschlüssel"),
-            ("name", f"Name der {level}s" if level == "Kreis" else "Name der Gemeinde"),
-            ("einwohner", "Einwohner (letzter Stichtag)"),
-            ("jahr", "Jahr der Anzahl und Rate"),
-            ("anzahl", "Fälle; leer bei 1–2 Fällen in einer Gemeinde (siehe anzahl_text)"),
-            ("anzahl_text", "Fälle als Text, '<3' für ein oder zwei Fälle"),
-            (field, label),
-        ):
-            rows.append(
-                {
-                    "Datei": f"praeventionsmonitor.gpkg, Ebene {layer}",
-                    "Spalte": col,
-                    "Bedeutung": meaning,
-                    "Spalte im Warehouse": "",
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def write_open_data(data: ReportData, folder: Path) -> list[Path]:
-    """The open data release in ``folder``: CSV files, the GeoPackage with QGIS styles, the data
-    dictionary and the licence."""
-    import tempfile
-
-    folder.mkdir(parents=True, exist_ok=True)
-    tables = release_tables(data)
-    files = []
-    for sheet, frame in tables.items():
-        path = folder / CSV_NAMES[sheet]
-        write_atomic(path, csv_text(_csv_frame(frame)))
-        files.append(path)
-    path = folder / "datenbeschreibung.csv"
-    write_atomic(path, csv_text(dictionary(tables)))
-    files.append(path)
-    licence = "\n".join(row[1] for row in sources_rows(data)) + "\n"
-    write_atomic(folder / "LIZENZ.txt", licence)
-    files.append(folder / "LIZENZ.txt")
-    layers = map_layers(data)
-    styles = {
-        layer: qgis_style(LAYERS[layer][2], LAYERS[layer][3], frame[LAYERS[layer][2]])
-        for layer, frame in layers.items()
-    }
-    gpkg = folder / "praeventionsmonitor.gpkg"
-    with tempfile.TemporaryDirectory(dir=folder) as tmp:
-        staged = Path(tmp) / gpkg.name
-        for layer, frame in layers.items():
-            frame.to_file(staged, layer=layer, driver="GPKG")
-        _store_styles(staged, styles, pd.Timestamp(data.data_date).isoformat())
-        staged.replace(gpkg)
-    files.append(gpkg)
-    for layer, qml in styles.items():
-        write_atomic(folder / f"{layer}.qml", qml)
-        files.append(folder / f"{layer}.qml")
-    return files

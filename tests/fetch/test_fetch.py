@@ -179,7 +179,7 @@ def test_cli_reports_failures_with_exit_code_1(server: Server, tmp_path: Path, c
     )
     assert code == 1
     err = capsys.readouterr().err
-    assert "FAILED" in err and "Unfallorte2016_EPSG25832_CSV.zip" in err and "HTTP 404" in err
+    assert "GESCHEITERT" in err and "Unfallorte2016_EPSG25832_CSV.zip" in err and "HTTP 404" in err
 
 
 def test_year_ranges_are_parsed_and_checked() -> None:

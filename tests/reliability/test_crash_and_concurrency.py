@@ -109,7 +109,7 @@ def test_a_second_run_on_the_same_warehouse_fails_clearly(tmp_path: Path) -> Non
     try:
         assert holder.stdout.readline().strip() == "locked"
         with (
-            pytest.raises(Exception, match=rf"in use by another praevention run \(PID {holder.pid}"),
+            pytest.raises(Exception, match=rf"von einem anderen praevention-Lauf benutzt \(PID {holder.pid}"),
             run_lock(path, wait_seconds=0.5),
         ):
             pass

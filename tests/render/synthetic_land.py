@@ -226,6 +226,7 @@ def _frame(unit, level, name, years, indicator, label, count, pop, source, publi
             "count": count,
             "population": pop,
             "population_method": "published",
+            "population_basis": np.where(years >= 2024, "Zensus 2022", "Zensus 2011"),
             "rate_per_100k": rate,
             "rate_ci_low": lo,
             "rate_ci_high": hi,

@@ -65,7 +65,8 @@ def test_only_changed_fact_sheets_are_compiled(tmp_path: Path, monkeypatch: pyte
     cache = RenderCache(tmp_path / ".cache" / "fact_sheets.cache.json")
     files = steckbrief.render_fact_sheets(data, tmp_path, workers=1, cache=cache)
     pdfs = sorted(p for p in files if p.suffix == ".pdf")
-    assert len(pdfs) == len(data.gemeinden) + len(data.bodies)
+    assert len(pdfs) == len(steckbrief.sheet_specs(data))
+    assert not any(p.name.startswith("gremium_K-") for p in pdfs)  # placeholders get no sheet
 
     compiled: list[str] = []
     real = steckbrief._compile_batch

@@ -8,8 +8,8 @@ import re
 import numpy as np
 import pytest
 
-from praevention.render import figures, fmt
-from praevention.render.steckbrief import _years_text
+from praevention.evaluation.design import span as years_text
+from praevention.render import export, figures, fmt
 from tests.render.synthetic_land import make_report_data
 
 
@@ -27,17 +27,23 @@ def test_percent_and_change() -> None:
     assert fmt.change_from_ratio(1.05) == "+5\u00a0%"
 
 
-@pytest.mark.parametrize(
-    ("count", "publishes", "expected"),
-    [(0, False, "0"), (1, False, "<3"), (2, False, "<3"), (2, True, "2"), (3, False, "3"), (1234, False, "1.234")],
-)
-def test_small_counts(count: int, publishes: bool, expected: str) -> None:
-    assert fmt.publish_count(count, source_publishes_small=publishes) == expected
-    assert fmt.is_suppressed(count, source_publishes_small=publishes) == (expected == "<3")
+@pytest.mark.parametrize(("count", "expected"), [(0, "0"), (1, "<3"), (2, "<3"), (3, "3"), (1234, "1.234")])
+def test_small_counts(count: int, expected: str) -> None:
+    assert fmt.publish_count(count) == expected
+    assert fmt.is_suppressed(count) == (expected == "<3")
 
 
-def test_years_text_compresses_runs() -> None:
-    assert _years_text([1995, 1996, 1997, 2000, 2001, 2023]) == "1995–1997, 2000, 2001, 2023"
+def test_years_text_compresses_runs_and_names_gaps() -> None:
+    assert years_text([1995, 1996, 1997, 2000, 2001, 2023]) == "1995–1997, 2000–2001, 2023"
+    assert years_text([2020, 2022, 2023, 2024]) == "2020, 2022–2024"  # Magdeburg's Unfallatlas years
+
+
+def test_names_are_shortened_at_a_word_boundary() -> None:
+    title = "Kooperationsvereinbarung zur Sicherheitspartnerschaft zwischen der Stadt Gardelegen und dem Polizeirevier"
+    short = fmt.shorten(title, 45)
+    assert short.endswith("…") and len(short) <= 45
+    assert title.startswith(short[:-1]) and title[len(short) - 1] == " "  # cut before a space, never mid-word
+    assert fmt.shorten("kurz", 45) == "kurz"
 
 
 def test_classes_are_fisher_jenks_and_cover_every_value() -> None:
@@ -56,7 +62,8 @@ def test_change_map_is_diverging_with_midpoint_zero() -> None:
     assert bar.marker.cmid == 0
     assert bar.marker.cmin == -bar.marker.cmax
     hover = " ".join(t.text for t in fig.data if isinstance(t.text, str))
-    assert "Veränderung zum Vorjahr" in hover and "je 100.000 Einwohner" in hover
+    assert "Veränderung: " in hover and "(2019 → 2024" in hover and "je 100.000 Einwohner" in hover
+    assert "2019 → 2024" in fig.layout.title.text  # the products' one base, never the year before
 
 
 def test_rate_map_says_in_words_what_its_classes_mean_and_names_only_its_sources() -> None:
@@ -87,4 +94,4 @@ def test_long_titles_and_footnotes_are_wrapped_to_fit_the_picture() -> None:
     assert fig.layout.margin.t > 80
     foot = re.sub(r"<[^>]+>", "\n", fig.layout.annotations[0].text)
     assert all(len(line) <= figures.FOOT_WIDTH for line in foot.splitlines())
-    assert figures.figure_title(fig) == title  # slides and messages get it on one line
+    assert export.figure_title(fig) == title  # slides and messages get it on one line

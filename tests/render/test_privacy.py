@@ -14,7 +14,7 @@ from pptx import Presentation
 from praevention.privacy import find_personal, redact
 from praevention.publish.privacy_scan import register_contact_names, scan
 from praevention.register.load import load_register
-from praevention.render.workbook import suppress_small_effect_counts
+from praevention.render.disclosure import effect_count_flags
 from tests.render.conftest import Rendered
 from tests.render.synthetic_land import QUEDLINBURG, SMALL
 
@@ -126,18 +126,25 @@ def test_small_counts_in_the_workbook_and_the_map(rendered: Rendered) -> None:
     assert SMALL in small
 
 
-def test_small_effect_counts_in_a_gemeinde_are_suppressed() -> None:
+def test_small_effect_counts_in_a_gemeinde_are_hidden() -> None:
+    """Counts before and after a measure are sums over years: 1–2 in a Gemeinde are hidden, and so is any sum
+    over a period with a hidden year (the sum minus the shown years would give that year back)."""
     effects = pd.DataFrame(
         {
-            "unit_ags": ["15085235", "15085235", "15085", "15003000"],
-            "n_before": [2, 40, 1, 0],
-            "n_after": [1, 2, 2, None],
+            "unit_ags": ["15085235", "15085235", "15085", "15003000", "15085999"],
+            "indicator": ["acc:x"] * 5,
+            "n_before": [2, 40, 1, 0, 30],
+            "n_after": [1, 2, 2, None, 25],
+            "period_before": ["2012–2014"] * 5,
+            "period_after": ["2016–2018"] * 5,
         }
     )
-    out = suppress_small_effect_counts(effects)
-    assert out["n_before"].tolist() == ["<3", 40, 1, 0]  # a Kreis sum of 1 is published as it is
-    assert out["n_after"].tolist()[:3] == ["<3", "<3", 2]
-    assert pd.isna(out["n_after"].iloc[3])
+    panel = pd.DataFrame(
+        {"unit_ags": ["15085999"], "indicator": ["acc:x"], "year": [2013], "month": [None], "disclosure": ["klein"]}
+    )
+    flags = effect_count_flags(effects, panel)
+    assert flags["n_before"].tolist() == ["klein", "", "", "", "gegenrechnung"]  # a Kreis sum of 1 is published
+    assert flags["n_after"].tolist() == ["klein", "klein", "", "", ""]
 
 
 def test_decks_hold_no_per_municipality_counts(rendered: Rendered) -> None:

@@ -10,6 +10,7 @@ import pytest
 from pipelines.cli import main
 from praevention.publish.privacy_scan import scan
 from praevention.publish.product_check import check_products
+from tests.render.conftest import RealRun
 
 
 def _assert_clean(out: Path) -> None:
@@ -28,12 +29,8 @@ def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def real_out(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
-    root = tmp_path_factory.mktemp("real_run")
-    out = root / "out"
-    args = ["run", "--raw-dir", str(shared_data), "--warehouse", str(root / "w.duckdb"), "--out", str(out)]
-    assert main(args) == 0
-    return out
+def real_out(real_run: RealRun) -> Path:
+    return real_run.out
 
 
 def test_demo_products_pass_the_product_check(demo_out: Path) -> None:
