@@ -281,9 +281,17 @@ def redact(text: str) -> tuple[str, list[str]]:
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+#: a number as a CSV file writes it ("-1817177,48", "-0.25", "+3e-05"): a spreadsheet reads it as a number
+NUMBER_TEXT = re.compile(r"[-+]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?")
+
+
+def is_formula(value: object) -> bool:
+    """Whether a spreadsheet would evaluate the cell: text starting with :data:`FORMULA_START` that is not a
+    plain (signed) number."""
+    return isinstance(value, str) and value.startswith(FORMULA_START) and not NUMBER_TEXT.fullmatch(value)
+
+
 def neutralise_formula(value: object) -> object:
     """A text cell that a spreadsheet would evaluate, with a leading apostrophe (OWASP's rule); anything else
     unchanged. Every writer of CSV and XLSX outputs passes its text cells through this function."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    return "'" + value if is_formula(value) else value

@@ -792,7 +792,7 @@ def demo_register(land: DemoLand) -> tuple[list[DemoBody], list[DemoMeasure], Di
     * **Stadtteil level** (the city statistics per Stadtteil): lighting and video at a station quarter, two
       Stadtteile, all offences 0.65.
     * **Traffic**: a 30 zone (0.75), traffic days without effect (1.0), and a redesigned junction in the largest
-      town of a Landkreis that halves accidents within a radius covering about an eighth of the town and moves
+      town of a Landkreis without another body or measure that halves accidents within a radius covering about an eighth of the town and moves
       half of the prevented ones into the ring around it (the displacement case, returned as
       :class:`Displacement`). The measures at a place of the second city (a crossing and a speed camera) are
       added by :func:`site_register`.
@@ -809,12 +809,16 @@ def demo_register(land: DemoLand) -> tuple[list[DemoBody], list[DemoMeasure], Di
         return land.gemeinden[land.gemeinden["kreis"] == kreis_row["ags"]].sort_values("population").iloc[-1]
 
     gem_b, gem_c = town(lk[1]), town(lk[2])
-    # the displacement case in a town of a Landkreis; the streets of the second city hold the measures at a
-    # place and the hotspots of the road-safety screening (:func:`site_city`)
-    junction = land.gemeinden.set_index("ags").loc[town(lk[0])["ags"]].rename(town(lk[0])["ags"])
+    patrol_towns = [(town(lk[3]), "01.03.2019"), (town(lk[4]), "01.06.2020"), (town(lk[5]), "01.09.2019")]
+    # the displacement case in the largest town of a Landkreis that no other body or measure names; the streets
+    # of the second city hold the measures at a place and the hotspots of the road-safety screening
+    # (:func:`site_city`)
+    named = {gem_b["ags"], gem_c["ags"], *(tw["ags"] for tw, _ in patrol_towns)}
+    free = land.gemeinden[(land.gemeinden["kreis_type"] != "Kreisfreie Stadt") & ~land.gemeinden["ags"].isin(named)]
+    chosen = str(free.sort_values(["population", "ags"]).iloc[-1]["ags"])
+    junction = land.gemeinden.set_index("ags").loc[chosen].rename(chosen)
     # the junction's radius: about an eighth of the town's territory inside it, so that it counts accidents
     radius = float(round(math.sqrt(junction["geometry"].area / 8 / math.pi), -2))
-    patrol_towns = [(town(lk[3]), "01.03.2019"), (town(lk[4]), "01.06.2020"), (town(lk[5]), "01.09.2019")]
 
     def g(kreis_row: pd.Series) -> str:
         return f"{kreis_row['ags']}000"

@@ -365,9 +365,10 @@ class SiteModels:
 
 # ---------------------------------------------------------------------------------------------- designs
 def located(measures: pd.DataFrame) -> pd.DataFrame:
-    """The register's measures with a place (point, line or area) and an accident target."""
-    if measures.empty:
-        return measures
+    """The register's measures with a place (point, line or area) and an accident target; a register without
+    the place columns (an older file) has none."""
+    if measures.empty or "area_wkt" not in measures:
+        return measures.iloc[:0]
     has_place = measures["area_wkt"].notna()
     groups = measures["target_accident_groups"].map(lambda v: v is not None and len(v) > 0)
     return measures[has_place & groups]

@@ -27,7 +27,7 @@ from pathlib import Path
 import yaml
 
 from praevention.digest import source_key
-from praevention.privacy import FORMULA_START
+from praevention.privacy import is_formula
 from praevention.publish import extract as extractor
 from praevention.publish.extract import Content, Table, column_letter, extract, judge_files
 from praevention.render.fmt import SMALL_COUNT_LIMIT
@@ -111,13 +111,13 @@ def _table_pieces(tables: list[Table]) -> tuple[list[Located], list[Located]]:
 
 
 def formula_cells(tables: list[Table]) -> list[Located]:
-    """Text cells a spreadsheet would evaluate as a formula (:data:`praevention.privacy.FORMULA_START`)."""
+    """Text cells a spreadsheet would evaluate as a formula (:func:`praevention.privacy.is_formula`)."""
     return [
         (f"{f'Blatt {sheet}, ' if sheet else ''}Zelle {column_letter(j)}{i}", v)
         for sheet, rows in tables
         for i, row in enumerate(rows, start=1)
         for j, v in enumerate(row)
-        if isinstance(v, str) and v.startswith(FORMULA_START)
+        if is_formula(v)
     ]
 
 
