@@ -27,6 +27,7 @@ DERIVED_ASSETS = {
     "treated_units",
     "calibration",
     "safety_perception",
+    "registered_sites",
     "accident_screening",
     "site_calibration",
     *PRODUCTS,

@@ -131,6 +131,7 @@ def test_code_and_the_lock_file_change_the_versions_of_what_runs_them(project: P
         "measure_effects",
         "treated_units",
         "calibration",
+        "registered_sites",
         "accident_screening",
         "site_calibration",
     }

@@ -1,4 +1,5 @@
-"""Where accidents concentrate (network screening) and how often the site evaluation errs (placebo sites)."""
+"""Where the register's measures with a place act, where accidents concentrate (network screening) and how
+often the site evaluation errs (placebo sites)."""
 
 import json
 
@@ -11,15 +12,44 @@ from praevention.evaluation.costs import rates
 from praevention.evaluation.read import site_inputs
 from praevention.evaluation.screening import screen
 from praevention.evaluation.site_calibration import calibrate_sites
-from praevention.evaluation.sites import SiteModels, exclusions, register_sites
+from praevention.evaluation.sites import SiteModels, site_table, table_exclusions
 from praevention.warehouse import TableWrite, table_version, write_asset
 
-SITE_UPSTREAM = ["panel", "accident_points", "boundaries", "register_measures"]
+SITE_UPSTREAM = ["panel", "accident_points", "boundaries", "registered_sites"]
 
 
 def _models(con, land: str):
-    places, measures, labels = site_inputs(con, land)
-    return places, SiteModels(places, exclusions(register_sites(measures, places))), labels
+    places, sites, labels = site_inputs(con, land)
+    return places, SiteModels(places, table_exclusions(sites)), labels
+
+
+@asset(
+    group_name="evaluation",
+    kinds={"duckdb", "pandas"},
+    owners=OWNERS,
+    tags=asset_tags("evaluation"),
+    deps=["register_measures"],
+    description=(
+        "The places of the register's measures with a place and an accident target: centre and reach of each site "
+        "(EPSG:25832). The screening and the site calibration keep their reference and placebo places away from "
+        "them. Its content changes only when a place does, so a corrected title or a new partner in the register "
+        "re-runs neither."
+    ),
+)
+def registered_sites(
+    context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: RawData
+) -> MaterializeResult:
+    with warehouse.connect() as con:
+        table = site_table(con.execute("SELECT * FROM register_measures").df())
+        counts = write_asset(
+            con, asset="registered_sites", tables=[TableWrite("registered_sites", table, order_by=("measure_id",))]
+        )
+        written = warehouse_metadata(con, warehouse, raw_data, list(counts))
+        version = DataVersion(table_version(con, list(counts), asset="registered_sites"))
+    return MaterializeResult(
+        data_version=version,
+        metadata={**written, "dagster/row_count": MetadataValue.int(counts["registered_sites"])},
+    )
 
 
 @asset(

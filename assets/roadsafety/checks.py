@@ -6,6 +6,7 @@ from assets._shared import contract_checks, sql_check
 from praevention.evaluation.site_calibration import MAX_FALSE_POSITIVE_RATE, MIN_SITE_PLACEBOS
 
 checks = [
+    *contract_checks("registered_sites"),
     *contract_checks("accident_screening"),
     sql_check(
         asset_name="accident_screening",

@@ -82,8 +82,8 @@ def _panel_data(
 
 def site_inputs(con: duckdb.DuckDBPyConnection, land: str):
     """What the screening and the site calibration read: the :class:`~praevention.evaluation.sites.Places` of
-    the Land, the register's measures (their sites are left out of every reference) and the labels of the
-    point indicators."""
+    the Land, the registered sites (left out of every reference: ``registered_sites``, not the register's text)
+    and the labels of the point indicators."""
     from praevention.evaluation.sites import places_from
 
     covered = con.execute((SQL / "site_coverage.sql").read_text(), [land]).df()
@@ -97,4 +97,4 @@ def site_inputs(con: duckdb.DuckDBPyConnection, land: str):
             "SELECT DISTINCT indicator, indicator_label FROM panel WHERE starts_with(indicator, 'acc:points_')"
         ).fetchall()
     )
-    return places, con.execute("SELECT * FROM register_measures").df(), labels
+    return places, con.execute("SELECT * FROM registered_sites").df(), labels

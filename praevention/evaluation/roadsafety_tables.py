@@ -1,8 +1,23 @@
-"""Contract of the road-safety tables (``accident_screening``, ``site_calibration``)."""
+"""Contract of the road-safety tables (``registered_sites``, ``accident_screening``, ``site_calibration``)."""
 
 from __future__ import annotations
 
 from praevention.tables import Table, register_table
+
+REGISTERED_SITES = Table(
+    "registered_sites",
+    "Where the register's measures with a place act: every such site's centre and reach. The screening and the "
+    "site calibration keep their reference and placebo places away from them; the table changes only when a "
+    "place does, not when a title, a note or a partner in the register changes.",
+    "derived from register_measures (area_wkt, area_radius_m, area_length_m)",
+    ("measure_id",),
+    {
+        "measure_id": "measure with a place and an accident target",
+        "x": "centre of the site, easting, EPSG:25832",
+        "y": "centre of the site, northing, EPSG:25832",
+        "radius_m": "radius of equal-size reference circles (a drawn area or line: of its buffer's area)",
+    },
+)
 
 ACCIDENT_SCREENING = Table(
     "accident_screening",
@@ -63,5 +78,5 @@ SITE_CALIBRATION = Table(
     },
 )
 
-for _t in (ACCIDENT_SCREENING, SITE_CALIBRATION):
+for _t in (REGISTERED_SITES, ACCIDENT_SCREENING, SITE_CALIBRATION):
     register_table(_t)

@@ -31,6 +31,7 @@ area) and an accident target is evaluated at that place, not on the whole Gemein
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -374,15 +375,19 @@ def located(measures: pd.DataFrame) -> pd.DataFrame:
     return measures[has_place & groups]
 
 
+def _shapes(measures: pd.DataFrame) -> Iterator[tuple[dict, shapely.Geometry, float, str]]:
+    """(measure, geometry, radius, description) of every located measure whose place has a shape."""
+    for m in located(measures).to_dict("records"):
+        shape = site_shape(str(m["area_wkt"]), _num(m.get("area_radius_m")), _num(m.get("area_length_m")))
+        if shape is not None:
+            yield m, *shape
+
+
 def register_sites(measures: pd.DataFrame, places: Places) -> dict[str, Site]:
     """measure_id → its site, for the located measures whose place lies in a Gemeinde with accident data
     (else they are still designs, not evaluable, with the reason)."""
     out = {}
-    for m in located(measures).to_dict("records"):
-        shape = site_shape(str(m["area_wkt"]), _num(m.get("area_radius_m")), _num(m.get("area_length_m")))
-        if shape is None:
-            continue
-        geom, radius, text = shape
+    for m, geom, radius, text in _shapes(measures):
         street = m.get("area_street")
         if isinstance(street, str) and street.strip():
             text = f"{street.strip()}: {text}"
@@ -627,3 +632,18 @@ def places_from(points: pd.DataFrame, gemeinden: pd.DataFrame, covered: pd.DataF
 def exclusions(sites: dict[str, Site]) -> list[tuple[float, float, float]]:
     """Centre and reach of every registered site: no reference or placebo place may overlap one."""
     return [(*s.centre, s.radius) for s in sites.values()]
+
+
+SITE_COLUMNS = ["measure_id", "x", "y", "radius_m"]
+
+
+def site_table(measures: pd.DataFrame) -> pd.DataFrame:
+    """``registered_sites``: the centre and reach of every registered site (:func:`exclusions` as a table), so
+    that what needs only them does not depend on the register's text."""
+    rows = [(str(m["measure_id"]), g.centroid.x, g.centroid.y, radius) for m, g, radius, _ in _shapes(measures)]
+    return pd.DataFrame(rows, columns=SITE_COLUMNS).sort_values("measure_id", ignore_index=True)
+
+
+def table_exclusions(table: pd.DataFrame) -> list[tuple[float, float, float]]:
+    """:func:`exclusions` read back from the ``registered_sites`` table."""
+    return [(float(x), float(y), float(r)) for x, y, r in table[["x", "y", "radius_m"]].itertuples(index=False)]
