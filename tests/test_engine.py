@@ -192,7 +192,7 @@ def test_a_privacy_leak_fails_every_run_and_publishes_nothing(demo_run: Path, ca
     assert blocking_lines(err) == [line for line in blocking_lines(err) if "site / privacy_scan" in line] != []
     assert published(demo_run) == files  # found in the staged products: nothing published, nothing deleted
     assert {"register", "measure_effects", "treated_units", "site"} <= materialised(err)
-    assert not {"panel", "calibration", "crime_cases"} & materialised(err)
+    assert not {"panel", "calibration", "crime_cases", "accident_screening", "site_calibration"} & materialised(err)
     assert scan(demo_run, {CONTACT})[0] == []
     again, err_again = run(demo_run, capsys, monkeypatch)
     assert again == 1, err_again
