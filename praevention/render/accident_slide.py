@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from praevention.evaluation.change import series_change
 from praevention.evaluation.design import span
 from praevention.render import fmt
 from praevention.render.data import SYNTHETIC_LABEL, ReportData
@@ -77,7 +78,7 @@ def accident_chart(data: ReportData, name: str, place: str, kreise: list[str]) -
         )
     hot = region_hotspots(data, kreise)
     years = [int(y) for y in series["year"]]
-    title = finding_title(years, [float(v) for v in series["count"]], place, label)
+    title = finding_title(series_change(series), place, label)
     fig = make_subplots(
         rows=1,
         cols=2,
