@@ -109,7 +109,7 @@ class Discovery:
 
 
 #: why an unrecognised, readable file is not loaded
-NO_LAYOUT = "matches no known source layout"
+NO_LAYOUT = "passt zu keinem bekannten Format einer Quelle"
 #: why a file the pipeline may not open is not loaded, and what to do
 NO_PERMISSION = (
     "keine Leseberechtigung: dem Benutzer, unter dem die Pipeline läuft, das Lesen erlauben (chmod a+r oder "

@@ -949,7 +949,7 @@ def run_case(case: Case, workdir: Path) -> Outcome:
     import pipelines.definitions  # noqa: F401 - builds every asset, which registers its loader and checks
     from assets._sources import SOURCE_LOADERS
     from praevention import warehouse
-    from praevention.discovery import discover, display_path
+    from praevention.discovery import NO_LAYOUT, discover, display_path
     from praevention.errors import PipelineError, SourceFormatError
 
     raw = workdir / "raw"
@@ -981,7 +981,7 @@ def run_case(case: Case, workdir: Path) -> Outcome:
         warehouse.write_asset(con, asset=case.source, tables=load.tables, quarantine=load.rejects, ingest_log=log)
         named = set(log["source_file"]) if len(log) else set()
         refused = load.not_loaded() + [
-            f"{display_path(p)}: matches no known source layout, not loaded"
+            f"{display_path(p)}: {NO_LAYOUT}, not loaded"
             for p in found.not_loaded()
             if display_path(p) not in named
         ]
