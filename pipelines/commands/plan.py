@@ -99,6 +99,8 @@ def run_plan(args: argparse.Namespace) -> int:
         measures = con.execute("SELECT * FROM register_measures").df()
     finally:
         con.close()
+    if ags:
+        known_area(data, ags)
     treated = treated_units(register_designs(data, bodies, measures))
     if args.measure_type:
         print_councils(args, data, treated, indicators)
@@ -107,6 +109,22 @@ def run_plan(args: argparse.Namespace) -> int:
         print()
     print_area(args, data, treated, ags, indicators, (args.years,) if args.years else AFTER_YEARS)
     return 0
+
+
+def known_area(data, ags: str) -> None:
+    """Stop with a German line when ``ags`` names no Gemeinde, Kreis or Land of the warehouse's data, naming the
+    Gemeinden of its Kreis (or the Kreise of the Land) to choose from."""
+    from praevention.errors import PipelineError
+
+    names = dict(zip(data.places.get("ags", []), data.places.get("name", []), strict=False))
+    if (ags in names) if len(ags) == 8 else (ags in set(data.yearly["unit_ags"])):
+        return
+    nearby = sorted(f"{n} ({a})" for a, n in names.items() if a.startswith(ags[:5]) and n)[:8]
+    hint = f"; Gemeinden im Kreis {ags[:5]}: {', '.join(nearby)} …" if nearby else ""
+    if len(ags) == 8 and ags in set(data.yearly["unit_ags"]):
+        raise PipelineError(f"--ags {ags}: keine heutige Gemeinde (nur in älteren Statistiken){hint}")
+    none = {8: "keine Gemeinde", 5: "kein Kreis", 2: "kein Land"}[len(ags)]
+    raise PipelineError(f"--ags {ags}: {none} mit diesem Schlüssel in den Daten des Warehouse{hint}")
 
 
 def print_area(args: argparse.Namespace, data, treated: dict, ags: str, indicators: tuple[str, ...], after) -> None:

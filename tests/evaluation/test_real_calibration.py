@@ -283,3 +283,18 @@ def test_plan_answers_for_a_gemeinde_at_both_levels(real):
     assert 0.10 < kreis.shares.share < 0.12 and kreis.mde_80_area is None and 0.6 < kreis.mde_80 < 0.85
     several = councils_needed(data, treated, "Kreis", ("pks:899000",), after_years=3)
     assert several.units == 14 and several.needed is not None and 2 <= several.needed <= 60
+
+
+def test_plan_names_a_key_that_is_no_gemeinde_and_offers_the_kreis_gemeinden(real):
+    """A typo or a dissolved Gemeinde's key stops with one German line naming today's Gemeinden of its Kreis,
+    never a plan for "None"."""
+    from pipelines.commands.plan import known_area
+    from praevention.errors import PipelineError
+
+    data, _, _ = real
+    known_area(data, "15085235")  # Quedlinburg
+    known_area(data, "15085")
+    with pytest.raises(PipelineError, match=r"--ags 15085999: keine Gemeinde .*Gemeinden im Kreis 15085: .*\(15085"):
+        known_area(data, "15085999")
+    with pytest.raises(PipelineError, match="kein Kreis"):
+        known_area(data, "15099")
