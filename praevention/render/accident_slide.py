@@ -110,7 +110,7 @@ def accident_chart(data: ReportData, name: str, place: str, kreise: list[str]) -
         fig.add_annotation(
             x=y, y=middle, text="keine Daten", showarrow=False, textangle=-90, font={"color": "#555"}, row=1, col=1
         )
-    fig.update_xaxes(title="Jahr", dtick=1, row=1, col=1)
+    fig.update_xaxes(title="Jahr", dtick=1, tickformat="d", row=1, col=1)  # years without a thousands separator
     fig.update_yaxes(title="Anzahl", rangemode="tozero", row=1, col=1)
     cells = (
         [
