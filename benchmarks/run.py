@@ -124,7 +124,7 @@ def full_and_incremental(raw: Path, rows: list[tuple[str, str]]) -> None:
             csv.writer(f).writerows(table)
         before = _stamps(Path(tmp) / "out")
         seconds, log = _run(base, instance)
-        ran = re.findall(r"praevention run: \d+ asset\(s\): (.*)", log)  # one line per wave
+        ran = re.findall(r"praevention run: \d+ (?:Schritt\(e\)|asset\(s\)): (.*)", log)  # one line per wave
         rows.append(
             (
                 f"incremental run after one register row changed (re-ran in {len(ran)} wave(s): "
