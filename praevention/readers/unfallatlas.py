@@ -146,7 +146,8 @@ class ParsedFile:
 
     ``typed`` selects its rows with the canonical typed columns (``TYPED``, as ``unfallatlas_type.sql``
     names them) plus ``raw_line`` and ``source_line`` (its line in the file, header = 1), in line order
-    unless ``ordered`` is false. ``rejects`` holds the rows quarantined before the checks.
+    unless ``ordered`` is false. ``rejects`` holds the rows quarantined before the checks; ``tables`` names
+    the temp tables ``typed`` reads (dropped once :func:`check_points` has checked their rows).
     """
 
     label: str
@@ -158,6 +159,7 @@ class ParsedFile:
     ordered: bool = True
     text: Path | None = None  # the CSV itself, to read back the text of rows the checks reject
     encoding: str = "latin-1"
+    tables: tuple[str, ...] = ()
 
 
 @dataclass
@@ -300,17 +302,34 @@ def parse_csv(table: Path, label: str, con: duckdb.DuckDBPyConnection, name: str
         f"c{i}": ("DOUBLE" if TYPED[used[h]][1] in INTEGER_KINDS else TYPED[used[h]][1]) if h in used else "VARCHAR"
         for i, h in enumerate(header)
     }
+    # the typed values are computed while the file is read (one pass, on every core): the temp table holds
+    # the canonical typed columns of the file; the row's file line is added when it is read back
+    position = {h: f"c{i}" for i, h in enumerate(header)}
+    stored, select = [], []
+    for canon, (column, kind) in TYPED.items():
+        col = position.get(mapping.get(canon, ""))
+        if not col:
+            select.append(f"NULL::{kind} AS {column}")
+            continue
+        if kind == "VARCHAR":
+            stored.append(f"NULLIF(trim({col}), '') AS {column}")
+        elif kind in INTEGER_KINDS:
+            stored.append(f"CASE WHEN {col} = floor({col}) THEN CAST({col} AS {kind}) END AS {column}")
+        else:
+            stored.append(f"{col} AS {column}")
+        select.append(f"f.{column}")
     con.execute("DROP TABLE IF EXISTS reject_errors")
     con.execute("DROP TABLE IF EXISTS reject_scans")
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM read_csv(?, delim = ?, header = false, "
-        "skip = 1, columns = ?, auto_detect = false, encoding = ?, decimal_separator = ?, quote = '\"', "
-        "escape = '\"', store_rejects = true, null_padding = false, strict_mode = false)",
+        f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {', '.join(stored)} FROM read_csv(?, delim = ?, "
+        "header = false, skip = 1, columns = ?, auto_detect = false, encoding = ?, decimal_separator = ?, "
+        "quote = '\"', escape = '\"', store_rejects = true, null_padding = false, strict_mode = false)",
         [str(table), delim, columns, encoding, _decimal_separator(lines, header, mapping, delim)],
     )
     reader_rejects = _reader_rejects(con, header)
     con.execute("DROP TABLE reject_errors")
     con.execute("DROP TABLE reject_scans")
+    tables = [name]
     # file line of the n-th accepted data row (header = line 1): n + 1, plus every rejected line before it
     line, join = "f.rowid + 2", ""
     if reader_rejects:
@@ -319,18 +338,8 @@ def parse_csv(table: Path, label: str, con: duckdb.DuckDBPyConnection, name: str
         con.register("_ua_shift", shift.groupby("key", as_index=False)["n"].max())
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_shift AS SELECT * FROM _ua_shift")
         con.unregister("_ua_shift")
+        tables.append(f"{name}_shift")
         line, join = "f.rowid + 2 + coalesce(b.n, 0)", f" ASOF LEFT JOIN {name}_shift b ON f.rowid + 1 >= b.key"
-    position = {h: f"c{i}" for i, h in enumerate(header)}
-    select = []
-    for canon, (column, kind) in TYPED.items():
-        col = position.get(mapping.get(canon, ""))
-        expr = f'f."{col}"' if col else f"NULL::{kind}"
-        if kind == "VARCHAR":
-            select.append(f"NULLIF(trim({expr}), '') AS {column}")
-        elif kind in INTEGER_KINDS and col:
-            select.append(f"CASE WHEN {expr} = floor({expr}) THEN CAST({expr} AS {kind}) END AS {column}")
-        else:
-            select.append(f"{expr} AS {column}")
     typed = (
         "SELECT "
         + ", ".join(select)
@@ -349,6 +358,7 @@ def parse_csv(table: Path, label: str, con: duckdb.DuckDBPyConnection, name: str
         ordered=not reader_rejects,
         text=table,
         encoding=encoding,
+        tables=tuple(tables),
     )
 
 
@@ -420,6 +430,7 @@ def parse_geojson(path: Path, con: duckdb.DuckDBPyConnection, name: str, *, labe
         len(features),
         pd.DataFrame(rejects, columns=REJECT_COLUMNS),
         note="coordinates recovered from mangled decimal commas (divided by 1e15) and checked against lon/lat",
+        tables=(name,),
     )
 
 
@@ -444,16 +455,24 @@ def check_points(con: duckdb.DuckDBPyConnection, files: list[ParsedFile]) -> Che
     """Check the rows of every parsed file in one pass of ``unfallatlas_clean.sql`` (temp view
     ``unfallatlas_typed`` over all of them) and describe the accepted rows as SQL.
 
+    The pass is materialised once, into the temp table ``_ua_checked`` (rows with their reason), and the
+    parsed files' temp tables are dropped: the quarantine, the duplicate test, the preview and the
+    warehouse write all read that table instead of evaluating the checks again (each evaluation costs
+    about as much as the typed parse itself at 2.4 million records, ``benchmarks/``).
+
     Rejected rows come back with file, line, field, raw text and reason; a row of a derived file
     (the GeoJSON) whose accident is also in an official file is quarantined as that duplicate. The
-    accepted rows stay in DuckDB: :attr:`CheckedPoints.select` reads them from the temp tables, in file
+    accepted rows stay in DuckDB: :attr:`CheckedPoints.select` reads them from ``_ua_checked``, in file
     order and line order, for the warehouse write on the same connection.
     """
     con.execute(f"CREATE OR REPLACE TEMP VIEW unfallatlas_typed AS {_typed_union(files)}")
-    clean = (SQL_DIR / "unfallatlas_clean.sql").read_text()
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _ua_checked AS {(SQL_DIR / 'unfallatlas_clean.sql').read_text()}")
+    con.execute("DROP VIEW unfallatlas_typed")
+    for name in (t for f in files for t in f.tables):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
     found = con.execute(
         "SELECT source_file_no, source_line AS line, regexp_extract(reason, '^([A-Za-z_/()0-9.]+)') AS field, "
-        f"raw_line AS raw, reason FROM ({clean}) WHERE reason IS NOT NULL ORDER BY source_file_no, source_line"
+        "raw_line AS raw, reason FROM _ua_checked WHERE reason IS NOT NULL ORDER BY source_file_no, source_line"
     ).df()
     parts = []
     for number, f in enumerate(files):
@@ -464,7 +483,7 @@ def check_points(con: duckdb.DuckDBPyConnection, files: list[ParsedFile]) -> Che
         parts.append(mine.assign(source_file=f.label)[REJECT_COLUMNS])
     official = ", ".join(str(n) for n, f in enumerate(files) if f.source == SOURCE_CSV)
     derived = ", ".join(str(n) for n, f in enumerate(files) if f.source != SOURCE_CSV)
-    accepted = f"FROM ({clean}) WHERE reason IS NULL"
+    accepted = "FROM _ua_checked WHERE reason IS NULL"
     if derived and official:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _ua_duplicates AS SELECT source_file_no, source_line, accident_uid "
