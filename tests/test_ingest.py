@@ -62,7 +62,7 @@ def test_ingest_twice_gives_identical_tables(real_warehouse, tmp_path, shared_da
 def test_clear_errors_without_traceback(tmp_path, capsys):
     assert main(["ingest", "--raw-dir", str(tmp_path / "missing"), "--warehouse", str(tmp_path / "w.duckdb")]) == 2
     err = capsys.readouterr().err
-    assert "does not exist" in err and "Traceback" not in err
+    assert "gibt es nicht" in err and "Traceback" not in err
     raw = tmp_path / "raw" / "crime"
     raw.mkdir(parents=True)
     (raw / "2019_KR-F-01-T01-Kreise-Faelle-HZ_csv.csv").write_bytes(b"1;2;3\nSchluessel;Straftat;Gemeindeschluessel\n")
