@@ -78,6 +78,11 @@ def count(warehouse: Path, sql: str) -> int:
         return con.execute(sql).fetchone()[0]
 
 
+def tables(warehouse: Path) -> set[str]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+
+
 def checks_passed(result: ExecuteInProcessResult, name: str) -> None:
     evaluations = [e for e in result.get_asset_check_evaluations() if e.asset_key == AssetKey(name)]
     assert evaluations, f"no check of {name} ran"
@@ -170,7 +175,10 @@ def test_survey_responses_of_one_gemeinde(small: SmallLand, tmp_path: Path) -> N
     warehouse = copy_of_sources(small, tmp_path)
     result = materialise(small.raw, warehouse, "survey_responses")
     meta = metadata(result, "survey_responses")
-    assert meta["dagster/row_count"] == count(warehouse, "SELECT count(*) FROM survey_responses") > 0
+    assert meta["rows_survey_responses"] == count(warehouse, "SELECT count(*) FROM survey_responses") > 0
+    assert meta["dagster/row_count"] == sum(
+        v for k, v in meta.items() if k.startswith("rows_") and k[5:] in tables(warehouse)
+    )
     assert meta["rows_read"] == meta["rows_loaded"] + meta["rows_quarantined"]
     checks_passed(result, "survey_responses")
 
