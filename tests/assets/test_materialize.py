@@ -34,6 +34,9 @@ from praevention.demo.generate import (
 from praevention.demo.surveys import DemoSurvey, write_surveys
 from tests.register.conftest import BODY, MEASURE, register_xlsx
 
+#: one worker builds the small Land for all of them
+pytestmark = pytest.mark.xdist_group("small_land")
+
 
 @dataclass(frozen=True)
 class SmallLand:
@@ -197,7 +200,7 @@ def test_panel_from_the_small_lands_warehouse(small: SmallLand, tmp_path: Path) 
 
 def test_accident_screening_from_the_small_lands_warehouse(small: SmallLand, tmp_path: Path) -> None:
     warehouse = copy_of_sources(small, tmp_path)
-    result = materialise(small.raw, warehouse, "panel", "accident_screening")
+    result = materialise(small.raw, warehouse, "panel", "registered_sites", "accident_screening")
     meta = metadata(result, "accident_screening")
     assert meta["dagster/row_count"] == count(warehouse, "SELECT count(*) FROM accident_screening")
     checks_passed(result, "accident_screening")

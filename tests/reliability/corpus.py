@@ -981,9 +981,7 @@ def run_case(case: Case, workdir: Path) -> Outcome:
         warehouse.write_asset(con, asset=case.source, tables=load.tables, quarantine=load.rejects, ingest_log=log)
         named = set(log["source_file"]) if len(log) else set()
         refused = load.not_loaded() + [
-            f"{display_path(p)}: {NO_LAYOUT}, not loaded"
-            for p in found.not_loaded()
-            if display_path(p) not in named
+            f"{display_path(p)}: {NO_LAYOUT}, not loaded" for p in found.not_loaded() if display_path(p) not in named
         ]
         out = Outcome(
             "loaded",
