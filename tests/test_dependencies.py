@@ -27,6 +27,8 @@ QUERIES: dict[str, list[str]] = {}
 BOOKKEEPING = ("quarantine", "ingest_log")
 #: the images of the ministry report the products name
 FIGURE_KEYS = ("overview_map", "forest_plot")
+#: every asset and check of the pipeline runs once for the module, on one worker
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dependencies")]
 
 
 class RecordingWarehouse(DuckDBWarehouse):

@@ -4,8 +4,9 @@ nothing downstream, a changed title re-runs what shows it but not the calibratio
 again, and a failed blocking check fails every run, with the same message and nothing published, until its
 input changes.
 
-One Demoland run (in the demo's own Dagster instance, never the one of the real runs) serves the whole
-module; the later runs use the demo's instance; the tests run in order.
+The session's Demoland run (in the demo's own Dagster instance, never the one of the real runs, see
+tests/conftest.py) serves the whole module in the folder it ran in; the later runs use the demo's instance;
+the tests run in order.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -25,28 +27,20 @@ from pipelines.commands.demo import DEMO_INSTANCE
 from pipelines.engine import DATA_VERSION_TAG
 from praevention.demo.generate import LAND
 from praevention.publish.privacy_scan import scan
-from tests.conftest import table_digest
+from tests.conftest import DEMO_ENV, DemoRun, table_digest
 
 CONTACT = "Erika Musterfrau"
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo, run while ``$DAGSTER_HOME`` names the instance of the real runs; the module's later runs use
-    the demo's own instance."""
-    root = tmp_path_factory.mktemp("engine")
-    env = {"DAGSTER_HOME": str(root / "dagster_home"), "PRAEVENTION_LAND": LAND, "PRAEVENTION_SYNTHETIC": "1"}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        assert main(["demo", "--out", str(root / "demo")]) == 0
-        yield root / "demo"
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+def demo_run(demo_run: DemoRun) -> Iterator[Path]:
+    """The session's demo (run while ``$DAGSTER_HOME`` named the instance of the real runs), in the folder it
+    ran in, which this module changes; the module's later runs use the demo's own instance."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DAGSTER_HOME", str(demo_run.real_home))
+        for name, value in DEMO_ENV.items():
+            mp.setenv(name, value)
+        yield demo_run.ran_in
 
 
 def run(out: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:

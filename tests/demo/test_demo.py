@@ -4,29 +4,23 @@ recovered by the evaluation within their confidence intervals."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from dagster import AssetSelection
 
-from pipelines.commands.pipeline import Context
-from praevention.demo.generate import LAND, build_land, generate_demo
+from praevention.demo.generate import LAND, build_land
+from tests.conftest import DemoRun
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, duckdb.DuckDBPyConnection, pd.DataFrame]:
-    root = tmp_path_factory.mktemp("demo")
-    raw = root / "rohdaten"
-    generate_demo(raw)
-    ctx = Context(raw, root / "warehouse.duckdb", root / "out", None, synthetic=True, land=LAND)
-    graph = ctx.defs.resolve_asset_graph()
-    keys = AssetSelection.all().resolve(graph)
-    tables = sorted(k for k in keys if graph.get(k).group_name != "reports")
-    assert ctx.execute(tables, "demo-test") == 0
-    con = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
+def demo(demo_run: DemoRun) -> Iterator[tuple[Path, duckdb.DuckDBPyConnection, pd.DataFrame]]:
+    """The session's demo run: its raw files, its warehouse and the true effects the generator planted."""
+    raw = demo_run.out / "rohdaten"
+    con = duckdb.connect(str(demo_run.out / "warehouse.duckdb"), read_only=True)
     truth = pd.DataFrame(json.loads((raw / "demo_truth.json").read_text()))
     yield raw, con, truth
     con.close()

@@ -79,11 +79,11 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[Server]:
+def server(shared_data: Path) -> Iterator[Server]:
     downloads, _ = load_catalogue(years=parse_years("2014-2024"), sources=["pks"])
     files = {}
     for d in downloads:
-        files[urlsplit(mirrored(d.url, "http://x")).path] = SHARED_DATA / d.target
+        files[urlsplit(mirrored(d.url, "http://x")).path] = shared_data / d.target
     srv = Server(files)
     yield srv
     srv.httpd.shutdown()

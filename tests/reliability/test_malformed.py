@@ -23,6 +23,7 @@ def test_the_corpus_covers_every_source_with_at_least_40_inputs() -> None:
     }
 
 
+@pytest.mark.real_data  # the inputs are made from the published files in ../shared/data
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.source}: {c.name}" for c in CASES])
 def test_malformed_input(case: Case, tmp_path: Path) -> None:
     outcome = run_case(case, tmp_path)

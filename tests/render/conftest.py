@@ -21,25 +21,6 @@ class Rendered:
     figures: products.Figures
 
 
-@dataclass
-class RealRun:
-    """One ``praevention run`` on the real data (../shared/data): its output folder and warehouse."""
-
-    out: Path
-    warehouse: Path
-
-
-@pytest.fixture(scope="session")
-def real_run(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> RealRun:
-    """The real run every product test of this folder reads (about three minutes, once per session)."""
-    from pipelines.cli import main
-
-    root = tmp_path_factory.mktemp("real_run")
-    out, warehouse = root / "out", root / "w.duckdb"
-    assert main(["run", "--raw-dir", str(shared_data), "--warehouse", str(warehouse), "--out", str(out)]) == 0
-    return RealRun(out, warehouse)
-
-
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     data = make_report_data(24, synthetic=True)

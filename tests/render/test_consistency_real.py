@@ -19,7 +19,7 @@ from praevention.render.data import ReportData, is_placeholder, load_report_data
 from praevention.render.konferenz import region_effects
 from praevention.render.verdict import interval
 from praevention.warehouse import connect
-from tests.render.conftest import RealRun
+from tests.conftest import RealRun
 
 HALLE, MAGDEBURG, HARZ, ZIELITZ, LAND = "15002", "15003", "15085", "15083580", "15"
 

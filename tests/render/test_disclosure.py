@@ -14,7 +14,7 @@ from praevention.render import disclosure
 from praevention.render.data import load_report_data
 from praevention.render.workbook import PANEL_INDICATORS
 from praevention.warehouse import connect
-from tests.render.conftest import RealRun
+from tests.conftest import RealRun
 
 
 def _panel(rows: list[tuple[str, str, float]], indicator: str = "acc:getoetete", year: int = 2015) -> pd.DataFrame:

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from pipelines.cli import main
 from praevention.publish.privacy_scan import scan
 from praevention.publish.product_check import check_products
-from tests.render.conftest import RealRun
+from tests.conftest import DemoRun, RealRun
 
 
 def _assert_clean(out: Path) -> None:
@@ -21,23 +18,12 @@ def _assert_clean(out: Path) -> None:
     assert not findings, [(f.file, f.where, f.kind) for f in findings[:10]]
 
 
-@pytest.fixture(scope="module")
-def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("demo") / "out"
-    assert main(["demo", "--out", str(out)]) == 0
-    return out
+def test_demo_products_pass_the_product_check(demo_run: DemoRun) -> None:
+    _assert_clean(demo_run.out)
 
 
-@pytest.fixture(scope="module")
-def real_out(real_run: RealRun) -> Path:
-    return real_run.out
-
-
-def test_demo_products_pass_the_product_check(demo_out: Path) -> None:
-    _assert_clean(demo_out)
-
-
-def test_real_products_pass_the_product_check(real_out: Path) -> None:
+def test_real_products_pass_the_product_check(real_run: RealRun) -> None:
+    real_out = real_run.out
     _assert_clean(real_out)
     workbook = real_out / "ministerium" / "tabellen.xlsx"
     release = real_out / "ministerium" / "offene-daten"

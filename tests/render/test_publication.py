@@ -24,7 +24,8 @@ from praevention.publish.output import MANIFEST, claim, publish, read_manifest, 
 from praevention.publish.privacy_scan import scan
 from praevention.publish.product_check import check_file
 from praevention.publish.review import review
-from praevention.render.workbook import write_open_data, write_workbook
+from praevention.render.opendata import write_open_data
+from praevention.render.workbook import write_workbook
 from tests.render.conftest import Rendered
 from tests.render.synthetic_land import make_report_data
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from praevention.render.accident_slide import accident_chart
-from praevention.render.figures import figure_title
+from praevention.render.export import figure_title
 from praevention.render.roadsafety import accident_section, report_section, site_calibration_box
 from praevention.render.unfallkarte import street_map_page
 from tests.render.synthetic_land import QUEDLINBURG, make_report_data

@@ -10,6 +10,7 @@ from playwright.sync_api import sync_playwright
 
 from tests.render.conftest import Rendered
 
+pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
