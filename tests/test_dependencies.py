@@ -104,7 +104,7 @@ def _assets_of(tables: set[str], writer: dict[str, str]) -> set[str]:
     """The assets whose tables these are; a shared bookkeeping table stands for every asset that writes rows."""
     out = {writer[t] for t in tables if t not in BOOKKEEPING}
     if set(BOOKKEEPING) & tables:  # the sources and the register write rows there, the evaluation writes none
-        evaluation = {"panel", "measure_effects", "treated_units", "calibration"}
+        evaluation = {"panel", "measure_effects", "treated_units", "calibration", "registered_sites"}
         out |= {asset for table, asset in writer.items() if table not in BOOKKEEPING} - evaluation
     return out
 

@@ -169,7 +169,7 @@ def add_benefits(
     ``after_years``: (measure_id, indicator, unit_ags) → number of after-years; ``mixes``: (unit_ags,
     indicator) → accidents by category in the evaluated place (see :func:`category_mix`)."""
     r = rates(report_year)
-    budgets = measures.set_index("measure_id")["budget_eur"].to_dict() if len(measures) else {}
+    budgets = measures.set_index("measure_id")["budget_eur"].to_dict() if "budget_eur" in measures else {}
     types = measures.set_index("measure_id")["measure_type"].to_dict() if len(measures) else {}
     mid, low, high, diags = [], [], [], []
     for row in effects.to_dict("records"):

@@ -178,7 +178,11 @@ def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     """``frame`` (machine names) as CSV in :data:`DIALECT` with decimal comma and a UTF-8 BOM, every text cell
     neutralised against formula injection (:func:`praevention.privacy.neutralise_formula`)."""
-    text = frame.map(neutralise_formula).to_csv(
+    cells = frame.copy()
+    for col in cells.columns:
+        if cells[col].dtype == object:  # text columns; numbers keep their type
+            cells[col] = cells[col].map(neutralise_formula)
+    text = cells.to_csv(
         index=False, sep=DIALECT["delimiter"], decimal=DECIMAL, lineterminator=DIALECT["lineTerminator"]
     )
     write_atomic(path, "\ufeff" + text)

@@ -148,15 +148,15 @@ def test_kreis_and_gemeinde_counts_agree_and_small_ones_are_hidden_everywhere(pr
 
 def test_verdict_bounds_agree_across_workbook_csv_report_and_fact_sheet(products: Products) -> None:
     e = products.data.effects
-    head = e[e["headline"] & e["evaluable"] & (e["measure_id"] == "M06") & (e["indicator"] == "pks:------")].iloc[0]
+    head = e[e["headline"] & e["evaluable"] & (e["measure_id"] == "M06") & (e["indicator"] == "pks:890000")].iloc[0]
     csv = products.csv("wirkungen.csv")
-    row = csv[(csv["massnahme_id"] == "M06") & (csv["kennzahl"] == "pks:------") & (csv["hauptergebnis"] == "ja")]
+    row = csv[(csv["massnahme_id"] == "M06") & (csv["kennzahl"] == "pks:890000") & (csv["hauptergebnis"] == "ja")]
     assert row["ratenverhaeltnis"].iloc[0] == pytest.approx(head["estimate"], abs=1e-4)
     assert row["ki_unten"].iloc[0] == pytest.approx(head["ci_low"], abs=1e-4)
     assert row["ki_oben"].iloc[0] == pytest.approx(head["ci_high"], abs=1e-4)
     wb = products.workbook["Wirkungen"]
     cell = wb[
-        (wb["Maßnahmen-ID"] == "M06") & (wb["Kennzahl (Schlüssel)"] == "pks:------") & (wb["Hauptergebnis"] == "ja")
+        (wb["Maßnahmen-ID"] == "M06") & (wb["Kennzahl (Schlüssel)"] == "pks:890000") & (wb["Hauptergebnis"] == "ja")
     ]
     assert cell["95-%-Intervall oben"].iloc[0] == pytest.approx(head["ci_high"])
     bounds = f"{fmt.number(head['estimate'], 2)} ({fmt.number(head['ci_low'], 2)}–{fmt.number(head['ci_high'], 2)})"

@@ -122,10 +122,10 @@ def test_ministry_workbook_has_one_sheet_per_table_with_headers_and_frozen_panes
     (xlsx,) = [p for p in rendered.files["ministry_report"] if p.suffix == ".xlsx"]
     wb = load_workbook(xlsx)
     expected = {
-        "Was wirkt": "Art der Maßnahme",
         "Kennzahlen": "je 100.000 Einwohner",
         "Monatswerte": "Monat",
         "Wirkungen": "Bewertung",
+        "Was wirkt": "Art der Maßnahme",
         "Gremien": "Gegründet",
         "Maßnahmen": "Beginn",
         "Datenqualität": "Grund",
