@@ -36,6 +36,15 @@ def asset_tags(layer: str) -> dict[str, str]:
     return {"layer": layer, "scope": "land"}
 
 
+#: decorator arguments every evaluation asset shares (the evaluation and the road-safety domains)
+EVALUATION = {
+    "group_name": "evaluation",
+    "kinds": {"duckdb", "pandas"},
+    "owners": OWNERS,
+    "tags": asset_tags("evaluation"),
+}
+
+
 def _cell(value: object) -> str | int | float | bool | None:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None

@@ -5,7 +5,7 @@ import json
 
 from dagster import AssetExecutionContext, DataVersion, MaterializeResult, MetadataValue, asset
 
-from assets._shared import OWNERS, asset_tags, table_metadata, warehouse_metadata
+from assets._shared import EVALUATION, table_metadata, warehouse_metadata
 from pipelines import records
 from pipelines.resources import DuckDBWarehouse, RawData
 from praevention.evaluation.calibration import ALL, calibrate_units
@@ -29,14 +29,6 @@ def _written(
         table_version(con, list(counts), asset=asset)
     )
 
-
-#: decorator arguments every evaluation asset shares
-EVALUATION = {
-    "group_name": "evaluation",
-    "kinds": {"duckdb", "pandas"},
-    "owners": OWNERS,
-    "tags": asset_tags("evaluation"),
-}
 
 PANEL_UPSTREAM = [
     "crime_cases",

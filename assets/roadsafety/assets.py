@@ -5,7 +5,7 @@ import json
 
 from dagster import AssetExecutionContext, DataVersion, MaterializeResult, MetadataValue, asset
 
-from assets._shared import OWNERS, asset_tags, table_metadata, warehouse_metadata
+from assets._shared import EVALUATION, table_metadata, warehouse_metadata
 from pipelines import records
 from pipelines.resources import DuckDBWarehouse, RawData
 from praevention.evaluation.costs import rates
@@ -24,10 +24,7 @@ def _models(con, land: str):
 
 
 @asset(
-    group_name="evaluation",
-    kinds={"duckdb", "pandas"},
-    owners=OWNERS,
-    tags=asset_tags("evaluation"),
+    **EVALUATION,
     deps=["register_measures"],
     description=(
         "The places of the register's measures with a place and an accident target: centre and reach of each site "
@@ -53,10 +50,7 @@ def registered_sites(
 
 
 @asset(
-    group_name="evaluation",
-    kinds={"duckdb", "pandas"},
-    owners=OWNERS,
-    tags=asset_tags("evaluation"),
+    **EVALUATION,
     deps=SITE_UPSTREAM,
     metadata={records.DATA_FILES: ["data/accident_costs.yaml"]},
     description=(
@@ -94,10 +88,7 @@ def accident_screening(
 
 
 @asset(
-    group_name="evaluation",
-    kinds={"duckdb", "pandas"},
-    owners=OWNERS,
-    tags=asset_tags("evaluation"),
+    **EVALUATION,
     deps=SITE_UPSTREAM,
     metadata={records.DATA_FILES: ["data/accident_costs.yaml"]},
     description=(

@@ -248,16 +248,15 @@ def selected_starts(
     return pd.DataFrame(rows)
 
 
-def _summary(rows: pd.DataFrame, method: str, indicator: str, stratum: str, label: str) -> dict:
+def placebo_rates(rows: pd.DataFrame) -> dict:
+    """What placebo designs (no true effect) say about a procedure: evaluable designs, the share of 95 %
+    intervals that exclude 1 (false positives) with its Monte-Carlo error √(r(1 − r)/n), the coverage of the
+    true ratio 1 and the median minimum detectable effect. The crime and the site calibrations share it."""
     ok = rows[rows["evaluable"]]
     n = len(ok)
     excludes = ((ok["ci_high"] < 1) | (ok["ci_low"] > 1)).astype(float)
     rate = float(excludes.mean()) if n else float("nan")
     return {
-        "method": method,
-        "indicator": indicator,
-        "stratum": stratum,
-        "indicator_label": label,
         "n_designs": n,
         "n_not_evaluable": int(len(rows) - n),
         "false_positive_rate": rate,
@@ -265,6 +264,11 @@ def _summary(rows: pd.DataFrame, method: str, indicator: str, stratum: str, labe
         "coverage": float(1 - rate) if n else float("nan"),
         "mde_80": float(ok["mde_80"].astype(float).median()) if n else float("nan"),
     }
+
+
+def _summary(rows: pd.DataFrame, method: str, indicator: str, stratum: str, label: str) -> dict:
+    head = {"method": method, "indicator": indicator, "stratum": stratum, "indicator_label": label}
+    return {**head, **placebo_rates(rows)}
 
 
 def size_class(population: float) -> str:

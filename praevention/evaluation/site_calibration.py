@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from praevention.evaluation.calibration import placebo_rates
 from praevention.evaluation.design import Design, periods
 from praevention.evaluation.rows import run_designs
 from praevention.evaluation.sites import (
@@ -153,28 +154,16 @@ def _candidates(
 
 
 def _summary(rows: pd.DataFrame, method: str, indicator: str, label: str, selection: str) -> dict:
+    """:func:`~praevention.evaluation.calibration.placebo_rates` with the mean ratio of accidents after to those
+    the method expected without a measure (1 = unbiased)."""
     ok = rows[rows["evaluable"]]
-    n = len(ok)
-    excludes = ((ok["ci_high"] < 1) | (ok["ci_low"] > 1)).astype(float)
-    rate = float(excludes.mean()) if n else float("nan")
     lam = ok["n_after"].astype(float)
     stated = [json.loads(d).get("expected_without_measure") for d in ok["diagnostics"]]
     expected = np.array([s if s is not None else np.nan for s in stated], dtype=float)
     expected = np.where(np.isnan(expected), lam / ok["estimate"].astype(float), expected)
-    mde = ok["mde_80"].astype(float).dropna()
-    return {
-        "method": method,
-        "indicator": indicator,
-        "indicator_label": label,
-        "selection": selection,
-        "n_designs": n,
-        "n_not_evaluable": int(len(rows) - n),
-        "false_positive_rate": rate,
-        "mc_error": float(np.sqrt(rate * (1 - rate) / n)) if n else float("nan"),
-        "coverage": float(1 - rate) if n else float("nan"),
-        "mde_80": float(mde.median()) if len(mde) else float("nan"),
-        "mean_ratio": float(lam.sum() / expected.sum()) if n and expected.sum() > 0 else float("nan"),
-    }
+    head = {"method": method, "indicator": indicator, "indicator_label": label, "selection": selection}
+    ratio = float(lam.sum() / expected.sum()) if len(ok) and expected.sum() > 0 else float("nan")
+    return {**head, **placebo_rates(rows), "mean_ratio": ratio}
 
 
 def calibrate_sites(
