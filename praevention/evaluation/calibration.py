@@ -256,13 +256,14 @@ def placebo_rates(rows: pd.DataFrame) -> dict:
     n = len(ok)
     excludes = ((ok["ci_high"] < 1) | (ok["ci_low"] > 1)).astype(float)
     rate = float(excludes.mean()) if n else float("nan")
+    mde = ok["mde_80"].astype(float).dropna()
     return {
         "n_designs": n,
         "n_not_evaluable": int(len(rows) - n),
         "false_positive_rate": rate,
         "mc_error": float(np.sqrt(rate * (1 - rate) / n)) if n else float("nan"),
         "coverage": float(1 - rate) if n else float("nan"),
-        "mde_80": float(ok["mde_80"].astype(float).median()) if n else float("nan"),
+        "mde_80": float(mde.median()) if len(mde) else float("nan"),
     }
 
 
