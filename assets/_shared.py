@@ -14,6 +14,7 @@ from dagster import (
     AssetChecksDefinition,
     AssetCheckSeverity,
     AssetKey,
+    DataVersion,
     MetadataValue,
     TableColumn,
     TableRecord,
@@ -25,7 +26,7 @@ from pipelines import records
 from pipelines.resources import DuckDBWarehouse, RawData
 from praevention import tables
 from praevention.tables import contract
-from praevention.warehouse import offending_lines, uses_spatial
+from praevention.warehouse import offending_lines, table_version, uses_spatial
 
 #: who answers for every asset (Dagster owners: a team or an e-mail address)
 OWNERS = ["team:praeventionsmonitor"]
@@ -89,6 +90,16 @@ def warehouse_metadata(
             column_schema(con, name)
         )
     return meta
+
+
+def written_tables(
+    con, warehouse: DuckDBWarehouse, raw_data: RawData, asset: str, counts: dict[str, int]
+) -> tuple[dict[str, object], DataVersion]:
+    """Schemas and location of the tables a derived asset wrote (:func:`warehouse_metadata`), and its data
+    version: a digest of their content with the asset's bookkeeping rows (:func:`table_version`)."""
+    return warehouse_metadata(con, warehouse, raw_data, list(counts)), DataVersion(
+        table_version(con, list(counts), asset=asset)
+    )
 
 
 @dataclass(frozen=True)

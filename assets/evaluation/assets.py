@@ -3,9 +3,9 @@ calibration on placebo measures."""
 
 import json
 
-from dagster import AssetExecutionContext, DataVersion, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from assets._shared import EVALUATION, table_metadata, warehouse_metadata
+from assets._shared import EVALUATION, table_metadata, written_tables
 from pipelines import records
 from pipelines.resources import DuckDBWarehouse, RawData
 from praevention.evaluation.calibration import ALL, calibrate_units
@@ -18,17 +18,7 @@ from praevention.evaluation.survey import survey_effects, with_survey_effects
 from praevention.evaluation.treated import calibration_units, treated_table
 from praevention.render.safety import add_survey_verdicts
 from praevention.render.verdict import add_verdicts, pooled_verdict_de
-from praevention.warehouse import TableWrite, table_version, write_asset
-
-
-def _written(
-    con, warehouse: DuckDBWarehouse, raw_data: RawData, asset: str, counts: dict[str, int]
-) -> tuple[dict[str, object], DataVersion]:
-    """Schemas and location of the tables an evaluation asset wrote, and its data version (their content)."""
-    return warehouse_metadata(con, warehouse, raw_data, list(counts)), DataVersion(
-        table_version(con, list(counts), asset=asset)
-    )
-
+from praevention.warehouse import TableWrite, write_asset
 
 PANEL_UPSTREAM = [
     "crime_cases",
@@ -63,7 +53,7 @@ def panel(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_data: 
             asset="panel",
             tables=[TableWrite("panel", result, order_by=("unit_ags", "indicator", "year", "month"))],
         )
-        written, version = _written(con, warehouse, raw_data, "panel", counts)
+        written, version = written_tables(con, warehouse, raw_data, "panel", counts)
     own = result[result["unit_ags"].str[:2] == land]
     summary = own.groupby(["unit_level", "indicator"], as_index=False).agg(
         units=("unit_ags", "nunique"),
@@ -147,7 +137,7 @@ def measure_effects(context: AssetExecutionContext, warehouse: DuckDBWarehouse, 
                 TableWrite("measure_type_effects", types, order_by=("measure_type", "mechanism", "outcome", "scope")),
             ],
         )
-        written, version = _written(con, warehouse, raw_data, "measure_effects", counts)
+        written, version = written_tables(con, warehouse, raw_data, "measure_effects", counts)
     head = effects[effects["headline"]]
     return MaterializeResult(
         data_version=version,
@@ -197,7 +187,7 @@ def treated_units(context: AssetExecutionContext, warehouse: DuckDBWarehouse, ra
             asset="treated_units",
             tables=[TableWrite("treated_units", table, order_by=("indicator", "unit_ags"))],
         )
-        written, version = _written(con, warehouse, raw_data, "treated_units", counts)
+        written, version = written_tables(con, warehouse, raw_data, "treated_units", counts)
     return MaterializeResult(
         data_version=version,
         metadata={
@@ -236,7 +226,7 @@ def calibration(context: AssetExecutionContext, warehouse: DuckDBWarehouse, raw_
             asset="calibration",
             tables=[TableWrite("calibration", table, order_by=("method", "indicator"))],
         )
-        written, version = _written(con, warehouse, raw_data, "calibration", counts)
+        written, version = written_tables(con, warehouse, raw_data, "calibration", counts)
     overall = table[(table["method"] == "headline") & (table["indicator"] == "*") & (table["stratum"] == ALL)]
     return MaterializeResult(
         data_version=version,

@@ -3,9 +3,9 @@ often the site evaluation errs (placebo sites)."""
 
 import json
 
-from dagster import AssetExecutionContext, DataVersion, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from assets._shared import EVALUATION, table_metadata, warehouse_metadata
+from assets._shared import EVALUATION, table_metadata, written_tables
 from pipelines import records
 from pipelines.resources import DuckDBWarehouse, RawData
 from praevention.evaluation.costs import rates
@@ -13,7 +13,7 @@ from praevention.evaluation.read import site_inputs
 from praevention.evaluation.screening import screen
 from praevention.evaluation.site_calibration import calibrate_sites
 from praevention.evaluation.sites import SiteModels, site_table, table_exclusions
-from praevention.warehouse import TableWrite, table_version, write_asset
+from praevention.warehouse import TableWrite, write_asset
 
 SITE_UPSTREAM = ["panel", "accident_points", "boundaries", "registered_sites"]
 
@@ -41,8 +41,7 @@ def registered_sites(
         counts = write_asset(
             con, asset="registered_sites", tables=[TableWrite("registered_sites", table, order_by=("measure_id",))]
         )
-        written = warehouse_metadata(con, warehouse, raw_data, list(counts))
-        version = DataVersion(table_version(con, list(counts), asset="registered_sites"))
+        written, version = written_tables(con, warehouse, raw_data, "registered_sites", counts)
     return MaterializeResult(
         data_version=version,
         metadata={**written, "dagster/row_count": MetadataValue.int(counts["registered_sites"])},
@@ -73,8 +72,7 @@ def accident_screening(
             asset="accident_screening",
             tables=[TableWrite("accident_screening", table, order_by=("ags", "rank"))],
         )
-        written = warehouse_metadata(con, warehouse, raw_data, list(counts))
-        version = DataVersion(table_version(con, list(counts), asset="accident_screening"))
+        written, version = written_tables(con, warehouse, raw_data, "accident_screening", counts)
     top = table[table["rank"] <= 5][["ags", "rank", "observed", "expected_eb", "excess", "severity_weighted_excess"]]
     return MaterializeResult(
         data_version=version,
@@ -111,8 +109,7 @@ def site_calibration(
             asset="site_calibration",
             tables=[TableWrite("site_calibration", table, order_by=("method", "indicator", "selection"))],
         )
-        written = warehouse_metadata(con, warehouse, raw_data, list(counts))
-        version = DataVersion(table_version(con, list(counts), asset="site_calibration"))
+        written, version = written_tables(con, warehouse, raw_data, "site_calibration", counts)
     overall = table[(table["method"] == "headline") & (table["indicator"] == "*") & (table["selection"] == "alle")]
     return MaterializeResult(
         data_version=version,

@@ -1,16 +1,16 @@
 """Local safety surveys and the sense of safety (Sicherheitsempfinden) estimated from them."""
 
 import pandas as pd
-from dagster import AssetExecutionContext, DataVersion, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from assets._shared import OWNERS, asset_tags, table_metadata, warehouse_metadata
+from assets._shared import OWNERS, asset_tags, table_metadata, written_tables
 from assets._sources import source_asset
 from pipelines import records
 from pipelines.resources import DuckDBWarehouse, RawData
 from praevention.survey.load import load_surveys, typed
 from praevention.survey.perception import CHANGE_COLUMNS, PERCEPTION_COLUMNS, safety_changes
 from praevention.survey.perception import safety_perception as estimate_perception
-from praevention.warehouse import table_version, write_asset
+from praevention.warehouse import write_asset
 
 survey_responses = source_asset(
     name="survey_responses",
@@ -75,8 +75,7 @@ def safety_perception(
                 typed("safety_changes", changes, CHANGE_COLUMNS, ("ags", "item", "wave_before")),
             ],
         )
-        written = warehouse_metadata(con, warehouse, raw_data, list(counts))
-        version = DataVersion(table_version(con, list(counts), asset="safety_perception"))
+        written, version = written_tables(con, warehouse, raw_data, "safety_perception", counts)
     head = perception[perception["headline"]]
     return MaterializeResult(
         data_version=version,
