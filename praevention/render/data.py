@@ -128,6 +128,12 @@ class ReportData:
         out = panel[current].reset_index(drop=True)
         return out.assign(disclosure=mark_panel(out, self.kreisfreie))
 
+    def top_sites(self, ags: str, n: int) -> pd.DataFrame:
+        """The ``n`` first-ranked screened road sites of a Gemeinde (``accident_screening``; none without it)."""
+        if not len(self.screening):
+            return self.screening
+        return self.screening[self.screening["ags"] == ags].sort_values("rank").head(n)
+
     @property
     def real_bodies(self) -> pd.DataFrame:
         """The register's bodies without placeholders (:func:`is_placeholder`)."""

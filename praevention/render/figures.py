@@ -595,9 +595,9 @@ def accident_map(
                 hoverinfo="text",
             )
         )
-    sites = data.screening[data.screening["ags"] == ags].sort_values("rank").head(10) if len(data.screening) else None
+    sites = data.top_sites(ags, 10)
     notes = []
-    if sites is not None and len(sites):
+    if len(sites):
         circles = shapely.MultiPolygon(
             [shapely.Point(x, y).buffer(r, 24) for x, y, r in sites[["x", "y", "radius_m"]].to_numpy()]
         )

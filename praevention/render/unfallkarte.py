@@ -75,9 +75,7 @@ def street_map_figure(data: ReportData, ags: str) -> tuple[go.Figure, dict]:
     the page's filters act on."""
     shape = data.gemeinden[data.gemeinden["ags"] == ags]
     pts = data.points[data.points["ags"] == ags].sort_values(["year", "month", "accident_uid"])
-    sites = (
-        data.screening[data.screening["ags"] == ags].sort_values("rank").head(HOTSPOTS) if len(data.screening) else None
-    )
+    sites = data.top_sites(ags, HOTSPOTS)
     fig = go.Figure()
     if len(shape):
         lon, lat = _lonlat(shape.geometry.iloc[0])
@@ -103,7 +101,7 @@ def street_map_figure(data: ReportData, ags: str) -> tuple[go.Figure, dict]:
                 meta={"role": "points", "category": cat},
             )
         )
-    if sites is not None and len(sites):
+    if len(sites):
         lon, lat = _circles(sites)
         fig.add_trace(
             go.Scattermap(
